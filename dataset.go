@@ -1,0 +1,817 @@
+package llmrouter
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"math"
+	"math/rand/v2"
+	"os"
+	"sort"
+	"strings"
+)
+
+// This file holds the outcomes dataset of DESIGN.md: one JSON object per
+// line, each a prompt and the per-model outcomes observed for it.
+//
+//	{"id": "gsm8k/17", "task": "gsm8k", "prompt": "Natalia sold clips to ...",
+//	 "outcomes": {"gpt-4-1106-preview": {"score": 1}, "mixtral": {"score": 0, "cost": 0.00012}}}
+
+// Record is one line of an outcomes dataset: a prompt and, per model, what
+// that model's answer to it was worth.
+//
+// A Record is a plain value; it is safe for concurrent reads, not for
+// concurrent writes.
+type Record struct {
+	// ID identifies the record; it must be non-empty and unique in a dataset.
+	ID string `json:"id"`
+	// Task is the sub-benchmark or traffic class ("mmlu/anatomy", "gsm8k"); optional.
+	Task string `json:"task,omitempty"`
+	// Prompt is the user prompt (for a multi-turn record, the first turn).
+	Prompt string `json:"prompt"`
+	// Turns holds the user turns of a multi-turn conversation; optional.
+	Turns []string `json:"turns,omitempty"`
+	// Messages is the conversation as langchaingo message JSON, kept raw
+	// (not decoded); optional.
+	Messages json.RawMessage `json:"messages,omitempty"`
+	// Outcomes maps a model name to its outcome on this prompt. A model
+	// without a result for this prompt is absent.
+	Outcomes map[string]Outcome `json:"outcomes"`
+
+	// Line is the 1-based line the record was read from; 0 for a record
+	// built in memory. It is not written.
+	Line int `json:"-"`
+}
+
+// Outcome is one model's result on one prompt.
+type Outcome struct {
+	// Score is in [0,1]; 1 = acceptable / correct / best. Graded scores are allowed.
+	Score float64 `json:"score"`
+	// Cost is the USD charged for the answer; nil when unknown.
+	Cost *float64 `json:"cost,omitempty"`
+	// LatencyMS is the answer's latency in milliseconds; 0 when unknown.
+	LatencyMS float64 `json:"latency_ms,omitempty"`
+}
+
+// CostValue returns the outcome's cost and whether it is known.
+func (o Outcome) CostValue() (float64, bool) {
+	if o.Cost == nil {
+		return 0, false
+	}
+	return *o.Cost, true
+}
+
+// WithCost returns a copy of o whose cost is usd.
+func (o Outcome) WithCost(usd float64) Outcome {
+	o.Cost = &usd
+	return o
+}
+
+// Sentinel errors wrapped by DatasetError, so callers can test the kind of
+// problem with errors.Is.
+var (
+	// ErrDatasetSyntax: the line is not a JSON object of the record's shape.
+	ErrDatasetSyntax = errors.New("llmrouter: malformed dataset record")
+	// ErrDatasetMissing: a required field is absent or empty.
+	ErrDatasetMissing = errors.New("llmrouter: missing dataset field")
+	// ErrDatasetRange: a number is outside its allowed range (or NaN).
+	ErrDatasetRange = errors.New("llmrouter: dataset value out of range")
+	// ErrDatasetDuplicate: an id (or, after aliasing, a model) appears twice.
+	ErrDatasetDuplicate = errors.New("llmrouter: duplicate in dataset")
+)
+
+// DatasetError is one problem with one record of an outcomes dataset. It
+// names the line (1-based; 0 for a record built in memory), the record's id
+// when known, and the field ("id", "prompt", "outcomes",
+// "outcomes.<model>.score", ...; empty for a line that is not JSON at all).
+// It unwraps to one of the ErrDataset* sentinels.
+type DatasetError struct {
+	Line  int
+	ID    string
+	Field string
+	Err   error
+}
+
+func (e *DatasetError) Error() string {
+	var b strings.Builder
+	if e.Line > 0 {
+		fmt.Fprintf(&b, "line %d", e.Line)
+	} else {
+		b.WriteString("record")
+	}
+	if e.ID != "" {
+		fmt.Fprintf(&b, " (id %q)", e.ID)
+	}
+	if e.Field != "" {
+		fmt.Fprintf(&b, ": field %s", e.Field)
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Err.Error())
+	return b.String()
+}
+
+func (e *DatasetError) Unwrap() error { return e.Err }
+
+// DatasetErrors collects the problems found in a dataset: the first few in
+// full, and how many more were left out.
+type DatasetErrors struct {
+	Errs    []*DatasetError
+	Omitted int
+}
+
+func (e *DatasetErrors) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "llmrouter: %d problem(s) in dataset", len(e.Errs)+e.Omitted)
+	for _, err := range e.Errs {
+		b.WriteString("\n  ")
+		b.WriteString(err.Error())
+	}
+	if e.Omitted > 0 {
+		fmt.Fprintf(&b, "\n  ... and %d more", e.Omitted)
+	}
+	return b.String()
+}
+
+// Unwrap returns the collected errors, so errors.As finds a *DatasetError
+// and errors.Is a sentinel.
+func (e *DatasetErrors) Unwrap() []error {
+	out := make([]error, len(e.Errs))
+	for i, err := range e.Errs {
+		out[i] = err
+	}
+	return out
+}
+
+// dsErr wraps a sentinel with a detail message.
+func dsErr(line int, id, field string, kind error, format string, args ...any) *DatasetError {
+	return &DatasetError{Line: line, ID: id, Field: field, Err: fmt.Errorf("%w: %s", kind, fmt.Sprintf(format, args...))}
+}
+
+// ReadOption configures NewDatasetReader, ReadDataset and LoadDataset.
+type ReadOption func(*readConfig)
+
+type readConfig struct {
+	aliases   map[string]string
+	maxErrors int
+}
+
+// DefaultMaxDatasetErrors is how many problems ReadDataset reports in full
+// before it only counts them.
+const DefaultMaxDatasetErrors = 20
+
+// WithAliases renames models while reading: a model named by a key of
+// aliases (alias → canonical name) is stored under its canonical name, so
+// data sets that spell one model differently can be joined. A record that
+// holds two spellings of one model is reported as a duplicate.
+// The map is read, never modified; it is copied.
+func WithAliases(aliases map[string]string) ReadOption {
+	return func(c *readConfig) {
+		c.aliases = make(map[string]string, len(aliases))
+		for k, v := range aliases {
+			c.aliases[k] = v
+		}
+	}
+}
+
+// WithMaxErrors sets how many problems ReadDataset reports in full
+// (DefaultMaxDatasetErrors when n ≤ 0); the rest are counted.
+func WithMaxErrors(n int) ReadOption {
+	return func(c *readConfig) { c.maxErrors = n }
+}
+
+func newReadConfig(opts []ReadOption) readConfig {
+	c := readConfig{maxErrors: DefaultMaxDatasetErrors}
+	for _, o := range opts {
+		o(&c)
+	}
+	if c.maxErrors <= 0 {
+		c.maxErrors = DefaultMaxDatasetErrors
+	}
+	return c
+}
+
+// DatasetReader reads an outcomes dataset one record at a time. Lines of
+// any length are read (a multi-megabyte prompt is fine); blank lines are
+// skipped. Each record is checked as Record.Validate does; duplicate ids
+// are detected by ReadDataset, not by the reader.
+//
+// A DatasetReader is not safe for concurrent use.
+type DatasetReader struct {
+	br   *bufio.Reader
+	cfg  readConfig
+	line int
+	buf  []byte
+	err  error // sticky read error (not record errors)
+}
+
+// NewDatasetReader returns a reader of the JSONL outcomes dataset in r.
+func NewDatasetReader(r io.Reader, opts ...ReadOption) *DatasetReader {
+	return &DatasetReader{br: bufio.NewReaderSize(r, 1<<16), cfg: newReadConfig(opts)}
+}
+
+// Line returns the number of the last line read (1-based).
+func (d *DatasetReader) Line() int { return d.line }
+
+// readLine returns the next line without its line ending, reusing d.buf.
+func (d *DatasetReader) readLine() ([]byte, error) {
+	d.buf = d.buf[:0]
+	for {
+		chunk, err := d.br.ReadSlice('\n')
+		d.buf = append(d.buf, chunk...)
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if err == io.EOF && len(d.buf) > 0 {
+			err = nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		d.line++
+		return bytes.TrimRight(d.buf, "\r\n"), nil
+	}
+}
+
+// Next returns the next record. At the end of the input it returns io.EOF.
+// A record that is malformed or invalid yields a *DatasetError (or a
+// *DatasetErrors when it has several problems) naming the line and field;
+// the reader can go on to the next line after it. An error from the
+// underlying reader is returned as is and is sticky.
+func (d *DatasetReader) Next() (Record, error) {
+	if d.err != nil {
+		return Record{}, d.err
+	}
+	for {
+		line, err := d.readLine()
+		if err != nil {
+			d.err = err
+			return Record{}, err
+		}
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		rec, errs := decodeRecord(line, d.line, d.cfg.aliases)
+		switch len(errs) {
+		case 0:
+			return rec, nil
+		case 1:
+			return rec, errs[0]
+		default:
+			return rec, &DatasetErrors{Errs: errs}
+		}
+	}
+}
+
+// All returns an iterator over the records and their errors, ending at the
+// end of the input (io.EOF is not yielded) or at a read error (yielded).
+func (d *DatasetReader) All() iter.Seq2[Record, error] {
+	return func(yield func(Record, error) bool) {
+		for {
+			rec, err := d.Next()
+			if err == io.EOF {
+				return
+			}
+			if !yield(rec, err) {
+				return
+			}
+			if err != nil && d.err != nil {
+				return
+			}
+		}
+	}
+}
+
+// rawOutcome detects absent fields.
+type rawOutcome struct {
+	Score     *float64 `json:"score"`
+	Cost      *float64 `json:"cost"`
+	LatencyMS *float64 `json:"latency_ms"`
+}
+
+type rawRecord struct {
+	ID       *string                    `json:"id"`
+	Task     string                     `json:"task"`
+	Prompt   string                     `json:"prompt"`
+	Turns    []string                   `json:"turns"`
+	Messages json.RawMessage            `json:"messages"`
+	Outcomes map[string]json.RawMessage `json:"outcomes"`
+}
+
+// decodeRecord parses and validates one line.
+func decodeRecord(line []byte, lineNo int, aliases map[string]string) (Record, []*DatasetError) {
+	var raw rawRecord
+	if err := json.Unmarshal(line, &raw); err != nil {
+		id := peekID(line)
+		var te *json.UnmarshalTypeError
+		var se *json.SyntaxError
+		switch {
+		case errors.As(err, &te) && te.Field == "":
+			return Record{Line: lineNo, ID: id}, []*DatasetError{dsErr(lineNo, id, "", ErrDatasetSyntax,
+				"line is a JSON %s, want an object", te.Value)}
+		case errors.As(err, &te):
+			return Record{Line: lineNo, ID: id}, []*DatasetError{dsErr(lineNo, id, te.Field, ErrDatasetSyntax,
+				"got JSON %s, want %s", te.Value, te.Type)}
+		case errors.As(err, &se):
+			return Record{Line: lineNo, ID: id}, []*DatasetError{dsErr(lineNo, id, "", ErrDatasetSyntax,
+				"%v (at byte %d)", se, se.Offset)}
+		default:
+			return Record{Line: lineNo, ID: id}, []*DatasetError{dsErr(lineNo, id, "", ErrDatasetSyntax, "%v", err)}
+		}
+	}
+	rec := Record{Task: raw.Task, Prompt: raw.Prompt, Turns: raw.Turns, Messages: raw.Messages, Line: lineNo}
+	if raw.ID != nil {
+		rec.ID = *raw.ID
+	}
+	var errs []*DatasetError
+	if raw.Outcomes != nil {
+		rec.Outcomes = make(map[string]Outcome, len(raw.Outcomes))
+		// Visit models in sorted order so errors come out deterministically.
+		for _, name := range sortedKeys(raw.Outcomes) {
+			canon := name
+			if a, ok := aliases[name]; ok {
+				canon = a
+			}
+			field := "outcomes." + name
+			var ro *rawOutcome
+			if err := json.Unmarshal(raw.Outcomes[name], &ro); err != nil {
+				var te *json.UnmarshalTypeError
+				if errors.As(err, &te) {
+					if te.Field != "" {
+						field += "." + te.Field
+					}
+					errs = append(errs, dsErr(lineNo, rec.ID, field, ErrDatasetSyntax, "got JSON %s, want %s", te.Value, te.Type))
+				} else {
+					errs = append(errs, dsErr(lineNo, rec.ID, field, ErrDatasetSyntax, "%v", err))
+				}
+				continue
+			}
+			if ro == nil {
+				errs = append(errs, dsErr(lineNo, rec.ID, field, ErrDatasetMissing, "outcome is null"))
+				continue
+			}
+			if ro.Score == nil {
+				errs = append(errs, dsErr(lineNo, rec.ID, field+".score", ErrDatasetMissing, "no score"))
+				continue
+			}
+			if _, dup := rec.Outcomes[canon]; dup {
+				errs = append(errs, dsErr(lineNo, rec.ID, field, ErrDatasetDuplicate,
+					"model %q is a second spelling of %q after aliasing", name, canon))
+				continue
+			}
+			o := Outcome{Score: *ro.Score, Cost: ro.Cost}
+			if ro.LatencyMS != nil {
+				o.LatencyMS = *ro.LatencyMS
+			}
+			rec.Outcomes[canon] = o
+		}
+	}
+	for _, e := range validateRecord(&rec, lineNo) {
+		// Outcomes that were present but all invalid are already reported.
+		if e.Field == "outcomes" && len(raw.Outcomes) > 0 && len(rec.Outcomes) == 0 {
+			continue
+		}
+		errs = append(errs, e)
+	}
+	return rec, errs
+}
+
+// peekID recovers the id of a malformed line, when it can, for the error message.
+func peekID(line []byte) string {
+	var v struct {
+		ID string `json:"id"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(line))
+	if dec.Decode(&v) == nil {
+		return v.ID
+	}
+	return ""
+}
+
+// Validate checks one record: a non-empty id, a prompt (or turns or
+// messages), at least one outcome, a model name for each, scores in [0,1],
+// non-negative finite costs and latencies. It returns nil, a *DatasetError,
+// or a *DatasetErrors when there are several problems.
+func (r *Record) Validate() error {
+	errs := validateRecord(r, r.Line)
+	switch len(errs) {
+	case 0:
+		return nil
+	case 1:
+		return errs[0]
+	default:
+		return &DatasetErrors{Errs: errs}
+	}
+}
+
+func validateRecord(r *Record, line int) []*DatasetError {
+	var errs []*DatasetError
+	if strings.TrimSpace(r.ID) == "" {
+		errs = append(errs, dsErr(line, "", "id", ErrDatasetMissing, "id is missing or empty"))
+	}
+	if strings.TrimSpace(r.Prompt) == "" && len(r.Turns) == 0 && len(r.Messages) == 0 {
+		errs = append(errs, dsErr(line, r.ID, "prompt", ErrDatasetMissing, "prompt is empty and there are no turns or messages"))
+	}
+	if len(r.Outcomes) == 0 {
+		errs = append(errs, dsErr(line, r.ID, "outcomes", ErrDatasetMissing, "no outcomes"))
+	}
+	for _, name := range sortedKeys(r.Outcomes) {
+		o := r.Outcomes[name]
+		field := "outcomes." + name
+		if strings.TrimSpace(name) == "" {
+			errs = append(errs, dsErr(line, r.ID, "outcomes", ErrDatasetMissing, "empty model name"))
+		}
+		if math.IsNaN(o.Score) || o.Score < 0 || o.Score > 1 {
+			errs = append(errs, dsErr(line, r.ID, field+".score", ErrDatasetRange, "score %v outside [0,1]", o.Score))
+		}
+		if o.Cost != nil && (math.IsNaN(*o.Cost) || math.IsInf(*o.Cost, 0) || *o.Cost < 0) {
+			errs = append(errs, dsErr(line, r.ID, field+".cost", ErrDatasetRange, "cost %v is negative or not finite", *o.Cost))
+		}
+		if math.IsNaN(o.LatencyMS) || math.IsInf(o.LatencyMS, 0) || o.LatencyMS < 0 {
+			errs = append(errs, dsErr(line, r.ID, field+".latency_ms", ErrDatasetRange, "latency %v is negative or not finite", o.LatencyMS))
+		}
+	}
+	return errs
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Dataset is an outcomes dataset held in memory.
+//
+// Its methods only read it, so a Dataset is safe for concurrent use as long
+// as nobody modifies Records at the same time. Methods that return a
+// Dataset return a new one sharing the Record values (maps included).
+type Dataset struct {
+	Records []Record
+}
+
+// ReadDataset reads and validates a whole JSONL outcomes dataset: every
+// record as Record.Validate does, plus unique ids. It collects up to
+// WithMaxErrors problems (default DefaultMaxDatasetErrors) and counts the
+// rest, returning them as a *DatasetErrors. On such an error the returned
+// Dataset still holds the records that passed, so a caller may choose to go
+// on with them; on a read error from r it is nil. Repeated prompts are legal
+// (see Dataset.DuplicatePrompts).
+func ReadDataset(r io.Reader, opts ...ReadOption) (*Dataset, error) {
+	dr := NewDatasetReader(r, opts...)
+	ds := &Dataset{}
+	agg := &DatasetErrors{}
+	add := func(e *DatasetError) {
+		if len(agg.Errs) < dr.cfg.maxErrors {
+			agg.Errs = append(agg.Errs, e)
+		} else {
+			agg.Omitted++
+		}
+	}
+	seen := make(map[string]int) // id → line
+	for {
+		rec, err := dr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var one *DatasetError
+			var many *DatasetErrors
+			switch {
+			case errors.As(err, &many):
+				for _, e := range many.Errs {
+					add(e)
+				}
+			case errors.As(err, &one):
+				add(one)
+			default:
+				return nil, fmt.Errorf("llmrouter: reading dataset after line %d: %w", dr.line, err)
+			}
+			continue
+		}
+		if first, dup := seen[rec.ID]; dup {
+			add(dsErr(rec.Line, rec.ID, "id", ErrDatasetDuplicate, "duplicate id %q (first on line %d, again on line %d)", rec.ID, first, rec.Line))
+			continue
+		}
+		seen[rec.ID] = rec.Line
+		ds.Records = append(ds.Records, rec)
+	}
+	if len(agg.Errs) > 0 {
+		return ds, agg
+	}
+	return ds, nil
+}
+
+// LoadDataset reads the JSONL outcomes dataset in the file at path, as
+// ReadDataset does.
+func LoadDataset(path string, opts ...ReadOption) (*Dataset, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	ds, err := ReadDataset(f, opts...)
+	if err != nil {
+		return ds, fmt.Errorf("%s: %w", path, err)
+	}
+	return ds, nil
+}
+
+// DatasetWriter writes records as JSONL: one object per line, fields in the
+// order of DESIGN.md, map keys sorted, no HTML escaping. Call Flush when
+// done. A DatasetWriter is not safe for concurrent use.
+type DatasetWriter struct {
+	bw  *bufio.Writer
+	enc *json.Encoder
+}
+
+// NewDatasetWriter returns a writer of JSONL records to w.
+func NewDatasetWriter(w io.Writer) *DatasetWriter {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	return &DatasetWriter{bw: bw, enc: enc}
+}
+
+// Write validates rec and writes it as one line. An invalid record is not
+// written; the error says why.
+func (w *DatasetWriter) Write(rec Record) error {
+	if err := rec.Validate(); err != nil {
+		return err
+	}
+	return w.enc.Encode(rec) // Encode appends the newline.
+}
+
+// Flush writes any buffered data to the underlying writer.
+func (w *DatasetWriter) Flush() error { return w.bw.Flush() }
+
+// WriteDataset writes records to w as JSONL (see DatasetWriter), stopping
+// at the first invalid record. It does not check that ids are unique.
+func WriteDataset(w io.Writer, records []Record) error {
+	dw := NewDatasetWriter(w)
+	for i := range records {
+		if err := dw.Write(records[i]); err != nil {
+			return fmt.Errorf("llmrouter: writing record %d: %w", i, err)
+		}
+	}
+	return dw.Flush()
+}
+
+// Len returns the number of records.
+func (d *Dataset) Len() int { return len(d.Records) }
+
+// Validate checks every record and that ids are unique, as ReadDataset
+// does, reporting up to DefaultMaxDatasetErrors problems. Line numbers are
+// the records' Line fields (0 for records built in memory).
+func (d *Dataset) Validate() error {
+	agg := &DatasetErrors{}
+	add := func(e *DatasetError) {
+		if len(agg.Errs) < DefaultMaxDatasetErrors {
+			agg.Errs = append(agg.Errs, e)
+		} else {
+			agg.Omitted++
+		}
+	}
+	seen := make(map[string]int)
+	for i := range d.Records {
+		r := &d.Records[i]
+		for _, e := range validateRecord(r, r.Line) {
+			add(e)
+		}
+		if first, dup := seen[r.ID]; dup && r.ID != "" {
+			add(dsErr(r.Line, r.ID, "id", ErrDatasetDuplicate, "duplicate id %q (records %d and %d, lines %d and %d)",
+				r.ID, first, i, d.Records[first].Line, r.Line))
+			continue
+		}
+		seen[r.ID] = i
+	}
+	if len(agg.Errs) > 0 {
+		return agg
+	}
+	return nil
+}
+
+// Models returns the names of every model with an outcome in the dataset, sorted.
+func (d *Dataset) Models() []string {
+	set := make(map[string]struct{})
+	for i := range d.Records {
+		for m := range d.Records[i].Outcomes {
+			set[m] = struct{}{}
+		}
+	}
+	return sortedKeys(set)
+}
+
+// ModelStat summarises one model's outcomes in a dataset.
+type ModelStat struct {
+	Model string
+	// Rows is the number of records with an outcome of this model.
+	Rows int
+	// MeanScore is the mean score over those rows.
+	MeanScore float64
+	// CostRows is the number of those rows with a known cost, MeanCost the
+	// mean cost over them (0 when CostRows is 0).
+	CostRows int
+	MeanCost float64
+	// LatencyRows counts rows with a latency (> 0); MeanLatencyMS is their mean.
+	LatencyRows   int
+	MeanLatencyMS float64
+}
+
+// ModelStats returns, for every model (sorted by name), its row count and
+// mean score, cost and latency.
+func (d *Dataset) ModelStats() []ModelStat {
+	acc := make(map[string]*ModelStat)
+	for i := range d.Records {
+		for m, o := range d.Records[i].Outcomes {
+			s := acc[m]
+			if s == nil {
+				s = &ModelStat{Model: m}
+				acc[m] = s
+			}
+			s.Rows++
+			s.MeanScore += o.Score
+			if c, ok := o.CostValue(); ok {
+				s.CostRows++
+				s.MeanCost += c
+			}
+			if o.LatencyMS > 0 {
+				s.LatencyRows++
+				s.MeanLatencyMS += o.LatencyMS
+			}
+		}
+	}
+	out := make([]ModelStat, 0, len(acc))
+	for _, m := range sortedKeys(acc) {
+		s := *acc[m]
+		s.MeanScore /= float64(s.Rows)
+		if s.CostRows > 0 {
+			s.MeanCost /= float64(s.CostRows)
+		}
+		if s.LatencyRows > 0 {
+			s.MeanLatencyMS /= float64(s.LatencyRows)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// MeanScore returns model's mean score and the number of rows it is over
+// (0 and 0 when the model has no outcome).
+func (d *Dataset) MeanScore(model string) (mean float64, rows int) {
+	for i := range d.Records {
+		if o, ok := d.Records[i].Outcomes[model]; ok {
+			mean += o.Score
+			rows++
+		}
+	}
+	if rows > 0 {
+		mean /= float64(rows)
+	}
+	return mean, rows
+}
+
+// MeanCost returns model's mean cost over the rows with a known cost, and
+// how many rows that is (0 and 0 when none).
+func (d *Dataset) MeanCost(model string) (mean float64, rows int) {
+	for i := range d.Records {
+		if c, ok := d.Records[i].Outcomes[model].CostValue(); ok {
+			mean += c
+			rows++
+		}
+	}
+	if rows > 0 {
+		mean /= float64(rows)
+	}
+	return mean, rows
+}
+
+// Tasks returns the tasks of the dataset with their record counts, keyed by
+// task ("" for records without one).
+func (d *Dataset) Tasks() map[string]int {
+	out := make(map[string]int)
+	for i := range d.Records {
+		out[d.Records[i].Task]++
+	}
+	return out
+}
+
+// Filter returns the records for which keep returns true.
+func (d *Dataset) Filter(keep func(*Record) bool) *Dataset {
+	out := &Dataset{}
+	for i := range d.Records {
+		if keep(&d.Records[i]) {
+			out.Records = append(out.Records, d.Records[i])
+		}
+	}
+	return out
+}
+
+// FilterTasks returns the records whose task is one of tasks, or lies under
+// one of them: "mmlu" matches "mmlu" and "mmlu/anatomy".
+func (d *Dataset) FilterTasks(tasks ...string) *Dataset {
+	return d.Filter(func(r *Record) bool {
+		for _, t := range tasks {
+			if r.Task == t || strings.HasPrefix(r.Task, t+"/") {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// WithModels returns the records that have an outcome for every one of models.
+func (d *Dataset) WithModels(models ...string) *Dataset {
+	return d.Filter(func(r *Record) bool {
+		for _, m := range models {
+			if _, ok := r.Outcomes[m]; !ok {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// DuplicatePrompt is a prompt string that occurs in more than one record.
+type DuplicatePrompt struct {
+	Prompt string
+	IDs    []string // in dataset order
+	Lines  []int    // the records' Line fields, in the same order
+}
+
+// DuplicatePrompts reports the prompts that occur more than once (exact
+// string match), in order of first occurrence. Repeated prompts are legal —
+// MMLU has some — but evaluation must keep them in one fold.
+func (d *Dataset) DuplicatePrompts() []DuplicatePrompt {
+	idx := make(map[string]int)
+	var groups []DuplicatePrompt
+	for i := range d.Records {
+		r := &d.Records[i]
+		g, ok := idx[r.Prompt]
+		if !ok {
+			idx[r.Prompt] = len(groups)
+			groups = append(groups, DuplicatePrompt{Prompt: r.Prompt})
+			g = len(groups) - 1
+		}
+		groups[g].IDs = append(groups[g].IDs, r.ID)
+		groups[g].Lines = append(groups[g].Lines, r.Line)
+	}
+	var out []DuplicatePrompt
+	for _, g := range groups {
+		if len(g.IDs) > 1 {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// Split divides the dataset into a training and a test part, about
+// testFraction (in (0,1)) of the records going to test. Records with the
+// same prompt string stay together; which prompts go where is decided by a
+// shuffle seeded with seed, so a split is reproducible. Records keep their
+// relative order in each part.
+func (d *Dataset) Split(testFraction float64, seed uint64) (train, test *Dataset, err error) {
+	if !(testFraction > 0 && testFraction < 1) {
+		return nil, nil, fmt.Errorf("llmrouter: test fraction %v outside (0,1)", testFraction)
+	}
+	groupOf := make(map[string]int)
+	var sizes []int
+	for i := range d.Records {
+		p := d.Records[i].Prompt
+		if _, ok := groupOf[p]; !ok {
+			groupOf[p] = len(sizes)
+			sizes = append(sizes, 0)
+		}
+		sizes[groupOf[p]]++
+	}
+	order := make([]int, len(sizes))
+	for i := range order {
+		order[i] = i
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
+	rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	inTest := make([]bool, len(sizes))
+	want := int(math.Round(testFraction * float64(len(d.Records))))
+	got := 0
+	for _, g := range order {
+		if got >= want {
+			break
+		}
+		inTest[g] = true
+		got += sizes[g]
+	}
+	train, test = &Dataset{}, &Dataset{}
+	for i := range d.Records {
+		if inTest[groupOf[d.Records[i].Prompt]] {
+			test.Records = append(test.Records, d.Records[i])
+		} else {
+			train.Records = append(train.Records, d.Records[i])
+		}
+	}
+	return train, test, nil
+}
