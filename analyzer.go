@@ -1,0 +1,561 @@
+package llmrouter
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/tmc/langchaingo/llms"
+)
+
+// Request is what the router knows of one call before choosing a model.
+type Request struct {
+	// Messages are the caller's messages, unmodified.
+	Messages []llms.MessageContent
+	// Options are the caller's call options, applied to a zero CallOptions.
+	Options llms.CallOptions
+	// Hints are the request hints from the context.
+	Hints Hints
+}
+
+// Analyzer turns a request into the Features classifiers and policies read.
+// Implementations must be safe for concurrent use, must not retain req or f,
+// and must not panic on any input.
+type Analyzer interface {
+	// Analyze fills f from req. f arrives zeroed except f.NGrams, which has
+	// spare capacity to append to (reuse it: the hot path should not allocate).
+	Analyze(req *Request, f *Features)
+}
+
+// AnalyzerFunc adapts a function to the Analyzer interface.
+type AnalyzerFunc func(req *Request, f *Features)
+
+// Analyze calls fn(req, f).
+func (fn AnalyzerFunc) Analyze(req *Request, f *Features) { fn(req, f) }
+
+// Script is the dominant writing system of a text.
+type Script uint8
+
+// Scripts the analyzer tells apart.
+const (
+	ScriptUnknown Script = iota // no letters
+	ScriptLatin
+	ScriptCyrillic
+	ScriptGreek
+	ScriptArabic
+	ScriptHebrew
+	ScriptDevanagari
+	ScriptCJK // Han, Hiragana, Katakana and Hangul
+	ScriptOther
+)
+
+var scriptNames = [...]string{"unknown", "latin", "cyrillic", "greek", "arabic", "hebrew", "devanagari", "cjk", "other"}
+
+func (s Script) String() string {
+	if int(s) < len(scriptNames) {
+		return scriptNames[s]
+	}
+	return "script(" + itoa(int(s)) + ")"
+}
+
+// Features is what the analyzer extracts from a request.
+//
+// Which text counts: Tokens, SystemTokens, Messages, Turns, Images,
+// BinaryParts and ToolCalls cover the whole conversation; Text, NGrams and
+// every content signal (Chars to Script) describe only the last human
+// message, the one the model must answer now. The earlier turns make the
+// prompt longer (and costlier) but are not re-scored for difficulty.
+type Features struct {
+	// Text is the text of the last human message (its text parts joined
+	// with newlines). Rules match keywords and patterns against it.
+	Text string
+	// NGrams are the hashed word unigrams and bigrams of Text (HashNGrams),
+	// the input of trained classifiers. Not kept in a Decision.
+	NGrams []uint32
+
+	// Tokens is the estimated input tokens of the whole request: every part
+	// of every message, plus tool definitions.
+	Tokens int
+	// SystemTokens is the part of Tokens in system messages.
+	SystemTokens int
+	// MaxTokens is the caller's completion limit (llms.WithMaxTokens); 0 if unset.
+	MaxTokens int
+	// Messages counts all messages; Turns counts human messages.
+	Messages int
+	Turns    int
+
+	// Chars, Words and Lines measure Text (Chars in runes).
+	Chars int
+	Words int
+	Lines int
+	// Questions counts question marks (ASCII, full-width and Arabic) in Text.
+	Questions int
+	// CodeFences counts ``` fences in Text.
+	CodeFences int
+	// Code and Math are scores in [0,1]: how much Text looks like code
+	// (fences, keywords, symbol density) and like mathematics (digits,
+	// operators, LaTeX, math words).
+	Code float64
+	Math float64
+	// Reasoning counts markers asking for reasoning (why, explain, prove,
+	// derive, compare, …); MultiStep counts markers of multi-step work
+	// (first, then, finally, step by step, numbered lines, …).
+	Reasoning int
+	MultiStep int
+	// Script is the dominant script of Text's letters; NonASCII the share of
+	// its runes outside ASCII.
+	Script   Script
+	NonASCII float64
+
+	// Images counts image parts (URLs and image/* binary parts) in the whole
+	// conversation; BinaryParts counts the other binary parts.
+	Images      int
+	BinaryParts int
+	// Tools counts the tool and function definitions offered; ToolCalls the
+	// tool calls and tool responses already in the conversation.
+	Tools     int
+	ToolCalls int
+	// JSONMode is true when the caller asked for JSON output.
+	JSONMode bool
+}
+
+// TokenCounter estimates the tokens of a text. Implementations must be safe
+// for concurrent use; they are called on the routing hot path, so they
+// should be fast and should not reach the network.
+type TokenCounter interface {
+	CountTokens(text string) int
+}
+
+// TokenCounterFunc adapts a function to TokenCounter; for example, to use
+// langchaingo's tiktoken-based counter (which downloads its vocabulary on
+// first use):
+//
+//	llmrouter.TokenCounterFunc(func(s string) int { return llms.CountTokens("gpt-4o", s) })
+type TokenCounterFunc func(text string) int
+
+// CountTokens calls fn(text).
+func (fn TokenCounterFunc) CountTokens(text string) int { return fn(text) }
+
+// EstimateTokens is the default token counter: no vocabulary, no network.
+// It counts a token per 4 ASCII bytes (rounded up), one per CJK rune, and
+// one per 2 other non-ASCII runes — within about 20% of GPT-style tokenizers
+// on English prose and code, and on the safe (high) side for most scripts.
+func EstimateTokens(text string) int {
+	var ascii, cjk, other int
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			ascii++
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+		if isCJK(r) {
+			cjk++
+		} else {
+			other++
+		}
+	}
+	return (ascii+3)/4 + cjk + (other+1)/2
+}
+
+// Per-part token estimates for content without text.
+const (
+	// imageTokens is the estimate for one image: what a high-detail
+	// 1024×1024 image costs on OpenAI's vision models (85 + 4·170).
+	imageTokens = 765
+	// messageOverhead is the role and framing tokens of each message.
+	messageOverhead = 4
+	// toolOverhead is the framing of each tool definition, beyond the
+	// estimated tokens of its name and description.
+	toolOverhead = 40
+)
+
+// DefaultAnalyzer is the analyzer New uses unless told otherwise.
+// The zero value is ready to use: EstimateTokens counts tokens and
+// HashNGrams reads up to DefaultMaxNGramWords words. Safe for concurrent
+// use; it never allocates when the last human message has a single text
+// part and f.NGrams has room.
+type DefaultAnalyzer struct {
+	// Counter counts tokens; nil means EstimateTokens.
+	Counter TokenCounter
+	// MaxNGramWords bounds the words hashed into NGrams; 0 means
+	// DefaultMaxNGramWords.
+	MaxNGramWords int
+}
+
+var _ Analyzer = DefaultAnalyzer{}
+
+func (a DefaultAnalyzer) count(s string) int {
+	if a.Counter != nil {
+		return a.Counter.CountTokens(s)
+	}
+	return EstimateTokens(s)
+}
+
+// Analyze implements Analyzer.
+func (a DefaultAnalyzer) Analyze(req *Request, f *Features) {
+	ngrams := f.NGrams[:0]
+	*f = Features{}
+	f.Messages = len(req.Messages)
+	f.MaxTokens = req.Options.MaxTokens
+	f.JSONMode = req.Options.JSONMode || strings.Contains(req.Options.ResponseMIMEType, "json")
+
+	last := -1
+	for i, m := range req.Messages {
+		if m.Role == llms.ChatMessageTypeHuman || m.Role == llms.ChatMessageTypeGeneric {
+			f.Turns++
+			last = i
+		}
+		tokens := messageOverhead
+		for _, p := range m.Parts {
+			switch p := p.(type) {
+			case llms.TextContent:
+				tokens += a.count(p.Text)
+			case *llms.TextContent:
+				if p != nil {
+					tokens += a.count(p.Text)
+				}
+			case llms.ImageURLContent, *llms.ImageURLContent:
+				f.Images++
+				tokens += imageTokens
+			case llms.BinaryContent:
+				tokens += a.binary(f, p.MIMEType, len(p.Data))
+			case *llms.BinaryContent:
+				if p != nil {
+					tokens += a.binary(f, p.MIMEType, len(p.Data))
+				}
+			case llms.ToolCall:
+				f.ToolCalls++
+				if p.FunctionCall != nil {
+					tokens += a.count(p.FunctionCall.Name) + a.count(p.FunctionCall.Arguments)
+				}
+			case llms.ToolCallResponse:
+				f.ToolCalls++
+				tokens += a.count(p.Content)
+			}
+		}
+		f.Tokens += tokens
+		if m.Role == llms.ChatMessageTypeSystem {
+			f.SystemTokens += tokens
+		}
+	}
+	if last < 0 && len(req.Messages) > 0 {
+		// No human message (e.g. a lone system prompt): answer the last one.
+		last = len(req.Messages) - 1
+	}
+	for _, t := range req.Options.Tools {
+		f.Tools++
+		f.Tokens += toolOverhead
+		if t.Function != nil {
+			f.Tokens += a.count(t.Function.Name) + a.count(t.Function.Description)
+		}
+	}
+	for _, fn := range req.Options.Functions {
+		f.Tools++
+		f.Tokens += toolOverhead + a.count(fn.Name) + a.count(fn.Description)
+	}
+	if last >= 0 {
+		f.Text = messageText(req.Messages[last])
+	}
+	f.NGrams = HashNGrams(ngrams, f.Text, a.MaxNGramWords)
+	scanText(f)
+}
+
+func (a DefaultAnalyzer) binary(f *Features, mime string, n int) int {
+	if strings.HasPrefix(mime, "image/") {
+		f.Images++
+		return imageTokens
+	}
+	f.BinaryParts++
+	return (n + 3) / 4
+}
+
+// messageText joins the text parts of m with newlines. A single text part is
+// returned as is, without copying.
+func messageText(m llms.MessageContent) string {
+	var first string
+	n := 0
+	for _, p := range m.Parts {
+		if s, ok := partText(p); ok {
+			if n == 0 {
+				first = s
+			}
+			n++
+		}
+	}
+	if n <= 1 {
+		return first
+	}
+	var b strings.Builder
+	for _, p := range m.Parts {
+		if s, ok := partText(p); ok {
+			if b.Len() > 0 {
+				b.WriteByte('\n')
+			}
+			b.WriteString(s)
+		}
+	}
+	return b.String()
+}
+
+func partText(p llms.ContentPart) (string, bool) {
+	switch p := p.(type) {
+	case llms.TextContent:
+		return p.Text, true
+	case *llms.TextContent:
+		if p != nil {
+			return p.Text, true
+		}
+	}
+	return "", false
+}
+
+func isCJK(r rune) bool {
+	return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) ||
+		unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Hangul, r)
+}
+
+func scriptOf(r rune) Script {
+	switch {
+	case r < utf8.RuneSelf:
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
+			return ScriptLatin
+		}
+		return ScriptUnknown
+	case !unicode.IsLetter(r):
+		return ScriptUnknown
+	case unicode.Is(unicode.Latin, r):
+		return ScriptLatin
+	case unicode.Is(unicode.Cyrillic, r):
+		return ScriptCyrillic
+	case unicode.Is(unicode.Greek, r):
+		return ScriptGreek
+	case unicode.Is(unicode.Arabic, r):
+		return ScriptArabic
+	case unicode.Is(unicode.Hebrew, r):
+		return ScriptHebrew
+	case unicode.Is(unicode.Devanagari, r):
+		return ScriptDevanagari
+	case isCJK(r):
+		return ScriptCJK
+	}
+	return ScriptOther
+}
+
+// Word categories looked up by unigram or bigram hash.
+const (
+	catCode uint8 = 1 << iota
+	catMath
+	catReasoning
+	catMultiStep
+)
+
+var markerWords = newHashSet(map[uint8][]string{
+	catCode: {"func", "def", "class", "return", "import", "const", "var", "let",
+		"public", "static", "void", "include", "lambda", "fn", "impl", "struct",
+		"println", "printf", "console", "async", "await", "select from", "elif",
+		"null", "nil", "bool", "int", "string", "python", "golang", "javascript",
+		"typescript", "java", "rust", "sql", "function", "code", "regex", "bug",
+		"compile", "stack trace", "api", "json", "endpoint", "refactor", "unit test"},
+	catMath: {"equation", "integral", "derivative", "solve", "theorem", "lemma",
+		"probability", "matrix", "polynomial", "sum", "prime", "sqrt", "frac",
+		"log", "sin", "cos", "limit", "calculate", "compute", "percent",
+		"how many", "how much", "algebra", "geometry", "proof", "modulo"},
+	catReasoning: {"why", "explain", "prove", "derive", "analyze", "analyse",
+		"compare", "contrast", "justify", "evaluate", "reason", "reasoning",
+		"tradeoffs", "trade offs", "implications", "critique", "argue",
+		"assess", "infer", "deduce", "optimal", "design", "architecture"},
+	catMultiStep: {"first", "then", "finally", "next", "afterwards", "step",
+		"steps", "by step", "plan", "outline", "after that", "and then",
+		"stages", "phases", "pipeline", "roadmap", "itinerary", "sequence"},
+})
+
+// hashSet maps word n-gram hashes to category bits: open addressing over a
+// power-of-two table, because a map lookup per word would cost more than
+// the rest of the analysis together.
+type hashSet struct {
+	keys []uint32
+	vals []uint8
+	mask uint32
+}
+
+func newHashSet(groups map[uint8][]string) *hashSet {
+	n := 0
+	for _, ws := range groups {
+		n += len(ws)
+	}
+	size := 1
+	for size < 4*n {
+		size <<= 1
+	}
+	s := &hashSet{keys: make([]uint32, size), vals: make([]uint8, size), mask: uint32(size - 1)}
+	for cat, ws := range groups {
+		for _, w := range ws {
+			hs := HashNGrams(nil, w, 0)
+			s.add(hs[len(hs)-1], cat) // the last hash is the whole phrase (bigram) or the word
+		}
+	}
+	return s
+}
+
+func (s *hashSet) add(h uint32, cat uint8) {
+	if h == 0 {
+		h = 1 // 0 marks an empty slot
+	}
+	for i := h & s.mask; ; i = (i + 1) & s.mask {
+		if s.keys[i] == 0 || s.keys[i] == h {
+			s.keys[i] = h
+			s.vals[i] |= cat
+			return
+		}
+	}
+}
+
+func (s *hashSet) get(h uint32) uint8 {
+	if h == 0 {
+		h = 1
+	}
+	for i := h & s.mask; ; i = (i + 1) & s.mask {
+		switch s.keys[i] {
+		case h:
+			return s.vals[i]
+		case 0:
+			return 0
+		}
+	}
+}
+
+// scanText fills the content signals of f from f.Text and f.NGrams.
+func scanText(f *Features) {
+	text := f.Text
+	var (
+		runes, nonASCII, digits, mathOps, codeSyms, latex int
+		lines, numbered                                   int
+		scripts                                           [len(scriptNames)]int
+		lineStart                                         = true
+	)
+	if len(text) > 0 {
+		lines = 1
+	}
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(text[i:])
+			i += size
+			runes++
+			nonASCII++
+			switch r {
+			case '？', '؟':
+				f.Questions++
+			case '∫', '∑', '√', '≤', '≥', '≠', '±', '×', '÷', 'π', '∞':
+				mathOps++
+			}
+			scripts[scriptOf(r)]++
+			lineStart = false
+			continue
+		}
+		runes++
+		switch {
+		case c == '\n':
+			lines++
+			lineStart = true
+			i++
+			continue
+		case c >= '0' && c <= '9':
+			digits++
+			// "1." or "2)" opening a line marks a numbered step.
+			if lineStart && i+1 < len(text) && (text[i+1] == '.' || text[i+1] == ')') {
+				numbered++
+			}
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			scripts[ScriptLatin]++
+		case c == '?':
+			f.Questions++
+		case c == '`':
+			if strings.HasPrefix(text[i:], "```") {
+				f.CodeFences++
+				i += 3
+				lineStart = false
+				continue
+			}
+		case c == '\\':
+			if i+1 < len(text) && (text[i+1] >= 'a' && text[i+1] <= 'z') {
+				latex++
+			}
+		case c == '+' || c == '*' || c == '^' || c == '=' || c == '/' || c == '<' || c == '>' || c == '%':
+			mathOps++
+			if c == '=' && i+1 < len(text) && (text[i+1] == '=' || text[i+1] == '>') {
+				codeSyms++
+			}
+		case c == '{' || c == '}' || c == ';' || c == '[' || c == ']' || c == '(' || c == ')' || c == '_' || c == '&' || c == '|':
+			codeSyms++
+		}
+		if c != ' ' && c != '\t' && c != '\r' {
+			lineStart = false
+		}
+		i++
+	}
+	f.Chars = runes
+	f.Lines = lines
+	if runes > 0 {
+		f.NonASCII = float64(nonASCII) / float64(runes)
+	}
+	best := 0
+	for s := 1; s < len(scripts); s++ {
+		if scripts[s] > best {
+			best, f.Script = scripts[s], Script(s)
+		}
+	}
+
+	var codeWords, mathWords int
+	for k, h := range f.NGrams {
+		if k > 0 && k%2 == 0 {
+			// Even positions ≥ 2 are bigrams (see HashNGrams).
+		} else {
+			f.Words++
+		}
+		cat := markerWords.get(h)
+		if cat == 0 {
+			continue
+		}
+		if cat&catCode != 0 {
+			codeWords++
+		}
+		if cat&catMath != 0 {
+			mathWords++
+		}
+		if cat&catReasoning != 0 {
+			f.Reasoning++
+		}
+		if cat&catMultiStep != 0 {
+			f.MultiStep++
+		}
+	}
+	f.MultiStep += numbered
+
+	if runes > 0 {
+		n := float64(runes)
+		code := 0.0
+		if f.CodeFences > 0 {
+			code += 0.6
+		}
+		code += clamp01(float64(codeSyms)/n*8) * 0.4
+		code += clamp01(float64(codeWords)/3) * 0.6
+		f.Code = clamp01(code)
+		m := clamp01(float64(digits)/n*5)*0.3 + clamp01(float64(mathOps)/n*10)*0.3 +
+			clamp01(float64(latex)/3)*0.3 + clamp01(float64(mathWords)/3)*0.3
+		f.Math = clamp01(m)
+	}
+}
+
+func clamp01(x float64) float64 {
+	switch {
+	case x < 0 || x != x:
+		return 0
+	case x > 1:
+		return 1
+	}
+	return x
+}

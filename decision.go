@@ -1,0 +1,198 @@
+package llmrouter
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/tmc/langchaingo/llms"
+)
+
+// Keys the router adds to the GenerationInfo of every choice it returns.
+const (
+	// InfoDecision holds the *Decision of the call (see DecisionFrom).
+	InfoDecision = "llmrouter.decision"
+	// InfoDecisionID holds the decision's ID (string).
+	InfoDecisionID = "llmrouter.decision_id"
+	// InfoModel holds the name of the model that answered (string).
+	InfoModel = "llmrouter.model"
+	// InfoCostUSD holds the call's cost in USD over every attempt (float64).
+	InfoCostUSD = "llmrouter.cost_usd"
+)
+
+// inlineModels is how many models a Decision holds without further
+// allocation; routers with more models allocate per decision.
+const inlineModels = 8
+
+// Decision records one routing decision: what the router saw, predicted and
+// planned, and — after a call — every attempt and its outcome. A Decision
+// is written by one request and must not be modified after the router hands
+// it out; reading it from several goroutines is safe.
+type Decision struct {
+	// ID identifies the decision, for logs and feedback.
+	ID string
+	// Time is when the decision was made, by the router's clock.
+	Time time.Time
+	// Hints are the request's hints.
+	Hints Hints
+	// Features are the analyzer's features; NGrams is not kept.
+	Features Features
+	// Prediction is the classifier's output, with Quality in model order.
+	Prediction Prediction
+	// Candidates lists every model, its predicted quality and estimated
+	// cost, and why it was removed, if it was.
+	Candidates []Candidate
+	// Plan is the ordered list of models to try.
+	Plan Plan
+	// Model is the chosen model: the first step of the plan.
+	Model string
+
+	// Attempts lists every model call made, in order (empty for Route).
+	Attempts []Attempt
+	// Answered is the model whose answer was returned; empty if none.
+	Answered string
+	// Usage sums the token usage of every attempt.
+	Usage Usage
+	// Cost is the USD cost of every attempt together.
+	Cost float64
+	// Latency is the time from the decision to the end of the call.
+	Latency time.Duration
+	// Err is the error the call returned, if any.
+	Err error
+
+	qualityBuf [inlineModels]float64
+	candBuf    [inlineModels]Candidate
+	planBuf    [inlineModels]Step
+}
+
+// Attempt is one model call made while executing a plan.
+type Attempt struct {
+	Model string
+	// Reason is why this model was tried (the plan step's reason).
+	Reason  string
+	Start   time.Time
+	Latency time.Duration
+	// Usage is the token usage; Usage.Estimated when the response did not
+	// report it. Cost is computed from it and the model's card.
+	Usage Usage
+	Cost  float64
+	// Code classifies Err; empty on success.
+	Code llms.ErrorCode
+	Err  error
+}
+
+// DecisionFrom returns the decision the router attached to a response of
+// Router.GenerateContent, if any.
+func DecisionFrom(resp *llms.ContentResponse) (*Decision, bool) {
+	if resp == nil {
+		return nil, false
+	}
+	for _, c := range resp.Choices {
+		if c == nil {
+			continue
+		}
+		if d, ok := c.GenerationInfo[InfoDecision].(*Decision); ok {
+			return d, true
+		}
+	}
+	return nil, false
+}
+
+// Explain renders the decision for people: the signals, the prediction,
+// every candidate with its predicted quality, cost and any reason for
+// removal, the plan, and the attempts if a call was made.
+func (d *Decision) Explain() string {
+	var b strings.Builder
+	f := &d.Features
+	fmt.Fprintf(&b, "decision %s at %s\n", d.ID, d.Time.UTC().Format(time.RFC3339))
+	fmt.Fprintf(&b, "  request:    %d message(s), %d human turn(s), ~%d tokens (system %d), %d words in the last turn",
+		f.Messages, f.Turns, f.Tokens, f.SystemTokens, f.Words)
+	if f.MaxTokens > 0 {
+		fmt.Fprintf(&b, ", max %d output tokens", f.MaxTokens)
+	}
+	b.WriteByte('\n')
+	fmt.Fprintf(&b, "  signals:    code %.2f, math %.2f, reasoning %d, multi-step %d, questions %d, script %s",
+		f.Code, f.Math, f.Reasoning, f.MultiStep, f.Questions, f.Script)
+	if f.Images > 0 {
+		fmt.Fprintf(&b, ", images %d", f.Images)
+	}
+	if f.BinaryParts > 0 {
+		fmt.Fprintf(&b, ", binary parts %d", f.BinaryParts)
+	}
+	if f.Tools > 0 || f.ToolCalls > 0 {
+		fmt.Fprintf(&b, ", tools %d, tool calls %d", f.Tools, f.ToolCalls)
+	}
+	if f.JSONMode {
+		b.WriteString(", JSON mode")
+	}
+	b.WriteByte('\n')
+	b.WriteString("  prediction:")
+	if d.Prediction.Label != "" {
+		fmt.Fprintf(&b, " label %q,", d.Prediction.Label)
+	}
+	if !math.IsNaN(d.Prediction.Difficulty) {
+		fmt.Fprintf(&b, " difficulty %.2f,", d.Prediction.Difficulty)
+	}
+	fmt.Fprintf(&b, " confidence %.2f\n", d.Prediction.Confidence)
+	if h := d.Hints; h.User != "" || h.Tier != "" || h.MaxCost > 0 || h.LatencyBudget > 0 || len(h.Tags) > 0 {
+		fmt.Fprintf(&b, "  hints:      user %q, tier %q", h.User, h.Tier)
+		if h.MaxCost > 0 {
+			fmt.Fprintf(&b, ", max cost $%.6f", h.MaxCost)
+		}
+		if h.LatencyBudget > 0 {
+			fmt.Fprintf(&b, ", latency budget %s", h.LatencyBudget)
+		}
+		if len(h.Tags) > 0 {
+			fmt.Fprintf(&b, ", tags %s", strings.Join(h.Tags, ","))
+		}
+		b.WriteByte('\n')
+	}
+	width := 0
+	for _, c := range d.Candidates {
+		width = max(width, len(c.Model))
+	}
+	b.WriteString("  candidates:\n")
+	for _, c := range d.Candidates {
+		fmt.Fprintf(&b, "    %-*s  quality %s  est. cost $%.6f", width, c.Model, fmtQuality(c.Quality), c.Cost)
+		if c.Removed != "" {
+			fmt.Fprintf(&b, "  removed: %s", c.Removed)
+		}
+		b.WriteByte('\n')
+	}
+	b.WriteString("  plan:\n")
+	for i, s := range d.Plan {
+		fmt.Fprintf(&b, "    %d. %-*s  %s\n", i+1, width, s.Model, s.Reason)
+	}
+	fmt.Fprintf(&b, "  chosen:     %s\n", d.Model)
+	if len(d.Attempts) > 0 {
+		b.WriteString("  attempts:\n")
+		for i, a := range d.Attempts {
+			est := ""
+			if a.Usage.Estimated {
+				est = " (estimated)"
+			}
+			fmt.Fprintf(&b, "    %d. %-*s  %s  tokens %d in / %d out%s  $%.6f", i+1, width, a.Model,
+				a.Latency.Round(time.Microsecond), a.Usage.InputTokens, a.Usage.OutputTokens, est, a.Cost)
+			if a.Err != nil {
+				fmt.Fprintf(&b, "  failed [%s]: %v", a.Code, a.Err)
+			} else {
+				b.WriteString("  ok")
+			}
+			b.WriteByte('\n')
+		}
+		if d.Answered != "" {
+			fmt.Fprintf(&b, "  answered:   %s, total $%.6f in %s\n", d.Answered, d.Cost, d.Latency.Round(time.Microsecond))
+		} else if d.Err != nil {
+			fmt.Fprintf(&b, "  failed:     %v\n", d.Err)
+		}
+	}
+	return b.String()
+}
+
+func fmtQuality(q float64) string {
+	if math.IsNaN(q) {
+		return " n/a"
+	}
+	return fmt.Sprintf("%.2f", q)
+}

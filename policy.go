@@ -1,0 +1,448 @@
+package llmrouter
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// DefaultExpectedOutputTokens is the completion length the router assumes
+// when estimating a request's cost and the caller set no MaxTokens.
+const DefaultExpectedOutputTokens = 256
+
+// Candidate is one model as the policy sees it for one request.
+type Candidate struct {
+	// Model is the card name; Index its position among the router's models.
+	Model string
+	Index int
+	// Quality is the predicted quality (after mapping any difficulty onto
+	// the card); Cost the estimated USD cost of this request on the model.
+	Quality float64
+	Cost    float64
+	// Removed says why a filter removed the model; empty while it remains.
+	Removed string
+}
+
+// Step is one attempt of a plan: which model, and why it is there.
+type Step struct {
+	Model  string
+	Index  int
+	Reason string
+}
+
+// Plan is the ordered list of models to try: the first is the choice, the
+// rest are fallbacks and escalations in order.
+type Plan []Step
+
+// Routing is the state a Policy reads and refines for one request: the
+// features, the prediction, the hints, and one Candidate per model. Filters
+// remove candidates (Remove); selection rules write the Plan.
+type Routing struct {
+	Features   *Features
+	Prediction *Prediction
+	Hints      Hints
+	Models     []ModelCard
+	Candidates []Candidate
+	Plan       Plan
+	// Now is the decision time, from the router's clock.
+	Now time.Time
+}
+
+// Remove takes candidate i out with a reason; a removed candidate stays
+// removed (the first reason is kept).
+func (r *Routing) Remove(i int, reason string) {
+	if r.Candidates[i].Removed == "" {
+		r.Candidates[i].Removed = reason
+	}
+}
+
+// Remaining reports how many candidates have not been removed.
+func (r *Routing) Remaining() int {
+	n := 0
+	for i := range r.Candidates {
+		if r.Candidates[i].Removed == "" {
+			n++
+		}
+	}
+	return n
+}
+
+// Policy turns predictions into a plan. Implementations must be pure and
+// deterministic given the Routing (time arrives in Routing.Now), so they can
+// be table-tested, and safe for concurrent use. A filter removes candidates;
+// a selection rule appends to r.Plan, considering only candidates not
+// removed and not already planned.
+type Policy interface {
+	Apply(r *Routing) error
+}
+
+// PolicyFunc adapts a function to the Policy interface.
+type PolicyFunc func(r *Routing) error
+
+// Apply calls fn(r).
+func (fn PolicyFunc) Apply(r *Routing) error { return fn(r) }
+
+// Chain applies policies in order and stops at the first error. Filters
+// usually come first and a selection rule last. If no policy wrote a plan,
+// the router orders the remaining candidates by predicted quality.
+func Chain(policies ...Policy) Policy { return chain(policies) }
+
+type chain []Policy
+
+func (c chain) Apply(r *Routing) error {
+	for _, p := range c {
+		if err := p.Apply(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c chain) Validate(models []ModelCard) error {
+	for _, p := range c {
+		if v, ok := p.(ModelValidator); ok {
+			if err := v.Validate(models); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// DefaultPolicy is the policy New uses unless told otherwise: the
+// capability, context-window, budget and latency filters, then
+// CheapestAdequate with its default threshold.
+func DefaultPolicy() Policy {
+	return Chain(CapabilityFilter{}, ContextWindowFilter{}, BudgetFilter{}, LatencyFilter{}, CheapestAdequate{})
+}
+
+// CapabilityFilter removes models lacking a capability the request needs:
+// vision for images, tools for tool definitions or tool calls in the
+// conversation, JSON mode when asked. Streaming is not required: a model
+// without it still answers, in one chunk.
+type CapabilityFilter struct{}
+
+// Apply implements Policy.
+func (CapabilityFilter) Apply(r *Routing) error {
+	var need Capabilities
+	if r.Features.Images > 0 {
+		need |= Vision
+	}
+	if r.Features.Tools > 0 || r.Features.ToolCalls > 0 {
+		need |= Tools
+	}
+	if r.Features.JSONMode {
+		need |= JSONMode
+	}
+	if need == 0 {
+		return nil
+	}
+	for i, m := range r.Models {
+		if missing := need &^ m.Capabilities; missing != 0 {
+			r.Remove(i, "lacks "+missing.String())
+		}
+	}
+	return nil
+}
+
+// ContextWindowFilter removes models whose context window cannot hold the
+// estimated prompt plus the completion: the caller's MaxTokens, or
+// Reserve when unset. Models with an unknown window (0) stay.
+type ContextWindowFilter struct {
+	// Reserve is the completion room needed when the caller set no
+	// MaxTokens; 0 means DefaultExpectedOutputTokens.
+	Reserve int
+}
+
+// Apply implements Policy.
+func (p ContextWindowFilter) Apply(r *Routing) error {
+	out := r.Features.MaxTokens
+	if out <= 0 {
+		out = p.Reserve
+		if out <= 0 {
+			out = DefaultExpectedOutputTokens
+		}
+	}
+	need := r.Features.Tokens + out
+	for i, m := range r.Models {
+		if m.ContextWindow > 0 && need > m.ContextWindow {
+			r.Remove(i, "context window "+strconv.Itoa(m.ContextWindow)+" < "+strconv.Itoa(need)+" tokens needed")
+		}
+	}
+	return nil
+}
+
+// BudgetFilter removes models whose estimated cost exceeds the request's
+// Hints.MaxCost. No limit set, no effect.
+type BudgetFilter struct{}
+
+// Apply implements Policy.
+func (BudgetFilter) Apply(r *Routing) error {
+	if r.Hints.MaxCost <= 0 {
+		return nil
+	}
+	for i := range r.Candidates {
+		if c := r.Candidates[i].Cost; c > r.Hints.MaxCost {
+			r.Remove(i, fmt.Sprintf("estimated cost $%.6f > limit $%.6f", c, r.Hints.MaxCost))
+		}
+	}
+	return nil
+}
+
+// LatencyFilter removes models whose typical latency exceeds the request's
+// Hints.LatencyBudget. No budget, or an unknown latency, no effect.
+type LatencyFilter struct{}
+
+// Apply implements Policy.
+func (LatencyFilter) Apply(r *Routing) error {
+	if r.Hints.LatencyBudget <= 0 {
+		return nil
+	}
+	for i, m := range r.Models {
+		if m.TypicalLatency > r.Hints.LatencyBudget {
+			r.Remove(i, "typical latency "+m.TypicalLatency.String()+" > budget "+r.Hints.LatencyBudget.String())
+		}
+	}
+	return nil
+}
+
+// TierFilter restricts each user tier to a set of models. The tier comes
+// from Hints.Tier, or Default when the request names none. A tier absent
+// from Tiers is unrestricted unless Strict is set, in which case every
+// model is removed for it.
+type TierFilter struct {
+	// Tiers maps a tier name to the model names it may use.
+	Tiers map[string][]string
+	// Default is the tier of requests that name none; "" means such
+	// requests are unrestricted.
+	Default string
+	// Strict removes every model for a tier missing from Tiers.
+	Strict bool
+}
+
+// Apply implements Policy.
+func (p TierFilter) Apply(r *Routing) error {
+	tier := r.Hints.Tier
+	if tier == "" {
+		tier = p.Default
+	}
+	if tier == "" {
+		return nil
+	}
+	allowed, ok := p.Tiers[tier]
+	if !ok {
+		if p.Strict {
+			for i := range r.Models {
+				r.Remove(i, "tier "+strconv.Quote(tier)+" is not configured")
+			}
+		}
+		return nil
+	}
+	for i, m := range r.Models {
+		found := false
+		for _, a := range allowed {
+			if a == m.Name {
+				found = true
+				break
+			}
+		}
+		if !found {
+			r.Remove(i, "not allowed on tier "+strconv.Quote(tier))
+		}
+	}
+	return nil
+}
+
+// Validate reports tiers that name unknown models.
+func (p TierFilter) Validate(models []ModelCard) error {
+	for tier, names := range p.Tiers {
+		for _, n := range names {
+			if indexOfModel(models, n) < 0 {
+				return fmt.Errorf("llmrouter: tier filter: tier %q names unknown model %q", tier, n)
+			}
+		}
+	}
+	return nil
+}
+
+func indexOfModel(models []ModelCard, name string) int {
+	for i, m := range models {
+		if m.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// DefaultMinQuality is CheapestAdequate's threshold when none is set.
+const DefaultMinQuality = 0.7
+
+// Plan-step reasons written by the built-in selection rules.
+const (
+	ReasonCheapestAdequate = "cheapest model with predicted quality at or above the threshold"
+	ReasonBestAvailable    = "no model reaches the threshold: highest predicted quality"
+	ReasonNextAdequate     = "fallback: next cheapest adequate model"
+	ReasonStronger         = "fallback: next highest predicted quality"
+	ReasonStrongAboveCut   = "threshold: predicted quality gap at or above the cutoff"
+	ReasonWeakBelowCut     = "threshold: predicted quality gap below the cutoff"
+	ReasonFallbackOther    = "fallback: the other model"
+	ReasonByQuality        = "ranked by predicted quality"
+)
+
+// CheapestAdequate picks the cheapest remaining model whose predicted
+// quality reaches MinQuality, or the highest-quality one if none does. The
+// plan then lists the other adequate models, cheapest first, and then the
+// rest by predicted quality, highest first: an outage falls back to the next
+// cheapest that will do, a weak answer escalates upwards.
+type CheapestAdequate struct {
+	// MinQuality is the threshold τ in [0,1]; 0 means DefaultMinQuality.
+	MinQuality float64
+}
+
+// Apply implements Policy.
+func (p CheapestAdequate) Apply(r *Routing) error {
+	tau := p.MinQuality
+	if tau <= 0 {
+		tau = DefaultMinQuality
+	}
+	var buf [16]int
+	idx := r.unplanned(buf[:0])
+	if len(idx) == 0 {
+		return nil
+	}
+	c := r.Candidates
+	// Adequate first, cheapest first; then the rest, best first. Ties by
+	// quality, then by model order, so plans are deterministic.
+	slices.SortStableFunc(idx, func(a, b int) int {
+		ca, cb := &c[a], &c[b]
+		aa, ab := ca.Quality >= tau, cb.Quality >= tau
+		switch {
+		case aa != ab:
+			if aa {
+				return -1
+			}
+			return 1
+		case aa && ca.Cost != cb.Cost:
+			return cmp.Compare(ca.Cost, cb.Cost)
+		case ca.Quality != cb.Quality:
+			return byQualityDesc(ca.Quality, cb.Quality)
+		}
+		return cmp.Compare(ca.Cost, cb.Cost)
+	})
+	for k, i := range idx {
+		reason := ReasonStronger
+		adequate := c[i].Quality >= tau
+		switch {
+		case k == 0 && adequate:
+			reason = ReasonCheapestAdequate
+		case k == 0:
+			reason = ReasonBestAvailable
+		case adequate:
+			reason = ReasonNextAdequate
+		}
+		r.Plan = append(r.Plan, Step{Model: c[i].Model, Index: i, Reason: reason})
+	}
+	return nil
+}
+
+// byQualityDesc orders higher quality first and NaN last.
+func byQualityDesc(a, b float64) int {
+	switch {
+	case math.IsNaN(a) && math.IsNaN(b):
+		return 0
+	case math.IsNaN(a):
+		return 1
+	case math.IsNaN(b):
+		return -1
+	}
+	return cmp.Compare(b, a)
+}
+
+// unplanned appends to dst the indexes of candidates neither removed nor
+// already in the plan.
+func (r *Routing) unplanned(dst []int) []int {
+	for i := range r.Candidates {
+		if r.Candidates[i].Removed != "" {
+			continue
+		}
+		planned := false
+		for _, s := range r.Plan {
+			if s.Index == i {
+				planned = true
+				break
+			}
+		}
+		if !planned {
+			dst = append(dst, i)
+		}
+	}
+	return dst
+}
+
+// Threshold routes between a strong and a weak model, as RouteLLM's
+// routers do: the strong model when its predicted quality exceeds the weak
+// model's by at least Cutoff, else the weak one; the other model follows as
+// the fallback. If a filter removed one of them, the plan holds only the
+// other. Other candidates are left for later policies.
+type Threshold struct {
+	Strong, Weak string
+	// Cutoff on Quality(strong) − Quality(weak); a negative cutoff always
+	// picks strong. 0 picks strong whenever it is predicted at least as good.
+	Cutoff float64
+}
+
+// Validate reports unknown model names.
+func (p Threshold) Validate(models []ModelCard) error {
+	for _, n := range []string{p.Strong, p.Weak} {
+		if indexOfModel(models, n) < 0 {
+			return fmt.Errorf("llmrouter: threshold policy names unknown model %q", n)
+		}
+	}
+	if p.Strong == p.Weak {
+		return fmt.Errorf("llmrouter: threshold policy: strong and weak are both %q", p.Strong)
+	}
+	return nil
+}
+
+// Apply implements Policy.
+func (p Threshold) Apply(r *Routing) error {
+	s, w := indexOfModel(r.Models, p.Strong), indexOfModel(r.Models, p.Weak)
+	if s < 0 || w < 0 {
+		return fmt.Errorf("llmrouter: threshold policy: unknown model %q or %q", p.Strong, p.Weak)
+	}
+	gap := r.Candidates[s].Quality - r.Candidates[w].Quality
+	first, second, reason := w, s, ReasonWeakBelowCut
+	if gap >= p.Cutoff || math.IsNaN(gap) {
+		first, second, reason = s, w, ReasonStrongAboveCut
+	}
+	if r.Candidates[first].Removed == "" {
+		r.Plan = append(r.Plan, Step{Model: r.Models[first].Name, Index: first, Reason: reason})
+		reason = ReasonFallbackOther
+	}
+	if r.Candidates[second].Removed == "" {
+		r.Plan = append(r.Plan, Step{Model: r.Models[second].Name, Index: second, Reason: reason})
+	}
+	return nil
+}
+
+// rankByQuality appends the unplanned candidates to the plan, highest
+// predicted quality first, ties cheapest first: the router's default when
+// no policy wrote a plan.
+func rankByQuality(r *Routing) {
+	var buf [16]int
+	idx := r.unplanned(buf[:0])
+	c := r.Candidates
+	slices.SortStableFunc(idx, func(a, b int) int {
+		ca, cb := &c[a], &c[b]
+		if ca.Quality != cb.Quality {
+			return byQualityDesc(ca.Quality, cb.Quality)
+		}
+		return cmp.Compare(ca.Cost, cb.Cost)
+	})
+	for _, i := range idx {
+		r.Plan = append(r.Plan, Step{Model: c[i].Model, Index: i, Reason: ReasonByQuality})
+	}
+}

@@ -1,0 +1,171 @@
+package llmrouter
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/tmc/langchaingo/llms"
+)
+
+// Capabilities is a set of things a model can do beyond plain text chat.
+type Capabilities uint8
+
+// The capabilities a ModelCard can declare.
+const (
+	// Vision: the model accepts image parts (llms.ImageURLContent, image
+	// llms.BinaryContent).
+	Vision Capabilities = 1 << iota
+	// Tools: the model accepts tool definitions and returns tool calls.
+	Tools
+	// JSONMode: the model honours llms.WithJSONMode.
+	JSONMode
+	// Streaming: the model streams through llms.WithStreamingFunc.
+	Streaming
+)
+
+// Has reports whether every capability in want is in c.
+func (c Capabilities) Has(want Capabilities) bool { return c&want == want }
+
+// String lists the capabilities, e.g. "vision|tools"; "none" when empty.
+func (c Capabilities) String() string {
+	if c == 0 {
+		return "none"
+	}
+	var parts []string
+	for _, n := range [...]struct {
+		c    Capabilities
+		name string
+	}{{Vision, "vision"}, {Tools, "tools"}, {JSONMode, "json"}, {Streaming, "streaming"}} {
+		if c.Has(n.c) {
+			parts = append(parts, n.name)
+		}
+	}
+	return strings.Join(parts, "|")
+}
+
+// ModelCard describes a model to the router: what it costs, what it can do
+// and how strong it is. The policy reads cards; it never calls a model to
+// learn about it.
+type ModelCard struct {
+	// Name identifies the model inside the router (plan steps, decisions,
+	// classifier outputs and rules refer to it). Required, unique per Router.
+	Name string
+
+	// APIModel is the model id sent to the backend with llms.WithModel.
+	// Empty means no override: any model name the caller passed is cleared
+	// and the wrapped client uses the model it was built with.
+	APIModel string
+
+	// InputPerMTok and OutputPerMTok are the prices in USD per million input
+	// (prompt) and output (completion) tokens. Zero means free.
+	InputPerMTok  float64
+	OutputPerMTok float64
+
+	// ContextWindow is the most tokens (prompt + completion) the model takes.
+	// Zero means unknown: the context-window filter lets it through.
+	ContextWindow int
+
+	// Capabilities the model has. Zero means plain text only.
+	Capabilities Capabilities
+
+	// TypicalLatency is the usual time to a complete answer; the latency
+	// filter compares it with the request's latency budget. Zero means
+	// unknown: the filter lets it through.
+	TypicalLatency time.Duration
+
+	// Quality is the model's prior strength in [0,1]: the share of typical
+	// requests it answers acceptably. Classifiers that predict a
+	// model-agnostic difficulty rather than per-model quality use it to map
+	// that difficulty onto this model (see QualityForDifficulty). Zero means
+	// unknown: the router then ranks models by price, dearer as stronger.
+	Quality float64
+}
+
+// Cost returns the USD cost of a call with the given token counts.
+func (c ModelCard) Cost(inputTokens, outputTokens int) float64 {
+	return (float64(inputTokens)*c.InputPerMTok + float64(outputTokens)*c.OutputPerMTok) / 1e6
+}
+
+// Provider is a model backend the router can call: a card and a way to
+// generate. Implementations must be safe for concurrent use.
+type Provider interface {
+	// Card describes the model. It must return the same card every time.
+	Card() ModelCard
+	// GenerateContent calls the model, as llms.Model.GenerateContent. It
+	// must return promptly once ctx is done.
+	GenerateContent(ctx context.Context, messages []llms.MessageContent, options ...llms.CallOption) (*llms.ContentResponse, error)
+}
+
+// NewProvider adapts any langchaingo model to a Provider described by card.
+// The model name option sent to m is set from card.APIModel (see
+// ModelCard.APIModel); every other option passes through untouched.
+// The result is as safe for concurrent use as m is.
+func NewProvider(card ModelCard, m llms.Model) Provider {
+	return &modelProvider{card: card, model: m}
+}
+
+type modelProvider struct {
+	card  ModelCard
+	model llms.Model
+}
+
+func (p *modelProvider) Card() ModelCard { return p.card }
+
+func (p *modelProvider) GenerateContent(ctx context.Context, messages []llms.MessageContent, options ...llms.CallOption) (*llms.ContentResponse, error) {
+	return p.model.GenerateContent(ctx, messages, options...)
+}
+
+// Usage is the token usage of one call.
+type Usage struct {
+	InputTokens  int
+	OutputTokens int
+	// Estimated is true when the response did not report usage and the
+	// counts come from the router's own token estimate.
+	Estimated bool
+}
+
+// usageFromResponse reads the token usage a langchaingo response reports:
+// openai and ollama put PromptTokens/CompletionTokens in GenerationInfo,
+// anthropic InputTokens/OutputTokens. Choices are summed, as each reports
+// its own share. ok is false when no choice reports usage.
+func usageFromResponse(resp *llms.ContentResponse) (u Usage, ok bool) {
+	if resp == nil {
+		return u, false
+	}
+	for _, c := range resp.Choices {
+		if c == nil || c.GenerationInfo == nil {
+			continue
+		}
+		in, okIn := intField(c.GenerationInfo, "PromptTokens", "InputTokens", "prompt_tokens", "input_tokens")
+		out, okOut := intField(c.GenerationInfo, "CompletionTokens", "OutputTokens", "completion_tokens", "output_tokens")
+		if okIn || okOut {
+			ok = true
+			u.InputTokens += in
+			u.OutputTokens += out
+		}
+	}
+	return u, ok
+}
+
+func intField(m map[string]any, keys ...string) (int, bool) {
+	for _, k := range keys {
+		v, found := m[k]
+		if !found {
+			continue
+		}
+		switch n := v.(type) {
+		case int:
+			return n, true
+		case int32:
+			return int(n), true
+		case int64:
+			return int(n), true
+		case float64:
+			return int(n), true
+		case float32:
+			return int(n), true
+		}
+	}
+	return 0, false
+}

@@ -1,0 +1,363 @@
+package llmrouter
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tmc/langchaingo/llms"
+)
+
+// Router routes each request to a model and calls it. It implements
+// llms.Model, so any langchaingo chain or agent gets routing by using a
+// Router as its model. A Router is safe for concurrent use; build it with
+// New and do not copy it.
+type Router struct {
+	models     []ModelCard
+	providers  []Provider
+	strength   []float64 // per model: card Quality, or derived from price
+	analyzer   Analyzer
+	classifier Classifier
+	policy     Policy
+	sinks      []Sink
+	now        func() time.Time
+	newID      func() string
+	counter    TokenCounter
+
+	idPrefix string
+	seq      atomic.Uint64
+	scratch  sync.Pool
+}
+
+var _ llms.Model = (*Router)(nil)
+
+// Option configures New.
+type Option func(*config)
+
+type config struct {
+	analyzer   Analyzer
+	classifier Classifier
+	policy     Policy
+	sinks      []Sink
+	now        func() time.Time
+	newID      func() string
+	counter    TokenCounter
+}
+
+// WithAnalyzer sets the analyzer. Default: DefaultAnalyzer{} (with the
+// counter of WithTokenCounter, if given).
+func WithAnalyzer(a Analyzer) Option { return func(c *config) { c.analyzer = a } }
+
+// WithClassifier sets the classifier. Default: HeuristicClassifier.
+func WithClassifier(cl Classifier) Option { return func(c *config) { c.classifier = cl } }
+
+// WithPolicy sets the policy. Default: DefaultPolicy().
+func WithPolicy(p Policy) Option { return func(c *config) { c.policy = p } }
+
+// WithSink adds sinks that receive every decision after its call.
+func WithSink(s ...Sink) Option { return func(c *config) { c.sinks = append(c.sinks, s...) } }
+
+// WithClock sets the clock for decision times and latencies. Default: time.Now.
+func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
+
+// WithIDGenerator sets how decision IDs are made. It must be safe for
+// concurrent use. Default: a random per-router prefix and a counter.
+func WithIDGenerator(fn func() string) Option { return func(c *config) { c.newID = fn } }
+
+// WithTokenCounter sets the token counter of the default analyzer and of
+// the router's usage estimates. Default: EstimateTokens.
+func WithTokenCounter(tc TokenCounter) Option { return func(c *config) { c.counter = tc } }
+
+// New returns a Router over providers. It fails with ErrNoProviders when
+// there are none, and with an error naming the problem when a provider is
+// nil, a card has no name or repeats one, a price or window is negative, or
+// the classifier or policy names a model the router does not have.
+func New(providers []Provider, opts ...Option) (*Router, error) {
+	if len(providers) == 0 {
+		return nil, ErrNoProviders
+	}
+	var cfg config
+	for _, o := range opts {
+		o(&cfg)
+	}
+	r := &Router{
+		analyzer:   cfg.analyzer,
+		classifier: cfg.classifier,
+		policy:     cfg.policy,
+		sinks:      cfg.sinks,
+		now:        cfg.now,
+		newID:      cfg.newID,
+		counter:    cfg.counter,
+	}
+	seen := make(map[string]int, len(providers))
+	for i, p := range providers {
+		if p == nil {
+			return nil, fmt.Errorf("llmrouter: provider %d is nil", i)
+		}
+		card := p.Card()
+		switch {
+		case card.Name == "":
+			return nil, fmt.Errorf("llmrouter: provider %d has a card with no name", i)
+		case card.InputPerMTok < 0 || card.OutputPerMTok < 0 || math.IsNaN(card.InputPerMTok) || math.IsNaN(card.OutputPerMTok):
+			return nil, fmt.Errorf("llmrouter: model %q: prices must be non-negative numbers", card.Name)
+		case card.ContextWindow < 0:
+			return nil, fmt.Errorf("llmrouter: model %q: negative context window", card.Name)
+		case card.Quality < 0 || card.Quality > 1 || math.IsNaN(card.Quality):
+			return nil, fmt.Errorf("llmrouter: model %q: quality %v is outside [0,1]", card.Name, card.Quality)
+		}
+		if j, dup := seen[card.Name]; dup {
+			return nil, fmt.Errorf("llmrouter: duplicate model name %q (providers %d and %d)", card.Name, j, i)
+		}
+		seen[card.Name] = i
+		r.models = append(r.models, card)
+		r.providers = append(r.providers, p)
+	}
+	r.strength = strengths(r.models)
+	if r.counter == nil {
+		r.counter = TokenCounterFunc(EstimateTokens)
+	}
+	if r.analyzer == nil {
+		r.analyzer = DefaultAnalyzer{Counter: cfg.counter}
+	}
+	if r.classifier == nil {
+		r.classifier = HeuristicClassifier{}
+	}
+	if r.policy == nil {
+		r.policy = DefaultPolicy()
+	}
+	if r.now == nil {
+		r.now = time.Now
+	}
+	for _, v := range []any{r.classifier, r.policy} {
+		if mv, ok := v.(ModelValidator); ok {
+			if err := mv.Validate(r.models); err != nil {
+				return nil, err
+			}
+		}
+	}
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	r.idPrefix = "d" + strconv.FormatUint(uint64(binary.BigEndian.Uint32(b[:])), 36) + "-"
+	r.scratch.New = func() any { return &scratch{ngrams: make([]uint32, 0, 1024)} }
+	return r, nil
+}
+
+// strengths returns each model's prior strength: its card's Quality, or
+// when unset a value from its price rank among the models, 0.6 for the
+// cheapest to 0.9 for the dearest, so dearer models count as stronger.
+func strengths(models []ModelCard) []float64 {
+	price := func(m ModelCard) float64 { return m.InputPerMTok + 3*m.OutputPerMTok }
+	var prices []float64
+	for _, m := range models {
+		prices = append(prices, price(m))
+	}
+	slices.Sort(prices)
+	prices = slices.Compact(prices)
+	s := make([]float64, len(models))
+	for i, m := range models {
+		switch {
+		case m.Quality > 0:
+			s[i] = m.Quality
+		case len(prices) == 1:
+			s[i] = 0.75
+		default:
+			rank, _ := slices.BinarySearch(prices, price(m))
+			s[i] = 0.6 + 0.3*float64(rank)/float64(len(prices)-1)
+		}
+	}
+	return s
+}
+
+// Models returns a copy of the router's model cards, in order.
+func (r *Router) Models() []ModelCard { return slices.Clone(r.models) }
+
+type scratch struct {
+	req      Request
+	features Features
+	ngrams   []uint32
+}
+
+// Route runs the analyzer, the classifier and the policy and returns the
+// decision, without calling any model: a dry run that explains what the
+// router would do and lets tests pin routing behaviour. It fails with
+// ErrNoMessages for a request without content, a *NoCandidateError
+// (matching ErrNoCandidate) when the policy removed every model, or the
+// classifier's or policy's error. Route does not block; ctx supplies Hints.
+func (r *Router) Route(ctx context.Context, messages []llms.MessageContent, options ...llms.CallOption) (*Decision, error) {
+	if err := checkMessages(messages); err != nil {
+		return nil, err
+	}
+	s := r.scratch.Get().(*scratch)
+	defer r.putScratch(s)
+	s.req.Messages = messages
+	s.req.Options = llms.CallOptions{}
+	for _, o := range options {
+		if o != nil {
+			o(&s.req.Options)
+		}
+	}
+	s.req.Hints = HintsFromContext(ctx)
+	s.features.NGrams = s.ngrams[:0]
+	r.analyzer.Analyze(&s.req, &s.features)
+	if cap(s.features.NGrams) > cap(s.ngrams) && cap(s.features.NGrams) <= 1<<16 {
+		s.ngrams = s.features.NGrams[:0] // keep the grown buffer, within reason
+	}
+	return r.decide(&s.req, &s.features)
+}
+
+func (r *Router) putScratch(s *scratch) {
+	s.req = Request{}
+	s.features = Features{}
+	r.scratch.Put(s)
+}
+
+func checkMessages(messages []llms.MessageContent) error {
+	if len(messages) == 0 {
+		return ErrNoMessages
+	}
+	for _, m := range messages {
+		for _, p := range m.Parts {
+			switch p := p.(type) {
+			case nil:
+			case llms.TextContent:
+				if p.Text != "" {
+					return nil
+				}
+			case *llms.TextContent:
+				if p != nil && p.Text != "" {
+					return nil
+				}
+			default:
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("%w: %d message(s) with no text or other content", ErrNoMessages, len(messages))
+}
+
+func (r *Router) decide(req *Request, f *Features) (*Decision, error) {
+	n := len(r.models)
+	d := &Decision{Time: r.now(), Hints: req.Hints}
+	if r.newID != nil {
+		d.ID = r.newID()
+	} else {
+		d.ID = r.idPrefix + strconv.FormatUint(r.seq.Add(1), 36)
+	}
+	if n <= inlineModels {
+		d.Prediction.Quality = d.qualityBuf[:n]
+		d.Candidates = d.candBuf[:n]
+		d.Plan = d.planBuf[:0]
+	} else {
+		d.Prediction.Quality = make([]float64, n)
+		d.Candidates = make([]Candidate, n)
+		d.Plan = make(Plan, 0, n)
+	}
+	for i := range d.Prediction.Quality {
+		d.Prediction.Quality[i] = math.NaN()
+	}
+	d.Prediction.Difficulty = math.NaN()
+	if err := r.classifier.Classify(f, r.models, &d.Prediction); err != nil {
+		return nil, fmt.Errorf("llmrouter: classifier: %w", err)
+	}
+	out := f.MaxTokens
+	if out <= 0 {
+		out = DefaultExpectedOutputTokens
+	}
+	for i, m := range r.models {
+		q := d.Prediction.Quality[i]
+		if math.IsNaN(q) {
+			if math.IsNaN(d.Prediction.Difficulty) {
+				q = r.strength[i]
+			} else {
+				q = QualityForDifficulty(d.Prediction.Difficulty, r.strength[i])
+			}
+		}
+		d.Candidates[i] = Candidate{Model: m.Name, Index: i, Quality: q, Cost: m.Cost(f.Tokens, out)}
+	}
+	rt := Routing{Features: f, Prediction: &d.Prediction, Hints: req.Hints, Models: r.models, Candidates: d.Candidates, Plan: d.Plan, Now: d.Time}
+	if err := r.policy.Apply(&rt); err != nil {
+		return nil, fmt.Errorf("llmrouter: policy: %w", err)
+	}
+	if len(rt.Plan) == 0 && rt.Remaining() > 0 {
+		rankByQuality(&rt)
+	}
+	for _, s := range rt.Plan {
+		if s.Index < 0 || s.Index >= n || r.models[s.Index].Name != s.Model {
+			return nil, fmt.Errorf("llmrouter: policy planned %q at index %d, which is not a router model", s.Model, s.Index)
+		}
+	}
+	if len(rt.Plan) == 0 {
+		return nil, &NoCandidateError{Candidates: slices.Clone(d.Candidates)}
+	}
+	d.Plan = rt.Plan
+	d.Model = d.Plan[0].Model
+	d.Features = *f
+	d.Features.NGrams = nil
+	return d, nil
+}
+
+// GenerateContent routes the request and calls the planned models in order
+// until one answers. It implements llms.Model.
+//
+// The caller's options are forwarded untouched except the model name, which
+// is set per target from its card (ModelCard.APIModel). Streaming works as
+// the caller asked: chunks reach the caller's StreamingFunc; once one has,
+// the router does not fall back to another model. The caller's cancellation
+// stops at once, with no further attempt. Each returned choice carries the
+// decision in its GenerationInfo (DecisionFrom, InfoDecisionID, InfoModel,
+// InfoCostUSD). Every decision goes to the sinks, failed ones included.
+func (r *Router) GenerateContent(ctx context.Context, messages []llms.MessageContent, options ...llms.CallOption) (*llms.ContentResponse, error) {
+	d, err := r.Route(ctx, messages, options...)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := r.execute(ctx, d, messages, options)
+	d.Latency = r.now().Sub(d.Time)
+	d.Err = err
+	for _, s := range r.sinks {
+		s.Record(d)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return annotate(resp, d), nil
+}
+
+// Call generates from a single text prompt. It implements llms.Model.
+func (r *Router) Call(ctx context.Context, prompt string, options ...llms.CallOption) (string, error) {
+	return llms.GenerateFromSinglePrompt(ctx, r, prompt, options...)
+}
+
+// annotate returns a copy of resp whose choices carry the decision in
+// fresh GenerationInfo maps: the provider's own maps are never written,
+// as a provider may share them between responses.
+func annotate(resp *llms.ContentResponse, d *Decision) *llms.ContentResponse {
+	out := &llms.ContentResponse{Choices: make([]*llms.ContentChoice, 0, len(resp.Choices))}
+	for _, c := range resp.Choices {
+		if c == nil {
+			continue
+		}
+		cc := *c
+		info := make(map[string]any, len(c.GenerationInfo)+4)
+		for k, v := range c.GenerationInfo {
+			info[k] = v
+		}
+		info[InfoDecision] = d
+		info[InfoDecisionID] = d.ID
+		info[InfoModel] = d.Answered
+		info[InfoCostUSD] = d.Cost
+		cc.GenerationInfo = info
+		out.Choices = append(out.Choices, &cc)
+	}
+	return out
+}
+
+var errNilResponse = errors.New("provider returned a nil response")
