@@ -1,6 +1,7 @@
 package llmrouter
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -31,16 +32,19 @@ type Prediction struct {
 // with NaN and p.Difficulty NaN; it fills what it knows. Implementations
 // must be safe for concurrent use, must not retain f or p, and should not
 // allocate: they run on every request.
+//
+// ctx is the request's context: classifiers that call out (an embedding
+// API) must honour its cancellation; in-process ones may ignore it.
 type Classifier interface {
-	Classify(f *Features, models []ModelCard, p *Prediction) error
+	Classify(ctx context.Context, f *Features, models []ModelCard, p *Prediction) error
 }
 
 // ClassifierFunc adapts a function to the Classifier interface.
-type ClassifierFunc func(f *Features, models []ModelCard, p *Prediction) error
+type ClassifierFunc func(ctx context.Context, f *Features, models []ModelCard, p *Prediction) error
 
-// Classify calls fn(f, models, p).
-func (fn ClassifierFunc) Classify(f *Features, models []ModelCard, p *Prediction) error {
-	return fn(f, models, p)
+// Classify calls fn(ctx, f, models, p).
+func (fn ClassifierFunc) Classify(ctx context.Context, f *Features, models []ModelCard, p *Prediction) error {
+	return fn(ctx, f, models, p)
 }
 
 // ModelValidator is implemented by classifiers and policies that name
@@ -187,7 +191,7 @@ func (c *RuleClassifier) Validate(models []ModelCard) error {
 }
 
 // Classify implements Classifier.
-func (c *RuleClassifier) Classify(f *Features, models []ModelCard, p *Prediction) error {
+func (c *RuleClassifier) Classify(ctx context.Context, f *Features, models []ModelCard, p *Prediction) error {
 	for i := range c.rules {
 		r := &c.rules[i]
 		if !r.matches(f) {
@@ -204,7 +208,7 @@ func (c *RuleClassifier) Classify(f *Features, models []ModelCard, p *Prediction
 		return nil
 	}
 	if c.fallback != nil {
-		return c.fallback.Classify(f, models, p)
+		return c.fallback.Classify(ctx, f, models, p)
 	}
 	return nil
 }
@@ -242,7 +246,7 @@ func hasAnyHash(hay, needles []uint32) bool {
 type HeuristicClassifier struct{}
 
 // Classify implements Classifier.
-func (HeuristicClassifier) Classify(f *Features, models []ModelCard, p *Prediction) error {
+func (HeuristicClassifier) Classify(_ context.Context, f *Features, models []ModelCard, p *Prediction) error {
 	tokens := float64(f.Tokens - f.SystemTokens)
 	z := -1.6
 	z += 0.2 * math.Log1p(tokens/100)

@@ -210,7 +210,7 @@ func (r *Router) Route(ctx context.Context, messages []llms.MessageContent, opti
 	if cap(s.features.NGrams) > cap(s.ngrams) && cap(s.features.NGrams) <= 1<<16 {
 		s.ngrams = s.features.NGrams[:0] // keep the grown buffer, within reason
 	}
-	return r.decide(&s.req, &s.features)
+	return r.decide(ctx, &s.req, &s.features)
 }
 
 func (r *Router) putScratch(s *scratch) {
@@ -243,7 +243,7 @@ func checkMessages(messages []llms.MessageContent) error {
 	return fmt.Errorf("%w: %d message(s) with no text or other content", ErrNoMessages, len(messages))
 }
 
-func (r *Router) decide(req *Request, f *Features) (*Decision, error) {
+func (r *Router) decide(ctx context.Context, req *Request, f *Features) (*Decision, error) {
 	n := len(r.models)
 	d := &Decision{Time: r.now(), Hints: req.Hints}
 	if r.newID != nil {
@@ -264,7 +264,7 @@ func (r *Router) decide(req *Request, f *Features) (*Decision, error) {
 		d.Prediction.Quality[i] = math.NaN()
 	}
 	d.Prediction.Difficulty = math.NaN()
-	if err := r.classifier.Classify(f, r.models, &d.Prediction); err != nil {
+	if err := r.classifier.Classify(ctx, f, r.models, &d.Prediction); err != nil {
 		return nil, fmt.Errorf("llmrouter: classifier: %w", err)
 	}
 	out := f.MaxTokens
