@@ -1,0 +1,536 @@
+package llmrouter
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+)
+
+// BreakerState is the state of a [Breaker].
+type BreakerState int
+
+const (
+	// BreakerClosed lets every request through and counts failures.
+	BreakerClosed BreakerState = iota
+	// BreakerOpen refuses requests until its cooldown ends.
+	BreakerOpen
+	// BreakerHalfOpen lets a limited number of probe requests through; the
+	// first probe success closes the breaker, the first failure re-opens it.
+	BreakerHalfOpen
+)
+
+// String returns "closed", "open" or "half-open".
+func (s BreakerState) String() string {
+	switch s {
+	case BreakerClosed:
+		return "closed"
+	case BreakerOpen:
+		return "open"
+	case BreakerHalfOpen:
+		return "half-open"
+	}
+	return "unknown"
+}
+
+// BreakerSettings configures a [Breaker]. The zero value is ready to use;
+// each zero field takes the default given in its comment.
+type BreakerSettings struct {
+	// ConsecutiveFailures opens the breaker after this many failures in a
+	// row. Zero means 5; negative disables this trigger.
+	ConsecutiveFailures int
+	// FailureRate opens the breaker when, over the last Window, at least
+	// MinRequests requests were recorded and failures/requests >= FailureRate.
+	// Zero means 0.5; negative disables this trigger.
+	FailureRate float64
+	// MinRequests is the number of requests in the Window below which the
+	// failure rate is not trusted. Zero means 20.
+	MinRequests int
+	// Window is the span of the sliding window (kept in 10 buckets) for the
+	// failure rate. Zero means 1 minute.
+	Window time.Duration
+	// Cooldown is how long the breaker stays open after its first trip. Each
+	// further trip without an intervening close (a failed probe) doubles it,
+	// up to MaxCooldown. Zero means 30s.
+	Cooldown time.Duration
+	// MaxCooldown caps the cooldown, and also the total length of one open
+	// period however many late failures extend it. Zero means 5 minutes; a
+	// value below Cooldown is raised to Cooldown.
+	MaxCooldown time.Duration
+	// HalfOpenProbes is how many requests a half-open breaker lets through
+	// at once. Zero means 1.
+	HalfOpenProbes int
+	// ProbeTimeout frees the probe slots of a half-open breaker whose probes
+	// have not been recorded for this long (a caller that never called
+	// Record). Zero means 1 minute.
+	ProbeTimeout time.Duration
+	// IsFailure says whether an error counts against the model. nil means
+	// [IsBreakerFailure]. Errors for which it returns false are ignored
+	// (they neither count as failures nor as successes).
+	IsFailure func(err error) bool
+}
+
+// Default BreakerSettings values, used for zero fields.
+const (
+	DefaultBreakerConsecutiveFailures = 5
+	DefaultBreakerFailureRate         = 0.5
+	DefaultBreakerMinRequests         = 20
+	DefaultBreakerWindow              = time.Minute
+	DefaultBreakerCooldown            = 30 * time.Second
+	DefaultBreakerMaxCooldown         = 5 * time.Minute
+	DefaultBreakerHalfOpenProbes      = 1
+	DefaultBreakerProbeTimeout        = time.Minute
+)
+
+func (s BreakerSettings) normalized() BreakerSettings {
+	if s.ConsecutiveFailures == 0 {
+		s.ConsecutiveFailures = DefaultBreakerConsecutiveFailures
+	}
+	if s.FailureRate == 0 || s.FailureRate != s.FailureRate { // NaN too
+		s.FailureRate = DefaultBreakerFailureRate
+	}
+	if s.MinRequests <= 0 {
+		s.MinRequests = DefaultBreakerMinRequests
+	}
+	if s.Window <= 0 {
+		s.Window = DefaultBreakerWindow
+	}
+	if s.Cooldown <= 0 {
+		s.Cooldown = DefaultBreakerCooldown
+	}
+	if s.MaxCooldown <= 0 {
+		s.MaxCooldown = DefaultBreakerMaxCooldown
+	}
+	if s.MaxCooldown < s.Cooldown {
+		s.MaxCooldown = s.Cooldown
+	}
+	if s.HalfOpenProbes <= 0 {
+		s.HalfOpenProbes = DefaultBreakerHalfOpenProbes
+	}
+	if s.ProbeTimeout <= 0 {
+		s.ProbeTimeout = DefaultBreakerProbeTimeout
+	}
+	if s.IsFailure == nil {
+		s.IsFailure = IsBreakerFailure
+	}
+	return s
+}
+
+// IsBreakerFailure is the default [BreakerSettings.IsFailure]: a non-nil
+// error counts against the model unless it is the caller's cancellation
+// ([context.Canceled], or classified as canceled) or an error about the
+// request rather than the model (invalid request, token limit, content
+// filter; see [IsModelFault]). Timeouts count.
+func IsBreakerFailure(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) {
+		return false
+	}
+	return IsModelFault(ErrorCodeOf(err))
+}
+
+// Breaker is a per-model circuit breaker with cooldown. It opens after
+// ConsecutiveFailures failures in a row or when the failure rate over a
+// sliding window reaches FailureRate; while open it refuses requests until
+// the cooldown ends, then goes half-open and lets HalfOpenProbes probes
+// through: the first probe success closes it, the first probe failure
+// re-opens it with a doubled cooldown.
+//
+// Cooldown rules, precisely (k counts the trips since the last close):
+//
+//   - opening at time t sets retryAt = t + max(min(Cooldown·2^(k-1), MaxCooldown), hint),
+//     where hint is the error's [RetryAfter] hint, and the whole is capped at
+//     t + MaxCooldown;
+//   - a failure recorded at time u while open (a request let through before
+//     the trip that finishes late) restarts the cooldown from u: retryAt =
+//     max(retryAt, u + that same cooldown), but never beyond
+//     openedAt + MaxCooldown, so one open period is bounded;
+//   - successes recorded while open change nothing.
+//
+// A Breaker never reads the clock: callers pass now, which makes it
+// deterministic under test. It starts no goroutines. All methods are safe for
+// concurrent use. The zero value is a closed breaker with default settings;
+// use [NewBreaker] for other settings.
+type Breaker struct {
+	mu       sync.Mutex
+	s        BreakerSettings
+	resolved bool
+
+	state       BreakerState
+	consecutive int
+	trips       int // trips since the last close
+	openedAt    time.Time
+	retryAt     time.Time // when an open breaker goes half-open
+	probes      int       // probes in flight while half-open
+	lastProbe   time.Time
+	win         window
+}
+
+// NewBreaker returns a closed breaker with settings s (zero fields take their
+// defaults).
+func NewBreaker(s BreakerSettings) *Breaker {
+	return &Breaker{s: s.normalized(), resolved: true}
+}
+
+func (b *Breaker) settings() *BreakerSettings {
+	if !b.resolved {
+		b.s = b.s.normalized()
+		b.resolved = true
+	}
+	return &b.s
+}
+
+// Allow reports whether a request may go to the model now. When it returns
+// false, retryAt is the earliest time at which it may return true (for a
+// half-open breaker whose probe slots are taken, the time those slots are
+// considered lost). When it returns true, retryAt is the zero time; if the
+// breaker is half-open the request is a probe and its outcome must be passed
+// to Record.
+func (b *Breaker) Allow(now time.Time) (ok bool, retryAt time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	s := b.settings()
+	switch b.state {
+	case BreakerOpen:
+		if now.Before(b.retryAt) {
+			return false, b.retryAt
+		}
+		b.state = BreakerHalfOpen
+		b.probes = 0
+		fallthrough
+	case BreakerHalfOpen:
+		if b.probes >= s.HalfOpenProbes && now.Before(b.lastProbe.Add(s.ProbeTimeout)) {
+			return false, b.lastProbe.Add(s.ProbeTimeout)
+		}
+		if b.probes >= s.HalfOpenProbes {
+			b.probes = 0 // the earlier probes were never recorded
+		}
+		b.probes++
+		b.lastProbe = now
+		return true, time.Time{}
+	}
+	return true, time.Time{}
+}
+
+// Record records the outcome of a request made at (or finishing at) now: err
+// nil is a success; an error counts as a failure when
+// [BreakerSettings.IsFailure] says so and is otherwise ignored. It returns
+// the state after recording.
+//
+// A caller that got ok from Allow should call Record exactly once with the
+// outcome. Records are not matched to Allow calls: while half-open any
+// recorded success closes the breaker and any failure re-opens it.
+func (b *Breaker) Record(now time.Time, err error) BreakerState {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	s := b.settings()
+	failure := err != nil && s.IsFailure(err)
+	ignored := err != nil && !failure
+
+	switch b.state {
+	case BreakerClosed:
+		if ignored {
+			return b.state
+		}
+		b.win.add(now, s.Window, failure)
+		if !failure {
+			b.consecutive = 0
+			return b.state
+		}
+		b.consecutive++
+		if b.shouldTrip(now, s) {
+			b.open(now, err, s)
+		}
+	case BreakerHalfOpen:
+		switch {
+		case ignored:
+			if b.probes > 0 {
+				b.probes--
+			}
+		case failure:
+			b.open(now, err, s)
+		default:
+			b.close()
+		}
+	case BreakerOpen:
+		if failure {
+			limit := b.openedAt.Add(s.MaxCooldown)
+			next := now.Add(b.cooldown(err, s))
+			if next.After(limit) {
+				next = limit
+			}
+			if next.After(b.retryAt) {
+				b.retryAt = next
+			}
+		}
+	}
+	return b.state
+}
+
+// Trip forces the breaker open from now until at least now+d (capped at
+// MaxCooldown), for instance when a provider answered 429 with a long
+// Retry-After. It does not count as a trip for the doubling of the cooldown.
+// An already open breaker only has its retryAt pushed later.
+func (b *Breaker) Trip(now time.Time, d time.Duration) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	s := b.settings()
+	if d > s.MaxCooldown {
+		d = s.MaxCooldown
+	}
+	if d < 0 {
+		d = 0
+	}
+	until := now.Add(d)
+	if b.state != BreakerOpen {
+		b.state = BreakerOpen
+		b.openedAt = now
+		b.retryAt = until
+		b.probes = 0
+		return
+	}
+	if until.After(b.retryAt) {
+		b.retryAt = until
+	}
+}
+
+// Reset closes the breaker and forgets all counts.
+func (b *Breaker) Reset() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.close()
+}
+
+// BreakerStats is a snapshot of a [Breaker].
+type BreakerStats struct {
+	State               BreakerState
+	ConsecutiveFailures int
+	Requests, Failures  int       // over the sliding window
+	Trips               int       // trips since the last close
+	RetryAt             time.Time // zero unless requests are refused at the snapshot time
+}
+
+// Stats returns a snapshot at now without changing the breaker. State
+// reports an open breaker whose cooldown has ended as half-open.
+func (b *Breaker) Stats(now time.Time) BreakerStats {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	s := b.settings()
+	req, fail := b.win.counts(now, s.Window)
+	st := BreakerStats{
+		State:               b.state,
+		ConsecutiveFailures: b.consecutive,
+		Requests:            req,
+		Failures:            fail,
+		Trips:               b.trips,
+		RetryAt:             b.retryAtLocked(now, s),
+	}
+	if st.State == BreakerOpen && !now.Before(b.retryAt) {
+		st.State = BreakerHalfOpen
+	}
+	return st
+}
+
+// RetryAt returns the zero time when Allow(now) would let a request through,
+// and otherwise the earliest time it may. It does not change the breaker (in
+// particular it takes no probe slot).
+func (b *Breaker) RetryAt(now time.Time) time.Time {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.retryAtLocked(now, b.settings())
+}
+
+func (b *Breaker) retryAtLocked(now time.Time, s *BreakerSettings) time.Time {
+	switch b.state {
+	case BreakerOpen:
+		if now.Before(b.retryAt) {
+			return b.retryAt
+		}
+	case BreakerHalfOpen:
+		if t := b.lastProbe.Add(s.ProbeTimeout); b.probes >= s.HalfOpenProbes && now.Before(t) {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+func (b *Breaker) shouldTrip(now time.Time, s *BreakerSettings) bool {
+	if s.ConsecutiveFailures > 0 && b.consecutive >= s.ConsecutiveFailures {
+		return true
+	}
+	if s.FailureRate > 0 {
+		req, fail := b.win.counts(now, s.Window)
+		if req >= s.MinRequests && float64(fail) >= s.FailureRate*float64(req) {
+			return true
+		}
+	}
+	return false
+}
+
+// cooldown returns the cooldown for the current trip count, raised to the
+// error's Retry-After hint, capped at MaxCooldown.
+func (b *Breaker) cooldown(err error, s *BreakerSettings) time.Duration {
+	d := s.Cooldown
+	for i := 1; i < b.trips && d < s.MaxCooldown; i++ {
+		d *= 2
+	}
+	if hint, ok := RetryAfter(err); ok && hint > d {
+		d = hint
+	}
+	if d > s.MaxCooldown {
+		d = s.MaxCooldown
+	}
+	return d
+}
+
+func (b *Breaker) open(now time.Time, err error, s *BreakerSettings) {
+	b.trips++
+	b.state = BreakerOpen
+	b.openedAt = now
+	b.retryAt = now.Add(b.cooldown(err, s))
+	b.probes = 0
+	b.consecutive = 0
+	b.win.reset()
+}
+
+func (b *Breaker) close() {
+	b.state = BreakerClosed
+	b.trips = 0
+	b.consecutive = 0
+	b.probes = 0
+	b.openedAt = time.Time{}
+	b.retryAt = time.Time{}
+	b.win.reset()
+}
+
+// window counts requests and failures over a sliding window kept in
+// windowBuckets buckets of Window/windowBuckets each.
+type window struct {
+	buckets [windowBuckets]windowBucket
+}
+
+type windowBucket struct {
+	idx       int64
+	req, fail int
+}
+
+const windowBuckets = 10
+
+func bucketIndex(now time.Time, span time.Duration) int64 {
+	w := int64(span) / windowBuckets
+	if w <= 0 {
+		w = 1
+	}
+	n := now.UnixNano()
+	i := n / w
+	if n < 0 && n%w != 0 {
+		i-- // floor
+	}
+	return i
+}
+
+func (w *window) add(now time.Time, span time.Duration, failure bool) {
+	i := bucketIndex(now, span)
+	bk := &w.buckets[((i%windowBuckets)+windowBuckets)%windowBuckets]
+	if bk.idx != i {
+		*bk = windowBucket{idx: i}
+	}
+	bk.req++
+	if failure {
+		bk.fail++
+	}
+}
+
+func (w *window) counts(now time.Time, span time.Duration) (req, fail int) {
+	cur := bucketIndex(now, span)
+	for _, bk := range w.buckets {
+		if bk.req > 0 && bk.idx <= cur && bk.idx > cur-windowBuckets {
+			req += bk.req
+			fail += bk.fail
+		}
+	}
+	return req, fail
+}
+
+func (w *window) reset() { w.buckets = [windowBuckets]windowBucket{} }
+
+// BreakerRegistry holds one [Breaker] per model name, created on first use
+// with the registry's settings. The zero value is ready to use (default
+// settings); all methods are safe for concurrent use.
+type BreakerRegistry struct {
+	settings BreakerSettings
+	mu       sync.Mutex
+	m        map[string]*Breaker
+}
+
+// NewBreakerRegistry returns a registry whose breakers use settings s.
+func NewBreakerRegistry(s BreakerSettings) *BreakerRegistry {
+	return &BreakerRegistry{settings: s}
+}
+
+// Breaker returns the breaker of model, creating it if needed.
+func (r *BreakerRegistry) Breaker(model string) *Breaker {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.m == nil {
+		r.m = make(map[string]*Breaker)
+	}
+	b, ok := r.m[model]
+	if !ok {
+		b = NewBreaker(r.settings)
+		r.m[model] = b
+	}
+	return b
+}
+
+// lookup returns the breaker of model or nil, without creating one.
+func (r *BreakerRegistry) lookup(model string) *Breaker {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.m[model]
+}
+
+// Allow is r.Breaker(model).Allow(now).
+func (r *BreakerRegistry) Allow(model string, now time.Time) (bool, time.Time) {
+	return r.Breaker(model).Allow(now)
+}
+
+// Record is r.Breaker(model).Record(now, err).
+func (r *BreakerRegistry) Record(model string, now time.Time, err error) BreakerState {
+	return r.Breaker(model).Record(now, err)
+}
+
+// NextAvailable answers "when every candidate is cooling down, when does the
+// first come back?": it returns now if any of models would be allowed at now
+// (a model never seen is), otherwise the earliest retryAt among them. ok is
+// false only when models is empty. It changes no breaker.
+func (r *BreakerRegistry) NextAvailable(now time.Time, models ...string) (at time.Time, ok bool) {
+	bs := make([]*Breaker, 0, len(models))
+	for _, m := range models {
+		b := r.lookup(m)
+		if b == nil {
+			return now, true
+		}
+		bs = append(bs, b)
+	}
+	return EarliestRetry(now, bs...)
+}
+
+// EarliestRetry returns now if any of breakers would allow a request at now
+// (a nil breaker counts as allowing), otherwise the earliest of their retry
+// times. ok is false only when no breaker is given. It changes no breaker.
+func EarliestRetry(now time.Time, breakers ...*Breaker) (at time.Time, ok bool) {
+	for _, b := range breakers {
+		var t time.Time
+		if b != nil {
+			t = b.RetryAt(now)
+		}
+		if t.IsZero() {
+			return now, true
+		}
+		if !ok || t.Before(at) {
+			at = t
+		}
+		ok = true
+	}
+	return at, ok
+}
