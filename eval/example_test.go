@@ -80,14 +80,14 @@ func ExampleGroupKFold() {
 	if err != nil {
 		panic(err)
 	}
-	for _, f := range folds {
-		seen := map[string]bool{}
-		for _, i := range f.Test {
-			seen[prompts[i]] = true
+	for i, f := range folds {
+		var test []string
+		for _, row := range f.Test {
+			test = append(test, prompts[row])
 		}
-		fmt.Println(len(f.Test)+len(f.Train) == len(prompts), len(seen) > 0)
+		fmt.Printf("fold %d: test rows %v %v, train rows %v\n", i, f.Test, test, f.Train)
 	}
 	// Output:
-	// true true
-	// true true
+	// fold 0: test rows [0 1 2 5] [a b a b], train rows [3 4]
+	// fold 1: test rows [3 4] [c d], train rows [0 1 2 5]
 }
