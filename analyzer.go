@@ -362,11 +362,14 @@ var markerWords = newHashSet(map[uint8][]string{
 	catMath: {"equation", "integral", "derivative", "solve", "theorem", "lemma",
 		"probability", "matrix", "polynomial", "sum", "prime", "sqrt", "frac",
 		"log", "sin", "cos", "limit", "calculate", "compute", "percent",
-		"how many", "how much", "algebra", "geometry", "proof", "modulo"},
+		"how many", "how much", "algebra", "geometry", "proof", "prove", "modulo",
+		"square root", "irrational", "rational", "integer", "integers", "divisible",
+		"infinitely", "inequality", "vector", "eigenvalue", "converge", "series"},
 	catReasoning: {"why", "explain", "prove", "derive", "analyze", "analyse",
 		"compare", "contrast", "justify", "evaluate", "reason", "reasoning",
 		"tradeoffs", "trade offs", "implications", "critique", "argue",
-		"assess", "infer", "deduce", "optimal", "design", "architecture"},
+		"assess", "infer", "deduce", "optimal", "design", "architecture",
+		"derivation", "rigorous", "rigorously", "counterexample", "why not"},
 	catMultiStep: {"first", "then", "finally", "next", "afterwards", "step",
 		"steps", "by step", "plan", "outline", "after that", "and then",
 		"stages", "phases", "pipeline", "roadmap", "itinerary", "sequence"},
@@ -377,7 +380,7 @@ var markerWords = newHashSet(map[uint8][]string{
 // the rest of the analysis together.
 type hashSet struct {
 	keys []uint32
-	vals []uint8
+	vals []uint64
 	mask uint32
 }
 
@@ -386,21 +389,27 @@ func newHashSet(groups map[uint8][]string) *hashSet {
 	for _, ws := range groups {
 		n += len(ws)
 	}
-	size := 1
-	for size < 4*n {
-		size <<= 1
-	}
-	s := &hashSet{keys: make([]uint32, size), vals: make([]uint8, size), mask: uint32(size - 1)}
+	s := makeHashSet(n)
 	for cat, ws := range groups {
 		for _, w := range ws {
 			hs := HashNGrams(nil, w, 0)
-			s.add(hs[len(hs)-1], cat) // the last hash is the whole phrase (bigram) or the word
+			s.add(hs[len(hs)-1], uint64(cat)) // the last hash is the whole phrase (bigram) or the word
 		}
 	}
 	return s
 }
 
-func (s *hashSet) add(h uint32, cat uint8) {
+// makeHashSet returns an empty set with room for n keys at a load of at
+// most one quarter, so probes stay short.
+func makeHashSet(n int) *hashSet {
+	size := 8
+	for size < 4*n {
+		size <<= 1
+	}
+	return &hashSet{keys: make([]uint32, size), vals: make([]uint64, size), mask: uint32(size - 1)}
+}
+
+func (s *hashSet) add(h uint32, cat uint64) {
 	if h == 0 {
 		h = 1 // 0 marks an empty slot
 	}
@@ -413,7 +422,7 @@ func (s *hashSet) add(h uint32, cat uint8) {
 	}
 }
 
-func (s *hashSet) get(h uint32) uint8 {
+func (s *hashSet) get(h uint32) uint64 {
 	if h == 0 {
 		h = 1
 	}
@@ -426,6 +435,41 @@ func (s *hashSet) get(h uint32) uint8 {
 		}
 	}
 }
+
+// Byte classes for scanText's ASCII fast path.
+const (
+	clsOther uint8 = iota
+	clsNewline
+	clsSpace
+	clsDigit
+	clsLetter
+	clsQuestion
+	clsBacktick
+	clsBackslash
+	clsMathOp
+	clsCodeSym
+)
+
+var byteClass = func() (t [256]uint8) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = clsDigit
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = clsLetter, clsLetter
+	}
+	t['\n'] = clsNewline
+	t[' '], t['\t'], t['\r'] = clsSpace, clsSpace, clsSpace
+	t['?'] = clsQuestion
+	t['`'] = clsBacktick
+	t['\\'] = clsBackslash
+	for _, c := range "+*^=/<>%" {
+		t[c] = clsMathOp
+	}
+	for _, c := range "{};[]()_&|" {
+		t[c] = clsCodeSym
+	}
+	return t
+}()
 
 // scanText fills the content signals of f from f.Text and f.NGrams.
 func scanText(f *Features) {
@@ -457,44 +501,45 @@ func scanText(f *Features) {
 			continue
 		}
 		runes++
-		switch {
-		case c == '\n':
+		switch byteClass[c] {
+		case clsNewline:
 			lines++
 			lineStart = true
 			i++
 			continue
-		case c >= '0' && c <= '9':
+		case clsDigit:
 			digits++
 			// "1." or "2)" opening a line marks a numbered step.
 			if lineStart && i+1 < len(text) && (text[i+1] == '.' || text[i+1] == ')') {
 				numbered++
 			}
-		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+		case clsLetter:
 			scripts[ScriptLatin]++
-		case c == '?':
+		case clsQuestion:
 			f.Questions++
-		case c == '`':
+		case clsBacktick:
 			if strings.HasPrefix(text[i:], "```") {
 				f.CodeFences++
 				i += 3
 				lineStart = false
 				continue
 			}
-		case c == '\\':
+		case clsBackslash:
 			if i+1 < len(text) && (text[i+1] >= 'a' && text[i+1] <= 'z') {
 				latex++
 			}
-		case c == '+' || c == '*' || c == '^' || c == '=' || c == '/' || c == '<' || c == '>' || c == '%':
+		case clsMathOp:
 			mathOps++
 			if c == '=' && i+1 < len(text) && (text[i+1] == '=' || text[i+1] == '>') {
 				codeSyms++
 			}
-		case c == '{' || c == '}' || c == ';' || c == '[' || c == ']' || c == '(' || c == ')' || c == '_' || c == '&' || c == '|':
+		case clsCodeSym:
 			codeSyms++
+		case clsSpace:
+			i++
+			continue
 		}
-		if c != ' ' && c != '\t' && c != '\r' {
-			lineStart = false
-		}
+		lineStart = false
 		i++
 	}
 	f.Chars = runes
@@ -516,7 +561,7 @@ func scanText(f *Features) {
 		} else {
 			f.Words++
 		}
-		cat := markerWords.get(h)
+		cat := uint8(markerWords.get(h))
 		if cat == 0 {
 			continue
 		}

@@ -104,6 +104,7 @@ type Rule struct {
 // use and allocation-free.
 type RuleClassifier struct {
 	rules    []compiledRule
+	keywords *hashSet // keyword hash → bit i set when rule i (< 64) has it
 	labels   map[string]map[string]float64
 	fallback Classifier
 }
@@ -163,6 +164,19 @@ func NewRuleClassifier(set RuleSet) (*RuleClassifier, error) {
 		}
 		c.rules = append(c.rules, cr)
 	}
+	n := 0
+	for _, r := range c.rules {
+		n += len(r.hashes)
+	}
+	c.keywords = makeHashSet(n)
+	for i, r := range c.rules {
+		if i >= 64 {
+			break
+		}
+		for _, h := range r.hashes {
+			c.keywords.add(h, 1<<i)
+		}
+	}
 	return c, nil
 }
 
@@ -192,8 +206,20 @@ func (c *RuleClassifier) Validate(models []ModelCard) error {
 
 // Classify implements Classifier.
 func (c *RuleClassifier) Classify(ctx context.Context, f *Features, models []ModelCard, p *Prediction) error {
+	// One pass over the n-grams finds the keywords of the first 64 rules.
+	var hit uint64
+	if len(c.keywords.keys) > 8 || c.keywords.vals[0] != 0 {
+		for _, h := range f.NGrams {
+			hit |= c.keywords.get(h)
+		}
+	}
 	for i := range c.rules {
 		r := &c.rules[i]
+		if len(r.hashes) > 0 {
+			if i < 64 && hit&(1<<i) == 0 || i >= 64 && !hasAnyHash(f.NGrams, r.hashes) {
+				continue
+			}
+		}
 		if !r.matches(f) {
 			continue
 		}
@@ -213,10 +239,9 @@ func (c *RuleClassifier) Classify(ctx context.Context, f *Features, models []Mod
 	return nil
 }
 
+// matches checks the rule's pattern and condition; keywords are checked
+// by the caller.
 func (r *compiledRule) matches(f *Features) bool {
-	if len(r.hashes) > 0 && !hasAnyHash(f.NGrams, r.hashes) {
-		return false
-	}
 	if r.re != nil && !r.re.MatchString(f.Text) {
 		return false
 	}

@@ -37,21 +37,20 @@ func HashNGrams(dst []uint32, text string, maxWords int) []uint32 {
 		maxWords = DefaultMaxNGramWords
 	}
 	var (
-		words     int
-		prevStart = -1 // start of the previous word in text, -1 if none
-		prevEnd   int
-		start     = -1 // start of the current word
+		words    int
+		prevHash uint32 // unigram hash of the previous word
+		hasPrev  bool
+		start    = -1 // start of the current word
 	)
 	flush := func(end int) {
-		u := hashWord(fnvOffset32, text[start:end])
+		w := text[start:end]
+		u := hashWord(fnvOffset32, w)
 		dst = append(dst, u)
-		if prevStart >= 0 {
-			h := hashWord(fnvOffset32, text[prevStart:prevEnd])
-			h ^= ' '
-			h *= fnvPrime32
-			dst = append(dst, hashWord(h, text[start:end]))
+		if hasPrev {
+			h := (prevHash ^ ' ') * fnvPrime32
+			dst = append(dst, hashWord(h, w))
 		}
-		prevStart, prevEnd = start, end
+		prevHash, hasPrev = u, true
 		start = -1
 		words++
 	}

@@ -56,7 +56,8 @@ type config struct {
 // counter of WithTokenCounter, if given).
 func WithAnalyzer(a Analyzer) Option { return func(c *config) { c.analyzer = a } }
 
-// WithClassifier sets the classifier. Default: HeuristicClassifier.
+// WithClassifier sets the classifier. Default: the built-in classifier (see
+// DefaultClassifier).
 func WithClassifier(cl Classifier) Option { return func(c *config) { c.classifier = cl } }
 
 // WithPolicy sets the policy. Default: DefaultPolicy().
@@ -128,7 +129,7 @@ func New(providers []Provider, opts ...Option) (*Router, error) {
 		r.analyzer = DefaultAnalyzer{Counter: cfg.counter}
 	}
 	if r.classifier == nil {
-		r.classifier = HeuristicClassifier{}
+		r.classifier = builtinClassifier()
 	}
 	if r.policy == nil {
 		r.policy = DefaultPolicy()

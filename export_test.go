@@ -1,0 +1,5 @@
+package llmrouter_test
+
+import "runtime"
+
+func runtimeGosched() { runtime.Gosched() }
