@@ -476,6 +476,7 @@ func scanText(f *Features) {
 	text := f.Text
 	var (
 		runes, nonASCII, digits, mathOps, codeSyms, latex int
+		latin                                             int
 		lines, numbered                                   int
 		scripts                                           [len(scriptNames)]int
 		lineStart                                         = true
@@ -501,7 +502,14 @@ func scanText(f *Features) {
 			continue
 		}
 		runes++
-		switch byteClass[c] {
+		cls := byteClass[c]
+		if cls == clsLetter { // most bytes: a fast path
+			latin++
+			lineStart = false
+			i++
+			continue
+		}
+		switch cls {
 		case clsNewline:
 			lines++
 			lineStart = true
@@ -513,8 +521,6 @@ func scanText(f *Features) {
 			if lineStart && i+1 < len(text) && (text[i+1] == '.' || text[i+1] == ')') {
 				numbered++
 			}
-		case clsLetter:
-			scripts[ScriptLatin]++
 		case clsQuestion:
 			f.Questions++
 		case clsBacktick:
@@ -542,6 +548,7 @@ func scanText(f *Features) {
 		lineStart = false
 		i++
 	}
+	scripts[ScriptLatin] += latin
 	f.Chars = runes
 	f.Lines = lines
 	if runes > 0 {

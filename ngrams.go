@@ -36,52 +36,84 @@ func HashNGrams(dst []uint32, text string, maxWords int) []uint32 {
 	if maxWords <= 0 {
 		maxWords = DefaultMaxNGramWords
 	}
+	// One pass: the unigram hash hU and the bigram hash hB (which starts
+	// from the previous word's unigram and a space) advance together.
 	var (
 		words    int
-		prevHash uint32 // unigram hash of the previous word
+		inWord   bool
 		hasPrev  bool
-		start    = -1 // start of the current word
+		prevHash uint32
+		hU, hB   uint32
 	)
-	flush := func(end int) {
-		w := text[start:end]
-		u := hashWord(fnvOffset32, w)
-		dst = append(dst, u)
-		if hasPrev {
-			h := (prevHash ^ ' ') * fnvPrime32
-			dst = append(dst, hashWord(h, w))
-		}
-		prevHash, hasPrev = u, true
-		start = -1
-		words++
-	}
-	for i := 0; i < len(text) && words < maxWords; {
+	for i := 0; i < len(text); {
 		c := text[i]
-		var r rune
-		size := 1
 		if c < utf8.RuneSelf {
-			r = rune(c)
-		} else {
-			r, size = utf8.DecodeRuneInString(text[i:])
-		}
-		isWord := r != utf8.RuneError && (isASCIIWordByte(c) || (c >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r))))
-		if isWord {
-			if start < 0 {
-				start = i
+			lc := asciiWordLower[c]
+			i++
+			if lc != 0 {
+				if !inWord {
+					if words == maxWords {
+						break
+					}
+					inWord = true
+					hU = fnvOffset32
+					hB = (prevHash ^ ' ') * fnvPrime32
+				}
+				hU = (hU ^ uint32(lc)) * fnvPrime32
+				hB = (hB ^ uint32(lc)) * fnvPrime32
+				continue
 			}
-		} else if start >= 0 {
-			flush(i)
+		} else {
+			r, size := utf8.DecodeRuneInString(text[i:])
+			i += size
+			if r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+				if !inWord {
+					if words == maxWords {
+						break
+					}
+					inWord = true
+					hU = fnvOffset32
+					hB = (prevHash ^ ' ') * fnvPrime32
+				}
+				var buf [utf8.UTFMax]byte
+				n := utf8.EncodeRune(buf[:], unicode.ToLower(r))
+				for _, b := range buf[:n] {
+					hU = (hU ^ uint32(b)) * fnvPrime32
+					hB = (hB ^ uint32(b)) * fnvPrime32
+				}
+				continue
+			}
 		}
-		i += size
+		if inWord {
+			dst = appendWord(dst, hU, hB, hasPrev)
+			prevHash, hasPrev, inWord = hU, true, false
+			words++
+		}
 	}
-	if start >= 0 && words < maxWords {
-		flush(len(text))
+	if inWord {
+		dst = appendWord(dst, hU, hB, hasPrev)
 	}
 	return dst
 }
 
-func isASCIIWordByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+func appendWord(dst []uint32, hU, hB uint32, hasPrev bool) []uint32 {
+	if hasPrev {
+		return append(dst, hU, hB)
+	}
+	return append(dst, hU)
 }
+
+// asciiWordLower maps an ASCII letter or digit to its lower case, and every
+// other byte to 0.
+var asciiWordLower = func() (t [utf8.RuneSelf]byte) {
+	for c := byte('0'); c <= '9'; c++ {
+		t[c] = c
+	}
+	for c := byte('a'); c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = c, c
+	}
+	return t
+}()
 
 // hashWord continues FNV-1a hash h over the lower-cased UTF-8 bytes of word.
 func hashWord(h uint32, word string) uint32 {
