@@ -80,6 +80,25 @@ type Attempt struct {
 	// Code classifies Err; empty on success.
 	Code llms.ErrorCode
 	Err  error
+
+	// Retry counts the retries of this model before this attempt (0 for
+	// its first call); Wait is the backoff waited before it.
+	Retry int
+	Wait  time.Duration
+	// Hedged is true when the attempt was started as a hedge, while an
+	// earlier one was still running.
+	Hedged bool
+	// Skipped, when set, says why the model was not called at all (cooling
+	// down, a context window too small, not stronger than a rejected answer,
+	// over the request's cost limit); the other fields are then zero except
+	// Model, Reason and Start.
+	Skipped string
+	// Rejected, when set, says why the Verifier rejected this attempt's
+	// answer (which led to an escalation, if one was possible).
+	Rejected string
+	// Next says what plan execution did after this attempt: "retry in
+	// 120ms", "next model", "stop", "escalate", "lost the hedge", ….
+	Next string
 }
 
 // DecisionFrom returns the decision the router attached to a response of
@@ -168,16 +187,29 @@ func (d *Decision) Explain() string {
 	if len(d.Attempts) > 0 {
 		b.WriteString("  attempts:\n")
 		for i, a := range d.Attempts {
+			if a.Skipped != "" {
+				fmt.Fprintf(&b, "    %d. %-*s  skipped: %s\n", i+1, width, a.Model, a.Skipped)
+				continue
+			}
 			est := ""
 			if a.Usage.Estimated {
 				est = " (estimated)"
 			}
 			fmt.Fprintf(&b, "    %d. %-*s  %s  tokens %d in / %d out%s  $%.6f", i+1, width, a.Model,
 				a.Latency.Round(time.Microsecond), a.Usage.InputTokens, a.Usage.OutputTokens, est, a.Cost)
-			if a.Err != nil {
+			switch {
+			case a.Err != nil:
 				fmt.Fprintf(&b, "  failed [%s]: %v", a.Code, a.Err)
-			} else {
+			case a.Rejected != "":
+				fmt.Fprintf(&b, "  rejected: %s", a.Rejected)
+			default:
 				b.WriteString("  ok")
+			}
+			if a.Hedged {
+				b.WriteString("  (hedge)")
+			}
+			if a.Next != "" {
+				fmt.Fprintf(&b, "  → %s", a.Next)
 			}
 			b.WriteByte('\n')
 		}

@@ -4,79 +4,492 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"reflect"
+	"strconv"
+	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/tmc/langchaingo/llms"
 )
 
 // ErrStreamStarted is matched by the error of a streaming call that failed
 // after text had reached the caller's StreamingFunc: the router does not
-// fall back then, as the caller would see two answers spliced together.
+// fall back then, as the caller would see two answers spliced together
+// (unless streaming is buffered; see Fallback.BufferStreams).
 var ErrStreamStarted = errors.New("llmrouter: stream failed after text was delivered")
 
-// execute runs the plan: each step in order, the next on a provider error,
-// never after the caller's own cancellation and never once streamed text
-// has reached the caller.
+// ErrAllCoolingDown is matched by the error of a request none of whose
+// planned models could be called because every one was cooling down (its
+// circuit breaker open). The error is a *CoolingDownError saying when the
+// first comes back.
+var ErrAllCoolingDown = errors.New("llmrouter: every planned model is cooling down")
+
+// CoolingDownError says that every model of a request's plan was cooling
+// down and when the first comes back. It matches ErrAllCoolingDown.
+type CoolingDownError struct {
+	// Models are the plan's models that were cooling down.
+	Models []string
+	// Until is when the first of them accepts requests again; RetryIn is
+	// Until less the time of the error.
+	Until   time.Time
+	RetryIn time.Duration
+}
+
+func (e *CoolingDownError) Error() string {
+	return fmt.Sprintf("%s (%d model(s)); the first is back in %s (at %s)",
+		ErrAllCoolingDown.Error(), len(e.Models), e.RetryIn.Round(time.Millisecond), e.Until.UTC().Format(time.RFC3339Nano))
+}
+
+// Is reports whether target is ErrAllCoolingDown.
+func (e *CoolingDownError) Is(target error) bool { return target == ErrAllCoolingDown }
+
+// RetryAfter returns how long until the first model comes back.
+func (e *CoolingDownError) RetryAfter() time.Duration { return e.RetryIn }
+
+var (
+	errAttemptTimeout = errors.New("llmrouter: attempt timed out")
+	errHedgeLost      = errors.New("llmrouter: another attempt answered first")
+	errNotStreamOwner = errors.New("llmrouter: another attempt is streaming to the caller")
+)
+
+// exec is the state of one plan execution. Only the goroutine running
+// execute writes it, except owner and claimed, which attempts' streaming
+// callbacks touch.
+type exec struct {
+	r        *Router
+	fb       *resilience
+	d        *Decision
+	ctx      context.Context
+	messages []llms.MessageContent
+	caller   llms.CallOptions  // the caller's options, applied
+	options  []llms.CallOption // the caller's options, as given (or isolated)
+	user     func(context.Context, []byte) error
+	buffered bool
+
+	owner    atomic.Int32 // id of the attempt streaming to the caller; 0 none
+	claimed  chan struct{}
+	claimOne sync.Once
+	ids      int32
+
+	minWindow  int     // > 0 after a token-limit failure: skip windows ≤ it
+	escalating bool    // after a rejection: only stronger models
+	escQuality float64 // the rejected model's predicted quality
+	rejected   *RejectedError
+}
+
+// result is one attempt's outcome, made by the goroutine that ran it.
+type result struct {
+	step Step
+	resp *llms.ContentResponse
+	a    Attempt
+	sink *streamSink
+	id   int32
+	rej  error // the verifier's rejection, if any
+}
+
+// execute runs the plan (see Fallback for what the router does on each
+// kind of failure). It never falls back after the caller's own
+// cancellation, nor once streamed text has reached the caller.
 func (r *Router) execute(ctx context.Context, d *Decision, messages []llms.MessageContent, options []llms.CallOption) (*llms.ContentResponse, error) {
-	d.Attempts = make([]Attempt, 0, len(d.Plan))
-	var caller llms.CallOptions
+	x := &exec{r: r, fb: r.fb, d: d, ctx: ctx, messages: messages, options: options}
 	for _, o := range options {
 		if o != nil {
-			o(&caller)
+			o(&x.caller)
 		}
 	}
-	var streamed atomic.Bool
-	opts := make([]llms.CallOption, 0, len(options)+2)
-	opts = append(opts, options...)
-	base := len(opts)
-	if caller.StreamingFunc != nil {
-		user := caller.StreamingFunc
-		opts = append(opts, llms.WithStreamingFunc(func(ctx context.Context, chunk []byte) error {
-			if len(chunk) > 0 {
-				streamed.Store(true)
+	if x.caller.Metadata != nil {
+		// Options such as llms.WithThinking write into the Metadata map the
+		// caller passed; give every application its own copy, so attempts
+		// (concurrent ones when hedging) never share or re-grow it.
+		x.caller = llms.CallOptions{}
+		isolated := isolateMetadata(options)
+		isolated(&x.caller)
+		x.options = []llms.CallOption{isolated}
+	}
+	if x.caller.StreamingFunc != nil {
+		x.user = x.caller.StreamingFunc
+		x.buffered = x.fb.buffer || bufferRequested(ctx)
+		x.claimed = make(chan struct{})
+	}
+	d.Attempts = make([]Attempt, 0, len(d.Plan))
+	if x.fb.hedge.enabled() && len(d.Plan) > 1 {
+		return x.runHedged()
+	}
+	return x.runSequential()
+}
+
+// isolateMetadata returns one option applying options in order, each
+// followed by a step that gives the options their own copy of a Metadata
+// map they did not create, so helpers writing into it write into the copy.
+func isolateMetadata(options []llms.CallOption) llms.CallOption {
+	return func(o *llms.CallOptions) {
+		var own uintptr
+		fix := func() {
+			if o.Metadata == nil {
+				return
 			}
-			return user(ctx, chunk)
-		}))
-		base = len(opts)
-	}
-	for _, step := range d.Plan {
-		if err := ctx.Err(); err != nil {
-			break
+			if p := reflect.ValueOf(o.Metadata).Pointer(); p != own {
+				o.Metadata = maps.Clone(o.Metadata)
+				own = reflect.ValueOf(o.Metadata).Pointer()
+			}
 		}
-		p := r.providers[step.Index]
-		card := r.models[step.Index]
-		callOpts := append(opts[:base:base], llms.WithModel(card.APIModel))
-		start := r.now()
-		resp, err := p.GenerateContent(ctx, messages, callOpts...)
-		a := Attempt{Model: card.Name, Reason: step.Reason, Start: start, Latency: r.now().Sub(start)}
-		if err == nil {
-			err = checkResponse(resp)
-		}
-		a.Usage = r.usage(resp, &d.Features)
-		a.Cost = card.Cost(a.Usage.InputTokens, a.Usage.OutputTokens)
-		d.Usage.InputTokens += a.Usage.InputTokens
-		d.Usage.OutputTokens += a.Usage.OutputTokens
-		d.Usage.Estimated = d.Usage.Estimated || a.Usage.Estimated
-		d.Cost += a.Cost
-		if err == nil {
-			d.Attempts = append(d.Attempts, a)
-			d.Answered = card.Name
-			return resp, nil
-		}
-		a.Code = errorCode(ctx, err)
-		a.Err = fmt.Errorf("%s: %w", card.Name, err)
-		d.Attempts = append(d.Attempts, a)
-		if streamed.Load() {
-			return nil, fmt.Errorf("%w: %s: %w", ErrStreamStarted, card.Name, err)
+		fix()
+		for _, opt := range options {
+			if opt != nil {
+				opt(o)
+				fix()
+			}
 		}
 	}
-	if err := ctx.Err(); err != nil {
-		if len(d.Attempts) == 0 {
-			return nil, err
+}
+
+func (x *exec) runSequential() (*llms.ContentResponse, error) {
+	d, fb := x.d, x.fb
+	for pass := 0; ; pass++ {
+		var coolUntil time.Time
+		var cooling []string
+		called := false
+		for _, step := range d.Plan {
+			if x.ctx.Err() != nil {
+				break
+			}
+			card := x.r.models[step.Index]
+			if reason := x.skipReason(step); reason != "" {
+				x.skip(step, reason)
+				continue
+			}
+			var wait time.Duration
+			for try := 0; ; try++ {
+				if b := x.breaker(step); b != nil {
+					if ok, until := b.Allow(fb.clock.Now()); !ok {
+						x.skip(step, "cooling down until "+until.UTC().Format(time.RFC3339Nano))
+						cooling = append(cooling, card.Name)
+						if coolUntil.IsZero() || until.Before(coolUntil) {
+							coolUntil = until
+						}
+						break
+					}
+				}
+				called = true
+				x.ids++
+				res := x.call(x.ctx, step, x.ids, try, wait, false)
+				resp, a := x.record(res)
+				if a.Err == nil {
+					if a.Rejected == "" {
+						return x.deliver(res)
+					}
+					if x.streamedBy(res.id) { // the caller saw it: keep it
+						a.Next = "kept: the answer was already streamed to the caller"
+						d.Answered = a.Model
+						return resp, nil
+					}
+					a.Next = "escalate"
+					break
+				}
+				if err := x.ctx.Err(); err != nil {
+					return nil, x.canceled(err)
+				}
+				if x.streamedBy(res.id) {
+					a.Next = "stop: the stream had started"
+					return nil, fmtStreamStarted(card.Name, a.Err)
+				}
+				act := fb.action(a.Code)
+				if act == ActionRetry {
+					if try >= fb.maxRetries {
+						a.Next = "next model: " + strconv.Itoa(try) + " retries spent"
+						break
+					}
+					hint, hinted := RetryAfter(a.Err)
+					delay := fb.backoff.DelayWithHint(try, hint, fb.rnd)
+					now := fb.clock.Now()
+					if delay > fb.maxWait {
+						a.Next = "next model: retry in " + delay.String() + " exceeds the " + fb.maxWait.String() + " limit"
+						if hinted && a.Code == llms.ErrCodeRateLimit {
+							if b := x.breaker(step); b != nil {
+								b.Trip(now, hint)
+								a.Next += "; cooling down for the Retry-After"
+							}
+						}
+						break
+					}
+					if !FitsDeadline(x.ctx, now, delay, fb.attemptTimeout) {
+						a.Next = "next model: a retry in " + delay.String() + " would not fit the deadline"
+						break
+					}
+					a.Next = "retry in " + delay.String()
+					if err := Wait(x.ctx, fb.clock, delay); err != nil {
+						return nil, x.canceled(err)
+					}
+					wait = delay
+					continue
+				}
+				if stop := x.afterFailure(act, a, card); stop {
+					return nil, x.failed()
+				}
+				break
+			}
 		}
-		return nil, fmt.Errorf("llmrouter: %w (after %d attempt(s)): %w", err, len(d.Attempts), &AllFailedError{Attempts: d.Attempts})
+		if !called && len(cooling) > 0 && x.ctx.Err() == nil && x.rejected == nil {
+			now := fb.clock.Now()
+			if fb.waitCooldown && pass == 0 && FitsDeadline(x.ctx, now, coolUntil.Sub(now), 0) {
+				if err := Wait(x.ctx, fb.clock, coolUntil.Sub(now)); err != nil {
+					return nil, x.canceled(err)
+				}
+				continue
+			}
+			return nil, &CoolingDownError{Models: cooling, Until: coolUntil, RetryIn: coolUntil.Sub(now)}
+		}
+		break
 	}
-	return nil, &AllFailedError{Attempts: d.Attempts}
+	return nil, x.failed()
+}
+
+// afterFailure notes the action after a failed attempt (not a retry) in a
+// and the exec state; it reports whether to stop.
+func (x *exec) afterFailure(act Action, a *Attempt, card ModelCard) (stop bool) {
+	switch act {
+	case ActionStop:
+		a.Next = "stop"
+		return true
+	case ActionNextLarger:
+		if card.ContextWindow > 0 {
+			x.minWindow = max(x.minWindow, card.ContextWindow)
+			a.Next = "next model with a context window over " + strconv.Itoa(card.ContextWindow)
+		} else {
+			a.Next = "next model (this model's context window is unknown)"
+		}
+	default:
+		a.Next = "next model"
+	}
+	return false
+}
+
+// skipReason says why step must not be called now, or "".
+func (x *exec) skipReason(step Step) string {
+	card := x.r.models[step.Index]
+	if x.minWindow > 0 && card.ContextWindow > 0 && card.ContextWindow <= x.minWindow {
+		return "context window " + strconv.Itoa(card.ContextWindow) + " is not larger than the " +
+			strconv.Itoa(x.minWindow) + " that was exceeded"
+	}
+	if x.escalating {
+		c := x.d.Candidates[step.Index]
+		if !(c.Quality > x.escQuality) {
+			return fmt.Sprintf("not stronger than the rejected answer's model (predicted quality %.2f ≤ %.2f)", c.Quality, x.escQuality)
+		}
+		if mc := x.d.Hints.MaxCost; mc > 0 && x.d.Cost+c.Cost > mc {
+			return fmt.Sprintf("escalation over the cost limit: spent $%.6f + estimated $%.6f > max $%.6f", x.d.Cost, c.Cost, mc)
+		}
+	}
+	return ""
+}
+
+// skip records that step's model was not called, and why. The attempt's
+// Err says so too, so that an AllFailedError lists the reason.
+func (x *exec) skip(step Step, reason string) {
+	x.d.Attempts = append(x.d.Attempts, Attempt{Model: step.Model, Reason: step.Reason, Start: x.r.now(),
+		Skipped: reason, Err: errors.New("llmrouter: not called: " + reason)})
+}
+
+func (x *exec) breaker(step Step) *Breaker {
+	if x.fb.breakers == nil {
+		return nil
+	}
+	return x.fb.breakers[step.Index]
+}
+
+// call runs one attempt of step under parent (the request's context, or a
+// hedge's). It writes nothing shared but the streaming state.
+func (x *exec) call(parent context.Context, step Step, id int32, try int, wait time.Duration, hedged bool) result {
+	r, fb := x.r, x.fb
+	card := r.models[step.Index]
+	res := result{step: step, id: id}
+	actx, cancel := parent, context.CancelFunc(nil)
+	if fb.attemptTimeout > 0 {
+		actx, cancel = x.withTimeout(parent, fb.attemptTimeout)
+	}
+	opts := make([]llms.CallOption, 0, len(x.options)+2)
+	opts = append(opts, x.options...)
+	opts = append(opts, llms.WithModel(card.APIModel))
+	if x.user != nil {
+		res.sink = &streamSink{x: x, id: res.id}
+		opts = append(opts, llms.WithStreamingFunc(res.sink.stream))
+	}
+	start := r.now()
+	resp, err := r.providers[step.Index].GenerateContent(actx, x.messages, opts...)
+	a := Attempt{Model: card.Name, Reason: step.Reason, Start: start, Latency: r.now().Sub(start), Retry: try, Wait: wait, Hedged: hedged}
+	if err == nil {
+		err = checkResponse(resp)
+	}
+	a.Usage = r.usage(resp, &x.d.Features)
+	a.Cost = card.Cost(a.Usage.InputTokens, a.Usage.OutputTokens)
+	if err != nil {
+		resp = nil
+		a.Code, a.Err = x.classify(parent, actx, card.Name, err)
+	} else if fb.verifier != nil {
+		ans := Answer{Model: card.Name, Messages: x.messages, Options: &x.caller, Response: resp}
+		if rej := fb.verifier.Verify(x.ctx, &ans); rej != nil {
+			a.Rejected = rej.Error()
+			res.rej = rej
+		}
+	}
+	if cancel != nil {
+		cancel()
+	}
+	res.resp, res.a = resp, a
+	return res
+}
+
+// record appends res's attempt to the decision, sums its usage and cost,
+// feeds the breaker and the latency ring, and handles a rejection. It
+// returns the response and the recorded attempt (valid until the next
+// record).
+func (x *exec) record(res result) (*llms.ContentResponse, *Attempt) {
+	d, fb := x.d, x.fb
+	a := res.a
+	d.Usage.InputTokens += a.Usage.InputTokens
+	d.Usage.OutputTokens += a.Usage.OutputTokens
+	d.Usage.Estimated = d.Usage.Estimated || a.Usage.Estimated
+	d.Cost += a.Cost
+	if b := x.breaker(res.step); b != nil {
+		b.Record(fb.clock.Now(), a.Err)
+	}
+	if a.Err == nil && fb.latency != nil {
+		fb.latency[res.step.Index].add(a.Latency)
+	}
+	if res.rej != nil {
+		q := d.Candidates[res.step.Index].Quality
+		if x.rejected == nil || !x.escalating || q >= x.escQuality {
+			x.rejected = &RejectedError{Model: a.Model, Response: res.resp, Reason: res.rej, Decision: d}
+		}
+		x.escalating = true
+		x.escQuality = max(x.escQuality, q)
+	}
+	d.Attempts = append(d.Attempts, a)
+	return res.resp, &d.Attempts[len(d.Attempts)-1]
+}
+
+// deliver returns the accepted answer of res, flushing its buffered chunks
+// to the caller first.
+func (x *exec) deliver(res result) (*llms.ContentResponse, error) {
+	if res.sink != nil && x.buffered {
+		for _, c := range res.sink.chunks {
+			if err := x.user(x.ctx, c); err != nil {
+				return nil, err
+			}
+		}
+	}
+	x.d.Answered = res.a.Model
+	return res.resp, nil
+}
+
+// classify turns an attempt's error into its code and the error to record:
+// an *llms.Error (so errors.Is(err, llms.ErrRateLimit) works) naming the
+// model, with the provider's error as its cause.
+func (x *exec) classify(parent, actx context.Context, model string, err error) (llms.ErrorCode, error) {
+	wrap := func(code llms.ErrorCode, msg string) (llms.ErrorCode, error) {
+		return code, &llms.Error{Code: code, Provider: model, Message: msg, Cause: err}
+	}
+	switch {
+	case x.ctx.Err() != nil:
+		return wrap(llms.ErrCodeCanceled, "canceled by the caller: "+err.Error())
+	case parent.Err() != nil && (context.Cause(parent) == errHedgeLost || context.Cause(parent) == errPlanStopped):
+		return wrap(llms.ErrCodeCanceled, context.Cause(parent).Error())
+	case errors.Is(err, errNotStreamOwner):
+		return wrap(llms.ErrCodeCanceled, errNotStreamOwner.Error())
+	case actx.Err() != nil && context.Cause(actx) == errAttemptTimeout:
+		return wrap(llms.ErrCodeTimeout, "attempt timed out after "+x.fb.attemptTimeout.String()+": "+err.Error())
+	}
+	le := classifyWith(x.r.errClassifier, model, err)
+	return le.Code, le
+}
+
+// canceled is the error for the caller's cancellation (cause) after the
+// attempts so far.
+func (x *exec) canceled(cause error) error {
+	n := 0
+	for _, a := range x.d.Attempts {
+		if a.Skipped == "" {
+			n++
+		}
+	}
+	if n == 0 {
+		return cause
+	}
+	return fmt.Errorf("llmrouter: %w (after %d attempt(s)): %w", cause, n, &AllFailedError{Attempts: x.d.Attempts})
+}
+
+// failed is the error after the plan ended without an accepted answer.
+func (x *exec) failed() error {
+	if err := x.ctx.Err(); err != nil {
+		return x.canceled(err)
+	}
+	if x.rejected != nil {
+		return x.rejected
+	}
+	return &AllFailedError{Attempts: x.d.Attempts}
+}
+
+func fmtStreamStarted(model string, err error) error {
+	return fmt.Errorf("%w: %s: %w", ErrStreamStarted, model, err)
+}
+
+func (x *exec) streamedBy(id int32) bool { return x.user != nil && !x.buffered && x.owner.Load() == id }
+
+// withTimeout returns a context cancelled with cause errAttemptTimeout
+// after d on the router's clock.
+func (x *exec) withTimeout(parent context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if x.fb.sysClock {
+		return context.WithTimeoutCause(parent, d, errAttemptTimeout)
+	}
+	ctx, cancel := context.WithCancelCause(parent)
+	done := make(chan struct{})
+	fired := x.fb.clock.After(d)
+	go func() {
+		select {
+		case <-fired:
+			cancel(errAttemptTimeout)
+		case <-done:
+		case <-ctx.Done():
+		}
+	}()
+	var once sync.Once
+	return ctx, func() {
+		once.Do(func() {
+			close(done)
+			cancel(context.Canceled)
+		})
+	}
+}
+
+// streamSink is one attempt's streaming callback: it forwards chunks to
+// the caller if this attempt owns the caller's stream (the first to send
+// text claims it), or buffers them when streaming is buffered.
+type streamSink struct {
+	x      *exec
+	id     int32
+	chunks [][]byte
+}
+
+func (s *streamSink) stream(ctx context.Context, chunk []byte) error {
+	x := s.x
+	if x.buffered {
+		if len(chunk) > 0 {
+			s.chunks = append(s.chunks, append([]byte(nil), chunk...))
+		}
+		return nil
+	}
+	if owner := x.owner.Load(); owner != s.id {
+		if len(chunk) == 0 {
+			return nil
+		}
+		if owner != 0 || !x.owner.CompareAndSwap(0, s.id) {
+			return errNotStreamOwner
+		}
+		x.claimOne.Do(func() { close(x.claimed) })
+	}
+	return x.user(ctx, chunk)
 }
 
 // usage returns the usage the response reports, or the router's estimate:
@@ -106,23 +519,4 @@ func checkResponse(resp *llms.ContentResponse) error {
 		}
 	}
 	return ErrEmptyResponse
-}
-
-// errorCode classifies an attempt's error: the caller's own cancellation
-// first, then any *llms.Error in the chain, then context errors.
-func errorCode(ctx context.Context, err error) llms.ErrorCode {
-	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-		return llms.ErrCodeCanceled
-	}
-	var le *llms.Error
-	if errors.As(err, &le) && le.Code != "" {
-		return le.Code
-	}
-	switch {
-	case errors.Is(err, context.Canceled):
-		return llms.ErrCodeCanceled
-	case errors.Is(err, context.DeadlineExceeded):
-		return llms.ErrCodeTimeout
-	}
-	return llms.ErrCodeUnknown
 }

@@ -35,6 +35,9 @@ type Router struct {
 	idPrefix string
 	seq      atomic.Uint64
 	scratch  sync.Pool
+
+	errClassifier ErrorClassifier // never nil after New
+	fb            *resilience     // plan execution settings (fallback.go); never nil after New
 }
 
 var _ llms.Model = (*Router)(nil)
@@ -50,6 +53,9 @@ type config struct {
 	now        func() time.Time
 	newID      func() string
 	counter    TokenCounter
+
+	errClassifier ErrorClassifier
+	fallback      *Fallback
 }
 
 // WithAnalyzer sets the analyzer. Default: DefaultAnalyzer{} (with the
@@ -137,6 +143,11 @@ func New(providers []Provider, opts ...Option) (*Router, error) {
 	if r.now == nil {
 		r.now = time.Now
 	}
+	r.errClassifier = cfg.errClassifier
+	if r.errClassifier == nil {
+		r.errClassifier = DefaultErrorClassifier
+	}
+	r.fb = newResilience(cfg.fallback, r.models)
 	for _, v := range []any{r.classifier, r.policy} {
 		if mv, ok := v.(ModelValidator); ok {
 			if err := mv.Validate(r.models); err != nil {

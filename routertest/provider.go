@@ -116,6 +116,11 @@ func (p *Provider) GenerateContent(ctx context.Context, messages []llms.MessageC
 	}
 	p.mu.Unlock()
 
+	return play(ctx, r, &opts, p.clock)
+}
+
+// play acts out a scripted response for a call with options opts.
+func play(ctx context.Context, r Response, opts *llms.CallOptions, clock *Clock) (*llms.ContentResponse, error) {
 	if r.Block {
 		<-ctx.Done()
 		return nil, ctx.Err()
@@ -123,8 +128,8 @@ func (p *Provider) GenerateContent(ctx context.Context, messages []llms.MessageC
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if p.clock != nil && r.Latency > 0 {
-		p.clock.Advance(r.Latency)
+	if clock != nil && r.Latency > 0 {
+		clock.Advance(r.Latency)
 	}
 	if opts.StreamingFunc != nil {
 		chunks := r.Chunks

@@ -1,0 +1,165 @@
+package llmrouter
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/tmc/langchaingo/llms"
+)
+
+var errPlanStopped = errors.New("llmrouter: plan stopped by another attempt's outcome")
+
+// hedgeRun is one attempt running in its own goroutine.
+type hedgeRun struct {
+	id     int32
+	cancel context.CancelCauseFunc
+}
+
+// runHedged executes the plan with hedging (see Hedge): attempts run in
+// goroutines, each started when the previous one has been running for its
+// hedge delay (or at once when one failed), up to 1+MaxExtra at a time. The
+// first accepted answer wins; the others are cancelled and waited for, so
+// no goroutine outlives the call. Only this goroutine touches the decision.
+func (x *exec) runHedged() (*llms.ContentResponse, error) {
+	d, fb := x.d, x.fb
+	results := make(chan result, len(d.Plan)) // never blocks a finished attempt
+	var live []hedgeRun
+	next := 0
+	var cooling []string
+	var coolUntil time.Time
+	called := false
+
+	launch := func(hedged bool) (Step, bool) {
+		for next < len(d.Plan) {
+			step := d.Plan[next]
+			next++
+			if reason := x.skipReason(step); reason != "" {
+				x.skip(step, reason)
+				continue
+			}
+			if b := x.breaker(step); b != nil {
+				if ok, until := b.Allow(fb.clock.Now()); !ok {
+					x.skip(step, "cooling down until "+until.UTC().Format(time.RFC3339Nano))
+					cooling = append(cooling, step.Model)
+					if coolUntil.IsZero() || until.Before(coolUntil) {
+						coolUntil = until
+					}
+					continue
+				}
+			}
+			called = true
+			x.ids++
+			id := x.ids
+			hctx, cancel := context.WithCancelCause(x.ctx)
+			live = append(live, hedgeRun{id: id, cancel: cancel})
+			go func() { results <- x.call(hctx, step, id, 0, 0, hedged) }()
+			return step, true
+		}
+		return Step{}, false
+	}
+	timerFor := func(step Step) <-chan time.Time {
+		if len(live) >= 1+fb.hedge.MaxExtra || next >= len(d.Plan) || x.owner.Load() != 0 {
+			return nil
+		}
+		if dl := fb.hedgeDelay(step.Index, x.r.models[step.Index]); dl > 0 {
+			return fb.clock.After(dl)
+		}
+		return nil
+	}
+	finish := func(id int32) {
+		for i, l := range live {
+			if l.id == id {
+				l.cancel(context.Canceled) // release the attempt's context
+				live = append(live[:i], live[i+1:]...)
+				return
+			}
+		}
+	}
+	// stop cancels every running attempt with cause and records each as it
+	// returns.
+	stop := func(cause error, note string) {
+		for _, l := range live {
+			l.cancel(cause)
+		}
+		for len(live) > 0 {
+			res := <-results
+			finish(res.id)
+			_, a := x.record(res)
+			a.Next = note
+		}
+	}
+
+	var timer <-chan time.Time
+	if step, ok := launch(false); ok {
+		timer = timerFor(step)
+	}
+	claimed := x.claimed
+	for len(live) > 0 {
+		select {
+		case res := <-results:
+			finish(res.id)
+			card := x.r.models[res.step.Index]
+			_, a := x.record(res)
+			if a.Err == nil && (a.Rejected == "" || x.streamedBy(res.id)) {
+				if a.Rejected != "" {
+					a.Next = "kept: the answer was already streamed to the caller"
+				}
+				stop(errHedgeLost, "lost the hedge")
+				return x.deliver(res)
+			}
+			if a.Err == nil {
+				a.Next = "escalate"
+			} else {
+				if err := x.ctx.Err(); err != nil {
+					stop(err, "canceled by the caller")
+					return nil, x.canceled(err)
+				}
+				if x.streamedBy(res.id) {
+					err := a.Err
+					stop(errPlanStopped, "stopped: the stream had started")
+					return nil, fmtStreamStarted(card.Name, err)
+				}
+				act := fb.action(a.Code)
+				if act == ActionRetry {
+					act = ActionNext // hedging moves on rather than retrying
+				}
+				if x.afterFailure(act, a, card) {
+					stop(errPlanStopped, "stopped: another attempt's error stops the plan")
+					return nil, x.failed()
+				}
+			}
+			if len(live) < 1+fb.hedge.MaxExtra && x.owner.Load() == 0 {
+				if step, ok := launch(false); ok {
+					timer = timerFor(step)
+				}
+			}
+		case <-timer:
+			timer = nil
+			if len(live) < 1+fb.hedge.MaxExtra && x.owner.Load() == 0 {
+				if step, ok := launch(true); ok {
+					timer = timerFor(step)
+				}
+			}
+		case <-claimed:
+			// An attempt's text reached the caller: it is the only one
+			// that can still win.
+			claimed, timer = nil, nil
+			owner := x.owner.Load()
+			for _, l := range live {
+				if l.id != owner {
+					l.cancel(errHedgeLost)
+				}
+			}
+		case <-x.ctx.Done():
+			err := x.ctx.Err()
+			stop(err, "canceled by the caller")
+			return nil, x.canceled(err)
+		}
+	}
+	if !called && len(cooling) > 0 && x.ctx.Err() == nil {
+		now := fb.clock.Now()
+		return nil, &CoolingDownError{Models: cooling, Until: coolUntil, RetryIn: coolUntil.Sub(now)}
+	}
+	return nil, x.failed()
+}
