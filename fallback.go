@@ -201,17 +201,14 @@ func (x *exec) runSequential() (*llms.ContentResponse, error) {
 						a.Next = "next model: " + strconv.Itoa(try) + " retries spent"
 						break
 					}
-					hint, hinted := RetryAfter(a.Err)
+					hint, _ := RetryAfter(a.Err)
 					delay := fb.backoff.DelayWithHint(try, hint, fb.rnd)
 					now := fb.clock.Now()
 					if delay > fb.maxWait {
+						// One request's long Retry-After does not cool the
+						// model down for everyone: the breaker counts the
+						// failure and honours the hint if it trips.
 						a.Next = "next model: retry in " + delay.String() + " exceeds the " + fb.maxWait.String() + " limit"
-						if hinted && a.Code == llms.ErrCodeRateLimit {
-							if b := x.breaker(step); b != nil {
-								b.Trip(now, hint)
-								a.Next += "; cooling down for the Retry-After"
-							}
-						}
 						break
 					}
 					if !FitsDeadline(x.ctx, now, delay, fb.attemptTimeout) {

@@ -190,7 +190,7 @@ func TestPerErrorPolicy(t *testing.T) {
 			scripts:  [][]routertest.Response{{fail(errors.New("API returned unexpected status code: 429: Rate limit reached. Please try again in 30s.")), ok("a")}, {ok("m")}},
 			want:     []string{"cheap:rate_limit", "mid:ok"},
 			answered: "mid",
-			next:     []string{"next model: retry in 30s exceeds the 10s limit; cooling down for the Retry-After", ""},
+			next:     []string{"next model: retry in 30s exceeds the 10s limit", ""},
 		},
 		{
 			name:    "every model fails: the aggregate lists each",

@@ -77,8 +77,11 @@ func (x *exec) runHedged() (*llms.ContentResponse, error) {
 		}
 	}
 	// stop cancels every running attempt with cause and records each as it
-	// returns.
-	stop := func(cause error, note string) {
+	// returns. With keep, an attempt that still answered acceptably (it
+	// finished before seeing the cancellation) is returned for the caller
+	// to deliver: a good answer is never thrown away when there is no
+	// other.
+	stop := func(cause error, note string, keep bool) (good *result) {
 		for _, l := range live {
 			l.cancel(cause)
 		}
@@ -86,8 +89,16 @@ func (x *exec) runHedged() (*llms.ContentResponse, error) {
 			res := <-results
 			finish(res.id)
 			_, a := x.record(res)
-			a.Next = note
+			switch {
+			case a.Err == nil && a.Rejected == "" && keep && good == nil && (x.owner.Load() == 0 || x.buffered):
+				good = &res
+			case a.Err == nil:
+				a.Next = "not used: another attempt answered first"
+			default:
+				a.Next = note
+			}
 		}
+		return good
 	}
 
 	var timer <-chan time.Time
@@ -105,19 +116,20 @@ func (x *exec) runHedged() (*llms.ContentResponse, error) {
 				if a.Rejected != "" {
 					a.Next = "kept: the answer was already streamed to the caller"
 				}
-				stop(errHedgeLost, "lost the hedge")
+				stop(errHedgeLost, "lost the hedge", false)
 				return x.deliver(res)
 			}
 			if a.Err == nil {
 				a.Next = "escalate"
 			} else {
 				if err := x.ctx.Err(); err != nil {
-					stop(err, "canceled by the caller")
+					stop(err, "canceled by the caller", false) // the caller gave up
 					return nil, x.canceled(err)
 				}
 				if x.streamedBy(res.id) {
 					err := a.Err
-					stop(errPlanStopped, "stopped: the stream had started")
+					a.Next = "stop: the stream had started"
+					stop(errPlanStopped, "stopped: the stream had started", false)
 					return nil, fmtStreamStarted(card.Name, err)
 				}
 				act := fb.action(a.Code)
@@ -125,7 +137,9 @@ func (x *exec) runHedged() (*llms.ContentResponse, error) {
 					act = ActionNext // hedging moves on rather than retrying
 				}
 				if x.afterFailure(act, a, card) {
-					stop(errPlanStopped, "stopped: another attempt's error stops the plan")
+					if good := stop(errPlanStopped, "stopped: another attempt's error stops the plan", true); good != nil {
+						return x.deliver(*good)
+					}
 					return nil, x.failed()
 				}
 			}
@@ -153,7 +167,7 @@ func (x *exec) runHedged() (*llms.ContentResponse, error) {
 			}
 		case <-x.ctx.Done():
 			err := x.ctx.Err()
-			stop(err, "canceled by the caller")
+			stop(err, "canceled by the caller", false)
 			return nil, x.canceled(err)
 		}
 	}

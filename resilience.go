@@ -98,8 +98,9 @@ type Fallback struct {
 	Backoff Backoff
 	// MaxRetryWait is the longest a retry waits; when the backoff or the
 	// provider's Retry-After asks for more, the router moves to the next
-	// model instead (and, for a rate limit, cools the model down for the
-	// hinted time). Zero means the Backoff's Max (10s by default).
+	// model instead. (One request's hint does not cool the model down for
+	// other requests; the breaker honours the hint when it trips.) Zero
+	// means the Backoff's Max (10s by default).
 	MaxRetryWait time.Duration
 	// AttemptTimeout bounds each attempt; an attempt that takes longer is
 	// cancelled and fails with llms.ErrCodeTimeout (then retried or moved
