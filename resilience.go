@@ -124,7 +124,7 @@ type Fallback struct {
 	// wait until the first comes back, if the request's deadline allows,
 	// and then run the plan once more. By default (false) such a request
 	// fails at once with a *CoolingDownError (ErrAllCoolingDown) saying
-	// when the first model comes back.
+	// when the first model comes back. Hedged execution always fails fast.
 	WaitForCooldown bool
 
 	// Verifier judges each answer; a rejected answer escalates to the next
@@ -307,10 +307,7 @@ func newResilience(f *Fallback, models []ModelCard) *resilience {
 // action returns what to do after a failure with code.
 func (x *resilience) action(code llms.ErrorCode) Action {
 	if x.plain {
-		if code == llms.ErrCodeCanceled {
-			return ActionStop
-		}
-		return ActionNext
+		return ActionNext // the caller's own cancellation is handled before
 	}
 	if a, ok := x.actions[code]; ok {
 		return a
