@@ -1,0 +1,849 @@
+package llmrouter
+
+import (
+	"bufio"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"math"
+	"os"
+	"strings"
+	"sync"
+)
+
+// LinearClassifier predicts, for every model it was trained on, the
+// probability that the model answers a prompt acceptably, as a regularised
+// linear (ridge) regression on the prompt's hashed word n-grams and a few
+// dense text signals. Train it with TrainLinear on an outcomes Dataset; save
+// it with WriteTo or Save and load it with ReadLinearClassifier or
+// LoadLinearClassifier.
+//
+// # Features
+//
+// The n-grams are those of HashNGrams (Features.NGrams), each reduced to a
+// bucket by its low HashBits bits. A bucket that occurs k times weighs
+// (1 + ln k)·idf(bucket) (idf = ln((1+n)/(1+df)) + 1 over the n training
+// prompts when the model uses IDF, else 1), and the n-gram block is scaled
+// to unit Euclidean length. The dense block holds the LinearDenseFeatures
+// of the text, standardised on the training set and scaled by DenseWeight.
+// A model's predicted quality is its bias plus the dot product of its
+// weights with both blocks, clamped to [0,1].
+//
+// Ridge regression of each model's score — a linear probability model —
+// ranks prompts as well as logistic regression on these features and
+// trains in a fraction of the time; see TrainLinear for the measured
+// figures. Heavy regularisation makes the weights learn which subject or
+// task a prompt belongs to, which carries most of the routing signal.
+//
+// # Outputs
+//
+// Classify fills Prediction.Quality for the models it knows (by name);
+// other models keep NaN. A classifier trained with TrainOptions.Difficulty
+// also fills Prediction.Difficulty: (1 + g)/2, where g is the predicted
+// score gain of the reference model (the strongest) over the mean of the
+// others, clamped to [0,1]; 0.5 means the cheaper models are expected to do
+// as well as the reference.
+//
+// A LinearClassifier is immutable after training or loading and safe for
+// concurrent use; Classify does not allocate.
+type LinearClassifier struct {
+	cfg     LinearConfig
+	outputs []string // model names, then "" for the difficulty head
+	models  int      // outputs that are models
+	hasDiff bool
+	ref     string // reference model of the difficulty head
+
+	stride int       // 1 + len(outputs): idf, then one weight per output
+	table  []float32 // (1<<HashBits) × stride
+	maxIDF float32   // idf of a bucket never seen in training
+
+	dense  []float32 // LinearDenseFeatures × outputs, row-major by feature
+	dmean  [numDense]float32
+	dscale [numDense]float32 // DenseWeight / standard deviation
+	bias   []float32
+
+	info  LinearInfo
+	index map[string]int // model name → output
+}
+
+// LinearConfig is the feature configuration of a LinearClassifier. It is
+// saved with the model, so a model is always served with the features it
+// was trained on.
+type LinearConfig struct {
+	// HashBits is the number of low hash bits that select an n-gram's
+	// bucket: 2^HashBits buckets. Default 18 (262,144 buckets).
+	HashBits int `json:"hash_bits"`
+	// MaxWords is how many words of a prompt are read (HashNGrams'
+	// maxWords). Default DefaultMaxNGramWords.
+	MaxWords int `json:"max_words"`
+	// IDF weighs n-grams by inverse document frequency.
+	IDF bool `json:"idf"`
+	// DenseWeight scales the standardised dense features relative to the
+	// unit-length n-gram block; 0 leaves them out.
+	DenseWeight float64 `json:"dense_weight"`
+}
+
+// LinearInfo describes how a LinearClassifier was trained. It is saved
+// with the model.
+type LinearInfo struct {
+	// Rows is the number of training records.
+	Rows int `json:"rows"`
+	// Lambda is the ridge penalty the model was fitted with.
+	Lambda float64 `json:"lambda"`
+	// Tuned is true when Lambda, IDF and DenseWeight were chosen by
+	// cross-validation on the training set; CVScore is then the mean APGR
+	// of the chosen setting on the held-out folds (see TrainOptions).
+	Tuned   bool    `json:"tuned"`
+	CVScore float64 `json:"cv_score,omitempty"`
+	// ClassWeight records TrainOptions.ClassWeight.
+	ClassWeight bool `json:"class_weight,omitempty"`
+	// Seed is the seed of the tuning folds.
+	Seed uint64 `json:"seed"`
+	// Note is free text (TrainOptions.Note), e.g. how to regenerate the model.
+	Note string `json:"note,omitempty"`
+}
+
+// Defaults of LinearConfig.
+const (
+	DefaultLinearHashBits = 18
+	minLinearHashBits     = 8
+	maxLinearHashBits     = 24
+)
+
+// LinearDenseFeatures names the dense text signals of a LinearClassifier,
+// in order. They are computed from the text by one byte pass (ASCII
+// classes; every byte ≥ 0x80 counts as a letter), so training and serving
+// agree exactly:
+//
+//	log_bytes       ln(1 + bytes)
+//	log_words       ln(1 + words), a word being a run of letters and digits
+//	digit_share     digits / (bytes + 1)
+//	log_numbers     ln(1 + runs of digits)
+//	log_math        ln(1 + count of + - * / = ^ < > % $ \)
+//	log_questions   ln(1 + count of ?)
+//	log_lines       ln(1 + count of newlines)
+//	log_code        ln(1 + count of { } ; ( ) [ ] + 5 per ``` fence)
+//	upper_share     ASCII upper-case letters / (bytes + 1)
+//	bytes_per_word  bytes / (words + 1)
+var LinearDenseFeatures = [numDense]string{
+	"log_bytes", "log_words", "digit_share", "log_numbers", "log_math",
+	"log_questions", "log_lines", "log_code", "upper_share", "bytes_per_word",
+}
+
+const numDense = 10
+
+// byte classes for denseSignals.
+const (
+	linWord  = 1 << iota // letter, digit or non-ASCII byte
+	linDigit             // 0-9
+	linUpper             // A-Z
+	linMath              // + - * / = ^ < > % $ \
+	linCode              // { } ; ( ) [ ]
+)
+
+var linByteClass = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		switch {
+		case c >= '0' && c <= '9':
+			t[c] = linWord | linDigit
+		case c >= 'A' && c <= 'Z':
+			t[c] = linWord | linUpper
+		case c >= 'a' && c <= 'z', c >= 0x80:
+			t[c] = linWord
+		}
+	}
+	for _, c := range "+-*/=^<>%$\\" {
+		t[c] |= linMath
+	}
+	for _, c := range "{};()[]" {
+		t[c] |= linCode
+	}
+	return t
+}()
+
+// denseSignals computes LinearDenseFeatures of text into d.
+func denseSignals(text string, d *[numDense]float64) {
+	var words, digits, numbers, mathc, questions, lines, code, upper, fences int
+	inWord, inNum := false, false
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		k := linByteClass[c]
+		w := k&linWord != 0
+		if w && !inWord {
+			words++
+		}
+		inWord = w
+		dg := k&linDigit != 0
+		if dg {
+			digits++
+			if !inNum {
+				numbers++
+			}
+		}
+		inNum = dg
+		if k&(linMath|linCode|linUpper) != 0 {
+			switch {
+			case k&linMath != 0:
+				mathc++
+			case k&linCode != 0:
+				code++
+			default:
+				upper++
+			}
+			continue
+		}
+		switch c {
+		case '?':
+			questions++
+		case '\n':
+			lines++
+		case '`':
+			if i+2 < len(text) && text[i+1] == '`' && text[i+2] == '`' {
+				fences++
+				i += 2
+				inWord, inNum = false, false
+			}
+		}
+	}
+	n := float64(len(text))
+	d[0] = math.Log1p(n)
+	d[1] = math.Log1p(float64(words))
+	d[2] = float64(digits) / (n + 1)
+	d[3] = math.Log1p(float64(numbers))
+	d[4] = math.Log1p(float64(mathc))
+	d[5] = math.Log1p(float64(questions))
+	d[6] = math.Log1p(float64(lines))
+	d[7] = math.Log1p(float64(code + 5*fences))
+	d[8] = float64(upper) / (n + 1)
+	d[9] = n / (float64(words) + 1)
+}
+
+// tfWeight[k] = 1 + ln k, the sub-linear weight of a bucket seen k times.
+var tfWeight = func() (t [64]float32) {
+	for k := 1; k < len(t); k++ {
+		t[k] = float32(1 + math.Log(float64(k)))
+	}
+	return t
+}()
+
+func tfw(k uint32) float32 {
+	if k < uint32(len(tfWeight)) {
+		return tfWeight[k]
+	}
+	return float32(1 + math.Log(float64(k)))
+}
+
+// bucketCounter counts distinct buckets with an open-addressing table (load
+// at most 3/4). Classify keeps a small one on the stack and takes larger
+// ones from a sync.Pool, so that it does not allocate.
+type bucketCounter struct {
+	keys    []uint32 // bucket+1; 0 = empty
+	counts  []uint32
+	used    []int32 // occupied slots, in insertion order
+	shift   uint
+	acc     []float32
+	scratch []uint32 // n-grams when Features.NGrams is empty
+}
+
+// smallCounter backs a bucketCounter for up to smallNGrams n-grams (about
+// 1.1 KB of English text) without a heap allocation.
+type smallCounter struct {
+	keys   [512]uint32
+	counts [512]uint32
+	used   [smallNGrams]int32
+	acc    [16]float32
+}
+
+const smallNGrams = 384
+
+// tableSize is the power-of-two table size for n insertions.
+func tableSize(n int) int {
+	size := 64
+	for size*3 < 4*n {
+		size *= 2
+	}
+	return size
+}
+
+// reset prepares the table for n insertions.
+func (b *bucketCounter) reset(n int) {
+	size := tableSize(n)
+	if cap(b.keys) < size {
+		b.keys = make([]uint32, size)
+		b.counts = make([]uint32, size)
+	}
+	b.keys = b.keys[:size]
+	b.counts = b.counts[:size]
+	b.shift = uint(32 - bitsLen(size))
+	b.used = b.used[:0]
+}
+
+func bitsLen(size int) int {
+	n := 0
+	for size > 1 {
+		size >>= 1
+		n++
+	}
+	return n
+}
+
+func (b *bucketCounter) add(bucket uint32) {
+	mask := uint32(len(b.keys) - 1)
+	i := (bucket * 0x9E3779B1) >> b.shift
+	key := bucket + 1
+	for {
+		k := b.keys[i]
+		if k == key {
+			b.counts[i]++
+			return
+		}
+		if k == 0 {
+			b.keys[i] = key
+			b.counts[i] = 1
+			b.used = append(b.used, int32(i))
+			return
+		}
+		i = (i + 1) & mask
+	}
+}
+
+// clear empties the used slots.
+func (b *bucketCounter) clear() {
+	for _, i := range b.used {
+		b.keys[i] = 0
+	}
+	b.used = b.used[:0]
+}
+
+// count fills the table with the buckets of the first maxWords words'
+// n-grams.
+func (b *bucketCounter) count(ngrams []uint32, bits, maxWords int) {
+	ngrams = clipNGrams(ngrams, maxWords)
+	b.reset(len(ngrams))
+	mask := uint32(1)<<bits - 1
+	for _, h := range ngrams {
+		b.add(h & mask)
+	}
+}
+
+// clipNGrams keeps the n-grams of the first maxWords words: HashNGrams
+// emits u1, u2, b12, u3, b23, …
+func clipNGrams(ngrams []uint32, maxWords int) []uint32 {
+	if n := 2*maxWords - 1; len(ngrams) > n {
+		return ngrams[:n]
+	}
+	return ngrams
+}
+
+var counterPool = sync.Pool{New: func() any { return new(bucketCounter) }}
+
+// Models returns the names of the models the classifier predicts, in the
+// order of its outputs.
+func (c *LinearClassifier) Models() []string {
+	return append([]string(nil), c.outputs[:c.models]...)
+}
+
+// Config returns the classifier's feature configuration.
+func (c *LinearClassifier) Config() LinearConfig { return c.cfg }
+
+// Info returns how the classifier was trained.
+func (c *LinearClassifier) Info() LinearInfo { return c.info }
+
+// HasDifficulty reports whether the classifier predicts Difficulty, and
+// the reference model it is measured against.
+func (c *LinearClassifier) HasDifficulty() (bool, string) { return c.hasDiff, c.ref }
+
+// Validate implements ModelValidator: it fails when the classifier knows
+// none of the router's models and has no difficulty head, as it then has
+// no opinion on any request.
+func (c *LinearClassifier) Validate(models []ModelCard) error {
+	if c.hasDiff {
+		return nil
+	}
+	for _, m := range models {
+		if _, ok := c.index[m.Name]; ok {
+			return nil
+		}
+	}
+	return fmt.Errorf("llmrouter: linear classifier knows none of the router's models (it was trained on %s)",
+		strings.Join(c.outputs[:c.models], ", "))
+}
+
+// Classify implements Classifier. It reads f.NGrams (or hashes f.Text when
+// f.NGrams is empty) and f.Text; it does not allocate.
+func (c *LinearClassifier) Classify(_ context.Context, f *Features, models []ModelCard, p *Prediction) error {
+	ngrams := clipNGrams(f.NGrams, c.cfg.MaxWords)
+	if (len(ngrams) > 0 || f.Text == "") && len(ngrams) <= smallNGrams && len(c.outputs) <= 16 {
+		// The common case: a table on the stack.
+		var sc smallCounter
+		size := tableSize(len(ngrams))
+		keys, counts := sc.keys[:size], sc.counts[:size]
+		shift := uint(32 - bitsLen(size))
+		mask := uint32(1)<<c.cfg.HashBits - 1
+		n := 0
+		for _, h := range ngrams {
+			bucket := h & mask
+			i := (bucket * 0x9E3779B1) >> shift
+			for {
+				k := keys[i]
+				if k == bucket+1 {
+					counts[i]++
+					break
+				}
+				if k == 0 {
+					keys[i], counts[i] = bucket+1, 1
+					sc.used[n] = int32(i)
+					n++
+					break
+				}
+				i = (i + 1) & uint32(size-1)
+			}
+		}
+		acc := sc.acc[:len(c.outputs)]
+		c.accumulate(keys, counts, sc.used[:n], acc)
+		c.finish(f.Text, acc)
+		c.fill(acc, models, p)
+		return nil
+	}
+	b := counterPool.Get().(*bucketCounter)
+	defer counterPool.Put(b)
+	if len(b.acc) < len(c.outputs) {
+		b.acc = make([]float32, len(c.outputs))
+	}
+	acc := b.acc[:len(c.outputs)]
+	c.scores(b, ngrams, f.Text, acc)
+	c.fill(acc, models, p)
+	return nil
+}
+
+// fill copies the outputs into p.
+func (c *LinearClassifier) fill(acc []float32, models []ModelCard, p *Prediction) {
+	for j := range models {
+		if o, ok := c.index[models[j].Name]; ok {
+			p.Quality[j] = clamp01(float64(acc[o]))
+		}
+	}
+	if c.hasDiff {
+		p.Difficulty = clamp01((1 + float64(acc[len(acc)-1])) / 2)
+	}
+}
+
+// Predict returns, for a prompt text, the predicted quality of each of the
+// classifier's models (in the order of Models) and the difficulty (NaN
+// without a difficulty head): what Classify reports for a request whose
+// last human message is text. A convenience for tools and tests: it
+// allocates.
+func (c *LinearClassifier) Predict(text string) (quality []float64, difficulty float64) {
+	b := counterPool.Get().(*bucketCounter)
+	defer counterPool.Put(b)
+	acc := make([]float32, len(c.outputs))
+	c.scores(b, nil, text, acc)
+	quality = make([]float64, c.models)
+	for i := range quality {
+		quality[i] = clamp01(float64(acc[i]))
+	}
+	difficulty = math.NaN()
+	if c.hasDiff {
+		difficulty = clamp01((1 + float64(acc[len(acc)-1])) / 2)
+	}
+	return quality, difficulty
+}
+
+// scores computes the raw (unclamped) outputs into acc.
+func (c *LinearClassifier) scores(b *bucketCounter, ngrams []uint32, text string, acc []float32) {
+	if len(ngrams) == 0 && text != "" {
+		b.scratch = HashNGrams(b.scratch[:0], text, c.cfg.MaxWords)
+		ngrams = b.scratch
+	}
+	b.count(ngrams, c.cfg.HashBits, c.cfg.MaxWords)
+	c.accumulate(b.keys, b.counts, b.used, acc)
+	b.clear()
+	c.finish(text, acc)
+}
+
+// accumulate sets acc to the n-gram block's contribution: the dot product
+// of the unit-length (1 + ln count)·idf vector of the counted buckets with
+// each output's weights.
+func (c *LinearClassifier) accumulate(keys, counts []uint32, used []int32, acc []float32) {
+	for o := range acc {
+		acc[o] = 0
+	}
+	var norm float32
+	st := c.stride
+	for _, slot := range used {
+		bucket := int(keys[slot] - 1)
+		row := c.table[bucket*st : bucket*st+st]
+		v := tfw(counts[slot]) * row[0]
+		norm += v * v
+		w := row[1:]
+		for o := range acc {
+			acc[o] += v * w[o]
+		}
+	}
+	if norm > 0 {
+		inv := float32(1 / math.Sqrt(float64(norm)))
+		for o := range acc {
+			acc[o] *= inv
+		}
+	}
+}
+
+// finish adds the biases and the dense block to acc.
+func (c *LinearClassifier) finish(text string, acc []float32) {
+	for o := range acc {
+		acc[o] += c.bias[o]
+	}
+	if c.cfg.DenseWeight == 0 {
+		return
+	}
+	var d [numDense]float64
+	denseSignals(text, &d)
+	no := len(c.outputs)
+	for k := 0; k < numDense; k++ {
+		z := (float32(d[k]) - c.dmean[k]) * c.dscale[k]
+		w := c.dense[k*no : k*no+no]
+		for o := range acc {
+			acc[o] += z * w[o]
+		}
+	}
+}
+
+// newLinearClassifier allocates a classifier's tables.
+func newLinearClassifier(cfg LinearConfig, models []string, hasDiff bool, ref string) *LinearClassifier {
+	outs := append([]string(nil), models...)
+	if hasDiff {
+		outs = append(outs, "")
+	}
+	c := &LinearClassifier{
+		cfg:     cfg,
+		outputs: outs,
+		models:  len(models),
+		hasDiff: hasDiff,
+		ref:     ref,
+		stride:  1 + len(outs),
+		dense:   make([]float32, numDense*len(outs)),
+		bias:    make([]float32, len(outs)),
+		index:   make(map[string]int, len(models)),
+	}
+	c.table = make([]float32, (1<<cfg.HashBits)*c.stride)
+	for i, m := range models {
+		c.index[m] = i
+	}
+	return c
+}
+
+// setIDF sets every bucket's idf: maxIDF where idf is nil (or IDF is off:
+// 1 everywhere).
+func (c *LinearClassifier) setIDF(idf []float32, maxIDF float32) {
+	c.maxIDF = maxIDF
+	n := 1 << c.cfg.HashBits
+	for b := 0; b < n; b++ {
+		v := float32(1)
+		if c.cfg.IDF {
+			v = maxIDF
+			if idf != nil {
+				v = idf[b]
+			}
+		}
+		c.table[b*c.stride] = v
+	}
+}
+
+// The saved-model format of a LinearClassifier, version 1 (little-endian):
+//
+//	magic    8 bytes  "LLMRLIN\x00"
+//	version  uint32   LinearFormatVersion
+//	hlen     uint32   length of the header
+//	header   hlen bytes of JSON: format, version, n-gram hash and TF
+//	         scheme, LinearConfig, the dense feature names with their
+//	         training mean and standard deviation and weights, the model
+//	         names, the difficulty head, biases, the idf of unseen buckets,
+//	         the number of stored buckets and LinearInfo
+//	buckets  that many records, ascending by bucket: uint32 bucket,
+//	         float32 idf, then one float32 weight per output (the models
+//	         in header order, then the difficulty head if any)
+//	crc      uint32   CRC-32 (IEEE) of every byte before it
+//
+// Buckets never seen in training are not stored: their weights are 0 and
+// their idf is the header's max_idf. A reader refuses a file whose magic,
+// version, n-gram hash, TF scheme, dense feature list, sizes or checksum it
+// does not know, naming the problem.
+const LinearFormatVersion = 1
+
+const (
+	linearMagic     = "LLMRLIN\x00"
+	linearFormat    = "llmrouter-linear"
+	linearNGramHash = "HashNGrams: FNV-1a 32-bit word unigrams and bigrams, lower-cased; bucket = hash mod 2^hash_bits"
+	linearTF        = "(1 + ln count) × idf, n-gram block L2-normalised"
+	maxHeaderBytes  = 16 << 20
+)
+
+type linearHeader struct {
+	Format        string       `json:"format"`
+	Version       int          `json:"version"`
+	NGramHash     string       `json:"ngram_hash"`
+	TF            string       `json:"tf"`
+	Config        LinearConfig `json:"config"`
+	MaxIDF        float32      `json:"max_idf"`
+	DenseFeatures []string     `json:"dense_features"`
+	DenseMean     []float32    `json:"dense_mean"`
+	DenseStd      []float32    `json:"dense_std"`
+	DenseWeights  [][]float32  `json:"dense_weights"` // [feature][output]
+	Models        []string     `json:"models"`
+	Difficulty    bool         `json:"difficulty"`
+	Reference     string       `json:"reference,omitempty"`
+	Bias          []float32    `json:"bias"`
+	Buckets       int          `json:"buckets"`
+	Info          LinearInfo   `json:"info"`
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// WriteTo writes the classifier in the saved-model format (see
+// LinearFormatVersion). It implements io.WriterTo.
+func (c *LinearClassifier) WriteTo(w io.Writer) (int64, error) {
+	cw := &countingWriter{w: w}
+	bw := bufio.NewWriter(cw)
+	crc := crc32.NewIEEE()
+	mw := io.MultiWriter(bw, crc)
+
+	nb := 1 << c.cfg.HashBits
+	no := len(c.outputs)
+	var buckets []int
+	for b := 0; b < nb; b++ {
+		row := c.table[b*c.stride : b*c.stride+c.stride]
+		stored := c.cfg.IDF && row[0] != c.maxIDF
+		for _, v := range row[1:] {
+			if v != 0 {
+				stored = true
+			}
+		}
+		if stored {
+			buckets = append(buckets, b)
+		}
+	}
+	h := linearHeader{
+		Format: linearFormat, Version: LinearFormatVersion, NGramHash: linearNGramHash, TF: linearTF,
+		Config: c.cfg, MaxIDF: c.maxIDF, DenseFeatures: LinearDenseFeatures[:],
+		Models: c.outputs[:c.models], Difficulty: c.hasDiff, Reference: c.ref,
+		Bias: c.bias, Buckets: len(buckets), Info: c.info,
+	}
+	h.DenseMean = c.dmean[:]
+	h.DenseStd = make([]float32, numDense)
+	for k := range h.DenseStd {
+		if c.dscale[k] != 0 {
+			h.DenseStd[k] = float32(c.cfg.DenseWeight) / c.dscale[k]
+		}
+	}
+	h.DenseWeights = make([][]float32, numDense)
+	for k := range h.DenseWeights {
+		h.DenseWeights[k] = c.dense[k*no : k*no+no]
+	}
+	hdr, err := json.Marshal(h)
+	if err != nil {
+		return 0, err
+	}
+	var buf [8]byte
+	mw.Write([]byte(linearMagic))
+	binary.LittleEndian.PutUint32(buf[:4], LinearFormatVersion)
+	binary.LittleEndian.PutUint32(buf[4:], uint32(len(hdr)))
+	mw.Write(buf[:8])
+	mw.Write(hdr)
+	rec := make([]byte, 4*(1+c.stride))
+	for _, b := range buckets {
+		binary.LittleEndian.PutUint32(rec, uint32(b))
+		for i, v := range c.table[b*c.stride : b*c.stride+c.stride] {
+			binary.LittleEndian.PutUint32(rec[4+4*i:], math.Float32bits(v))
+		}
+		mw.Write(rec)
+	}
+	binary.LittleEndian.PutUint32(buf[:4], crc.Sum32())
+	bw.Write(buf[:4])
+	err = bw.Flush()
+	return cw.n, err
+}
+
+// Save writes the classifier to a file (see WriteTo).
+func (c *LinearClassifier) Save(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := c.WriteTo(f); err != nil {
+		f.Close()
+		return fmt.Errorf("llmrouter: saving linear classifier to %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// LoadLinearClassifier reads a classifier saved by Save.
+func LoadLinearClassifier(path string) (*LinearClassifier, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	c, err := ReadLinearClassifier(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
+// ErrBadModel is wrapped by every error ReadLinearClassifier returns for a
+// file that is not a valid model this build can read.
+var ErrBadModel = errors.New("llmrouter: bad model file")
+
+func badModel(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrBadModel, fmt.Sprintf(format, args...))
+}
+
+// ReadLinearClassifier reads a classifier in the saved-model format (see
+// LinearFormatVersion). Errors wrap ErrBadModel and say what is wrong: not
+// a model file, a newer format version, a different n-gram hash, TF scheme
+// or dense feature set, sizes out of range, truncation, or a checksum
+// mismatch.
+func ReadLinearClassifier(r io.Reader) (*LinearClassifier, error) {
+	crc := crc32.NewIEEE()
+	br := bufio.NewReader(r)
+	tr := io.TeeReader(br, crc)
+	var pre [16]byte
+	if _, err := io.ReadFull(tr, pre[:]); err != nil {
+		return nil, badModel("too short to be a linear classifier model (%v)", err)
+	}
+	if string(pre[:8]) != linearMagic {
+		return nil, badModel("not a linear classifier model (bad magic %q)", pre[:8])
+	}
+	if v := binary.LittleEndian.Uint32(pre[8:]); v != LinearFormatVersion {
+		if v > LinearFormatVersion {
+			return nil, badModel("format version %d is newer than this build reads (%d): upgrade llmrouter", v, LinearFormatVersion)
+		}
+		return nil, badModel("unknown format version %d (this build reads %d)", v, LinearFormatVersion)
+	}
+	hlen := binary.LittleEndian.Uint32(pre[12:])
+	if hlen > maxHeaderBytes {
+		return nil, badModel("header length %d exceeds %d bytes", hlen, maxHeaderBytes)
+	}
+	hdr := make([]byte, hlen)
+	if _, err := io.ReadFull(tr, hdr); err != nil {
+		return nil, badModel("truncated header (%v)", err)
+	}
+	var h linearHeader
+	if err := json.Unmarshal(hdr, &h); err != nil {
+		return nil, badModel("header: %v", err)
+	}
+	if err := h.check(); err != nil {
+		return nil, err
+	}
+	c := newLinearClassifier(h.Config, h.Models, h.Difficulty, h.Reference)
+	c.info = h.Info
+	c.setIDF(nil, h.MaxIDF)
+	no := len(c.outputs)
+	copy(c.bias, h.Bias)
+	for k := 0; k < numDense; k++ {
+		c.dmean[k] = h.DenseMean[k]
+		if h.DenseStd[k] > 0 {
+			c.dscale[k] = float32(h.Config.DenseWeight) / h.DenseStd[k]
+		}
+		copy(c.dense[k*no:k*no+no], h.DenseWeights[k])
+	}
+	rec := make([]byte, 4*(1+c.stride))
+	prev := -1
+	for i := 0; i < h.Buckets; i++ {
+		if _, err := io.ReadFull(tr, rec); err != nil {
+			return nil, badModel("truncated: bucket %d of %d (%v)", i, h.Buckets, err)
+		}
+		b := int(binary.LittleEndian.Uint32(rec))
+		if b >= 1<<c.cfg.HashBits || b <= prev {
+			return nil, badModel("bucket %d out of order or range (hash_bits %d)", b, c.cfg.HashBits)
+		}
+		prev = b
+		row := c.table[b*c.stride : b*c.stride+c.stride]
+		for j := range row {
+			v := math.Float32frombits(binary.LittleEndian.Uint32(rec[4+4*j:]))
+			if v != v || math.IsInf(float64(v), 0) {
+				return nil, badModel("bucket %d: non-finite value", b)
+			}
+			row[j] = v
+		}
+	}
+	want := crc.Sum32()
+	var tail [4]byte
+	if _, err := io.ReadFull(br, tail[:]); err != nil {
+		return nil, badModel("truncated: missing checksum (%v)", err)
+	}
+	if got := binary.LittleEndian.Uint32(tail[:]); got != want {
+		return nil, badModel("checksum mismatch (file %08x, content %08x): the file is corrupt", got, want)
+	}
+	if _, err := br.ReadByte(); err != io.EOF {
+		return nil, badModel("trailing bytes after the checksum")
+	}
+	return c, nil
+}
+
+// check validates a header against what this build computes.
+func (h *linearHeader) check() error {
+	switch {
+	case h.Format != linearFormat:
+		return badModel("format %q, want %q", h.Format, linearFormat)
+	case h.Version != LinearFormatVersion:
+		return badModel("header version %d, want %d", h.Version, LinearFormatVersion)
+	case h.NGramHash != linearNGramHash:
+		return badModel("model uses n-gram hash %q; this build computes %q", h.NGramHash, linearNGramHash)
+	case h.TF != linearTF:
+		return badModel("model uses term weighting %q; this build computes %q", h.TF, linearTF)
+	case h.Config.HashBits < minLinearHashBits || h.Config.HashBits > maxLinearHashBits:
+		return badModel("hash_bits %d outside [%d, %d]", h.Config.HashBits, minLinearHashBits, maxLinearHashBits)
+	case h.Config.MaxWords <= 0:
+		return badModel("max_words %d, want > 0", h.Config.MaxWords)
+	case len(h.Models) == 0 && !h.Difficulty:
+		return badModel("no models and no difficulty head")
+	case h.Buckets < 0 || h.Buckets > 1<<h.Config.HashBits:
+		return badModel("%d buckets for hash_bits %d", h.Buckets, h.Config.HashBits)
+	case !(h.MaxIDF > 0) || math.IsInf(float64(h.MaxIDF), 0):
+		return badModel("max_idf %v, want a positive number", h.MaxIDF)
+	case !(h.Config.DenseWeight >= 0) || math.IsInf(h.Config.DenseWeight, 0):
+		return badModel("dense_weight %v, want ≥ 0", h.Config.DenseWeight)
+	}
+	if len(h.DenseFeatures) != numDense {
+		return badModel("model has %d dense features %v; this build computes %d %v", len(h.DenseFeatures), h.DenseFeatures, numDense, LinearDenseFeatures)
+	}
+	for k, name := range h.DenseFeatures {
+		if name != LinearDenseFeatures[k] {
+			return badModel("dense feature %d is %q; this build computes %q there", k, name, LinearDenseFeatures[k])
+		}
+	}
+	seen := map[string]bool{}
+	for _, m := range h.Models {
+		if m == "" || seen[m] {
+			return badModel("empty or repeated model name %q", m)
+		}
+		seen[m] = true
+	}
+	no := len(h.Models)
+	if h.Difficulty {
+		no++
+	}
+	if len(h.Bias) != no || len(h.DenseMean) != numDense || len(h.DenseStd) != numDense || len(h.DenseWeights) != numDense {
+		return badModel("sizes do not match: %d outputs, %d biases, %d/%d/%d dense rows", no, len(h.Bias), len(h.DenseMean), len(h.DenseStd), len(h.DenseWeights))
+	}
+	for k, row := range h.DenseWeights {
+		if len(row) != no {
+			return badModel("dense feature %d has %d weights for %d outputs", k, len(row), no)
+		}
+	}
+	return nil
+}
