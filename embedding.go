@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"golang.org/x/sync/errgroup"
 	"math"
 	"sort"
 	"strings"
@@ -839,57 +840,38 @@ func (c *SemanticClassifier) routeScore(i int, q []float32, buf []float32) float
 // batches not yet started and is returned once the calls in flight end.
 func embedAll(ctx context.Context, e embeddings.Embedder, texts []string, batch, conc int) ([][]float32, int, error) {
 	out := make([][]float32, len(texts))
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	var (
-		wg   sync.WaitGroup
-		once sync.Once
-		err  error
-		sem  = make(chan struct{}, conc)
-	)
-	fail := func(e error) {
-		once.Do(func() { err = e; cancel(e) })
-	}
-loop:
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(conc)
 	for lo := 0; lo < len(texts); lo += batch {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-			break loop
-		}
-		if ctx.Err() != nil { // cancelled while a slot was free
-			<-sem
-			break
+		if gctx.Err() != nil {
+			break // a batch failed or the caller cancelled: start no more
 		}
 		hi := min(lo+batch, len(texts))
-		wg.Add(1)
-		go func(lo, hi int) {
-			defer wg.Done()
-			defer func() { <-sem }()
-			vs, callErr := e.EmbedDocuments(ctx, texts[lo:hi])
+		g.Go(func() error {
+			if gctx.Err() != nil {
+				return nil
+			}
+			vs, callErr := e.EmbedDocuments(gctx, texts[lo:hi])
 			if callErr != nil {
-				fail(fmt.Errorf("embedding texts %d–%d: %w", lo, hi-1, callErr))
-				return
+				return fmt.Errorf("embedding texts %d–%d: %w", lo, hi-1, callErr)
 			}
 			if len(vs) != hi-lo {
-				fail(fmt.Errorf("embedder returned %d vectors for %d texts (texts %d–%d)", len(vs), hi-lo, lo, hi-1))
-				return
+				return fmt.Errorf("embedder returned %d vectors for %d texts (texts %d–%d)", len(vs), hi-lo, lo, hi-1)
 			}
 			for i, v := range vs {
 				u, verr := unitVector(v)
 				if verr != nil {
-					fail(fmt.Errorf("text %d (%.40q): %w", lo+i, texts[lo+i], verr))
-					return
+					return fmt.Errorf("text %d (%.40q): %w", lo+i, texts[lo+i], verr)
 				}
 				out[lo+i] = u
 			}
-		}(lo, hi)
+			return nil
+		})
 	}
-	wg.Wait()
-	if err == nil && ctx.Err() != nil {
-		err = context.Cause(ctx)
+	if err := g.Wait(); err != nil {
+		return nil, 0, err
 	}
-	if err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, 0, err
 	}
 	dim := len(out[0])
