@@ -1,10 +1,12 @@
 module github.com/llmrouter/llmrouter
 
-go 1.26.0
+go 1.24.4
 
 require (
 	github.com/stretchr/testify v1.11.1
 	github.com/tmc/langchaingo v0.1.14
+	golang.org/x/sync v0.16.0
+	gonum.org/v1/plot v0.17.0
 )
 
 require (
@@ -20,8 +22,6 @@ require (
 	github.com/pkoukk/tiktoken-go v0.1.6 // indirect
 	github.com/pmezard/go-difflib v1.0.1-0.20181226105442-5d4384ee4fb2 // indirect
 	golang.org/x/image v0.30.0 // indirect
-	golang.org/x/sync v0.25.0 // indirect
 	golang.org/x/text v0.28.0 // indirect
-	gonum.org/v1/plot v0.17.0 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
