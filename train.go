@@ -54,6 +54,10 @@ type TrainOptions struct {
 	// Difficulty adds a model-agnostic difficulty head: the score gain of
 	// Reference over the mean of the other models (see LinearClassifier).
 	Difficulty bool
+	// DifficultyOnly trains the difficulty head alone (it implies
+	// Difficulty): a small, model-agnostic classifier that leaves
+	// Prediction.Quality to the router's model cards.
+	DifficultyOnly bool
 	// Reference is the strong model of the difficulty head and of tuning
 	// (tuning maximises the mean APGR of routing between each other model
 	// and Reference). Default: the model with the highest mean score.
@@ -305,6 +309,7 @@ type problem struct {
 	w       [][]float64 // [output][row]; 0 = row does not train the output
 	score   [][]float64 // [model][row] raw scores, NaN when absent
 	ref     int         // reference model index, -1 if none
+	only    bool        // it is the only output
 }
 
 func newProblem(ds *Dataset, opts *TrainOptions) (*problem, error) {
@@ -415,6 +420,9 @@ func newProblem(ds *Dataset, opts *TrainOptions) (*problem, error) {
 		}
 		pr.y = append(pr.y, y)
 		pr.w = append(pr.w, w)
+		if opts.DifficultyOnly {
+			pr.y, pr.w, pr.only = pr.y[len(models):], pr.w[len(models):], true
+		}
 	}
 	return pr, nil
 }
@@ -503,6 +511,9 @@ func TrainLinear(ds *Dataset, opts TrainOptions) (*LinearClassifier, error) {
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
+	if opts.DifficultyOnly {
+		opts.Difficulty = true
+	}
 	pr, err := newProblem(ds, &opts)
 	if err != nil {
 		return nil, err
@@ -573,7 +584,11 @@ func TrainLinear(ds *Dataset, opts TrainOptions) (*LinearClassifier, error) {
 	if pr.ref >= 0 {
 		ref = pr.models[pr.ref]
 	}
-	c := newLinearClassifier(cfg, pr.models, opts.Difficulty, ref)
+	outModels := pr.models
+	if pr.only {
+		outModels = nil
+	}
+	c := newLinearClassifier(cfg, outModels, opts.Difficulty, ref)
 	c.setIDF(d.idf, d.maxIDF)
 	D := 1 << opts.HashBits
 	no := len(c.outputs)
@@ -609,6 +624,21 @@ func b2f(b bool) float64 {
 // tuneScore is the mean APGR, over test rows, of routing between each
 // model and the reference by the predicted gap.
 func (pr *problem) tuneScore(d *design, betas [][]float64, test []int) float64 {
+	if pr.only {
+		// The difficulty head alone: route between the reference and the
+		// mean of the others by the predicted gain.
+		var sc, st, wk []float64
+		rs, y, w := pr.score[pr.ref], pr.y[0], pr.w[0]
+		for _, i := range test {
+			if w[i] == 0 {
+				continue
+			}
+			sc = append(sc, d.dot(i, betas[0]))
+			st = append(st, rs[i])
+			wk = append(wk, rs[i]-y[i])
+		}
+		return apgrExact(sc, st, wk)
+	}
 	pred := make([][]float64, len(pr.models))
 	for j := range pr.models {
 		pred[j] = make([]float64, len(test))

@@ -133,21 +133,33 @@ func describe(c *llmrouter.LinearClassifier) string {
 func (e *evaluator) evaluate(label string, c *llmrouter.LinearClassifier, train, test *llmrouter.Dataset) error {
 	models := c.Models()
 	pred := make([][]float64, test.Len())
+	diff := make([]float64, test.Len())
 	for i, r := range test.Records {
-		pred[i], _ = c.Predict(r.Prompt)
+		pred[i], diff[i] = c.Predict(r.Prompt)
 	}
+	hasDiff, ref := c.HasDifficulty()
 	e.last = eval.BinaryReport{APGR: math.NaN()}
 	e.lastReach = math.NaN()
 	strong, weak := e.strong, e.weak
-	if strong == "" || weak == "" {
-		ref := train
-		if ref == nil {
-			ref = test
+	pairFrom := models
+	if len(models) == 0 && hasDiff {
+		// A difficulty-only model: route between the reference and the
+		// other model of the test data by the predicted difficulty.
+		pairFrom = test.Models()
+		if strong == "" {
+			strong = ref
 		}
-		strong, weak = pickPair(ref, models, strong, weak)
+	}
+	if strong == "" || weak == "" {
+		src := train
+		if src == nil {
+			src = test
+		}
+		strong, weak = pickPair(src, pairFrom, strong, weak)
 	}
 	si, wi := indexOf(models, strong), indexOf(models, weak)
-	if si >= 0 && wi >= 0 {
+	useDiff := (si < 0 || wi < 0) && hasDiff && strong != "" && weak != ""
+	if si >= 0 && wi >= 0 || useDiff {
 		var prompts []string
 		var st, wk, sc []float64
 		for i, r := range test.Records {
@@ -158,7 +170,11 @@ func (e *evaluator) evaluate(label string, c *llmrouter.LinearClassifier, train,
 			}
 			st = append(st, so.Score)
 			wk = append(wk, wo.Score)
-			sc = append(sc, pred[i][si]-pred[i][wi])
+			if useDiff {
+				sc = append(sc, diff[i])
+			} else {
+				sc = append(sc, pred[i][si]-pred[i][wi])
+			}
 			prompts = append(prompts, r.Prompt)
 		}
 		rep, err := eval.EvaluateBinary(st, wk, sc)
@@ -173,7 +189,7 @@ func (e *evaluator) evaluate(label string, c *llmrouter.LinearClassifier, train,
 		e.report(label, "%s vs %s on %d prompts: APGR %.4f  CPT(50%%) %.3f  CPT(80%%) %.3f  step APGR %.4f  (length baseline %.4f)",
 			short(strong), short(weak), rep.N, rep.APGR, rep.CPT50, rep.CPT80, rep.StepAPGR, lenAPGR)
 	}
-	if m, err := eval.NewMatrix(test, models); err == nil {
+	if m, err := eval.NewMatrix(test, models); err == nil && len(models) > 0 {
 		ref := train
 		if ref == nil {
 			ref = test

@@ -27,6 +27,7 @@ type trainFlags struct {
 	models, reference   string
 	seed                uint64
 	classWeight, diff   bool
+	diffOnly            bool
 }
 
 func (t *trainFlags) register(fs *flag.FlagSet) {
@@ -38,12 +39,13 @@ func (t *trainFlags) register(fs *flag.FlagSet) {
 	fs.Uint64Var(&t.seed, "seed", 1, "seed of the tuning folds")
 	fs.BoolVar(&t.classWeight, "class-weight", false, "balance acceptable and unacceptable outcomes per model")
 	fs.BoolVar(&t.diff, "difficulty", false, "also predict a model-agnostic difficulty (gain of the reference model)")
+	fs.BoolVar(&t.diffOnly, "difficulty-only", false, "predict only the model-agnostic difficulty (small model, no per-model outputs)")
 	fs.StringVar(&t.models, "models", "", "comma-separated models to predict (default: all in the data)")
 	fs.StringVar(&t.reference, "reference", "", "reference (strong) model for tuning and difficulty (default: the best on average)")
 }
 
 func (t *trainFlags) options() (llmrouter.TrainOptions, error) {
-	o := llmrouter.TrainOptions{HashBits: t.bits, TuneFolds: t.tuneFolds, Seed: t.seed, ClassWeight: t.classWeight, Difficulty: t.diff, Reference: t.reference}
+	o := llmrouter.TrainOptions{HashBits: t.bits, TuneFolds: t.tuneFolds, Seed: t.seed, ClassWeight: t.classWeight, Difficulty: t.diff, DifficultyOnly: t.diffOnly, Reference: t.reference}
 	var err error
 	if o.Lambdas, err = floats(t.lambdas); err != nil {
 		return o, fmt.Errorf("-lambda: %w", err)

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/llmrouter/llmrouter"
+)
+
+func init() {
+	commands["calibrate"] = command{
+		summary: "choose the Threshold cutoff for a strong-call share or a quality on validation data",
+		run:     runCalibrate,
+	}
+}
+
+func runCalibrate(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("calibrate", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	model := fs.String("model", "", "model file written by train (default: the built-in model)")
+	strong := fs.String("strong", "", "strong model (required)")
+	weak := fs.String("weak", "", "weak model (required)")
+	strongQ := fs.Float64("strong-quality", 0.9, "card quality of the strong model, used when the model predicts difficulty only")
+	weakQ := fs.Float64("weak-quality", 0.7, "card quality of the weak model, used when the model predicts difficulty only")
+	share := fs.Float64("share", -1, "target share of strong calls in [0,1]")
+	quality := fs.Float64("quality", -1, "target mean quality (absolute score)")
+	pgr := fs.Float64("pgr", -1, "target PGR in [0,1]: the share of the strong model's advantage to recover")
+	fs.Usage = func() {
+		fmt.Fprintln(stdout, "usage: llmrouter calibrate [-model model.bin] -strong S -weak W (-share F | -quality Q | -pgr P) validation.jsonl…")
+		fmt.Fprintln(stdout, "prints the cutoff for the Threshold policy (route strong when Quality(strong) − Quality(weak) ≥ cutoff)")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *strong == "" || *weak == "" {
+		return errors.New("-strong and -weak are required")
+	}
+	set := 0
+	for _, v := range []float64{*share, *quality, *pgr} {
+		if v >= 0 {
+			set++
+		}
+	}
+	if set != 1 {
+		return errors.New("give exactly one of -share, -quality, -pgr")
+	}
+	var c *llmrouter.LinearClassifier
+	var err error
+	if *model != "" {
+		c, err = llmrouter.LoadLinearClassifier(*model)
+	} else {
+		c, err = llmrouter.DefaultLinearClassifier()
+	}
+	if err != nil {
+		return err
+	}
+	ds, err := loadDatasets(fs.Args())
+	if err != nil {
+		return err
+	}
+	sc, st, wk, err := llmrouter.ScoreDataset(context.Background(), c, nil, ds,
+		llmrouter.ModelCard{Name: *strong, Quality: *strongQ}, llmrouter.ModelCard{Name: *weak, Quality: *weakQ})
+	if err != nil {
+		return err
+	}
+	var cal llmrouter.Calibration
+	switch {
+	case *share >= 0:
+		cal, err = llmrouter.CalibrateShare(sc, st, wk, *share)
+	case *quality >= 0:
+		cal, err = llmrouter.CalibrateQuality(sc, st, wk, *quality)
+	default:
+		var qs, qw float64
+		for i := range st {
+			qs += st[i]
+			qw += wk[i]
+		}
+		n := float64(len(st))
+		target := qw/n + *pgr*(qs-qw)/n
+		cal, err = llmrouter.CalibrateQuality(sc, st, wk, target)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "cutoff %.6g: %.1f%% of %d validation prompts to %s, quality %.4f, PGR %.3f\n",
+		cal.Cutoff, 100*cal.StrongShare, len(sc), *strong, cal.Quality, cal.PGR)
+	return nil
+}
