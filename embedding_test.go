@@ -464,7 +464,9 @@ func TestEmbeddingClassifierConcurrentUse(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
 	for g := range 8 {
-		wg.Go(func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			for i := range 50 {
 				j := (g + i) % len(queries)
 				p := newPrediction(2)
@@ -477,7 +479,7 @@ func TestEmbeddingClassifierConcurrentUse(t *testing.T) {
 					return
 				}
 			}
-		})
+		}()
 	}
 	wg.Wait()
 	close(errs)
