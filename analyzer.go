@@ -143,6 +143,16 @@ func (fn TokenCounterFunc) CountTokens(text string) int { return fn(text) }
 func EstimateTokens(text string) int {
 	var ascii, cjk, other int
 	for i := 0; i < len(text); {
+		// Eight ASCII bytes at a time: the common case.
+		if i+8 <= len(text) {
+			w := uint64(text[i]) | uint64(text[i+1])<<8 | uint64(text[i+2])<<16 | uint64(text[i+3])<<24 |
+				uint64(text[i+4])<<32 | uint64(text[i+5])<<40 | uint64(text[i+6])<<48 | uint64(text[i+7])<<56
+			if w&0x8080808080808080 == 0 {
+				ascii += 8
+				i += 8
+				continue
+			}
+		}
 		c := text[i]
 		if c < utf8.RuneSelf {
 			ascii++
@@ -503,10 +513,15 @@ func scanText(f *Features) {
 		}
 		runes++
 		cls := byteClass[c]
-		if cls == clsLetter { // most bytes: a fast path
-			latin++
+		if cls == clsLetter { // most bytes: a fast path over the whole run
+			j := i + 1
+			for j < len(text) && byteClass[text[j]] == clsLetter {
+				j++
+			}
+			latin += j - i
+			runes += j - i - 1
 			lineStart = false
-			i++
+			i = j
 			continue
 		}
 		switch cls {

@@ -42,6 +42,7 @@ func BenchmarkRoute(b *testing.B) {
 		name string
 		opt  llmrouter.Option
 	}{
+		{"default", llmrouter.WithClassifier(llmrouter.DefaultClassifier())},
 		{"rules", llmrouter.WithClassifier(benchRules(b))},
 		{"heuristic", llmrouter.WithClassifier(llmrouter.HeuristicClassifier{})},
 	} {

@@ -9,12 +9,13 @@ import (
 // The built-in trained model. Regenerate it from the repository root, with
 // the shared outcomes data beside the repository (../shared/data), by
 //
-//	go generate -run default_model ./
+//	go generate -run default_ ./
 //
 // which runs the command below (about 3 s). RouterBench's test split is
 // left out so that it stays a held-out check.
 //
-//go:generate go run ./cmd/llmrouter train -difficulty-only -reference gpt-4-1106-preview -note "llmrouter default model: go generate -run default_model (see default_model.go)" -o default_model.bin ../shared/data/routellm-mmlu.jsonl ../shared/data/routellm-gsm8k.jsonl ../shared/data/routellm-mtbench.jsonl ../shared/data/routerbench-train.jsonl
+//go:generate go run ./cmd/llmrouter train -bits 16 -difficulty-only -reference gpt-4-1106-preview -note "llmrouter default model: go generate -run default_ (see default_model.go)" -o default_model.bin ../shared/data/routellm-mmlu.jsonl ../shared/data/routellm-gsm8k.jsonl ../shared/data/routellm-mtbench.jsonl ../shared/data/routerbench-train.jsonl
+//go:generate go run ./internal/gendefault -o default_quantiles.go ../shared/data/routellm-mmlu.jsonl ../shared/data/routellm-gsm8k.jsonl ../shared/data/routellm-mtbench.jsonl ../shared/data/routerbench-train.jsonl
 
 //go:embed default_model.bin
 var defaultModelFile []byte

@@ -172,6 +172,17 @@ func denseSignals(text string, d *[numDense]float64) {
 	for i := 0; i < len(text); i++ {
 		c := text[i]
 		k := linByteClass[c]
+		if k == linWord { // a run of lower-case or non-ASCII letters: most bytes
+			if !inWord {
+				words++
+				inWord = true
+			}
+			inNum = false
+			for i+1 < len(text) && linByteClass[text[i+1]] == linWord {
+				i++
+			}
+			continue
+		}
 		w := k&linWord != 0
 		if w && !inWord {
 			words++

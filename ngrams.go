@@ -61,6 +61,16 @@ func HashNGrams(dst []uint32, text string, maxWords int) []uint32 {
 				}
 				hU = (hU ^ uint32(lc)) * fnvPrime32
 				hB = (hB ^ uint32(lc)) * fnvPrime32
+				// The rest of an ASCII run without re-checking state.
+				for i < len(text) {
+					lc = asciiWordLower[text[i]&0x7f]
+					if text[i] >= utf8.RuneSelf || lc == 0 {
+						break
+					}
+					hU = (hU ^ uint32(lc)) * fnvPrime32
+					hB = (hB ^ uint32(lc)) * fnvPrime32
+					i++
+				}
 				continue
 			}
 		} else {

@@ -24,6 +24,7 @@ type Router struct {
 	models     []ModelCard
 	providers  []Provider
 	strength   []float64 // per model: card Quality, or derived from price
+	strengthZ  []float64 // logit of strength, clamped as QualityForDifficulty does
 	analyzer   Analyzer
 	classifier Classifier
 	policy     Policy
@@ -128,6 +129,9 @@ func New(providers []Provider, opts ...Option) (*Router, error) {
 		r.providers = append(r.providers, p)
 	}
 	r.strength = strengths(r.models)
+	for _, s := range r.strength {
+		r.strengthZ = append(r.strengthZ, logit(clampOpen(s)))
+	}
 	if r.counter == nil {
 		r.counter = TokenCounterFunc(EstimateTokens)
 	}
@@ -283,13 +287,14 @@ func (r *Router) decide(ctx context.Context, req *Request, f *Features) (*Decisi
 	if out <= 0 {
 		out = DefaultExpectedOutputTokens
 	}
+	dz := logit(clampOpen(d.Prediction.Difficulty))
 	for i, m := range r.models {
 		q := d.Prediction.Quality[i]
 		if math.IsNaN(q) {
 			if math.IsNaN(d.Prediction.Difficulty) {
 				q = r.strength[i]
 			} else {
-				q = QualityForDifficulty(d.Prediction.Difficulty, r.strength[i])
+				q = sigmoid(r.strengthZ[i] - dz) // QualityForDifficulty
 			}
 		}
 		d.Candidates[i] = Candidate{Model: m.Name, Index: i, Quality: q, Cost: m.Cost(f.Tokens, out)}
