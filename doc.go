@@ -12,14 +12,18 @@
 //	                          script, hashed word n-grams (DefaultAnalyzer)
 //	Classifier → Prediction  per-model predicted quality and/or a
 //	                          model-agnostic difficulty, a label, a confidence
-//	                          (DefaultClassifier, RuleClassifier, …)
+//	                          (DefaultClassifier, LinearClassifier trained on
+//	                          outcomes, RuleClassifier, EmbeddingClassifier,
+//	                          SemanticClassifier)
 //	Policy     → Plan        filters remove candidates with a reason
 //	                          (CapabilityFilter, ContextWindowFilter,
 //	                          BudgetFilter, LatencyFilter, TierFilter), then a
 //	                          selection rule orders the rest (CheapestAdequate,
 //	                          Threshold); policies compose with Chain
-//	Execution  → answer      the plan's models in order: the next on an error,
-//	                          never after the caller cancels or after
+//	Execution  → answer      the plan's models in order: the next on an error;
+//	                          with WithFallback, retries with backoff, circuit
+//	                          breakers, answer verification and escalation,
+//	                          hedging; never after the caller cancels or after
 //	                          streamed text reached the caller
 //	Sink       ← Decision    every decision, with every attempt, its tokens,
 //	                          cost and latency
