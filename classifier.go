@@ -7,6 +7,7 @@ import (
 	"math"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -182,23 +183,39 @@ func NewRuleClassifier(set RuleSet) (*RuleClassifier, error) {
 
 // Validate reports labels that name models the router does not have.
 func (c *RuleClassifier) Validate(models []ModelCard) error {
+	var tables []qualityTable
+	for label, row := range c.labels {
+		tables = append(tables, qualityTable{"label " + strconv.Quote(label), row})
+	}
+	return validateQualityTables("rule classifier", tables, models, c.fallback)
+}
+
+// qualityTable is a named row of model name → predicted quality.
+type qualityTable struct {
+	name string
+	row  map[string]float64
+}
+
+// validateQualityTables reports every table entry naming a model the router
+// does not have, sorted, then validates fallback if it can.
+func validateQualityTables(kind string, tables []qualityTable, models []ModelCard, fallback Classifier) error {
 	known := make(map[string]bool, len(models))
 	for _, m := range models {
 		known[m.Name] = true
 	}
 	var errs []string
-	for label, row := range c.labels {
-		for model := range row {
+	for _, t := range tables {
+		for model := range t.row {
 			if !known[model] {
-				errs = append(errs, fmt.Sprintf("label %q names unknown model %q", label, model))
+				errs = append(errs, fmt.Sprintf("%s names unknown model %q", t.name, model))
 			}
 		}
 	}
 	sort.Strings(errs)
 	if len(errs) > 0 {
-		return errors.New("llmrouter: rule classifier: " + strings.Join(errs, "; "))
+		return errors.New("llmrouter: " + kind + ": " + strings.Join(errs, "; "))
 	}
-	if v, ok := c.fallback.(ModelValidator); ok {
+	if v, ok := fallback.(ModelValidator); ok {
 		return v.Validate(models)
 	}
 	return nil

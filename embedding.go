@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"golang.org/x/sync/errgroup"
 	"math"
-	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -723,26 +723,11 @@ func NewSemanticClassifier(ctx context.Context, e embeddings.Embedder, set Seman
 // Validate implements ModelValidator: it reports routes that name models
 // the router does not have, then validates the Fallback if it can.
 func (c *SemanticClassifier) Validate(models []ModelCard) error {
-	known := make(map[string]bool, len(models))
-	for _, m := range models {
-		known[m.Name] = true
+	tables := make([]qualityTable, len(c.routes))
+	for i, r := range c.routes {
+		tables[i] = qualityTable{"route " + strconv.Quote(r.Name), r.Quality}
 	}
-	var errs []string
-	for _, r := range c.routes {
-		for model := range r.Quality {
-			if !known[model] {
-				errs = append(errs, fmt.Sprintf("route %q names unknown model %q", r.Name, model))
-			}
-		}
-	}
-	sort.Strings(errs)
-	if len(errs) > 0 {
-		return errors.New("llmrouter: semantic classifier: " + strings.Join(errs, "; "))
-	}
-	if v, ok := c.fallback.(ModelValidator); ok {
-		return v.Validate(models)
-	}
-	return nil
+	return validateQualityTables("semantic classifier", tables, models, c.fallback)
 }
 
 // Classify implements Classifier.
