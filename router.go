@@ -21,24 +21,18 @@ import (
 // Router as its model. A Router is safe for concurrent use; build it with
 // New and do not copy it.
 type Router struct {
-	models     []ModelCard
-	providers  []Provider
-	strength   []float64 // per model: card Quality, or derived from price
-	strengthZ  []float64 // logit of strength, clamped as QualityForDifficulty does
-	analyzer   Analyzer
-	classifier Classifier
-	policy     Policy
-	sinks      []Sink
-	now        func() time.Time
-	newID      func() string
-	counter    TokenCounter
+	config // the options, completed with defaults by New
+
+	models    []ModelCard
+	providers []Provider
+	strength  []float64 // per model: card Quality, or derived from price
+	strengthZ []float64 // logit of strength, clamped as QualityForDifficulty does
 
 	idPrefix string
 	seq      atomic.Uint64
 	scratch  sync.Pool
 
-	errClassifier ErrorClassifier // never nil after New
-	fb            *resilience     // plan execution settings (fallback.go); never nil after New
+	fb *resilience // plan execution settings (fallback.go); never nil after New
 }
 
 var _ llms.Model = (*Router)(nil)
@@ -47,7 +41,7 @@ var _ llms.Model = (*Router)(nil)
 type Option func(*config)
 
 type config struct {
-	analyzer   Analyzer
+	analyzer   Analyzer // never nil after New, as the other stages
 	classifier Classifier
 	policy     Policy
 	sinks      []Sink
@@ -96,15 +90,7 @@ func New(providers []Provider, opts ...Option) (*Router, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	r := &Router{
-		analyzer:   cfg.analyzer,
-		classifier: cfg.classifier,
-		policy:     cfg.policy,
-		sinks:      cfg.sinks,
-		now:        cfg.now,
-		newID:      cfg.newID,
-		counter:    cfg.counter,
-	}
+	r := &Router{config: cfg}
 	seen := make(map[string]int, len(providers))
 	for i, p := range providers {
 		if p == nil {
@@ -147,7 +133,6 @@ func New(providers []Provider, opts ...Option) (*Router, error) {
 	if r.now == nil {
 		r.now = time.Now
 	}
-	r.errClassifier = cfg.errClassifier
 	if r.errClassifier == nil {
 		r.errClassifier = DefaultErrorClassifier
 	}
