@@ -93,19 +93,25 @@ func BenchmarkGenerateContent(b *testing.B) {
 			}
 		}
 	})
-	b.Run("router", func(b *testing.B) {
-		ps := []llmrouter.Provider{
-			llmrouter.NewProvider(cheapCard, model), llmrouter.NewProvider(midCard, model), llmrouter.NewProvider(strongCard, model),
-		}
-		r, err := llmrouter.New(ps, llmrouter.WithClassifier(benchRules(b)))
-		if err != nil {
+	b.Run("router", func(b *testing.B) { benchRouterCall(b, model) })
+}
+
+// benchRouterCall measures GenerateContent through a three-model router
+// over model, with the rule classifier and the given options.
+func benchRouterCall(b *testing.B, model llms.Model, opts ...llmrouter.Option) {
+	ps := []llmrouter.Provider{
+		llmrouter.NewProvider(cheapCard, model), llmrouter.NewProvider(midCard, model), llmrouter.NewProvider(strongCard, model),
+	}
+	r, err := llmrouter.New(ps, append([]llmrouter.Option{llmrouter.WithClassifier(benchRules(b))}, opts...)...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	msgs := human(prompt1KB)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := r.GenerateContent(ctx, msgs, llms.WithMaxTokens(64)); err != nil {
 			b.Fatal(err)
 		}
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := r.GenerateContent(ctx, msgs, llms.WithMaxTokens(64)); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
+	}
 }

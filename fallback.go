@@ -162,15 +162,8 @@ func (x *exec) runSequential() (*llms.ContentResponse, error) {
 			}
 			var wait time.Duration
 			for try := 0; ; try++ {
-				if b := x.breaker(step); b != nil {
-					if ok, until := b.Allow(fb.clock.Now()); !ok {
-						x.skip(step, "cooling down until "+until.UTC().Format(time.RFC3339Nano))
-						cooling = append(cooling, card.Name)
-						if coolUntil.IsZero() || until.Before(coolUntil) {
-							coolUntil = until
-						}
-						break
-					}
+				if !x.admit(step, &cooling, &coolUntil) {
+					break
 				}
 				called = true
 				x.ids++
@@ -287,6 +280,26 @@ func (x *exec) skipReason(step Step) string {
 func (x *exec) skip(step Step, reason string) {
 	x.d.Attempts = append(x.d.Attempts, Attempt{Model: step.Model, Reason: step.Reason, Start: x.r.now(),
 		Skipped: reason, Err: errors.New("llmrouter: not called: " + reason)})
+}
+
+// admit asks the step's breaker whether the model may be called now. If
+// not, it records the skip, adds the model to cooling and keeps in
+// coolUntil the earliest time any cooling model comes back.
+func (x *exec) admit(step Step, cooling *[]string, coolUntil *time.Time) bool {
+	b := x.breaker(step)
+	if b == nil {
+		return true
+	}
+	ok, until := b.Allow(x.fb.clock.Now())
+	if ok {
+		return true
+	}
+	x.skip(step, "cooling down until "+until.UTC().Format(time.RFC3339Nano))
+	*cooling = append(*cooling, step.Model)
+	if coolUntil.IsZero() || until.Before(*coolUntil) {
+		*coolUntil = until
+	}
+	return false
 }
 
 func (x *exec) breaker(step Step) *Breaker {

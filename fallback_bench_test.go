@@ -1,7 +1,6 @@
 package llmrouter_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -21,8 +20,6 @@ func BenchmarkExecute(b *testing.B) {
 	var model llms.Model = staticModel{resp: &llms.ContentResponse{Choices: []*llms.ContentChoice{{
 		Content: "ok", GenerationInfo: map[string]any{"PromptTokens": 256, "CompletionTokens": 2},
 	}}}}
-	msgs := human(prompt1KB)
-	ctx := context.Background()
 	for _, bc := range []struct {
 		name string
 		opts []llmrouter.Option
@@ -32,20 +29,6 @@ func BenchmarkExecute(b *testing.B) {
 		{"resilient+timeout", []llmrouter.Option{llmrouter.WithFallback(llmrouter.Fallback{Verifier: llmrouter.DefaultVerifier, AttemptTimeout: time.Minute})}},
 		{"resilient+hedge", []llmrouter.Option{llmrouter.WithFallback(llmrouter.Fallback{Verifier: llmrouter.DefaultVerifier, Hedge: llmrouter.Hedge{Delay: time.Minute}})}},
 	} {
-		b.Run(bc.name, func(b *testing.B) {
-			ps := []llmrouter.Provider{
-				llmrouter.NewProvider(cheapCard, model), llmrouter.NewProvider(midCard, model), llmrouter.NewProvider(strongCard, model),
-			}
-			r, err := llmrouter.New(ps, append([]llmrouter.Option{llmrouter.WithClassifier(benchRules(b))}, bc.opts...)...)
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := r.GenerateContent(ctx, msgs, llms.WithMaxTokens(64)); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
+		b.Run(bc.name, func(b *testing.B) { benchRouterCall(b, model, bc.opts...) })
 	}
 }

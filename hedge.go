@@ -38,15 +38,8 @@ func (x *exec) runHedged() (*llms.ContentResponse, error) {
 				x.skip(step, reason)
 				continue
 			}
-			if b := x.breaker(step); b != nil {
-				if ok, until := b.Allow(fb.clock.Now()); !ok {
-					x.skip(step, "cooling down until "+until.UTC().Format(time.RFC3339Nano))
-					cooling = append(cooling, step.Model)
-					if coolUntil.IsZero() || until.Before(coolUntil) {
-						coolUntil = until
-					}
-					continue
-				}
+			if !x.admit(step, &cooling, &coolUntil) {
+				continue
 			}
 			called = true
 			x.ids++
