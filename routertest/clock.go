@@ -121,17 +121,23 @@ func (c *Clock) Waits() []time.Duration {
 }
 
 // WaitForWaiters yields (runtime.Gosched, never sleeping) until at least n
-// waits are pending, and reports whether that happened within a generous
-// bound of yields. Use it before Advance when another goroutine is about to
-// wait on the clock.
+// waits are pending, and reports whether that happened within
+// EventuallyTimeout. Use it before Advance when another goroutine is about
+// to wait on the clock.
 func (c *Clock) WaitForWaiters(n int) bool {
 	return Eventually(func() bool { return c.Waiters() >= n })
 }
 
-// Eventually yields (runtime.Gosched, never sleeping) until cond holds, up
-// to a bound of one million yields, and reports whether it held.
+// EventuallyTimeout bounds Eventually in wall-clock time: generous, so that
+// a loaded machine or the race detector does not fail a test that would
+// pass, yet finite, so that a broken one fails rather than hangs.
+const EventuallyTimeout = 30 * time.Second
+
+// Eventually yields (runtime.Gosched, never sleeping) until cond holds or
+// EventuallyTimeout has passed, and reports whether it held.
 func Eventually(cond func() bool) bool {
-	for range 1_000_000 {
+	deadline := time.Now().Add(EventuallyTimeout)
+	for time.Now().Before(deadline) {
 		if cond() {
 			return true
 		}
