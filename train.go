@@ -67,6 +67,11 @@ type TrainOptions struct {
 	Workers int
 	// Note is stored in LinearInfo.Note.
 	Note string
+	// Progress, when non-nil, is called after each step of training with
+	// the number of steps done and their total: one step per candidate
+	// setting fitted on a tuning fold, then the final fit. It is called
+	// from the goroutine that called TrainLinear.
+	Progress func(done, total int)
 }
 
 // Defaults of TrainOptions.
@@ -531,6 +536,16 @@ func TrainLinear(ds *Dataset, opts TrainOptions) (*LinearClassifier, error) {
 		score  float64
 	}{idfs[0], dws[0], lambdas[0], math.NaN()}
 	tuned := len(idfs)*len(dws)*len(lambdas) > 1
+	steps, done := 1, 0
+	if tuned {
+		steps += opts.TuneFolds * len(idfs) * len(dws) * len(lambdas)
+	}
+	step := func() {
+		done++
+		if opts.Progress != nil {
+			opts.Progress(done, steps)
+		}
+	}
 	if tuned {
 		if len(pr.models) < 2 {
 			return nil, errors.New("llmrouter: train: tuning needs at least two models; give a single lambda, dense weight and IDF mode")
@@ -555,6 +570,7 @@ func TrainLinear(ds *Dataset, opts TrainOptions) (*LinearClassifier, error) {
 						fitOutputs(d, pr, train, l, betas, opts.Workers)
 						key := [3]float64{b2f(useIDF), dw, l}
 						scores[key] += pr.tuneScore(d, betas, test) / float64(len(folds))
+						step()
 					}
 				}
 			}
@@ -578,6 +594,7 @@ func TrainLinear(ds *Dataset, opts TrainOptions) (*LinearClassifier, error) {
 		betas[o] = make([]float64, d.dim)
 	}
 	fitOutputs(d, pr, all, best.lambda, betas, opts.Workers)
+	step()
 
 	cfg := LinearConfig{HashBits: opts.HashBits, MaxWords: opts.MaxWords, IDF: best.idf, DenseWeight: best.dw}
 	ref := ""

@@ -131,3 +131,24 @@ func BenchmarkDefaultLinearClassify(b *testing.B) {
 		_ = c.Classify(ctx, f, models, &p)
 	}
 }
+
+func TestTrainLinearProgress(t *testing.T) {
+	ds := synthDataset(60)
+	var calls [][2]int
+	opts := llmrouter.TrainOptions{HashBits: 10, Lambdas: []float64{1, 10}, IDF: llmrouter.IDFOff,
+		Progress: func(done, total int) { calls = append(calls, [2]int{done, total}) }}
+	_, err := llmrouter.TrainLinear(ds, opts)
+	require.NoError(t, err)
+	// 3 tuning folds × 2 penalties, then the final fit.
+	require.Len(t, calls, 7)
+	for i, c := range calls {
+		assert.Equal(t, [2]int{i + 1, 7}, c)
+	}
+
+	// One setting: no tuning, one step.
+	calls = nil
+	opts.Lambdas = []float64{10}
+	_, err = llmrouter.TrainLinear(ds, opts)
+	require.NoError(t, err)
+	assert.Equal(t, [][2]int{{1, 1}}, calls)
+}

@@ -62,6 +62,9 @@ func runCalibrate(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := checkModels(ds, *strong, *weak); err != nil {
+		return err
+	}
 	sc, st, wk, err := llmrouter.ScoreDataset(context.Background(), c, nil, ds,
 		llmrouter.ModelCard{Name: *strong, Quality: *strongQ}, llmrouter.ModelCard{Name: *weak, Quality: *weakQ})
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/llmrouter/llmrouter"
 )
@@ -29,8 +30,10 @@ func runPredict(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("predict", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	model := fs.String("model", "", "model file written by train (required)")
+	out := fs.String("o", "", "write the predictions to this file (default: stdout)")
+	quiet := fs.Bool("quiet", false, "no progress bar on stderr")
 	fs.Usage = func() {
-		fmt.Fprintln(stdout, "usage: llmrouter predict -model model.bin data.jsonl [more.jsonl…]")
+		fmt.Fprintln(stdout, "usage: llmrouter predict -model model.bin [-o pred.jsonl] data.jsonl [more.jsonl…]")
 		fmt.Fprintln(stdout, "writes one JSON line per record: {\"id\":…,\"predicted\":{model: quality}}")
 		fs.PrintDefaults()
 	}
@@ -48,20 +51,35 @@ func runPredict(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return writePredictions(stdout, c, ds)
+	w := stdout
+	var f *os.File
+	if *out != "" {
+		if f, err = os.Create(*out); err != nil {
+			return err
+		}
+		w = f
+	}
+	bar := newProgress("predicting", ds.Len(), *quiet)
+	err = writePredictions(clearingWriter{w: w, bar: &bar}, c, ds, bar)
+	bar.finish()
+	if f != nil {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return err
 }
 
-func writePredictions(w io.Writer, c *llmrouter.LinearClassifier, ds *llmrouter.Dataset) error {
+func writePredictions(w io.Writer, c *llmrouter.LinearClassifier, ds *llmrouter.Dataset, bar *progress) error {
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
 	models := c.Models()
-	cards := make([]llmrouter.ModelCard, len(models))
-	for i, m := range models {
-		cards[i] = llmrouter.ModelCard{Name: m}
-	}
 	hasDiff, _ := c.HasDifficulty()
-	for _, r := range ds.Records {
+	for i, r := range ds.Records {
+		if i%64 == 0 {
+			bar.set(i)
+		}
 		q, d := c.Predict(r.Prompt)
 		line := predictionLine{ID: r.ID, Predicted: make(map[string]float64, len(models))}
 		for i, m := range models {
@@ -74,5 +92,6 @@ func writePredictions(w io.Writer, c *llmrouter.LinearClassifier, ds *llmrouter.
 			return err
 		}
 	}
+	bar.set(ds.Len())
 	return bw.Flush()
 }

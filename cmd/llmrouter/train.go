@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/llmrouter/llmrouter"
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
 )
 
 func init() {
@@ -76,7 +78,7 @@ func floats(s string) ([]float64, error) {
 	for _, f := range strings.Split(s, ",") {
 		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%q is not a number", f)
 		}
 		out = append(out, v)
 	}
@@ -108,6 +110,7 @@ func runTrain(args []string, stdout io.Writer) error {
 	tf.register(fs)
 	out := fs.String("o", "model.bin", "where to write the model")
 	note := fs.String("note", "", "free text stored in the model")
+	quiet := fs.Bool("quiet", false, "no progress bar on stderr")
 	fs.Usage = func() {
 		fmt.Fprintln(stdout, "usage: llmrouter train [flags] -o model.bin data.jsonl [more.jsonl…]")
 		fs.PrintDefaults()
@@ -125,7 +128,10 @@ func runTrain(args []string, stdout io.Writer) error {
 		return err
 	}
 	start := time.Now()
+	bar := newProgress("training", 1000, *quiet)
+	opts.Progress = bar.fraction(0, 1000)
 	c, err := llmrouter.TrainLinear(ds, opts)
+	bar.finish()
 	if err != nil {
 		return err
 	}
@@ -145,4 +151,106 @@ func runTrain(args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "\nwrote %s (%d bytes)\n", *out, st.Size())
 	return nil
+}
+
+// progressOutput says where progress bars go and whether that is a
+// terminal; tests replace it.
+var progressOutput = func() (io.Writer, bool) {
+	return os.Stderr, term.IsTerminal(int(os.Stderr.Fd()))
+}
+
+// progressDelay is how long work runs before its bar appears: quick work
+// shows none.
+var progressDelay = 800 * time.Millisecond
+
+// progress is a progress bar on stderr that appears only when stderr is a
+// terminal, -quiet is off and the work has run for progressDelay; it is
+// cleared when the work ends, so the output proper stays clean. Its
+// methods are for one goroutine. A nil *progress is off.
+type progress struct {
+	desc  string
+	max   int
+	start time.Time
+	w     io.Writer
+	bar   *progressbar.ProgressBar
+}
+
+func newProgress(desc string, max int, quiet bool) *progress {
+	w, tty := progressOutput()
+	if quiet || !tty || max <= 0 {
+		return nil
+	}
+	return &progress{desc: desc, max: max, start: time.Now(), w: w}
+}
+
+// set reports n of max units done.
+func (p *progress) set(n int) {
+	if p == nil {
+		return
+	}
+	if p.bar == nil {
+		if time.Since(p.start) < progressDelay {
+			return
+		}
+		p.bar = progressbar.NewOptions(p.max,
+			progressbar.OptionSetWriter(p.w),
+			progressbar.OptionSetDescription(p.desc),
+			progressbar.OptionSetWidth(30),
+			progressbar.OptionSetPredictTime(true),
+			progressbar.OptionSetElapsedTime(true),
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionClearOnFinish(),
+		)
+	}
+	p.bar.Set(min(n, p.max))
+}
+
+// describe changes the bar's label.
+func (p *progress) describe(desc string) {
+	if p == nil {
+		return
+	}
+	p.desc = desc
+	if p.bar != nil {
+		p.bar.Describe(desc)
+	}
+}
+
+// fraction returns a TrainOptions.Progress that maps a training's steps
+// onto the units [from, from+span) of the bar (nil when p is off).
+func (p *progress) fraction(from, span int) func(done, total int) {
+	if p == nil {
+		return nil
+	}
+	return func(done, total int) {
+		if total > 0 {
+			p.set(from + span*done/total)
+		}
+	}
+}
+
+// clear erases the bar until its next update, so that other output to the
+// same terminal starts on a clean line.
+func (p *progress) clear() {
+	if p != nil && p.bar != nil {
+		p.bar.Clear()
+	}
+}
+
+// clearingWriter clears a progress bar before each write.
+type clearingWriter struct {
+	w   io.Writer
+	bar **progress
+}
+
+func (c clearingWriter) Write(b []byte) (int, error) {
+	(*c.bar).clear()
+	return c.w.Write(b)
+}
+
+// finish clears the bar, if it appeared.
+func (p *progress) finish() {
+	if p != nil && p.bar != nil {
+		p.bar.Finish()
+	}
 }
