@@ -1,0 +1,102 @@
+package llmrouter_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/routertest"
+	"github.com/tmc/langchaingo/llms"
+)
+
+// ExampleTrainLinear trains a per-model quality classifier on outcomes —
+// here a few synthetic rows where the small model fails calculus and
+// handles greetings — and routes with it.
+func ExampleTrainLinear() {
+	var jsonl strings.Builder
+	for i := range 20 {
+		fmt.Fprintf(&jsonl, `{"id":"calc/%d","prompt":"Compute the integral of x^%d times sin x","outcomes":{"small":{"score":0},"large":{"score":1}}}`+"\n", i, i)
+		fmt.Fprintf(&jsonl, `{"id":"chat/%d","prompt":"Say hello to guest number %d","outcomes":{"small":{"score":1},"large":{"score":1}}}`+"\n", i, i)
+	}
+	ds, err := llmrouter.ReadDataset(strings.NewReader(jsonl.String()))
+	if err != nil {
+		panic(err)
+	}
+	clf, err := llmrouter.TrainLinear(ds, llmrouter.TrainOptions{Seed: 1})
+	if err != nil {
+		panic(err)
+	}
+	r, err := llmrouter.New([]llmrouter.Provider{
+		routertest.NewProvider(llmrouter.ModelCard{Name: "small", InputPerMTok: 0.1, OutputPerMTok: 0.4}),
+		routertest.NewProvider(llmrouter.ModelCard{Name: "large", InputPerMTok: 5, OutputPerMTok: 15}),
+	}, llmrouter.WithClassifier(clf))
+	if err != nil {
+		panic(err)
+	}
+	for _, prompt := range []string{"Compute the integral of x^7 times sin x", "Say hello to guest number 42"} {
+		d, err := r.Route(context.Background(), []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman, prompt)})
+		if err != nil {
+			panic(err)
+		}
+		fmt.Printf("%-40s → %s\n", prompt, d.Model)
+	}
+	// Output:
+	// Compute the integral of x^7 times sin x  → large
+	// Say hello to guest number 42             → small
+}
+
+// ExampleReadDataset shows the error for a malformed outcomes file: the
+// line and the field.
+func ExampleReadDataset() {
+	data := `{"id":"a","prompt":"2+2?","outcomes":{"m":{"score":1}}}
+{"id":"b","prompt":"3+3?","outcomes":{"m":{"score":7}}}
+`
+	_, err := llmrouter.ReadDataset(strings.NewReader(data))
+	var de *llmrouter.DatasetError
+	if errors.As(err, &de) {
+		fmt.Println("line", de.Line, "field", de.Field)
+	}
+	// Output: line 2 field outcomes.m.score
+}
+
+// ExampleNewRuleClassifier routes by explicit rules: keywords, a regular
+// expression, and any condition on the features; the rest falls to the
+// built-in classifier.
+func ExampleNewRuleClassifier() {
+	rules, err := llmrouter.NewRuleClassifier(llmrouter.RuleSet{
+		Rules: []llmrouter.Rule{
+			{Label: "code", Keywords: []string{"golang", "stack trace"}},
+			{Label: "legal", Pattern: `(?i)\b(contract|liability)\b`},
+			{Label: "vision", When: func(f *llmrouter.Features) bool { return f.Images > 0 }},
+		},
+		Labels: map[string]map[string]float64{
+			"code":   {"small": 0.5, "large": 0.9},
+			"legal":  {"small": 0.3, "large": 0.95},
+			"vision": {"small": 0, "large": 0.9},
+		},
+		Fallback: llmrouter.DefaultClassifier(),
+	})
+	if err != nil {
+		panic(err)
+	}
+	r, err := llmrouter.New([]llmrouter.Provider{
+		routertest.NewProvider(llmrouter.ModelCard{Name: "small", InputPerMTok: 0.1, OutputPerMTok: 0.4, Quality: 0.7}),
+		routertest.NewProvider(llmrouter.ModelCard{Name: "large", InputPerMTok: 5, OutputPerMTok: 15, Quality: 0.9}),
+	}, llmrouter.WithClassifier(rules))
+	if err != nil {
+		panic(err)
+	}
+	for _, prompt := range []string{"Why does my Golang build print this stack trace?", "Summarise this contract.", "What is the capital of France?"} {
+		d, err := r.Route(context.Background(), []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman, prompt)})
+		if err != nil {
+			panic(err)
+		}
+		fmt.Printf("%-8q %s\n", d.Prediction.Label, d.Model)
+	}
+	// Output:
+	// "code"   large
+	// "legal"  large
+	// "simple" small
+}
