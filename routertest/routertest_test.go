@@ -1,0 +1,145 @@
+package routertest_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/routertest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tmc/langchaingo/llms"
+)
+
+func human(s string) []llms.MessageContent {
+	return []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman, s)}
+}
+
+func TestProviderScript(t *testing.T) {
+	boom := errors.New("boom")
+	p := routertest.NewProvider(llmrouter.ModelCard{Name: "m"},
+		routertest.Response{Text: "one", InputTokens: 3, OutputTokens: 1},
+		routertest.Fail(boom),
+		routertest.Response{Text: "last"},
+	)
+	ctx := context.Background()
+
+	resp, err := p.GenerateContent(ctx, human("a"), llms.WithTemperature(0.5))
+	require.NoError(t, err)
+	assert.Equal(t, "one", resp.Choices[0].Content)
+	assert.Equal(t, 3, resp.Choices[0].GenerationInfo["PromptTokens"])
+	assert.Equal(t, 1, resp.Choices[0].GenerationInfo["CompletionTokens"])
+
+	_, err = p.GenerateContent(ctx, human("b"))
+	assert.ErrorIs(t, err, boom)
+
+	for range 3 { // the last response repeats
+		resp, err = p.GenerateContent(ctx, human("c"))
+		require.NoError(t, err)
+		assert.Equal(t, "last", resp.Choices[0].Content)
+		assert.Nil(t, resp.Choices[0].GenerationInfo, "no usage scripted, none reported")
+	}
+	calls := p.Calls()
+	require.Len(t, calls, 5)
+	assert.Equal(t, 0.5, calls[0].Options.Temperature)
+	assert.Equal(t, "a", calls[0].Messages[0].Parts[0].(llms.TextContent).Text)
+	assert.Equal(t, 5, p.CallCount())
+
+	empty := routertest.NewProvider(llmrouter.ModelCard{Name: "e"})
+	out, err := empty.Call(ctx, "hi")
+	require.NoError(t, err)
+	assert.Equal(t, "ok", out, "an empty script answers ok")
+	_, err = routertest.NewProvider(llmrouter.ModelCard{Name: "f"}, routertest.Fail(nil)).Call(ctx, "hi")
+	assert.ErrorIs(t, err, routertest.ErrInjected)
+}
+
+func TestProviderStreamsAndLatency(t *testing.T) {
+	clock := routertest.NewClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	p := routertest.NewProvider(llmrouter.ModelCard{Name: "m"},
+		routertest.Response{Text: "Hello world", Chunks: []string{"Hello", " world"}, Latency: 2 * time.Second},
+		routertest.Response{Text: "whole"},
+		routertest.Response{Chunks: []string{"par"}, Err: errors.New("cut")},
+	).WithClock(clock)
+	var got []string
+	stream := llms.WithStreamingFunc(func(_ context.Context, c []byte) error { got = append(got, string(c)); return nil })
+
+	_, err := p.GenerateContent(context.Background(), human("x"), stream)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"Hello", " world"}, got)
+	assert.Equal(t, time.Date(2026, 1, 1, 0, 0, 2, 0, time.UTC), clock.Now(), "latency advances the clock")
+
+	got = nil
+	_, err = p.GenerateContent(context.Background(), human("x"), stream)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"whole"}, got, "no chunks scripted: the text in one chunk")
+
+	got = nil
+	_, err = p.GenerateContent(context.Background(), human("x"), stream)
+	require.EqualError(t, err, "cut")
+	assert.Equal(t, []string{"par"}, got)
+
+	stop := errors.New("caller stops")
+	p.Then(routertest.Response{Chunks: []string{"a", "b"}})
+	_, err = p.GenerateContent(context.Background(), human("x"), llms.WithStreamingFunc(func(context.Context, []byte) error { return stop }))
+	assert.ErrorIs(t, err, stop, "a streaming func's error ends the call")
+}
+
+func TestProviderBlockUntilCancelled(t *testing.T) {
+	p := routertest.NewProvider(llmrouter.ModelCard{Name: "m"}, routertest.Response{Block: true})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { _, err := p.GenerateContent(ctx, human("x")); done <- err }()
+	require.True(t, routertest.Eventually(func() bool { return p.CallCount() == 1 }))
+	cancel()
+	assert.ErrorIs(t, <-done, context.Canceled)
+}
+
+func TestProviderConcurrentUse(t *testing.T) {
+	var script []routertest.Response
+	for i := range 100 {
+		script = append(script, routertest.Response{Text: strings.Repeat("x", i+1)})
+	}
+	p := routertest.NewProvider(llmrouter.ModelCard{Name: "m"}, script...)
+	var wg sync.WaitGroup
+	seen := make(chan int, 100)
+	for range 100 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := p.GenerateContent(context.Background(), human("x"))
+			if err == nil {
+				seen <- len(resp.Choices[0].Content)
+			}
+		}()
+	}
+	wg.Wait()
+	close(seen)
+	lengths := map[int]bool{}
+	for n := range seen {
+		lengths[n] = true
+	}
+	assert.Len(t, lengths, 100, "each scripted response is used exactly once")
+	assert.Equal(t, 100, p.CallCount())
+}
+
+func TestClock(t *testing.T) {
+	var zero routertest.Clock
+	assert.Equal(t, time.Unix(0, 0).UTC(), zero.Now(), "the zero clock starts at the epoch")
+	c := routertest.NewClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	ch := c.After(time.Minute)
+	assert.Equal(t, 1, c.Waiters())
+	c.Advance(59 * time.Second)
+	select {
+	case <-ch:
+		t.Fatal("fired early")
+	default:
+	}
+	c.Advance(time.Second)
+	assert.Equal(t, time.Date(2026, 1, 1, 0, 1, 0, 0, time.UTC), <-ch)
+	assert.Zero(t, c.Waiters())
+	assert.Equal(t, []time.Duration{time.Minute}, c.Waits())
+}
