@@ -815,3 +815,22 @@ func (d *Dataset) Split(testFraction float64, seed uint64) (train, test *Dataset
 	}
 	return train, test, nil
 }
+
+// GroupByPrompt groups row indexes by identical prompt string: the groups
+// in order of first appearance, each group's rows ascending. Splits for
+// training and evaluation keep each group on one side, so that a prompt
+// repeated under several ids is never both trained on and tested.
+func GroupByPrompt(prompts []string) [][]int {
+	groupOf := make(map[string]int)
+	var groups [][]int
+	for i, p := range prompts {
+		g, ok := groupOf[p]
+		if !ok {
+			g = len(groups)
+			groupOf[p] = g
+			groups = append(groups, nil)
+		}
+		groups[g] = append(groups[g], i)
+	}
+	return groups
+}

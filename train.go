@@ -746,17 +746,7 @@ func groupFolds(prompts []string, k int, seed uint64) [][]int {
 	if k < 2 {
 		return nil
 	}
-	groupOf := map[string]int{}
-	var groups [][]int
-	for i, p := range prompts {
-		g, ok := groupOf[p]
-		if !ok {
-			g = len(groups)
-			groupOf[p] = g
-			groups = append(groups, nil)
-		}
-		groups[g] = append(groups[g], i)
-	}
+	groups := GroupByPrompt(prompts)
 	if len(groups) < k {
 		return nil
 	}

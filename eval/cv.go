@@ -38,18 +38,7 @@ func GroupKFold(prompts []string, k int, seed uint64, strata []string) ([]Fold, 
 	if strata != nil && len(strata) != len(prompts) {
 		return nil, fmt.Errorf("eval: %d strata labels for %d rows", len(strata), len(prompts))
 	}
-	// Groups in order of first appearance.
-	groupOf := make(map[string]int)
-	var groups [][]int
-	for i, p := range prompts {
-		g, ok := groupOf[p]
-		if !ok {
-			g = len(groups)
-			groupOf[p] = g
-			groups = append(groups, nil)
-		}
-		groups[g] = append(groups[g], i)
-	}
+	groups := llmrouter.GroupByPrompt(prompts) // in order of first appearance
 	if len(groups) < k {
 		return nil, fmt.Errorf("eval: %d distinct prompts cannot fill %d folds", len(groups), k)
 	}
