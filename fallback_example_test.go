@@ -23,7 +23,7 @@ func ExampleWithFallback() {
 	small := routertest.NewProvider(llmrouter.ModelCard{Name: "small", InputPerMTok: 0.15, OutputPerMTok: 0.6, Quality: 0.7},
 		routertest.Fail(routertest.ErrRateLimited), routertest.Response{Text: "Paris."})
 	large := routertest.NewProvider(llmrouter.ModelCard{Name: "large", InputPerMTok: 2.5, OutputPerMTok: 10, Quality: 0.9})
-	r, err := llmrouter.New([]llmrouter.Provider{small, large}, llmrouter.WithClock(clock.Now),
+	r, err := llmrouter.New([]llmrouter.Provider{small, large}, llmrouter.WithClock(clock),
 		llmrouter.WithFallback(llmrouter.Fallback{Clock: clock, Rand: func() float64 { return 0 }}))
 	if err != nil {
 		panic(err)

@@ -51,7 +51,7 @@ func resilientSink(t testing.TB, fb llmrouter.Fallback, scripts ...[]routertest.
 		ps[i] = fakes[i]
 	}
 	sink := &lastSink{}
-	r, err := llmrouter.New(ps, llmrouter.WithFallback(fb), llmrouter.WithClock(clock.Now), llmrouter.WithSink(sink))
+	r, err := llmrouter.New(ps, llmrouter.WithFallback(fb), llmrouter.WithClock(clock), llmrouter.WithSink(sink))
 	require.NoError(t, err)
 	return r, fakes, clock, sink
 }
@@ -215,7 +215,7 @@ func TestPerErrorPolicy(t *testing.T) {
 				}
 				sink = &lastSink{}
 				var err error
-				r, err = llmrouter.New(ps, llmrouter.WithFallback(fb), llmrouter.WithSink(sink), llmrouter.WithClock(clock.Now))
+				r, err = llmrouter.New(ps, llmrouter.WithFallback(fb), llmrouter.WithSink(sink), llmrouter.WithClock(clock))
 				require.NoError(t, err)
 			} else {
 				r, _, _, sink = resilientSink(t, tt.fb, tt.scripts...)
@@ -321,7 +321,7 @@ func TestCircuitBreaker(t *testing.T) {
 	cheap := routertest.NewProvider(cheapCard, fail(routertest.ErrServer), fail(routertest.ErrServer), ok("c"))
 	mid := routertest.NewProvider(midCard)
 	r, err := llmrouter.New([]llmrouter.Provider{cheap, mid, routertest.NewProvider(strongCard)},
-		llmrouter.WithSink(sink), llmrouter.WithClock(clock.Now),
+		llmrouter.WithSink(sink), llmrouter.WithClock(clock),
 		llmrouter.WithFallback(llmrouter.Fallback{Clock: clock, Rand: half, MaxRetries: -1,
 			Breaker: llmrouter.BreakerSettings{ConsecutiveFailures: 2, Cooldown: time.Minute}}))
 	require.NoError(t, err)
@@ -353,7 +353,7 @@ func TestAllCoolingDown(t *testing.T) {
 		fb.Clock, fb.Rand, fb.MaxRetries = clock, half, -1
 		fb.Breaker = llmrouter.BreakerSettings{ConsecutiveFailures: 1, Cooldown: 30 * time.Second}
 		p := routertest.NewProvider(cheapCard, fail(routertest.ErrServer), ok("back"))
-		r, err := llmrouter.New([]llmrouter.Provider{p}, llmrouter.WithFallback(fb), llmrouter.WithClock(clock.Now))
+		r, err := llmrouter.New([]llmrouter.Provider{p}, llmrouter.WithFallback(fb), llmrouter.WithClock(clock))
 		require.NoError(t, err)
 		_, err = r.GenerateContent(context.Background(), human("hi"))
 		require.ErrorIs(t, err, llmrouter.ErrAllFailed)
@@ -718,7 +718,7 @@ func TestHedgeDelayFromP95(t *testing.T) {
 	p := routertest.NewProvider(cheapCard, lat...).WithClock(clock)
 	typical := midCard
 	typical.TypicalLatency = 3 * time.Second
-	r, err := llmrouter.New([]llmrouter.Provider{p, routertest.NewProvider(typical)}, llmrouter.WithClock(clock.Now),
+	r, err := llmrouter.New([]llmrouter.Provider{p, routertest.NewProvider(typical)}, llmrouter.WithClock(clock),
 		llmrouter.WithFallback(llmrouter.Fallback{Clock: clock, Hedge: llmrouter.Hedge{P95: true, MinSamples: 10}}))
 	require.NoError(t, err)
 	_, ok := r.HedgeDelay("cheap")

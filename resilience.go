@@ -143,8 +143,9 @@ type Fallback struct {
 	BufferStreams bool
 
 	// Clock is what backoff, cooldowns, hedge delays and attempt timeouts
-	// wait on and what breakers read. Nil means SystemClock. Inject a fake
-	// clock (routertest.Clock) to test without sleeping.
+	// wait on and what breakers read. Nil means the router's clock
+	// (WithClock; SystemClock by default). Inject a fake clock
+	// (routertest.Clock) to test without sleeping.
 	Clock Clock
 	// Rand returns the jitter in [0,1); nil means math/rand/v2's Float64.
 	// It must be safe for concurrent use.
@@ -236,9 +237,10 @@ type resilience struct {
 	rnd            func() float64
 }
 
-func newResilience(f *Fallback, models []ModelCard) *resilience {
+func newResilience(f *Fallback, models []ModelCard, routerClock Clock) *resilience {
 	if f == nil {
-		return &resilience{plain: true, maxRetries: 0, clock: SystemClock{}, sysClock: true, rnd: rand.Float64}
+		_, sys := routerClock.(SystemClock)
+		return &resilience{plain: true, maxRetries: 0, clock: routerClock, sysClock: sys, rnd: rand.Float64}
 	}
 	x := &resilience{
 		maxRetries:     f.MaxRetries,
@@ -249,7 +251,7 @@ func newResilience(f *Fallback, models []ModelCard) *resilience {
 		verifier:       f.Verifier,
 		hedge:          f.Hedge,
 		buffer:         f.BufferStreams,
-		clock:          clockOrSystem(f.Clock),
+		clock:          f.Clock,
 		rnd:            f.Rand,
 	}
 	if len(f.Actions) > 0 {
@@ -271,6 +273,9 @@ func newResilience(f *Fallback, models []ModelCard) *resilience {
 	}
 	if x.attemptTimeout < 0 {
 		x.attemptTimeout = 0
+	}
+	if x.clock == nil {
+		x.clock = routerClock
 	}
 	_, x.sysClock = x.clock.(SystemClock)
 	if x.rnd == nil {

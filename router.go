@@ -45,7 +45,7 @@ type config struct {
 	classifier Classifier
 	policy     Policy
 	sinks      []Sink
-	now        func() time.Time
+	clock      Clock
 	newID      func() string
 	counter    TokenCounter
 
@@ -67,8 +67,14 @@ func WithPolicy(p Policy) Option { return func(c *config) { c.policy = p } }
 // WithSink adds sinks that receive every decision after its call.
 func WithSink(s ...Sink) Option { return func(c *config) { c.sinks = append(c.sinks, s...) } }
 
-// WithClock sets the clock for decision times and latencies. Default: time.Now.
-func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
+// WithClock sets the clock the router reads for decision times and
+// latencies, and that plan execution waits on (backoff, cooldowns, hedge
+// delays, attempt timeouts) unless Fallback.Clock says otherwise. Inject a
+// fake one (routertest.Clock) to test without sleeping. Default: SystemClock.
+func WithClock(c Clock) Option { return func(cfg *config) { cfg.clock = c } }
+
+// now reads the router's clock.
+func (r *Router) now() time.Time { return r.clock.Now() }
 
 // WithIDGenerator sets how decision IDs are made. It must be safe for
 // concurrent use. Default: a random per-router prefix and a counter.
@@ -130,13 +136,13 @@ func New(providers []Provider, opts ...Option) (*Router, error) {
 	if r.policy == nil {
 		r.policy = DefaultPolicy()
 	}
-	if r.now == nil {
-		r.now = time.Now
+	if r.clock == nil {
+		r.clock = SystemClock{}
 	}
 	if r.errClassifier == nil {
 		r.errClassifier = DefaultErrorClassifier
 	}
-	r.fb = newResilience(cfg.fallback, r.models)
+	r.fb = newResilience(cfg.fallback, r.models, r.clock)
 	for _, v := range []any{r.classifier, r.policy} {
 		if mv, ok := v.(ModelValidator); ok {
 			if err := mv.Validate(r.models); err != nil {

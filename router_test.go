@@ -301,7 +301,7 @@ func TestClockAndIDInjected(t *testing.T) {
 	clock := routertest.NewClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 	p := routertest.NewProvider(cheapCard, routertest.Response{Text: "a", Latency: 250 * time.Millisecond}).WithClock(clock)
 	n := 0
-	r, err := llmrouter.New([]llmrouter.Provider{p}, llmrouter.WithClock(clock.Now),
+	r, err := llmrouter.New([]llmrouter.Provider{p}, llmrouter.WithClock(clock),
 		llmrouter.WithIDGenerator(func() string { n++; return fmt.Sprintf("id-%d", n) }))
 	require.NoError(t, err)
 	resp, err := r.GenerateContent(context.Background(), human("hi"))
@@ -423,4 +423,26 @@ func TestLangchaingoModelSuite(t *testing.T) {
 	r, err := llmrouter.New(ps)
 	require.NoError(t, err)
 	llmtest.TestLLM(t, r)
+}
+
+// TestRouterClockDrivesFallback checks that WithClock alone makes retries
+// wait on the injected clock: no Fallback.Clock needed.
+func TestRouterClockDrivesFallback(t *testing.T) {
+	clock := routertest.NewClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	p := routertest.NewProvider(cheapCard, routertest.Fail(llms.ErrRateLimit), routertest.Response{Text: "after the wait"})
+	r, err := llmrouter.New([]llmrouter.Provider{p}, llmrouter.WithClock(clock),
+		llmrouter.WithFallback(llmrouter.Fallback{Rand: func() float64 { return 0.5 }}))
+	require.NoError(t, err)
+	done := make(chan *llms.ContentResponse, 1)
+	go func() {
+		resp, err := r.GenerateContent(context.Background(), human("hi"))
+		assert.NoError(t, err)
+		done <- resp
+	}()
+	require.True(t, clock.WaitForWaiters(1), "the retry waits on the router's clock")
+	clock.Advance(time.Minute)
+	resp := <-done
+	require.NotNil(t, resp)
+	assert.Equal(t, "after the wait", resp.Choices[0].Content)
+	assert.Equal(t, []time.Duration{125 * time.Millisecond}, clock.Waits(), "full jitter: 0.5 × the 250ms base")
 }

@@ -62,7 +62,7 @@ func demoRouter(clock *routertest.Clock) (*llmrouter.Router, error) {
 	n := 0
 	return llmrouter.New(providers,
 		llmrouter.WithPolicy(policy),
-		llmrouter.WithClock(clock.Now),
+		llmrouter.WithClock(clock),
 		llmrouter.WithIDGenerator(func() string { n++; return fmt.Sprintf("demo-%02d", n) }),
 	)
 }
