@@ -1,6 +1,7 @@
 package llmrouter
 
 import (
+	"math"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -609,10 +610,13 @@ func scanText(f *Features) {
 			code += 0.6
 		}
 		code += clamp01(float64(codeSyms)/n*8) * 0.4
-		code += clamp01(float64(codeWords)/3) * 0.6
+		// Marker words count as a density past 60 words: in a long text a
+		// few incidental matches must not read as code or mathematics.
+		wordNorm := math.Max(3, 0.05*float64(f.Words))
+		code += clamp01(float64(codeWords)/wordNorm) * 0.6
 		f.Code = clamp01(code)
 		m := clamp01(float64(digits)/n*5)*0.3 + clamp01(float64(mathOps)/n*10)*0.3 +
-			clamp01(float64(latex)/3)*0.3 + clamp01(float64(mathWords)/3)*0.3
+			clamp01(float64(latex)/3)*0.3 + clamp01(float64(mathWords)/wordNorm)*0.3
 		f.Math = clamp01(m)
 	}
 }

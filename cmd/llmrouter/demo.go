@@ -79,8 +79,7 @@ func human(text string) []llms.MessageContent {
 }
 
 func demoPrompts() []demoPrompt {
-	longDoc := strings.Repeat("The committee reviewed the quarterly figures, the staffing plan and the "+
-		"vendor contracts, and noted open questions on each. ", 900)
+	longDoc := minutes(240)
 	weatherTool := llms.Tool{Type: "function", Function: &llms.FunctionDefinition{
 		Name: "get_weather", Description: "Current weather for a city",
 		Parameters: map[string]any{"type": "object", "properties": map[string]any{"city": map[string]any{"type": "string"}}},
@@ -98,7 +97,7 @@ func demoPrompts() []demoPrompt {
 			llms.TextPart("What breed is the dog in this photo?"),
 			llms.ImageURLPart("https://example.com/dog.jpg"),
 		}}}},
-		{title: "a long document (~20k tokens)", messages: human("Summarise the following minutes in five bullet points.\n\n" + longDoc)},
+		{title: "a long document (~15k tokens)", messages: human("Summarise the following minutes in five bullet points.\n\n" + longDoc)},
 		{title: "a tool call", messages: human("What's the weather like in Lisbon right now?"),
 			options: []llms.CallOption{llms.WithTools([]llms.Tool{weatherTool})}},
 		{title: "JSON extraction", messages: human("Extract the name and email from: 'Contact Ana Silva at ana@example.com'. Reply in JSON."),
@@ -183,4 +182,25 @@ func runExplain(args []string, stdout io.Writer) error {
 	}
 	fmt.Fprint(stdout, d.Explain())
 	return nil
+}
+
+// minutes writes n varied paragraphs of meeting minutes: a long document
+// (about 80 tokens a paragraph) that reads like one, not one line repeated.
+func minutes(n int) string {
+	teams := []string{"finance", "platform", "sales", "support", "security", "design", "data", "legal"}
+	items := []string{"the quarterly budget", "the hiring plan", "the vendor renewal", "the incident review",
+		"the office move", "the pricing change", "the customer survey", "the release schedule", "the audit findings"}
+	people := []string{"Ana", "Bilal", "Chen", "Dara", "Emre", "Femi", "Grace", "Hugo", "Ines", "Jonas"}
+	outcomes := []string{"approved it with minor changes", "asked for a revised draft by Friday",
+		"deferred it to next month", "agreed to split it into two phases", "raised concerns about the timeline",
+		"requested more data before deciding"}
+	var b strings.Builder
+	for i := range n {
+		t, it, p, o := teams[i%len(teams)], items[(i*7)%len(items)], people[(i*3)%len(people)], outcomes[(i*5)%len(outcomes)]
+		fmt.Fprintf(&b, "Item %d. %s presented %s for the %s team; the group %s. ", i+1, p, it, t, o)
+		fmt.Fprintf(&b, "%s noted that the estimate of %d hours and $%d,%03d depends on %s. ",
+			people[(i+4)%len(people)], 20+i%60, 3+i%40, (i*137)%1000, items[(i*5+2)%len(items)])
+		fmt.Fprintf(&b, "Action: %s to follow up with %s before the next meeting.\n\n", people[(i+7)%len(people)], teams[(i+3)%len(teams)])
+	}
+	return b.String()
 }
