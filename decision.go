@@ -74,7 +74,9 @@ type Attempt struct {
 	Start   time.Time
 	Latency time.Duration
 	// Usage is the token usage; Usage.Estimated when the response did not
-	// report it. Cost is computed from it and the model's card.
+	// report it. A failed attempt counts only usage its response reported,
+	// none estimated, as providers do not bill failed calls. Cost is
+	// computed from Usage and the model's card.
 	Usage Usage
 	Cost  float64
 	// Code classifies Err; empty on success.

@@ -332,7 +332,13 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 	if err == nil {
 		err = checkResponse(resp)
 	}
-	a.Usage = r.usage(resp, &x.d.Features)
+	if err == nil {
+		a.Usage = r.usage(resp, &x.d.Features)
+	} else if u, ok := usageFromResponse(resp); ok {
+		// A failed call costs only what its response says it used: providers
+		// do not bill rate-limited or failed requests, so none is estimated.
+		a.Usage = u
+	}
 	a.Cost = card.Cost(a.Usage.InputTokens, a.Usage.OutputTokens)
 	if err != nil {
 		resp = nil

@@ -90,9 +90,9 @@ func (s *Stats) model(name string) *modelStats {
 }
 
 // WriteTable writes the totals as a table, one row per model by name.
-// A failed call shows its estimated input tokens and their cost: the
-// router charges each attempt by its usage, or its own estimate when the
-// provider reported none.
+// A failed call counts no tokens and no cost: providers do not bill failed
+// calls, so the router charges an attempt only for usage its response
+// reported.
 func (s *Stats) WriteTable(w io.Writer) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
