@@ -33,7 +33,8 @@ type TrainOptions struct {
 	HashBits int
 	// MaxWords: words of each prompt read. Default DefaultMaxNGramWords.
 	MaxWords int
-	// Lambdas are the candidate ridge penalties. Default {3, 10, 30, 100}.
+	// Lambdas are the candidate ridge penalties. Default {0.3, 1, 3, 10, 30,
+	// 100}: the small ones serve small datasets, the large ones noisy ones.
 	Lambdas []float64
 	// IDF: whether to weigh n-grams by idf. Default IDFAuto (tuned).
 	IDF IDFMode
@@ -76,7 +77,7 @@ type TrainOptions struct {
 
 // Defaults of TrainOptions.
 var (
-	defaultLambdas      = []float64{3, 10, 30, 100}
+	defaultLambdas      = []float64{0.3, 1, 3, 10, 30, 100}
 	defaultDenseWeights = []float64{0.1}
 )
 

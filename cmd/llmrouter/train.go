@@ -34,7 +34,7 @@ type trainFlags struct {
 
 func (t *trainFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&t.bits, "bits", llmrouter.DefaultLinearHashBits, "n-gram hash buckets: 2^bits")
-	fs.StringVar(&t.lambdas, "lambda", "", "comma-separated candidate ridge penalties (default 3,10,30,100; tuned by cross-validation)")
+	fs.StringVar(&t.lambdas, "lambda", "", "comma-separated candidate ridge penalties (default 0.3,1,3,10,30,100; tuned by cross-validation)")
 	fs.StringVar(&t.dense, "dense", "", "comma-separated candidate dense-feature weights (default 0.1; 0 = none)")
 	fs.StringVar(&t.idf, "idf", "auto", "weigh n-grams by idf: auto (tuned), on, off")
 	fs.IntVar(&t.tuneFolds, "tune-folds", 3, "cross-validation folds for tuning")
