@@ -2,6 +2,7 @@ package llmrouter
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -49,6 +50,22 @@ func (e *NoCandidateError) Error() string {
 
 // Is reports whether target is ErrNoCandidate.
 func (e *NoCandidateError) Is(target error) bool { return target == ErrNoCandidate }
+
+// Reasons returns the distinct removal reasons, in model order: often one
+// ("not allowed on tier …") explains the whole refusal.
+func (e *NoCandidateError) Reasons() []string {
+	var out []string
+	for _, c := range e.Candidates {
+		r := c.Removed
+		if r == "" {
+			r = "not selected by the policy"
+		}
+		if !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
 
 // AllFailedError lists every failed attempt of a plan. It matches
 // ErrAllFailed and unwraps to each attempt's error, so errors.Is(err,

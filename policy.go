@@ -114,7 +114,8 @@ func (c chain) Validate(models []ModelCard) error {
 
 // DefaultPolicy is the policy New uses unless told otherwise: the
 // capability, context-window, budget and latency filters, then
-// CheapestAdequate with its default threshold.
+// CheapestAdequate with its default threshold. To add filters of your
+// own, chain them in front: Chain(TierFilter{…}, DefaultPolicy()).
 func DefaultPolicy() Policy {
 	return Chain(CapabilityFilter{}, ContextWindowFilter{}, BudgetFilter{}, LatencyFilter{}, CheapestAdequate{})
 }
@@ -210,17 +211,22 @@ func (LatencyFilter) Apply(r *Routing) error {
 }
 
 // TierFilter restricts each user tier to a set of models. The tier comes
-// from Hints.Tier, or Default when the request names none. A tier absent
-// from Tiers is unrestricted unless Strict is set, in which case every
-// model is removed for it.
+// from Hints.Tier, or Default when the request names none. A request whose
+// tier is missing from Tiers gets no model ("tier … is not configured"),
+// so that a misspelt tier never grants access, unless Lenient is set.
+//
+// Combine it with the default filters and selection rule as
+// Chain(TierFilter{…}, DefaultPolicy()): filters only remove candidates,
+// so their order does not matter.
 type TierFilter struct {
 	// Tiers maps a tier name to the model names it may use.
 	Tiers map[string][]string
 	// Default is the tier of requests that name none; "" means such
 	// requests are unrestricted.
 	Default string
-	// Strict removes every model for a tier missing from Tiers.
-	Strict bool
+	// Lenient lets a request whose tier is missing from Tiers use every
+	// model.
+	Lenient bool
 }
 
 // Apply implements Policy.
@@ -234,7 +240,7 @@ func (p TierFilter) Apply(r *Routing) error {
 	}
 	allowed, ok := p.Tiers[tier]
 	if !ok {
-		if p.Strict {
+		if !p.Lenient {
 			for i := range r.Models {
 				r.Remove(i, "tier "+strconv.Quote(tier)+" is not configured")
 			}
@@ -242,28 +248,30 @@ func (p TierFilter) Apply(r *Routing) error {
 		return nil
 	}
 	for i, m := range r.Models {
-		found := false
-		for _, a := range allowed {
-			if a == m.Name {
-				found = true
-				break
-			}
-		}
-		if !found {
+		if !slices.Contains(allowed, m.Name) {
 			r.Remove(i, "not allowed on tier "+strconv.Quote(tier))
 		}
 	}
 	return nil
 }
 
-// Validate reports tiers that name unknown models.
+// Validate reports tiers that name unknown models, and a Default tier
+// missing from Tiers.
 func (p TierFilter) Validate(models []ModelCard) error {
-	for tier, names := range p.Tiers {
-		for _, n := range names {
+	tiers := make([]string, 0, len(p.Tiers))
+	for tier := range p.Tiers {
+		tiers = append(tiers, tier)
+	}
+	slices.Sort(tiers)
+	for _, tier := range tiers {
+		for _, n := range p.Tiers[tier] {
 			if indexOfModel(models, n) < 0 {
 				return fmt.Errorf("llmrouter: tier filter: tier %q names unknown model %q", tier, n)
 			}
 		}
+	}
+	if _, ok := p.Tiers[p.Default]; p.Default != "" && !ok && !p.Lenient {
+		return fmt.Errorf("llmrouter: tier filter: default tier %q is not in Tiers", p.Default)
 	}
 	return nil
 }

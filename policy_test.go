@@ -118,8 +118,8 @@ func TestFilters(t *testing.T) {
 			map[string]string{"mid": `not allowed on tier "free"`, "strong": `not allowed on tier "free"`}},
 		{"tier default", llmrouter.TierFilter{Tiers: map[string][]string{"free": {"cheap", "mid"}}, Default: "free"}, llmrouter.Features{}, llmrouter.Hints{},
 			map[string]string{"strong": `not allowed on tier "free"`}},
-		{"unknown tier, lenient", llmrouter.TierFilter{Tiers: map[string][]string{"free": {"cheap"}}}, llmrouter.Features{}, llmrouter.Hints{Tier: "gold"}, map[string]string{}},
-		{"unknown tier, strict", llmrouter.TierFilter{Tiers: map[string][]string{}, Strict: true}, llmrouter.Features{}, llmrouter.Hints{Tier: "gold"},
+		{"unknown tier, lenient", llmrouter.TierFilter{Tiers: map[string][]string{"free": {"cheap"}}, Lenient: true}, llmrouter.Features{}, llmrouter.Hints{Tier: "gold"}, map[string]string{}},
+		{"unknown tier: fails closed", llmrouter.TierFilter{Tiers: map[string][]string{"free": {"cheap"}}}, llmrouter.Features{}, llmrouter.Hints{Tier: "gold"},
 			map[string]string{"cheap": `tier "gold" is not configured`, "mid": `tier "gold" is not configured`, "strong": `tier "gold" is not configured`}},
 	}
 	for _, tt := range tests {

@@ -94,7 +94,9 @@ type Fallback struct {
 	// before moving on. Zero means 2; negative means no retries.
 	MaxRetries int
 	// Backoff sets the delays between retries of one model. Zero: 250ms
-	// base, 10s max, doubling, full jitter (see Backoff).
+	// base, 10s max, doubling, full jitter (see Backoff). Note that
+	// MaxRetryWait defaults to Backoff.Max: a short Backoff also makes the
+	// router give up waiting for a longer Retry-After and move on.
 	Backoff Backoff
 	// MaxRetryWait is the longest a retry waits; when the backoff or the
 	// provider's Retry-After asks for more, the router moves to the next

@@ -68,6 +68,8 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{name: "rule names unknown model", providers: []llmrouter.Provider{p(cheapCard)}, opts: []llmrouter.Option{llmrouter.WithClassifier(badRules)}, contains: `unknown model "gpt-5"`},
 		{name: "threshold names unknown model", providers: []llmrouter.Provider{p(cheapCard)},
 			opts: []llmrouter.Option{llmrouter.WithPolicy(llmrouter.Chain(llmrouter.Threshold{Strong: "strong", Weak: "cheap"}))}, contains: `unknown model "strong"`},
+		{name: "default tier not configured", providers: []llmrouter.Provider{p(cheapCard)},
+			opts: []llmrouter.Option{llmrouter.WithPolicy(llmrouter.TierFilter{Tiers: map[string][]string{"pro": {"cheap"}}, Default: "free"})}, contains: `default tier "free" is not in Tiers`},
 		{name: "tier names unknown model", providers: []llmrouter.Provider{p(cheapCard)},
 			opts: []llmrouter.Option{llmrouter.WithPolicy(llmrouter.TierFilter{Tiers: map[string][]string{"free": {"nano"}}})}, contains: `unknown model "nano"`},
 	}
@@ -140,6 +142,7 @@ func TestNoCandidateListsEveryReason(t *testing.T) {
 	assert.Contains(t, msg, "cheap: lacks vision")
 	assert.Contains(t, msg, "mid: lacks vision")
 	assert.Contains(t, msg, "strong: estimated cost")
+	assert.Equal(t, []string{"lacks vision", nc.Candidates[2].Removed}, nc.Reasons())
 	for _, f := range fakes {
 		assert.Zero(t, f.CallCount(), "no model may be called")
 	}

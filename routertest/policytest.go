@@ -29,7 +29,9 @@ type Case struct {
 }
 
 // AssertRoutes runs each case through r.Route (no model is called) as a
-// subtest and reports every mismatch with the decision's explanation.
+// subtest named after Case.Name and reports every mismatch with the
+// decision's explanation. A failure's line is the AssertRoutes call; the
+// subtest name says which row failed, so give every row a distinct Name.
 func AssertRoutes(t *testing.T, r *llmrouter.Router, cases []Case) {
 	t.Helper()
 	for _, c := range cases {

@@ -63,8 +63,7 @@ func NewRouter(providers []llmrouter.Provider) (*llmrouter.Router, error) {
 			"free": {"mini", "vision"},
 			"pro":  {"mini", "vision", "expert"},
 		},
-		Default: "free", // requests without a tier
-		Strict:  true,   // a tier not listed here gets no model at all
+		Default: "free", // requests without a tier; a tier not listed gets no model
 	}
 	policy := llmrouter.Chain(
 		llmrouter.CapabilityFilter{},
