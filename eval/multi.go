@@ -80,29 +80,21 @@ func (m Matrix) check() error {
 
 // MeanCosts returns each model's mean realised cost: what a router trained
 // on this matrix would use as the models' decision costs.
-func (m Matrix) MeanCosts() []float64 {
-	out := make([]float64, len(m.Models))
-	for i := range m.Costs {
-		for j, c := range m.Costs[i] {
-			out[j] += c
-		}
-	}
-	for j := range out {
-		out[j] /= float64(len(m.Costs))
-	}
-	return out
-}
+func (m Matrix) MeanCosts() []float64 { return columnMeans(m.Costs, len(m.Models)) }
 
 // MeanScores returns each model's mean realised score.
-func (m Matrix) MeanScores() []float64 {
-	out := make([]float64, len(m.Models))
-	for i := range m.Scores {
-		for j, s := range m.Scores[i] {
-			out[j] += s
+func (m Matrix) MeanScores() []float64 { return columnMeans(m.Scores, len(m.Models)) }
+
+// columnMeans returns the mean of each of the n columns of rows.
+func columnMeans(rows [][]float64, n int) []float64 {
+	out := make([]float64, n)
+	for _, row := range rows {
+		for j, v := range row {
+			out[j] += v
 		}
 	}
 	for j := range out {
-		out[j] /= float64(len(m.Scores))
+		out[j] /= float64(len(rows))
 	}
 	return out
 }
