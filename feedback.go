@@ -1,5 +1,13 @@
 package llmrouter
 
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+)
+
 // Sink receives every decision after its call, failed calls included.
 // Record is called synchronously on the request path, so it must be fast
 // (hand slow work to a goroutine or a buffer) and safe for concurrent use.
@@ -13,3 +21,148 @@ type SinkFunc func(d *Decision)
 
 // Record calls fn(d).
 func (fn SinkFunc) Record(d *Decision) { fn(d) }
+
+// DefaultFeedbackCapacity is how many decisions a FeedbackLog keeps when
+// NewFeedbackLog is given no capacity.
+const DefaultFeedbackCapacity = 10000
+
+// ErrUnknownDecision: feedback named a decision the log does not hold
+// (never recorded, or evicted as the log filled).
+var ErrUnknownDecision = errors.New("llmrouter: unknown decision")
+
+// FeedbackLog closes the loop from decisions to training data. As a Sink it
+// keeps the most recent decisions (up to its capacity, oldest evicted
+// first); Feedback attaches an outcome score to a decision by its ID —
+// from a user's thumbs up or down, a test, or a judge — and Records and
+// Export turn the decisions with feedback into an outcomes dataset that
+// TrainLinear (or `llmrouter train`) learns from, so the router learns the
+// user's own traffic. Safe for concurrent use.
+type FeedbackLog struct {
+	mu       sync.Mutex
+	capacity int
+	order    []string // decision ids, oldest first
+	entries  map[string]*feedbackEntry
+}
+
+type feedbackEntry struct {
+	d      *Decision
+	scores map[string]float64 // model → score in [0,1]
+}
+
+var _ Sink = (*FeedbackLog)(nil)
+
+// NewFeedbackLog returns a log keeping up to capacity decisions
+// (DefaultFeedbackCapacity when capacity ≤ 0).
+func NewFeedbackLog(capacity int) *FeedbackLog {
+	if capacity <= 0 {
+		capacity = DefaultFeedbackCapacity
+	}
+	return &FeedbackLog{capacity: capacity, entries: make(map[string]*feedbackEntry)}
+}
+
+// Record implements Sink: it keeps d, evicting the oldest decision when the
+// log is full. A decision with an ID already held replaces it.
+func (l *FeedbackLog) Record(d *Decision) {
+	if d == nil || d.ID == "" {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if e, ok := l.entries[d.ID]; ok {
+		e.d = d
+		return
+	}
+	if len(l.order) >= l.capacity {
+		delete(l.entries, l.order[0])
+		l.order = l.order[1:]
+	}
+	l.order = append(l.order, d.ID)
+	l.entries[d.ID] = &feedbackEntry{d: d}
+}
+
+// Feedback records score (in [0,1]: 1 = acceptable) for the answer of the
+// model that answered decision id. It fails with ErrUnknownDecision for an
+// id the log does not hold, and with an error naming the problem for a
+// score outside [0,1] or a decision no model answered.
+func (l *FeedbackLog) Feedback(id string, score float64) error {
+	l.mu.Lock()
+	var answered string
+	e, ok := l.entries[id]
+	if ok {
+		answered = e.d.Answered
+	}
+	l.mu.Unlock()
+	if !ok {
+		return fmt.Errorf("%w %q", ErrUnknownDecision, id)
+	}
+	if answered == "" {
+		return fmt.Errorf("llmrouter: feedback for decision %q: no model answered it", id)
+	}
+	return l.FeedbackFor(id, answered, score)
+}
+
+// FeedbackFor records score for model's answer to decision id's request —
+// for instance a judge that also ran another model on it. Later feedback
+// for the same model replaces earlier.
+func (l *FeedbackLog) FeedbackFor(id, model string, score float64) error {
+	if !(score >= 0 && score <= 1) {
+		return fmt.Errorf("llmrouter: feedback for decision %q: score %v is outside [0,1]", id, score)
+	}
+	if model == "" {
+		return fmt.Errorf("llmrouter: feedback for decision %q: no model named", id)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	e, ok := l.entries[id]
+	if !ok {
+		return fmt.Errorf("%w %q", ErrUnknownDecision, id)
+	}
+	if e.scores == nil {
+		e.scores = make(map[string]float64)
+	}
+	e.scores[model] = score
+	return nil
+}
+
+// Len reports how many decisions the log holds.
+func (l *FeedbackLog) Len() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.order)
+}
+
+// Records returns the decisions that have feedback, oldest first, as
+// outcome records (requests without text, such as a lone image, are left
+// out: an outcome record needs a prompt): ID the decision's, Task its predicted label, Prompt the
+// last human message the request was routed by, and per scored model its
+// score with the cost and latency of that model's successful attempt, when
+// the decision holds one.
+func (l *FeedbackLog) Records() []Record {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []Record
+	for _, id := range l.order {
+		e := l.entries[id]
+		if len(e.scores) == 0 || e.d.Features.Text == "" {
+			continue
+		}
+		r := Record{ID: id, Task: e.d.Prediction.Label, Prompt: e.d.Features.Text, Outcomes: make(map[string]Outcome, len(e.scores))}
+		for model, score := range e.scores {
+			o := Outcome{Score: score}
+			for _, a := range e.d.Attempts {
+				if a.Model == model && a.Err == nil {
+					o = o.WithCost(a.Cost)
+					o.LatencyMS = float64(a.Latency) / float64(time.Millisecond)
+				}
+			}
+			r.Outcomes[model] = o
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// Export writes Records as outcomes JSONL (see WriteDataset).
+func (l *FeedbackLog) Export(w io.Writer) error {
+	return WriteDataset(w, l.Records())
+}
