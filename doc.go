@@ -26,7 +26,8 @@
 //	                          hedging; never after the caller cancels or after
 //	                          streamed text reached the caller
 //	Sink       ← Decision    every decision, with every attempt, its tokens,
-//	                          cost and latency
+//	                          cost and latency; FeedbackLog takes scores by
+//	                          decision id and exports them as training data
 //
 // Router implements llms.Model, so any langchaingo chain or agent gets
 // routing by using a Router as its model. Router.Route runs the first three
