@@ -189,6 +189,7 @@ func (r *Router) Models() []ModelCard { return slices.Clone(r.models) }
 type scratch struct {
 	req      Request
 	features Features
+	routing  Routing // handed to the policy, an interface: pooled, not allocated
 	ngrams   []uint32
 }
 
@@ -217,12 +218,13 @@ func (r *Router) Route(ctx context.Context, messages []llms.MessageContent, opti
 	if cap(s.features.NGrams) > cap(s.ngrams) && cap(s.features.NGrams) <= 1<<16 {
 		s.ngrams = s.features.NGrams[:0] // keep the grown buffer, within reason
 	}
-	return r.decide(ctx, &s.req, &s.features)
+	return r.decide(ctx, s)
 }
 
 func (r *Router) putScratch(s *scratch) {
 	s.req = Request{}
 	s.features = Features{}
+	s.routing = Routing{}
 	r.scratch.Put(s)
 }
 
@@ -250,13 +252,15 @@ func checkMessages(messages []llms.MessageContent) error {
 	return fmt.Errorf("%w: %d message(s) with no text or other content", ErrNoMessages, len(messages))
 }
 
-func (r *Router) decide(ctx context.Context, req *Request, f *Features) (*Decision, error) {
+func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
+	req, f := &s.req, &s.features
 	n := len(r.models)
 	d := &Decision{Time: r.now(), Hints: req.Hints}
 	if r.newID != nil {
 		d.ID = r.newID()
 	} else {
-		d.ID = r.idPrefix + strconv.FormatUint(r.seq.Add(1), 36)
+		var buf [32]byte
+		d.ID = string(strconv.AppendUint(append(buf[:0], r.idPrefix...), r.seq.Add(1), 36))
 	}
 	if n <= inlineModels {
 		d.Prediction.Quality = d.qualityBuf[:n]
@@ -290,12 +294,13 @@ func (r *Router) decide(ctx context.Context, req *Request, f *Features) (*Decisi
 		}
 		d.Candidates[i] = Candidate{Model: m.Name, Index: i, Quality: q, Cost: m.Cost(f.Tokens, out)}
 	}
-	rt := Routing{Features: f, Prediction: &d.Prediction, Hints: req.Hints, Models: r.models, Candidates: d.Candidates, Plan: d.Plan, Now: d.Time}
-	if err := r.policy.Apply(&rt); err != nil {
+	rt := &s.routing
+	*rt = Routing{Features: f, Prediction: &d.Prediction, Hints: req.Hints, Models: r.models, Candidates: d.Candidates, Plan: d.Plan, Now: d.Time}
+	if err := r.policy.Apply(rt); err != nil {
 		return nil, fmt.Errorf("llmrouter: policy: %w", err)
 	}
 	if len(rt.Plan) == 0 && rt.Remaining() > 0 {
-		rankByQuality(&rt)
+		rankByQuality(rt)
 	}
 	for _, s := range rt.Plan {
 		if s.Index < 0 || s.Index >= n || r.models[s.Index].Name != s.Model {
