@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"sort"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -195,7 +196,7 @@ func CostQualityPlot(title string, r MultiReport) (*plot.Plot, error) {
 			names = append(names, shortName(q.Label))
 		}
 	}
-	labels, err := plotter.NewLabels(plotter.XYLabels{XYs: singles, Labels: names})
+	labels, err := plotter.NewLabels(plotter.XYLabels{XYs: spreadLabels(singles), Labels: names})
 	if err != nil {
 		return nil, err
 	}
@@ -220,6 +221,36 @@ func CostQualityPlot(title string, r MultiReport) (*plot.Plot, error) {
 	p.X.Min /= 4
 	p.Y.Max += 0.15 * (p.Y.Max - p.Y.Min)
 	return p, nil
+}
+
+// spreadLabels returns label positions for points on a log-cost axis:
+// each point's own, except that a label which would overprint one placed
+// before it (close in log-cost and in quality) moves down below it.
+func spreadLabels(pts plotter.XYs) plotter.XYs {
+	if len(pts) == 0 {
+		return pts
+	}
+	lo, hi := pts[0].Y, pts[0].Y
+	for _, p := range pts {
+		lo, hi = math.Min(lo, p.Y), math.Max(hi, p.Y)
+	}
+	step := math.Max(0.03*(hi-lo), 1e-9) // about a label's height
+	out := make(plotter.XYs, len(pts))
+	copy(out, pts)
+	order := make([]int, len(pts))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return pts[order[a]].Y > pts[order[b]].Y })
+	for k, i := range order {
+		for _, j := range order[:k] {
+			near := math.Abs(math.Log10(out[i].X)-math.Log10(out[j].X)) < 0.35
+			if near && math.Abs(out[i].Y-out[j].Y) < step {
+				out[i].Y = out[j].Y - step
+			}
+		}
+	}
+	return out
 }
 
 // shortName drops an organisation prefix ("meta/llama-2-70b-chat" → "llama-2-70b-chat").
