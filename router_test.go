@@ -452,3 +452,28 @@ func TestRouterClockDrivesFallback(t *testing.T) {
 	assert.Equal(t, "after the wait", resp.Choices[0].Content)
 	assert.Equal(t, []time.Duration{125 * time.Millisecond}, clock.Waits(), "full jitter: 0.5 × the 250ms base")
 }
+
+// TestManyModels routes among more models than a Decision holds inline.
+func TestManyModels(t *testing.T) {
+	var ps []llmrouter.Provider
+	for i := range 12 {
+		ps = append(ps, routertest.NewProvider(llmrouter.ModelCard{
+			Name: fmt.Sprintf("m%02d", i), InputPerMTok: float64(i + 1), OutputPerMTok: float64(2 * (i + 1)),
+			Quality: 0.5 + 0.04*float64(i),
+		}, routertest.Response{Text: fmt.Sprintf("from m%02d", i)}))
+	}
+	r, err := llmrouter.New(ps)
+	require.NoError(t, err)
+	easy, err := r.Route(context.Background(), human("What is the capital of France?"))
+	require.NoError(t, err)
+	hard, err := r.Route(context.Background(), human("Prove that the square root of 2 is irrational, and derive each step rigorously."))
+	require.NoError(t, err)
+	require.Len(t, easy.Candidates, 12)
+	require.Len(t, easy.Plan, 12)
+	assert.Less(t, easy.Plan[0].Index, hard.Plan[0].Index, "a harder prompt goes to a stronger model")
+	assert.NotEqual(t, easy.Candidates[0].Quality, hard.Candidates[0].Quality, "decisions share no storage")
+	resp, err := r.GenerateContent(context.Background(), human("hi"))
+	require.NoError(t, err)
+	d, _ := llmrouter.DecisionFrom(resp)
+	assert.Equal(t, "from "+d.Answered, resp.Choices[0].Content)
+}
