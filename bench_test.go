@@ -2,6 +2,7 @@ package llmrouter_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -114,4 +115,43 @@ func benchRouterCall(b *testing.B, model llms.Model, opts ...llmrouter.Option) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkRouteSize shows how a decision with the default classifier
+// scales with the prompt: hashing stops at DefaultMaxNGramWords words, the
+// token estimate and the text scan read everything.
+func BenchmarkRouteSize(b *testing.B) {
+	var ps []llmrouter.Provider
+	for _, c := range []llmrouter.ModelCard{cheapCard, midCard, strongCard} {
+		c.ContextWindow = 0 // unknown: no model is filtered out, whatever the size
+		ps = append(ps, routertest.NewProvider(c))
+	}
+	r, err := llmrouter.New(ps)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sentence := "Our service stores orders in PostgreSQL and must explain why the nightly export is slow. "
+	for _, size := range []int{100, 1 << 10, 10 << 10, 100 << 10, 1 << 20} {
+		text := strings.Repeat(sentence, size/len(sentence)+1)[:size]
+		msgs := human(text)
+		b.Run(byteSize(size), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(size))
+			for b.Loop() {
+				if _, err := r.Route(context.Background(), msgs); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func byteSize(n int) string {
+	switch {
+	case n >= 1<<20:
+		return strconv.Itoa(n>>20) + "MB"
+	case n >= 1<<10:
+		return strconv.Itoa(n>>10) + "KB"
+	}
+	return strconv.Itoa(n) + "B"
 }
