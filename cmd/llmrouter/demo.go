@@ -132,6 +132,8 @@ func runDemo(args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintln(stdout, "policy: free tier → llama-3.1-8b or gpt-4o-mini; capability, context-window, budget and latency filters;")
 	fmt.Fprintln(stdout, "        then the cheapest model with predicted quality ≥ 0.70 (else the best)")
+	fmt.Fprintln(stdout, "classifier: the built-in default — a difficulty from a model trained on public benchmark outcomes,")
+	fmt.Fprintln(stdout, "        blended with request-shape heuristics, mapped onto each card's quality prior")
 	var routed, allBig float64
 	tally := map[string]int{}
 	for i, p := range demoPrompts() {
