@@ -320,11 +320,18 @@ func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 // GenerateContent routes the request and calls the planned models in order
 // until one answers. It implements llms.Model.
 //
+// By default each planned model is tried once, the next on any error;
+// WithFallback adds per-error retries with backoff, circuit breakers,
+// answer verification with escalation, and hedging (see Fallback). Errors
+// are classified into llms.ErrorCodes, so errors.Is(err, llms.ErrRateLimit)
+// works; when every attempt fails the error is an *AllFailedError.
+//
 // The caller's options are forwarded untouched except the model name, which
 // is set per target from its card (ModelCard.APIModel). Streaming works as
 // the caller asked: chunks reach the caller's StreamingFunc; once one has,
-// the router does not fall back to another model. The caller's cancellation
-// stops at once, with no further attempt. Each returned choice carries the
+// the router does not fall back to another model (unless streams are
+// buffered: Fallback.BufferStreams, BufferStreaming). The caller's
+// cancellation stops at once, with no further attempt. Each returned choice carries the
 // decision in its GenerationInfo (DecisionFrom, InfoDecisionID, InfoModel,
 // InfoCostUSD). Every decision goes to the sinks, failed ones included.
 func (r *Router) GenerateContent(ctx context.Context, messages []llms.MessageContent, options ...llms.CallOption) (*llms.ContentResponse, error) {
