@@ -21,6 +21,7 @@ func runCalibrate(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("calibrate", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	model := fs.String("model", "", "model file written by train (default: the built-in model)")
+	data := dataFlag(fs)
 	strong := fs.String("strong", "", "strong model (required)")
 	weak := fs.String("weak", "", "weak model (required)")
 	strongQ := fs.Float64("strong-quality", 0.9, "card quality of the strong model, used when the model predicts difficulty only")
@@ -58,7 +59,7 @@ func runCalibrate(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ds, err := loadDatasets(fs.Args())
+	ds, err := loadDatasets(dataFiles(*data, fs.Args()))
 	if err != nil {
 		return err
 	}

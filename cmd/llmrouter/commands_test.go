@@ -137,6 +137,31 @@ func TestTrainPredictEvalCalibrate(t *testing.T) {
 	assert.Contains(t, out, "66.7% of 24 validation prompts")
 }
 
+// TestIssueCommandForms runs the command lines as the trained-router issue
+// writes them: -data and -out flags rather than arguments.
+func TestIssueCommandForms(t *testing.T) {
+	dir := t.TempDir()
+	train := writeSynth(t, dir, "train.jsonl", 0, 48, mStrong, mWeak)
+	test := writeSynth(t, dir, "test.jsonl", 1000, 24, mStrong, mWeak)
+	model := filepath.Join(dir, "model.bin")
+	pred := filepath.Join(dir, "pred.jsonl")
+
+	out := runOK(t, append(append([]string{"train"}, fastTrain...), "-data", train, "-out", model)...)
+	assert.Contains(t, out, "trained on 48 rows")
+	assert.Empty(t, runOK(t, "predict", "-model", model, "-data", test, "-out", pred))
+	written, err := os.ReadFile(pred)
+	require.NoError(t, err)
+	assert.Len(t, strings.Split(strings.TrimSpace(string(written)), "\n"), 24)
+
+	out = runOK(t, "eval", "-data", test, "-model", model, "-strong", mStrong, "-weak", mWeak)
+	assert.Contains(t, out, "on 24 prompts")
+	assertOracleLike(t, out)
+	out = runOK(t, append(append([]string{"eval"}, fastTrain...), "-data", train+","+test, "-cv", "3")...)
+	assert.Contains(t, out, "3-fold cross-validation, 72 prompts")
+	out = runOK(t, "calibrate", "-model", model, "-strong", mStrong, "-weak", mWeak, "-share", "0.7", "-data", test)
+	assert.Contains(t, out, "66.7% of 24 validation prompts")
+}
+
 // assertOracleLike checks a binary table where two thirds of the prompts
 // need the strong model: the router ranks them as the oracle does (exact
 // APGR 2/3, CPT(50%) 1/3), prompt length worse than random.
@@ -257,7 +282,7 @@ func TestCommandErrors(t *testing.T) {
 		{"eval: unknown strong", []string{"eval", "-strong", "gpt-9", good}, []string{`-strong "gpt-9": no such model in the data`, mStrong, mWeak}},
 		{"eval: unknown weak", []string{"eval", "-model", model, "-weak", "tiny", "-test", good}, []string{`-weak "tiny": no such model`}},
 		{"eval: same pair", []string{"eval", "-strong", mStrong, "-weak", mStrong, good}, []string{"both"}},
-		{"eval: model without test", []string{"eval", "-model", model, good}, []string{"-model needs -test"}},
+		{"eval: model without data", []string{"eval", "-model", model}, []string{"-model needs data"}},
 		{"eval: model and training files", []string{"eval", "-model", model, "-test", good, good}, []string{"drop the training files"}},
 		{"eval: not a model", []string{"eval", "-model", notModel, "-test", good}, []string{"bad model file"}},
 		{"eval: plot format", []string{"eval", "-plot", filepath.Join(dir, "curve.gif"), good}, []string{`unknown format ".gif"`, ".svg, .png"}},

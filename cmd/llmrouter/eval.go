@@ -35,7 +35,8 @@ func runEval(args []string, stdout io.Writer) error {
 	folds := fs.Int("cv", 5, "outer cross-validation folds (prompts grouped); tuning runs inside each training fold")
 	cvSeed := fs.Uint64("cv-seed", 1, "seed of the outer folds")
 	test := fs.String("test", "", "evaluate on these files (comma-separated) instead of cross-validating: train on the arguments")
-	model := fs.String("model", "", "with -test: evaluate this saved model instead of training one")
+	model := fs.String("model", "", "evaluate this saved model (on -test, or on -data / the arguments) instead of training one")
+	data := dataFlag(fs)
 	strong := fs.String("strong", "", "strong model for the binary metrics (default: the best on average)")
 	weak := fs.String("weak", "", "weak model for the binary metrics (default: the other model when there are two)")
 	plotPath := fs.String("plot", "", "draw the PGR curve (two models) or the cost-quality curve (more models, with costs) to this file: .svg, .png or .pdf")
@@ -43,7 +44,8 @@ func runEval(args []string, stdout io.Writer) error {
 	fs.Usage = func() {
 		fmt.Fprintln(stdout, `usage: llmrouter eval [flags] data.jsonl…           nested cross-validation
        llmrouter eval [flags] -test test.jsonl train.jsonl…
-       llmrouter eval -model model.bin -test test.jsonl`)
+       llmrouter eval -model model.bin -test test.jsonl
+       llmrouter eval -data data.jsonl [-model model.bin | -cv 5] [-strong M -weak M] [-plot curve.svg]`)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -64,13 +66,18 @@ func runEval(args []string, stdout io.Writer) error {
 	}
 	e := &evaluator{strong: *strong, weak: *weak}
 	e.out = clearingWriter{w: stdout, bar: &e.bar}
+	files := dataFiles(*data, fs.Args())
+	if *model != "" && *test == "" {
+		// A saved model evaluated on the data: the data is the test set.
+		if len(files) == 0 {
+			return errors.New("-model needs data to evaluate on: -data, -test or arguments")
+		}
+		return e.trainTest(strings.Join(files, ","), *model, nil, opts, *plotPath, *quiet)
+	}
 	if *test != "" {
-		return e.trainTest(*test, *model, fs.Args(), opts, *plotPath, *quiet)
+		return e.trainTest(*test, *model, files, opts, *plotPath, *quiet)
 	}
-	if *model != "" {
-		return errors.New("-model needs -test")
-	}
-	ds, err := loadDatasets(fs.Args())
+	ds, err := loadDatasets(files)
 	if err != nil {
 		return err
 	}
@@ -108,7 +115,7 @@ func runEval(args []string, stdout io.Writer) error {
 		return err
 	}
 	if *plotPath != "" {
-		return e.plotCV(*plotPath, strings.Join(baseNames(strings.Join(fs.Args(), ",")), ", "), len(fl), ds, results)
+		return e.plotCV(*plotPath, strings.Join(baseNames(strings.Join(files, ",")), ", "), len(fl), ds, results)
 	}
 	return nil
 }

@@ -31,9 +31,12 @@ func runPredict(args []string, stdout io.Writer) error {
 	fs.SetOutput(stdout)
 	model := fs.String("model", "", "model file written by train (required)")
 	out := fs.String("o", "", "write the predictions to this file (default: stdout)")
+	fs.StringVar(out, "out", "", "same as -o")
+	data := dataFlag(fs)
 	quiet := fs.Bool("quiet", false, "no progress bar on stderr")
 	fs.Usage = func() {
 		fmt.Fprintln(stdout, "usage: llmrouter predict -model model.bin [-o pred.jsonl] data.jsonl [more.jsonl…]")
+		fmt.Fprintln(stdout, "       llmrouter predict -model model.bin -data test.jsonl -out pred.jsonl")
 		fmt.Fprintln(stdout, "writes one JSON line per record: {\"id\":…,\"predicted\":{model: quality}}")
 		fs.PrintDefaults()
 	}
@@ -47,7 +50,7 @@ func runPredict(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ds, err := loadDatasets(fs.Args())
+	ds, err := loadDatasets(dataFiles(*data, fs.Args()))
 	if err != nil {
 		return err
 	}

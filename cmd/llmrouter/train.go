@@ -86,6 +86,22 @@ func floats(s string) ([]float64, error) {
 }
 
 // loadDatasets reads and concatenates outcomes files.
+// dataFlag registers -data, the outcomes files as a flag (comma-separated),
+// for the form "llmrouter train -data train.jsonl -out model.bin"; files
+// given as arguments count too.
+func dataFlag(fs *flag.FlagSet) *string {
+	return fs.String("data", "", "outcomes JSONL files, comma-separated (or give them as arguments)")
+}
+
+// dataFiles returns the -data files followed by the arguments.
+func dataFiles(data string, args []string) []string {
+	var files []string
+	if data != "" {
+		files = append(files, data)
+	}
+	return append(files, args...)
+}
+
 func loadDatasets(paths []string) (*llmrouter.Dataset, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("no data files given")
@@ -109,10 +125,13 @@ func runTrain(args []string, stdout io.Writer) error {
 	var tf trainFlags
 	tf.register(fs)
 	out := fs.String("o", "model.bin", "where to write the model")
+	fs.StringVar(out, "out", "model.bin", "same as -o")
+	data := dataFlag(fs)
 	note := fs.String("note", "", "free text stored in the model")
 	quiet := fs.Bool("quiet", false, "no progress bar on stderr")
 	fs.Usage = func() {
 		fmt.Fprintln(stdout, "usage: llmrouter train [flags] -o model.bin data.jsonl [more.jsonl…]")
+		fmt.Fprintln(stdout, "       llmrouter train [flags] -data data.jsonl[,more.jsonl] -out model.bin")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -123,7 +142,7 @@ func runTrain(args []string, stdout io.Writer) error {
 		return err
 	}
 	opts.Note = *note
-	ds, err := loadDatasets(fs.Args())
+	ds, err := loadDatasets(dataFiles(*data, fs.Args()))
 	if err != nil {
 		return err
 	}
