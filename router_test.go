@@ -477,3 +477,30 @@ func TestManyModels(t *testing.T) {
 	d, _ := llmrouter.DecisionFrom(resp)
 	assert.Equal(t, "from "+d.Answered, resp.Choices[0].Content)
 }
+
+func TestWithAnalyzerAndTokenCounter(t *testing.T) {
+	var seen int
+	custom := llmrouter.AnalyzerFunc(func(req *llmrouter.Request, f *llmrouter.Features) {
+		seen++
+		f.Text = "custom"
+		f.Tokens = 9000 // too long for cheap's 8,000-token window
+	})
+	ps := []llmrouter.Provider{routertest.NewProvider(cheapCard), routertest.NewProvider(strongCard)}
+	r, err := llmrouter.New(ps, llmrouter.WithAnalyzer(custom))
+	require.NoError(t, err)
+	d, err := r.Route(context.Background(), human("hi"))
+	require.NoError(t, err)
+	assert.Equal(t, 1, seen)
+	assert.Equal(t, "custom", d.Features.Text)
+	assert.Contains(t, d.Candidates[0].Removed, "context window 8000")
+
+	counted := 0
+	r, err = llmrouter.New(ps, llmrouter.WithTokenCounter(llmrouter.TokenCounterFunc(func(s string) int { counted++; return 5000 })))
+	require.NoError(t, err)
+	resp, err := r.GenerateContent(context.Background(), human("hi"))
+	require.NoError(t, err)
+	d, _ = llmrouter.DecisionFrom(resp)
+	assert.Positive(t, counted, "the counter is used by the analyzer and the usage estimate")
+	assert.Equal(t, 5004, d.Features.Tokens, "5,000 counted + 4 framing tokens")
+	assert.Equal(t, 5000, d.Usage.OutputTokens, "the answer's tokens are estimated with it too")
+}
