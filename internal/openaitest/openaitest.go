@@ -80,6 +80,29 @@ func RateLimited(retryAfter time.Duration) Response {
 	}
 }
 
+// RateLimitedHeader answers 429 with the Retry-After header set to value
+// verbatim (none when value is empty) and a body that names no delay, as
+// OpenAI-compatible servers and proxies (vLLM, OpenRouter, gateways) send:
+// the header is then the only hint. Set more headers (e.g. retry-after-ms)
+// on the returned Response's Header.
+func RateLimitedHeader(value string) Response {
+	h := http.Header{}
+	if value != "" {
+		h.Set("Retry-After", value)
+	}
+	return Response{
+		Status: http.StatusTooManyRequests,
+		Header: h,
+		Body:   errorBody("Rate limit exceeded.", "requests", nil, "rate_limit_exceeded"),
+	}
+}
+
+// RateLimitedUntil is RateLimitedHeader with Retry-After in its HTTP-date
+// form: until, in UTC, in whole seconds (http.TimeFormat).
+func RateLimitedUntil(until time.Time) Response {
+	return RateLimitedHeader(until.UTC().Format(http.TimeFormat))
+}
+
 // InsufficientQuota answers 429 with OpenAI's insufficient_quota body.
 func InsufficientQuota() Response {
 	return Response{Status: http.StatusTooManyRequests, Body: errorBody(
