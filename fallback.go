@@ -327,7 +327,8 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 		opts = append(opts, llms.WithStreamingFunc(res.sink.stream))
 	}
 	start := r.now()
-	resp, err := r.providers[step.Index].GenerateContent(actx, x.messages, opts...)
+	slot := newHintSlot(actx, fb.clock) // RetryAfterTransport leaves the response's hint here
+	resp, err := r.providers[step.Index].GenerateContent(slot, x.messages, opts...)
 	a := Attempt{Model: card.Name, Reason: step.Reason, Start: start, Latency: r.now().Sub(start), Retry: try, Wait: wait, Hedged: hedged}
 	if err == nil {
 		err = checkResponse(resp)
@@ -343,6 +344,7 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 	if err != nil {
 		resp = nil
 		a.Code, a.Err = x.classify(parent, actx, card.Name, err)
+		a.Err = slot.annotate(a.Err)
 	} else if fb.verifier != nil {
 		ans := Answer{Model: card.Name, Messages: x.messages, Options: &x.caller, Response: resp}
 		if rej := fb.verifier.Verify(x.ctx, &ans); rej != nil {

@@ -83,6 +83,12 @@ func DefaultAction(code llms.ErrorCode) Action {
 // BreakerSettings' defaults, fail fast when every model is cooling down, no
 // verifier, no hedging, unbuffered streaming.
 //
+// Retry-After: langchaingo's clients drop response headers, so the router
+// sees only a delay written in the error's text (OpenAI's "Please try again
+// in 3s", see RetryAfter) unless the client's HTTP client uses
+// RetryAfterTransport, which hands each failed attempt its response's
+// Retry-After (seconds or HTTP-date) or retry-after-ms header.
+//
 // A Fallback is read once by New; changing it later has no effect.
 type Fallback struct {
 	// Actions overrides DefaultAction for the codes it lists (an

@@ -324,7 +324,9 @@ func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 // WithFallback adds per-error retries with backoff, circuit breakers,
 // answer verification with escalation, and hedging (see Fallback). Errors
 // are classified into llms.ErrorCodes, so errors.Is(err, llms.ErrRateLimit)
-// works; when every attempt fails the error is an *AllFailedError.
+// works; when every attempt fails the error is an *AllFailedError. Retries
+// honour a Retry-After header only when the provider's HTTP client uses
+// RetryAfterTransport (langchaingo's clients drop headers otherwise).
 //
 // The caller's options are forwarded untouched except the model name, which
 // is set per target from its card (ModelCard.APIModel). Streaming works as
