@@ -270,3 +270,38 @@ func TestRetryAfterTransportConcurrent(t *testing.T) {
 	assert.Len(t, srvs[0].Requests(), 2*n)
 	assert.Empty(t, srvs[1].Requests())
 }
+
+// A langchaingo client whose HTTP client uses RetryAfterTransport lets the
+// router wait what the server's Retry-After says (here on a fake clock).
+func ExampleRetryAfterTransport() {
+	srv := openaitest.New(nil)
+	defer srv.Close()
+	srv.Enqueue(openaitest.RateLimitedHeader("2")) // 429, Retry-After: 2, no delay in the body
+
+	hc := &http.Client{Transport: &llmrouter.RetryAfterTransport{}}
+	llm, err := openai.New(openai.WithBaseURL(srv.URL), openai.WithToken("test"), openai.WithHTTPClient(hc))
+	if err != nil {
+		panic(err)
+	}
+	clock := routertest.NewClock(time.Now()).SetAutoAdvance(true)
+	r, err := llmrouter.New([]llmrouter.Provider{llmrouter.NewProvider(llmrouter.ModelCard{Name: "gpt-4o-mini"}, llm)},
+		llmrouter.WithFallback(llmrouter.Fallback{Clock: clock}), llmrouter.WithClock(clock))
+	if err != nil {
+		panic(err)
+	}
+	resp, err := r.GenerateContent(context.Background(), []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman, "hi")})
+	if err != nil {
+		panic(err)
+	}
+	d, _ := llmrouter.DecisionFrom(resp)
+	for _, a := range d.Attempts {
+		outcome := string(a.Code)
+		if a.Err == nil {
+			outcome = "ok"
+		}
+		fmt.Printf("%s after a wait of %s: %s\n", a.Model, a.Wait, outcome)
+	}
+	// Output:
+	// gpt-4o-mini after a wait of 0s: rate_limit
+	// gpt-4o-mini after a wait of 2s: ok
+}
