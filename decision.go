@@ -28,7 +28,8 @@ const inlineModels = 8
 // Decision records one routing decision: what the router saw, predicted and
 // planned, and — after a call — every attempt and its outcome. A Decision
 // is written by one request and must not be modified after the router hands
-// it out; reading it from several goroutines is safe.
+// it out; reading it from several goroutines is safe. It marshals to a
+// stable JSON form (see MarshalJSON).
 type Decision struct {
 	// ID identifies the decision, for logs and feedback.
 	ID string
@@ -122,7 +123,8 @@ func DecisionFrom(resp *llms.ContentResponse) (*Decision, bool) {
 
 // Explain renders the decision for people: the signals, the prediction,
 // every candidate with its predicted quality, cost and any reason for
-// removal, the plan, and the attempts if a call was made.
+// removal, the plan, and the attempts if a call was made. The user is
+// shown as the decision records it: redacted under WithUserRedaction.
 func (d *Decision) Explain() string {
 	var b strings.Builder
 	f := &d.Features

@@ -11,6 +11,8 @@ import (
 // clients forward to the model API.
 type Hints struct {
 	// User identifies the end user, for decisions and feedback. Optional.
+	// Decisions record it verbatim unless the router was built
+	// WithUserRedaction; policies always see it as given.
 	User string
 	// Tier is the user's plan ("free", "pro", …); the TierFilter restricts
 	// models by it. Empty means the filter's default tier.

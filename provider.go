@@ -33,10 +33,7 @@ func (c Capabilities) String() string {
 		return "none"
 	}
 	var parts []string
-	for _, n := range [...]struct {
-		c    Capabilities
-		name string
-	}{{Vision, "vision"}, {Tools, "tools"}, {JSONMode, "json"}, {Streaming, "streaming"}} {
+	for _, n := range capabilityNames {
 		if c.Has(n.c) {
 			parts = append(parts, n.name)
 		}

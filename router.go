@@ -51,6 +51,9 @@ type config struct {
 
 	errClassifier ErrorClassifier
 	fallback      *Fallback
+
+	userRedaction UserRedaction
+	redactUser    func(string) string // from userRedaction; nil: verbatim
 }
 
 // WithAnalyzer sets the analyzer. Default: DefaultAnalyzer{} (with the
@@ -143,6 +146,11 @@ func New(providers []Provider, opts ...Option) (*Router, error) {
 		r.errClassifier = DefaultErrorClassifier
 	}
 	r.fb = newResilience(cfg.fallback, r.models, r.clock)
+	redact, err := cfg.userRedaction.redactor()
+	if err != nil {
+		return nil, err
+	}
+	r.redactUser = redact
 	for _, v := range []any{r.classifier, r.policy} {
 		if mv, ok := v.(ModelValidator); ok {
 			if err := mv.Validate(r.models); err != nil {
@@ -256,6 +264,9 @@ func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 	req, f := &s.req, &s.features
 	n := len(r.models)
 	d := &Decision{Time: r.now(), Hints: req.Hints}
+	if r.redactUser != nil && d.Hints.User != "" {
+		d.Hints.User = r.redactUser(d.Hints.User) // the policy gets req.Hints, unredacted
+	}
 	if r.newID != nil {
 		d.ID = r.newID()
 	} else {
