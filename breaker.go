@@ -3,6 +3,7 @@ package llmrouter
 import (
 	"context"
 	"errors"
+	"math"
 	"sync"
 	"time"
 )
@@ -49,13 +50,23 @@ type BreakerSettings struct {
 	// Window is the span of the sliding window (kept in 10 buckets) for the
 	// failure rate. Zero means 1 minute.
 	Window time.Duration
-	// Cooldown is how long the breaker stays open after its first trip. Each
-	// further trip without an intervening close (a failed probe) doubles it,
-	// up to MaxCooldown. Zero means 30s.
+	// Cooldown is how long the breaker stays open after it trips, and after
+	// each failed half-open probe re-opens it: a model that recovers takes
+	// traffic again within one Cooldown of recovering (plus the wait for its
+	// next request). A Retry-After hint on the tripping error lengthens it
+	// (see MaxCooldown). Zero means 30s.
 	Cooldown time.Duration
-	// MaxCooldown caps the cooldown, and also the total length of one open
-	// period however many late failures extend it. Zero means 5 minutes; a
-	// value below Cooldown is raised to Cooldown.
+	// CooldownGrowth, when above 1, multiplies the open period by itself
+	// after each failed probe: the k-th trip without an intervening close
+	// opens for Cooldown·CooldownGrowth^(k-1), capped at MaxCooldown (2
+	// doubles it). Fewer probes reach a model that stays down, at the price
+	// of a slower recovery: up to MaxCooldown after the model is back. Zero,
+	// 1, a value below 1 or NaN means no growth (the default).
+	CooldownGrowth float64
+	// MaxCooldown caps the open period (grown or raised by a Retry-After
+	// hint), and also the total length of one open period however many
+	// late failures extend it. Zero means 5 minutes; a value below Cooldown
+	// is raised to Cooldown.
 	MaxCooldown time.Duration
 	// HalfOpenProbes is how many requests a half-open breaker lets through
 	// at once. Zero means 1.
@@ -98,6 +109,9 @@ func (s BreakerSettings) normalized() BreakerSettings {
 	if s.Cooldown <= 0 {
 		s.Cooldown = DefaultBreakerCooldown
 	}
+	if !(s.CooldownGrowth > 1) { // NaN too
+		s.CooldownGrowth = 1
+	}
 	if s.MaxCooldown <= 0 {
 		s.MaxCooldown = DefaultBreakerMaxCooldown
 	}
@@ -133,11 +147,12 @@ func IsBreakerFailure(err error) bool {
 // sliding window reaches FailureRate; while open it refuses requests until
 // the cooldown ends, then goes half-open and lets HalfOpenProbes probes
 // through: the first probe success closes it, the first probe failure
-// re-opens it with a doubled cooldown.
+// re-opens it for Cooldown again (growing only with CooldownGrowth).
 //
-// Cooldown rules, precisely (k counts the trips since the last close):
+// Cooldown rules, precisely (k counts the trips since the last close, g is
+// CooldownGrowth, 1 by default):
 //
-//   - opening at time t sets retryAt = t + max(min(Cooldown·2^(k-1), MaxCooldown), hint),
+//   - opening at time t sets retryAt = t + max(min(Cooldown·g^(k-1), MaxCooldown), hint),
 //     where hint is the error's [RetryAfter] hint, and the whole is capped at
 //     t + MaxCooldown;
 //   - a failure recorded at time u while open (a request let through before
@@ -145,6 +160,9 @@ func IsBreakerFailure(err error) bool {
 //     max(retryAt, u + that same cooldown), but never beyond
 //     openedAt + MaxCooldown, so one open period is bounded;
 //   - successes recorded while open change nothing.
+//
+// So without growth a model that recovers is let through again within one
+// Cooldown (or its Retry-After hint) of its last recorded failure.
 //
 // A Breaker never reads the clock: callers pass now, which makes it
 // deterministic under test. It starts no goroutines. All methods are safe for
@@ -268,7 +286,7 @@ func (b *Breaker) Record(now time.Time, err error) BreakerState {
 
 // Trip forces the breaker open from now until at least now+d (capped at
 // MaxCooldown), for instance when a provider answered 429 with a long
-// Retry-After. It does not count as a trip for the doubling of the cooldown.
+// Retry-After. It does not count as a trip for CooldownGrowth.
 // An already open breaker only has its retryAt pushed later.
 func (b *Breaker) Trip(now time.Time, d time.Duration) {
 	b.mu.Lock()
@@ -366,12 +384,19 @@ func (b *Breaker) shouldTrip(now time.Time, s *BreakerSettings) bool {
 	return false
 }
 
-// cooldown returns the cooldown for the current trip count, raised to the
-// error's Retry-After hint, capped at MaxCooldown.
+// cooldown returns the cooldown for the current trip count (grown by
+// CooldownGrowth), raised to the error's Retry-After hint, capped at
+// MaxCooldown.
 func (b *Breaker) cooldown(err error, s *BreakerSettings) time.Duration {
 	d := s.Cooldown
-	for i := 1; i < b.trips && d < s.MaxCooldown; i++ {
-		d *= 2
+	if s.CooldownGrowth > 1 && b.trips > 1 {
+		// In float: the power overflows to +Inf, never wraps.
+		f := float64(s.Cooldown) * math.Pow(s.CooldownGrowth, float64(b.trips-1))
+		if f >= float64(s.MaxCooldown) {
+			d = s.MaxCooldown
+		} else {
+			d = time.Duration(f)
+		}
 	}
 	if hint, ok := RetryAfter(err); ok && hint > d {
 		d = hint

@@ -42,6 +42,8 @@ func recordStep(at time.Duration, err error, state BreakerState) breakerStep {
 func TestBreaker_Scenarios(t *testing.T) {
 	const none = -1
 	s := BreakerSettings{ConsecutiveFailures: 3, FailureRate: -1, Cooldown: 10 * time.Second, MaxCooldown: 35 * time.Second}
+	sGrow := s
+	sGrow.CooldownGrowth = 2
 	tests := []struct {
 		name     string
 		settings BreakerSettings
@@ -89,8 +91,40 @@ func TestBreaker_Scenarios(t *testing.T) {
 			},
 		},
 		{
-			name:     "failed probe re-opens with doubled cooldown, capped",
+			name:     "failed probe re-opens for the base cooldown",
 			settings: s,
+			steps: []breakerStep{
+				recordStep(0, errUnavailable, BreakerClosed),
+				recordStep(0, errUnavailable, BreakerClosed),
+				recordStep(0, errUnavailable, BreakerOpen), // trip 1: 10s
+				allowStep(10*time.Second, true, none),
+				recordStep(10*time.Second, errUnavailable, BreakerOpen), // trip 2: 10s again
+				allowStep(19*time.Second, false, 20*time.Second),
+				allowStep(20*time.Second, true, none),
+				recordStep(20*time.Second, errUnavailable, BreakerOpen), // trip 3: 10s again
+				allowStep(29*time.Second, false, 30*time.Second),
+				allowStep(30*time.Second, true, none),
+				recordStep(30*time.Second, nil, BreakerClosed),
+			},
+		},
+		{
+			name:     "failed probe re-opens with a retry-after hint",
+			settings: s,
+			steps: []breakerStep{
+				recordStep(0, errUnavailable, BreakerClosed),
+				recordStep(0, errUnavailable, BreakerClosed),
+				recordStep(0, errUnavailable, BreakerOpen), // trip 1: 10s
+				allowStep(10*time.Second, true, none),
+				recordStep(10*time.Second, errHinted, BreakerOpen), // hint 90s, capped at 35s
+				allowStep(44*time.Second, false, 45*time.Second),
+				allowStep(45*time.Second, true, none),
+				recordStep(45*time.Second, errUnavailable, BreakerOpen), // no hint: the base 10s
+				allowStep(54*time.Second, false, 55*time.Second),
+			},
+		},
+		{
+			name:     "CooldownGrowth 2: failed probe re-opens with doubled cooldown, capped",
+			settings: sGrow,
 			steps: []breakerStep{
 				recordStep(0, errUnavailable, BreakerClosed),
 				recordStep(0, errUnavailable, BreakerClosed),

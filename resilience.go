@@ -119,9 +119,12 @@ type Fallback struct {
 	// Breaker configures the per-model circuit breakers consulted before
 	// each attempt. Zero: BreakerSettings' defaults (open after 5
 	// consecutive failures or a 50% failure rate over at least 20 calls in a
-	// minute; cool down 30s, doubling per failed probe up to 5 minutes). The
-	// caller's cancellations, invalid requests, token limits and content
-	// filters do not count (IsBreakerFailure).
+	// minute; cool down 30s, or longer for a Retry-After hint up to 5
+	// minutes; a failed probe re-opens for 30s again, so a recovered model
+	// takes traffic within one cooldown; BreakerSettings.CooldownGrowth
+	// makes the period grow instead). The caller's cancellations, invalid
+	// requests, token limits and content filters do not count
+	// (IsBreakerFailure).
 	Breaker BreakerSettings
 	// Breakers, if set, is the registry to use instead of a new one with
 	// Breaker's settings: routers sharing it share the models' health.
