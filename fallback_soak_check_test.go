@@ -193,7 +193,7 @@ func (v *soakChecker) report(t *testing.T) {
 	t.Logf("invariant violations:%s", b.String())
 	for _, k := range v.kinds {
 		if n := v.counts[k]; n > 0 {
-			t.Errorf("%s: %d request(s), e.g.\n    %s", k, n, strings.Join(v.samples[k], "\n    "))
+			t.Errorf("%s: %d violation(s), e.g.\n    %s", k, n, strings.Join(v.samples[k], "\n    "))
 		}
 	}
 }
