@@ -18,10 +18,10 @@ import (
 )
 
 // newSoakClient returns langchaingo's real openai client for the fake
-// server at url. Every soak client is built here, so that the HTTP client
-// that captures Retry-After is put in one place.
-func newSoakClient(url string) (*openai.LLM, error) {
-	hc := &http.Client{} // TODO(lead): use &http.Client{Transport: &llmrouter.RetryAfterTransport{}}
+// server at url, sending through base. Every soak client is built here, so
+// that the HTTP client that captures Retry-After is put in one place.
+func newSoakClient(url string, base *http.Transport) (*openai.LLM, error) {
+	hc := &http.Client{Transport: base} // TODO(lead): use &http.Client{Transport: &llmrouter.RetryAfterTransport{Base: base}}
 	return openai.New(openai.WithBaseURL(url), openai.WithToken("test"), openai.WithModel("gpt-4o-mini"), openai.WithHTTPClient(hc))
 }
 
@@ -74,20 +74,23 @@ func TestSoakRealClient(t *testing.T) {
 	v := newSoakChecker(vEmpty, vTruncated, vUnbufStream, vUnbufErr, vBufStream, vCanceled, vDeadline, vHedgedStream, vUnknown,
 		vRetryEarly, vRetryLate)
 	cards := []llmrouter.ModelCard{cheapCard, midCard, strongCard}
+	// Connections are kept for reuse (langchaingo's default keeps two per
+	// host), so that 32 workers do not dial for every request.
+	base := &http.Transport{MaxIdleConnsPerHost: 2 * workers}
 	srvs := make([]*openaitest.Server, len(cards))
 	ps := make([]llmrouter.Provider, len(cards))
 	for i, c := range cards {
 		srvs[i] = openaitest.New(t)
 		srvs[i].SetDefault(openaitest.EchoReply(c.Name + ": "))
 		srvs[i].InjectFaults(0.20, uint64(i+1), clientFaults(c.Name)...)
-		llm, err := newSoakClient(srvs[i].URL)
+		llm, err := newSoakClient(srvs[i].URL, base)
 		require.NoError(t, err)
 		ps[i] = llmrouter.NewProvider(c, llm)
 	}
 	fb := llmrouter.Fallback{
 		Backoff:        llmrouter.Backoff{Base: time.Millisecond, Max: 5 * time.Millisecond},
 		MaxRetryWait:   3 * time.Second, // above every Retry-After the servers send
-		AttemptTimeout: 300 * time.Millisecond,
+		AttemptTimeout: time.Second,     // stalls end here; ample for a healthy call on a loaded machine
 		Breaker:        llmrouter.BreakerSettings{ConsecutiveFailures: 8, Cooldown: 20 * time.Millisecond, MaxCooldown: 200 * time.Millisecond},
 	}
 	var (
@@ -196,7 +199,7 @@ func TestSoakRealClient(t *testing.T) {
 	for _, s := range srvs {
 		s.Close() // ends held responses and idle connections before counting goroutines
 	}
-	http.DefaultTransport.(*http.Transport).CloseIdleConnections()
+	base.CloseIdleConnections()
 	after := settleGoroutines(before)
 	assert.LessOrEqual(t, after, before, "goroutines before %d, after %d", before, after)
 
