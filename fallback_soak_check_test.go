@@ -215,7 +215,8 @@ func (v *soakChecker) check(rq *soakReq, resp *llms.ContentResponse, err, caller
 	if err == nil {
 		got := resp.Choices[0].Content
 		d, _ := llmrouter.DecisionFrom(resp)
-		kept = keptAnswer(d)
+		// Only text already streamed to the caller may be kept once rejected.
+		kept = keptAnswer(d) && rq.stream && !rq.buffered
 		switch want := d.Answered + ": " + rq.prompt; {
 		case kept:
 		case strings.TrimSpace(got) == "":
