@@ -50,6 +50,22 @@ var (
 // production: mostly rate limits and 5xx, some timeouts (hangs, for an
 // attempt timeout to end), context-length and content-filter errors, a few
 // authentication failures, streams cut after a chunk, and empty answers.
+//
+// By name:
+//   - rate_limit, server_500, unavailable_503, context_length,
+//     content_filter, quota, auth_401: the call fails with ErrRateLimited,
+//     ErrServer, … (langchaingo's error texts).
+//   - hang: the call blocks until its context ends and returns its error.
+//   - stream_cut: a streaming call sends "partial " then fails with
+//     ErrStreamCut (a dropped connection).
+//   - stall_after_chunk: a streaming call sends "partial ", stalls until
+//     its context ends, then returns "partial " as a successful answer with
+//     a nil error, as langchaingo's clients do; a call that does not stream
+//     hangs (see Response.Stall). An answer that came back after its
+//     context ended is truncated, never a success.
+//   - empty_answer: a successful answer of white space only (" ").
+//   - empty_content: a successful answer whose content is "" with no tool
+//     calls (what a 200 whose body is not an event stream becomes).
 var MixedFaults = []Fault{
 	{Name: "rate_limit", Weight: 30, Response: Response{Err: ErrRateLimited}},
 	{Name: "server_500", Weight: 20, Response: Response{Err: ErrServer}},
@@ -61,6 +77,8 @@ var MixedFaults = []Fault{
 	{Name: "auth_401", Weight: 3, Response: Response{Err: ErrUnauthorized}},
 	{Name: "stream_cut", Weight: 7, Response: Response{Chunks: []string{"partial "}, Err: ErrStreamCut}},
 	{Name: "empty_answer", Weight: 5, Response: Response{Text: " "}},
+	{Name: "stall_after_chunk", Weight: 4, Response: Response{Chunks: []string{"partial "}, Stall: true}},
+	{Name: "empty_content", Weight: 3, Response: Response{Text: ""}},
 }
 
 // FaultInjector wraps a provider and makes a share of its calls fail with
@@ -76,6 +94,7 @@ type FaultInjector struct {
 	rng    *rand.Rand
 	counts map[string]int
 	calls  int
+	onCall func(ctx context.Context, fault string)
 }
 
 // InjectFaults returns p with a share rate (in [0,1]) of its calls failing
@@ -99,6 +118,17 @@ func weight(f Fault) float64 {
 	return f.Weight
 }
 
+// OnCall makes the injector call fn at the start of every call with the
+// call's context and the name of the fault injected ("" when the call goes
+// to the wrapped provider), so a test can tell which of its requests met a
+// fault (carry the request's identity in a context value). fn is called
+// concurrently and must be safe for that. Set it before the first call. It
+// returns f.
+func (f *FaultInjector) OnCall(fn func(ctx context.Context, fault string)) *FaultInjector {
+	f.onCall = fn
+	return f
+}
+
 // Card implements llmrouter.Provider.
 func (f *FaultInjector) Card() llmrouter.ModelCard { return f.inner.Card() }
 
@@ -120,6 +150,13 @@ func (f *FaultInjector) GenerateContent(ctx context.Context, messages []llms.Mes
 		f.counts[fault.Name]++
 	}
 	f.mu.Unlock()
+	if f.onCall != nil {
+		name := ""
+		if fault != nil {
+			name = fault.Name
+		}
+		f.onCall(ctx, name)
+	}
 	if fault == nil {
 		return f.inner.GenerateContent(ctx, messages, options...)
 	}

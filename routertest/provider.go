@@ -6,6 +6,7 @@ package routertest
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"time"
 
@@ -34,6 +35,12 @@ type Response struct {
 	// Block makes the call wait until its context is done and return the
 	// context's error: a hung provider.
 	Block bool
+	// Stall makes the call wait, after streaming Chunks, until its context
+	// is done: a stream that stalls mid-way. A streaming call then returns
+	// the chunks sent so far as a successful answer with a nil error, as
+	// langchaingo's clients do when the context of a stream ends; a call
+	// that does not stream returns the context's error.
+	Stall bool
 }
 
 // Call is one call a fake provider received.
@@ -141,6 +148,13 @@ func play(ctx context.Context, r Response, opts *llms.CallOptions, clock *Clock)
 				return nil, err
 			}
 		}
+	}
+	if r.Stall {
+		<-ctx.Done()
+		if opts.StreamingFunc == nil {
+			return nil, ctx.Err()
+		}
+		r.Text, r.Err = strings.Join(r.Chunks, ""), nil
 	}
 	if r.Err != nil {
 		return nil, r.Err

@@ -98,6 +98,80 @@ func TestProviderBlockUntilCancelled(t *testing.T) {
 	assert.ErrorIs(t, <-done, context.Canceled)
 }
 
+func TestProviderStall(t *testing.T) {
+	tests := []struct {
+		name     string
+		stream   bool
+		wantText string
+		wantErr  error
+		wantSeen string
+	}{
+		{name: "streaming: the partial text, nil error, once the context ends", stream: true, wantText: "partial ", wantSeen: "partial "},
+		{name: "not streaming: the context's error", wantErr: context.Canceled},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := routertest.NewProvider(llmrouter.ModelCard{Name: "m"}, routertest.Response{Text: "partial and the rest", Chunks: []string{"partial "}, Stall: true})
+			ctx, cancel := context.WithCancel(context.Background())
+			var seen strings.Builder
+			var opts []llms.CallOption
+			if tt.stream {
+				opts = append(opts, llms.WithStreamingFunc(func(_ context.Context, c []byte) error { seen.Write(c); return nil }))
+			}
+			type out struct {
+				resp *llms.ContentResponse
+				err  error
+			}
+			done := make(chan out, 1)
+			go func() { r, err := p.GenerateContent(ctx, human("x"), opts...); done <- out{r, err} }()
+			require.True(t, routertest.Eventually(func() bool { return p.CallCount() == 1 }))
+			select {
+			case o := <-done:
+				t.Fatalf("returned before its context ended: %v, %v", o.resp, o.err)
+			default:
+			}
+			cancel()
+			o := <-done
+			if tt.wantErr != nil {
+				assert.ErrorIs(t, o.err, tt.wantErr)
+				return
+			}
+			require.NoError(t, o.err)
+			assert.Equal(t, tt.wantText, o.resp.Choices[0].Content)
+			assert.Equal(t, tt.wantSeen, seen.String())
+		})
+	}
+}
+
+func TestFaultInjectorOnCall(t *testing.T) {
+	type key struct{}
+	faults := []routertest.Fault{{Name: "boom", Response: routertest.Fail(nil)}}
+	var mu sync.Mutex
+	seen := map[string][]string{}
+	in := routertest.InjectFaults(routertest.NewEcho(llmrouter.ModelCard{Name: "m"}), 0.5, 7, faults...).
+		OnCall(func(ctx context.Context, fault string) {
+			mu.Lock()
+			defer mu.Unlock()
+			id, _ := ctx.Value(key{}).(string)
+			seen[id] = append(seen[id], fault)
+		})
+	failed := 0
+	for i := range 100 {
+		id := strings.Repeat("r", i+1)
+		_, err := in.GenerateContent(context.WithValue(context.Background(), key{}, id), human(id))
+		want := ""
+		if err != nil {
+			failed++
+			want = "boom"
+		}
+		assert.Equal(t, []string{want}, seen[id], "call %d", i)
+	}
+	assert.Equal(t, failed, in.Counts()["boom"])
+	assert.Equal(t, 100, in.Calls())
+	assert.Greater(t, failed, 20)
+	assert.Less(t, failed, 80)
+}
+
 func TestProviderConcurrentUse(t *testing.T) {
 	var script []routertest.Response
 	for i := range 100 {

@@ -52,6 +52,20 @@ type Response struct {
 	// chunks, without the final chunk or "data: [DONE]".
 	Cut      bool
 	CutAfter int
+	// Echo appends the text of the request's last message to Text, so
+	// each answer names its request (see EchoReply).
+	Echo bool
+	// Stall, for a 200, sends StallAfter content chunks of a streamed
+	// answer (the first half of a non-streamed body) and then waits until
+	// the client gives up or the server closes: a stream that stalls.
+	// langchaingo's client then returns the chunks so far as a successful
+	// answer with a nil error.
+	Stall      bool
+	StallAfter int
+	// RetryAfterIn, when positive, sets a Retry-After header in HTTP-date
+	// form: the time of writing plus RetryAfterIn, truncated to the second
+	// as the format requires.
+	RetryAfterIn time.Duration
 }
 
 // Reply answers 200 with text.
@@ -178,6 +192,23 @@ type Request struct {
 	IncludeUsage  bool
 	Messages      []Message
 	Authorization string
+	// Arrived is when the server had read the request.
+	Arrived time.Time
+	// Fault names the fault injected in random-fault mode (see
+	// InjectFaults); "" when none was.
+	Fault string
+	// NotBefore, for an answer with a Retry-After header, is the earliest
+	// time at which a retry that honours it may arrive; zero otherwise.
+	NotBefore time.Time
+}
+
+// Key is the text of the request's last message: in a soak, the request's
+// identity.
+func (r Request) Key() string {
+	if len(r.Messages) == 0 {
+		return ""
+	}
+	return r.Messages[len(r.Messages)-1].Content
 }
 
 // Server is the fake OpenAI endpoint. It is safe for concurrent use: requests
@@ -191,6 +222,7 @@ type Server struct {
 	queue     []Response
 	def       Response
 	requests  []Request
+	faults    *faultMode
 	closed    chan struct{}
 	closeOnce sync.Once
 }
@@ -238,16 +270,30 @@ func (s *Server) Requests() []Request {
 	return append([]Request(nil), s.requests...)
 }
 
-func (s *Server) next(req Request) Response {
+// next records req and returns its response and the index of its record.
+func (s *Server) next(req Request) (Response, int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.requests = append(s.requests, req)
-	if len(s.queue) == 0 {
-		return s.def
+	i := len(s.requests)
+	r := s.def
+	switch {
+	case len(s.queue) > 0:
+		r = s.queue[0]
+		s.queue = s.queue[1:]
+	case s.faults != nil:
+		if f := s.faults.pick(req.Key()); f != nil {
+			r, req.Fault = f.Response, f.Name
+		}
 	}
-	r := s.queue[0]
-	s.queue = s.queue[1:]
-	return r
+	s.requests = append(s.requests, req)
+	return r, i
+}
+
+// setNotBefore records the Retry-After deadline of request i.
+func (s *Server) setNotBefore(i int, t time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests[i].NotBefore = t
 }
 
 // wireRequest is the part of the request body the server reads.
@@ -298,12 +344,15 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		writeRaw(w, http.StatusBadRequest, nil, errorBody("We could not parse the JSON body of your request.", "invalid_request_error", nil, nil))
 		return
 	}
-	req := Request{Model: wr.Model, Stream: wr.Stream, Authorization: r.Header.Get("Authorization")}
+	req := Request{Model: wr.Model, Stream: wr.Stream, Authorization: r.Header.Get("Authorization"), Arrived: time.Now()}
 	req.IncludeUsage = wr.StreamOptions != nil && wr.StreamOptions.IncludeUsage
 	for _, m := range wr.Messages {
 		req.Messages = append(req.Messages, Message{Role: m.Role, Content: messageText(m.Content)})
 	}
-	resp := s.next(req)
+	resp, idx := s.next(req)
+	if resp.Echo {
+		resp.Text += req.Key()
+	}
 
 	if resp.Arrived != nil {
 		select {
@@ -327,6 +376,9 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	status := resp.Status
 	if status == 0 {
 		status = http.StatusOK
+	}
+	if nb, ok := s.retryAfter(&resp); ok {
+		s.setNotBefore(idx, nb)
 	}
 	if resp.Body != "" || status != http.StatusOK {
 		writeRaw(w, status, resp.Header, resp.Body)
@@ -358,6 +410,10 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		}},
 		"usage": usage,
 	})
+	if resp.Stall {
+		s.stall(w, r, resp.Header, string(b[:len(b)/2]))
+		return
+	}
 	writeRaw(w, http.StatusOK, resp.Header, string(b))
 }
 
@@ -432,6 +488,10 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, req Request, res
 	for i, c := range Chunks(resp.Text) {
 		if resp.Cut && i >= resp.CutAfter {
 			panic(http.ErrAbortHandler) // drop the connection mid-stream
+		}
+		if resp.Stall && i >= resp.StallAfter {
+			s.wait(r)
+			return
 		}
 		if r.Context().Err() != nil {
 			return
