@@ -21,7 +21,7 @@ import (
 // server at url, sending through base. Every soak client is built here, so
 // that the HTTP client that captures Retry-After is put in one place.
 func newSoakClient(url string, base *http.Transport) (*openai.LLM, error) {
-	hc := &http.Client{Transport: base} // TODO(lead): use &http.Client{Transport: &llmrouter.RetryAfterTransport{Base: base}}
+	hc := &http.Client{Transport: &llmrouter.RetryAfterTransport{Base: base}}
 	return openai.New(openai.WithBaseURL(url), openai.WithToken("test"), openai.WithModel("gpt-4o-mini"), openai.WithHTTPClient(hc))
 }
 
