@@ -117,6 +117,15 @@ func (p *modelProvider) GenerateContent(ctx context.Context, messages []llms.Mes
 }
 
 // Usage is the token usage of one call.
+//
+// The router reads it from the response's GenerationInfo once per response,
+// not per choice: PromptTokens/CompletionTokens (openai, ollama) or
+// InputTokens/OutputTokens (anthropic), from the first choice that carries
+// them. langchaingo's clients copy the whole response's usage onto every
+// choice (a Claude text block and a tool_use block, or the n choices of
+// llms.WithN), so summing would count it several times. A custom Provider
+// should do the same: put the whole response's usage on every choice, or
+// on the first only; never split it between choices.
 type Usage struct {
 	InputTokens  int
 	OutputTokens int
@@ -125,10 +134,9 @@ type Usage struct {
 	Estimated bool
 }
 
-// usageFromResponse reads the token usage a langchaingo response reports:
-// openai and ollama put PromptTokens/CompletionTokens in GenerationInfo,
-// anthropic InputTokens/OutputTokens. Choices are summed, as each reports
-// its own share. ok is false when no choice reports usage.
+// usageFromResponse reads the token usage a langchaingo response reports,
+// once per response (see Usage): from the first choice that reports any.
+// ok is false when no choice reports usage.
 func usageFromResponse(resp *llms.ContentResponse) (u Usage, ok bool) {
 	if resp == nil {
 		return u, false
@@ -140,12 +148,10 @@ func usageFromResponse(resp *llms.ContentResponse) (u Usage, ok bool) {
 		in, okIn := intField(c.GenerationInfo, "PromptTokens", "InputTokens", "prompt_tokens", "input_tokens")
 		out, okOut := intField(c.GenerationInfo, "CompletionTokens", "OutputTokens", "completion_tokens", "output_tokens")
 		if okIn || okOut {
-			ok = true
-			u.InputTokens += in
-			u.OutputTokens += out
+			return Usage{InputTokens: in, OutputTokens: out}, true
 		}
 	}
-	return u, ok
+	return u, false
 }
 
 func intField(m map[string]any, keys ...string) (int, bool) {
