@@ -2,6 +2,8 @@ package llmrouter
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -85,6 +87,30 @@ type ModelCard struct {
 // Cost returns the USD cost of a call with the given token counts.
 func (c ModelCard) Cost(inputTokens, outputTokens int) float64 {
 	return (float64(inputTokens)*c.InputPerMTok + float64(outputTokens)*c.OutputPerMTok) / 1e6
+}
+
+// check reports the first number of the card that New rejects, naming the
+// model and the field: prices that are negative or not finite (a +Inf
+// price would make every cost estimate and budget check meaningless), a
+// negative context window or typical latency, a quality outside [0,1].
+func (c ModelCard) check() error {
+	for _, p := range [...]struct {
+		field string
+		v     float64
+	}{{"InputPerMTok", c.InputPerMTok}, {"OutputPerMTok", c.OutputPerMTok}} {
+		if p.v < 0 || math.IsNaN(p.v) || math.IsInf(p.v, 0) {
+			return fmt.Errorf("llmrouter: model %q: prices must be finite, non-negative numbers: %s is %v", c.Name, p.field, p.v)
+		}
+	}
+	switch {
+	case c.ContextWindow < 0:
+		return fmt.Errorf("llmrouter: model %q: negative ContextWindow %d", c.Name, c.ContextWindow)
+	case c.TypicalLatency < 0:
+		return fmt.Errorf("llmrouter: model %q: negative TypicalLatency %s", c.Name, c.TypicalLatency)
+	case c.Quality < 0 || c.Quality > 1 || math.IsNaN(c.Quality):
+		return fmt.Errorf("llmrouter: model %q: Quality %v is outside [0,1]", c.Name, c.Quality)
+	}
+	return nil
 }
 
 // Provider is a model backend the router can call: a card and a way to
