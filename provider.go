@@ -68,6 +68,12 @@ type ModelCard struct {
 	// Zero means unknown: the context-window filter lets it through.
 	ContextWindow int
 
+	// MaxOutputTokens is the most output tokens the model produces in one
+	// answer. Zero means unknown: an output-token limit set to keep a
+	// request within Hints.MaxCost is then at most DefaultOutputCapTokens,
+	// which every current chat model accepts.
+	MaxOutputTokens int
+
 	// Capabilities the model has. Zero means plain text only.
 	Capabilities Capabilities
 
@@ -105,6 +111,8 @@ func (c ModelCard) check() error {
 	switch {
 	case c.ContextWindow < 0:
 		return fmt.Errorf("llmrouter: model %q: negative ContextWindow %d", c.Name, c.ContextWindow)
+	case c.MaxOutputTokens < 0:
+		return fmt.Errorf("llmrouter: model %q: negative MaxOutputTokens %d", c.Name, c.MaxOutputTokens)
 	case c.TypicalLatency < 0:
 		return fmt.Errorf("llmrouter: model %q: negative TypicalLatency %s", c.Name, c.TypicalLatency)
 	case c.Quality < 0 || c.Quality > 1 || math.IsNaN(c.Quality):

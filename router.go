@@ -326,7 +326,9 @@ func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 // works; when every attempt fails the error is an *AllFailedError.
 //
 // The caller's options are forwarded untouched except the model name, which
-// is set per target from its card (ModelCard.APIModel). Streaming works as
+// is set per target from its card (ModelCard.APIModel), and, under
+// Hints.MaxCost when the caller set no MaxTokens, an output-token limit on
+// each attempt (see Hints.UncappedOutput). Streaming works as
 // the caller asked: chunks reach the caller's StreamingFunc; once one has,
 // the router does not fall back to another model (unless streams are
 // buffered: Fallback.BufferStreams, BufferStreaming). The caller's
