@@ -57,6 +57,8 @@ type Decision struct {
 	Usage Usage
 	// Cost is the USD cost of every attempt together.
 	Cost float64
+	// CostCap shows how Hints.MaxCost held; zero without a cap.
+	CostCap CostCap
 	// Latency is the time from the decision to the end of the call.
 	Latency time.Duration
 	// Err is the error the call returned, if any.
@@ -80,6 +82,11 @@ type Attempt struct {
 	// computed from Usage and the model's card.
 	Usage Usage
 	Cost  float64
+	// Reserved is the cost reserved for this attempt under Hints.MaxCost
+	// before it started; MaxTokens the output-token limit the router set
+	// on it to stay within the cap (0: none set by the router).
+	Reserved  float64
+	MaxTokens int
 	// Code classifies Err; empty on success.
 	Code llms.ErrorCode
 	Err  error
@@ -201,6 +208,9 @@ func (d *Decision) Explain() string {
 			}
 			fmt.Fprintf(&b, "    %d. %-*s  %s  tokens %d in / %d out%s  $%.6f", i+1, width, a.Model,
 				a.Latency.Round(time.Microsecond), a.Usage.InputTokens, a.Usage.OutputTokens, est, a.Cost)
+			if a.MaxTokens > 0 {
+				fmt.Fprintf(&b, " (output limited to %d for the cost cap)", a.MaxTokens)
+			}
 			switch {
 			case a.Err != nil:
 				fmt.Fprintf(&b, "  failed [%s]: %v", a.Code, a.Err)
@@ -221,6 +231,9 @@ func (d *Decision) Explain() string {
 			fmt.Fprintf(&b, "  answered:   %s, total $%.6f in %s\n", d.Answered, d.Cost, d.Latency.Round(time.Microsecond))
 		} else if d.Err != nil {
 			fmt.Fprintf(&b, "  failed:     %v\n", d.Err)
+		}
+		if c := d.CostCap; c.Max > 0 {
+			fmt.Fprintf(&b, "  cost cap:   max $%.6f, reserved at most $%.6f, spent $%.6f\n", c.Max, c.Reserved, c.Spent)
 		}
 	}
 	return b.String()

@@ -77,6 +77,8 @@ type exec struct {
 	escalating bool    // after a rejection: only stronger models
 	escQuality float64 // the rejected model's predicted quality
 	rejected   *RejectedError
+
+	cost costCap // Hints.MaxCost over the attempts (costcap.go)
 }
 
 // result is one attempt's outcome, made by the goroutine that ran it.
@@ -162,11 +164,16 @@ func (x *exec) runSequential() (*llms.ContentResponse, error) {
 			}
 			var wait time.Duration
 			for try := 0; ; try++ {
+				if reason := x.costReason(step, 0, 1); reason != "" {
+					x.skip(step, reason)
+					break
+				}
 				if !x.admit(step, &cooling, &coolUntil) {
 					break
 				}
 				called = true
 				x.ids++
+				x.reserveCost(x.ids)
 				res := x.call(x.ctx, step, x.ids, try, wait, false)
 				resp, a := x.record(res)
 				if a.Err == nil {
@@ -268,9 +275,6 @@ func (x *exec) skipReason(step Step) string {
 		if !(c.Quality > x.escQuality) {
 			return fmt.Sprintf("not stronger than the rejected answer's model (predicted quality %.2f ≤ %.2f)", c.Quality, x.escQuality)
 		}
-		if mc := x.d.Hints.MaxCost; mc > 0 && x.d.Cost+c.Cost > mc {
-			return fmt.Sprintf("escalation over the cost limit: spent $%.6f + estimated $%.6f > max $%.6f", x.d.Cost, c.Cost, mc)
-		}
 	}
 	return ""
 }
@@ -319,9 +323,12 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 	if fb.attemptTimeout > 0 {
 		actx, cancel = x.withTimeout(parent, fb.attemptTimeout)
 	}
-	opts := make([]llms.CallOption, 0, len(x.options)+2)
+	opts := make([]llms.CallOption, 0, len(x.options)+3)
 	opts = append(opts, x.options...)
 	opts = append(opts, llms.WithModel(card.APIModel))
+	if n := x.outputCap(id); n > 0 {
+		opts = append(opts, llms.WithMaxTokens(n)) // this attempt's only: keeps it within Hints.MaxCost
+	}
 	if x.user != nil {
 		res.sink = &streamSink{x: x, id: res.id}
 		opts = append(opts, llms.WithStreamingFunc(res.sink.stream))
@@ -370,6 +377,7 @@ func (x *exec) record(res result) (*llms.ContentResponse, *Attempt) {
 	d.Usage.OutputTokens += a.Usage.OutputTokens
 	d.Usage.Estimated = d.Usage.Estimated || a.Usage.Estimated
 	d.Cost += a.Cost
+	x.settleCost(res.id, &a)
 	if b := x.breaker(res.step); b != nil {
 		b.Record(fb.clock.Now(), a.Err)
 	}

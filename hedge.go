@@ -38,12 +38,22 @@ func (x *exec) runHedged() (*llms.ContentResponse, error) {
 				x.skip(step, reason)
 				continue
 			}
+			if reason := x.costReason(step, len(live), len(d.Plan)-next+1); reason != "" {
+				if len(live) > 0 { // running attempts may spend less than reserved: try again when one ends
+					x.skip(step, "hedge not started: "+reason)
+					next--
+					return Step{}, false
+				}
+				x.skip(step, reason)
+				continue
+			}
 			if !x.admit(step, &cooling, &coolUntil) {
 				continue
 			}
 			called = true
 			x.ids++
 			id := x.ids
+			x.reserveCost(id)
 			hctx, cancel := context.WithCancelCause(x.ctx)
 			live = append(live, hedgeRun{id: id, cancel: cancel})
 			go func() { results <- x.call(hctx, step, id, 0, 0, hedged) }()

@@ -19,9 +19,27 @@ type Hints struct {
 	Tier string
 	// Tags are free-form labels recorded with the decision.
 	Tags []string
-	// MaxCost is the most this request may cost in USD, by the router's
-	// estimate. Zero means no limit.
+	// MaxCost is the most this request may cost in USD, over all its
+	// attempts together (retries, fallbacks, escalations and concurrent
+	// hedges). Zero means no limit. The BudgetFilter removes models whose
+	// estimate exceeds it; during the call the router reserves each
+	// attempt's cost before starting it and starts none the remaining
+	// budget cannot pay for (see CostCap). Input tokens are the router's
+	// estimate; output tokens are the caller's MaxTokens or, when unset,
+	// the limit the router puts on the attempt (see UncappedOutput).
 	MaxCost float64
+	// UncappedOutput turns off the output-token limit the router sets on
+	// each attempt when MaxCost is set and the caller set no MaxTokens:
+	// llms.WithMaxTokens at what the remaining budget pays for at the
+	// model's prices after input, at most the card's MaxOutputTokens
+	// (DefaultOutputCapTokens when unknown); with hedging on, the budget
+	// is shared between the attempts that may run at once. With it set,
+	// answers are never cut short by the cap, but an attempt reserves only
+	// its estimate (DefaultExpectedOutputTokens of output), so a long
+	// answer can cost more than MaxCost. It is a hint, not a router
+	// option, because MaxCost itself is per request and some requests
+	// (code, structured output) would rather pay than be truncated.
+	UncappedOutput bool
 	// LatencyBudget is the most time the answer may take; models whose
 	// typical latency exceeds it are filtered out. Zero means no budget.
 	LatencyBudget time.Duration

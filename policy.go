@@ -177,7 +177,11 @@ func (p ContextWindowFilter) Apply(r *Routing) error {
 }
 
 // BudgetFilter removes models whose estimated cost exceeds the request's
-// Hints.MaxCost. No limit set, no effect.
+// Hints.MaxCost. No limit set, no effect. The estimate is the candidate's
+// Cost: the analyzed input tokens and the caller's MaxTokens, or
+// DefaultExpectedOutputTokens. During the call the router holds every
+// attempt to the same figure: an attempt starts only when the remaining
+// budget pays at least this estimate (see Hints.MaxCost).
 type BudgetFilter struct{}
 
 // Apply implements Policy.

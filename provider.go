@@ -2,6 +2,8 @@ package llmrouter
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -63,6 +65,12 @@ type ModelCard struct {
 	// Zero means unknown: the context-window filter lets it through.
 	ContextWindow int
 
+	// MaxOutputTokens is the most output tokens the model produces in one
+	// answer. Zero means unknown: an output-token limit set to keep a
+	// request within Hints.MaxCost is then at most DefaultOutputCapTokens,
+	// which every current chat model accepts.
+	MaxOutputTokens int
+
 	// Capabilities the model has. Zero means plain text only.
 	Capabilities Capabilities
 
@@ -82,6 +90,32 @@ type ModelCard struct {
 // Cost returns the USD cost of a call with the given token counts.
 func (c ModelCard) Cost(inputTokens, outputTokens int) float64 {
 	return (float64(inputTokens)*c.InputPerMTok + float64(outputTokens)*c.OutputPerMTok) / 1e6
+}
+
+// check reports the first number of the card that New rejects, naming the
+// model and the field: prices that are negative or not finite (a +Inf
+// price would make every cost estimate and budget check meaningless), a
+// negative context window or typical latency, a quality outside [0,1].
+func (c ModelCard) check() error {
+	for _, p := range [...]struct {
+		field string
+		v     float64
+	}{{"InputPerMTok", c.InputPerMTok}, {"OutputPerMTok", c.OutputPerMTok}} {
+		if p.v < 0 || math.IsNaN(p.v) || math.IsInf(p.v, 0) {
+			return fmt.Errorf("llmrouter: model %q: prices must be finite, non-negative numbers: %s is %v", c.Name, p.field, p.v)
+		}
+	}
+	switch {
+	case c.ContextWindow < 0:
+		return fmt.Errorf("llmrouter: model %q: negative ContextWindow %d", c.Name, c.ContextWindow)
+	case c.MaxOutputTokens < 0:
+		return fmt.Errorf("llmrouter: model %q: negative MaxOutputTokens %d", c.Name, c.MaxOutputTokens)
+	case c.TypicalLatency < 0:
+		return fmt.Errorf("llmrouter: model %q: negative TypicalLatency %s", c.Name, c.TypicalLatency)
+	case c.Quality < 0 || c.Quality > 1 || math.IsNaN(c.Quality):
+		return fmt.Errorf("llmrouter: model %q: Quality %v is outside [0,1]", c.Name, c.Quality)
+	}
+	return nil
 }
 
 // Provider is a model backend the router can call: a card and a way to
@@ -114,6 +148,15 @@ func (p *modelProvider) GenerateContent(ctx context.Context, messages []llms.Mes
 }
 
 // Usage is the token usage of one call.
+//
+// The router reads it from the response's GenerationInfo once per response,
+// not per choice: PromptTokens/CompletionTokens (openai, ollama) or
+// InputTokens/OutputTokens (anthropic), from the first choice that carries
+// them. langchaingo's clients copy the whole response's usage onto every
+// choice (a Claude text block and a tool_use block, or the n choices of
+// llms.WithN), so summing would count it several times. A custom Provider
+// should do the same: put the whole response's usage on every choice, or
+// on the first only; never split it between choices.
 type Usage struct {
 	InputTokens  int
 	OutputTokens int
@@ -122,10 +165,9 @@ type Usage struct {
 	Estimated bool
 }
 
-// usageFromResponse reads the token usage a langchaingo response reports:
-// openai and ollama put PromptTokens/CompletionTokens in GenerationInfo,
-// anthropic InputTokens/OutputTokens. Choices are summed, as each reports
-// its own share. ok is false when no choice reports usage.
+// usageFromResponse reads the token usage a langchaingo response reports,
+// once per response (see Usage): from the first choice that reports any.
+// ok is false when no choice reports usage.
 func usageFromResponse(resp *llms.ContentResponse) (u Usage, ok bool) {
 	if resp == nil {
 		return u, false
@@ -137,12 +179,10 @@ func usageFromResponse(resp *llms.ContentResponse) (u Usage, ok bool) {
 		in, okIn := intField(c.GenerationInfo, "PromptTokens", "InputTokens", "prompt_tokens", "input_tokens")
 		out, okOut := intField(c.GenerationInfo, "CompletionTokens", "OutputTokens", "completion_tokens", "output_tokens")
 		if okIn || okOut {
-			ok = true
-			u.InputTokens += in
-			u.OutputTokens += out
+			return Usage{InputTokens: in, OutputTokens: out}, true
 		}
 	}
-	return u, ok
+	return u, false
 }
 
 func intField(m map[string]any, keys ...string) (int, bool) {

@@ -89,8 +89,10 @@ func WithTokenCounter(tc TokenCounter) Option { return func(c *config) { c.count
 
 // New returns a Router over providers. It fails with ErrNoProviders when
 // there are none, and with an error naming the problem when a provider is
-// nil, a card has no name or repeats one, a price or window is negative, or
-// the classifier or policy names a model the router does not have.
+// nil, a card has no name or repeats one, a price is negative or not
+// finite, a context window or typical latency is negative, a quality is
+// outside [0,1], or the classifier or policy names a model the router does
+// not have.
 func New(providers []Provider, opts ...Option) (*Router, error) {
 	if len(providers) == 0 {
 		return nil, ErrNoProviders
@@ -109,12 +111,9 @@ func New(providers []Provider, opts ...Option) (*Router, error) {
 		switch {
 		case card.Name == "":
 			return nil, fmt.Errorf("llmrouter: provider %d has a card with no name", i)
-		case card.InputPerMTok < 0 || card.OutputPerMTok < 0 || math.IsNaN(card.InputPerMTok) || math.IsNaN(card.OutputPerMTok):
-			return nil, fmt.Errorf("llmrouter: model %q: prices must be non-negative numbers", card.Name)
-		case card.ContextWindow < 0:
-			return nil, fmt.Errorf("llmrouter: model %q: negative context window", card.Name)
-		case card.Quality < 0 || card.Quality > 1 || math.IsNaN(card.Quality):
-			return nil, fmt.Errorf("llmrouter: model %q: quality %v is outside [0,1]", card.Name, card.Quality)
+		}
+		if err := card.check(); err != nil {
+			return nil, err
 		}
 		if j, dup := seen[card.Name]; dup {
 			return nil, fmt.Errorf("llmrouter: duplicate model name %q (providers %d and %d)", card.Name, j, i)
@@ -340,7 +339,9 @@ func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 // RetryAfterTransport (langchaingo's clients drop headers otherwise).
 //
 // The caller's options are forwarded untouched except the model name, which
-// is set per target from its card (ModelCard.APIModel). Streaming works as
+// is set per target from its card (ModelCard.APIModel), and, under
+// Hints.MaxCost when the caller set no MaxTokens, an output-token limit on
+// each attempt (see Hints.UncappedOutput). Streaming works as
 // the caller asked: chunks reach the caller's StreamingFunc; once one has,
 // the router does not fall back to another model (unless streams are
 // buffered: Fallback.BufferStreams, BufferStreaming). The caller's

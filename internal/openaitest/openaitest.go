@@ -200,6 +200,13 @@ type Request struct {
 	// NotBefore, for an answer with a Retry-After header, is the earliest
 	// time at which a retry that honours it may arrive; zero otherwise.
 	NotBefore time.Time
+	// N is the number of choices asked for ("n"; 0 when absent). A
+	// non-streamed 200 answers with that many choices, each with Text, and
+	// one usage for the whole response, as OpenAI does.
+	N int
+	// MaxTokens is the completion limit asked for (max_completion_tokens,
+	// or the legacy max_tokens); 0 when absent.
+	MaxTokens int
 }
 
 // Key is the text of the request's last message: in a soak, the request's
@@ -300,6 +307,9 @@ func (s *Server) setNotBefore(i int, t time.Time) {
 type wireRequest struct {
 	Model         string `json:"model"`
 	Stream        bool   `json:"stream"`
+	N             int    `json:"n"`
+	MaxTokens     int    `json:"max_tokens"`
+	MaxCompletion int    `json:"max_completion_tokens"`
 	StreamOptions *struct {
 		IncludeUsage bool `json:"include_usage"`
 	} `json:"stream_options"`
@@ -344,7 +354,8 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		writeRaw(w, http.StatusBadRequest, nil, errorBody("We could not parse the JSON body of your request.", "invalid_request_error", nil, nil))
 		return
 	}
-	req := Request{Model: wr.Model, Stream: wr.Stream, Authorization: r.Header.Get("Authorization"), Arrived: time.Now()}
+	req := Request{Model: wr.Model, Stream: wr.Stream, Authorization: r.Header.Get("Authorization"), Arrived: time.Now(),
+		N: wr.N, MaxTokens: max(wr.MaxCompletion, wr.MaxTokens)}
 	req.IncludeUsage = wr.StreamOptions != nil && wr.StreamOptions.IncludeUsage
 	for _, m := range wr.Messages {
 		req.Messages = append(req.Messages, Message{Role: m.Role, Content: messageText(m.Content)})
@@ -401,14 +412,18 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		s.stream(w, r, req, resp, usage)
 		return
 	}
+	choices := make([]any, max(1, req.N))
+	for i := range choices {
+		choices[i] = map[string]any{
+			"index": i, "finish_reason": "stop",
+			"message": map[string]any{"role": "assistant", "content": resp.Text},
+		}
+	}
 	b, _ := json.Marshal(map[string]any{
 		"id": "chatcmpl-test", "object": "chat.completion", "created": 1700000000, "model": req.Model,
 		"system_fingerprint": "fp_test",
-		"choices": []any{map[string]any{
-			"index": 0, "finish_reason": "stop",
-			"message": map[string]any{"role": "assistant", "content": resp.Text},
-		}},
-		"usage": usage,
+		"choices":            choices,
+		"usage":              usage,
 	})
 	if resp.Stall {
 		s.stall(w, r, resp.Header, string(b[:len(b)/2]))
