@@ -41,17 +41,25 @@ type decisionJSON struct {
 	Answered   string          `json:"answered"`
 	Usage      usageJSON       `json:"usage"`
 	Cost       jsonNum         `json:"cost_usd"`
+	CostCap    costCapJSON     `json:"cost_cap"`
 	Latency    jsonMillis      `json:"latency_ms"`
 	Err        *string         `json:"error"`
 	ErrCode    llms.ErrorCode  `json:"error_code,omitempty"` // derived: ErrorCodeOf(Err)
 }
 
 type hintsJSON struct {
-	User          string     `json:"user"`
-	Tier          string     `json:"tier"`
-	Tags          []string   `json:"tags"`
-	MaxCost       jsonNum    `json:"max_cost_usd"`
-	LatencyBudget jsonMillis `json:"latency_budget_ms"`
+	User           string     `json:"user"`
+	Tier           string     `json:"tier"`
+	Tags           []string   `json:"tags"`
+	MaxCost        jsonNum    `json:"max_cost_usd"`
+	LatencyBudget  jsonMillis `json:"latency_budget_ms"`
+	UncappedOutput bool       `json:"uncapped_output"`
+}
+
+type costCapJSON struct {
+	Max      jsonNum `json:"max_usd"`
+	Reserved jsonNum `json:"reserved_usd"`
+	Spent    jsonNum `json:"spent_usd"`
 }
 
 type featuresJSON struct {
@@ -107,33 +115,37 @@ type usageJSON struct {
 }
 
 type attemptJSON struct {
-	Model    string         `json:"model"`
-	Reason   string         `json:"reason"`
-	Start    jsonTime       `json:"start"`
-	Latency  jsonMillis     `json:"latency_ms"`
-	Usage    usageJSON      `json:"usage"`
-	Cost     jsonNum        `json:"cost_usd"`
-	Code     llms.ErrorCode `json:"code"`
-	Err      *string        `json:"error"`
-	Retry    int            `json:"retry"`
-	Wait     jsonMillis     `json:"wait_ms"`
-	Hedged   bool           `json:"hedged"`
-	Skipped  string         `json:"skipped"`
-	Rejected string         `json:"rejected"`
-	Next     string         `json:"next"`
+	Model     string         `json:"model"`
+	Reason    string         `json:"reason"`
+	Start     jsonTime       `json:"start"`
+	Latency   jsonMillis     `json:"latency_ms"`
+	Usage     usageJSON      `json:"usage"`
+	Cost      jsonNum        `json:"cost_usd"`
+	Code      llms.ErrorCode `json:"code"`
+	Err       *string        `json:"error"`
+	Retry     int            `json:"retry"`
+	Wait      jsonMillis     `json:"wait_ms"`
+	Hedged    bool           `json:"hedged"`
+	Skipped   string         `json:"skipped"`
+	Rejected  string         `json:"rejected"`
+	Next      string         `json:"next"`
+	Reserved  jsonNum        `json:"reserved_usd"`
+	MaxTokens int            `json:"max_tokens"`
 }
 
 // MarshalJSON writes the decision's documented JSON form:
 //
 //	{"id", "time" (RFC 3339, UTC), "hints" {user, tier, tags, max_cost_usd,
-//	 latency_budget_ms}, "features" {text, tokens, …, script ("latin"), …},
+//	 latency_budget_ms, uncapped_output}, "features" {text, tokens, …, script ("latin"), …},
 //	 "prediction" {quality [per model], difficulty, label, confidence},
 //	 "candidates" [{model, index, quality, cost_usd, removed}],
 //	 "plan" [{model, index, reason}], "model",
 //	 "attempts" [{model, reason, start, latency_ms, usage, cost_usd, code,
-//	 error, retry, wait_ms, hedged, skipped, rejected, next}],
+//	 error, retry, wait_ms, hedged, skipped, rejected, next, reserved_usd,
+//	 max_tokens}],
 //	 "answered", "usage" {input_tokens, output_tokens, estimated},
-//	 "cost_usd", "latency_ms", "error", "error_code"}
+//	 "cost_usd", "cost_cap" {max_usd, reserved_usd, spent_usd}, "latency_ms",
+//	 "error", "error_code"}
 //
 // Every field is always present (error_code only with an error). Unknown
 // numbers (NaN, ±Inf, as in a prediction without an opinion) are null;
@@ -152,6 +164,7 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 		Answered:   d.Answered,
 		Usage:      usageJSON(d.Usage),
 		Cost:       jsonNum(d.Cost),
+		CostCap:    costCapJSON{Max: jsonNum(d.CostCap.Max), Reserved: jsonNum(d.CostCap.Reserved), Spent: jsonNum(d.CostCap.Spent)},
 		Latency:    jsonMillis(d.Latency),
 		Err:        errMessage(d.Err),
 		ErrCode:    ErrorCodeOf(d.Err),
@@ -182,6 +195,7 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 				Usage: usageJSON(a.Usage), Cost: jsonNum(a.Cost), Code: a.Code, Err: errMessage(a.Err),
 				Retry: a.Retry, Wait: jsonMillis(a.Wait), Hedged: a.Hedged,
 				Skipped: a.Skipped, Rejected: a.Rejected, Next: a.Next,
+				Reserved: jsonNum(a.Reserved), MaxTokens: a.MaxTokens,
 			}
 		}
 	}
@@ -201,9 +215,10 @@ func (d *Decision) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*d = Decision{
-		ID:       j.ID,
-		Time:     time.Time(j.Time),
-		Hints:    Hints{User: j.Hints.User, Tier: j.Hints.Tier, Tags: j.Hints.Tags, MaxCost: float64(j.Hints.MaxCost), LatencyBudget: time.Duration(j.Hints.LatencyBudget)},
+		ID:   j.ID,
+		Time: time.Time(j.Time),
+		Hints: Hints{User: j.Hints.User, Tier: j.Hints.Tier, Tags: j.Hints.Tags, MaxCost: float64(j.Hints.MaxCost),
+			LatencyBudget: time.Duration(j.Hints.LatencyBudget), UncappedOutput: j.Hints.UncappedOutput},
 		Features: featuresFromJSON(&j.Features),
 		Prediction: Prediction{Difficulty: float64(j.Prediction.Difficulty), Label: j.Prediction.Label,
 			Confidence: float64(j.Prediction.Confidence)},
@@ -211,6 +226,7 @@ func (d *Decision) UnmarshalJSON(data []byte) error {
 		Answered: j.Answered,
 		Usage:    Usage(j.Usage),
 		Cost:     float64(j.Cost),
+		CostCap:  CostCap{Max: float64(j.CostCap.Max), Reserved: float64(j.CostCap.Reserved), Spent: float64(j.CostCap.Spent)},
 		Latency:  time.Duration(j.Latency),
 		Err:      recordedErr(j.Err, j.ErrCode),
 	}
@@ -240,6 +256,7 @@ func (d *Decision) UnmarshalJSON(data []byte) error {
 				Usage: Usage(a.Usage), Cost: float64(a.Cost), Code: a.Code, Err: recordedErr(a.Err, a.Code),
 				Retry: a.Retry, Wait: time.Duration(a.Wait), Hedged: a.Hedged,
 				Skipped: a.Skipped, Rejected: a.Rejected, Next: a.Next,
+				Reserved: float64(a.Reserved), MaxTokens: a.MaxTokens,
 			}
 		}
 	}
@@ -247,7 +264,8 @@ func (d *Decision) UnmarshalJSON(data []byte) error {
 }
 
 func hintsToJSON(h Hints) hintsJSON {
-	return hintsJSON{User: h.User, Tier: h.Tier, Tags: h.Tags, MaxCost: jsonNum(h.MaxCost), LatencyBudget: jsonMillis(h.LatencyBudget)}
+	return hintsJSON{User: h.User, Tier: h.Tier, Tags: h.Tags, MaxCost: jsonNum(h.MaxCost), LatencyBudget: jsonMillis(h.LatencyBudget),
+		UncappedOutput: h.UncappedOutput}
 }
 
 func featuresToJSON(f *Features) featuresJSON {
