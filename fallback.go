@@ -330,7 +330,7 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 	resp, err := r.providers[step.Index].GenerateContent(actx, x.messages, opts...)
 	a := Attempt{Model: card.Name, Reason: step.Reason, Start: start, Latency: r.now().Sub(start), Retry: try, Wait: wait, Hedged: hedged}
 	if err == nil {
-		err = checkResponse(resp)
+		err = x.checkAnswer(actx, card.Name, resp)
 	}
 	if err == nil {
 		a.Usage = r.usage(resp, &x.d.Features)

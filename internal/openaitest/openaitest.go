@@ -1,8 +1,9 @@
 // Package openaitest provides an in-process HTTP server that speaks enough of
 // the OpenAI chat-completions protocol for langchaingo's real openai client
 // (github.com/tmc/langchaingo/llms/openai), with faults injected on command:
-// rate limits with Retry-After, 5xx, slow headers, streams cut mid-way,
-// context-length errors, malformed JSON and bad API keys.
+// rate limits with Retry-After, 5xx, slow headers, streams cut mid-way or
+// stalled after a chunk, context-length errors, malformed JSON, bodies that
+// are not an event stream, and bad API keys.
 //
 // Point the client at it with openai.WithBaseURL(srv.URL) (URL already ends
 // in "/v1") and any token, e.g. openai.WithToken("test").
@@ -52,6 +53,13 @@ type Response struct {
 	// chunks, without the final chunk or "data: [DONE]".
 	Cut      bool
 	CutAfter int
+	// Stall, for a 200, sends the first StallAfter content chunks of a
+	// streamed answer (or, non-streamed, the first half of the JSON body)
+	// and then sends nothing more, holding the connection open until the
+	// request's context ends or the server closes: a server that hangs
+	// mid-answer.
+	Stall      bool
+	StallAfter int
 }
 
 // Reply answers 200 with text.
@@ -126,6 +134,23 @@ func ModelNotFound(model string) Response {
 // MalformedJSON answers 200 with a body that is not valid JSON.
 func MalformedJSON() Response {
 	return Response{Body: `{"id":"chatcmpl-broken","object":"chat.completion","choices":[{"message":{"content": nope}}]}`}
+}
+
+// NotAnEventStream answers 200 with an HTML page (as a proxy in front of
+// the API might) whatever the request: for a streamed request the body is
+// not a server-sent event stream, for a non-streamed one not JSON.
+func NotAnEventStream() Response {
+	return Response{
+		Header: http.Header{"Content-Type": {"text/html; charset=utf-8"}},
+		Body:   "<html><head><title>Welcome</title></head><body>It works!</body></html>\n",
+	}
+}
+
+// StallAfter answers 200 with text but stops after n content chunks (for a
+// non-streamed request, after half the JSON body) and then hangs until the
+// client gives up (see Response.Stall).
+func StallAfter(text string, n int) Response {
+	return Response{Text: text, Stall: true, StallAfter: n}
 }
 
 // Hold answers like r, but only once release is closed (see Response.Hold);
@@ -335,7 +360,23 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		}},
 		"usage": usage,
 	})
+	if resp.Stall {
+		writeRaw(w, http.StatusOK, resp.Header, string(b[:len(b)/2]))
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
+		s.stall(r)
+		return
+	}
 	writeRaw(w, http.StatusOK, resp.Header, string(b))
+}
+
+// stall waits until the request's context ends or the server closes.
+func (s *Server) stall(r *http.Request) {
+	select {
+	case <-r.Context().Done():
+	case <-s.closed:
+	}
 }
 
 func writeRaw(w http.ResponseWriter, status int, header http.Header, body string) {
@@ -410,6 +451,10 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, req Request, res
 		if resp.Cut && i >= resp.CutAfter {
 			panic(http.ErrAbortHandler) // drop the connection mid-stream
 		}
+		if resp.Stall && i >= resp.StallAfter {
+			s.stall(r)
+			return
+		}
 		if r.Context().Err() != nil {
 			return
 		}
@@ -421,6 +466,10 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, req Request, res
 	}
 	if resp.Cut {
 		panic(http.ErrAbortHandler)
+	}
+	if resp.Stall {
+		s.stall(r)
+		return
 	}
 	chunk(map[string]any{}, "stop")
 	if req.IncludeUsage {
