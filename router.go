@@ -214,7 +214,9 @@ func (r *Router) Route(ctx context.Context, messages []llms.MessageContent, opti
 	}
 	s.req.Hints = HintsFromContext(ctx)
 	s.features.NGrams = s.ngrams[:0]
-	r.analyzer.Analyze(&s.req, &s.features)
+	if err := analyzeRequest(r.analyzer, &s.req, &s.features); err != nil {
+		return nil, fmt.Errorf("llmrouter: analyzer: %w", err)
+	}
 	if cap(s.features.NGrams) > cap(s.ngrams) && cap(s.features.NGrams) <= 1<<16 {
 		s.ngrams = s.features.NGrams[:0] // keep the grown buffer, within reason
 	}
@@ -275,7 +277,7 @@ func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 		d.Prediction.Quality[i] = math.NaN()
 	}
 	d.Prediction.Difficulty = math.NaN()
-	if err := r.classifier.Classify(ctx, f, r.models, &d.Prediction); err != nil {
+	if err := classifyRequest(ctx, r.classifier, f, r.models, &d.Prediction); err != nil {
 		return nil, fmt.Errorf("llmrouter: classifier: %w", err)
 	}
 	out := f.MaxTokens
@@ -296,7 +298,7 @@ func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 	}
 	rt := &s.routing
 	*rt = Routing{Features: f, Prediction: &d.Prediction, Hints: req.Hints, Models: r.models, Candidates: d.Candidates, Plan: d.Plan, Now: d.Time}
-	if err := r.policy.Apply(rt); err != nil {
+	if err := applyPolicy(r.policy, rt); err != nil {
 		return nil, fmt.Errorf("llmrouter: policy: %w", err)
 	}
 	if len(rt.Plan) == 0 && rt.Remaining() > 0 {
@@ -335,6 +337,7 @@ func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 // decision in its GenerationInfo (DecisionFrom, InfoDecisionID, InfoModel,
 // InfoCostUSD). Every decision goes to the sinks, failed ones included.
 func (r *Router) GenerateContent(ctx context.Context, messages []llms.MessageContent, options ...llms.CallOption) (*llms.ContentResponse, error) {
+	options = withoutNil(options) // providers may call every option
 	d, err := r.Route(ctx, messages, options...)
 	if err != nil {
 		return nil, err
@@ -342,9 +345,7 @@ func (r *Router) GenerateContent(ctx context.Context, messages []llms.MessageCon
 	resp, err := r.execute(ctx, d, messages, options)
 	d.Latency = r.now().Sub(d.Time)
 	d.Err = err
-	for _, s := range r.sinks {
-		s.Record(d)
-	}
+	r.recordDecision(d)
 	if err != nil {
 		return nil, err
 	}
