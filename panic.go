@@ -56,8 +56,8 @@ func recovered(where string, v any) error {
 // StreamingFunc it calls) into an error.
 func generate(ctx context.Context, p Provider, model string, messages []llms.MessageContent, opts []llms.CallOption) (resp *llms.ContentResponse, err error) {
 	defer func() {
-		if e := recovered("provider "+model, recover()); e != nil {
-			resp, err = nil, e
+		if v := recover(); v != nil { // the name is built only on a panic
+			resp, err = nil, recovered("provider "+model, v)
 		}
 	}()
 	return p.GenerateContent(ctx, messages, opts...)
@@ -84,7 +84,8 @@ func panicAttempt(model string, err error) (llms.ErrorCode, error) {
 // the attempt (an error classifier, a token counter) into the attempt's
 // error, so that a hedge goroutine never dies.
 func recoverAttempt(res *result, model string, v any) {
-	if e := recovered("attempt of "+model, v); e != nil {
+	if v != nil {
+		e := recovered("attempt of "+model, v)
 		res.resp, res.rej = nil, nil
 		res.a.Model, res.a.Reason = model, res.step.Reason
 		res.a.Code, res.a.Err = panicAttempt(model, e)

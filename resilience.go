@@ -106,7 +106,9 @@ type Fallback struct {
 	MaxRetryWait time.Duration
 	// AttemptTimeout bounds each attempt; an attempt that takes longer is
 	// cancelled and fails with llms.ErrCodeTimeout (then retried or moved
-	// on like any timeout). Zero means no limit besides the caller's
+	// on like any timeout), even when the provider returns the text it had
+	// so far with no error, as langchaingo's clients do for a stream cut
+	// short by its context. Zero means no limit besides the caller's
 	// deadline.
 	AttemptTimeout time.Duration
 

@@ -329,7 +329,8 @@ func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 // works; when every attempt fails the error is an *AllFailedError.
 //
 // The caller's options are forwarded untouched except the model name, which
-// is set per target from its card (ModelCard.APIModel). Streaming works as
+// is set per target from its card (ModelCard.APIModel), and nil options,
+// which are dropped. Streaming works as
 // the caller asked: chunks reach the caller's StreamingFunc; once one has,
 // the router does not fall back to another model (unless streams are
 // buffered: Fallback.BufferStreams, BufferStreaming). The caller's
