@@ -2,6 +2,7 @@ package llmrouter
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net"
 	"strconv"
@@ -39,7 +40,9 @@ var DefaultErrorClassifier ErrorClassifier = ErrorClassifierFunc(ErrorCodeOf)
 //  2. [context.Canceled] is canceled; [context.DeadlineExceeded] and a
 //     [net.Error] whose Timeout() is true are timeouts; any other
 //     [*net.OpError] (connection refused, reset, DNS failure) means the
-//     provider is unavailable.
+//     provider is unavailable, and so does a [*json.SyntaxError] or
+//     [*json.UnmarshalTypeError] (a 200 whose body was not the JSON answer,
+//     as the openai and anthropic clients return it).
 //  3. The error text. langchaingo's clients return plain strings (the
 //     openai and anthropic clients "API returned unexpected status code: 429:
 //     <message>", mistral-go "(HTTP Error 429) <body>", the Gemini REST client
@@ -76,6 +79,11 @@ func ErrorCodeOf(err error) llms.ErrorCode {
 	var oe *net.OpError
 	if errors.As(err, &oe) {
 		return llms.ErrCodeProviderUnavailable
+	}
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &se) || errors.As(err, &te) {
+		return llms.ErrCodeProviderUnavailable // a 200 whose body is not the JSON answer
 	}
 	return classifyText(err.Error())
 }

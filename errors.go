@@ -19,7 +19,10 @@ var (
 	// ErrAllFailed: every attempt of the plan failed. The error that
 	// matches it is an *AllFailedError listing every attempt.
 	ErrAllFailed = errors.New("llmrouter: all attempts failed")
-	// ErrEmptyResponse: a provider returned no choices.
+	// ErrEmptyResponse: a provider returned no response or no choices,
+	// or (resilient mode, see Fallback.AllowEmptyAnswers) an answer with
+	// no text, tool call or function call. The attempt's error matches it
+	// and llms.ErrProviderUnavailable.
 	ErrEmptyResponse = errors.New("llmrouter: empty response")
 )
 

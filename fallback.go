@@ -315,13 +315,15 @@ func (x *exec) breaker(step Step) *Breaker {
 
 // call runs one attempt of step under parent (the request's context, or a
 // hedge's). It writes nothing shared but the streaming state.
-func (x *exec) call(parent context.Context, step Step, id int32, try int, wait time.Duration, hedged bool) result {
+func (x *exec) call(parent context.Context, step Step, id int32, try int, wait time.Duration, hedged bool) (res result) {
 	r, fb := x.r, x.fb
 	card := r.models[step.Index]
-	res := result{step: step, id: id}
+	res = result{step: step, id: id}
+	defer func() { recoverAttempt(&res, card.Name, recover()) }()
 	actx, cancel := parent, context.CancelFunc(nil)
 	if fb.attemptTimeout > 0 {
 		actx, cancel = x.withTimeout(parent, fb.attemptTimeout)
+		defer cancel()
 	}
 	opts := make([]llms.CallOption, 0, len(x.options)+3)
 	opts = append(opts, x.options...)
@@ -335,10 +337,10 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 	}
 	start := r.now()
 	slot := newHintSlot(actx, fb.clock) // RetryAfterTransport leaves the response's hint here
-	resp, err := r.providers[step.Index].GenerateContent(slot, x.messages, opts...)
+	resp, err := generate(slot, r.providers[step.Index], card.Name, x.messages, opts)
 	a := Attempt{Model: card.Name, Reason: step.Reason, Start: start, Latency: r.now().Sub(start), Retry: try, Wait: wait, Hedged: hedged}
 	if err == nil {
-		err = checkResponse(resp)
+		err = x.checkAnswer(actx, card.Name, resp)
 	}
 	if err == nil {
 		a.Usage = r.usage(resp, &x.d.Features)
@@ -348,19 +350,22 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 		a.Usage = u
 	}
 	a.Cost = card.Cost(a.Usage.InputTokens, a.Usage.OutputTokens)
-	if err != nil {
+	if errors.Is(err, ErrPanic) {
+		resp = nil
+		a.Code, a.Err = panicAttempt(card.Name, err)
+	} else if err != nil {
 		resp = nil
 		a.Code, a.Err = x.classify(parent, actx, card.Name, err)
 		a.Err = slot.annotate(a.Err)
 	} else if fb.verifier != nil {
 		ans := Answer{Model: card.Name, Messages: x.messages, Options: &x.caller, Response: resp}
-		if rej := fb.verifier.Verify(x.ctx, &ans); rej != nil {
+		if rej, perr := verify(x.ctx, fb.verifier, &ans); perr != nil {
+			resp = nil
+			a.Code, a.Err = panicAttempt(card.Name, perr)
+		} else if rej != nil {
 			a.Rejected = rej.Error()
 			res.rej = rej
 		}
-	}
-	if cancel != nil {
-		cancel()
 	}
 	res.resp, res.a = resp, a
 	return res

@@ -96,10 +96,10 @@ func TestOpenAIClientFaults(t *testing.T) {
 			calls:  []int{1, 0, 1},
 		},
 		{
-			name:   "malformed JSON: classified, next model",
+			name:   "malformed JSON: a provider fault, retried",
 			faults: [][]openaitest.Response{{openaitest.MalformedJSON()}},
-			want:   []string{"cheap:unknown", "mid:ok"},
-			calls:  []int{1, 1, 0},
+			want:   []string{"cheap:provider_unavailable", "cheap:ok"},
+			calls:  []int{2, 0, 0},
 		},
 		{
 			name:    "401: stop",

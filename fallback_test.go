@@ -419,14 +419,16 @@ func TestVerifierEscalation(t *testing.T) {
 			{{ToolCalls: []llms.ToolCall{{ID: "1", Type: "function", FunctionCall: &llms.FunctionCall{Name: "f", Arguments: `{"x":1}`}}}}}},
 			want: []string{"cheap:rejected", "mid:ok"}, answered: "mid", reason: `tool call "f": arguments are not valid JSON`},
 		{name: "escalation stops at the cost limit", costLimit: true,
-			scripts: [][]routertest.Response{{{Text: "", InputTokens: 100, OutputTokens: 100}}, {ok("m")}},
+			scripts: [][]routertest.Response{{{Text: " ", InputTokens: 100, OutputTokens: 100}}, {ok("m")}},
 			want:    []string{"cheap:rejected", "mid:skipped"}, rejected: "cheap", reason: "empty answer"}, // strong: over the limit, not planned
 		{name: "every answer rejected: the strongest one is returned in the error",
-			scripts: [][]routertest.Response{{{Text: ""}}, {{Text: refusal}}, {{Text: " "}}},
+			scripts: [][]routertest.Response{{{Text: "\n"}}, {{Text: refusal}}, {{Text: " "}}},
 			want:    []string{"cheap:rejected", "mid:rejected", "strong:rejected"}, rejected: "strong", reason: "empty answer"},
-		{name: "an error after a rejection: next stronger model", scripts: [][]routertest.Response{{{Text: ""}}, {fail(routertest.ErrQuota)}, {ok("s")}},
+		{name: "an error after a rejection: next stronger model", scripts: [][]routertest.Response{{{Text: " "}}, {fail(routertest.ErrQuota)}, {ok("s")}},
 			want: []string{"cheap:rejected", "mid:quota_exceeded", "strong:ok"}, answered: "strong"},
 	}
+	// Answers with no text at all fail before the verifier sees them
+	// (Fallback.AllowEmptyAnswers): RejectEmpty is shown white space.
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r, _, _, sink := resilientSink(t, llmrouter.Fallback{Verifier: llmrouter.DefaultVerifier}, tt.scripts...)

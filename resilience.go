@@ -112,7 +112,9 @@ type Fallback struct {
 	MaxRetryWait time.Duration
 	// AttemptTimeout bounds each attempt; an attempt that takes longer is
 	// cancelled and fails with llms.ErrCodeTimeout (then retried or moved
-	// on like any timeout). Zero means no limit besides the caller's
+	// on like any timeout), even when the provider returns the text it had
+	// so far with no error, as langchaingo's clients do for a stream cut
+	// short by its context. Zero means no limit besides the caller's
 	// deadline.
 	AttemptTimeout time.Duration
 
@@ -141,6 +143,17 @@ type Fallback struct {
 	// Verifier judges each answer; a rejected answer escalates to the next
 	// stronger model of the plan (see Verifier). Nil accepts every answer.
 	Verifier Verifier
+	// AllowEmptyAnswers accepts answers with nothing in them. By default an
+	// answer none of whose choices has any text, tool call or function
+	// call is a failed attempt: what a provider returns for a body that was
+	// not an answer (a 200 that is not an event stream, say). It fails with
+	// llms.ErrCodeProviderUnavailable and matches ErrEmptyResponse, so it is
+	// retried, moved on from and counted by the breaker like a 5xx. This
+	// check runs before the Verifier; RejectEmpty, a verifier, is stricter
+	// (white space only counts as empty) and escalates to a stronger model
+	// rather than retrying. Set AllowEmptyAnswers when an empty completion
+	// can be a legitimate answer for your requests.
+	AllowEmptyAnswers bool
 
 	// Hedge turns on hedged requests (see Hedge). The zero value is off.
 	Hedge Hedge
@@ -240,6 +253,7 @@ type resilience struct {
 	breakers       []*Breaker // per model index; nil when off
 	waitCooldown   bool
 	verifier       Verifier
+	allowEmpty     bool
 	hedge          Hedge
 	latency        []*latencyRing // per model index, when hedging by p95
 	buffer         bool
@@ -260,6 +274,7 @@ func newResilience(f *Fallback, models []ModelCard, routerClock Clock) *resilien
 		attemptTimeout: f.AttemptTimeout,
 		waitCooldown:   f.WaitForCooldown,
 		verifier:       f.Verifier,
+		allowEmpty:     f.AllowEmptyAnswers,
 		hedge:          f.Hedge,
 		buffer:         f.BufferStreams,
 		clock:          f.Clock,

@@ -221,7 +221,9 @@ func (r *Router) Route(ctx context.Context, messages []llms.MessageContent, opti
 	}
 	s.req.Hints = HintsFromContext(ctx)
 	s.features.NGrams = s.ngrams[:0]
-	r.analyzer.Analyze(&s.req, &s.features)
+	if err := analyzeRequest(r.analyzer, &s.req, &s.features); err != nil {
+		return nil, fmt.Errorf("llmrouter: analyzer: %w", err)
+	}
 	if cap(s.features.NGrams) > cap(s.ngrams) && cap(s.features.NGrams) <= 1<<16 {
 		s.ngrams = s.features.NGrams[:0] // keep the grown buffer, within reason
 	}
@@ -285,7 +287,7 @@ func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 		d.Prediction.Quality[i] = math.NaN()
 	}
 	d.Prediction.Difficulty = math.NaN()
-	if err := r.classifier.Classify(ctx, f, r.models, &d.Prediction); err != nil {
+	if err := classifyRequest(ctx, r.classifier, f, r.models, &d.Prediction); err != nil {
 		return nil, fmt.Errorf("llmrouter: classifier: %w", err)
 	}
 	out := f.MaxTokens
@@ -306,7 +308,7 @@ func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 	}
 	rt := &s.routing
 	*rt = Routing{Features: f, Prediction: &d.Prediction, Hints: req.Hints, Models: r.models, Candidates: d.Candidates, Plan: d.Plan, Now: d.Time}
-	if err := r.policy.Apply(rt); err != nil {
+	if err := applyPolicy(r.policy, rt); err != nil {
 		return nil, fmt.Errorf("llmrouter: policy: %w", err)
 	}
 	if len(rt.Plan) == 0 && rt.Remaining() > 0 {
@@ -339,9 +341,10 @@ func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 // RetryAfterTransport (langchaingo's clients drop headers otherwise).
 //
 // The caller's options are forwarded untouched except the model name, which
-// is set per target from its card (ModelCard.APIModel), and, under
-// Hints.MaxCost when the caller set no MaxTokens, an output-token limit on
-// each attempt (see Hints.UncappedOutput). Streaming works as
+// is set per target from its card (ModelCard.APIModel), nil options, which
+// are dropped, and, under Hints.MaxCost when the caller set no MaxTokens,
+// an output-token limit on each attempt (see Hints.UncappedOutput).
+// Streaming works as
 // the caller asked: chunks reach the caller's StreamingFunc; once one has,
 // the router does not fall back to another model (unless streams are
 // buffered: Fallback.BufferStreams, BufferStreaming). The caller's
@@ -349,6 +352,7 @@ func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 // decision in its GenerationInfo (DecisionFrom, InfoDecisionID, InfoModel,
 // InfoCostUSD). Every decision goes to the sinks, failed ones included.
 func (r *Router) GenerateContent(ctx context.Context, messages []llms.MessageContent, options ...llms.CallOption) (*llms.ContentResponse, error) {
+	options = withoutNil(options) // providers may call every option
 	d, err := r.Route(ctx, messages, options...)
 	if err != nil {
 		return nil, err
@@ -356,9 +360,7 @@ func (r *Router) GenerateContent(ctx context.Context, messages []llms.MessageCon
 	resp, err := r.execute(ctx, d, messages, options)
 	d.Latency = r.now().Sub(d.Time)
 	d.Err = err
-	for _, s := range r.sinks {
-		s.Record(d)
-	}
+	r.recordDecision(d)
 	if err != nil {
 		return nil, err
 	}

@@ -1,8 +1,9 @@
 // Package openaitest provides an in-process HTTP server that speaks enough of
 // the OpenAI chat-completions protocol for langchaingo's real openai client
 // (github.com/tmc/langchaingo/llms/openai), with faults injected on command:
-// rate limits with Retry-After, 5xx, slow headers, streams cut mid-way,
-// context-length errors, malformed JSON and bad API keys.
+// rate limits with Retry-After, 5xx, slow headers, streams cut mid-way or
+// stalled after a chunk, context-length errors, malformed JSON, bodies that
+// are not an event stream, and bad API keys.
 //
 // Point the client at it with openai.WithBaseURL(srv.URL) (URL already ends
 // in "/v1") and any token, e.g. openai.WithToken("test").
@@ -519,6 +520,10 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, req Request, res
 	}
 	if resp.Cut {
 		panic(http.ErrAbortHandler)
+	}
+	if resp.Stall {
+		s.wait(r)
+		return
 	}
 	chunk(map[string]any{}, "stop")
 	if req.IncludeUsage {

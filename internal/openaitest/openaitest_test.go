@@ -161,7 +161,83 @@ func TestMalformedJSON(t *testing.T) {
 	_, err := ask(context.Background(), newClient(t, srv), false, nil)
 	require.Error(t, err)
 	assert.Equal(t, "invalid character 'o' in literal null (expecting 'u')", err.Error())
-	assert.Equal(t, llms.ErrCodeUnknown, llmrouter.ErrorCodeOf(err))
+	assert.Equal(t, llms.ErrCodeProviderUnavailable, llmrouter.ErrorCodeOf(err), "a body that is not JSON is the provider's fault")
+}
+
+// TestNotAnEventStream pins what langchaingo's client makes of a 200 whose
+// body is not what was asked for: streamed, an empty answer and no error
+// (the router must reject it); not streamed, a JSON syntax error.
+func TestNotAnEventStream(t *testing.T) {
+	srv := openaitest.New(t)
+	srv.Enqueue(openaitest.NotEventStream(), openaitest.NotEventStream())
+	var chunks []string
+	resp, err := ask(context.Background(), newClient(t, srv), true, &chunks)
+	require.NoError(t, err, "the client sees no error")
+	require.Len(t, resp.Choices, 1)
+	assert.Empty(t, resp.Choices[0].Content)
+	assert.Empty(t, resp.Choices[0].ToolCalls)
+	assert.Empty(t, chunks)
+
+	_, err = ask(context.Background(), newClient(t, srv), false, nil)
+	require.Error(t, err)
+	assert.Equal(t, llms.ErrCodeProviderUnavailable, llmrouter.ErrorCodeOf(err), err.Error())
+}
+
+// TestStall pins what langchaingo's client returns when the server stops
+// after the first chunk and the caller's context then ends: streamed, the
+// partial text with a nil error (the router must not take it as an
+// answer) or an error, at random; not streamed, an error.
+func TestStall(t *testing.T) {
+	for _, stream := range []bool{true, false} {
+		t.Run(map[bool]string{false: "json", true: "sse"}[stream], func(t *testing.T) {
+			srv := openaitest.New(t)
+			arrived := make(chan openaitest.Request, 1)
+			r := openaitest.Stalled(openaitest.Reply("one two three"), 1)
+			r.Arrived = arrived
+			srv.Enqueue(r)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var chunks []string
+			got := make(chan struct{})
+			msgs := []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman, "hi")}
+			var opts []llms.CallOption
+			if stream {
+				opts = append(opts, llms.WithStreamingFunc(func(_ context.Context, c []byte) error {
+					if len(c) > 0 {
+						chunks = append(chunks, string(c))
+						close(got)
+					}
+					return nil
+				}))
+			}
+			type out struct {
+				resp *llms.ContentResponse
+				err  error
+			}
+			done := make(chan out, 1)
+			go func() {
+				resp, err := newClient(t, srv).GenerateContent(ctx, msgs, opts...)
+				done <- out{resp, err}
+			}()
+			<-arrived
+			if stream {
+				<-got // the first chunk reached the caller; the server now stalls
+			}
+			cancel()
+			o := <-done
+			if stream {
+				// The client's reader picks at random between reporting the
+				// read error and the cancellation; on the latter it returns
+				// the text so far as a success.
+				if o.err == nil {
+					assert.Equal(t, "one ", o.resp.Choices[0].Content, "the partial answer, as a success")
+				}
+				assert.Equal(t, []string{"one "}, chunks)
+			} else {
+				require.Error(t, o.err)
+			}
+		})
+	}
 }
 
 func TestStreamCut(t *testing.T) {

@@ -1,0 +1,62 @@
+package llmrouter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/tmc/langchaingo/llms"
+)
+
+// checkAnswer returns why a provider's nil-error return is not an answer,
+// or nil when it is one. Three cases:
+//
+//   - the attempt's context (attempt timeout, hedge cancellation or the
+//     caller's) ended before the provider returned: langchaingo's clients
+//     then return the text streamed so far with a nil error, a truncated
+//     answer. The error carries the context's cause, so classify names it
+//     a timeout or a cancellation;
+//   - no response or no choice;
+//   - in resilient mode, unless Fallback.AllowEmptyAnswers, an answer with
+//     nothing in it: what the openai client makes of a 200 whose body is
+//     not an event stream.
+//
+// The last two are provider faults (llms.ErrCodeProviderUnavailable,
+// matching ErrEmptyResponse): retried and moved on from like a 5xx.
+func (x *exec) checkAnswer(actx context.Context, model string, resp *llms.ContentResponse) error {
+	if err := actx.Err(); err != nil {
+		msg := "llmrouter: the provider returned after the attempt's context ended; its answer may be truncated"
+		if cause := context.Cause(actx); cause != nil && cause != err {
+			return fmt.Errorf("%s: %w (%w)", msg, cause, err)
+		}
+		return fmt.Errorf("%s: %w", msg, err)
+	}
+	if err := checkResponse(resp); err != nil {
+		return &llms.Error{Code: llms.ErrCodeProviderUnavailable, Provider: model, Message: err.Error(), Cause: emptyCause(err)}
+	}
+	if !x.fb.plain && !x.fb.allowEmpty && isEmptyAnswer(resp) {
+		return &llms.Error{Code: llms.ErrCodeProviderUnavailable, Provider: model,
+			Message: "empty answer: no text, tool call or function call in any choice", Cause: ErrEmptyResponse}
+	}
+	return nil
+}
+
+// emptyCause makes a nil response match ErrEmptyResponse too.
+func emptyCause(err error) error {
+	if errors.Is(err, ErrEmptyResponse) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrEmptyResponse, err)
+}
+
+// isEmptyAnswer reports whether no choice of resp has text, a tool call or
+// a function call. White space is text here: judging it is RejectEmpty's
+// business.
+func isEmptyAnswer(resp *llms.ContentResponse) bool {
+	for _, c := range resp.Choices {
+		if c != nil && (c.Content != "" || len(c.ToolCalls) > 0 || c.FuncCall != nil) {
+			return false
+		}
+	}
+	return true
+}

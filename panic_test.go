@@ -1,0 +1,194 @@
+package llmrouter_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/routertest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tmc/langchaingo/llms"
+)
+
+// TestNilCallOptionThroughOpenAI: a nil llms.CallOption reaches no
+// provider. langchaingo's openai client calls every option it is given, so
+// before the fix this crashed the test binary from a hedge goroutine.
+func TestNilCallOptionThroughOpenAI(t *testing.T) {
+	for name, fb := range map[string]llmrouter.Fallback{
+		"sequential": {},
+		"hedged":     {Hedge: llmrouter.Hedge{Delay: time.Hour}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			fb.Clock = routertest.NewClock(time.Now()) // the hedge delay never passes
+			r, srvs, sink := openaiRouter(t, fb)
+			resp, err := r.GenerateContent(context.Background(), human("hi"), nil, llms.WithTemperature(0.2), nil)
+			require.NoError(t, err)
+			assert.Equal(t, "ok", resp.Choices[0].Content)
+			assert.Equal(t, []string{"cheap:ok"}, codes(sink.last()))
+			assert.Len(t, srvs[0].Requests(), 1)
+		})
+	}
+}
+
+func panics(v any) func(context.Context, *llms.CallOptions) (*llms.ContentResponse, error) {
+	return func(context.Context, *llms.CallOptions) (*llms.ContentResponse, error) { panic(v) }
+}
+
+// TestProviderPanic: a provider's panic, inline or in a hedge goroutine,
+// becomes its attempt's error (ErrPanic, code unknown, stack in the text)
+// and the plan moves on.
+func TestProviderPanic(t *testing.T) {
+	tests := []struct {
+		name string
+		opts []llmrouter.Option
+	}{
+		{"plain", nil},
+		{"sequential", []llmrouter.Option{llmrouter.WithFallback(llmrouter.Fallback{})}},
+		{"hedged", []llmrouter.Option{llmrouter.WithFallback(llmrouter.Fallback{
+			Clock: routertest.NewClock(time.Now()), Hedge: llmrouter.Hedge{Delay: time.Hour}})}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cheap := &funcProvider{card: cheapCard, fn: panics("boom")}
+			sink := &lastSink{}
+			r, err := llmrouter.New([]llmrouter.Provider{cheap, routertest.NewProvider(midCard, ok("m"))},
+				append(tt.opts, llmrouter.WithSink(sink))...)
+			require.NoError(t, err)
+			resp, err := r.GenerateContent(context.Background(), human("hi"))
+			require.NoError(t, err)
+			assert.Equal(t, "m", resp.Choices[0].Content)
+			d := sink.last()
+			assert.Equal(t, []string{"cheap:unknown", "mid:ok"}, codes(d), d.Explain())
+			e := d.Attempts[0].Err
+			assert.ErrorIs(t, e, llmrouter.ErrPanic)
+			assert.Contains(t, e.Error(), "provider cheap panicked: boom")
+			assert.Contains(t, e.Error(), "panic_test.go", "the stack is in the error")
+			assert.Equal(t, 1, cheap.calls(), "a panic is not retried")
+		})
+	}
+	t.Run("every model panics: AllFailedError", func(t *testing.T) {
+		r, err := llmrouter.New([]llmrouter.Provider{&funcProvider{card: cheapCard, fn: panics(errors.New("bad"))}},
+			llmrouter.WithFallback(llmrouter.Fallback{}))
+		require.NoError(t, err)
+		_, err = r.GenerateContent(context.Background(), human("hi"))
+		assert.ErrorIs(t, err, llmrouter.ErrAllFailed)
+		assert.ErrorIs(t, err, llmrouter.ErrPanic)
+	})
+}
+
+// TestVerifierAndErrorClassifierPanic: panics in a verifier or an error
+// classifier fail the attempt, not the process.
+func TestVerifierAndErrorClassifierPanic(t *testing.T) {
+	boomOnCheap := llmrouter.VerifierFunc(func(_ context.Context, a *llmrouter.Answer) error {
+		if a.Model == "cheap" {
+			panic("verifier boom")
+		}
+		return nil
+	})
+	badClassifier := llmrouter.ErrorClassifierFunc(func(error) llms.ErrorCode { panic("classifier boom") })
+	tests := []struct {
+		name    string
+		fb      llmrouter.Fallback
+		opts    []llmrouter.Option
+		cheap   []routertest.Response
+		message string
+	}{
+		{name: "verifier, sequential", fb: llmrouter.Fallback{Verifier: boomOnCheap}, message: "verifier panicked: verifier boom"},
+		{name: "verifier, hedged", fb: llmrouter.Fallback{Verifier: boomOnCheap, Clock: routertest.NewClock(time.Now()), Hedge: llmrouter.Hedge{Delay: time.Hour}},
+			message: "verifier panicked: verifier boom"},
+		{name: "error classifier, hedged", fb: llmrouter.Fallback{Clock: routertest.NewClock(time.Now()), Hedge: llmrouter.Hedge{Delay: time.Hour}},
+			opts: []llmrouter.Option{llmrouter.WithErrorClassifier(badClassifier)}, cheap: []routertest.Response{fail(errors.New("odd"))},
+			message: "panicked: classifier boom"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sink := &lastSink{}
+			r, err := llmrouter.New([]llmrouter.Provider{routertest.NewProvider(cheapCard, tt.cheap...), routertest.NewProvider(midCard, ok("m"))},
+				append(tt.opts, llmrouter.WithFallback(tt.fb), llmrouter.WithSink(sink))...)
+			require.NoError(t, err)
+			resp, err := r.GenerateContent(context.Background(), human("hi"))
+			require.NoError(t, err)
+			assert.Equal(t, "m", resp.Choices[0].Content)
+			d := sink.last()
+			assert.Equal(t, []string{"cheap:unknown", "mid:ok"}, codes(d), d.Explain())
+			assert.ErrorIs(t, d.Attempts[0].Err, llmrouter.ErrPanic)
+			assert.Contains(t, d.Attempts[0].Err.Error(), tt.message)
+		})
+	}
+}
+
+// TestRouteStagePanic: a panicking analyzer, classifier or policy fails
+// Route and GenerateContent with an error naming the stage.
+func TestRouteStagePanic(t *testing.T) {
+	tests := []struct {
+		stage string
+		opt   llmrouter.Option
+	}{
+		{"analyzer", llmrouter.WithAnalyzer(llmrouter.AnalyzerFunc(func(*llmrouter.Request, *llmrouter.Features) { panic("a") }))},
+		{"classifier", llmrouter.WithClassifier(llmrouter.ClassifierFunc(func(context.Context, *llmrouter.Features, []llmrouter.ModelCard, *llmrouter.Prediction) error {
+			panic("c")
+		}))},
+		{"policy", llmrouter.WithPolicy(llmrouter.PolicyFunc(func(*llmrouter.Routing) error { panic("p") }))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.stage, func(t *testing.T) {
+			p := routertest.NewProvider(cheapCard)
+			r, err := llmrouter.New([]llmrouter.Provider{p}, tt.opt)
+			require.NoError(t, err)
+			_, err = r.Route(context.Background(), human("hi"))
+			require.ErrorIs(t, err, llmrouter.ErrPanic)
+			assert.Contains(t, err.Error(), "llmrouter: "+tt.stage+": "+tt.stage+" panicked")
+			_, err = r.GenerateContent(context.Background(), human("hi"))
+			require.ErrorIs(t, err, llmrouter.ErrPanic)
+			assert.Zero(t, p.CallCount())
+		})
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the log package's writer.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// TestSinkPanic: a panicking sink neither fails the call nor keeps the
+// other sinks from the decision; the panic is logged with its stack.
+func TestSinkPanic(t *testing.T) {
+	var logged syncBuffer
+	out, flags := log.Writer(), log.Flags()
+	log.SetOutput(&logged)
+	defer func() { log.SetOutput(out); log.SetFlags(flags) }()
+
+	bad := llmrouter.SinkFunc(func(*llmrouter.Decision) { panic("sink boom") })
+	after := &lastSink{}
+	r, err := llmrouter.New([]llmrouter.Provider{routertest.NewProvider(cheapCard, ok("a"), fail(routertest.ErrUnauthorized))},
+		llmrouter.WithSink(bad, after))
+	require.NoError(t, err)
+
+	resp, err := r.GenerateContent(context.Background(), human("hi"))
+	require.NoError(t, err, "an answered call stays answered")
+	assert.Equal(t, "a", resp.Choices[0].Content)
+	require.NotNil(t, after.last(), "the next sink still gets the decision")
+	id := after.last().ID
+
+	_, err = r.GenerateContent(context.Background(), human("hi"))
+	require.ErrorIs(t, err, llmrouter.ErrAllFailed, "a failed call keeps its own error")
+	assert.NotErrorIs(t, err, llmrouter.ErrPanic)
+
+	text := logged.String()
+	assert.Contains(t, text, "llmrouter: sink llmrouter.SinkFunc panicked on decision "+id+": sink boom")
+	assert.Contains(t, text, "panic_test.go", "the stack is logged")
+}
