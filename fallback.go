@@ -50,6 +50,10 @@ func (e *CoolingDownError) RetryAfter() time.Duration { return e.RetryIn }
 
 var (
 	errAttemptTimeout = errors.New("llmrouter: attempt timed out")
+	// The router's own cancellations of an attempt, each its own cause so
+	// that a record never claims an answer that did not exist. They are
+	// classified canceled but are not the caller's cancellation: they
+	// never stop the plan and never count against the model.
 	errHedgeLost      = errors.New("llmrouter: another attempt answered first")
 	errNotStreamOwner = errors.New("llmrouter: another attempt is streaming to the caller")
 )
@@ -410,12 +414,12 @@ func (x *exec) classify(parent, actx context.Context, model string, err error) (
 	switch {
 	case x.ctx.Err() != nil:
 		return wrap(llms.ErrCodeCanceled, "canceled by the caller: "+err.Error())
-	case parent.Err() != nil && (context.Cause(parent) == errHedgeLost || context.Cause(parent) == errPlanStopped):
-		return wrap(llms.ErrCodeCanceled, context.Cause(parent).Error())
+	case parent.Err() != nil && isRouterCancel(context.Cause(parent)):
+		return routerCancel(model, context.Cause(parent), err)
 	case errors.Is(err, errNotStreamOwner):
-		return wrap(llms.ErrCodeCanceled, errNotStreamOwner.Error())
+		return routerCancel(model, errNotStreamOwner, err)
 	case actx.Err() != nil && context.Cause(actx) == errAttemptTimeout:
-		return wrap(llms.ErrCodeTimeout, "attempt timed out after "+x.fb.attemptTimeout.String()+": "+err.Error())
+		return attemptTimeout(model, x.fb.attemptTimeout, err)
 	}
 	le := classifyWith(x.r.errClassifier, model, err)
 	return le.Code, le

@@ -292,8 +292,9 @@ func TestAttemptTimeout(t *testing.T) {
 	d, _ := llmrouter.DecisionFrom(resp)
 	assert.Equal(t, []string{"cheap:timeout", "mid:ok"}, codes(d))
 	assert.ErrorIs(t, d.Attempts[0].Err, llms.ErrTimeout)
-	assert.ErrorIs(t, d.Attempts[0].Err, context.Canceled, "the provider saw its context cancelled")
-	assert.Contains(t, d.Attempts[0].Err.Error(), "attempt timed out after 5s")
+	assert.NotErrorIs(t, d.Attempts[0].Err, context.Canceled, "the router's timeout is not a cancellation")
+	assert.Contains(t, d.Attempts[0].Err.Error(), "attempt timed out after 5s: context canceled", "what the provider returned, as text")
+	assert.Equal(t, 1, r.Breakers().Breaker("cheap").Stats(clock.Now()).Failures, "a timeout counts against the model, whatever the clock")
 }
 
 func TestCancellationStopsWithFallback(t *testing.T) {

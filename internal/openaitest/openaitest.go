@@ -52,6 +52,11 @@ type Response struct {
 	// chunks, without the final chunk or "data: [DONE]".
 	Cut      bool
 	CutAfter int
+	// Resume, when non-nil for a streamed 200, pauses the stream after
+	// PauseAfter content chunks until Resume is closed; if the client gives
+	// up or the server closes meanwhile, the stream just ends there.
+	Resume     <-chan struct{}
+	PauseAfter int
 }
 
 // Reply answers 200 with text.
@@ -409,6 +414,13 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, req Request, res
 	for i, c := range Chunks(resp.Text) {
 		if resp.Cut && i >= resp.CutAfter {
 			panic(http.ErrAbortHandler) // drop the connection mid-stream
+		}
+		if resp.Resume != nil && i == resp.PauseAfter {
+			select {
+			case <-resp.Resume:
+			case <-r.Context().Done():
+			case <-s.closed:
+			}
 		}
 		if r.Context().Err() != nil {
 			return
