@@ -1,6 +1,7 @@
 package llmrouter
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -44,4 +45,16 @@ func attemptTimeout(model string, d time.Duration, err error) (llms.ErrorCode, e
 	return llms.ErrCodeTimeout, &llms.Error{Code: llms.ErrCodeTimeout, Provider: model,
 		Message: "attempt timed out after " + d.String() + ": " + err.Error(),
 		Cause:   fmt.Errorf("%w after %s (the provider returned: %v)", errAttemptTimeout, d, err)}
+}
+
+// callerEnded is the cause of a request the caller's context ended, as an
+// *llms.Error (canceled, or timeout for a deadline) wrapping ctx.Err(): it
+// matches llms.ErrCanceled and context.Canceled, or llms.ErrTimeout and
+// context.DeadlineExceeded, never the other pair.
+func callerEnded(cause error) error {
+	code := llms.ErrCodeCanceled
+	if errors.Is(cause, context.DeadlineExceeded) {
+		code = llms.ErrCodeTimeout
+	}
+	return &llms.Error{Code: code, Message: cause.Error(), Cause: cause}
 }

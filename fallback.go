@@ -81,6 +81,7 @@ type exec struct {
 	escalating bool    // after a rejection: only stronger models
 	escQuality float64 // the rejected model's predicted quality
 	rejected   *RejectedError
+	stopAt     int // 1 + the index of the attempt whose action was stop
 }
 
 // result is one attempt's outcome, made by the goroutine that ran it.
@@ -246,6 +247,7 @@ func (x *exec) afterFailure(act Action, a *Attempt, card ModelCard) (stop bool) 
 	switch act {
 	case ActionStop:
 		a.Next = "stop"
+		x.stopAt = len(x.d.Attempts) // a is the last attempt recorded
 		return true
 	case ActionNextLarger:
 		if card.ContextWindow > 0 {
@@ -437,7 +439,7 @@ func (x *exec) canceled(cause error) error {
 	if n == 0 {
 		return cause
 	}
-	return fmt.Errorf("llmrouter: %w (after %d attempt(s)): %w", cause, n, &AllFailedError{Attempts: x.d.Attempts})
+	return fmt.Errorf("llmrouter: %w (after %s): %w", callerEnded(cause), plural(n, "attempt"), &AllFailedError{Attempts: x.d.Attempts, stopAt: x.stopAt})
 }
 
 // failed is the error after the plan ended without an accepted answer.
@@ -448,7 +450,7 @@ func (x *exec) failed() error {
 	if x.rejected != nil {
 		return x.rejected
 	}
-	return &AllFailedError{Attempts: x.d.Attempts}
+	return &AllFailedError{Attempts: x.d.Attempts, stopAt: x.stopAt}
 }
 
 func fmtStreamStarted(model string, err error) error {

@@ -324,7 +324,13 @@ func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 // WithFallback adds per-error retries with backoff, circuit breakers,
 // answer verification with escalation, and hedging (see Fallback). Errors
 // are classified into llms.ErrorCodes, so errors.Is(err, llms.ErrRateLimit)
-// works; when every attempt fails the error is an *AllFailedError.
+// works; when every attempt fails the error is an *AllFailedError, which
+// lists every attempt but matches only the decisive failure (the one that
+// stopped the plan, else the last provider failure: a 429 then a 401
+// matches llms.ErrAuthentication only). The error matches context.Canceled
+// or context.DeadlineExceeded only when the caller's own context ended
+// (it then wraps ctx.Err()); the router's own cancellations of hedges and
+// attempt timeouts never make it so.
 //
 // The caller's options are forwarded untouched except the model name, which
 // is set per target from its card (ModelCard.APIModel). Streaming works as
