@@ -156,6 +156,36 @@ func providerCause(a Attempt) bool {
 	return a.Err != nil && a.Skipped == "" && a.Code != llms.ErrCodeCanceled && !routerCanceled(a.Err)
 }
 
+// streamStartedError is the error of a streaming call whose attempt failed
+// after its text had reached the caller. It matches ErrStreamStarted and the
+// attempt's error, except context.Canceled and context.DeadlineExceeded
+// (the caller's context was alive; see AllFailedError).
+type streamStartedError struct {
+	model string // the model that streamed, and failed
+	err   error
+}
+
+func (e *streamStartedError) Error() string {
+	what := e.err.Error()
+	if le, ok := e.err.(*llms.Error); ok && le.Provider == e.model {
+		what = "[" + string(le.Code) + "] " + le.Message
+	}
+	return ErrStreamStarted.Error() + ": " + e.model + " streamed text to the caller, then failed: " + what +
+		"; no fallback once text has reached the caller (buffer the stream to allow one: Fallback.BufferStreams or BufferStreaming(ctx))"
+}
+
+func (e *streamStartedError) Is(target error) bool {
+	if target == ErrStreamStarted {
+		return true
+	}
+	if target == context.Canceled || target == context.DeadlineExceeded {
+		return false
+	}
+	return errors.Is(e.err, target)
+}
+
+func (e *streamStartedError) As(target any) bool { return errors.As(e.err, target) }
+
 // attemptErrText is err's text without the model and code that the
 // *llms.Error the router recorded for model would repeat.
 func attemptErrText(model string, err error) string {

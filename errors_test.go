@@ -115,3 +115,66 @@ func TestAggregateErrorMatches(t *testing.T) {
 		})
 	}
 }
+
+// The texts of the router's errors: each model named once, counts
+// pluralised, ErrStreamStarted naming the model that streamed and the remedy.
+func TestErrorMessages(t *testing.T) {
+	stream := llms.WithStreamingFunc(func(context.Context, []byte) error { return nil })
+	tests := []struct {
+		name    string
+		scripts [][]routertest.Response
+		ctx     func() (context.Context, context.CancelFunc)
+		options []llms.CallOption
+		want    string
+		is      []error
+	}{
+		{
+			name:    "one attempt",
+			scripts: [][]routertest.Response{{fail(err401)}},
+			want:    "llmrouter: all attempts failed (1 attempt); 1. cheap [authentication]: API returned unexpected status code: 401: Incorrect API key provided",
+		},
+		{
+			name:    "two attempts",
+			scripts: [][]routertest.Response{{fail(err429)}, {fail(err401)}},
+			want: "llmrouter: all attempts failed (2 attempts); 1. cheap [rate_limit]: API returned unexpected status code: 429: Rate limit reached; " +
+				"2. mid [authentication]: API returned unexpected status code: 401: Incorrect API key provided",
+		},
+		{
+			name:    "the stream failed after text",
+			scripts: [][]routertest.Response{{{Chunks: []string{"partial"}, Err: err503}}},
+			options: []llms.CallOption{stream},
+			want: "llmrouter: stream failed after text was delivered: cheap streamed text to the caller, then failed: " +
+				"[provider_unavailable] API returned unexpected status code: 503: overloaded; no fallback once text has reached the caller " +
+				"(buffer the stream to allow one: Fallback.BufferStreams or BufferStreaming(ctx))",
+			is: []error{llmrouter.ErrStreamStarted, err503, llms.ErrProviderUnavailable},
+		},
+		{
+			name:    "the caller cancelled after one attempt",
+			scripts: [][]routertest.Response{{{Block: true}}},
+			ctx:     func() (context.Context, context.CancelFunc) { return context.WithCancel(context.Background()) },
+			want: "llmrouter: canceled: context canceled (after 1 attempt): llmrouter: all attempts failed (1 attempt); " +
+				"1. cheap [canceled]: canceled by the caller: context canceled",
+			is: []error{context.Canceled},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, fakes, _, _ := resilientSink(t, llmrouter.Fallback{MaxRetries: -1}, tt.scripts...)
+			ctx, cancel := context.Background(), context.CancelFunc(func() {})
+			if tt.ctx != nil {
+				ctx, cancel = tt.ctx()
+				go func() {
+					routertest.Eventually(func() bool { return fakes[0].CallCount() == 1 })
+					cancel()
+				}()
+			}
+			defer cancel()
+			_, err := r.GenerateContent(ctx, human("hi"), tt.options...)
+			require.Error(t, err)
+			assert.Equal(t, tt.want, err.Error())
+			for _, e := range tt.is {
+				assert.ErrorIs(t, err, e)
+			}
+		})
+	}
+}

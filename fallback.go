@@ -17,7 +17,9 @@ import (
 // ErrStreamStarted is matched by the error of a streaming call that failed
 // after text had reached the caller's StreamingFunc: the router does not
 // fall back then, as the caller would see two answers spliced together
-// (unless streaming is buffered; see Fallback.BufferStreams).
+// (unless streaming is buffered; see Fallback.BufferStreams). The error
+// names the model that streamed and how it failed, and matches that
+// failure too (errors.As gives its *llms.Error).
 var ErrStreamStarted = errors.New("llmrouter: stream failed after text was delivered")
 
 // ErrAllCoolingDown is matched by the error of a request none of whose
@@ -454,7 +456,7 @@ func (x *exec) failed() error {
 }
 
 func fmtStreamStarted(model string, err error) error {
-	return fmt.Errorf("%w: %s: %w", ErrStreamStarted, model, err)
+	return &streamStartedError{model: model, err: err}
 }
 
 func (x *exec) streamedBy(id int32) bool { return x.user != nil && !x.buffered && x.owner.Load() == id }

@@ -167,6 +167,9 @@ func TestSoak(t *testing.T) {
 					count(tally, "answered by "+d.Answered)
 					continue
 				}
+				if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+					complain("request %d: no caller cancelled, yet the error matches the context's: %v", id, err)
+				}
 				switch {
 				case errors.Is(err, llmrouter.ErrStreamStarted):
 					count(tally, "error: stream failed after text (ErrStreamStarted)")

@@ -142,7 +142,8 @@ func TestNoCandidateListsEveryReason(t *testing.T) {
 	assert.Contains(t, msg, "cheap: lacks vision")
 	assert.Contains(t, msg, "mid: lacks vision")
 	assert.Contains(t, msg, "strong: estimated cost")
-	assert.Equal(t, []string{"lacks vision", nc.Candidates[2].Removed}, nc.Reasons())
+	assert.Contains(t, msg, "cheap: lacks vision (set ModelCard.Capabilities to include llmrouter.Vision)")
+	assert.Equal(t, []string{"lacks vision (set ModelCard.Capabilities to include llmrouter.Vision)", nc.Candidates[2].Removed}, nc.Reasons())
 	for _, f := range fakes {
 		assert.Zero(t, f.CallCount(), "no model may be called")
 	}
