@@ -1,10 +1,13 @@
 package llmrouter
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/tmc/langchaingo/llms"
 )
 
 // Sentinel errors. Match them with errors.Is.
@@ -71,18 +74,31 @@ func (e *NoCandidateError) Reasons() []string {
 }
 
 // AllFailedError lists every failed attempt of a plan. It matches
-// ErrAllFailed and unwraps to each attempt's error, so errors.Is(err,
-// llms.ErrRateLimit) holds when any attempt was rate limited.
+// ErrAllFailed and, through errors.Is and errors.As, the decisive failure:
+// the attempt whose error stopped the plan (its action was ActionStop, e.g.
+// a 401 after a 429), or else the last attempt that failed for a reason of
+// the provider's. Only that one counts, because it is what a caller acts
+// on: a 429 then a 401 matches llms.ErrAuthentication, not
+// llms.ErrRateLimit, and errors.As(err, &llmsErr) gives its code and model
+// (Provider). Every attempt stays listed in Attempts.
+//
+// It never matches context.Canceled or context.DeadlineExceeded: the
+// router's own cancellations (hedges that lost, attempts stopped by
+// another's outcome) and attempt timeouts (which match llms.ErrTimeout) are
+// not the caller's. When the caller's context ended, the router returns an
+// error wrapping both ctx.Err() and the AllFailedError instead.
 type AllFailedError struct {
 	Attempts []Attempt
+
+	stopAt int // 1 + the index of the attempt that stopped the plan; 0 none
 }
 
 func (e *AllFailedError) Error() string {
 	var b strings.Builder
 	b.WriteString(ErrAllFailed.Error())
 	b.WriteString(" (")
-	b.WriteString(strconv.Itoa(len(e.Attempts)))
-	b.WriteString(" attempts)")
+	b.WriteString(plural(len(e.Attempts), "attempt"))
+	b.WriteString(")")
 	for i, a := range e.Attempts {
 		b.WriteString("; ")
 		b.WriteString(strconv.Itoa(i + 1))
@@ -95,24 +111,99 @@ func (e *AllFailedError) Error() string {
 		}
 		if a.Err != nil {
 			b.WriteString(": ")
-			b.WriteString(a.Err.Error())
+			b.WriteString(attemptErrText(a.Model, a.Err))
 		}
 	}
 	return b.String()
 }
 
-// Is reports whether target is ErrAllFailed.
-func (e *AllFailedError) Is(target error) bool { return target == ErrAllFailed }
+// Is reports whether target is ErrAllFailed or matches the decisive
+// failure (see AllFailedError); never context.Canceled or
+// context.DeadlineExceeded.
+func (e *AllFailedError) Is(target error) bool {
+	if target == ErrAllFailed {
+		return true
+	}
+	if target == context.Canceled || target == context.DeadlineExceeded {
+		return false
+	}
+	c := e.decisive()
+	return c != nil && errors.Is(c, target)
+}
 
-// Unwrap returns every attempt's error.
-func (e *AllFailedError) Unwrap() []error {
-	errs := make([]error, 0, len(e.Attempts))
-	for _, a := range e.Attempts {
-		if a.Err != nil {
-			errs = append(errs, a.Err)
+// As finds the first error in the decisive failure's chain that matches
+// target (an *llms.Error, typically).
+func (e *AllFailedError) As(target any) bool {
+	c := e.decisive()
+	return c != nil && errors.As(c, target)
+}
+
+// decisive returns the error of the attempt that stopped the plan, or else
+// of the last attempt that failed for a provider's reason; nil if none did.
+func (e *AllFailedError) decisive() error {
+	if i := e.stopAt - 1; i >= 0 && i < len(e.Attempts) && providerCause(e.Attempts[i]) {
+		return e.Attempts[i].Err
+	}
+	for i := len(e.Attempts) - 1; i >= 0; i-- {
+		if providerCause(e.Attempts[i]) {
+			return e.Attempts[i].Err
 		}
 	}
-	return errs
+	return nil
+}
+
+// providerCause reports whether a's failure says something about the
+// provider or the request: not a skip, not a cancellation (the caller's or
+// the router's own).
+func providerCause(a Attempt) bool {
+	return a.Err != nil && a.Skipped == "" && a.Code != llms.ErrCodeCanceled && !routerCanceled(a.Err)
+}
+
+// streamStartedError is the error of a streaming call whose attempt failed
+// after its text had reached the caller. It matches ErrStreamStarted and the
+// attempt's error, except context.Canceled and context.DeadlineExceeded
+// (the caller's context was alive; see AllFailedError).
+type streamStartedError struct {
+	model string // the model that streamed, and failed
+	err   error
+}
+
+func (e *streamStartedError) Error() string {
+	what := e.err.Error()
+	if le, ok := e.err.(*llms.Error); ok && le.Provider == e.model {
+		what = "[" + string(le.Code) + "] " + le.Message
+	}
+	return ErrStreamStarted.Error() + ": " + e.model + " streamed text to the caller, then failed: " + what +
+		"; no fallback once text has reached the caller (buffer the stream to allow one: Fallback.BufferStreams or BufferStreaming(ctx))"
+}
+
+func (e *streamStartedError) Is(target error) bool {
+	if target == ErrStreamStarted {
+		return true
+	}
+	if target == context.Canceled || target == context.DeadlineExceeded {
+		return false
+	}
+	return errors.Is(e.err, target)
+}
+
+func (e *streamStartedError) As(target any) bool { return errors.As(e.err, target) }
+
+// attemptErrText is err's text without the model and code that the
+// *llms.Error the router recorded for model would repeat.
+func attemptErrText(model string, err error) string {
+	if le, ok := err.(*llms.Error); ok && le.Provider == model {
+		return le.Message
+	}
+	return err.Error()
+}
+
+// plural returns "1 attempt", "2 attempts".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -17,7 +17,9 @@ import (
 // ErrStreamStarted is matched by the error of a streaming call that failed
 // after text had reached the caller's StreamingFunc: the router does not
 // fall back then, as the caller would see two answers spliced together
-// (unless streaming is buffered; see Fallback.BufferStreams).
+// (unless streaming is buffered; see Fallback.BufferStreams). The error
+// names the model that streamed and how it failed, and matches that
+// failure too (errors.As gives its *llms.Error).
 var ErrStreamStarted = errors.New("llmrouter: stream failed after text was delivered")
 
 // ErrAllCoolingDown is matched by the error of a request none of whose
@@ -50,6 +52,10 @@ func (e *CoolingDownError) RetryAfter() time.Duration { return e.RetryIn }
 
 var (
 	errAttemptTimeout = errors.New("llmrouter: attempt timed out")
+	// The router's own cancellations of an attempt, each its own cause so
+	// that a record never claims an answer that did not exist. They are
+	// classified canceled but are not the caller's cancellation: they
+	// never stop the plan and never count against the model.
 	errHedgeLost      = errors.New("llmrouter: another attempt answered first")
 	errNotStreamOwner = errors.New("llmrouter: another attempt is streaming to the caller")
 )
@@ -77,6 +83,7 @@ type exec struct {
 	escalating bool    // after a rejection: only stronger models
 	escQuality float64 // the rejected model's predicted quality
 	rejected   *RejectedError
+	stopAt     int // 1 + the index of the attempt whose action was stop
 
 	cost costCap // Hints.MaxCost over the attempts (costcap.go)
 }
@@ -249,6 +256,7 @@ func (x *exec) afterFailure(act Action, a *Attempt, card ModelCard) (stop bool) 
 	switch act {
 	case ActionStop:
 		a.Next = "stop"
+		x.stopAt = len(x.d.Attempts) // a is the last attempt recorded
 		return true
 	case ActionNextLarger:
 		if card.ContextWindow > 0 {
@@ -425,12 +433,12 @@ func (x *exec) classify(parent, actx context.Context, model string, err error) (
 	switch {
 	case x.ctx.Err() != nil:
 		return wrap(llms.ErrCodeCanceled, "canceled by the caller: "+err.Error())
-	case parent.Err() != nil && (context.Cause(parent) == errHedgeLost || context.Cause(parent) == errPlanStopped):
-		return wrap(llms.ErrCodeCanceled, context.Cause(parent).Error())
+	case parent.Err() != nil && isRouterCancel(context.Cause(parent)):
+		return routerCancel(model, context.Cause(parent), err)
 	case errors.Is(err, errNotStreamOwner):
-		return wrap(llms.ErrCodeCanceled, errNotStreamOwner.Error())
+		return routerCancel(model, errNotStreamOwner, err)
 	case actx.Err() != nil && context.Cause(actx) == errAttemptTimeout:
-		return wrap(llms.ErrCodeTimeout, "attempt timed out after "+x.fb.attemptTimeout.String()+": "+err.Error())
+		return attemptTimeout(model, x.fb.attemptTimeout, err)
 	}
 	le := classifyWith(x.r.errClassifier, model, err)
 	return le.Code, le
@@ -448,7 +456,7 @@ func (x *exec) canceled(cause error) error {
 	if n == 0 {
 		return cause
 	}
-	return fmt.Errorf("llmrouter: %w (after %d attempt(s)): %w", cause, n, &AllFailedError{Attempts: x.d.Attempts})
+	return fmt.Errorf("llmrouter: %w (after %s): %w", callerEnded(cause), plural(n, "attempt"), &AllFailedError{Attempts: x.d.Attempts, stopAt: x.stopAt})
 }
 
 // failed is the error after the plan ended without an accepted answer.
@@ -459,11 +467,11 @@ func (x *exec) failed() error {
 	if x.rejected != nil {
 		return x.rejected
 	}
-	return &AllFailedError{Attempts: x.d.Attempts}
+	return &AllFailedError{Attempts: x.d.Attempts, stopAt: x.stopAt}
 }
 
 func fmtStreamStarted(model string, err error) error {
-	return fmt.Errorf("%w: %s: %w", ErrStreamStarted, model, err)
+	return &streamStartedError{model: model, err: err}
 }
 
 func (x *exec) streamedBy(id int32) bool { return x.user != nil && !x.buffered && x.owner.Load() == id }

@@ -200,3 +200,44 @@ func TestOpenAIClientStreamCut(t *testing.T) {
 		assert.True(t, strings.HasPrefix(codes(d)[0], "cheap:"))
 	})
 }
+
+// Hedging with unbuffered streaming through the real client: the hedge
+// cancelled when the first attempt's stream reaches the caller does not
+// stop the plan, and the streaming attempt answers.
+func TestOpenAIClientHedgedStream(t *testing.T) {
+	clock := routertest.NewClock(time.Now())
+	finish := make(chan struct{})
+	r, srvs, sink := openaiRouter(t, llmrouter.Fallback{Clock: clock, Hedge: llmrouter.Hedge{Delay: time.Second},
+		Breaker: onRecorded("mid", finish)})
+	start, never := make(chan struct{}), make(chan struct{})
+	arrived0, arrived1 := make(chan openaitest.Request, 1), make(chan openaitest.Request, 1)
+	slow := openaitest.Hold(openaitest.Reply("slow stream"), start, arrived0)
+	slow.Resume, slow.PauseAfter = finish, 1 // the second chunk once the hedge's end is recorded
+	srvs[0].Enqueue(slow)
+	srvs[1].Enqueue(openaitest.Hold(openaitest.Reply("mid"), never, arrived1))
+	var got []string
+	var resp *llms.ContentResponse
+	done := make(chan error, 1)
+	go func() {
+		var err error
+		resp, err = r.GenerateContent(context.Background(), human("hi"), llms.WithStreamingFunc(func(_ context.Context, c []byte) error {
+			if len(c) > 0 {
+				got = append(got, string(c))
+			}
+			return nil
+		}))
+		done <- err
+	}()
+	<-arrived0
+	require.True(t, clock.WaitForWaiters(1))
+	clock.Advance(time.Second)
+	<-arrived1 // the hedge is running
+	close(start)
+	require.NoError(t, <-done)
+	assert.Equal(t, []string{"slow ", "stream"}, got)
+	assert.Equal(t, "slow stream", resp.Choices[0].Content)
+	d := sink.last()
+	assert.Equal(t, "cheap", d.Answered, d.Explain())
+	assert.Equal(t, []string{"mid:canceled", "cheap:ok"}, codes(d))
+	assert.Equal(t, "cancelled: another attempt is streaming to the caller", d.Attempts[0].Next)
+}

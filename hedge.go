@@ -95,8 +95,10 @@ func (x *exec) runHedged() (*llms.ContentResponse, error) {
 			switch {
 			case a.Err == nil && a.Rejected == "" && keep && good == nil && (x.owner.Load() == 0 || x.buffered):
 				good = &res
-			case a.Err == nil:
+			case a.Err == nil && (good != nil || cause == errHedgeLost):
 				a.Next = "not used: another attempt answered first"
+			case a.Err == nil:
+				a.Next = "not used: " + note
 			default:
 				a.Next = note
 			}
@@ -128,6 +130,10 @@ func (x *exec) runHedged() (*llms.ContentResponse, error) {
 				if err := x.ctx.Err(); err != nil {
 					stop(err, "canceled by the caller", false) // the caller gave up
 					return nil, x.canceled(err)
+				}
+				if routerCanceled(a.Err) { // the router's doing: no action
+					a.Next = "cancelled: another attempt is streaming to the caller"
+					continue
 				}
 				if x.streamedBy(res.id) {
 					err := a.Err
@@ -165,7 +171,7 @@ func (x *exec) runHedged() (*llms.ContentResponse, error) {
 			owner := x.owner.Load()
 			for _, l := range live {
 				if l.id != owner {
-					l.cancel(errHedgeLost)
+					l.cancel(errNotStreamOwner)
 				}
 			}
 		case <-x.ctx.Done():

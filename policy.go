@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -143,10 +144,24 @@ func (CapabilityFilter) Apply(r *Routing) error {
 	}
 	for i, m := range r.Models {
 		if missing := need &^ m.Capabilities; missing != 0 {
-			r.Remove(i, "lacks "+missing.String())
+			r.Remove(i, "lacks "+missing.String()+" (set ModelCard.Capabilities to include "+capNames(missing)+")")
 		}
 	}
 	return nil
+}
+
+// capNames spells c as Go code: "llmrouter.Vision|llmrouter.Tools".
+func capNames(c Capabilities) string {
+	var parts []string
+	for _, n := range [...]struct {
+		c    Capabilities
+		name string
+	}{{Vision, "Vision"}, {Tools, "Tools"}, {JSONMode, "JSONMode"}, {Streaming, "Streaming"}} {
+		if c.Has(n.c) {
+			parts = append(parts, "llmrouter."+n.name)
+		}
+	}
+	return strings.Join(parts, "|")
 }
 
 // ContextWindowFilter removes models whose context window cannot hold the

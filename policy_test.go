@@ -99,13 +99,13 @@ func TestFilters(t *testing.T) {
 		removed map[string]string
 	}{
 		{"images need vision", llmrouter.CapabilityFilter{}, llmrouter.Features{Images: 1}, llmrouter.Hints{},
-			map[string]string{"cheap": "lacks vision", "mid": "lacks vision"}},
+			map[string]string{"cheap": "lacks vision (set ModelCard.Capabilities to include llmrouter.Vision)", "mid": "lacks vision (set ModelCard.Capabilities to include llmrouter.Vision)"}},
 		{"tools need tools", llmrouter.CapabilityFilter{}, llmrouter.Features{Tools: 2}, llmrouter.Hints{},
-			map[string]string{"cheap": "lacks tools"}},
+			map[string]string{"cheap": "lacks tools (set ModelCard.Capabilities to include llmrouter.Tools)"}},
 		{"tool calls in history need tools", llmrouter.CapabilityFilter{}, llmrouter.Features{ToolCalls: 1}, llmrouter.Hints{},
-			map[string]string{"cheap": "lacks tools"}},
+			map[string]string{"cheap": "lacks tools (set ModelCard.Capabilities to include llmrouter.Tools)"}},
 		{"vision and tools", llmrouter.CapabilityFilter{}, llmrouter.Features{Images: 1, Tools: 1}, llmrouter.Hints{},
-			map[string]string{"cheap": "lacks vision|tools", "mid": "lacks vision"}},
+			map[string]string{"cheap": "lacks vision|tools (set ModelCard.Capabilities to include llmrouter.Vision|llmrouter.Tools)", "mid": "lacks vision (set ModelCard.Capabilities to include llmrouter.Vision)"}},
 		{"context window with max tokens", llmrouter.ContextWindowFilter{}, llmrouter.Features{Tokens: 7000, MaxTokens: 1001}, llmrouter.Hints{},
 			map[string]string{"cheap": "context window 8000 < 8001 tokens needed"}},
 		{"context window fits exactly", llmrouter.ContextWindowFilter{}, llmrouter.Features{Tokens: 7000, MaxTokens: 1000}, llmrouter.Hints{}, map[string]string{}},

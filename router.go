@@ -336,9 +336,15 @@ func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 // WithFallback adds per-error retries with backoff, circuit breakers,
 // answer verification with escalation, and hedging (see Fallback). Errors
 // are classified into llms.ErrorCodes, so errors.Is(err, llms.ErrRateLimit)
-// works; when every attempt fails the error is an *AllFailedError. Retries
-// honour a Retry-After header only when the provider's HTTP client uses
-// RetryAfterTransport (langchaingo's clients drop headers otherwise).
+// works; when every attempt fails the error is an *AllFailedError, which
+// lists every attempt but matches only the decisive failure (the one that
+// stopped the plan, else the last provider failure: a 429 then a 401
+// matches llms.ErrAuthentication only). The error matches context.Canceled
+// or context.DeadlineExceeded only when the caller's own context ended
+// (it then wraps ctx.Err()); the router's own cancellations of hedges and
+// attempt timeouts never make it so. Retries honour a Retry-After header
+// only when the provider's HTTP client uses RetryAfterTransport
+// (langchaingo's clients drop headers otherwise).
 //
 // The caller's options are forwarded untouched except the model name, which
 // is set per target from its card (ModelCard.APIModel), nil options, which

@@ -142,7 +142,8 @@ func TestNoCandidateListsEveryReason(t *testing.T) {
 	assert.Contains(t, msg, "cheap: lacks vision")
 	assert.Contains(t, msg, "mid: lacks vision")
 	assert.Contains(t, msg, "strong: estimated cost")
-	assert.Equal(t, []string{"lacks vision", nc.Candidates[2].Removed}, nc.Reasons())
+	assert.Contains(t, msg, "cheap: lacks vision (set ModelCard.Capabilities to include llmrouter.Vision)")
+	assert.Equal(t, []string{"lacks vision (set ModelCard.Capabilities to include llmrouter.Vision)", nc.Candidates[2].Removed}, nc.Reasons())
 	for _, f := range fakes {
 		assert.Zero(t, f.CallCount(), "no model may be called")
 	}
@@ -181,15 +182,14 @@ func TestAllFailedListsEveryAttempt(t *testing.T) {
 	r, _ := threeModels(t, []routertest.Response{routertest.Fail(errs[0])}, []routertest.Response{routertest.Fail(errs[1])}, []routertest.Response{routertest.Fail(errs[2])})
 	_, err := r.GenerateContent(context.Background(), human("hi"))
 	require.ErrorIs(t, err, llmrouter.ErrAllFailed)
-	for _, e := range errs {
-		assert.ErrorIs(t, err, e)
-	}
-	assert.ErrorIs(t, err, llms.ErrRateLimit)
+	assert.ErrorIs(t, err, errs[2], "the last failure decides")
+	assert.NotErrorIs(t, err, errs[0])
+	assert.NotErrorIs(t, err, llms.ErrRateLimit, "an earlier attempt's cause is listed, not matched")
 	var af *llmrouter.AllFailedError
 	require.ErrorAs(t, err, &af)
 	require.Len(t, af.Attempts, 3)
 	assert.Equal(t, llms.ErrCodeRateLimit, af.Attempts[1].Code)
-	assert.Contains(t, err.Error(), "3 attempts")
+	assert.Contains(t, err.Error(), "(3 attempts); 1. cheap [unknown]: e-cheap; 2. mid [rate_limit]")
 }
 
 func TestCancellationStopsAtOnce(t *testing.T) {

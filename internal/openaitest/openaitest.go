@@ -67,6 +67,11 @@ type Response struct {
 	// form: the time of writing plus RetryAfterIn, truncated to the second
 	// as the format requires.
 	RetryAfterIn time.Duration
+	// Resume, when non-nil for a streamed 200, pauses the stream after
+	// PauseAfter content chunks until Resume is closed; if the client gives
+	// up or the server closes meanwhile, the stream just ends there.
+	Resume     <-chan struct{}
+	PauseAfter int
 }
 
 // Reply answers 200 with text.
@@ -508,6 +513,13 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, req Request, res
 		if resp.Stall && i >= resp.StallAfter {
 			s.wait(r)
 			return
+		}
+		if resp.Resume != nil && i == resp.PauseAfter {
+			select {
+			case <-resp.Resume:
+			case <-r.Context().Done():
+			case <-s.closed:
+			}
 		}
 		if r.Context().Err() != nil {
 			return

@@ -1,0 +1,60 @@
+package llmrouter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/tmc/langchaingo/llms"
+)
+
+// The router cancels attempts of its own accord: hedges that lost to an
+// answer (errHedgeLost) or to a stream that reached the caller
+// (errNotStreamOwner), attempts running when another's outcome stopped the
+// plan (errPlanStopped), and attempts over Fallback.AttemptTimeout. None of
+// these is the caller's cancellation. The first three are recorded with
+// code canceled (so the default breaker ignores them) but never pick an
+// action and never appear among an AllFailedError's causes; a timeout is a
+// timeout, the model's fault, and its error does not carry the context's
+// Canceled (the fake clock ends an attempt's context that way).
+
+// isRouterCancel reports whether cause is one of the router's own reasons
+// for cancelling an attempt (not a timeout).
+func isRouterCancel(cause error) bool {
+	return cause == errHedgeLost || cause == errNotStreamOwner || cause == errPlanStopped
+}
+
+// routerCanceled reports whether an attempt's recorded error says the
+// router cancelled it (see isRouterCancel).
+func routerCanceled(err error) bool {
+	return err != nil && (errors.Is(err, errHedgeLost) || errors.Is(err, errNotStreamOwner) || errors.Is(err, errPlanStopped))
+}
+
+// routerCancel is the recorded error of an attempt the router cancelled
+// for why; err is what the provider returned.
+func routerCancel(model string, why, err error) (llms.ErrorCode, error) {
+	return llms.ErrCodeCanceled, &llms.Error{Code: llms.ErrCodeCanceled, Provider: model, Message: why.Error(),
+		Cause: fmt.Errorf("%w (the provider returned: %v)", why, err)}
+}
+
+// attemptTimeout is the recorded error of an attempt that ran over d; err
+// is what the provider returned, kept as text only: it is a context error
+// the timeout caused, not a cause of its own.
+func attemptTimeout(model string, d time.Duration, err error) (llms.ErrorCode, error) {
+	return llms.ErrCodeTimeout, &llms.Error{Code: llms.ErrCodeTimeout, Provider: model,
+		Message: "attempt timed out after " + d.String() + ": " + err.Error(),
+		Cause:   fmt.Errorf("%w after %s (the provider returned: %v)", errAttemptTimeout, d, err)}
+}
+
+// callerEnded is the cause of a request the caller's context ended, as an
+// *llms.Error (canceled, or timeout for a deadline) wrapping ctx.Err(): it
+// matches llms.ErrCanceled and context.Canceled, or llms.ErrTimeout and
+// context.DeadlineExceeded, never the other pair.
+func callerEnded(cause error) error {
+	code := llms.ErrCodeCanceled
+	if errors.Is(cause, context.DeadlineExceeded) {
+		code = llms.ErrCodeTimeout
+	}
+	return &llms.Error{Code: code, Message: cause.Error(), Cause: cause}
+}
