@@ -316,6 +316,17 @@ func (e *recordedError) Is(target error) bool {
 	return e.code != "" && (&llms.Error{Code: e.code}).Is(target)
 }
 
+// As gives errors.As(err, &*llms.Error) the recorded code, so ErrorCodeOf
+// reads the code back rather than re-classifying the message.
+func (e *recordedError) As(target any) bool {
+	le, ok := target.(**llms.Error)
+	if !ok || e.code == "" {
+		return false
+	}
+	*le = &llms.Error{Code: e.code, Message: e.msg}
+	return true
+}
+
 // jsonNum is a float64 written as null when NaN or ±Inf, read back as NaN.
 type jsonNum float64
 
