@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/tmc/langchaingo/llms"
 )
@@ -49,12 +50,11 @@ func emptyCause(err error) error {
 	return fmt.Errorf("%w: %w", ErrEmptyResponse, err)
 }
 
-// isEmptyAnswer reports whether no choice of resp has text, a tool call or
-// a function call. White space is text here: judging it is RejectEmpty's
-// business.
+// isEmptyAnswer reports whether no choice of resp has text other than
+// white space, a tool call or a function call.
 func isEmptyAnswer(resp *llms.ContentResponse) bool {
 	for _, c := range resp.Choices {
-		if c != nil && (c.Content != "" || len(c.ToolCalls) > 0 || c.FuncCall != nil) {
+		if c != nil && (strings.TrimSpace(c.Content) != "" || len(c.ToolCalls) > 0 || c.FuncCall != nil) {
 			return false
 		}
 	}

@@ -428,11 +428,12 @@ func TestVerifierEscalation(t *testing.T) {
 		{name: "an error after a rejection: next stronger model", scripts: [][]routertest.Response{{{Text: " "}}, {fail(routertest.ErrQuota)}, {ok("s")}},
 			want: []string{"cheap:rejected", "mid:quota_exceeded", "strong:ok"}, answered: "strong"},
 	}
-	// Answers with no text at all fail before the verifier sees them
-	// (Fallback.AllowEmptyAnswers): RejectEmpty is shown white space.
+	// Empty and white-space answers fail before the verifier sees them
+	// unless Fallback.AllowEmptyAnswers, which these cases set so that
+	// RejectEmpty's escalation is exercised.
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r, _, _, sink := resilientSink(t, llmrouter.Fallback{Verifier: llmrouter.DefaultVerifier}, tt.scripts...)
+			r, _, _, sink := resilientSink(t, llmrouter.Fallback{Verifier: llmrouter.DefaultVerifier, AllowEmptyAnswers: true}, tt.scripts...)
 			ctx := context.Background()
 			if tt.costLimit {
 				rd, err := r.Route(ctx, human("hi"))

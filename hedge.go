@@ -117,6 +117,21 @@ func (x *exec) runHedged() (*llms.ContentResponse, error) {
 			finish(res.id)
 			card := x.r.models[res.step.Index]
 			_, a := x.record(res)
+			if owner := x.owner.Load(); owner != 0 && owner != res.id && !x.buffered {
+				// Another attempt's text already reached the caller: it
+				// is the only one that can still win, and this one's
+				// outcome (an answer, or an error whose action is stop)
+				// must neither replace nor end it.
+				switch {
+				case a.Err == nil:
+					a.Next = "not used: another attempt is streaming to the caller"
+				case routerCanceled(a.Err):
+					a.Next = "cancelled: another attempt is streaming to the caller"
+				default:
+					a.Next = "ignored: another attempt is streaming to the caller"
+				}
+				continue
+			}
 			if a.Err == nil && (a.Rejected == "" || x.streamedBy(res.id)) {
 				if a.Rejected != "" {
 					a.Next = "kept: the answer was already streamed to the caller"

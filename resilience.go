@@ -144,13 +144,14 @@ type Fallback struct {
 	// stronger model of the plan (see Verifier). Nil accepts every answer.
 	Verifier Verifier
 	// AllowEmptyAnswers accepts answers with nothing in them. By default an
-	// answer none of whose choices has any text, tool call or function
-	// call is a failed attempt: what a provider returns for a body that was
-	// not an answer (a 200 that is not an event stream, say). It fails with
-	// llms.ErrCodeProviderUnavailable and matches ErrEmptyResponse, so it is
-	// retried, moved on from and counted by the breaker like a 5xx. This
-	// check runs before the Verifier; RejectEmpty, a verifier, is stricter
-	// (white space only counts as empty) and escalates to a stronger model
+	// answer none of whose choices has any text other than white space, a
+	// tool call or a function call is a failed attempt: what a provider
+	// returns for a body that was not an answer (a 200 that is not an event
+	// stream, say). It fails with llms.ErrCodeProviderUnavailable and
+	// matches ErrEmptyResponse, so it is retried, moved on from and counted
+	// by the breaker like a 5xx. This check runs before the Verifier; with
+	// AllowEmptyAnswers set, RejectEmpty (a verifier, reading the first
+	// choice) can still reject such answers, escalating to a stronger model
 	// rather than retrying. Set AllowEmptyAnswers when an empty completion
 	// can be a legitimate answer for your requests.
 	AllowEmptyAnswers bool
