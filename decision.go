@@ -213,7 +213,7 @@ func (d *Decision) Explain() string {
 			}
 			switch {
 			case a.Err != nil:
-				fmt.Fprintf(&b, "  failed [%s]: %v", a.Code, a.Err)
+				fmt.Fprintf(&b, "  failed [%s]: %s", a.Code, attemptErrText(a.Model, a.Err))
 			case a.Rejected != "":
 				fmt.Fprintf(&b, "  rejected: %s", a.Rejected)
 			default:

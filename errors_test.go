@@ -159,7 +159,7 @@ func TestErrorMessages(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r, fakes, _, _ := resilientSink(t, llmrouter.Fallback{MaxRetries: -1}, tt.scripts...)
+			r, fakes, _, sink := resilientSink(t, llmrouter.Fallback{MaxRetries: -1}, tt.scripts...)
 			ctx, cancel := context.Background(), context.CancelFunc(func() {})
 			if tt.ctx != nil {
 				ctx, cancel = tt.ctx()
@@ -172,6 +172,13 @@ func TestErrorMessages(t *testing.T) {
 			_, err := r.GenerateContent(ctx, human("hi"), tt.options...)
 			require.Error(t, err)
 			assert.Equal(t, tt.want, err.Error())
+			d := sink.last()
+			require.NotNil(t, d)
+			require.NotEmpty(t, d.Attempts)
+			for _, a := range d.Attempts {
+				// Explain names each attempt's model and code once.
+				assert.NotContains(t, d.Explain(), a.Model+": "+string(a.Code)+":")
+			}
 			for _, e := range tt.is {
 				assert.ErrorIs(t, err, e)
 			}
