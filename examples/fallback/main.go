@@ -8,8 +8,10 @@
 //     the router falls back to the strong model at once;
 //  3. an overloaded model (503) three times in a row: two retries, then
 //     the strong model;
-//  4. an empty answer: the verifier (DefaultVerifier) rejects it and the
-//     request escalates to the strong model.
+//  4. a refusal: the verifier (DefaultVerifier) rejects it and the
+//     request escalates to the strong model. (An empty answer would not
+//     reach the verifier: with WithFallback it fails like a 5xx and is
+//     retried; see Fallback.AllowEmptyAnswers.)
 //
 // The backoff is a few milliseconds so the program finishes at once. For
 // each request it prints who answered and every attempt.
@@ -57,7 +59,7 @@ func run(w io.Writer) error {
 		routertest.Fail(routertest.ErrUnavailable),
 		routertest.Fail(routertest.ErrUnavailable),
 		// request 4: an answer with no text
-		routertest.Response{Text: "  ", InputTokens: 12, OutputTokens: 0},
+		routertest.Response{Text: "I'm sorry, but I can't help with that.", InputTokens: 12, OutputTokens: 10},
 	)
 	strong := routertest.NewProvider(strongCard,
 		routertest.Response{Text: "A strong answer.", InputTokens: 14, OutputTokens: 40},

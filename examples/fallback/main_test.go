@@ -16,7 +16,7 @@ func TestRun(t *testing.T) {
 		"mini  failed [rate_limit] → retry in 500µs",
 		"mini  failed [rate_limit] → next model: retry in 20ms exceeds the 5ms limit",
 		"mini  retry 2: failed [provider_unavailable] → next model: 2 retries spent",
-		"mini  rejected: empty answer → escalate",
+		"mini  rejected: refusal (\"i'm sorry, but i can't\") → escalate",
 		"answered by large after 4 attempt(s)",
 	} {
 		if !strings.Contains(out.String(), want) {
