@@ -21,7 +21,7 @@ import (
 //
 // CI runs it for 10 s (.ci/run). At length, by hand:
 //
-//	go test -run '^$' -fuzz '^FuzzReadLinearClassifier$' -fuzztime 10m -fuzzminimizetime 5s -parallel 1 .
+//	go test -run '^$' -fuzz '^FuzzReadLinearClassifier$' -fuzztime 10m -fuzzminimizetime 100x -parallel 1 .
 //
 // (without -fuzzminimizetime the fuzzer may spend a minute minimizing
 // each new interesting input before it fuzzes on).
