@@ -82,6 +82,9 @@ var (
 	ErrDatasetRange = errors.New("llmrouter: dataset value out of range")
 	// ErrDatasetDuplicate: an id (or, after aliasing, a model) appears twice.
 	ErrDatasetDuplicate = errors.New("llmrouter: duplicate in dataset")
+	// ErrDatasetLineTooLong: a line is longer than the reader's limit (see
+	// WithMaxLineBytes).
+	ErrDatasetLineTooLong = errors.New("llmrouter: dataset line too long")
 )
 
 // DatasetError is one problem with one record of an outcomes dataset. It
@@ -157,6 +160,7 @@ type ReadOption func(*readConfig)
 type readConfig struct {
 	aliases   map[string]string
 	maxErrors int
+	maxLine   int
 }
 
 // DefaultMaxDatasetErrors is how many problems ReadDataset reports in full
@@ -177,6 +181,19 @@ func WithAliases(aliases map[string]string) ReadOption {
 	}
 }
 
+// DefaultMaxLineBytes is the longest line a dataset reader accepts by
+// default: 32 MiB, room for a prompt of millions of words.
+const DefaultMaxLineBytes = 32 << 20
+
+// WithMaxLineBytes sets the longest line (its line ending not counted) the
+// reader accepts: DefaultMaxLineBytes when n ≤ 0. A longer line is
+// reported as a *DatasetError wrapping ErrDatasetLineTooLong as soon as it
+// passes the limit — at most about n bytes of it are held in memory — and
+// reading goes on at the next line.
+func WithMaxLineBytes(n int) ReadOption {
+	return func(c *readConfig) { c.maxLine = n }
+}
+
 // WithMaxErrors sets how many problems ReadDataset reports in full
 // (DefaultMaxDatasetErrors when n ≤ 0); the rest are counted.
 func WithMaxErrors(n int) ReadOption {
@@ -191,12 +208,16 @@ func newReadConfig(opts []ReadOption) readConfig {
 	if c.maxErrors <= 0 {
 		c.maxErrors = DefaultMaxDatasetErrors
 	}
+	if c.maxLine <= 0 {
+		c.maxLine = DefaultMaxLineBytes
+	}
 	return c
 }
 
-// DatasetReader reads an outcomes dataset one record at a time. Lines of
-// any length are read (a multi-megabyte prompt is fine); blank lines are
-// skipped. Each record is checked as Record.Validate does; duplicate ids
+// DatasetReader reads an outcomes dataset one record at a time. Lines up
+// to DefaultMaxLineBytes (32 MiB; see WithMaxLineBytes) are read, so a
+// multi-megabyte prompt is fine and a huge line in a crafted or broken
+// file is an error, not unbounded memory; blank lines are skipped. Each record is checked as Record.Validate does; duplicate ids
 // are detected by ReadDataset, not by the reader.
 //
 // A DatasetReader is not safe for concurrent use.
@@ -205,6 +226,7 @@ type DatasetReader struct {
 	cfg  readConfig
 	line int
 	buf  []byte
+	skip bool  // the last line was too long: skip its rest
 	err  error // sticky read error (not record errors)
 }
 
@@ -216,11 +238,34 @@ func NewDatasetReader(r io.Reader, opts ...ReadOption) *DatasetReader {
 // Line returns the number of the last line read (1-based).
 func (d *DatasetReader) Line() int { return d.line }
 
+// errLineTooLong: readLine stopped at the limit; the line is counted and
+// its rest skipped on the next call.
+var errLineTooLong = errors.New("line too long")
+
 // readLine returns the next line without its line ending, reusing d.buf.
+// It holds at most the limit plus one buffer of a line in memory.
 func (d *DatasetReader) readLine() ([]byte, error) {
+	for d.skip { // the rest of a line that was too long
+		_, err := d.br.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		d.skip = false
+		if err != nil {
+			return nil, err
+		}
+	}
 	d.buf = d.buf[:0]
 	for {
 		chunk, err := d.br.ReadSlice('\n')
+		// Two bytes of slack for the line ending; the trimmed line is
+		// checked below.
+		if len(d.buf)+len(chunk) > d.cfg.maxLine+2 {
+			d.line++
+			d.skip = err == bufio.ErrBufferFull
+			return nil, errLineTooLong
+		}
+		d.grow(len(chunk))
 		d.buf = append(d.buf, chunk...)
 		if err == bufio.ErrBufferFull {
 			continue
@@ -232,8 +277,28 @@ func (d *DatasetReader) readLine() ([]byte, error) {
 			return nil, err
 		}
 		d.line++
-		return bytes.TrimRight(d.buf, "\r\n"), nil
+		line := bytes.TrimRight(d.buf, "\r\n")
+		if len(line) > d.cfg.maxLine {
+			return nil, errLineTooLong
+		}
+		return line, nil
 	}
+}
+
+// grow makes room for n more bytes in d.buf, doubling but never past the
+// limit, so a line near the limit costs about twice the limit at most.
+func (d *DatasetReader) grow(n int) {
+	need := len(d.buf) + n
+	if need <= cap(d.buf) {
+		return
+	}
+	c := max(2*cap(d.buf), need, 4096)
+	if c >= d.cfg.maxLine {
+		c = max(need, d.cfg.maxLine+2)
+	}
+	buf := make([]byte, len(d.buf), c)
+	copy(buf, d.buf)
+	d.buf = buf
 }
 
 // Next returns the next record. At the end of the input it returns io.EOF.
@@ -247,6 +312,9 @@ func (d *DatasetReader) Next() (Record, error) {
 	}
 	for {
 		line, err := d.readLine()
+		if err == errLineTooLong {
+			return Record{}, dsErr(d.line, "", "", ErrDatasetLineTooLong, "longer than %d bytes (see WithMaxLineBytes)", d.cfg.maxLine)
+		}
 		if err != nil {
 			d.err = err
 			return Record{}, err

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -58,8 +57,9 @@ type LinearClassifier struct {
 	ref     string // reference model of the difficulty head
 
 	stride int       // 1 + len(outputs): idf, then one weight per output
-	table  []float32 // (1<<HashBits) × stride
-	maxIDF float32   // idf of a bucket never seen in training
+	table  []float32 // (1<<HashBits) × stride; nil when sparse is set
+	sparse *sparseRows
+	maxIDF float32 // idf of a bucket never seen in training
 
 	dense  []float32 // LinearDenseFeatures × outputs, row-major by feature
 	dmean  [numDense]float32
@@ -486,8 +486,7 @@ func (c *LinearClassifier) accumulate(keys, counts []uint32, used []int32, acc [
 	var norm float32
 	st := c.stride
 	for _, slot := range used {
-		bucket := int(keys[slot] - 1)
-		row := c.table[bucket*st : bucket*st+st]
+		row := c.row(keys[slot]-1, st)
 		v := tfw(counts[slot]) * row[0]
 		norm += v * v
 		w := row[1:]
@@ -523,8 +522,24 @@ func (c *LinearClassifier) finish(text string, acc []float32) {
 	}
 }
 
+// row returns a bucket's idf and weights.
+func (c *LinearClassifier) row(bucket uint32, st int) []float32 {
+	if c.sparse != nil {
+		return c.sparse.row(bucket)
+	}
+	i := int(bucket) * st
+	return c.table[i : i+st]
+}
+
 // newLinearClassifier allocates a classifier's tables.
 func newLinearClassifier(cfg LinearConfig, models []string, hasDiff bool, ref string) *LinearClassifier {
+	c := newLinearHead(cfg, models, hasDiff, ref)
+	c.table = make([]float32, (1<<cfg.HashBits)*c.stride)
+	return c
+}
+
+// newLinearHead allocates a classifier without its bucket table.
+func newLinearHead(cfg LinearConfig, models []string, hasDiff bool, ref string) *LinearClassifier {
 	outs := append([]string(nil), models...)
 	if hasDiff {
 		outs = append(outs, "")
@@ -540,7 +555,6 @@ func newLinearClassifier(cfg LinearConfig, models []string, hasDiff bool, ref st
 		bias:    make([]float32, len(outs)),
 		index:   make(map[string]int, len(models)),
 	}
-	c.table = make([]float32, (1<<cfg.HashBits)*c.stride)
 	for i, m := range models {
 		c.index[m] = i
 	}
@@ -590,7 +604,6 @@ const (
 	linearFormat    = "llmrouter-linear"
 	linearNGramHash = "HashNGrams: FNV-1a 32-bit word unigrams and bigrams, lower-cased; bucket = hash mod 2^hash_bits"
 	linearTF        = "(1 + ln count) × idf, n-gram block L2-normalised"
-	maxHeaderBytes  = 16 << 20
 )
 
 type linearHeader struct {
@@ -631,11 +644,9 @@ func (c *LinearClassifier) WriteTo(w io.Writer) (int64, error) {
 	crc := crc32.NewIEEE()
 	mw := io.MultiWriter(bw, crc)
 
-	nb := 1 << c.cfg.HashBits
 	no := len(c.outputs)
-	var buckets []int
-	for b := 0; b < nb; b++ {
-		row := c.table[b*c.stride : b*c.stride+c.stride]
+	var buckets []uint32
+	c.eachRow(func(b uint32, row []float32) {
 		stored := c.cfg.IDF && row[0] != c.maxIDF
 		for _, v := range row[1:] {
 			if v != 0 {
@@ -645,7 +656,7 @@ func (c *LinearClassifier) WriteTo(w io.Writer) (int64, error) {
 		if stored {
 			buckets = append(buckets, b)
 		}
-	}
+	})
 	h := linearHeader{
 		Format: linearFormat, Version: LinearFormatVersion, NGramHash: linearNGramHash, TF: linearTF,
 		Config: c.cfg, MaxIDF: c.maxIDF, DenseFeatures: LinearDenseFeatures[:],
@@ -667,6 +678,9 @@ func (c *LinearClassifier) WriteTo(w io.Writer) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	if len(hdr) > maxHeaderBytes {
+		return 0, fmt.Errorf("llmrouter: linear classifier header is %d bytes, over the %d a reader accepts (too many models or too long a note)", len(hdr), maxHeaderBytes)
+	}
 	var buf [8]byte
 	mw.Write([]byte(linearMagic))
 	binary.LittleEndian.PutUint32(buf[:4], LinearFormatVersion)
@@ -675,8 +689,8 @@ func (c *LinearClassifier) WriteTo(w io.Writer) (int64, error) {
 	mw.Write(hdr)
 	rec := make([]byte, 4*(1+c.stride))
 	for _, b := range buckets {
-		binary.LittleEndian.PutUint32(rec, uint32(b))
-		for i, v := range c.table[b*c.stride : b*c.stride+c.stride] {
+		binary.LittleEndian.PutUint32(rec, b)
+		for i, v := range c.row(b, c.stride) {
 			binary.LittleEndian.PutUint32(rec[4+4*i:], math.Float32bits(v))
 		}
 		mw.Write(rec)
@@ -698,163 +712,4 @@ func (c *LinearClassifier) Save(path string) error {
 		return fmt.Errorf("llmrouter: saving linear classifier to %s: %w", path, err)
 	}
 	return f.Close()
-}
-
-// LoadLinearClassifier reads a classifier saved by Save.
-func LoadLinearClassifier(path string) (*LinearClassifier, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	c, err := ReadLinearClassifier(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return c, nil
-}
-
-// ErrBadModel is wrapped by every error ReadLinearClassifier returns for a
-// file that is not a valid model this build can read.
-var ErrBadModel = errors.New("llmrouter: bad model file")
-
-func badModel(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrBadModel, fmt.Sprintf(format, args...))
-}
-
-// ReadLinearClassifier reads a classifier in the saved-model format (see
-// LinearFormatVersion). Errors wrap ErrBadModel and say what is wrong: not
-// a model file, a newer format version, a different n-gram hash, TF scheme
-// or dense feature set, sizes out of range, truncation, or a checksum
-// mismatch.
-func ReadLinearClassifier(r io.Reader) (*LinearClassifier, error) {
-	crc := crc32.NewIEEE()
-	br := bufio.NewReader(r)
-	tr := io.TeeReader(br, crc)
-	var pre [16]byte
-	if _, err := io.ReadFull(tr, pre[:]); err != nil {
-		return nil, badModel("too short to be a linear classifier model (%v)", err)
-	}
-	if string(pre[:8]) != linearMagic {
-		return nil, badModel("not a linear classifier model (bad magic %q)", pre[:8])
-	}
-	if v := binary.LittleEndian.Uint32(pre[8:]); v != LinearFormatVersion {
-		if v > LinearFormatVersion {
-			return nil, badModel("format version %d is newer than this build reads (%d): upgrade llmrouter", v, LinearFormatVersion)
-		}
-		return nil, badModel("unknown format version %d (this build reads %d)", v, LinearFormatVersion)
-	}
-	hlen := binary.LittleEndian.Uint32(pre[12:])
-	if hlen > maxHeaderBytes {
-		return nil, badModel("header length %d exceeds %d bytes", hlen, maxHeaderBytes)
-	}
-	hdr := make([]byte, hlen)
-	if _, err := io.ReadFull(tr, hdr); err != nil {
-		return nil, badModel("truncated header (%v)", err)
-	}
-	var h linearHeader
-	if err := json.Unmarshal(hdr, &h); err != nil {
-		return nil, badModel("header: %v", err)
-	}
-	if err := h.check(); err != nil {
-		return nil, err
-	}
-	c := newLinearClassifier(h.Config, h.Models, h.Difficulty, h.Reference)
-	c.info = h.Info
-	c.setIDF(nil, h.MaxIDF)
-	no := len(c.outputs)
-	copy(c.bias, h.Bias)
-	for k := 0; k < numDense; k++ {
-		c.dmean[k] = h.DenseMean[k]
-		if h.DenseStd[k] > 0 {
-			c.dscale[k] = float32(h.Config.DenseWeight) / h.DenseStd[k]
-		}
-		copy(c.dense[k*no:k*no+no], h.DenseWeights[k])
-	}
-	rec := make([]byte, 4*(1+c.stride))
-	prev := -1
-	for i := 0; i < h.Buckets; i++ {
-		if _, err := io.ReadFull(tr, rec); err != nil {
-			return nil, badModel("truncated: bucket %d of %d (%v)", i, h.Buckets, err)
-		}
-		b := int(binary.LittleEndian.Uint32(rec))
-		if b >= 1<<c.cfg.HashBits || b <= prev {
-			return nil, badModel("bucket %d out of order or range (hash_bits %d)", b, c.cfg.HashBits)
-		}
-		prev = b
-		row := c.table[b*c.stride : b*c.stride+c.stride]
-		for j := range row {
-			v := math.Float32frombits(binary.LittleEndian.Uint32(rec[4+4*j:]))
-			if v != v || math.IsInf(float64(v), 0) {
-				return nil, badModel("bucket %d: non-finite value", b)
-			}
-			row[j] = v
-		}
-	}
-	want := crc.Sum32()
-	var tail [4]byte
-	if _, err := io.ReadFull(br, tail[:]); err != nil {
-		return nil, badModel("truncated: missing checksum (%v)", err)
-	}
-	if got := binary.LittleEndian.Uint32(tail[:]); got != want {
-		return nil, badModel("checksum mismatch (file %08x, content %08x): the file is corrupt", got, want)
-	}
-	if _, err := br.ReadByte(); err != io.EOF {
-		return nil, badModel("trailing bytes after the checksum")
-	}
-	return c, nil
-}
-
-// check validates a header against what this build computes.
-func (h *linearHeader) check() error {
-	switch {
-	case h.Format != linearFormat:
-		return badModel("format %q, want %q", h.Format, linearFormat)
-	case h.Version != LinearFormatVersion:
-		return badModel("header version %d, want %d", h.Version, LinearFormatVersion)
-	case h.NGramHash != linearNGramHash:
-		return badModel("model uses n-gram hash %q; this build computes %q", h.NGramHash, linearNGramHash)
-	case h.TF != linearTF:
-		return badModel("model uses term weighting %q; this build computes %q", h.TF, linearTF)
-	case h.Config.HashBits < minLinearHashBits || h.Config.HashBits > maxLinearHashBits:
-		return badModel("hash_bits %d outside [%d, %d]", h.Config.HashBits, minLinearHashBits, maxLinearHashBits)
-	case h.Config.MaxWords <= 0:
-		return badModel("max_words %d, want > 0", h.Config.MaxWords)
-	case len(h.Models) == 0 && !h.Difficulty:
-		return badModel("no models and no difficulty head")
-	case h.Buckets < 0 || h.Buckets > 1<<h.Config.HashBits:
-		return badModel("%d buckets for hash_bits %d", h.Buckets, h.Config.HashBits)
-	case !(h.MaxIDF > 0) || math.IsInf(float64(h.MaxIDF), 0):
-		return badModel("max_idf %v, want a positive number", h.MaxIDF)
-	case !(h.Config.DenseWeight >= 0) || math.IsInf(h.Config.DenseWeight, 0):
-		return badModel("dense_weight %v, want ≥ 0", h.Config.DenseWeight)
-	}
-	if len(h.DenseFeatures) != numDense {
-		return badModel("model has %d dense features %v; this build computes %d %v", len(h.DenseFeatures), h.DenseFeatures, numDense, LinearDenseFeatures)
-	}
-	for k, name := range h.DenseFeatures {
-		if name != LinearDenseFeatures[k] {
-			return badModel("dense feature %d is %q; this build computes %q there", k, name, LinearDenseFeatures[k])
-		}
-	}
-	seen := map[string]bool{}
-	for _, m := range h.Models {
-		if m == "" || seen[m] {
-			return badModel("empty or repeated model name %q", m)
-		}
-		seen[m] = true
-	}
-	no := len(h.Models)
-	if h.Difficulty {
-		no++
-	}
-	if len(h.Bias) != no || len(h.DenseMean) != numDense || len(h.DenseStd) != numDense || len(h.DenseWeights) != numDense {
-		return badModel("sizes do not match: %d outputs, %d biases, %d/%d/%d dense rows", no, len(h.Bias), len(h.DenseMean), len(h.DenseStd), len(h.DenseWeights))
-	}
-	for k, row := range h.DenseWeights {
-		if len(row) != no {
-			return badModel("dense feature %d has %d weights for %d outputs", k, len(row), no)
-		}
-	}
-	return nil
 }

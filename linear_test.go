@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -270,7 +271,7 @@ func TestReadLinearClassifierErrors(t *testing.T) {
 		{"not a model", []byte(`{"id":"x","prompt":"hello","outcomes":{}}`), "bad magic"},
 		{"newer version", version(2), "newer than this build reads"},
 		{"old version", version(0), "unknown format version 0"},
-		{"truncated header", good[:20], "truncated header"},
+		{"truncated header", good[:20], "truncated"},
 		{"truncated body", good[:len(good)-30], "truncated"},
 		{"no checksum", good[:len(good)-2], "truncated"},
 		{"corrupt body", flip(len(good) - 10), "checksum mismatch"},
@@ -284,10 +285,13 @@ func TestReadLinearClassifierErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := llmrouter.ReadLinearClassifier(bytes.NewReader(tt.data))
-			require.Error(t, err)
-			assert.True(t, errors.Is(err, llmrouter.ErrBadModel), "%v should wrap ErrBadModel", err)
-			assert.Contains(t, err.Error(), tt.want)
+			// A reader that tells its size, and one that does not.
+			for _, r := range []io.Reader{bytes.NewReader(tt.data), struct{ io.Reader }{bytes.NewReader(tt.data)}} {
+				_, err := llmrouter.ReadLinearClassifier(r)
+				require.Error(t, err)
+				assert.True(t, errors.Is(err, llmrouter.ErrBadModel), "%v should wrap ErrBadModel", err)
+				assert.Contains(t, err.Error(), tt.want)
+			}
 		})
 	}
 	_, err = llmrouter.LoadLinearClassifier(filepath.Join(t.TempDir(), "missing.bin"))
