@@ -31,6 +31,38 @@ func onRecorded(model string, ch chan struct{}) llmrouter.BreakerSettings {
 	}}
 }
 
+// runHedgedStream routes one unbuffered streaming request over cheap and
+// mid with a 1s hedge delay on clock: cheap starts, the hedge to mid
+// starts, then start is closed. finish is closed when mid's failure is
+// recorded. It returns what the caller got and the decision.
+func runHedgedStream(t *testing.T, clock *routertest.Clock, cheap, mid *funcProvider, start, finish chan struct{}) (*llmrouter.Router, *llms.ContentResponse, []string, error, *llmrouter.Decision) {
+	t.Helper()
+	sink := &lastSink{}
+	r, err := llmrouter.New([]llmrouter.Provider{cheap, mid}, llmrouter.WithSink(sink),
+		llmrouter.WithFallback(llmrouter.Fallback{Clock: clock, Hedge: llmrouter.Hedge{Delay: time.Second},
+			Breaker: onRecorded("mid", finish)}))
+	require.NoError(t, err)
+	var got []string
+	done := make(chan error, 1)
+	var resp *llms.ContentResponse
+	go func() {
+		var err error
+		resp, err = r.GenerateContent(context.Background(), human("hi"), llms.WithStreamingFunc(func(_ context.Context, c []byte) error {
+			got = append(got, string(c))
+			return nil
+		}))
+		done <- err
+	}()
+	require.True(t, clock.WaitForWaiters(1))
+	clock.Advance(time.Second)
+	require.True(t, routertest.Eventually(func() bool { return mid.calls() == 1 }))
+	close(start)
+	err = <-done
+	d := sink.last()
+	require.NotNil(t, d)
+	return r, resp, got, err, d
+}
+
 // The hedge cancelled because the first attempt's stream reached the caller
 // must not stop the plan: the streaming attempt goes on and answers.
 func TestHedgedStreamSurvivesCancelledHedge(t *testing.T) {
@@ -54,32 +86,11 @@ func TestHedgedStreamSurvivesCancelledHedge(t *testing.T) {
 		return text("slow stream"), nil
 	}}
 	mid := &funcProvider{card: midCard, fn: blockThen()}
-	sink := &lastSink{}
-	r, err := llmrouter.New([]llmrouter.Provider{cheap, mid}, llmrouter.WithSink(sink),
-		llmrouter.WithFallback(llmrouter.Fallback{Clock: clock, Hedge: llmrouter.Hedge{Delay: time.Second},
-			Breaker: onRecorded("mid", finish)}))
-	require.NoError(t, err)
-	var got []string
-	done := make(chan error, 1)
-	var resp *llms.ContentResponse
-	go func() {
-		var err error
-		resp, err = r.GenerateContent(context.Background(), human("hi"), llms.WithStreamingFunc(func(_ context.Context, c []byte) error {
-			got = append(got, string(c))
-			return nil
-		}))
-		done <- err
-	}()
-	require.True(t, clock.WaitForWaiters(1))
-	clock.Advance(time.Second)
-	require.True(t, routertest.Eventually(func() bool { return mid.calls() == 1 }))
-	close(start)
-	err = <-done
+	r, resp, got, err, d := runHedgedStream(t, clock, cheap, mid, start, finish)
 	require.NoError(t, err)
 	assert.False(t, cheapCanceled, "the streaming attempt was cancelled")
 	assert.Equal(t, []string{"slow ", "stream"}, got)
 	assert.Equal(t, "slow stream", resp.Choices[0].Content)
-	d := sink.last()
 	assert.Equal(t, "cheap", d.Answered)
 	require.Len(t, d.Attempts, 2, d.Explain())
 	lost := d.Attempts[0]
@@ -183,28 +194,7 @@ func testHedgedStreamIgnoresOtherAttemptsStop(t *testing.T) {
 		<-midGo
 		return nil, routertest.ErrUnauthorized // as if it had not yet seen its cancellation
 	}}
-	sink := &lastSink{}
-	r, err := llmrouter.New([]llmrouter.Provider{cheap, mid}, llmrouter.WithSink(sink),
-		llmrouter.WithFallback(llmrouter.Fallback{Clock: clock, Hedge: llmrouter.Hedge{Delay: time.Second},
-			Breaker: onRecorded("mid", finish)}))
-	require.NoError(t, err)
-	var got []string
-	done := make(chan error, 1)
-	var resp *llms.ContentResponse
-	go func() {
-		var err error
-		resp, err = r.GenerateContent(context.Background(), human("hi"), llms.WithStreamingFunc(func(_ context.Context, c []byte) error {
-			got = append(got, string(c))
-			return nil
-		}))
-		done <- err
-	}()
-	require.True(t, clock.WaitForWaiters(1))
-	clock.Advance(time.Second)
-	require.True(t, routertest.Eventually(func() bool { return mid.calls() == 1 }))
-	close(start)
-	err = <-done
-	d := sink.last()
+	_, resp, got, err, d := runHedgedStream(t, clock, cheap, mid, start, finish)
 	require.NoError(t, err, d.Explain())
 	assert.False(t, cheapCanceled, "the streaming attempt was cancelled")
 	assert.Equal(t, []string{"slow ", "stream"}, got)
