@@ -94,6 +94,42 @@ func BenchmarkGenerateOverhead(b *testing.B) {
 				i++
 			}
 		})
+		// The same mode against Route, in alternating blocks of calls on
+		// one router, so that a busy machine slows both alike: reports
+		// overhead-% = 100 × (GenerateContent − Route − direct) / Route.
+		b.Run("vs-route/"+bc.name, func(b *testing.B) {
+			r := newRouter(b, bc.opts...)
+			p := staticProvider{card: cheapCard, resp: resp}
+			const block = 16
+			var route, gen, direct time.Duration
+			i := 0
+			for b.Loop() {
+				t0 := time.Now()
+				for k := range block {
+					if _, err := r.Route(ctx, msgs[(i+k)%len(msgs)], opts...); err != nil {
+						b.Fatal(err)
+					}
+				}
+				t1 := time.Now()
+				for k := range block {
+					if _, err := r.GenerateContent(ctx, msgs[(i+k)%len(msgs)], opts...); err != nil {
+						b.Fatal(err)
+					}
+				}
+				t2 := time.Now()
+				for k := range block {
+					if _, err := p.GenerateContent(ctx, msgs[(i+k)%len(msgs)], opts...); err != nil {
+						b.Fatal(err)
+					}
+				}
+				direct += time.Since(t2)
+				route, gen = route+t1.Sub(t0), gen+t2.Sub(t1)
+				i += block
+			}
+			b.ReportMetric(100*float64(gen-route-direct)/float64(route), "overhead-%")
+			b.ReportMetric(float64(route)/float64(i), "route-ns/call")
+			b.ReportMetric(float64(gen)/float64(i), "generate-ns/call")
+		})
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -410,9 +411,15 @@ func (x *exec) annotate(resp *llms.ContentResponse) *llms.ContentResponse {
 			cc = new(llms.ContentChoice)
 		}
 		*cc = *c
-		info := make(map[string]any, len(c.GenerationInfo)+4)
-		for k, v := range c.GenerationInfo {
-			info[k] = v
+		var info map[string]any
+		if len(c.GenerationInfo) <= 4 {
+			info = maps.Clone(c.GenerationInfo) // a small map's group is copied whole: no rehashing
+		}
+		if info == nil {
+			info = make(map[string]any, len(c.GenerationInfo)+4)
+			for k, v := range c.GenerationInfo {
+				info[k] = v
+			}
 		}
 		info[InfoDecision] = d
 		info[InfoDecisionID] = d.ID
