@@ -26,8 +26,9 @@ const (
 const inlineModels = 8
 
 // inlineAttempts is how many attempts a Decision holds without further
-// allocation: an answer at once, or after one failure.
-const inlineAttempts = 2
+// allocation: the first (an answer at once); a retry or fallback grows the
+// slice on the heap, as before.
+const inlineAttempts = 1
 
 // Decision records one routing decision: what the router saw, predicted and
 // planned, and — after a call — every attempt and its outcome. A Decision
