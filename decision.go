@@ -25,6 +25,11 @@ const (
 // allocation; routers with more models allocate per decision.
 const inlineModels = 8
 
+// inlineAttempts is how many attempts a Decision holds without further
+// allocation: the first (an answer at once); a retry or fallback grows the
+// slice on the heap, as before.
+const inlineAttempts = 1
+
 // Decision records one routing decision: what the router saw, predicted and
 // planned, and — after a call — every attempt and its outcome. A Decision
 // is written by one request and must not be modified after the router hands
@@ -67,6 +72,7 @@ type Decision struct {
 	qualityBuf [inlineModels]float64
 	candBuf    [inlineModels]Candidate
 	planBuf    [inlineModels]Step
+	attemptBuf [inlineAttempts]Attempt
 }
 
 // Attempt is one model call made while executing a plan.

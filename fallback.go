@@ -86,6 +86,12 @@ type exec struct {
 	stopAt     int // 1 + the index of the attempt whose action was stop
 
 	cost costCap // Hints.MaxCost over the attempts (costcap.go)
+
+	// Inline storage, so that a call that succeeds at once allocates its
+	// state once: the first attempt's hint slot and the returned response.
+	// Neither is reused; the response keeps the exec alive (see release).
+	slot0 hintSlot
+	out   annotated
 }
 
 // result is one attempt's outcome, made by the goroutine that ran it.
@@ -102,7 +108,15 @@ type result struct {
 // kind of failure). It never falls back after the caller's own
 // cancellation, nor once streamed text has reached the caller.
 func (r *Router) execute(ctx context.Context, d *Decision, messages []llms.MessageContent, options []llms.CallOption) (*llms.ContentResponse, error) {
-	x := &exec{r: r, fb: r.fb, d: d, ctx: ctx, messages: messages, options: options}
+	return r.newExec(ctx, d, messages, options).run()
+}
+
+func (r *Router) newExec(ctx context.Context, d *Decision, messages []llms.MessageContent, options []llms.CallOption) *exec {
+	return &exec{r: r, fb: r.fb, d: d, ctx: ctx, messages: messages, options: options}
+}
+
+func (x *exec) run() (*llms.ContentResponse, error) {
+	ctx, d, options := x.ctx, x.d, x.options
 	for _, o := range options {
 		if o != nil {
 			o(&x.caller)
@@ -122,7 +136,7 @@ func (r *Router) execute(ctx context.Context, d *Decision, messages []llms.Messa
 		x.buffered = x.fb.buffer || bufferRequested(ctx)
 		x.claimed = make(chan struct{})
 	}
-	d.Attempts = make([]Attempt, 0, len(d.Plan))
+	d.Attempts = d.attemptBuf[:0] // grows on the heap past inlineAttempts
 	if x.fb.hedge.enabled() && len(d.Plan) > 1 {
 		return x.runHedged()
 	}
@@ -333,9 +347,9 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 		actx, cancel = x.withTimeout(parent, fb.attemptTimeout)
 		defer cancel()
 	}
-	opts := make([]llms.CallOption, 0, len(x.options)+3)
-	opts = append(opts, x.options...)
-	opts = append(opts, llms.WithModel(card.APIModel))
+	slot := x.hintSlot(actx, id) // RetryAfterTransport leaves the response's hint here
+	opts := append(slot.opts[:0], x.options...)
+	opts = append(opts, fb.modelOpts[step.Index]) // llms.WithModel(card.APIModel)
 	if n := x.outputCap(id); n > 0 {
 		opts = append(opts, llms.WithMaxTokens(n)) // this attempt's only: keeps it within Hints.MaxCost
 	}
@@ -344,7 +358,6 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 		opts = append(opts, llms.WithStreamingFunc(res.sink.stream))
 	}
 	start := r.now()
-	slot := newHintSlot(actx, fb.clock) // RetryAfterTransport leaves the response's hint here
 	resp, err := generate(slot, r.providers[step.Index], card.Name, x.messages, opts)
 	a := Attempt{Model: card.Name, Reason: step.Reason, Start: start, Latency: r.now().Sub(start), Retry: try, Wait: wait, Hedged: hedged}
 	if err == nil {
@@ -366,8 +379,9 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 		a.Code, a.Err = x.classify(parent, actx, card.Name, err)
 		a.Err = slot.annotate(a.Err)
 	} else if fb.verifier != nil {
-		ans := Answer{Model: card.Name, Messages: x.messages, Options: &x.caller, Response: resp}
-		if rej, perr := verify(x.ctx, fb.verifier, &ans); perr != nil {
+		ans := &slot.answer // the slot is this attempt's alone
+		*ans = Answer{Model: card.Name, Messages: x.messages, Options: &x.caller, Response: resp}
+		if rej, perr := verify(x.ctx, fb.verifier, ans); perr != nil {
 			resp = nil
 			a.Code, a.Err = panicAttempt(card.Name, perr)
 		} else if rej != nil {

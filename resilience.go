@@ -261,9 +261,23 @@ type resilience struct {
 	clock          Clock
 	sysClock       bool
 	rnd            func() float64
+
+	// Per model index, made once: llms.WithModel(card.APIModel), and the
+	// model's name as an any for GenerationInfo; neither allocates per call.
+	modelOpts  []llms.CallOption
+	modelNames []any
 }
 
 func newResilience(f *Fallback, models []ModelCard, routerClock Clock) *resilience {
+	x := newResilienceFor(f, models, routerClock)
+	for _, m := range models {
+		x.modelOpts = append(x.modelOpts, llms.WithModel(m.APIModel))
+		x.modelNames = append(x.modelNames, m.Name)
+	}
+	return x
+}
+
+func newResilienceFor(f *Fallback, models []ModelCard, routerClock Clock) *resilience {
 	if f == nil {
 		_, sys := routerClock.(SystemClock)
 		return &resilience{plain: true, maxRetries: 0, clock: routerClock, sysClock: sys, rnd: rand.Float64}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"sync/atomic"
 	"time"
+
+	"github.com/tmc/langchaingo/llms"
 )
 
 // RetryAfterTransport is an [http.RoundTripper] that hands a failed
@@ -61,16 +63,32 @@ type hintSlotKey struct{}
 
 // hintSlot is the context the router gives one attempt's provider call: the
 // attempt's context plus where RetryAfterTransport leaves the hint of the
-// attempt's last response. Being the context itself, it costs the attempt
-// one allocation, not two.
+// attempt's last response. Being the context itself, and holding the
+// attempt's options, it costs the attempt one allocation, not three; the
+// first attempt's lives in the exec and costs none. A slot is never reused:
+// a provider may keep the context it was given.
 type hintSlot struct {
 	context.Context
 	clock Clock
 	hint  atomic.Int64 // the last response's hint in ns; 0 none
+
+	opts   [6]llms.CallOption // backs the attempt's options when they fit
+	answer Answer             // what the attempt's verifier is handed
 }
 
 func newHintSlot(ctx context.Context, clock Clock) *hintSlot {
 	return &hintSlot{Context: ctx, clock: clock}
+}
+
+// hintSlot returns attempt id's slot over ctx: the exec's own for the first
+// attempt, a new one for any other (hedges run at once, retries must not see
+// an earlier response's hint).
+func (x *exec) hintSlot(ctx context.Context, id int32) *hintSlot {
+	if id != 1 {
+		return newHintSlot(ctx, x.fb.clock)
+	}
+	x.slot0.Context, x.slot0.clock = ctx, x.fb.clock
+	return &x.slot0
 }
 
 // Value returns the slot itself for hintSlotKey, else the parent's value.

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -363,14 +364,15 @@ func (r *Router) GenerateContent(ctx context.Context, messages []llms.MessageCon
 	if err != nil {
 		return nil, err
 	}
-	resp, err := r.execute(ctx, d, messages, options)
+	x := r.newExec(ctx, d, messages, options)
+	resp, err := x.run()
 	d.Latency = r.now().Sub(d.Time)
 	d.Err = err
 	r.recordDecision(d)
 	if err != nil {
 		return nil, err
 	}
-	return annotate(resp, d), nil
+	return x.annotate(resp), nil
 }
 
 // Call generates from a single text prompt. It implements llms.Model.
@@ -380,26 +382,69 @@ func (r *Router) Call(ctx context.Context, prompt string, options ...llms.CallOp
 
 // annotate returns a copy of resp whose choices carry the decision in
 // fresh GenerationInfo maps: the provider's own maps are never written,
-// as a provider may share them between responses.
-func annotate(resp *llms.ContentResponse, d *Decision) *llms.ContentResponse {
-	out := &llms.ContentResponse{Choices: make([]*llms.ContentChoice, 0, len(resp.Choices))}
+// as a provider may share them between responses. A one-choice response
+// (the usual case) is copied into the exec's inline storage.
+func (x *exec) annotate(resp *llms.ContentResponse) *llms.ContentResponse {
+	d := x.d
+	var model any
+	for i, m := range x.r.models {
+		if m.Name == d.Answered {
+			model = x.fb.modelNames[i] // boxed once, in New
+			break
+		}
+	}
+	if model == nil {
+		model = d.Answered
+	}
+	out := &x.out.resp
+	if n := len(resp.Choices); n <= len(x.out.ptrs) {
+		out.Choices = x.out.ptrs[:0]
+	} else {
+		out.Choices = make([]*llms.ContentChoice, 0, n)
+	}
 	for _, c := range resp.Choices {
 		if c == nil {
 			continue
 		}
-		cc := *c
-		info := make(map[string]any, len(c.GenerationInfo)+4)
-		for k, v := range c.GenerationInfo {
-			info[k] = v
+		cc := &x.out.choice
+		if len(out.Choices) > 0 {
+			cc = new(llms.ContentChoice)
+		}
+		*cc = *c
+		var info map[string]any
+		if len(c.GenerationInfo) <= 4 {
+			info = maps.Clone(c.GenerationInfo) // a small map's group is copied whole: no rehashing
+		}
+		if info == nil {
+			info = make(map[string]any, len(c.GenerationInfo)+4)
+			for k, v := range c.GenerationInfo {
+				info[k] = v
+			}
 		}
 		info[InfoDecision] = d
 		info[InfoDecisionID] = d.ID
-		info[InfoModel] = d.Answered
+		info[InfoModel] = model
 		info[InfoCostUSD] = d.Cost
 		cc.GenerationInfo = info
-		out.Choices = append(out.Choices, &cc)
+		out.Choices = append(out.Choices, cc)
 	}
+	x.release()
 	return out
+}
+
+// annotated is the router's copy of a response, in the exec: its first
+// choice needs no allocation of its own.
+type annotated struct {
+	resp   llms.ContentResponse
+	ptrs   [1]*llms.ContentChoice
+	choice llms.ContentChoice
+}
+
+// release drops what the returned response, which keeps the exec alive,
+// has no need of. Only fields no attempt's streaming callback or verifier
+// reads are dropped; every attempt has returned.
+func (x *exec) release() {
+	x.messages, x.options = nil, nil
 }
 
 var errNilResponse = errors.New("provider returned a nil response")
