@@ -14,8 +14,8 @@ import (
 type trainMatrix struct {
 	n      int
 	bits   int
-	rowPtr []int    // CSR over rows
-	ent    []uint32 // bucket | code<<bits, ascending by bucket within a row
+	rows   []rowRef
+	chunks [][]uint32 // entries: bucket | code<<bits, ascending by bucket within a row
 	codeTF []float32
 	over   map[uint64]float32 // tf of entries whose code is codeOver, by overKey
 	dense  [][numDense]float64
@@ -28,7 +28,20 @@ type trainMatrix struct {
 }
 
 func newTrainMatrix(bits int) *trainMatrix {
-	return &trainMatrix{bits: bits, rowPtr: []int{0}, counter: new(bucketCounter), codeOf: map[uint32]uint32{}}
+	return &trainMatrix{bits: bits, counter: new(bucketCounter), codeOf: map[uint32]uint32{}}
+}
+
+// rowRef locates a row's entries. Entries live in chunks of chunkEntries
+// that never straddle a row, so the matrix grows without copying (a
+// copying slice would double its memory while it grows).
+type rowRef struct{ chunk, lo, hi uint32 }
+
+const chunkEntries = 1 << 18
+
+// row returns row i's entries.
+func (m *trainMatrix) row(i int) []uint32 {
+	r := m.rows[i]
+	return m.chunks[r.chunk][r.lo:r.hi]
 }
 
 // codeOver marks an entry whose count did not get a code of its own (more
@@ -42,21 +55,29 @@ func overKey(row int, bucket uint32) uint64 { return uint64(row)<<32 | uint64(bu
 // add hashes one prompt into a new row.
 func (m *trainMatrix) add(text string, maxWords int) {
 	m.ngrams = HashNGrams(m.ngrams[:0], text, maxWords)
+	var ref rowRef
 	if len(m.ngrams) > 0 {
 		b := m.counter
 		b.count(m.ngrams, m.bits, maxWords)
-		start := len(m.ent)
+		if k := len(m.chunks) - 1; k < 0 || len(m.chunks[k])+len(b.used) > cap(m.chunks[k]) {
+			m.chunks = append(m.chunks, make([]uint32, 0, max(chunkEntries, len(b.used))))
+		}
+		k := len(m.chunks) - 1
+		c := m.chunks[k]
+		start := len(c)
 		for _, slot := range b.used {
 			bucket := b.keys[slot] - 1
-			m.ent = append(m.ent, bucket|m.code(b.counts[slot], bucket)<<m.bits)
+			c = append(c, bucket|m.code(b.counts[slot], bucket)<<m.bits)
 		}
 		b.clear()
 		// Sorted by bucket, the float summation order does not depend on
 		// hash-table layout (buckets are distinct within a row).
 		mask := uint32(1)<<m.bits - 1
-		slices.SortFunc(m.ent[start:], func(a, b uint32) int { return cmp.Compare(a&mask, b&mask) })
+		slices.SortFunc(c[start:], func(a, b uint32) int { return cmp.Compare(a&mask, b&mask) })
+		m.chunks[k] = c
+		ref = rowRef{uint32(k), uint32(start), uint32(len(c))}
 	}
-	m.rowPtr = append(m.rowPtr, len(m.ent))
+	m.rows = append(m.rows, ref)
 	var d [numDense]float64
 	denseSignals(text, &d)
 	m.dense = append(m.dense, d)
@@ -93,14 +114,16 @@ func (m *trainMatrix) tf(i int, e uint32) float32 {
 // done drops the building state and trims the slices to their length.
 func (m *trainMatrix) done() {
 	m.counter, m.ngrams, m.codeOf = nil, nil, nil
-	m.ent = slices.Clip(m.ent)
-	m.rowPtr = slices.Clip(m.rowPtr)
 	m.dense = slices.Clip(m.dense)
 	m.key = slices.Clip(m.key)
 }
 
 func (m *trainMatrix) String() string {
-	return fmt.Sprintf("%d rows, %d entries, %d codes", m.n, len(m.ent), len(m.codeTF))
+	var n int
+	for _, c := range m.chunks {
+		n += len(c)
+	}
+	return fmt.Sprintf("%d rows, %d entries, %d codes", m.n, n, len(m.codeTF))
 }
 
 // fnv64a is the FNV-1a hash of s.

@@ -42,7 +42,7 @@ func newDesign(m *trainMatrix, fit []int, useIDF bool, dw float64, old *design) 
 		df := make([]int32, D)
 		mask := uint32(D - 1)
 		for _, i := range fit {
-			for _, e := range m.ent[m.rowPtr[i]:m.rowPtr[i+1]] {
+			for _, e := range m.row(i) {
 				df[e&mask]++
 			}
 		}
@@ -89,7 +89,7 @@ func newDesign(m *trainMatrix, fit []int, useIDF bool, dw float64, old *design) 
 // Not for the hot loops (a call per entry); see dot2 and axpy.
 func (m *trainMatrix) eachVal(i int, mul []float32, inv float32, f func(b uint32, v float32)) {
 	mask := uint32(1)<<m.bits - 1
-	for _, e := range m.ent[m.rowPtr[i]:m.rowPtr[i+1]] {
+	for _, e := range m.row(i) {
 		b := e & mask
 		v := m.tf(i, e) * mul[b]
 		f(b, v*inv)
@@ -101,7 +101,7 @@ func (d *design) sparseDot(i int, beta []float64) float64 {
 	m := d.m
 	mask, tfs, inv := uint32(1)<<m.bits-1, m.codeTF, d.inv[i]
 	var s float64
-	for _, e := range m.ent[m.rowPtr[i]:m.rowPtr[i+1]] {
+	for _, e := range m.row(i) {
 		b := e & mask
 		c := e >> m.bits
 		var tf float32
@@ -123,8 +123,8 @@ func (d *design) sparseDot(i int, beta []float64) float64 {
 func (d *design) sparseDot2(i, j int, beta []float64) (float64, float64) {
 	m := d.m
 	mask, tfs, mul := uint32(1)<<m.bits-1, m.codeTF, d.mul
-	ri := m.ent[m.rowPtr[i]:m.rowPtr[i+1]]
-	rj := m.ent[m.rowPtr[j]:m.rowPtr[j+1]]
+	ri := m.row(i)
+	rj := m.row(j)
 	n := min(len(ri), len(rj))
 	invI, invJ := d.inv[i], d.inv[j]
 	var si, sj float64
@@ -177,7 +177,7 @@ func (d *design) dot(i int, beta []float64) float64 {
 func (d *design) axpy(i int, a float64, out []float64) {
 	m := d.m
 	mask, tfs, mul, inv := uint32(1)<<m.bits-1, m.codeTF, d.mul, d.inv[i]
-	for _, e := range m.ent[m.rowPtr[i]:m.rowPtr[i+1]] {
+	for _, e := range m.row(i) {
 		b := e & mask
 		c := e >> m.bits
 		var tf float32
