@@ -15,6 +15,7 @@ type trainMatrix struct {
 	n      int
 	bits   int
 	rows   []rowRef
+	maxRow int        // entries of the longest row
 	chunks [][]uint32 // entries: bucket | code<<bits, ascending by bucket within a row
 	codeTF []float32
 	over   map[uint64]float32 // tf of entries whose code is codeOver, by overKey
@@ -76,6 +77,7 @@ func (m *trainMatrix) add(text string, maxWords int) {
 		slices.SortFunc(c[start:], func(a, b uint32) int { return cmp.Compare(a&mask, b&mask) })
 		m.chunks[k] = c
 		ref = rowRef{uint32(k), uint32(start), uint32(len(c))}
+		m.maxRow = max(m.maxRow, len(c)-start)
 	}
 	m.rows = append(m.rows, ref)
 	var d [numDense]float64

@@ -117,44 +117,65 @@ func (d *design) sparseDot(i int, beta []float64) float64 {
 	return s
 }
 
-// sparseDot2 is sparseDot of rows i and j, interleaved: the two sums are
-// independent chains of additions, so the CPU overlaps them, and each
-// keeps its own order, so the result is that of two sparseDots.
-func (d *design) sparseDot2(i, j int, beta []float64) (float64, float64) {
+// vals writes row i's entry values, tf·idf/‖row‖, into buf.
+func (d *design) vals(i int, buf []float32) []float32 {
 	m := d.m
-	mask, tfs, mul := uint32(1)<<m.bits-1, m.codeTF, d.mul
-	ri := m.row(i)
-	rj := m.row(j)
+	mask, tfs, mul, inv := uint32(1)<<m.bits-1, m.codeTF, d.mul, d.inv[i]
+	row := m.row(i)
+	buf = buf[:len(row)]
+	for k, e := range row {
+		b := e & mask
+		c := e >> m.bits
+		var tf float32
+		if c < uint32(len(tfs)) {
+			tf = tfs[c]
+		} else {
+			tf = m.tf(i, e)
+		}
+		v := tf * mul[b]
+		v *= inv
+		buf[k] = v
+	}
+	return buf
+}
+
+// dot2 is the sparse sums of two rows given their values, interleaved:
+// the two sums are independent chains of additions, so the CPU overlaps
+// them, and each keeps its entry order, so each is that of sparseDot.
+func (d *design) dot2(ri, rj []uint32, vi, vj []float32, beta []float64) (float64, float64) {
+	mask := uint32(1)<<d.m.bits - 1
 	n := min(len(ri), len(rj))
-	invI, invJ := d.inv[i], d.inv[j]
+	vi, vj = vi[:len(ri)], vj[:len(rj)]
 	var si, sj float64
 	for k := 0; k < n; k++ {
-		ei, ej := ri[k], rj[k]
-		bi, bj := ei&mask, ej&mask
-		ci, cj := ei>>m.bits, ej>>m.bits
-		if ci >= uint32(len(tfs)) || cj >= uint32(len(tfs)) {
-			return d.sparseDot(i, beta), d.sparseDot(j, beta)
-		}
-		vi := tfs[ci] * mul[bi]
-		vi *= invI
-		vj := tfs[cj] * mul[bj]
-		vj *= invJ
-		si += float64(vi) * beta[bi]
-		sj += float64(vj) * beta[bj]
+		si += float64(vi[k]) * beta[ri[k]&mask]
+		sj += float64(vj[k]) * beta[rj[k]&mask]
 	}
-	for _, e := range ri[n:] {
-		b := e & mask
-		v := m.tf(i, e) * mul[b]
-		v *= invI
-		si += float64(v) * beta[b]
+	for k := n; k < len(ri); k++ {
+		si += float64(vi[k]) * beta[ri[k]&mask]
 	}
-	for _, e := range rj[n:] {
-		b := e & mask
-		v := m.tf(j, e) * mul[b]
-		v *= invJ
-		sj += float64(v) * beta[b]
+	for k := n; k < len(rj); k++ {
+		sj += float64(vj[k]) * beta[rj[k]&mask]
 	}
 	return si, sj
+}
+
+// axpyVals is axpy given row i's values.
+func (d *design) axpyVals(i int, a float64, vals []float32, out []float64) {
+	m := d.m
+	mask := uint32(1)<<m.bits - 1
+	row := m.row(i)
+	vals = vals[:len(row)]
+	for k, e := range row {
+		out[e&mask] += a * float64(vals[k])
+	}
+	D := 1 << m.bits
+	if d.dw > 0 {
+		for k, z := range d.dz[i] {
+			out[D+k] += a * float64(z)
+		}
+	}
+	out[d.dim-1] += a
 }
 
 // finishDot adds the dense block and the bias to row i's sparse sum.
@@ -202,7 +223,7 @@ func (d *design) axpy(i int, a float64, out []float64) {
 // cgBuf is one fit's scratch space, reused from fit to fit.
 type cgBuf struct {
 	r, rhs, p, ap []float64 // dim each
-	dots          []float64 // per active row
+	vi, vj        []float32 // two rows' values
 	act           []int     // rows of nonzero weight
 }
 
@@ -225,27 +246,28 @@ func (d *design) ridge(rows []int, y, w []float64, lambda float64, beta []float6
 		}
 	}
 	buf.act = act
-	if cap(buf.dots) < len(act) {
-		buf.dots = make([]float64, len(act))
+	if n := d.m.maxRow; len(buf.vi) < n {
+		buf.vi, buf.vj = make([]float32, n), make([]float32, n)
 	}
-	dots := buf.dots[:len(act)]
 	apply := func(v, out []float64) {
 		for j := range out {
 			out[j] = lambda * v[j]
 		}
 		out[dim-1] = lambda * 1e-6 * v[dim-1]
-		// Every dot product reads v only, so all are taken first, two
-		// rows at a time; the updates of out keep the row order.
+		// A dot product reads v only, so row j's is taken with row i's,
+		// before i updates out: the updates keep the row order. Each
+		// row's values are computed once for both.
 		k := 0
 		for ; k+1 < len(act); k += 2 {
-			si, sj := d.sparseDot2(act[k], act[k+1], v)
-			dots[k], dots[k+1] = d.finishDot(act[k], si, v), d.finishDot(act[k+1], sj, v)
+			i, j := act[k], act[k+1]
+			vi, vj := d.vals(i, buf.vi), d.vals(j, buf.vj)
+			si, sj := d.dot2(d.m.row(i), d.m.row(j), vi, vj, v)
+			di, dj := d.finishDot(i, si, v), d.finishDot(j, sj, v)
+			d.axpyVals(i, w[i]*di, vi, out)
+			d.axpyVals(j, w[j]*dj, vj, out)
 		}
 		if k < len(act) {
-			dots[k] = d.dot(act[k], v)
-		}
-		for k, i := range act {
-			d.axpy(i, w[i]*dots[k], out)
+			d.axpy(act[k], w[act[k]]*d.dot(act[k], v), out)
 		}
 	}
 	r, rhs, p, ap := buf.r, buf.rhs, buf.p, buf.ap
