@@ -268,7 +268,7 @@ func (pr *problem) targets(n int, opts *TrainOptions) error {
 // fold seeds. Trained on RouterBench's training split, it reaches 95% of
 // GPT-4's test quality at 23% of its cost (27% at a single operating
 // point). Training on the 14,037 MMLU rows, tuning included, takes about
-// 6 s on two cores.
+// 9 s of CPU and 60 MB (BENCHMARKS.md, "Training time and memory").
 //
 // TrainLinear is deterministic given opts.Seed and safe to call
 // concurrently.
@@ -291,7 +291,9 @@ func TrainLinear(ds *Dataset, opts TrainOptions) (*LinearClassifier, error) {
 // dense signals and scores, never the text, so an outcomes file larger
 // than memory trains in memory linear in its rows (see ReadDatasetSeq).
 // It stops at the first error records yields and returns it. The model is
-// that of TrainLinear on the same records, byte for byte.
+// that of TrainLinear on the same records, byte for byte; like it,
+// TrainLinearSeq is deterministic given opts.Seed and safe to call
+// concurrently (with distinct record streams).
 func TrainLinearSeq(records iter.Seq2[Record, error], opts TrainOptions) (*LinearClassifier, error) {
 	if opts.HashBits == 0 {
 		opts.HashBits = DefaultLinearHashBits
