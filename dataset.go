@@ -531,48 +531,71 @@ type Dataset struct {
 // on with them; on a read error from r it is nil. Repeated prompts are legal
 // (see Dataset.DuplicatePrompts).
 func ReadDataset(r io.Reader, opts ...ReadOption) (*Dataset, error) {
-	dr := NewDatasetReader(r, opts...)
 	ds := &Dataset{}
-	agg := &DatasetErrors{}
-	add := func(e *DatasetError) {
-		if len(agg.Errs) < dr.cfg.maxErrors {
-			agg.Errs = append(agg.Errs, e)
-		} else {
-			agg.Omitted++
+	for rec, err := range ReadDatasetSeq(r, opts...) {
+		var agg *DatasetErrors
+		switch {
+		case errors.As(err, &agg):
+			return ds, err
+		case err != nil:
+			return nil, err
 		}
-	}
-	seen := make(map[string]int) // id → line
-	for {
-		rec, err := dr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			var one *DatasetError
-			var many *DatasetErrors
-			switch {
-			case errors.As(err, &many):
-				for _, e := range many.Errs {
-					add(e)
-				}
-			case errors.As(err, &one):
-				add(one)
-			default:
-				return nil, fmt.Errorf("llmrouter: reading dataset after line %d: %w", dr.line, err)
-			}
-			continue
-		}
-		if first, dup := seen[rec.ID]; dup {
-			add(dsErr(rec.Line, rec.ID, "id", ErrDatasetDuplicate, "duplicate id %q (first on line %d, again on line %d)", rec.ID, first, rec.Line))
-			continue
-		}
-		seen[rec.ID] = rec.Line
 		ds.Records = append(ds.Records, rec)
 	}
-	if len(agg.Errs) > 0 {
-		return ds, agg
-	}
 	return ds, nil
+}
+
+// ReadDatasetSeq is ReadDataset as a stream, for data too large to hold
+// (TrainLinearSeq): it yields each record that passes as it is read, then,
+// if any did not, one *DatasetErrors with the problems ReadDataset would
+// return, or a read error from r, and stops. It remembers every id (to
+// reject duplicates) but no other part of a record. Range over it once.
+func ReadDatasetSeq(r io.Reader, opts ...ReadOption) iter.Seq2[Record, error] {
+	return func(yield func(Record, error) bool) {
+		dr := NewDatasetReader(r, opts...)
+		agg := &DatasetErrors{}
+		add := func(e *DatasetError) {
+			if len(agg.Errs) < dr.cfg.maxErrors {
+				agg.Errs = append(agg.Errs, e)
+			} else {
+				agg.Omitted++
+			}
+		}
+		seen := make(map[string]int) // id → line
+		for {
+			rec, err := dr.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				var one *DatasetError
+				var many *DatasetErrors
+				switch {
+				case errors.As(err, &many):
+					for _, e := range many.Errs {
+						add(e)
+					}
+				case errors.As(err, &one):
+					add(one)
+				default:
+					yield(Record{}, fmt.Errorf("llmrouter: reading dataset after line %d: %w", dr.line, err))
+					return
+				}
+				continue
+			}
+			if first, dup := seen[rec.ID]; dup {
+				add(dsErr(rec.Line, rec.ID, "id", ErrDatasetDuplicate, "duplicate id %q (first on line %d, again on line %d)", rec.ID, first, rec.Line))
+				continue
+			}
+			seen[rec.ID] = rec.Line
+			if !yield(rec, nil) {
+				return
+			}
+		}
+		if len(agg.Errs) > 0 {
+			yield(Record{}, agg)
+		}
+	}
 }
 
 // LoadDataset reads the JSONL outcomes dataset in the file at path, as

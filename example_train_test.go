@@ -47,6 +47,32 @@ func ExampleTrainLinear() {
 	// Say hello to guest number 42             → small
 }
 
+// ExampleTrainLinearSeq trains on outcomes streamed from a reader (a file
+// in practice): each prompt is hashed as it is read and its text dropped,
+// and a malformed line stops training with the line's error.
+func ExampleTrainLinearSeq() {
+	var jsonl strings.Builder
+	for i := range 20 {
+		fmt.Fprintf(&jsonl, `{"id":"calc/%d","prompt":"Compute the integral of x^%d times sin x","outcomes":{"small":{"score":0},"large":{"score":1}}}`+"\n", i, i)
+		fmt.Fprintf(&jsonl, `{"id":"chat/%d","prompt":"Say hello to guest number %d","outcomes":{"small":{"score":1},"large":{"score":1}}}`+"\n", i, i)
+	}
+	clf, err := llmrouter.TrainLinearSeq(llmrouter.ReadDatasetSeq(strings.NewReader(jsonl.String())), llmrouter.TrainOptions{HashBits: 12, Seed: 1})
+	if err != nil {
+		panic(err)
+	}
+	q, _ := clf.Predict("Compute the integral of x^7 times sin x")
+	fmt.Println(clf.Info().Rows, "rows; small model's predicted quality on calculus below 0.5:", q[1] < 0.5)
+
+	_, err = llmrouter.TrainLinearSeq(llmrouter.ReadDatasetSeq(strings.NewReader(jsonl.String()+"{oops\n")), llmrouter.TrainOptions{HashBits: 12})
+	var de *llmrouter.DatasetError
+	if errors.As(err, &de) {
+		fmt.Println("line", de.Line)
+	}
+	// Output:
+	// 40 rows; small model's predicted quality on calculus below 0.5: true
+	// line 41
+}
+
 // ExampleReadDataset shows the error for a malformed outcomes file: the
 // line and the field.
 func ExampleReadDataset() {

@@ -3,10 +3,10 @@ package llmrouter
 import (
 	"errors"
 	"fmt"
+	"iter"
 	"math"
 	"runtime"
 	"sort"
-	"sync"
 )
 
 // IDFMode says whether a LinearClassifier weighs n-grams by inverse
@@ -87,294 +87,115 @@ const (
 	cgTol            = 1e-6 // on the squared relative residual
 )
 
-// trainSet holds the prompts' features, independent of idf and dense scale.
-type trainSet struct {
-	n      int
-	rowPtr []int32   // CSR over rows
-	bucket []uint32  // distinct buckets of each row
-	tf     []float32 // 1 + ln count
-	dense  [][numDense]float64
-	bits   int
-}
-
-func buildTrainSet(texts []string, bits, maxWords int) *trainSet {
-	ts := &trainSet{n: len(texts), bits: bits, rowPtr: make([]int32, 1, len(texts)+1), dense: make([][numDense]float64, len(texts))}
-	b := new(bucketCounter)
-	var ng []uint32
-	for i, t := range texts {
-		ng = HashNGrams(ng[:0], t, maxWords)
-		if len(ng) > 0 {
-			b.count(ng, bits, maxWords)
-			start := len(ts.bucket)
-			for _, slot := range b.used {
-				ts.bucket = append(ts.bucket, b.keys[slot]-1)
-				ts.tf = append(ts.tf, tfw(b.counts[slot]))
-			}
-			b.clear()
-			sortRow(ts.bucket[start:], ts.tf[start:])
-		}
-		ts.rowPtr = append(ts.rowPtr, int32(len(ts.bucket)))
-		denseSignals(t, &ts.dense[i])
-	}
-	return ts
-}
-
-// sortRow sorts a row's buckets ascending (the float summation order then
-// does not depend on hash-table layout).
-func sortRow(b []uint32, v []float32) {
-	sort.Sort(rowSorter{b, v})
-}
-
-type rowSorter struct {
-	b []uint32
-	v []float32
-}
-
-func (r rowSorter) Len() int           { return len(r.b) }
-func (r rowSorter) Less(i, j int) bool { return r.b[i] < r.b[j] }
-func (r rowSorter) Swap(i, j int) {
-	r.b[i], r.b[j] = r.b[j], r.b[i]
-	r.v[i], r.v[j] = r.v[j], r.v[i]
-}
-
-// design is the weighted feature matrix for one (idf, dense weight) setting:
-// columns 0..D-1 the buckets, then numDense dense columns, then the bias.
-type design struct {
-	ts     *trainSet
-	val    []float32 // per CSR entry: tf·idf / ‖row‖
-	dz     [][numDense]float32
-	dim    int
-	idf    []float32
-	maxIDF float32
-	dmean  [numDense]float64
-	dstd   [numDense]float64
-	dw     float64
-}
-
-// newDesign computes idf and dense standardisation on rows fit (the
-// training rows) and the features of every row.
-func newDesign(ts *trainSet, fit []int, useIDF bool, dw float64) *design {
-	D := 1 << ts.bits
-	d := &design{ts: ts, dim: D + numDense + 1, dw: dw, val: make([]float32, len(ts.tf)), dz: make([][numDense]float32, ts.n)}
-	n := float64(len(fit))
-	d.maxIDF = float32(math.Log(1+n) + 1)
-	if useIDF {
-		df := make([]int32, D)
-		for _, i := range fit {
-			for _, b := range ts.bucket[ts.rowPtr[i]:ts.rowPtr[i+1]] {
-				df[b]++
-			}
-		}
-		d.idf = make([]float32, D)
-		for b, c := range df {
-			d.idf[b] = float32(math.Log((1+n)/(1+float64(c))) + 1)
-		}
-	}
-	for i := 0; i < ts.n; i++ {
-		lo, hi := ts.rowPtr[i], ts.rowPtr[i+1]
-		var norm float32
-		for k := lo; k < hi; k++ {
-			v := ts.tf[k]
-			if d.idf != nil {
-				v *= d.idf[ts.bucket[k]]
-			}
-			d.val[k] = v
-			norm += v * v
-		}
-		if norm > 0 {
-			inv := float32(1 / math.Sqrt(float64(norm)))
-			for k := lo; k < hi; k++ {
-				d.val[k] *= inv
-			}
-		}
-	}
-	if dw > 0 {
-		for _, i := range fit {
-			for k, v := range ts.dense[i] {
-				d.dmean[k] += v
-				d.dstd[k] += v * v
-			}
-		}
-		for k := range d.dmean {
-			d.dmean[k] /= n
-			d.dstd[k] = math.Sqrt(math.Max(d.dstd[k]/n-d.dmean[k]*d.dmean[k], 0))
-		}
-		for i := 0; i < ts.n; i++ {
-			for k, v := range ts.dense[i] {
-				if d.dstd[k] > 0 {
-					d.dz[i][k] = float32(dw * (v - d.dmean[k]) / d.dstd[k])
-				}
-			}
-		}
-	}
-	return d
-}
-
-// dot returns row i's features · beta.
-func (d *design) dot(i int, beta []float64) float64 {
-	ts := d.ts
-	var s float64
-	for k := ts.rowPtr[i]; k < ts.rowPtr[i+1]; k++ {
-		s += float64(d.val[k]) * beta[ts.bucket[k]]
-	}
-	D := 1 << ts.bits
-	if d.dw > 0 {
-		for k, z := range d.dz[i] {
-			s += float64(z) * beta[D+k]
-		}
-	}
-	return s + beta[d.dim-1]
-}
-
-// axpy adds a × row i's features to out.
-func (d *design) axpy(i int, a float64, out []float64) {
-	ts := d.ts
-	for k := ts.rowPtr[i]; k < ts.rowPtr[i+1]; k++ {
-		out[ts.bucket[k]] += a * float64(d.val[k])
-	}
-	D := 1 << ts.bits
-	if d.dw > 0 {
-		for k, z := range d.dz[i] {
-			out[D+k] += a * float64(z)
-		}
-	}
-	out[d.dim-1] += a
-}
-
-// ridge minimises Σ w_i (x_i·β − y_i)² + λ‖β‖² over rows (the bias is
-// penalised by λ·1e-6 only) by conjugate gradients, starting from beta.
-func (d *design) ridge(rows []int, y, w []float64, lambda float64, beta []float64) {
-	dim := d.dim
-	pen := func(j int) float64 {
-		if j == dim-1 {
-			return lambda * 1e-6
-		}
-		return lambda
-	}
-	apply := func(v, out []float64) {
-		for j := range out {
-			out[j] = pen(j) * v[j]
-		}
-		for k, i := range rows {
-			if w[k] == 0 {
-				continue
-			}
-			d.axpy(i, w[k]*d.dot(i, v), out)
-		}
-	}
-	r := make([]float64, dim)
-	apply(beta, r)
-	var bb float64
-	rhs := make([]float64, dim)
-	for k, i := range rows {
-		if w[k] != 0 {
-			d.axpy(i, w[k]*y[k], rhs)
-		}
-	}
-	for j := range r {
-		r[j] = rhs[j] - r[j]
-		bb += rhs[j] * rhs[j]
-	}
-	p := append([]float64(nil), r...)
-	ap := make([]float64, dim)
-	rr := dotf(r, r)
-	for it := 0; it < cgMaxIter && rr > cgTol*bb && bb > 0; it++ {
-		apply(p, ap)
-		pap := dotf(p, ap)
-		if pap <= 0 {
-			break
-		}
-		a := rr / pap
-		for j := range beta {
-			beta[j] += a * p[j]
-			r[j] -= a * ap[j]
-		}
-		rn := dotf(r, r)
-		beta2 := rn / rr
-		rr = rn
-		for j := range p {
-			p[j] = r[j] + beta2*p[j]
-		}
-	}
-}
-
-func dotf(a, b []float64) float64 {
-	var s float64
-	for i := range a {
-		s += a[i] * b[i]
-	}
-	return s
-}
-
 // problem is the regression targets and weights of every output.
 type problem struct {
-	texts   []string
-	prompts []string
-	models  []string
-	y       [][]float64 // [output][row]
-	w       [][]float64 // [output][row]; 0 = row does not train the output
-	score   [][]float64 // [model][row] raw scores, NaN when absent
-	ref     int         // reference model index, -1 if none
-	only    bool        // it is the only output
+	models []string
+	y      [][]float64 // [output][row]
+	w      [][]float64 // [output][row]; 0 = row does not train the output
+	score  [][]float64 // [model][row] raw scores, NaN when absent
+	ref    int         // reference model index, -1 if none
+	only   bool        // it is the only output
 }
 
-func newProblem(ds *Dataset, opts *TrainOptions) (*problem, error) {
-	if ds == nil || len(ds.Records) == 0 {
-		return nil, errors.New("llmrouter: train: empty dataset")
-	}
-	models := opts.Models
-	if len(models) == 0 {
-		models = ds.Models()
-	}
-	if len(models) == 0 {
-		return nil, errors.New("llmrouter: train: the dataset has no outcomes")
-	}
-	pr := &problem{models: models, ref: -1}
-	n := len(ds.Records)
-	pr.texts = make([]string, n)
-	for i := range ds.Records {
-		pr.texts[i] = ds.Records[i].Prompt
-	}
-	pr.prompts = pr.texts
-	best := math.Inf(-1)
-	seen := map[string]bool{}
-	for j, m := range models {
-		if seen[m] || m == "" {
-			return nil, fmt.Errorf("llmrouter: train: empty or repeated model %q", m)
+// readRows consumes records once: each prompt is hashed into the training
+// matrix and dropped, each outcome kept as a score. It stops at the first
+// error of records.
+func readRows(records iter.Seq2[Record, error], opts *TrainOptions) (*trainMatrix, *problem, error) {
+	m := newTrainMatrix(opts.HashBits)
+	given := len(opts.Models) > 0
+	pr := &problem{ref: -1}
+	index := map[string]int{}
+	for _, name := range opts.Models {
+		if _, dup := index[name]; dup || name == "" {
+			return nil, nil, fmt.Errorf("llmrouter: train: empty or repeated model %q", name)
 		}
-		seen[m] = true
-		sc := make([]float64, n)
-		var sum float64
-		var cnt int
-		for i := range ds.Records {
-			o, ok := ds.Records[i].Outcomes[m]
+		index[name] = len(pr.models)
+		pr.models = append(pr.models, name)
+		pr.score = append(pr.score, nil)
+	}
+	for rec, err := range records {
+		if err != nil {
+			return nil, nil, err
+		}
+		row := m.n
+		m.add(rec.Prompt, opts.MaxWords)
+		for j := range pr.score {
+			pr.score[j] = append(pr.score[j], math.NaN())
+		}
+		for name, o := range rec.Outcomes {
+			j, ok := index[name]
 			if !ok {
-				sc[i] = math.NaN()
-				continue
+				if given {
+					continue
+				}
+				if name == "" {
+					return nil, nil, fmt.Errorf("llmrouter: train: empty or repeated model %q", name)
+				}
+				j = len(pr.models)
+				index[name] = j
+				pr.models = append(pr.models, name)
+				col := make([]float64, row+1)
+				for i := range col {
+					col[i] = math.NaN()
+				}
+				pr.score = append(pr.score, col)
 			}
 			if !(o.Score >= 0 && o.Score <= 1) {
-				return nil, fmt.Errorf("llmrouter: train: record %q: model %q: score %v outside [0,1]", ds.Records[i].ID, m, o.Score)
+				return nil, nil, fmt.Errorf("llmrouter: train: record %q: model %q: score %v outside [0,1]", rec.ID, name, o.Score)
 			}
-			sc[i] = o.Score
-			sum += o.Score
-			cnt++
+			pr.score[j][row] = o.Score
+		}
+	}
+	m.done()
+	if m.n == 0 {
+		return nil, nil, errors.New("llmrouter: train: empty dataset")
+	}
+	if len(pr.models) == 0 {
+		return nil, nil, errors.New("llmrouter: train: the dataset has no outcomes")
+	}
+	if !given { // every model of the data, sorted
+		order := make([]int, len(pr.models))
+		for j := range order {
+			order[j] = j
+		}
+		sort.Slice(order, func(a, b int) bool { return pr.models[order[a]] < pr.models[order[b]] })
+		models, score := make([]string, len(order)), make([][]float64, len(order))
+		for k, j := range order {
+			models[k], score[k] = pr.models[j], pr.score[j]
+		}
+		pr.models, pr.score = models, score
+	}
+	best := math.Inf(-1)
+	for j, name := range pr.models {
+		var sum float64
+		var cnt int
+		for _, s := range pr.score[j] {
+			if s == s {
+				sum += s
+				cnt++
+			}
 		}
 		if cnt == 0 {
-			return nil, fmt.Errorf("llmrouter: train: no record has an outcome for model %q", m)
+			return nil, nil, fmt.Errorf("llmrouter: train: no record has an outcome for model %q", name)
 		}
 		if mean := sum / float64(cnt); opts.Reference == "" && mean > best {
 			best, pr.ref = mean, j
 		}
-		if opts.Reference == m {
+		if opts.Reference == name {
 			pr.ref = j
 		}
-		pr.score = append(pr.score, sc)
 	}
+	return m, pr, pr.targets(m.n, opts)
+}
+
+// targets fills the outputs' regression targets and weights from the scores.
+func (pr *problem) targets(n int, opts *TrainOptions) error {
+	models := pr.models
 	if opts.Reference != "" && pr.ref < 0 {
-		return nil, fmt.Errorf("llmrouter: train: reference model %q is not among the models %v", opts.Reference, models)
+		return fmt.Errorf("llmrouter: train: reference model %q is not among the models %v", opts.Reference, models)
 	}
 	if opts.Difficulty && len(models) < 2 {
-		return nil, errors.New("llmrouter: train: a difficulty head needs at least two models")
+		return errors.New("llmrouter: train: a difficulty head needs at least two models")
 	}
 	for j := range models {
 		y := make([]float64, n)
@@ -430,29 +251,7 @@ func newProblem(ds *Dataset, opts *TrainOptions) (*problem, error) {
 			pr.y, pr.w, pr.only = pr.y[len(models):], pr.w[len(models):], true
 		}
 	}
-	return pr, nil
-}
-
-// fitOutputs fits every output on rows (warm-started from betas, which it
-// updates), in parallel.
-func fitOutputs(d *design, pr *problem, rows []int, lambda float64, betas [][]float64, workers int) {
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, workers)
-	for o := range pr.y {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func(o int) {
-			defer wg.Done()
-			defer func() { <-sem }()
-			y := make([]float64, len(rows))
-			w := make([]float64, len(rows))
-			for k, i := range rows {
-				y[k], w[k] = pr.y[o][i], pr.w[o][i]
-			}
-			d.ridge(rows, y, w, lambda, betas[o])
-		}(o)
-	}
-	wg.Wait()
+	return nil
 }
 
 // TrainLinear trains a LinearClassifier on the records of ds: one ridge
@@ -469,11 +268,33 @@ func fitOutputs(d *design, pr *problem, rows []int, lambda float64, betas [][]fl
 // fold seeds. Trained on RouterBench's training split, it reaches 95% of
 // GPT-4's test quality at 23% of its cost (27% at a single operating
 // point). Training on the 14,037 MMLU rows, tuning included, takes about
-// 6 s on two cores.
+// 9 s of CPU and 60 MB (BENCHMARKS.md, "Training time and memory").
 //
 // TrainLinear is deterministic given opts.Seed and safe to call
 // concurrently.
 func TrainLinear(ds *Dataset, opts TrainOptions) (*LinearClassifier, error) {
+	var recs []Record
+	if ds != nil {
+		recs = ds.Records
+	}
+	return TrainLinearSeq(func(yield func(Record, error) bool) {
+		for i := range recs {
+			if !yield(recs[i], nil) {
+				return
+			}
+		}
+	}, opts)
+}
+
+// TrainLinearSeq is TrainLinear on records read once, in order, as they
+// come: it keeps each prompt's distinct n-gram buckets (four bytes each),
+// dense signals and scores, never the text, so an outcomes file larger
+// than memory trains in memory linear in its rows (see ReadDatasetSeq).
+// It stops at the first error records yields and returns it. The model is
+// that of TrainLinear on the same records, byte for byte; like it,
+// TrainLinearSeq is deterministic given opts.Seed and safe to call
+// concurrently (with distinct record streams).
+func TrainLinearSeq(records iter.Seq2[Record, error], opts TrainOptions) (*LinearClassifier, error) {
 	if opts.HashBits == 0 {
 		opts.HashBits = DefaultLinearHashBits
 	}
@@ -520,11 +341,14 @@ func TrainLinear(ds *Dataset, opts TrainOptions) (*LinearClassifier, error) {
 	if opts.DifficultyOnly {
 		opts.Difficulty = true
 	}
-	pr, err := newProblem(ds, &opts)
+	ts, pr, err := readRows(records, &opts)
 	if err != nil {
 		return nil, err
 	}
-	ts := buildTrainSet(pr.texts, opts.HashBits, opts.MaxWords)
+	bufs := make(chan *cgBuf, opts.Workers)
+	for range min(opts.Workers, len(pr.y)) {
+		bufs <- new(cgBuf)
+	}
 	all := make([]int, ts.n)
 	for i := range all {
 		all[i] = i
@@ -537,6 +361,7 @@ func TrainLinear(ds *Dataset, opts TrainOptions) (*LinearClassifier, error) {
 		score  float64
 	}{idfs[0], dws[0], lambdas[0], math.NaN()}
 	tuned := len(idfs)*len(dws)*len(lambdas) > 1
+	var d *design
 	steps, done := 1, 0
 	if tuned {
 		steps += opts.TuneFolds * len(idfs) * len(dws) * len(lambdas)
@@ -551,9 +376,9 @@ func TrainLinear(ds *Dataset, opts TrainOptions) (*LinearClassifier, error) {
 		if len(pr.models) < 2 {
 			return nil, errors.New("llmrouter: train: tuning needs at least two models; give a single lambda, dense weight and IDF mode")
 		}
-		folds := groupFolds(pr.prompts, opts.TuneFolds, opts.Seed)
+		folds := groupFolds(ts.key, opts.TuneFolds, opts.Seed)
 		if folds == nil {
-			return nil, fmt.Errorf("llmrouter: train: %d distinct prompts are too few for %d tuning folds", countDistinct(pr.prompts), opts.TuneFolds)
+			return nil, fmt.Errorf("llmrouter: train: %d distinct prompts are too few for %d tuning folds", len(groupByKey(ts.key)), opts.TuneFolds)
 		}
 		desc := append([]float64(nil), lambdas...)
 		sort.Sort(sort.Reverse(sort.Float64Slice(desc)))
@@ -562,13 +387,13 @@ func TrainLinear(ds *Dataset, opts TrainOptions) (*LinearClassifier, error) {
 			train := complementRows(ts.n, test)
 			for _, useIDF := range idfs {
 				for _, dw := range dws {
-					d := newDesign(ts, train, useIDF, dw)
+					d = newDesign(ts, train, useIDF, dw, d)
 					betas := make([][]float64, len(pr.y))
 					for o := range betas {
 						betas[o] = make([]float64, d.dim)
 					}
 					for _, l := range desc {
-						fitOutputs(d, pr, train, l, betas, opts.Workers)
+						fitOutputs(d, pr, train, l, betas, bufs)
 						key := [3]float64{b2f(useIDF), dw, l}
 						scores[key] += pr.tuneScore(d, betas, test) / float64(len(folds))
 						step()
@@ -589,12 +414,12 @@ func TrainLinear(ds *Dataset, opts TrainOptions) (*LinearClassifier, error) {
 		}
 	}
 
-	d := newDesign(ts, all, best.idf, best.dw)
+	d = newDesign(ts, all, best.idf, best.dw, d)
 	betas := make([][]float64, len(pr.y))
 	for o := range betas {
 		betas[o] = make([]float64, d.dim)
 	}
-	fitOutputs(d, pr, all, best.lambda, betas, opts.Workers)
+	fitOutputs(d, pr, all, best.lambda, betas, bufs)
 	step()
 
 	cfg := LinearConfig{HashBits: opts.HashBits, MaxWords: opts.MaxWords, IDF: best.idf, DenseWeight: best.dw}
@@ -740,14 +565,14 @@ func apgrExact(score, strong, weak []float64) float64 {
 	return area
 }
 
-// groupFolds deals groups of identical prompts, shuffled by seed, to k
-// folds round-robin; it returns each fold's rows ascending, or nil when
-// there are fewer than k groups.
-func groupFolds(prompts []string, k int, seed uint64) [][]int {
+// groupFolds deals groups of rows of equal key (identical prompts),
+// shuffled by seed, to k folds round-robin; it returns each fold's rows
+// ascending, or nil when there are fewer than k groups.
+func groupFolds(keys []uint64, k int, seed uint64) [][]int {
 	if k < 2 {
 		return nil
 	}
-	groups := GroupByPrompt(prompts)
+	groups := groupByKey(keys)
 	if len(groups) < k {
 		return nil
 	}
@@ -773,12 +598,21 @@ func groupFolds(prompts []string, k int, seed uint64) [][]int {
 	return folds
 }
 
-func countDistinct(xs []string) int {
-	m := map[string]bool{}
-	for _, x := range xs {
-		m[x] = true
+// groupByKey is GroupByPrompt on prompt hashes: the groups in order of
+// first appearance, each group's rows ascending.
+func groupByKey(keys []uint64) [][]int {
+	groupOf := make(map[uint64]int)
+	var groups [][]int
+	for i, p := range keys {
+		g, ok := groupOf[p]
+		if !ok {
+			g = len(groups)
+			groupOf[p] = g
+			groups = append(groups, nil)
+		}
+		groups[g] = append(groups[g], i)
 	}
-	return len(m)
+	return groups
 }
 
 // complementRows returns 0..n-1 without the ascending rows of test.

@@ -1,0 +1,82 @@
+package llmrouter_test
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/llmrouter/llmrouter"
+	"github.com/stretchr/testify/require"
+)
+
+// goldenDataset is a deterministic dataset of prompts drawn from a small
+// vocabulary, with repeated words, repeated prompts and missing outcomes.
+func goldenDataset() *llmrouter.Dataset {
+	rng := rand.New(rand.NewPCG(7, 11))
+	vocab := strings.Fields("the a of to solve integral prove code function bug python sql query " +
+		"essay poem story translate french summary list table 42 3.14 x+y= {} () ; why how what which")
+	ds := &llmrouter.Dataset{}
+	for i := 0; i < 240; i++ {
+		var b strings.Builder
+		for w := 0; w < 5+rng.IntN(60); w++ {
+			b.WriteString(vocab[rng.IntN(len(vocab))])
+			b.WriteByte(" \n?"[rng.IntN(3)])
+		}
+		p := b.String()
+		if i%17 == 0 && i > 0 {
+			p = ds.Records[i-1].Prompt // a repeated prompt
+		}
+		out := map[string]llmrouter.Outcome{}
+		for m, name := range []string{"strong", "mid", "weak"} {
+			if rng.IntN(20) == 0 && m > 0 {
+				continue // missing outcome
+			}
+			q := 0.9 - 0.25*float64(m) - 0.004*float64(len(p)%50)
+			s := 0.0
+			if rng.Float64() < q {
+				s = 1
+			}
+			out[name] = llmrouter.Outcome{Score: s}
+		}
+		ds.Records = append(ds.Records, llmrouter.Record{ID: fmt.Sprint(i), Prompt: p, Outcomes: out})
+	}
+	return ds
+}
+
+// TestTrainLinearGolden pins the bytes of trained models: the hashes were
+// produced by the training code before it kept prompts as a compact
+// matrix (issue 8, item 3), which must train byte-identical models.
+// Floating-point results are pinned for amd64 only (other architectures
+// may fuse multiply-adds).
+func TestTrainLinearGolden(t *testing.T) {
+	if runtime.GOARCH != "amd64" {
+		t.Skipf("golden model bytes are for amd64, not %s", runtime.GOARCH)
+	}
+	ds := goldenDataset()
+	for _, tc := range []struct {
+		name string
+		opts llmrouter.TrainOptions
+		want string
+	}{
+		{"default tuning", llmrouter.TrainOptions{HashBits: 12}, "15fb5a7e3168e2fd"},
+		{"idf on, difficulty, class weight, two dense weights",
+			llmrouter.TrainOptions{HashBits: 10, IDF: llmrouter.IDFOn, Difficulty: true, ClassWeight: true, DenseWeights: []float64{0, 0.3}, Lambdas: []float64{1, 10}, Seed: 3}, "2da197a3231020c8"},
+		{"difficulty only, fixed setting", llmrouter.TrainOptions{HashBits: 14, DifficultyOnly: true, Lambdas: []float64{3}, IDF: llmrouter.IDFOff}, "a5bf02faab489dcc"},
+		{"subset of models, 16 hash bits", llmrouter.TrainOptions{HashBits: 16, Models: []string{"weak", "strong"}, Lambdas: []float64{1, 30}, IDF: llmrouter.IDFOn}, "e5efd0770cc1ab1d"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := llmrouter.TrainLinear(ds, tc.opts)
+			require.NoError(t, err)
+			var buf bytes.Buffer
+			_, err = c.WriteTo(&buf)
+			require.NoError(t, err)
+			sum := sha256.Sum256(buf.Bytes())
+			require.Equal(t, tc.want, hex.EncodeToString(sum[:8]), "model bytes changed")
+		})
+	}
+}

@@ -1,0 +1,328 @@
+package llmrouter
+
+import (
+	"math"
+	"sync"
+)
+
+// design is the weighted feature matrix of a trainMatrix for one (idf,
+// dense weight) setting: columns 0..D-1 the buckets, then numDense dense
+// columns, then the bias. An entry's value, tf·idf/‖row‖, is computed
+// where it is read rather than stored, which keeps training memory at four
+// bytes an entry; the float32 operations are those of storing it.
+type design struct {
+	m      *trainMatrix
+	idf    []float32 // nil without idf
+	mul    []float32 // idf, or ones
+	inv    []float32 // per row: 1/‖row‖, or 1 for an empty row
+	dz     [][numDense]float32
+	dim    int
+	maxIDF float32
+	dmean  [numDense]float64
+	dstd   [numDense]float64
+	dw     float64
+}
+
+// newDesign computes idf and dense standardisation on rows fit (the
+// training rows) and the row norms of every row. It reuses old's per-row
+// buffers when old is not nil; old must not be used after.
+func newDesign(m *trainMatrix, fit []int, useIDF bool, dw float64, old *design) *design {
+	D := 1 << m.bits
+	d := &design{m: m, dim: D + numDense + 1, dw: dw}
+	if old != nil && len(old.inv) == m.n {
+		d.inv, d.dz = old.inv, old.dz
+		clear(d.dz)
+	} else {
+		d.inv, d.dz = make([]float32, m.n), make([][numDense]float32, m.n)
+	}
+	n := float64(len(fit))
+	d.maxIDF = float32(math.Log(1+n) + 1)
+	d.mul = make([]float32, D)
+	if useIDF {
+		df := make([]int32, D)
+		mask := uint32(D - 1)
+		for _, i := range fit {
+			for _, e := range m.row(i) {
+				df[e&mask]++
+			}
+		}
+		d.idf = d.mul
+		for b, c := range df {
+			d.idf[b] = float32(math.Log((1+n)/(1+float64(c))) + 1)
+		}
+	} else {
+		for b := range d.mul {
+			d.mul[b] = 1
+		}
+	}
+	for i := 0; i < m.n; i++ {
+		var norm float32
+		m.eachVal(i, d.mul, 1, func(_ uint32, v float32) { norm += v * v })
+		d.inv[i] = 1
+		if norm > 0 {
+			d.inv[i] = float32(1 / math.Sqrt(float64(norm)))
+		}
+	}
+	if dw > 0 {
+		for _, i := range fit {
+			for k, v := range m.dense[i] {
+				d.dmean[k] += v
+				d.dstd[k] += v * v
+			}
+		}
+		for k := range d.dmean {
+			d.dmean[k] /= n
+			d.dstd[k] = math.Sqrt(math.Max(d.dstd[k]/n-d.dmean[k]*d.dmean[k], 0))
+		}
+		for i := 0; i < m.n; i++ {
+			for k, v := range m.dense[i] {
+				if d.dstd[k] > 0 {
+					d.dz[i][k] = float32(dw * (v - d.dmean[k]) / d.dstd[k])
+				}
+			}
+		}
+	}
+	return d
+}
+
+// eachVal calls f with each entry of row i: its bucket and tf·mul·inv.
+// Not for the hot loops (a call per entry); see dot2 and axpy.
+func (m *trainMatrix) eachVal(i int, mul []float32, inv float32, f func(b uint32, v float32)) {
+	mask := uint32(1)<<m.bits - 1
+	for _, e := range m.row(i) {
+		b := e & mask
+		v := m.tf(i, e) * mul[b]
+		f(b, v*inv)
+	}
+}
+
+// sparseDot is Σ val·beta[bucket] over row i's entries, in entry order.
+func (d *design) sparseDot(i int, beta []float64) float64 {
+	m := d.m
+	mask, tfs, inv := uint32(1)<<m.bits-1, m.codeTF, d.inv[i]
+	var s float64
+	for _, e := range m.row(i) {
+		b := e & mask
+		c := e >> m.bits
+		var tf float32
+		if c < uint32(len(tfs)) {
+			tf = tfs[c]
+		} else {
+			tf = m.tf(i, e)
+		}
+		v := tf * d.mul[b]
+		v *= inv
+		s += float64(v) * beta[b]
+	}
+	return s
+}
+
+// vals writes row i's entry values, tf·idf/‖row‖, into buf.
+func (d *design) vals(i int, buf []float32) []float32 {
+	m := d.m
+	mask, tfs, mul, inv := uint32(1)<<m.bits-1, m.codeTF, d.mul, d.inv[i]
+	row := m.row(i)
+	buf = buf[:len(row)]
+	for k, e := range row {
+		b := e & mask
+		c := e >> m.bits
+		var tf float32
+		if c < uint32(len(tfs)) {
+			tf = tfs[c]
+		} else {
+			tf = m.tf(i, e)
+		}
+		v := tf * mul[b]
+		v *= inv
+		buf[k] = v
+	}
+	return buf
+}
+
+// dot2 is the sparse sums of two rows given their values, interleaved:
+// the two sums are independent chains of additions, so the CPU overlaps
+// them, and each keeps its entry order, so each is that of sparseDot.
+func (d *design) dot2(ri, rj []uint32, vi, vj []float32, beta []float64) (float64, float64) {
+	mask := uint32(1)<<d.m.bits - 1
+	n := min(len(ri), len(rj))
+	vi, vj = vi[:len(ri)], vj[:len(rj)]
+	var si, sj float64
+	for k := 0; k < n; k++ {
+		si += float64(vi[k]) * beta[ri[k]&mask]
+		sj += float64(vj[k]) * beta[rj[k]&mask]
+	}
+	for k := n; k < len(ri); k++ {
+		si += float64(vi[k]) * beta[ri[k]&mask]
+	}
+	for k := n; k < len(rj); k++ {
+		sj += float64(vj[k]) * beta[rj[k]&mask]
+	}
+	return si, sj
+}
+
+// axpyVals is axpy given row i's values.
+func (d *design) axpyVals(i int, a float64, vals []float32, out []float64) {
+	m := d.m
+	mask := uint32(1)<<m.bits - 1
+	row := m.row(i)
+	vals = vals[:len(row)]
+	for k, e := range row {
+		out[e&mask] += a * float64(vals[k])
+	}
+	D := 1 << m.bits
+	if d.dw > 0 {
+		for k, z := range d.dz[i] {
+			out[D+k] += a * float64(z)
+		}
+	}
+	out[d.dim-1] += a
+}
+
+// finishDot adds the dense block and the bias to row i's sparse sum.
+func (d *design) finishDot(i int, s float64, beta []float64) float64 {
+	if d.dw > 0 {
+		D := 1 << d.m.bits
+		for k, z := range d.dz[i] {
+			s += float64(z) * beta[D+k]
+		}
+	}
+	return s + beta[d.dim-1]
+}
+
+// dot returns row i's features · beta.
+func (d *design) dot(i int, beta []float64) float64 {
+	return d.finishDot(i, d.sparseDot(i, beta), beta)
+}
+
+// axpy adds a × row i's features to out.
+func (d *design) axpy(i int, a float64, out []float64) {
+	m := d.m
+	mask, tfs, mul, inv := uint32(1)<<m.bits-1, m.codeTF, d.mul, d.inv[i]
+	for _, e := range m.row(i) {
+		b := e & mask
+		c := e >> m.bits
+		var tf float32
+		if c < uint32(len(tfs)) {
+			tf = tfs[c]
+		} else {
+			tf = m.tf(i, e)
+		}
+		v := tf * mul[b]
+		v *= inv
+		out[b] += a * float64(v)
+	}
+	D := 1 << m.bits
+	if d.dw > 0 {
+		for k, z := range d.dz[i] {
+			out[D+k] += a * float64(z)
+		}
+	}
+	out[d.dim-1] += a
+}
+
+// cgBuf is one fit's scratch space, reused from fit to fit.
+type cgBuf struct {
+	r, rhs, p, ap []float64 // dim each
+	vi, vj        []float32 // two rows' values
+	act           []int     // rows of nonzero weight
+}
+
+func (b *cgBuf) size(dim int) {
+	if len(b.r) != dim {
+		b.r, b.rhs, b.p, b.ap = make([]float64, dim), make([]float64, dim), make([]float64, dim), make([]float64, dim)
+	}
+}
+
+// ridge minimises Σ w_i (x_i·β − y_i)² + λ‖β‖² over rows (the bias is
+// penalised by λ·1e-6 only) by conjugate gradients, starting from beta. y
+// and w are indexed by row.
+func (d *design) ridge(rows []int, y, w []float64, lambda float64, beta []float64, buf *cgBuf) {
+	dim := d.dim
+	buf.size(dim)
+	act := buf.act[:0]
+	for _, i := range rows {
+		if w[i] != 0 {
+			act = append(act, i)
+		}
+	}
+	buf.act = act
+	if n := d.m.maxRow; len(buf.vi) < n {
+		buf.vi, buf.vj = make([]float32, n), make([]float32, n)
+	}
+	apply := func(v, out []float64) {
+		for j := range out {
+			out[j] = lambda * v[j]
+		}
+		out[dim-1] = lambda * 1e-6 * v[dim-1]
+		// A dot product reads v only, so row j's is taken with row i's,
+		// before i updates out: the updates keep the row order. Each
+		// row's values are computed once for both.
+		k := 0
+		for ; k+1 < len(act); k += 2 {
+			i, j := act[k], act[k+1]
+			vi, vj := d.vals(i, buf.vi), d.vals(j, buf.vj)
+			si, sj := d.dot2(d.m.row(i), d.m.row(j), vi, vj, v)
+			di, dj := d.finishDot(i, si, v), d.finishDot(j, sj, v)
+			d.axpyVals(i, w[i]*di, vi, out)
+			d.axpyVals(j, w[j]*dj, vj, out)
+		}
+		if k < len(act) {
+			d.axpy(act[k], w[act[k]]*d.dot(act[k], v), out)
+		}
+	}
+	r, rhs, p, ap := buf.r, buf.rhs, buf.p, buf.ap
+	apply(beta, r)
+	var bb float64
+	clear(rhs)
+	for _, i := range act {
+		d.axpy(i, w[i]*y[i], rhs)
+	}
+	for j := range r {
+		r[j] = rhs[j] - r[j]
+		bb += rhs[j] * rhs[j]
+	}
+	copy(p, r)
+	rr := dotf(r, r)
+	for it := 0; it < cgMaxIter && rr > cgTol*bb && bb > 0; it++ {
+		apply(p, ap)
+		pap := dotf(p, ap)
+		if pap <= 0 {
+			break
+		}
+		a := rr / pap
+		for j := range beta {
+			beta[j] += a * p[j]
+			r[j] -= a * ap[j]
+		}
+		rn := dotf(r, r)
+		beta2 := rn / rr
+		rr = rn
+		for j := range p {
+			p[j] = r[j] + beta2*p[j]
+		}
+	}
+}
+
+func dotf(a, b []float64) float64 {
+	var s float64
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return s
+}
+
+// fitOutputs fits every output on rows (warm-started from betas, which it
+// updates), in parallel, one goroutine per buffer of bufs at a time.
+func fitOutputs(d *design, pr *problem, rows []int, lambda float64, betas [][]float64, bufs chan *cgBuf) {
+	var wg sync.WaitGroup
+	for o := range pr.y {
+		buf := <-bufs
+		wg.Add(1)
+		go func(o int) {
+			defer wg.Done()
+			defer func() { bufs <- buf }()
+			d.ridge(rows, pr.y[o], pr.w[o], lambda, betas[o], buf)
+		}(o)
+	}
+	wg.Wait()
+}
