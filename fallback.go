@@ -102,6 +102,9 @@ type result struct {
 	sink *streamSink
 	id   int32
 	rej  error // the verifier's rejection, if any
+	// verifierPanic: the attempt failed because the verifier panicked,
+	// the router's side's fault, so the model's breaker is not fed.
+	verifierPanic bool
 }
 
 // execute runs the plan (see Fallback for what the router does on each
@@ -384,6 +387,7 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 		if rej, perr := verify(x.ctx, fb.verifier, ans); perr != nil {
 			resp = nil
 			a.Code, a.Err = panicAttempt(card.Name, perr)
+			res.verifierPanic = true
 		} else if rej != nil {
 			a.Rejected = rej.Error()
 			res.rej = rej
@@ -405,7 +409,7 @@ func (x *exec) record(res result) (*llms.ContentResponse, *Attempt) {
 	d.Usage.Estimated = d.Usage.Estimated || a.Usage.Estimated
 	d.Cost += a.Cost
 	x.settleCost(res.id, &a)
-	if b := x.breaker(res.step); b != nil {
+	if b := x.breaker(res.step); b != nil && !res.verifierPanic {
 		b.Record(fb.clock.Now(), a.Err)
 	}
 	if a.Err == nil && fb.latency != nil {

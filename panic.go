@@ -16,7 +16,8 @@ import (
 // StreamingFunc it calls), a verifier or an error classifier, inline or
 // in a hedge goroutine, and records it as that attempt's error, with
 // code llms.ErrCodeUnknown: the plan moves on to the next model without
-// retrying the same one, and the model's breaker counts it. A panic in
+// retrying the same one. A provider's panic counts against the model's
+// breaker; a verifier's does not (it is no fault of the model's). A panic in
 // the analyzer, classifier or policy fails Route (and GenerateContent)
 // with an error naming the stage. The error's text holds the panic value
 // and the goroutine's stack.

@@ -123,6 +123,22 @@ func TestVerifierAndErrorClassifierPanic(t *testing.T) {
 	}
 }
 
+// A verifier that panics is the router's side's fault, not the model's: it
+// must not open the model's breaker, however often it happens.
+func TestVerifierPanicSparesTheBreaker(t *testing.T) {
+	boom := llmrouter.VerifierFunc(func(context.Context, *llmrouter.Answer) error { panic("verifier boom") })
+	cheap := routertest.NewProvider(cheapCard)
+	r, err := llmrouter.New([]llmrouter.Provider{cheap},
+		llmrouter.WithFallback(llmrouter.Fallback{Verifier: boom, Breaker: llmrouter.BreakerSettings{ConsecutiveFailures: 2}}))
+	require.NoError(t, err)
+	for i := range 5 {
+		_, err := r.GenerateContent(context.Background(), human("hi"))
+		require.ErrorIs(t, err, llmrouter.ErrPanic, "call %d", i)
+	}
+	assert.Equal(t, 5, cheap.CallCount(), "no call was refused by an open breaker")
+	assert.Equal(t, llmrouter.BreakerClosed, r.Breakers().Breaker("cheap").Stats(time.Now()).State)
+}
+
 // TestRouteStagePanic: a panicking analyzer, classifier or policy fails
 // Route and GenerateContent with an error naming the stage.
 func TestRouteStagePanic(t *testing.T) {
