@@ -66,6 +66,8 @@ func (s Script) String() string {
 // every content signal (Chars to Script) describe only the last human
 // message, the one the model must answer now. The earlier turns make the
 // prompt longer (and costlier) but are not re-scored for difficulty.
+// NGrams and the content signals read the first MaxScanBytes of Text;
+// Tokens, Chars and Lines count all of it.
 type Features struct {
 	// Text is the text of the last human message (its text parts joined
 	// with newlines). Rules match keywords and patterns against it.
@@ -118,6 +120,8 @@ type Features struct {
 	ToolCalls int
 	// JSONMode is true when the caller asked for JSON output.
 	JSONMode bool
+
+	counts textCounts // filled by DefaultAnalyzer for LinearClassifier
 }
 
 // TokenCounter estimates the tokens of a text. Implementations must be safe
@@ -270,8 +274,7 @@ func (a DefaultAnalyzer) Analyze(req *Request, f *Features) {
 	if last >= 0 {
 		f.Text = messageText(req.Messages[last])
 	}
-	f.NGrams = HashNGrams(ngrams, f.Text, a.MaxNGramWords)
-	scanText(f)
+	scanText(f, ngrams, a.MaxNGramWords)
 }
 
 func (a DefaultAnalyzer) binary(f *Features, mime string, n int) int {
@@ -447,136 +450,9 @@ func (s *hashSet) get(h uint32) uint64 {
 	}
 }
 
-// Byte classes for scanText's ASCII fast path.
-const (
-	clsOther uint8 = iota
-	clsNewline
-	clsSpace
-	clsDigit
-	clsLetter
-	clsQuestion
-	clsBacktick
-	clsBackslash
-	clsMathOp
-	clsCodeSym
-)
-
-var byteClass = func() (t [256]uint8) {
-	for c := '0'; c <= '9'; c++ {
-		t[c] = clsDigit
-	}
-	for c := 'a'; c <= 'z'; c++ {
-		t[c], t[c-'a'+'A'] = clsLetter, clsLetter
-	}
-	t['\n'] = clsNewline
-	t[' '], t['\t'], t['\r'] = clsSpace, clsSpace, clsSpace
-	t['?'] = clsQuestion
-	t['`'] = clsBacktick
-	t['\\'] = clsBackslash
-	for _, c := range "+*^=/<>%" {
-		t[c] = clsMathOp
-	}
-	for _, c := range "{};[]()_&|" {
-		t[c] = clsCodeSym
-	}
-	return t
-}()
-
-// scanText fills the content signals of f from f.Text and f.NGrams.
-func scanText(f *Features) {
-	text := f.Text
-	var (
-		runes, nonASCII, digits, mathOps, codeSyms, latex int
-		latin                                             int
-		lines, numbered                                   int
-		scripts                                           [len(scriptNames)]int
-		lineStart                                         = true
-	)
-	if len(text) > 0 {
-		lines = 1
-	}
-	for i := 0; i < len(text); {
-		c := text[i]
-		if c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRuneInString(text[i:])
-			i += size
-			runes++
-			nonASCII++
-			switch r {
-			case '？', '؟':
-				f.Questions++
-			case '∫', '∑', '√', '≤', '≥', '≠', '±', '×', '÷', 'π', '∞':
-				mathOps++
-			}
-			scripts[scriptOf(r)]++
-			lineStart = false
-			continue
-		}
-		runes++
-		cls := byteClass[c]
-		if cls == clsLetter { // most bytes: a fast path over the whole run
-			j := i + 1
-			for j < len(text) && byteClass[text[j]] == clsLetter {
-				j++
-			}
-			latin += j - i
-			runes += j - i - 1
-			lineStart = false
-			i = j
-			continue
-		}
-		switch cls {
-		case clsNewline:
-			lines++
-			lineStart = true
-			i++
-			continue
-		case clsDigit:
-			digits++
-			// "1." or "2)" opening a line marks a numbered step.
-			if lineStart && i+1 < len(text) && (text[i+1] == '.' || text[i+1] == ')') {
-				numbered++
-			}
-		case clsQuestion:
-			f.Questions++
-		case clsBacktick:
-			if strings.HasPrefix(text[i:], "```") {
-				f.CodeFences++
-				i += 3
-				lineStart = false
-				continue
-			}
-		case clsBackslash:
-			if i+1 < len(text) && (text[i+1] >= 'a' && text[i+1] <= 'z') {
-				latex++
-			}
-		case clsMathOp:
-			mathOps++
-			if c == '=' && i+1 < len(text) && (text[i+1] == '=' || text[i+1] == '>') {
-				codeSyms++
-			}
-		case clsCodeSym:
-			codeSyms++
-		case clsSpace:
-			i++
-			continue
-		}
-		lineStart = false
-		i++
-	}
-	scripts[ScriptLatin] += latin
-	f.Chars = runes
-	f.Lines = lines
-	if runes > 0 {
-		f.NonASCII = float64(nonASCII) / float64(runes)
-	}
-	best := 0
-	for s := 1; s < len(scripts); s++ {
-		if scripts[s] > best {
-			best, f.Script = scripts[s], Script(s)
-		}
-	}
-
+// markerSignals fills Words, Reasoning, MultiStep, Code and Math from
+// f.NGrams and the counts of scanText's pass over runes characters.
+func markerSignals(f *Features, runes, digits, mathOps, codeSyms, latex, numbered int) {
 	var codeWords, mathWords int
 	for k, h := range f.NGrams {
 		if k > 0 && k%2 == 0 {
