@@ -146,6 +146,16 @@ func (fn TokenCounterFunc) CountTokens(text string) int { return fn(text) }
 // one per 2 other non-ASCII runes — within about 20% of GPT-style tokenizers
 // on English prose and code, and on the safe (high) side for most scripts.
 func EstimateTokens(text string) int {
+	return tokenCount(text).tokens()
+}
+
+// runeCounts are what EstimateTokens counts: ASCII bytes, CJK runes and
+// other runes. Counts of parts of a text add up to the text's.
+type runeCounts struct{ ascii, cjk, other int }
+
+func (c runeCounts) tokens() int { return (c.ascii+3)/4 + c.cjk + (c.other+1)/2 }
+
+func tokenCount(text string) runeCounts {
 	var ascii, cjk, other int
 	for i := 0; i < len(text); {
 		// Eight ASCII bytes at a time: the common case.
@@ -172,7 +182,7 @@ func EstimateTokens(text string) int {
 			other++
 		}
 	}
-	return (ascii+3)/4 + cjk + (other+1)/2
+	return runeCounts{ascii, cjk, other}
 }
 
 // Per-part token estimates for content without text.
@@ -223,13 +233,28 @@ func (a DefaultAnalyzer) Analyze(req *Request, f *Features) {
 			f.Turns++
 			last = i
 		}
+	}
+	if last < 0 && len(req.Messages) > 0 {
+		// No human message (e.g. a lone system prompt): answer the last one.
+		last = len(req.Messages) - 1
+	}
+	// The last message's text is read once, by scanText, which counts its
+	// tokens too when the counter is the default and the text is a single
+	// part (so that Text is that part, not a copy joined with newlines).
+	fuse := -1
+	if a.Counter == nil && last >= 0 && textParts(req.Messages[last]) == 1 {
+		fuse = last
+	}
+	for i, m := range req.Messages {
 		tokens := messageOverhead
 		for _, p := range m.Parts {
 			switch p := p.(type) {
 			case llms.TextContent:
-				tokens += a.count(p.Text)
+				if i != fuse {
+					tokens += a.count(p.Text)
+				}
 			case *llms.TextContent:
-				if p != nil {
+				if p != nil && i != fuse {
 					tokens += a.count(p.Text)
 				}
 			case llms.ImageURLContent, *llms.ImageURLContent:
@@ -256,10 +281,6 @@ func (a DefaultAnalyzer) Analyze(req *Request, f *Features) {
 			f.SystemTokens += tokens
 		}
 	}
-	if last < 0 && len(req.Messages) > 0 {
-		// No human message (e.g. a lone system prompt): answer the last one.
-		last = len(req.Messages) - 1
-	}
 	for _, t := range req.Options.Tools {
 		f.Tools++
 		f.Tokens += toolOverhead
@@ -274,7 +295,14 @@ func (a DefaultAnalyzer) Analyze(req *Request, f *Features) {
 	if last >= 0 {
 		f.Text = messageText(req.Messages[last])
 	}
-	scanText(f, ngrams, a.MaxNGramWords)
+	tc := scanText(f, ngrams, a.MaxNGramWords)
+	if fuse >= 0 {
+		t := tc.tokens()
+		f.Tokens += t
+		if req.Messages[fuse].Role == llms.ChatMessageTypeSystem {
+			f.SystemTokens += t
+		}
+	}
 }
 
 func (a DefaultAnalyzer) binary(f *Features, mime string, n int) int {
@@ -312,6 +340,17 @@ func messageText(m llms.MessageContent) string {
 		}
 	}
 	return b.String()
+}
+
+// textParts counts the text parts of m.
+func textParts(m llms.MessageContent) int {
+	n := 0
+	for _, p := range m.Parts {
+		if _, ok := partText(p); ok {
+			n++
+		}
+	}
+	return n
 }
 
 func partText(p llms.ContentPart) (string, bool) {
@@ -396,6 +435,9 @@ type hashSet struct {
 	keys []uint32
 	vals []uint64
 	mask uint32
+	// filter has bit h>>20 set for every key h: most words are no key,
+	// and one bit test tells so without a probe.
+	filter [64]uint64
 }
 
 func newHashSet(groups map[uint8][]string) *hashSet {
@@ -427,6 +469,7 @@ func (s *hashSet) add(h uint32, cat uint64) {
 	if h == 0 {
 		h = 1 // 0 marks an empty slot
 	}
+	s.filter[h>>26] |= 1 << (h >> 20 & 63)
 	for i := h & s.mask; ; i = (i + 1) & s.mask {
 		if s.keys[i] == 0 || s.keys[i] == h {
 			s.keys[i] = h
@@ -439,6 +482,9 @@ func (s *hashSet) add(h uint32, cat uint64) {
 func (s *hashSet) get(h uint32) uint64 {
 	if h == 0 {
 		h = 1
+	}
+	if s.filter[h>>26]&(1<<(h>>20&63)) == 0 {
+		return 0
 	}
 	for i := h & s.mask; ; i = (i + 1) & s.mask {
 		switch s.keys[i] {

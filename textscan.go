@@ -115,8 +115,10 @@ var scanClass = func() (t [utf8.RuneSelf]uint16) {
 
 // scanText reads f.Text once, up to MaxScanBytes: it appends the n-grams
 // of the first maxWords words to ngrams (as HashNGrams does), and fills
-// every content signal of f and the counts a LinearClassifier needs.
-func scanText(f *Features, ngrams []uint32, maxWords int) {
+// every content signal of f and the counts a LinearClassifier needs. It
+// returns what EstimateTokens counts of the whole text: past the window,
+// that and Chars and Lines are all it reads.
+func scanText(f *Features, ngrams []uint32, maxWords int) runeCounts {
 	if maxWords <= 0 {
 		maxWords = DefaultMaxNGramWords
 	}
@@ -130,14 +132,15 @@ func scanText(f *Features, ngrams []uint32, maxWords int) {
 		prevHash        uint32
 		hU, hB          uint32
 		// content signals
-		runes, nonASCII, digits, mathOps, codeSyms, latex int
-		latin, newlines, numbered, questions, uniQ        int
-		scripts                                           [len(scriptNames)]int
-		lineStart                                         = true
+		runes, nonASCII, digits, mathOps, codeSyms, latex   int
+		asciiWordBytes, newlines, numbered, questions, uniQ int
+		nonASCIIBytes, cjk                                  int
+		scripts                                             [len(scriptNames)]int
+		lineStart                                           = true
 		// dense counts: a dense word is a run of ASCII letters, digits and
 		// bytes ≥ 0x80; a number a run of digits
 		dWords, numbers, mathc, code, upper, fences int
-		dInWord, inNum                              bool
+		dInWord                                     bool
 	)
 	for i := 0; i < len(text); {
 		c := text[i]
@@ -146,18 +149,22 @@ func scanText(f *Features, ngrams []uint32, maxWords int) {
 			i += size
 			runes++
 			nonASCII++
+			nonASCIIBytes += size
 			if !dInWord {
 				dWords++
 				dInWord = true
 			}
-			inNum = false
 			switch r {
 			case '？', '؟':
 				uniQ++
 			case '∫', '∑', '√', '≤', '≥', '≠', '±', '×', '÷', 'π', '∞':
 				mathOps++
 			}
-			scripts[scriptOf(r)]++
+			sc := scriptOf(r)
+			scripts[sc]++
+			if sc == ScriptCJK || sc == ScriptUnknown && isCJK(r) {
+				cjk++
+			}
 			lineStart = false
 			if r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
 				if !inWord {
@@ -197,42 +204,37 @@ func scanText(f *Features, ngrams []uint32, maxWords int) {
 				dWords++
 				dInWord = true
 			}
-			if cls&fDigit != 0 {
-				digits++
-				if !inNum {
-					numbers++
-					inNum = true
-				}
-				// "1." or "2)" opening a line marks a numbered step.
-				if lineStart && i+1 < len(text) && (text[i+1] == '.' || text[i+1] == ')') {
-					numbered++
-				}
-			} else {
-				latin++
-				inNum = false
-				if cls&fUpper != 0 {
-					upper++
-				}
+			// "1." or "2)" opening a line marks a numbered step.
+			if lineStart && cls&fDigit != 0 && i+1 < len(text) && (text[i+1] == '.' || text[i+1] == ')') {
+				numbered++
 			}
-			lc := uint32(asciiWordLower[c])
-			hU = (hU ^ lc) * fnvPrime32
-			hB = (hB ^ lc) * fnvPrime32
-			runes++
 			lineStart = false
-			i++
-			// The rest of a run of lower-case letters, most bytes.
+			// The whole ASCII run, without a branch per byte but the loop's:
+			// digits, runs of digits and capitals are counted from tables.
+			// The byte before the run is not an ASCII word byte, so no
+			// run of digits is open.
 			start := i
-			for i < len(text) && scanClass[text[i]&0x7f] == fWord && text[i] < utf8.RuneSelf {
-				lc = uint32(text[i])
+			var prevD uint32
+			for {
+				d := uint32(asciiDigit[c])
+				digits += int(d)
+				numbers += int(d &^ prevD)
+				prevD = d
+				upper += int(asciiUpper[c])
+				lc := uint32(asciiWordLower[c])
 				hU = (hU ^ lc) * fnvPrime32
 				hB = (hB ^ lc) * fnvPrime32
 				i++
+				if i == len(text) {
+					break
+				}
+				c = text[i]
+				if c >= utf8.RuneSelf || scanClass[c]&fWord == 0 {
+					break
+				}
 			}
-			if i > start {
-				latin += i - start
-				runes += i - start
-				inNum = false
-			}
+			asciiWordBytes += i - start
+			runes += i - start
 			continue
 		}
 		if inWord {
@@ -242,7 +244,7 @@ func scanText(f *Features, ngrams []uint32, maxWords int) {
 			prevHash, hasPrev, inWord = hU, true, false
 			words++
 		}
-		dInWord, inNum = false, false
+		dInWord = false
 		runes++
 		switch {
 		case cls&fNewline != 0:
@@ -297,7 +299,7 @@ func scanText(f *Features, ngrams []uint32, maxWords int) {
 		lines: newlines, code: code, upper: upper, fences: fences,
 	}
 
-	scripts[ScriptLatin] += latin
+	scripts[ScriptLatin] += asciiWordBytes - digits // ASCII letters
 	f.Questions = questions + uniQ
 	f.CodeFences = fences
 	if runes > 0 {
@@ -307,9 +309,14 @@ func scanText(f *Features, ngrams []uint32, maxWords int) {
 	// densities were trained so); Chars counts all three.
 	f.Chars = runes + 2*fences
 	f.Lines = newlines
+	tc := runeCounts{ascii: len(text) - nonASCIIBytes, cjk: cjk, other: nonASCII - cjk}
 	if rest := full[len(text):]; rest != "" {
 		// Past the window only what is cheap to keep exact.
-		f.Chars += utf8.RuneCountInString(rest)
+		rc := tokenCount(rest)
+		tc.ascii += rc.ascii
+		tc.cjk += rc.cjk
+		tc.other += rc.other
+		f.Chars += rc.ascii + rc.cjk + rc.other
 		f.Lines += strings.Count(rest, "\n")
 	}
 	if len(full) > 0 {
@@ -322,4 +329,16 @@ func scanText(f *Features, ngrams []uint32, maxWords int) {
 		}
 	}
 	markerSignals(f, runes, digits, mathOps, codeSyms, latex, numbered)
+	return tc
 }
+
+// asciiDigit and asciiUpper are 1 for ASCII digits and capitals.
+var asciiDigit, asciiUpper = func() (d, u [utf8.RuneSelf]uint8) {
+	for c := '0'; c <= '9'; c++ {
+		d[c] = 1
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		u[c] = 1
+	}
+	return d, u
+}()

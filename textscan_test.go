@@ -64,6 +64,27 @@ func TestScanTextMatchesSeparatePasses(t *testing.T) {
 	}
 }
 
+// TestScanTextTokens: the tokens the one pass counts for the last message
+// equal EstimateTokens over the text, whichever role the message has.
+func TestScanTextTokens(t *testing.T) {
+	separate := DefaultAnalyzer{Counter: TokenCounterFunc(EstimateTokens)} // the unfused path
+	for i, text := range scanCases {
+		for _, msgs := range [][]llms.MessageContent{
+			{llms.TextParts(llms.ChatMessageTypeHuman, text)},
+			{llms.TextParts(llms.ChatMessageTypeSystem, "be brief"), llms.TextParts(llms.ChatMessageTypeHuman, text)},
+			{llms.TextParts(llms.ChatMessageTypeSystem, text)}, // no human message: the system one is scanned
+			{llms.TextParts(llms.ChatMessageTypeHuman, text, "second part")},
+		} {
+			req := Request{Messages: msgs}
+			var got, want Features
+			DefaultAnalyzer{}.Analyze(&req, &got)
+			separate.Analyze(&req, &want)
+			require.Equal(t, want.Tokens, got.Tokens, "case %d", i)
+			require.Equal(t, want.SystemTokens, got.SystemTokens, "case %d", i)
+		}
+	}
+}
+
 func FuzzScanText(f *testing.F) {
 	for _, s := range scanCases[:10] {
 		f.Add(s)
