@@ -199,9 +199,13 @@ const (
 
 // DefaultAnalyzer is the analyzer New uses unless told otherwise.
 // The zero value is ready to use: EstimateTokens counts tokens and
-// HashNGrams reads up to DefaultMaxNGramWords words. Safe for concurrent
-// use; it never allocates when the last human message has a single text
-// part and f.NGrams has room.
+// n-grams are hashed (as HashNGrams) from up to DefaultMaxNGramWords words.
+// It reads the last human message's text once: one pass over its first
+// MaxScanBytes hashes the n-grams, fills every content signal and the
+// counts a LinearClassifier's dense signals need, and counts its tokens
+// (with the default counter); the rest of a longer text is only counted
+// (tokens, Chars, Lines). Safe for concurrent use; it never allocates
+// when the last human message has a single text part and f.NGrams has room.
 type DefaultAnalyzer struct {
 	// Counter counts tokens; nil means EstimateTokens.
 	Counter TokenCounter

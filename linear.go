@@ -115,9 +115,12 @@ const (
 )
 
 // LinearDenseFeatures names the dense text signals of a LinearClassifier,
-// in order. They are computed from the text by one byte pass (ASCII
-// classes; every byte ≥ 0x80 counts as a letter), so training and serving
-// agree exactly:
+// in order. They are counted by one byte pass over the first MaxScanBytes
+// of the text (ASCII classes; every byte ≥ 0x80 counts as a letter) — the
+// DefaultAnalyzer's own pass, or the classifier's when the features come
+// from another analyzer — so training and serving agree exactly. For a
+// longer text the counts are scaled by bytes / MaxScanBytes (log_bytes is
+// exact):
 //
 //	log_bytes       ln(1 + bytes)
 //	log_words       ln(1 + words), a word being a run of letters and digits
@@ -231,8 +234,9 @@ func countDense(text string) textCounts {
 		}
 	}
 	return textCounts{
-		scanned: len(text), words: words, digits: digits, numbers: numbers, mathc: mathc,
-		questions: questions, lines: lines, code: code, upper: upper, fences: fences,
+		scanned: int32(len(text)), words: int32(words), digits: int32(digits), numbers: int32(numbers),
+		mathc: int32(mathc), questions: int32(questions), lines: int32(lines), code: int32(code),
+		upper: int32(upper), fences: int32(fences),
 	}
 }
 
@@ -378,8 +382,10 @@ func (c *LinearClassifier) Validate(models []ModelCard) error {
 		strings.Join(c.outputs[:c.models], ", "))
 }
 
-// Classify implements Classifier. It reads f.NGrams (or hashes f.Text when
-// f.NGrams is empty) and f.Text; it does not allocate.
+// Classify implements Classifier. It reads f.NGrams (or hashes the first
+// MaxScanBytes of f.Text when f.NGrams is empty) and the text counts the
+// DefaultAnalyzer leaves in f (or counts them from f.Text when f comes
+// from another analyzer); it does not allocate.
 func (c *LinearClassifier) Classify(_ context.Context, f *Features, models []ModelCard, p *Prediction) error {
 	ngrams := clipNGrams(f.NGrams, c.cfg.MaxWords)
 	b := counterPool.Get().(*bucketCounter)

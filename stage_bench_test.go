@@ -3,6 +3,7 @@ package llmrouter
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/tmc/langchaingo/llms"
 )
@@ -83,4 +84,52 @@ func mustDefaultLinear(b *testing.B) *LinearClassifier {
 		b.Fatal(err)
 	}
 	return c
+}
+
+// BenchmarkStageRatios times each stage over all the 1 KB prompts in
+// turn, as a multiple of the floor over the same prompts in the same
+// loop, so that the ratios hold on a loaded machine.
+func BenchmarkStageRatios(b *testing.B) {
+	prompts, _ := benchPrompts(1 << 10)
+	reqs := make([]Request, len(prompts))
+	feats := make([]Features, len(prompts))
+	for i, p := range prompts {
+		reqs[i] = Request{Messages: []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman, p)}}
+		DefaultAnalyzer{}.Analyze(&reqs[i], &feats[i])
+	}
+	floor := NewFloor(3)
+	buf := make([]uint32, 0, 1024)
+	f := Features{NGrams: make([]uint32, 0, 1024)}
+	models := make([]ModelCard, 3)
+	p := Prediction{Quality: make([]float64, 3)}
+	lin := mustDefaultLinear(b)
+	dc := DefaultClassifier()
+	var t [6]time.Duration
+	sink := 0
+	for b.Loop() {
+		for s := 0; s < 6; s++ {
+			t0 := time.Now()
+			for k, pr := range prompts {
+				switch s {
+				case 0:
+					sink += floor.Route(pr)
+				case 1:
+					buf = HashNGrams(buf[:0], pr, 0)
+				case 2:
+					f.NGrams = f.NGrams[:0]
+					DefaultAnalyzer{}.Analyze(&reqs[k], &f)
+				case 3:
+					_ = lin.Classify(context.Background(), &feats[k], models, &p)
+				case 4:
+					_ = dc.Classify(context.Background(), &feats[k], models, &p)
+				case 5:
+					sink += EstimateTokens(pr)
+				}
+			}
+			t[s] += time.Since(t0)
+		}
+	}
+	for s, name := range []string{"floor", "hash", "analyze", "linear", "default", "tokens"} {
+		b.ReportMetric(float64(t[s])/float64(t[0]), name)
+	}
 }

@@ -39,8 +39,8 @@ type textCounts struct {
 	ok   bool
 	text string
 
-	scanned                                                              int // bytes read: len(scanWindow(text))
-	words, digits, numbers, mathc, questions, lines, code, upper, fences int
+	scanned                                                              int32 // bytes read: len(scanWindow(text))
+	words, digits, numbers, mathc, questions, lines, code, upper, fences int32
 }
 
 // countsFor returns f's counts if they describe f.Text.
@@ -53,7 +53,7 @@ func (f *Features) countsFor() (*textCounts, bool) {
 // Counts of a window shorter than the text are scaled to the whole text.
 func (c *textCounts) dense(n int, d *[numDense]float64) {
 	s := 1.0
-	if c.scanned < n && c.scanned > 0 {
+	if int(c.scanned) < n && c.scanned > 0 {
 		s = float64(n) / float64(c.scanned)
 	}
 	fn := float64(n)
@@ -213,26 +213,33 @@ func scanText(f *Features, ngrams []uint32, maxWords int) runeCounts {
 			// digits, runs of digits and capitals are counted from tables.
 			// The byte before the run is not an ASCII word byte, so no
 			// run of digits is open.
+			// Loop-local counters and hashes, so that they stay in
+			// registers: scanText has more live variables than registers.
 			start := i
-			var prevD uint32
+			var prevD, dg, nm, up uint32
+			u, v := hU, hB
+			e := asciiWord[c]
 			for {
-				d := uint32(asciiDigit[c])
-				digits += int(d)
-				numbers += int(d &^ prevD)
+				d := e >> 8 & 1
+				dg += d
+				nm += d &^ prevD
 				prevD = d
-				upper += int(asciiUpper[c])
-				lc := uint32(asciiWordLower[c])
-				hU = (hU ^ lc) * fnvPrime32
-				hB = (hB ^ lc) * fnvPrime32
+				up += e >> 9 & 1
+				lc := e & 0xff
+				u = (u ^ lc) * fnvPrime32
+				v = (v ^ lc) * fnvPrime32
 				i++
 				if i == len(text) {
 					break
 				}
-				c = text[i]
-				if c >= utf8.RuneSelf || scanClass[c]&fWord == 0 {
+				if e = asciiWord[text[i]]; e == 0 {
 					break
 				}
 			}
+			hU, hB = u, v
+			digits += int(dg)
+			numbers += int(nm)
+			upper += int(up)
 			asciiWordBytes += i - start
 			runes += i - start
 			continue
@@ -294,9 +301,10 @@ func scanText(f *Features, ngrams []uint32, maxWords int) runeCounts {
 	}
 	f.NGrams = ngrams
 	f.counts = textCounts{
-		ok: true, text: full, scanned: len(text),
-		words: dWords, digits: digits, numbers: numbers, mathc: mathc, questions: questions,
-		lines: newlines, code: code, upper: upper, fences: fences,
+		ok: true, text: full, scanned: int32(len(text)),
+		words: int32(dWords), digits: int32(digits), numbers: int32(numbers), mathc: int32(mathc),
+		questions: int32(questions), lines: int32(newlines), code: int32(code), upper: int32(upper),
+		fences: int32(fences),
 	}
 
 	scripts[ScriptLatin] += asciiWordBytes - digits // ASCII letters
@@ -332,13 +340,16 @@ func scanText(f *Features, ngrams []uint32, maxWords int) runeCounts {
 	return tc
 }
 
-// asciiDigit and asciiUpper are 1 for ASCII digits and capitals.
-var asciiDigit, asciiUpper = func() (d, u [utf8.RuneSelf]uint8) {
+// asciiWord holds, for an ASCII letter or digit, its lower case in the
+// low byte, bit 8 set for a digit and bit 9 for a capital; 0 for every
+// other byte (≥ 0x80 included).
+var asciiWord = func() (t [256]uint32) {
 	for c := '0'; c <= '9'; c++ {
-		d[c] = 1
+		t[c] = uint32(c) | 1<<8
 	}
-	for c := 'A'; c <= 'Z'; c++ {
-		u[c] = 1
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = uint32(c)
+		t[c-'a'+'A'] = uint32(c) | 1<<9
 	}
-	return d, u
+	return t
 }()
