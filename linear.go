@@ -256,9 +256,9 @@ func tfw(k uint32) float32 {
 }
 
 // bucketCounter counts distinct buckets with an open-addressing table (load
-// at most 1/4). Classify takes one from a sync.Pool, so that it does not
-// allocate, and empties only the slots it used: cheaper than zeroing a
-// table on the stack for every request.
+// at most 1/4, short probes). Classify keeps a small one on the stack
+// (load at most 3/4) and takes larger ones from a sync.Pool, so that it
+// does not allocate.
 type bucketCounter struct {
 	keys    []uint32 // bucket+1; 0 = empty
 	counts  []uint32
@@ -267,6 +267,17 @@ type bucketCounter struct {
 	acc     []float32
 	scratch []uint32 // n-grams when Features.NGrams is empty
 }
+
+// smallCounter backs a bucketCounter for up to smallNGrams n-grams (about
+// 1.1 KB of English text) without a heap allocation.
+type smallCounter struct {
+	keys   [512]uint32
+	counts [512]uint32
+	used   [smallNGrams]int32
+	acc    [16]float32
+}
+
+const smallNGrams = 384
 
 // tableSize is the power-of-two table size for n insertions.
 func tableSize(n int) int {
@@ -388,6 +399,38 @@ func (c *LinearClassifier) Validate(models []ModelCard) error {
 // from another analyzer); it does not allocate.
 func (c *LinearClassifier) Classify(_ context.Context, f *Features, models []ModelCard, p *Prediction) error {
 	ngrams := clipNGrams(f.NGrams, c.cfg.MaxWords)
+	if (len(ngrams) > 0 || f.Text == "") && len(ngrams) <= smallNGrams && len(c.outputs) <= 16 {
+		// The common case: a table on the stack.
+		var sc smallCounter
+		size := tableSize(len(ngrams))
+		keys, counts := sc.keys[:size], sc.counts[:size]
+		shift := uint(32 - bitsLen(size))
+		mask := uint32(1)<<c.cfg.HashBits - 1
+		n := 0
+		for _, h := range ngrams {
+			bucket := h & mask
+			i := (bucket * 0x9E3779B1) >> shift
+			for {
+				k := keys[i]
+				if k == bucket+1 {
+					counts[i]++
+					break
+				}
+				if k == 0 {
+					keys[i], counts[i] = bucket+1, 1
+					sc.used[n] = int32(i)
+					n++
+					break
+				}
+				i = (i + 1) & uint32(size-1)
+			}
+		}
+		acc := sc.acc[:len(c.outputs)]
+		c.accumulate(keys, counts, sc.used[:n], acc)
+		c.finish(f, acc)
+		c.fill(acc, models, p)
+		return nil
+	}
 	b := counterPool.Get().(*bucketCounter)
 	defer counterPool.Put(b)
 	if len(b.acc) < len(c.outputs) {
