@@ -66,6 +66,8 @@ func (s Script) String() string {
 // every content signal (Chars to Script) describe only the last human
 // message, the one the model must answer now. The earlier turns make the
 // prompt longer (and costlier) but are not re-scored for difficulty.
+// NGrams and the content signals read the first MaxScanBytes of Text;
+// Tokens, Chars and Lines count all of it.
 type Features struct {
 	// Text is the text of the last human message (its text parts joined
 	// with newlines). Rules match keywords and patterns against it.
@@ -118,6 +120,8 @@ type Features struct {
 	ToolCalls int
 	// JSONMode is true when the caller asked for JSON output.
 	JSONMode bool
+
+	counts textCounts // filled by DefaultAnalyzer for LinearClassifier
 }
 
 // TokenCounter estimates the tokens of a text. Implementations must be safe
@@ -142,6 +146,16 @@ func (fn TokenCounterFunc) CountTokens(text string) int { return fn(text) }
 // one per 2 other non-ASCII runes — within about 20% of GPT-style tokenizers
 // on English prose and code, and on the safe (high) side for most scripts.
 func EstimateTokens(text string) int {
+	return tokenCount(text).tokens()
+}
+
+// runeCounts are what EstimateTokens counts: ASCII bytes, CJK runes and
+// other runes. Counts of parts of a text add up to the text's.
+type runeCounts struct{ ascii, cjk, other int }
+
+func (c runeCounts) tokens() int { return (c.ascii+3)/4 + c.cjk + (c.other+1)/2 }
+
+func tokenCount(text string) runeCounts {
 	var ascii, cjk, other int
 	for i := 0; i < len(text); {
 		// Eight ASCII bytes at a time: the common case.
@@ -168,7 +182,7 @@ func EstimateTokens(text string) int {
 			other++
 		}
 	}
-	return (ascii+3)/4 + cjk + (other+1)/2
+	return runeCounts{ascii, cjk, other}
 }
 
 // Per-part token estimates for content without text.
@@ -185,9 +199,13 @@ const (
 
 // DefaultAnalyzer is the analyzer New uses unless told otherwise.
 // The zero value is ready to use: EstimateTokens counts tokens and
-// HashNGrams reads up to DefaultMaxNGramWords words. Safe for concurrent
-// use; it never allocates when the last human message has a single text
-// part and f.NGrams has room.
+// n-grams are hashed (as HashNGrams) from up to DefaultMaxNGramWords words.
+// It reads the last human message's text once: one pass over its first
+// MaxScanBytes hashes the n-grams, fills every content signal and the
+// counts a LinearClassifier's dense signals need, and counts its tokens
+// (with the default counter); the rest of a longer text is only counted
+// (tokens, Chars, Lines). Safe for concurrent use; it never allocates
+// when the last human message has a single text part and f.NGrams has room.
 type DefaultAnalyzer struct {
 	// Counter counts tokens; nil means EstimateTokens.
 	Counter TokenCounter
@@ -219,13 +237,28 @@ func (a DefaultAnalyzer) Analyze(req *Request, f *Features) {
 			f.Turns++
 			last = i
 		}
+	}
+	if last < 0 && len(req.Messages) > 0 {
+		// No human message (e.g. a lone system prompt): answer the last one.
+		last = len(req.Messages) - 1
+	}
+	// The last message's text is read once, by scanText, which counts its
+	// tokens too when the counter is the default and the text is a single
+	// part (so that Text is that part, not a copy joined with newlines).
+	fuse := -1
+	if a.Counter == nil && last >= 0 && textParts(req.Messages[last]) == 1 {
+		fuse = last
+	}
+	for i, m := range req.Messages {
 		tokens := messageOverhead
 		for _, p := range m.Parts {
 			switch p := p.(type) {
 			case llms.TextContent:
-				tokens += a.count(p.Text)
+				if i != fuse {
+					tokens += a.count(p.Text)
+				}
 			case *llms.TextContent:
-				if p != nil {
+				if p != nil && i != fuse {
 					tokens += a.count(p.Text)
 				}
 			case llms.ImageURLContent, *llms.ImageURLContent:
@@ -252,10 +285,6 @@ func (a DefaultAnalyzer) Analyze(req *Request, f *Features) {
 			f.SystemTokens += tokens
 		}
 	}
-	if last < 0 && len(req.Messages) > 0 {
-		// No human message (e.g. a lone system prompt): answer the last one.
-		last = len(req.Messages) - 1
-	}
 	for _, t := range req.Options.Tools {
 		f.Tools++
 		f.Tokens += toolOverhead
@@ -270,8 +299,14 @@ func (a DefaultAnalyzer) Analyze(req *Request, f *Features) {
 	if last >= 0 {
 		f.Text = messageText(req.Messages[last])
 	}
-	f.NGrams = HashNGrams(ngrams, f.Text, a.MaxNGramWords)
-	scanText(f)
+	tc := scanText(f, ngrams, a.MaxNGramWords)
+	if fuse >= 0 {
+		t := tc.tokens()
+		f.Tokens += t
+		if req.Messages[fuse].Role == llms.ChatMessageTypeSystem {
+			f.SystemTokens += t
+		}
+	}
 }
 
 func (a DefaultAnalyzer) binary(f *Features, mime string, n int) int {
@@ -309,6 +344,17 @@ func messageText(m llms.MessageContent) string {
 		}
 	}
 	return b.String()
+}
+
+// textParts counts the text parts of m.
+func textParts(m llms.MessageContent) int {
+	n := 0
+	for _, p := range m.Parts {
+		if _, ok := partText(p); ok {
+			n++
+		}
+	}
+	return n
 }
 
 func partText(p llms.ContentPart) (string, bool) {
@@ -393,6 +439,9 @@ type hashSet struct {
 	keys []uint32
 	vals []uint64
 	mask uint32
+	// filter has bit h>>20 set for every key h: most words are no key,
+	// and one bit test tells so without a probe.
+	filter [64]uint64
 }
 
 func newHashSet(groups map[uint8][]string) *hashSet {
@@ -424,6 +473,7 @@ func (s *hashSet) add(h uint32, cat uint64) {
 	if h == 0 {
 		h = 1 // 0 marks an empty slot
 	}
+	s.filter[h>>26] |= 1 << (h >> 20 & 63)
 	for i := h & s.mask; ; i = (i + 1) & s.mask {
 		if s.keys[i] == 0 || s.keys[i] == h {
 			s.keys[i] = h
@@ -437,6 +487,9 @@ func (s *hashSet) get(h uint32) uint64 {
 	if h == 0 {
 		h = 1
 	}
+	if s.filter[h>>26]&(1<<(h>>20&63)) == 0 {
+		return 0
+	}
 	for i := h & s.mask; ; i = (i + 1) & s.mask {
 		switch s.keys[i] {
 		case h:
@@ -447,136 +500,9 @@ func (s *hashSet) get(h uint32) uint64 {
 	}
 }
 
-// Byte classes for scanText's ASCII fast path.
-const (
-	clsOther uint8 = iota
-	clsNewline
-	clsSpace
-	clsDigit
-	clsLetter
-	clsQuestion
-	clsBacktick
-	clsBackslash
-	clsMathOp
-	clsCodeSym
-)
-
-var byteClass = func() (t [256]uint8) {
-	for c := '0'; c <= '9'; c++ {
-		t[c] = clsDigit
-	}
-	for c := 'a'; c <= 'z'; c++ {
-		t[c], t[c-'a'+'A'] = clsLetter, clsLetter
-	}
-	t['\n'] = clsNewline
-	t[' '], t['\t'], t['\r'] = clsSpace, clsSpace, clsSpace
-	t['?'] = clsQuestion
-	t['`'] = clsBacktick
-	t['\\'] = clsBackslash
-	for _, c := range "+*^=/<>%" {
-		t[c] = clsMathOp
-	}
-	for _, c := range "{};[]()_&|" {
-		t[c] = clsCodeSym
-	}
-	return t
-}()
-
-// scanText fills the content signals of f from f.Text and f.NGrams.
-func scanText(f *Features) {
-	text := f.Text
-	var (
-		runes, nonASCII, digits, mathOps, codeSyms, latex int
-		latin                                             int
-		lines, numbered                                   int
-		scripts                                           [len(scriptNames)]int
-		lineStart                                         = true
-	)
-	if len(text) > 0 {
-		lines = 1
-	}
-	for i := 0; i < len(text); {
-		c := text[i]
-		if c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRuneInString(text[i:])
-			i += size
-			runes++
-			nonASCII++
-			switch r {
-			case '？', '؟':
-				f.Questions++
-			case '∫', '∑', '√', '≤', '≥', '≠', '±', '×', '÷', 'π', '∞':
-				mathOps++
-			}
-			scripts[scriptOf(r)]++
-			lineStart = false
-			continue
-		}
-		runes++
-		cls := byteClass[c]
-		if cls == clsLetter { // most bytes: a fast path over the whole run
-			j := i + 1
-			for j < len(text) && byteClass[text[j]] == clsLetter {
-				j++
-			}
-			latin += j - i
-			runes += j - i - 1
-			lineStart = false
-			i = j
-			continue
-		}
-		switch cls {
-		case clsNewline:
-			lines++
-			lineStart = true
-			i++
-			continue
-		case clsDigit:
-			digits++
-			// "1." or "2)" opening a line marks a numbered step.
-			if lineStart && i+1 < len(text) && (text[i+1] == '.' || text[i+1] == ')') {
-				numbered++
-			}
-		case clsQuestion:
-			f.Questions++
-		case clsBacktick:
-			if strings.HasPrefix(text[i:], "```") {
-				f.CodeFences++
-				i += 3
-				lineStart = false
-				continue
-			}
-		case clsBackslash:
-			if i+1 < len(text) && (text[i+1] >= 'a' && text[i+1] <= 'z') {
-				latex++
-			}
-		case clsMathOp:
-			mathOps++
-			if c == '=' && i+1 < len(text) && (text[i+1] == '=' || text[i+1] == '>') {
-				codeSyms++
-			}
-		case clsCodeSym:
-			codeSyms++
-		case clsSpace:
-			i++
-			continue
-		}
-		lineStart = false
-		i++
-	}
-	scripts[ScriptLatin] += latin
-	f.Chars = runes
-	f.Lines = lines
-	if runes > 0 {
-		f.NonASCII = float64(nonASCII) / float64(runes)
-	}
-	best := 0
-	for s := 1; s < len(scripts); s++ {
-		if scripts[s] > best {
-			best, f.Script = scripts[s], Script(s)
-		}
-	}
-
+// markerSignals fills Words, Reasoning, MultiStep, Code and Math from
+// f.NGrams and the counts of scanText's pass over runes characters.
+func markerSignals(f *Features, runes, digits, mathOps, codeSyms, latex, numbered int) {
 	var codeWords, mathWords int
 	for k, h := range f.NGrams {
 		if k > 0 && k%2 == 0 {

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/llmrouter/llmrouter"
 	"github.com/llmrouter/llmrouter/routertest"
@@ -36,8 +37,45 @@ func benchRules(b *testing.B) *llmrouter.RuleClassifier {
 	return rules
 }
 
-// BenchmarkRoute is one routing decision — analyze, rule-classify, filter
-// and select among three models — on a 1 KB prompt.
+// routeMsgs is one request per distinct prompt of a size class.
+func routeMsgs(b *testing.B, size int) ([][]llms.MessageContent, int) {
+	prompts, source := llmrouter.BenchPrompts(size)
+	if len(prompts) == 0 {
+		b.Skip("no benchmark text found")
+	}
+	b.Logf("%d distinct prompts of %d B on average, from %s", len(prompts), meanBytes(prompts), source)
+	msgs := make([][]llms.MessageContent, len(prompts))
+	for i, p := range prompts {
+		msgs[i] = human(p)
+	}
+	return msgs, meanBytes(prompts)
+}
+
+func meanBytes(prompts []string) int {
+	n := 0
+	for _, p := range prompts {
+		n += len(p)
+	}
+	return n / max(1, len(prompts))
+}
+
+func benchRouter(b *testing.B, opts ...llmrouter.Option) *llmrouter.Router {
+	var ps []llmrouter.Provider
+	for _, c := range []llmrouter.ModelCard{cheapCard, midCard, strongCard} {
+		c.ContextWindow = 0 // unknown: no model is filtered out, whatever the size
+		ps = append(ps, routertest.NewProvider(c))
+	}
+	r, err := llmrouter.New(ps, opts...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return r
+}
+
+// BenchmarkRoute is one routing decision — analyze, classify, filter and
+// select among three models — on real 1 KB prompts (MMLU questions from
+// ../shared/data, else paragraphs of this repository), cycling through
+// many distinct prompts.
 func BenchmarkRoute(b *testing.B) {
 	for _, bc := range []struct {
 		name string
@@ -48,20 +86,97 @@ func BenchmarkRoute(b *testing.B) {
 		{"heuristic", llmrouter.WithClassifier(llmrouter.HeuristicClassifier{})},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			ps := []llmrouter.Provider{routertest.NewProvider(cheapCard), routertest.NewProvider(midCard), routertest.NewProvider(strongCard)}
-			r, err := llmrouter.New(ps, bc.opt)
-			if err != nil {
-				b.Fatal(err)
-			}
-			msgs := human(prompt1KB)
+			r := benchRouter(b, bc.opt)
+			msgs, n := routeMsgs(b, 1<<10)
 			ctx := context.Background()
 			b.ReportAllocs()
-			b.SetBytes(int64(len(prompt1KB)))
+			b.SetBytes(int64(n))
+			i := 0
 			for b.Loop() {
-				if _, err := r.Route(ctx, msgs); err != nil {
+				if _, err := r.Route(ctx, msgs[i%len(msgs)]); err != nil {
 					b.Fatal(err)
 				}
+				i++
 			}
+		})
+	}
+}
+
+// BenchmarkRouteSize is a decision with the default classifier at each
+// size class of real text (100 B, 1 KB, 10 KB, 100 KB, 1 MB).
+func BenchmarkRouteSize(b *testing.B) {
+	r := benchRouter(b)
+	for _, size := range []int{100, 1 << 10, 10 << 10, 100 << 10, 1 << 20} {
+		b.Run(byteSize(size), func(b *testing.B) {
+			msgs, n := routeMsgs(b, size)
+			ctx := context.Background()
+			b.ReportAllocs()
+			b.SetBytes(int64(n))
+			i := 0
+			for b.Loop() {
+				if _, err := r.Route(ctx, msgs[i%len(msgs)]); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+	}
+}
+
+// BenchmarkFloor is the reference of BenchmarkRouteSize: the least a text
+// router does (floor_test.go), on the same prompts.
+func BenchmarkFloor(b *testing.B) {
+	floor := llmrouter.NewFloor(3)
+	for _, size := range []int{100, 1 << 10, 10 << 10, 100 << 10, 1 << 20} {
+		b.Run(byteSize(size), func(b *testing.B) {
+			prompts, _ := llmrouter.BenchPrompts(size)
+			if len(prompts) == 0 {
+				b.Skip("no benchmark text found")
+			}
+			b.ReportAllocs()
+			b.SetBytes(int64(meanBytes(prompts)))
+			i, sink := 0, 0
+			for b.Loop() {
+				sink += floor.Route(prompts[i%len(prompts)])
+				i++
+			}
+			_ = sink
+		})
+	}
+}
+
+// BenchmarkRouteVsFloor reports Route with the default classifier as a
+// multiple of the floor ("x-floor"), timing the two in alternating blocks
+// of 64 prompts, so both see the same machine load.
+func BenchmarkRouteVsFloor(b *testing.B) {
+	r := benchRouter(b)
+	floor := llmrouter.NewFloor(3)
+	for _, size := range []int{100, 1 << 10, 10 << 10, 100 << 10} {
+		b.Run(byteSize(size), func(b *testing.B) {
+			msgs, _ := routeMsgs(b, size)
+			prompts, _ := llmrouter.BenchPrompts(size)
+			ctx := context.Background()
+			var tRoute, tFloor time.Duration
+			i, sink := 0, 0
+			for b.Loop() {
+				t0 := time.Now()
+				for k := 0; k < 64; k++ {
+					if _, err := r.Route(ctx, msgs[(i+k)%len(msgs)]); err != nil {
+						b.Fatal(err)
+					}
+				}
+				t1 := time.Now()
+				for k := 0; k < 64; k++ {
+					sink += floor.Route(prompts[(i+k)%len(prompts)])
+				}
+				tFloor += time.Since(t1)
+				tRoute += t1.Sub(t0)
+				i += 64
+			}
+			_ = sink
+			b.ReportMetric(float64(tRoute)/float64(tFloor), "x-floor")
+			b.ReportMetric(float64(tRoute.Nanoseconds())/float64(i), "route-ns")
+			b.ReportMetric(float64(tFloor.Nanoseconds())/float64(i), "floor-ns")
 		})
 	}
 }
@@ -114,35 +229,6 @@ func benchRouterCall(b *testing.B, model llms.Model, opts ...llmrouter.Option) {
 		if _, err := r.GenerateContent(ctx, msgs, llms.WithMaxTokens(64)); err != nil {
 			b.Fatal(err)
 		}
-	}
-}
-
-// BenchmarkRouteSize shows how a decision with the default classifier
-// scales with the prompt: hashing stops at DefaultMaxNGramWords words, the
-// token estimate and the text scan read everything.
-func BenchmarkRouteSize(b *testing.B) {
-	var ps []llmrouter.Provider
-	for _, c := range []llmrouter.ModelCard{cheapCard, midCard, strongCard} {
-		c.ContextWindow = 0 // unknown: no model is filtered out, whatever the size
-		ps = append(ps, routertest.NewProvider(c))
-	}
-	r, err := llmrouter.New(ps)
-	if err != nil {
-		b.Fatal(err)
-	}
-	sentence := "Our service stores orders in PostgreSQL and must explain why the nightly export is slow. "
-	for _, size := range []int{100, 1 << 10, 10 << 10, 100 << 10, 1 << 20} {
-		text := strings.Repeat(sentence, size/len(sentence)+1)[:size]
-		msgs := human(text)
-		b.Run(byteSize(size), func(b *testing.B) {
-			b.ReportAllocs()
-			b.SetBytes(int64(size))
-			for b.Loop() {
-				if _, err := r.Route(context.Background(), msgs); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
 	}
 }
 

@@ -115,9 +115,12 @@ const (
 )
 
 // LinearDenseFeatures names the dense text signals of a LinearClassifier,
-// in order. They are computed from the text by one byte pass (ASCII
-// classes; every byte ≥ 0x80 counts as a letter), so training and serving
-// agree exactly:
+// in order. They are counted by one byte pass over the first MaxScanBytes
+// of the text (ASCII classes; every byte ≥ 0x80 counts as a letter) — the
+// DefaultAnalyzer's own pass, or the classifier's when the features come
+// from another analyzer — so training and serving agree exactly. For a
+// longer text the counts are scaled by bytes / MaxScanBytes (log_bytes is
+// exact):
 //
 //	log_bytes       ln(1 + bytes)
 //	log_words       ln(1 + words), a word being a run of letters and digits
@@ -165,8 +168,18 @@ var linByteClass = func() (t [256]uint8) {
 	return t
 }()
 
-// denseSignals computes LinearDenseFeatures of text into d.
+// denseSignals computes LinearDenseFeatures of text into d: from the
+// first MaxScanBytes (scanWindow), its counts scaled to the whole text.
 func denseSignals(text string, d *[numDense]float64) {
+	c := countDense(text)
+	c.dense(len(text), d)
+}
+
+// countDense counts, in one byte pass over scanWindow(text), what
+// LinearDenseFeatures are made of. The DefaultAnalyzer's scanText counts
+// the same in its own pass (textCounts); TestDenseCounts holds them equal.
+func countDense(text string) textCounts {
+	text = scanWindow(text)
 	var words, digits, numbers, mathc, questions, lines, code, upper, fences int
 	inWord, inNum := false, false
 	for i := 0; i < len(text); i++ {
@@ -220,17 +233,11 @@ func denseSignals(text string, d *[numDense]float64) {
 			}
 		}
 	}
-	n := float64(len(text))
-	d[0] = math.Log1p(n)
-	d[1] = math.Log1p(float64(words))
-	d[2] = float64(digits) / (n + 1)
-	d[3] = math.Log1p(float64(numbers))
-	d[4] = math.Log1p(float64(mathc))
-	d[5] = math.Log1p(float64(questions))
-	d[6] = math.Log1p(float64(lines))
-	d[7] = math.Log1p(float64(code + 5*fences))
-	d[8] = float64(upper) / (n + 1)
-	d[9] = n / (float64(words) + 1)
+	return textCounts{
+		scanned: int32(len(text)), words: int32(words), digits: int32(digits), numbers: int32(numbers),
+		mathc: int32(mathc), questions: int32(questions), lines: int32(lines), code: int32(code),
+		upper: int32(upper), fences: int32(fences),
+	}
 }
 
 // tfWeight[k] = 1 + ln k, the sub-linear weight of a bucket seen k times.
@@ -249,8 +256,9 @@ func tfw(k uint32) float32 {
 }
 
 // bucketCounter counts distinct buckets with an open-addressing table (load
-// at most 3/4). Classify keeps a small one on the stack and takes larger
-// ones from a sync.Pool, so that it does not allocate.
+// at most 1/4, short probes). Classify keeps a small one on the stack
+// (load at most 3/4) and takes larger ones from a sync.Pool, so that it
+// does not allocate.
 type bucketCounter struct {
 	keys    []uint32 // bucket+1; 0 = empty
 	counts  []uint32
@@ -282,7 +290,8 @@ func tableSize(n int) int {
 
 // reset prepares the table for n insertions.
 func (b *bucketCounter) reset(n int) {
-	size := tableSize(n)
+	// Load at most 1/4: short probes matter more here than the few KB.
+	size := tableSize(3 * n)
 	if cap(b.keys) < size {
 		b.keys = make([]uint32, size)
 		b.counts = make([]uint32, size)
@@ -384,8 +393,10 @@ func (c *LinearClassifier) Validate(models []ModelCard) error {
 		strings.Join(c.outputs[:c.models], ", "))
 }
 
-// Classify implements Classifier. It reads f.NGrams (or hashes f.Text when
-// f.NGrams is empty) and f.Text; it does not allocate.
+// Classify implements Classifier. It reads f.NGrams (or hashes the first
+// MaxScanBytes of f.Text when f.NGrams is empty) and the text counts the
+// DefaultAnalyzer leaves in f (or counts them from f.Text when f comes
+// from another analyzer); it does not allocate.
 func (c *LinearClassifier) Classify(_ context.Context, f *Features, models []ModelCard, p *Prediction) error {
 	ngrams := clipNGrams(f.NGrams, c.cfg.MaxWords)
 	if (len(ngrams) > 0 || f.Text == "") && len(ngrams) <= smallNGrams && len(c.outputs) <= 16 {
@@ -416,7 +427,7 @@ func (c *LinearClassifier) Classify(_ context.Context, f *Features, models []Mod
 		}
 		acc := sc.acc[:len(c.outputs)]
 		c.accumulate(keys, counts, sc.used[:n], acc)
-		c.finish(f.Text, acc)
+		c.finish(f, acc)
 		c.fill(acc, models, p)
 		return nil
 	}
@@ -426,7 +437,7 @@ func (c *LinearClassifier) Classify(_ context.Context, f *Features, models []Mod
 		b.acc = make([]float32, len(c.outputs))
 	}
 	acc := b.acc[:len(c.outputs)]
-	c.scores(b, ngrams, f.Text, acc)
+	c.scores(b, ngrams, f, acc)
 	c.fill(acc, models, p)
 	return nil
 }
@@ -452,7 +463,7 @@ func (c *LinearClassifier) Predict(text string) (quality []float64, difficulty f
 	b := counterPool.Get().(*bucketCounter)
 	defer counterPool.Put(b)
 	acc := make([]float32, len(c.outputs))
-	c.scores(b, nil, text, acc)
+	c.scores(b, nil, &Features{Text: text}, acc)
 	quality = make([]float64, c.models)
 	for i := range quality {
 		quality[i] = clamp01(float64(acc[i]))
@@ -465,15 +476,15 @@ func (c *LinearClassifier) Predict(text string) (quality []float64, difficulty f
 }
 
 // scores computes the raw (unclamped) outputs into acc.
-func (c *LinearClassifier) scores(b *bucketCounter, ngrams []uint32, text string, acc []float32) {
-	if len(ngrams) == 0 && text != "" {
-		b.scratch = HashNGrams(b.scratch[:0], text, c.cfg.MaxWords)
+func (c *LinearClassifier) scores(b *bucketCounter, ngrams []uint32, f *Features, acc []float32) {
+	if len(ngrams) == 0 && f.Text != "" {
+		b.scratch = HashNGrams(b.scratch[:0], scanWindow(f.Text), c.cfg.MaxWords)
 		ngrams = b.scratch
 	}
 	b.count(ngrams, c.cfg.HashBits, c.cfg.MaxWords)
 	c.accumulate(b.keys, b.counts, b.used, acc)
 	b.clear()
-	c.finish(text, acc)
+	c.finish(f, acc)
 }
 
 // accumulate sets acc to the n-gram block's contribution: the dot product
@@ -502,8 +513,9 @@ func (c *LinearClassifier) accumulate(keys, counts []uint32, used []int32, acc [
 	}
 }
 
-// finish adds the biases and the dense block to acc.
-func (c *LinearClassifier) finish(text string, acc []float32) {
+// finish adds the biases and the dense block to acc, from the counts the
+// DefaultAnalyzer left in f, else from f.Text.
+func (c *LinearClassifier) finish(f *Features, acc []float32) {
 	for o := range acc {
 		acc[o] += c.bias[o]
 	}
@@ -511,7 +523,11 @@ func (c *LinearClassifier) finish(text string, acc []float32) {
 		return
 	}
 	var d [numDense]float64
-	denseSignals(text, &d)
+	if counts, ok := f.countsFor(); ok {
+		counts.dense(len(f.Text), &d)
+	} else {
+		denseSignals(f.Text, &d)
+	}
 	no := len(c.outputs)
 	for k := 0; k < numDense; k++ {
 		z := (float32(d[k]) - c.dmean[k]) * c.dscale[k]

@@ -327,6 +327,7 @@ func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 	d.Model = d.Plan[0].Model
 	d.Features = *f
 	d.Features.NGrams = nil
+	d.Features.counts = textCounts{}
 	return d, nil
 }
 

@@ -1,0 +1,355 @@
+package llmrouter
+
+import (
+	"math"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxScanBytes bounds how much of a prompt's text is read for its content:
+// the analyzer's n-grams and signals and a LinearClassifier's dense
+// signals describe the first MaxScanBytes bytes of Features.Text (cut back
+// to a rune boundary), 32 KiB, about 5,000 English words: more than
+// DefaultMaxNGramWords. Past it, a prompt only adds to the counts that
+// cost nothing to keep exact — Tokens, Chars and Lines — so a marker, a
+// code fence or a question at the end of a 1 MB prompt is not seen: the
+// request is judged by its first 32 KiB, which is what the model reads
+// first too.
+const MaxScanBytes = 32 << 10
+
+// scanWindow returns the prefix of text that is scanned for content.
+func scanWindow(text string) string {
+	if len(text) <= MaxScanBytes {
+		return text
+	}
+	n := MaxScanBytes
+	for n > 0 && !utf8.RuneStart(text[n]) {
+		n--
+	}
+	return text[:n]
+}
+
+// textCounts are the raw counts behind LinearDenseFeatures, kept in
+// Features by the DefaultAnalyzer so that a LinearClassifier need not
+// read the text again. ok is false (the zero value) when the analyzer did
+// not fill them; text is the Features.Text they were counted on, so that
+// counts left behind by an analyzer that then changed Text are not used.
+type textCounts struct {
+	ok   bool
+	text string
+
+	scanned                                                              int32 // bytes read: len(scanWindow(text))
+	words, digits, numbers, mathc, questions, lines, code, upper, fences int32
+}
+
+// countsFor returns f's counts if they describe f.Text.
+func (f *Features) countsFor() (*textCounts, bool) {
+	c := &f.counts
+	return c, c.ok && len(c.text) == len(f.Text) && (len(f.Text) == 0 || c.text == f.Text)
+}
+
+// dense computes LinearDenseFeatures from the counts of a text of n bytes.
+// Counts of a window shorter than the text are scaled to the whole text.
+func (c *textCounts) dense(n int, d *[numDense]float64) {
+	s := 1.0
+	if int(c.scanned) < n && c.scanned > 0 {
+		s = float64(n) / float64(c.scanned)
+	}
+	fn := float64(n)
+	words := float64(c.words) * s
+	d[0] = math.Log1p(fn)
+	d[1] = math.Log1p(words)
+	d[2] = float64(c.digits) * s / (fn + 1)
+	d[3] = math.Log1p(float64(c.numbers) * s)
+	d[4] = math.Log1p(float64(c.mathc) * s)
+	d[5] = math.Log1p(float64(c.questions) * s)
+	d[6] = math.Log1p(float64(c.lines) * s)
+	d[7] = math.Log1p(float64(c.code+5*c.fences) * s)
+	d[8] = float64(c.upper) * s / (fn + 1)
+	d[9] = fn / (words + 1)
+}
+
+// Byte classes of the analyzer's one pass (bits).
+const (
+	fWord      uint16 = 1 << iota // ASCII letter or digit: part of a word
+	fDigit                        // 0-9
+	fUpper                        // A-Z
+	fNewline                      // \n
+	fSpace                        // space, tab, \r
+	fQuestion                     // ?
+	fBacktick                     // `
+	fBackslash                    // \
+	fMath                         // + * ^ = / < > %: Features.Math
+	fCode                         // { } ; [ ] ( ) _ & |: Features.Code
+	fDMath                        // + - * / = ^ < > % $ \: log_math
+	fDCode                        // { } ; ( ) [ ]: log_code
+)
+
+var scanClass = func() (t [utf8.RuneSelf]uint16) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = fWord | fDigit
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = fWord, fWord|fUpper
+	}
+	t['\n'] = fNewline
+	t[' '], t['\t'], t['\r'] = fSpace, fSpace, fSpace
+	t['?'] = fQuestion
+	t['`'] = fBacktick
+	t['\\'] = fBackslash
+	for _, c := range "+*^=/<>%" {
+		t[c] |= fMath
+	}
+	for _, c := range "{};[]()_&|" {
+		t[c] |= fCode
+	}
+	for _, c := range "+-*/=^<>%$\\" {
+		t[c] |= fDMath
+	}
+	for _, c := range "{};()[]" {
+		t[c] |= fDCode
+	}
+	return t
+}()
+
+// scanText reads f.Text once, up to MaxScanBytes: it appends the n-grams
+// of the first maxWords words to ngrams (as HashNGrams does), and fills
+// every content signal of f and the counts a LinearClassifier needs. It
+// returns what EstimateTokens counts of the whole text: past the window,
+// that and Chars and Lines are all it reads.
+func scanText(f *Features, ngrams []uint32, maxWords int) runeCounts {
+	if maxWords <= 0 {
+		maxWords = DefaultMaxNGramWords
+	}
+	full := f.Text
+	text := scanWindow(full)
+	var (
+		// n-gram hashing, as HashNGrams
+		words           int
+		inWord, hasPrev bool
+		hashing         = true
+		prevHash        uint32
+		hU, hB          uint32
+		// content signals
+		runes, nonASCII, digits, mathOps, codeSyms, latex   int
+		asciiWordBytes, newlines, numbered, questions, uniQ int
+		nonASCIIBytes, cjk                                  int
+		scripts                                             [len(scriptNames)]int
+		lineStart                                           = true
+		// dense counts: a dense word is a run of ASCII letters, digits and
+		// bytes ≥ 0x80; a number a run of digits
+		dWords, numbers, mathc, code, upper, fences int
+		dInWord                                     bool
+	)
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(text[i:])
+			i += size
+			runes++
+			nonASCII++
+			nonASCIIBytes += size
+			if !dInWord {
+				dWords++
+				dInWord = true
+			}
+			switch r {
+			case '？', '؟':
+				uniQ++
+			case '∫', '∑', '√', '≤', '≥', '≠', '±', '×', '÷', 'π', '∞':
+				mathOps++
+			}
+			sc := scriptOf(r)
+			scripts[sc]++
+			if sc == ScriptCJK || sc == ScriptUnknown && isCJK(r) {
+				cjk++
+			}
+			lineStart = false
+			if r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+				if !inWord {
+					if words == maxWords {
+						hashing = false
+					}
+					inWord = true
+					hU = fnvOffset32
+					hB = (prevHash ^ ' ') * fnvPrime32
+				}
+				var buf [utf8.UTFMax]byte
+				n := utf8.EncodeRune(buf[:], unicode.ToLower(r))
+				for _, b := range buf[:n] {
+					hU = (hU ^ uint32(b)) * fnvPrime32
+					hB = (hB ^ uint32(b)) * fnvPrime32
+				}
+			} else if inWord {
+				if hashing {
+					ngrams = appendWord(ngrams, hU, hB, hasPrev)
+				}
+				prevHash, hasPrev, inWord = hU, true, false
+				words++
+			}
+			continue
+		}
+		cls := scanClass[c]
+		if cls&fWord != 0 {
+			if !inWord {
+				if words == maxWords {
+					hashing = false
+				}
+				inWord = true
+				hU = fnvOffset32
+				hB = (prevHash ^ ' ') * fnvPrime32
+			}
+			if !dInWord {
+				dWords++
+				dInWord = true
+			}
+			// "1." or "2)" opening a line marks a numbered step.
+			if lineStart && cls&fDigit != 0 && i+1 < len(text) && (text[i+1] == '.' || text[i+1] == ')') {
+				numbered++
+			}
+			lineStart = false
+			// The whole ASCII run, without a branch per byte but the loop's:
+			// digits, runs of digits and capitals are counted from tables.
+			// The byte before the run is not an ASCII word byte, so no
+			// run of digits is open.
+			// Loop-local counters and hashes, so that they stay in
+			// registers: scanText has more live variables than registers.
+			start := i
+			var prevD, dg, nm, up uint32
+			u, v := hU, hB
+			e := asciiWord[c]
+			for {
+				d := e >> 8 & 1
+				dg += d
+				nm += d &^ prevD
+				prevD = d
+				up += e >> 9 & 1
+				lc := e & 0xff
+				u = (u ^ lc) * fnvPrime32
+				v = (v ^ lc) * fnvPrime32
+				i++
+				if i == len(text) {
+					break
+				}
+				if e = asciiWord[text[i]]; e == 0 {
+					break
+				}
+			}
+			hU, hB = u, v
+			digits += int(dg)
+			numbers += int(nm)
+			upper += int(up)
+			asciiWordBytes += i - start
+			runes += i - start
+			continue
+		}
+		if inWord {
+			if hashing {
+				ngrams = appendWord(ngrams, hU, hB, hasPrev)
+			}
+			prevHash, hasPrev, inWord = hU, true, false
+			words++
+		}
+		dInWord = false
+		runes++
+		switch {
+		case cls&fNewline != 0:
+			newlines++
+			lineStart = true
+			i++
+			continue
+		case cls&fSpace != 0:
+			i++
+			continue
+		case cls&fQuestion != 0:
+			questions++
+		case cls&fBacktick != 0:
+			if strings.HasPrefix(text[i:], "```") {
+				fences++
+				i += 3
+				lineStart = false
+				continue
+			}
+		case cls&fBackslash != 0:
+			mathc++
+			if i+1 < len(text) && (text[i+1] >= 'a' && text[i+1] <= 'z') {
+				latex++
+			}
+		default:
+			if cls&fDMath != 0 {
+				mathc++
+			}
+			if cls&fDCode != 0 {
+				code++
+			}
+			if cls&fMath != 0 {
+				mathOps++
+				if c == '=' && i+1 < len(text) && (text[i+1] == '=' || text[i+1] == '>') {
+					codeSyms++
+				}
+			}
+			if cls&fCode != 0 {
+				codeSyms++
+			}
+		}
+		lineStart = false
+		i++
+	}
+	if inWord && hashing {
+		ngrams = appendWord(ngrams, hU, hB, hasPrev)
+	}
+	f.NGrams = ngrams
+	f.counts = textCounts{
+		ok: true, text: full, scanned: int32(len(text)),
+		words: int32(dWords), digits: int32(digits), numbers: int32(numbers), mathc: int32(mathc),
+		questions: int32(questions), lines: int32(newlines), code: int32(code), upper: int32(upper),
+		fences: int32(fences),
+	}
+
+	scripts[ScriptLatin] += asciiWordBytes - digits // ASCII letters
+	f.Questions = questions + uniQ
+	f.CodeFences = fences
+	if runes > 0 {
+		f.NonASCII = float64(nonASCII) / float64(runes)
+	}
+	// runes counted each ``` fence as one rune (the Code and Math
+	// densities were trained so); Chars counts all three.
+	f.Chars = runes + 2*fences
+	f.Lines = newlines
+	tc := runeCounts{ascii: len(text) - nonASCIIBytes, cjk: cjk, other: nonASCII - cjk}
+	if rest := full[len(text):]; rest != "" {
+		// Past the window only what is cheap to keep exact.
+		rc := tokenCount(rest)
+		tc.ascii += rc.ascii
+		tc.cjk += rc.cjk
+		tc.other += rc.other
+		f.Chars += rc.ascii + rc.cjk + rc.other
+		f.Lines += strings.Count(rest, "\n")
+	}
+	if len(full) > 0 {
+		f.Lines++
+	}
+	best := 0
+	for s := 1; s < len(scripts); s++ {
+		if scripts[s] > best {
+			best, f.Script = scripts[s], Script(s)
+		}
+	}
+	markerSignals(f, runes, digits, mathOps, codeSyms, latex, numbered)
+	return tc
+}
+
+// asciiWord holds, for an ASCII letter or digit, its lower case in the
+// low byte, bit 8 set for a digit and bit 9 for a capital; 0 for every
+// other byte (≥ 0x80 included).
+var asciiWord = func() (t [256]uint32) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = uint32(c) | 1<<8
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = uint32(c)
+		t[c-'a'+'A'] = uint32(c) | 1<<9
+	}
+	return t
+}()
