@@ -7,6 +7,7 @@ import (
 	"math"
 	"sort"
 
+	"github.com/llmrouter/llmrouter/dataset"
 	"github.com/tmc/langchaingo/llms"
 )
 
@@ -53,7 +54,7 @@ func RouteScore(p *Prediction, strong, weak ModelCard, s, w int) float64 {
 // per such record, the router score (RouteScore) and the two models'
 // realised scores: the input of CalibrateShare and CalibrateQuality. Each
 // record's Prompt is analysed as one human message.
-func ScoreDataset(ctx context.Context, c Classifier, analyzer Analyzer, ds *Dataset, strong, weak ModelCard) (scores, strongScores, weakScores []float64, err error) {
+func ScoreDataset(ctx context.Context, c Classifier, analyzer Analyzer, ds *dataset.Dataset, strong, weak ModelCard) (scores, strongScores, weakScores []float64, err error) {
 	if c == nil {
 		return nil, nil, nil, errors.New("llmrouter: score dataset: nil classifier")
 	}

@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"golang.org/x/sync/errgroup"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/llmrouter/llmrouter/dataset"
 	"github.com/tmc/langchaingo/embeddings"
 )
 
@@ -184,7 +187,7 @@ var (
 // on an empty dataset, an invalid cfg, or an embedder that returns the wrong
 // number of vectors, vectors of differing dimensions, or a zero, NaN or
 // infinite vector. The classifier keeps no reference to ds.
-func NewEmbeddingClassifier(ctx context.Context, e embeddings.Embedder, ds *Dataset, cfg EmbeddingConfig) (*EmbeddingClassifier, error) {
+func NewEmbeddingClassifier(ctx context.Context, e embeddings.Embedder, ds *dataset.Dataset, cfg EmbeddingConfig) (*EmbeddingClassifier, error) {
 	if e == nil {
 		return nil, errors.New("llmrouter: embedding classifier: nil embedder")
 	}
@@ -196,7 +199,7 @@ func NewEmbeddingClassifier(ctx context.Context, e embeddings.Embedder, ds *Data
 	}
 	// Keep the records with text and outcomes; embed each distinct text once.
 	var (
-		kept   []*Record
+		kept   []*dataset.Record
 		texts  []string
 		textOf []int // per kept record, index into texts
 	)
@@ -234,7 +237,7 @@ func NewEmbeddingClassifier(ctx context.Context, e embeddings.Embedder, ds *Data
 			set[m] = struct{}{}
 		}
 	}
-	c.models = sortedKeys(set)
+	c.models = slices.Sorted(maps.Keys(set))
 	c.modelIdx = make(map[string]int, len(c.models))
 	for i, m := range c.models {
 		c.modelIdx[m] = i

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/dataset"
 	"github.com/llmrouter/llmrouter/eval"
 	"github.com/llmrouter/llmrouter/routertest"
 	"github.com/stretchr/testify/assert"
@@ -98,13 +99,13 @@ const (
 	weak   = "weak"
 )
 
-func outcomes(s, w float64) map[string]llmrouter.Outcome {
-	return map[string]llmrouter.Outcome{strong: {Score: s}, weak: {Score: w}}
+func outcomes(s, w float64) map[string]dataset.Outcome {
+	return map[string]dataset.Outcome{strong: {Score: s}, weak: {Score: w}}
 }
 
 // toyDataset: calculus questions only the strong model gets right, and
 // friendly notes both models write well.
-func toyDataset() *llmrouter.Dataset {
+func toyDataset() *dataset.Dataset {
 	math := []string{
 		"compute the integral of x squared from zero to one",
 		"find the derivative of sine x times cosine x",
@@ -118,12 +119,12 @@ func toyDataset() *llmrouter.Dataset {
 		"write a short friendly thank you note",
 		"suggest a friendly greeting for a birthday card",
 	}
-	ds := &llmrouter.Dataset{}
+	ds := &dataset.Dataset{}
 	for i, p := range math {
-		ds.Records = append(ds.Records, llmrouter.Record{ID: fmt.Sprint("math/", i), Task: "calculus", Prompt: p, Outcomes: outcomes(1, 0)})
+		ds.Records = append(ds.Records, dataset.Record{ID: fmt.Sprint("math/", i), Task: "calculus", Prompt: p, Outcomes: outcomes(1, 0)})
 	}
 	for i, p := range chat {
-		ds.Records = append(ds.Records, llmrouter.Record{ID: fmt.Sprint("chat/", i), Task: "notes", Prompt: p, Outcomes: outcomes(1, 1)})
+		ds.Records = append(ds.Records, dataset.Record{ID: fmt.Sprint("chat/", i), Task: "notes", Prompt: p, Outcomes: outcomes(1, 1)})
 	}
 	return ds
 }
@@ -164,9 +165,9 @@ func TestEmbeddingClassifierBatches(t *testing.T) {
 		{100, 100, 1},
 	} {
 		t.Run(fmt.Sprintf("%d/%d", tc.prompts, tc.batch), func(t *testing.T) {
-			ds := &llmrouter.Dataset{}
+			ds := &dataset.Dataset{}
 			for i := range tc.prompts {
-				ds.Records = append(ds.Records, llmrouter.Record{ID: fmt.Sprint(i), Prompt: fmt.Sprintf("prompt number %d", i), Outcomes: outcomes(1, 0)})
+				ds.Records = append(ds.Records, dataset.Record{ID: fmt.Sprint(i), Prompt: fmt.Sprintf("prompt number %d", i), Outcomes: outcomes(1, 0)})
 			}
 			e := newFake(64)
 			c, err := llmrouter.NewEmbeddingClassifier(context.Background(), e, ds, llmrouter.EmbeddingConfig{BatchSize: tc.batch, Concurrency: 3})
@@ -190,7 +191,7 @@ func TestEmbeddingClassifierBatches(t *testing.T) {
 }
 
 func TestEmbeddingClassifierEmbedsDuplicatePromptsOnce(t *testing.T) {
-	ds := &llmrouter.Dataset{Records: []llmrouter.Record{
+	ds := &dataset.Dataset{Records: []dataset.Record{
 		{ID: "1", Prompt: "same text", Outcomes: outcomes(1, 0)},
 		{ID: "2", Prompt: "same text", Outcomes: outcomes(0, 0)},
 		{ID: "3", Prompt: "other text", Outcomes: outcomes(1, 1)},
@@ -230,9 +231,9 @@ func TestEmbeddingClassifierCachesQueries(t *testing.T) {
 }
 
 func TestEmbeddingClassifierBuildCancellation(t *testing.T) {
-	ds := &llmrouter.Dataset{}
+	ds := &dataset.Dataset{}
 	for i := range 1000 {
-		ds.Records = append(ds.Records, llmrouter.Record{ID: fmt.Sprint(i), Prompt: fmt.Sprint("prompt ", i), Outcomes: outcomes(1, 0)})
+		ds.Records = append(ds.Records, dataset.Record{ID: fmt.Sprint(i), Prompt: fmt.Sprint("prompt ", i), Outcomes: outcomes(1, 0)})
 	}
 
 	t.Run("cancelled during the batches", func(t *testing.T) {
@@ -300,16 +301,16 @@ func TestEmbeddingClassifierErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		e    embeddings.Embedder
-		ds   *llmrouter.Dataset
+		ds   *dataset.Dataset
 		cfg  llmrouter.EmbeddingConfig
 		want string
 	}{
 		{"nil embedder", nil, good, llmrouter.EmbeddingConfig{}, "nil embedder"},
 		{"nil dataset", newFake(8), nil, llmrouter.EmbeddingConfig{}, "empty dataset"},
-		{"empty dataset", newFake(8), &llmrouter.Dataset{}, llmrouter.EmbeddingConfig{}, "empty dataset"},
-		{"no prompts", newFake(8), &llmrouter.Dataset{Records: []llmrouter.Record{{ID: "1", Messages: []byte("[]"), Outcomes: outcomes(1, 0)}}},
+		{"empty dataset", newFake(8), &dataset.Dataset{}, llmrouter.EmbeddingConfig{}, "empty dataset"},
+		{"no prompts", newFake(8), &dataset.Dataset{Records: []dataset.Record{{ID: "1", Messages: []byte("[]"), Outcomes: outcomes(1, 0)}}},
 			llmrouter.EmbeddingConfig{}, "no record of the dataset has a prompt"},
-		{"score out of range", newFake(8), &llmrouter.Dataset{Records: []llmrouter.Record{{ID: "x", Prompt: "p", Outcomes: outcomes(2, 0)}}},
+		{"score out of range", newFake(8), &dataset.Dataset{Records: []dataset.Record{{ID: "x", Prompt: "p", Outcomes: outcomes(2, 0)}}},
 			llmrouter.EmbeddingConfig{}, `record "x": score 2`},
 		{"negative K", newFake(8), good, llmrouter.EmbeddingConfig{K: -1}, "K -1 is negative"},
 		{"negative temperature", newFake(8), good, llmrouter.EmbeddingConfig{Temperature: -1}, "temperature"},
@@ -320,7 +321,7 @@ func TestEmbeddingClassifierErrors(t *testing.T) {
 			return make([][]float32, len(texts)-1), nil
 		}}, good, llmrouter.EmbeddingConfig{}, "embedder returned 8 vectors for 9 texts"},
 		{"dimension mismatch", dimOf(func(t string) int { return 4 + len(t)%2 }), good, llmrouter.EmbeddingConfig{}, "dimension mismatch"},
-		{"zero vector", newFake(8), &llmrouter.Dataset{Records: []llmrouter.Record{{ID: "1", Prompt: "?!", Outcomes: outcomes(1, 0)}}},
+		{"zero vector", newFake(8), &dataset.Dataset{Records: []dataset.Record{{ID: "1", Prompt: "?!", Outcomes: outcomes(1, 0)}}},
 			llmrouter.EmbeddingConfig{}, "zero vector"},
 		{"NaN", &fakeEmbedder{vec: func(string) []float32 { return []float32{1, float32(math.NaN())} }}, good,
 			llmrouter.EmbeddingConfig{}, "non-finite value NaN at dimension 1"},
@@ -352,10 +353,10 @@ func TestEmbeddingClassifierArithmetic(t *testing.T) {
 		"a": {1, 0}, "b": {0, 1}, "c": {-1, 0},
 		"q-a": {2, 0}, "q-ab": {1, 1}, "q-c": {-1, 0.0001}, "q-far": {0, -1},
 	})
-	ds := &llmrouter.Dataset{Records: []llmrouter.Record{
+	ds := &dataset.Dataset{Records: []dataset.Record{
 		{ID: "a", Task: "A", Prompt: "a", Outcomes: outcomes(1, 0)},
 		{ID: "b", Task: "B", Prompt: "b", Outcomes: outcomes(0, 0)},
-		{ID: "c", Task: "C", Prompt: "c", Outcomes: map[string]llmrouter.Outcome{weak: {Score: 1}}},
+		{ID: "c", Task: "C", Prompt: "c", Outcomes: map[string]dataset.Outcome{weak: {Score: 1}}},
 	}}
 	// Global means: strong (1+0)/2 = 0.5 over a and b; weak 1/3.
 	models := cards(strong, weak, "unknown")
@@ -701,7 +702,7 @@ func TestEmbeddingClassifierMMLU(t *testing.T) {
 	if testing.Short() {
 		t.Skip("embeds thousands of prompts; skipped in -short mode")
 	}
-	ds, err := llmrouter.LoadDataset(path)
+	ds, err := dataset.Load(path)
 	require.NoError(t, err)
 	const (
 		strongM = "gpt-4-1106-preview"
@@ -711,7 +712,7 @@ func TestEmbeddingClassifierMMLU(t *testing.T) {
 	)
 	rng := rand.New(rand.NewPCG(7, 11))
 	perm := rng.Perm(len(ds.Records))
-	train := &llmrouter.Dataset{}
+	train := &dataset.Dataset{}
 	for _, i := range perm[:nTrain] {
 		train.Records = append(train.Records, ds.Records[i])
 	}
@@ -752,10 +753,10 @@ func TestEmbeddingClassifierMMLU(t *testing.T) {
 }
 
 // benchPrompts makes n synthetic prompts on 40 topics.
-func benchPrompts(n int) *llmrouter.Dataset {
+func benchPrompts(n int) *dataset.Dataset {
 	rng := rand.New(rand.NewPCG(1, 2))
 	common := strings.Fields("the a of to and in is what how why which explain describe given find")
-	ds := &llmrouter.Dataset{}
+	ds := &dataset.Dataset{}
 	for i := range n {
 		topic := i % 40
 		var b strings.Builder
@@ -766,7 +767,7 @@ func benchPrompts(n int) *llmrouter.Dataset {
 				b.WriteString(common[rng.IntN(len(common))] + " ")
 			}
 		}
-		ds.Records = append(ds.Records, llmrouter.Record{
+		ds.Records = append(ds.Records, dataset.Record{
 			ID: fmt.Sprint(i), Task: fmt.Sprint("topic", topic), Prompt: b.String(),
 			Outcomes: outcomes(float64(rng.IntN(2)), float64(rng.IntN(2))),
 		})

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/dataset"
 	"github.com/llmrouter/llmrouter/routertest"
 	"github.com/tmc/langchaingo/llms"
 )
@@ -20,7 +21,7 @@ func ExampleTrainLinear() {
 		fmt.Fprintf(&jsonl, `{"id":"calc/%d","prompt":"Compute the integral of x^%d times sin x","outcomes":{"small":{"score":0},"large":{"score":1}}}`+"\n", i, i)
 		fmt.Fprintf(&jsonl, `{"id":"chat/%d","prompt":"Say hello to guest number %d","outcomes":{"small":{"score":1},"large":{"score":1}}}`+"\n", i, i)
 	}
-	ds, err := llmrouter.ReadDataset(strings.NewReader(jsonl.String()))
+	ds, err := dataset.Read(strings.NewReader(jsonl.String()))
 	if err != nil {
 		panic(err)
 	}
@@ -56,35 +57,21 @@ func ExampleTrainLinearSeq() {
 		fmt.Fprintf(&jsonl, `{"id":"calc/%d","prompt":"Compute the integral of x^%d times sin x","outcomes":{"small":{"score":0},"large":{"score":1}}}`+"\n", i, i)
 		fmt.Fprintf(&jsonl, `{"id":"chat/%d","prompt":"Say hello to guest number %d","outcomes":{"small":{"score":1},"large":{"score":1}}}`+"\n", i, i)
 	}
-	clf, err := llmrouter.TrainLinearSeq(llmrouter.ReadDatasetSeq(strings.NewReader(jsonl.String())), llmrouter.TrainOptions{HashBits: 12, Seed: 1})
+	clf, err := llmrouter.TrainLinearSeq(dataset.ReadSeq(strings.NewReader(jsonl.String())), llmrouter.TrainOptions{HashBits: 12, Seed: 1})
 	if err != nil {
 		panic(err)
 	}
 	q, _ := clf.Predict("Compute the integral of x^7 times sin x")
 	fmt.Println(clf.Info().Rows, "rows; small model's predicted quality on calculus below 0.5:", q[1] < 0.5)
 
-	_, err = llmrouter.TrainLinearSeq(llmrouter.ReadDatasetSeq(strings.NewReader(jsonl.String()+"{oops\n")), llmrouter.TrainOptions{HashBits: 12})
-	var de *llmrouter.DatasetError
+	_, err = llmrouter.TrainLinearSeq(dataset.ReadSeq(strings.NewReader(jsonl.String()+"{oops\n")), llmrouter.TrainOptions{HashBits: 12})
+	var de *dataset.Error
 	if errors.As(err, &de) {
 		fmt.Println("line", de.Line)
 	}
 	// Output:
 	// 40 rows; small model's predicted quality on calculus below 0.5: true
 	// line 41
-}
-
-// ExampleReadDataset shows the error for a malformed outcomes file: the
-// line and the field.
-func ExampleReadDataset() {
-	data := `{"id":"a","prompt":"2+2?","outcomes":{"m":{"score":1}}}
-{"id":"b","prompt":"3+3?","outcomes":{"m":{"score":7}}}
-`
-	_, err := llmrouter.ReadDataset(strings.NewReader(data))
-	var de *llmrouter.DatasetError
-	if errors.As(err, &de) {
-		fmt.Println("line", de.Line, "field", de.Field)
-	}
-	// Output: line 2 field outcomes.m.score
 }
 
 // ExampleNewRuleClassifier routes by explicit rules: keywords, a regular

@@ -6,6 +6,8 @@ import (
 	"io"
 	"sync"
 	"time"
+
+	"github.com/llmrouter/llmrouter/dataset"
 )
 
 // Sink receives every decision after its call, failed calls included.
@@ -137,18 +139,18 @@ func (l *FeedbackLog) Len() int {
 // last human message the request was routed by, and per scored model its
 // score with the cost and latency of that model's successful attempt, when
 // the decision holds one.
-func (l *FeedbackLog) Records() []Record {
+func (l *FeedbackLog) Records() []dataset.Record {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	var out []Record
+	var out []dataset.Record
 	for _, id := range l.order {
 		e := l.entries[id]
 		if len(e.scores) == 0 || e.d.Features.Text == "" {
 			continue
 		}
-		r := Record{ID: id, Task: e.d.Prediction.Label, Prompt: e.d.Features.Text, Outcomes: make(map[string]Outcome, len(e.scores))}
+		r := dataset.Record{ID: id, Task: e.d.Prediction.Label, Prompt: e.d.Features.Text, Outcomes: make(map[string]dataset.Outcome, len(e.scores))}
 		for model, score := range e.scores {
-			o := Outcome{Score: score}
+			o := dataset.Outcome{Score: score}
 			for _, a := range e.d.Attempts {
 				if a.Model == model && a.Err == nil {
 					o = o.WithCost(a.Cost)
@@ -162,7 +164,7 @@ func (l *FeedbackLog) Records() []Record {
 	return out
 }
 
-// Export writes Records as outcomes JSONL (see WriteDataset).
+// Export writes Records as outcomes JSONL (see dataset.Write).
 func (l *FeedbackLog) Export(w io.Writer) error {
-	return WriteDataset(w, l.Records())
+	return dataset.Write(w, l.Records())
 }

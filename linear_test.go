@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/dataset"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tmc/langchaingo/llms"
@@ -23,7 +24,7 @@ import (
 // synthDataset is a small outcomes dataset with a learnable signal: the
 // strong model answers everything, the weak one fails on prompts about
 // integrals and proofs, and both fail on the unanswerable ones.
-func synthDataset(n int) *llmrouter.Dataset {
+func synthDataset(n int) *dataset.Dataset {
 	topics := []struct {
 		words        string
 		strong, weak float64
@@ -34,14 +35,14 @@ func synthDataset(n int) *llmrouter.Dataset {
 		{"name the colour of the sky today", 1, 1},
 		{"predict tomorrow's lottery numbers exactly", 0, 0},
 	}
-	ds := &llmrouter.Dataset{}
+	ds := &dataset.Dataset{}
 	for i := 0; i < n; i++ {
 		t := topics[i%len(topics)]
-		ds.Records = append(ds.Records, llmrouter.Record{
+		ds.Records = append(ds.Records, dataset.Record{
 			ID:     fmt.Sprintf("synth/%d", i),
 			Task:   fmt.Sprintf("t%d", i%len(topics)),
 			Prompt: fmt.Sprintf("%s (case %d)", t.words, i),
-			Outcomes: map[string]llmrouter.Outcome{
+			Outcomes: map[string]dataset.Outcome{
 				"strong": {Score: t.strong},
 				"weak":   {Score: t.weak},
 			},
@@ -102,15 +103,15 @@ func TestTrainLinearDeterministic(t *testing.T) {
 func TestTrainLinearErrors(t *testing.T) {
 	ds := synthDataset(30)
 	bad := synthDataset(30)
-	bad.Records[3].Outcomes["weak"] = llmrouter.Outcome{Score: 2}
+	bad.Records[3].Outcomes["weak"] = dataset.Outcome{Score: 2}
 	tests := []struct {
 		name string
-		ds   *llmrouter.Dataset
+		ds   *dataset.Dataset
 		opts llmrouter.TrainOptions
 		want string
 	}{
 		{"nil dataset", nil, llmrouter.TrainOptions{}, "empty dataset"},
-		{"empty dataset", &llmrouter.Dataset{}, llmrouter.TrainOptions{}, "empty dataset"},
+		{"empty dataset", &dataset.Dataset{}, llmrouter.TrainOptions{}, "empty dataset"},
 		{"hash bits", ds, llmrouter.TrainOptions{HashBits: 40}, "HashBits 40"},
 		{"lambda", ds, llmrouter.TrainOptions{Lambdas: []float64{-1}}, "lambda -1"},
 		{"dense weight", ds, llmrouter.TrainOptions{DenseWeights: []float64{math.NaN()}}, "dense weight NaN"},

@@ -7,6 +7,8 @@ import (
 	"math"
 	"runtime"
 	"sort"
+
+	"github.com/llmrouter/llmrouter/dataset"
 )
 
 // IDFMode says whether a LinearClassifier weighs n-grams by inverse
@@ -100,7 +102,7 @@ type problem struct {
 // readRows consumes records once: each prompt is hashed into the training
 // matrix and dropped, each outcome kept as a score. It stops at the first
 // error of records.
-func readRows(records iter.Seq2[Record, error], opts *TrainOptions) (*trainMatrix, *problem, error) {
+func readRows(records iter.Seq2[dataset.Record, error], opts *TrainOptions) (*trainMatrix, *problem, error) {
 	m := newTrainMatrix(opts.HashBits)
 	given := len(opts.Models) > 0
 	pr := &problem{ref: -1}
@@ -272,12 +274,12 @@ func (pr *problem) targets(n int, opts *TrainOptions) error {
 //
 // TrainLinear is deterministic given opts.Seed and safe to call
 // concurrently.
-func TrainLinear(ds *Dataset, opts TrainOptions) (*LinearClassifier, error) {
-	var recs []Record
+func TrainLinear(ds *dataset.Dataset, opts TrainOptions) (*LinearClassifier, error) {
+	var recs []dataset.Record
 	if ds != nil {
 		recs = ds.Records
 	}
-	return TrainLinearSeq(func(yield func(Record, error) bool) {
+	return TrainLinearSeq(func(yield func(dataset.Record, error) bool) {
 		for i := range recs {
 			if !yield(recs[i], nil) {
 				return
@@ -289,12 +291,12 @@ func TrainLinear(ds *Dataset, opts TrainOptions) (*LinearClassifier, error) {
 // TrainLinearSeq is TrainLinear on records read once, in order, as they
 // come: it keeps each prompt's distinct n-gram buckets (four bytes each),
 // dense signals and scores, never the text, so an outcomes file larger
-// than memory trains in memory linear in its rows (see ReadDatasetSeq).
+// than memory trains in memory linear in its rows (see dataset.ReadSeq).
 // It stops at the first error records yields and returns it. The model is
 // that of TrainLinear on the same records, byte for byte; like it,
 // TrainLinearSeq is deterministic given opts.Seed and safe to call
 // concurrently (with distinct record streams).
-func TrainLinearSeq(records iter.Seq2[Record, error], opts TrainOptions) (*LinearClassifier, error) {
+func TrainLinearSeq(records iter.Seq2[dataset.Record, error], opts TrainOptions) (*LinearClassifier, error) {
 	if opts.HashBits == 0 {
 		opts.HashBits = DefaultLinearHashBits
 	}
@@ -598,7 +600,7 @@ func groupFolds(keys []uint64, k int, seed uint64) [][]int {
 	return folds
 }
 
-// groupByKey is GroupByPrompt on prompt hashes: the groups in order of
+// groupByKey is dataset.GroupByPrompt on prompt hashes: the groups in order of
 // first appearance, each group's rows ascending.
 func groupByKey(keys []uint64) [][]int {
 	groupOf := make(map[uint64]int)

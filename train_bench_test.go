@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/dataset"
 )
 
 // BenchmarkTrainLinear trains with the default options (tuning included)
@@ -16,7 +17,7 @@ func BenchmarkTrainLinear(b *testing.B) {
 	if _, err := os.Stat(path); err != nil {
 		b.Skipf("real data %s not found (%v): the shared outcomes data lives beside the repository in ../shared/data", path, err)
 	}
-	ds, err := llmrouter.LoadDataset(path)
+	ds, err := dataset.Load(path)
 	if err != nil {
 		b.Fatal(err)
 	}

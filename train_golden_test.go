@@ -11,16 +11,17 @@ import (
 	"testing"
 
 	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/dataset"
 	"github.com/stretchr/testify/require"
 )
 
 // goldenDataset is a deterministic dataset of prompts drawn from a small
 // vocabulary, with repeated words, repeated prompts and missing outcomes.
-func goldenDataset() *llmrouter.Dataset {
+func goldenDataset() *dataset.Dataset {
 	rng := rand.New(rand.NewPCG(7, 11))
 	vocab := strings.Fields("the a of to solve integral prove code function bug python sql query " +
 		"essay poem story translate french summary list table 42 3.14 x+y= {} () ; why how what which")
-	ds := &llmrouter.Dataset{}
+	ds := &dataset.Dataset{}
 	for i := 0; i < 240; i++ {
 		var b strings.Builder
 		for w := 0; w < 5+rng.IntN(60); w++ {
@@ -31,7 +32,7 @@ func goldenDataset() *llmrouter.Dataset {
 		if i%17 == 0 && i > 0 {
 			p = ds.Records[i-1].Prompt // a repeated prompt
 		}
-		out := map[string]llmrouter.Outcome{}
+		out := map[string]dataset.Outcome{}
 		for m, name := range []string{"strong", "mid", "weak"} {
 			if rng.IntN(20) == 0 && m > 0 {
 				continue // missing outcome
@@ -41,9 +42,9 @@ func goldenDataset() *llmrouter.Dataset {
 			if rng.Float64() < q {
 				s = 1
 			}
-			out[name] = llmrouter.Outcome{Score: s}
+			out[name] = dataset.Outcome{Score: s}
 		}
-		ds.Records = append(ds.Records, llmrouter.Record{ID: fmt.Sprint(i), Prompt: p, Outcomes: out})
+		ds.Records = append(ds.Records, dataset.Record{ID: fmt.Sprint(i), Prompt: p, Outcomes: out})
 	}
 	return ds
 }

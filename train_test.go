@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/dataset"
 	"github.com/llmrouter/llmrouter/eval"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -16,13 +17,13 @@ import (
 // sharedData is the shared outcomes data, relative to the package directory.
 const sharedData = "../shared/data"
 
-func loadShared(t *testing.T, name string) *llmrouter.Dataset {
+func loadShared(t *testing.T, name string) *dataset.Dataset {
 	t.Helper()
 	path := filepath.Join(sharedData, name)
 	if _, err := os.Stat(path); err != nil {
 		t.Skipf("real data %s not found (%v): the shared outcomes data lives beside the repository in ../shared/data", path, err)
 	}
-	ds, err := llmrouter.LoadDataset(path)
+	ds, err := dataset.Load(path)
 	require.NoError(t, err)
 	return ds
 }
@@ -38,7 +39,7 @@ func TestTrainLinearRealData(t *testing.T) {
 	}
 	full := loadShared(t, "routellm-mmlu.jsonl")
 	// Every 4th row, spread over all 57 subjects.
-	sub := &llmrouter.Dataset{}
+	sub := &dataset.Dataset{}
 	for i := 0; i < full.Len(); i += 4 {
 		sub.Records = append(sub.Records, full.Records[i])
 	}

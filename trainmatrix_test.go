@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/llmrouter/llmrouter/dataset"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -67,11 +68,11 @@ func TestGroupByKey(t *testing.T) {
 	for i, p := range prompts {
 		keys[i] = fnv64a(p)
 	}
-	assert.Equal(t, GroupByPrompt(prompts), groupByKey(keys))
+	assert.Equal(t, dataset.GroupByPrompt(prompts), groupByKey(keys))
 }
 
-// TestReadDatasetSeq checks the stream against ReadDataset: the records
-// that pass, then one *DatasetErrors, or a read error; and early stops.
+// TestReadDatasetSeq checks the stream against dataset.Read: the records
+// that pass, then one *dataset.Errors, or a read error; and early stops.
 func TestReadDatasetSeq(t *testing.T) {
 	good := func(id string) string {
 		return `{"id":"` + id + `","prompt":"p ` + id + `","outcomes":{"m":{"score":1}}}` + "\n"
@@ -90,7 +91,7 @@ func TestReadDatasetSeq(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var ids []string
 			var errs []error
-			for rec, err := range ReadDatasetSeq(tt.input) {
+			for rec, err := range dataset.ReadSeq(tt.input) {
 				if err != nil {
 					errs = append(errs, err)
 					continue
@@ -107,7 +108,7 @@ func TestReadDatasetSeq(t *testing.T) {
 		})
 	}
 	n := 0
-	for range ReadDatasetSeq(strings.NewReader(good("a") + good("b") + good("c"))) {
+	for range dataset.ReadSeq(strings.NewReader(good("a") + good("b") + good("c"))) {
 		n++
 		if n == 2 {
 			break
@@ -124,11 +125,11 @@ func (errReader) Read([]byte) (int, error) { return 0, errors.New("disk on fire"
 // training and is returned as is.
 func TestTrainLinearSeqError(t *testing.T) {
 	boom := errors.New("boom")
-	_, err := TrainLinearSeq(func(yield func(Record, error) bool) {
-		if !yield(Record{ID: "a", Prompt: "p", Outcomes: map[string]Outcome{"m": {Score: 1}}}, nil) {
+	_, err := TrainLinearSeq(func(yield func(dataset.Record, error) bool) {
+		if !yield(dataset.Record{ID: "a", Prompt: "p", Outcomes: map[string]dataset.Outcome{"m": {Score: 1}}}, nil) {
 			return
 		}
-		yield(Record{}, boom)
+		yield(dataset.Record{}, boom)
 	}, TrainOptions{HashBits: 10, Lambdas: []float64{1}, IDF: IDFOff})
 	assert.ErrorIs(t, err, boom)
 }

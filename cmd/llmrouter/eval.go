@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/dataset"
 	"github.com/llmrouter/llmrouter/eval"
 	"gonum.org/v1/plot"
 )
@@ -128,7 +129,7 @@ func (e *evaluator) trainTest(testPaths, modelPath string, trainPaths []string, 
 		return err
 	}
 	var c *llmrouter.LinearClassifier
-	var trainDS *llmrouter.Dataset
+	var trainDS *dataset.Dataset
 	if modelPath != "" {
 		if len(trainPaths) > 0 {
 			return fmt.Errorf("-model evaluates a saved model: drop the training files %v", trainPaths)
@@ -184,7 +185,7 @@ func (e *evaluator) trainTest(testPaths, modelPath string, trainPaths []string, 
 }
 
 // checkModels fails when -strong or -weak names a model the data lacks.
-func checkModels(ds *llmrouter.Dataset, strong, weak string) error {
+func checkModels(ds *dataset.Dataset, strong, weak string) error {
 	models := ds.Models()
 	for _, f := range []struct{ flag, name string }{{"-strong", strong}, {"-weak", weak}} {
 		if f.name != "" && indexOf(models, f.name) < 0 {
@@ -227,7 +228,7 @@ type binaryResult struct {
 type multiResult struct {
 	report eval.MultiReport
 	pred   [][]float64
-	test   *llmrouter.Dataset
+	test   *dataset.Dataset
 }
 
 func (e *evaluator) report(label, format string, args ...any) {
@@ -260,7 +261,7 @@ func sizeString(n int64) string {
 // evaluate computes the binary metrics (two models) and the cost-quality
 // metrics (costs known) of c on test, with their baselines; train (may be
 // nil) gives the models' decision costs.
-func (e *evaluator) evaluate(label string, c *llmrouter.LinearClassifier, train, test *llmrouter.Dataset) (*result, error) {
+func (e *evaluator) evaluate(label string, c *llmrouter.LinearClassifier, train, test *dataset.Dataset) (*result, error) {
 	models := c.Models()
 	pred := make([][]float64, test.Len())
 	diff := make([]float64, test.Len())
@@ -498,7 +499,7 @@ func (e *evaluator) singlesTable(rep eval.MultiReport) {
 }
 
 // summary prints the mean over the folds.
-func (e *evaluator) summary(k int, ds *llmrouter.Dataset, results []*result) error {
+func (e *evaluator) summary(k int, ds *dataset.Dataset, results []*result) error {
 	fmt.Fprintln(e.out)
 	if len(results) == 0 {
 		return nil
@@ -537,8 +538,8 @@ func (e *evaluator) summary(k int, ds *llmrouter.Dataset, results []*result) err
 
 // pool evaluates the out-of-fold predictions of every fold together, the
 // decision costs being each model's mean cost over all of ds.
-func (e *evaluator) pool(ds *llmrouter.Dataset, results []*result) (eval.MultiReport, error) {
-	all := &llmrouter.Dataset{}
+func (e *evaluator) pool(ds *dataset.Dataset, results []*result) (eval.MultiReport, error) {
+	all := &dataset.Dataset{}
 	var pred [][]float64
 	for _, r := range results {
 		if r.multi == nil {
@@ -558,7 +559,7 @@ func (e *evaluator) pool(ds *llmrouter.Dataset, results []*result) (eval.MultiRe
 // plotCV draws the folds' mean PGR curves (router, prompt length and
 // oracle), or the cost-quality curve of the
 // pooled out-of-fold predictions.
-func (e *evaluator) plotCV(path, names string, k int, ds *llmrouter.Dataset, results []*result) error {
+func (e *evaluator) plotCV(path, names string, k int, ds *dataset.Dataset, results []*result) error {
 	title := plotTitle(ds, fmt.Sprintf("%s, %d-fold CV", names, k))
 	if results[0].multi != nil {
 		rep, err := e.pool(ds, results)
@@ -660,7 +661,7 @@ func (e *evaluator) savePlot(path string) func(*plot.Plot, error) error {
 	}
 }
 
-func plotTitle(ds *llmrouter.Dataset, what string) string {
+func plotTitle(ds *dataset.Dataset, what string) string {
 	return fmt.Sprintf("%s, %d prompts", what, ds.Len())
 }
 
@@ -673,7 +674,7 @@ func baseNames(paths string) []string {
 }
 
 // pickPair fills in the strong (highest mean score) and weak models.
-func pickPair(ds *llmrouter.Dataset, models []string, strong, weak string) (string, string) {
+func pickPair(ds *dataset.Dataset, models []string, strong, weak string) (string, string) {
 	best, bestQ := "", math.Inf(-1)
 	for _, m := range models {
 		if q, n := ds.MeanScore(m); n > 0 && q > bestQ {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/dataset"
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 )
@@ -104,14 +105,14 @@ func dataFiles(data string, args []string) []string {
 	return append(files, args...)
 }
 
-func loadDatasets(paths []string) (*llmrouter.Dataset, error) {
+func loadDatasets(paths []string) (*dataset.Dataset, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("no data files given")
 	}
-	all := &llmrouter.Dataset{}
+	all := &dataset.Dataset{}
 	for _, p := range paths {
 		for _, q := range strings.Split(p, ",") {
-			ds, err := llmrouter.LoadDataset(q)
+			ds, err := dataset.Load(q)
 			if err != nil {
 				return nil, err
 			}
@@ -123,10 +124,10 @@ func loadDatasets(paths []string) (*llmrouter.Dataset, error) {
 
 // streamDatasets reads outcomes files one record at a time, each file
 // validated as loadDatasets does; an error names its file and stops.
-func streamDatasets(paths []string) iter.Seq2[llmrouter.Record, error] {
-	return func(yield func(llmrouter.Record, error) bool) {
+func streamDatasets(paths []string) iter.Seq2[dataset.Record, error] {
+	return func(yield func(dataset.Record, error) bool) {
 		if len(paths) == 0 {
-			yield(llmrouter.Record{}, errors.New("no data files given"))
+			yield(dataset.Record{}, errors.New("no data files given"))
 			return
 		}
 		for _, p := range paths {
@@ -140,16 +141,16 @@ func streamDatasets(paths []string) iter.Seq2[llmrouter.Record, error] {
 }
 
 // streamFile yields the records of one file; false means stop.
-func streamFile(path string, yield func(llmrouter.Record, error) bool) bool {
+func streamFile(path string, yield func(dataset.Record, error) bool) bool {
 	f, err := os.Open(path)
 	if err != nil {
-		yield(llmrouter.Record{}, err)
+		yield(dataset.Record{}, err)
 		return false
 	}
 	defer f.Close()
-	for rec, err := range llmrouter.ReadDatasetSeq(f) {
+	for rec, err := range dataset.ReadSeq(f) {
 		if err != nil {
-			yield(llmrouter.Record{}, fmt.Errorf("%s: %w", path, err))
+			yield(dataset.Record{}, fmt.Errorf("%s: %w", path, err))
 			return false
 		}
 		if !yield(rec, nil) {
