@@ -37,7 +37,7 @@ var ErrUnknownDecision = errors.New("llmrouter: unknown decision")
 // first); Feedback attaches an outcome score to a decision by its ID —
 // from a user's thumbs up or down, a test, or a judge — and Records and
 // Export turn the decisions with feedback into an outcomes dataset that
-// TrainLinear (or `llmrouter train`) learns from, so the router learns the
+// train.Linear (or `llmrouter train`) learns from, so the router learns the
 // user's own traffic. Safe for concurrent use.
 type FeedbackLog struct {
 	mu       sync.Mutex

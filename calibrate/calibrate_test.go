@@ -7,6 +7,7 @@ import (
 
 	"github.com/llmrouter/llmrouter"
 	"github.com/llmrouter/llmrouter/calibrate"
+	"github.com/llmrouter/llmrouter/train"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -122,7 +123,7 @@ func TestRouteScore(t *testing.T) {
 
 func TestScoresThenCalibrate(t *testing.T) {
 	ds := synthDataset(100)
-	c := trainSynth(t, llmrouter.TrainOptions{Lambdas: []float64{1}, IDF: llmrouter.IDFOn})
+	c := trainSynth(t, train.Options{Lambdas: []float64{1}, IDF: train.IDFOn})
 	strong, weak := llmrouter.ModelCard{Name: "strong"}, llmrouter.ModelCard{Name: "weak"}
 	scores, st, wk, err := calibrate.Scores(context.Background(), c, nil, ds, strong, weak)
 	require.NoError(t, err)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/llmrouter/llmrouter"
 	"github.com/llmrouter/llmrouter/dataset"
+	"github.com/llmrouter/llmrouter/train"
 	"github.com/stretchr/testify/require"
 )
 
@@ -42,9 +43,9 @@ func synthDataset(n int) *dataset.Dataset {
 	return ds
 }
 
-func trainSynth(t testing.TB, opts llmrouter.TrainOptions) *llmrouter.LinearClassifier {
+func trainSynth(t testing.TB, opts train.Options) *llmrouter.LinearClassifier {
 	t.Helper()
-	c, err := llmrouter.TrainLinear(synthDataset(200), opts)
+	c, err := train.Linear(synthDataset(200), opts)
 	require.NoError(t, err)
 	return c
 }

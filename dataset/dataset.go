@@ -546,7 +546,7 @@ func Read(r io.Reader, opts ...Option) (*Dataset, error) {
 }
 
 // ReadSeq is Read as a stream, for data too large to hold
-// (TrainLinearSeq): it yields each record that passes as it is read, then,
+// (train.LinearSeq): it yields each record that passes as it is read, then,
 // if any did not, one *Errors with the problems Read would
 // return, or a read error from r, and stops. It remembers every id (to
 // reject duplicates) but no other part of a record. Range over it once.

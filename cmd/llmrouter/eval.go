@@ -15,6 +15,7 @@ import (
 	"github.com/llmrouter/llmrouter"
 	"github.com/llmrouter/llmrouter/dataset"
 	"github.com/llmrouter/llmrouter/eval"
+	"github.com/llmrouter/llmrouter/train"
 	"gonum.org/v1/plot"
 )
 
@@ -99,7 +100,7 @@ func runEval(args []string, stdout io.Writer) error {
 		trainDS, testDS := eval.Subset(ds, f.Train), eval.Subset(ds, f.Test)
 		start := time.Now()
 		opts.Progress = bar.fraction(1000*k, 1000)
-		c, err := llmrouter.TrainLinear(trainDS, opts)
+		c, err := train.Linear(trainDS, opts)
 		if err != nil {
 			return fmt.Errorf("%s: %w", label, err)
 		}
@@ -123,7 +124,7 @@ func runEval(args []string, stdout io.Writer) error {
 
 // trainTest evaluates a saved model, or one trained on trainPaths, on the
 // files of testPaths.
-func (e *evaluator) trainTest(testPaths, modelPath string, trainPaths []string, opts llmrouter.TrainOptions, plotPath string, quiet bool) error {
+func (e *evaluator) trainTest(testPaths, modelPath string, trainPaths []string, opts train.Options, plotPath string, quiet bool) error {
 	testDS, err := loadDatasets([]string{testPaths})
 	if err != nil {
 		return err
@@ -150,7 +151,7 @@ func (e *evaluator) trainTest(testPaths, modelPath string, trainPaths []string, 
 		bar := newProgress("training", 1000, quiet)
 		e.bar = bar
 		opts.Progress = bar.fraction(0, 1000)
-		c, err = llmrouter.TrainLinear(trainDS, opts)
+		c, err = train.Linear(trainDS, opts)
 		bar.finish()
 		if err != nil {
 			return err

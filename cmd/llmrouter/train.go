@@ -12,8 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/llmrouter/llmrouter"
 	"github.com/llmrouter/llmrouter/dataset"
+	"github.com/llmrouter/llmrouter/train"
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 )
@@ -25,7 +25,7 @@ func init() {
 	}
 }
 
-// trainFlags are the TrainOptions flags shared by train and eval.
+// trainFlags are the train.Options flags shared by train and eval.
 type trainFlags struct {
 	bits, tuneFolds     int
 	lambdas, dense, idf string
@@ -36,7 +36,7 @@ type trainFlags struct {
 }
 
 func (t *trainFlags) register(fs *flag.FlagSet) {
-	fs.IntVar(&t.bits, "bits", llmrouter.DefaultLinearHashBits, "n-gram hash buckets: 2^bits")
+	fs.IntVar(&t.bits, "bits", train.DefaultHashBits, "n-gram hash buckets: 2^bits")
 	fs.StringVar(&t.lambdas, "lambda", "", "comma-separated candidate ridge penalties (default 0.3,1,3,10,30,100; tuned by cross-validation)")
 	fs.StringVar(&t.dense, "dense", "", "comma-separated candidate dense-feature weights (default 0.1; 0 = none)")
 	fs.StringVar(&t.idf, "idf", "auto", "weigh n-grams by idf: auto (tuned), on, off")
@@ -49,8 +49,8 @@ func (t *trainFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&t.reference, "reference", "", "reference (strong) model for tuning and difficulty (default: the best on average)")
 }
 
-func (t *trainFlags) options() (llmrouter.TrainOptions, error) {
-	o := llmrouter.TrainOptions{HashBits: t.bits, TuneFolds: t.tuneFolds, Seed: t.seed, ClassWeight: t.classWeight, Difficulty: t.diff, DifficultyOnly: t.diffOnly, Reference: t.reference}
+func (t *trainFlags) options() (train.Options, error) {
+	o := train.Options{HashBits: t.bits, TuneFolds: t.tuneFolds, Seed: t.seed, ClassWeight: t.classWeight, Difficulty: t.diff, DifficultyOnly: t.diffOnly, Reference: t.reference}
 	var err error
 	if o.Lambdas, err = floats(t.lambdas); err != nil {
 		return o, fmt.Errorf("-lambda: %w", err)
@@ -61,9 +61,9 @@ func (t *trainFlags) options() (llmrouter.TrainOptions, error) {
 	switch t.idf {
 	case "auto":
 	case "on":
-		o.IDF = llmrouter.IDFOn
+		o.IDF = train.IDFOn
 	case "off":
-		o.IDF = llmrouter.IDFOff
+		o.IDF = train.IDFOff
 	default:
 		return o, fmt.Errorf("-idf %q: want auto, on or off", t.idf)
 	}
@@ -198,7 +198,7 @@ func runTrain(args []string, stdout io.Writer) error {
 	opts.Progress = bar.fraction(0, 1000)
 	// The files are streamed: training keeps each prompt's hashed
 	// features, not its text (see BENCHMARKS.md, "Training").
-	c, err := llmrouter.TrainLinearSeq(streamDatasets(files), opts)
+	c, err := train.LinearSeq(streamDatasets(files), opts)
 	bar.finish()
 	if err != nil {
 		return err
@@ -284,7 +284,7 @@ func (p *progress) describe(desc string) {
 	}
 }
 
-// fraction returns a TrainOptions.Progress that maps a training's steps
+// fraction returns a train.Options.Progress that maps a training's steps
 // onto the units [from, from+span) of the bar (nil when p is off).
 func (p *progress) fraction(from, span int) func(done, total int) {
 	if p == nil {

@@ -1,7 +1,7 @@
 // Train builds a routing classifier from your own outcomes. It writes a
 // small outcomes dataset in memory — one JSON line per prompt, saying how
 // well each of three models answered it — reads it back with dataset.Read,
-// trains a LinearClassifier with TrainLinear, saves it to a file and loads
+// trains a LinearClassifier with train.Linear, saves it to a file and loads
 // it again (as a service would at start-up), and routes new prompts with it.
 //
 // The synthetic outcomes make the right routing obvious: the cheap "small"
@@ -25,6 +25,7 @@ import (
 	"github.com/llmrouter/llmrouter"
 	"github.com/llmrouter/llmrouter/dataset"
 	"github.com/llmrouter/llmrouter/routertest"
+	"github.com/llmrouter/llmrouter/train"
 	"github.com/tmc/langchaingo/llms"
 )
 
@@ -129,7 +130,7 @@ func run(w io.Writer) error {
 		fmt.Fprintf(w, "  %-5s %d rows, mean score %.2f\n", s.Model, s.Rows, s.MeanScore)
 	}
 
-	clf, err := llmrouter.TrainLinear(ds, llmrouter.TrainOptions{
+	clf, err := train.Linear(ds, train.Options{
 		Seed:     1,  // training is deterministic given the seed
 		HashBits: 12, // 4,096 n-gram buckets are plenty for a few dozen prompts
 		// The default penalties (3 to 100) suit thousands of rows; with a

@@ -1,4 +1,4 @@
-package llmrouter_test
+package train_test
 
 import (
 	"bytes"
@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/llmrouter/llmrouter"
 	"github.com/llmrouter/llmrouter/dataset"
+	"github.com/llmrouter/llmrouter/train"
 	"github.com/stretchr/testify/require"
 )
 
@@ -61,17 +61,17 @@ func TestTrainLinearGolden(t *testing.T) {
 	ds := goldenDataset()
 	for _, tc := range []struct {
 		name string
-		opts llmrouter.TrainOptions
+		opts train.Options
 		want string
 	}{
-		{"default tuning", llmrouter.TrainOptions{HashBits: 12}, "15fb5a7e3168e2fd"},
+		{"default tuning", train.Options{HashBits: 12}, "15fb5a7e3168e2fd"},
 		{"idf on, difficulty, class weight, two dense weights",
-			llmrouter.TrainOptions{HashBits: 10, IDF: llmrouter.IDFOn, Difficulty: true, ClassWeight: true, DenseWeights: []float64{0, 0.3}, Lambdas: []float64{1, 10}, Seed: 3}, "2da197a3231020c8"},
-		{"difficulty only, fixed setting", llmrouter.TrainOptions{HashBits: 14, DifficultyOnly: true, Lambdas: []float64{3}, IDF: llmrouter.IDFOff}, "a5bf02faab489dcc"},
-		{"subset of models, 16 hash bits", llmrouter.TrainOptions{HashBits: 16, Models: []string{"weak", "strong"}, Lambdas: []float64{1, 30}, IDF: llmrouter.IDFOn}, "e5efd0770cc1ab1d"},
+			train.Options{HashBits: 10, IDF: train.IDFOn, Difficulty: true, ClassWeight: true, DenseWeights: []float64{0, 0.3}, Lambdas: []float64{1, 10}, Seed: 3}, "2da197a3231020c8"},
+		{"difficulty only, fixed setting", train.Options{HashBits: 14, DifficultyOnly: true, Lambdas: []float64{3}, IDF: train.IDFOff}, "a5bf02faab489dcc"},
+		{"subset of models, 16 hash bits", train.Options{HashBits: 16, Models: []string{"weak", "strong"}, Lambdas: []float64{1, 30}, IDF: train.IDFOn}, "e5efd0770cc1ab1d"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := llmrouter.TrainLinear(ds, tc.opts)
+			c, err := train.Linear(ds, tc.opts)
 			require.NoError(t, err)
 			var buf bytes.Buffer
 			_, err = c.WriteTo(&buf)

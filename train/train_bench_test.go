@@ -1,12 +1,12 @@
-package llmrouter_test
+package train_test
 
 import (
 	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/llmrouter/llmrouter"
 	"github.com/llmrouter/llmrouter/dataset"
+	"github.com/llmrouter/llmrouter/train"
 )
 
 // BenchmarkTrainLinear trains with the default options (tuning included)
@@ -23,7 +23,7 @@ func BenchmarkTrainLinear(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := llmrouter.TrainLinear(ds, llmrouter.TrainOptions{}); err != nil {
+		if _, err := train.Linear(ds, train.Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}

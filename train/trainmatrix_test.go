@@ -1,4 +1,4 @@
-package llmrouter
+package train
 
 import (
 	"errors"
@@ -7,7 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/llmrouter/llmrouter"
 	"github.com/llmrouter/llmrouter/dataset"
+	"github.com/llmrouter/llmrouter/internal/linear"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -33,7 +35,7 @@ func TestTrainMatrixCounts(t *testing.T) {
 			mask := uint32(1)<<bits - 1
 			for i, s := range texts {
 				want := map[uint32]uint32{}
-				for _, h := range HashNGrams(nil, s, maxWords) {
+				for _, h := range llmrouter.HashNGrams(nil, s, maxWords) {
 					want[h&mask]++
 				}
 				got := map[uint32]float32{}
@@ -46,10 +48,10 @@ func TestTrainMatrixCounts(t *testing.T) {
 				}
 				require.Len(t, got, len(want), "row %d", i)
 				for b, c := range want {
-					assert.Equal(t, tfw(c), got[b], "row %d bucket %d count %d", i, b, c)
+					assert.Equal(t, linear.TF(c), got[b], "row %d bucket %d count %d", i, b, c)
 				}
-				var d [numDense]float64
-				denseSignals(s, &d)
+				var d [linear.NumDense]float64
+				linear.DenseSignals(s, &d)
 				assert.Equal(t, d, m.dense[i])
 			}
 			if bits == 24 {
@@ -125,11 +127,11 @@ func (errReader) Read([]byte) (int, error) { return 0, errors.New("disk on fire"
 // training and is returned as is.
 func TestTrainLinearSeqError(t *testing.T) {
 	boom := errors.New("boom")
-	_, err := TrainLinearSeq(func(yield func(dataset.Record, error) bool) {
+	_, err := LinearSeq(func(yield func(dataset.Record, error) bool) {
 		if !yield(dataset.Record{ID: "a", Prompt: "p", Outcomes: map[string]dataset.Outcome{"m": {Score: 1}}}, nil) {
 			return
 		}
 		yield(dataset.Record{}, boom)
-	}, TrainOptions{HashBits: 10, Lambdas: []float64{1}, IDF: IDFOff})
+	}, Options{HashBits: 10, Lambdas: []float64{1}, IDF: IDFOff})
 	assert.ErrorIs(t, err, boom)
 }
