@@ -29,7 +29,7 @@ var defaultLinear = sync.OnceValues(func() (*LinearClassifier, error) {
 // only Prediction.Difficulty — the expected score gain of GPT-4
 // (gpt-4-1106-preview) over cheaper models on the prompt, as (1 + gain)/2 —
 // and leaves Quality to the router, which maps the difficulty onto each
-// model's card (QualityForDifficulty). It was trained with TrainLinear
+// model's card (QualityForDifficulty). It was trained with train.Linear
 // (DifficultyOnly) on the public RouteLLM MMLU and GSM8K outcomes (GPT-4 vs
 // Mixtral) and RouterBench's training split (GPT-4 vs ten cheaper models),
 // 17,556 prompts. MT-Bench is left out: it is the out-of-domain test.
@@ -41,7 +41,7 @@ var defaultLinear = sync.OnceValues(func() (*LinearClassifier, error) {
 // -run TestDefaultClassifierOnData -v .). Its
 // knowledge is that of these benchmarks — which subjects and tasks cheaper
 // models fall short on — so it carries over to traffic with a similar mix;
-// train on your own outcomes (TrainLinear) for anything else.
+// train on your own outcomes (train.Linear) for anything else.
 //
 // The classifier is shared and immutable: safe for concurrent use.
 func DefaultLinearClassifier() (*LinearClassifier, error) { return defaultLinear() }

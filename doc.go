@@ -13,8 +13,8 @@
 //	Classifier → Prediction  per-model predicted quality and/or a
 //	                          model-agnostic difficulty, a label, a confidence
 //	                          (DefaultClassifier, LinearClassifier trained on
-//	                          outcomes, RuleClassifier, EmbeddingClassifier,
-//	                          SemanticClassifier)
+//	                          outcomes, RuleClassifier; embedding.Classifier and
+//	                          embedding.SemanticClassifier)
 //	Policy     → Plan        filters remove candidates with a reason
 //	                          (CapabilityFilter, ContextWindowFilter,
 //	                          BudgetFilter, LatencyFilter, TierFilter), then a

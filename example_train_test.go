@@ -2,90 +2,12 @@ package llmrouter_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/llmrouter/llmrouter"
 	"github.com/llmrouter/llmrouter/routertest"
 	"github.com/tmc/langchaingo/llms"
 )
-
-// ExampleTrainLinear trains a per-model quality classifier on outcomes —
-// here a few synthetic rows where the small model fails calculus and
-// handles greetings — and routes with it.
-func ExampleTrainLinear() {
-	var jsonl strings.Builder
-	for i := range 20 {
-		fmt.Fprintf(&jsonl, `{"id":"calc/%d","prompt":"Compute the integral of x^%d times sin x","outcomes":{"small":{"score":0},"large":{"score":1}}}`+"\n", i, i)
-		fmt.Fprintf(&jsonl, `{"id":"chat/%d","prompt":"Say hello to guest number %d","outcomes":{"small":{"score":1},"large":{"score":1}}}`+"\n", i, i)
-	}
-	ds, err := llmrouter.ReadDataset(strings.NewReader(jsonl.String()))
-	if err != nil {
-		panic(err)
-	}
-	clf, err := llmrouter.TrainLinear(ds, llmrouter.TrainOptions{Seed: 1})
-	if err != nil {
-		panic(err)
-	}
-	r, err := llmrouter.New([]llmrouter.Provider{
-		routertest.NewProvider(llmrouter.ModelCard{Name: "small", InputPerMTok: 0.1, OutputPerMTok: 0.4}),
-		routertest.NewProvider(llmrouter.ModelCard{Name: "large", InputPerMTok: 5, OutputPerMTok: 15}),
-	}, llmrouter.WithClassifier(clf))
-	if err != nil {
-		panic(err)
-	}
-	for _, prompt := range []string{"Compute the integral of x^7 times sin x", "Say hello to guest number 42"} {
-		d, err := r.Route(context.Background(), []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman, prompt)})
-		if err != nil {
-			panic(err)
-		}
-		fmt.Printf("%-40s → %s\n", prompt, d.Model)
-	}
-	// Output:
-	// Compute the integral of x^7 times sin x  → large
-	// Say hello to guest number 42             → small
-}
-
-// ExampleTrainLinearSeq trains on outcomes streamed from a reader (a file
-// in practice): each prompt is hashed as it is read and its text dropped,
-// and a malformed line stops training with the line's error.
-func ExampleTrainLinearSeq() {
-	var jsonl strings.Builder
-	for i := range 20 {
-		fmt.Fprintf(&jsonl, `{"id":"calc/%d","prompt":"Compute the integral of x^%d times sin x","outcomes":{"small":{"score":0},"large":{"score":1}}}`+"\n", i, i)
-		fmt.Fprintf(&jsonl, `{"id":"chat/%d","prompt":"Say hello to guest number %d","outcomes":{"small":{"score":1},"large":{"score":1}}}`+"\n", i, i)
-	}
-	clf, err := llmrouter.TrainLinearSeq(llmrouter.ReadDatasetSeq(strings.NewReader(jsonl.String())), llmrouter.TrainOptions{HashBits: 12, Seed: 1})
-	if err != nil {
-		panic(err)
-	}
-	q, _ := clf.Predict("Compute the integral of x^7 times sin x")
-	fmt.Println(clf.Info().Rows, "rows; small model's predicted quality on calculus below 0.5:", q[1] < 0.5)
-
-	_, err = llmrouter.TrainLinearSeq(llmrouter.ReadDatasetSeq(strings.NewReader(jsonl.String()+"{oops\n")), llmrouter.TrainOptions{HashBits: 12})
-	var de *llmrouter.DatasetError
-	if errors.As(err, &de) {
-		fmt.Println("line", de.Line)
-	}
-	// Output:
-	// 40 rows; small model's predicted quality on calculus below 0.5: true
-	// line 41
-}
-
-// ExampleReadDataset shows the error for a malformed outcomes file: the
-// line and the field.
-func ExampleReadDataset() {
-	data := `{"id":"a","prompt":"2+2?","outcomes":{"m":{"score":1}}}
-{"id":"b","prompt":"3+3?","outcomes":{"m":{"score":7}}}
-`
-	_, err := llmrouter.ReadDataset(strings.NewReader(data))
-	var de *llmrouter.DatasetError
-	if errors.As(err, &de) {
-		fmt.Println("line", de.Line, "field", de.Field)
-	}
-	// Output: line 2 field outcomes.m.score
-}
 
 // ExampleNewRuleClassifier routes by explicit rules: keywords, a regular
 // expression, and any condition on the features; the rest falls to the

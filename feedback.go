@@ -6,6 +6,8 @@ import (
 	"io"
 	"sync"
 	"time"
+
+	"github.com/llmrouter/llmrouter/dataset"
 )
 
 // Sink receives every decision after its call, failed calls included.
@@ -35,7 +37,7 @@ var ErrUnknownDecision = errors.New("llmrouter: unknown decision")
 // first); Feedback attaches an outcome score to a decision by its ID —
 // from a user's thumbs up or down, a test, or a judge — and Records and
 // Export turn the decisions with feedback into an outcomes dataset that
-// TrainLinear (or `llmrouter train`) learns from, so the router learns the
+// train.Linear (or `llmrouter train`) learns from, so the router learns the
 // user's own traffic. Safe for concurrent use.
 type FeedbackLog struct {
 	mu       sync.Mutex
@@ -137,18 +139,18 @@ func (l *FeedbackLog) Len() int {
 // last human message the request was routed by, and per scored model its
 // score with the cost and latency of that model's successful attempt, when
 // the decision holds one.
-func (l *FeedbackLog) Records() []Record {
+func (l *FeedbackLog) Records() []dataset.Record {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	var out []Record
+	var out []dataset.Record
 	for _, id := range l.order {
 		e := l.entries[id]
 		if len(e.scores) == 0 || e.d.Features.Text == "" {
 			continue
 		}
-		r := Record{ID: id, Task: e.d.Prediction.Label, Prompt: e.d.Features.Text, Outcomes: make(map[string]Outcome, len(e.scores))}
+		r := dataset.Record{ID: id, Task: e.d.Prediction.Label, Prompt: e.d.Features.Text, Outcomes: make(map[string]dataset.Outcome, len(e.scores))}
 		for model, score := range e.scores {
-			o := Outcome{Score: score}
+			o := dataset.Outcome{Score: score}
 			for _, a := range e.d.Attempts {
 				if a.Model == model && a.Err == nil {
 					o = o.WithCost(a.Cost)
@@ -162,7 +164,7 @@ func (l *FeedbackLog) Records() []Record {
 	return out
 }
 
-// Export writes Records as outcomes JSONL (see WriteDataset).
+// Export writes Records as outcomes JSONL (see dataset.Write).
 func (l *FeedbackLog) Export(w io.Writer) error {
-	return WriteDataset(w, l.Records())
+	return dataset.Write(w, l.Records())
 }

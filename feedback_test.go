@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/dataset"
 	"github.com/llmrouter/llmrouter/routertest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -39,7 +40,7 @@ func TestFeedbackLogLoop(t *testing.T) {
 
 	var buf bytes.Buffer
 	require.NoError(t, log.Export(&buf))
-	ds, err := llmrouter.ReadDataset(&buf)
+	ds, err := dataset.Read(&buf)
 	require.NoError(t, err, "the export is a valid outcomes dataset")
 	require.Len(t, ds.Records, 1, "only decisions with feedback")
 	rec := ds.Records[0]

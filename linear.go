@@ -12,12 +12,14 @@ import (
 	"os"
 	"strings"
 	"sync"
+
+	"github.com/llmrouter/llmrouter/internal/linear"
 )
 
 // LinearClassifier predicts, for every model it was trained on, the
 // probability that the model answers a prompt acceptably, as a regularised
 // linear (ridge) regression on the prompt's hashed word n-grams and a few
-// dense text signals. Train it with TrainLinear on an outcomes Dataset; save
+// dense text signals. Train it with train.Linear on an outcomes Dataset; save
 // it with WriteTo or Save and load it with ReadLinearClassifier or
 // LoadLinearClassifier.
 //
@@ -34,14 +36,14 @@ import (
 //
 // Ridge regression of each model's score — a linear probability model —
 // ranks prompts as well as logistic regression on these features and
-// trains in a fraction of the time; see TrainLinear for the measured
+// trains in a fraction of the time; see train.Linear for the measured
 // figures. Heavy regularisation makes the weights learn which subject or
 // task a prompt belongs to, which carries most of the routing signal.
 //
 // # Outputs
 //
 // Classify fills Prediction.Quality for the models it knows (by name);
-// other models keep NaN. A classifier trained with TrainOptions.Difficulty
+// other models keep NaN. A classifier trained with train.Options.Difficulty
 // also fills Prediction.Difficulty: (1 + g)/2, where g is the predicted
 // score gain of the reference model (the strongest) over the mean of the
 // others, clamped to [0,1]; 0.5 means the cheaper models are expected to do
@@ -96,22 +98,21 @@ type LinearInfo struct {
 	Lambda float64 `json:"lambda"`
 	// Tuned is true when Lambda, IDF and DenseWeight were chosen by
 	// cross-validation on the training set; CVScore is then the mean APGR
-	// of the chosen setting on the held-out folds (see TrainOptions).
+	// of the chosen setting on the held-out folds (see train.Options).
 	Tuned   bool    `json:"tuned"`
 	CVScore float64 `json:"cv_score,omitempty"`
-	// ClassWeight records TrainOptions.ClassWeight.
+	// ClassWeight records train.Options.ClassWeight.
 	ClassWeight bool `json:"class_weight,omitempty"`
 	// Seed is the seed of the tuning folds.
 	Seed uint64 `json:"seed"`
-	// Note is free text (TrainOptions.Note), e.g. how to regenerate the model.
+	// Note is free text (train.Options.Note), e.g. how to regenerate the model.
 	Note string `json:"note,omitempty"`
 }
 
-// Defaults of LinearConfig.
+// Bounds of LinearConfig.HashBits (package train's DefaultHashBits is 18).
 const (
-	DefaultLinearHashBits = 18
-	minLinearHashBits     = 8
-	maxLinearHashBits     = 24
+	minLinearHashBits = linear.MinHashBits
+	maxLinearHashBits = linear.MaxHashBits
 )
 
 // LinearDenseFeatures names the dense text signals of a LinearClassifier,
@@ -137,7 +138,7 @@ var LinearDenseFeatures = [numDense]string{
 	"log_questions", "log_lines", "log_code", "upper_share", "bytes_per_word",
 }
 
-const numDense = 10
+const numDense = linear.NumDense
 
 // byte classes for denseSignals.
 const (
@@ -238,21 +239,6 @@ func countDense(text string) textCounts {
 		mathc: int32(mathc), questions: int32(questions), lines: int32(lines), code: int32(code),
 		upper: int32(upper), fences: int32(fences),
 	}
-}
-
-// tfWeight[k] = 1 + ln k, the sub-linear weight of a bucket seen k times.
-var tfWeight = func() (t [64]float32) {
-	for k := 1; k < len(t); k++ {
-		t[k] = float32(1 + math.Log(float64(k)))
-	}
-	return t
-}()
-
-func tfw(k uint32) float32 {
-	if k < uint32(len(tfWeight)) {
-		return tfWeight[k]
-	}
-	return float32(1 + math.Log(float64(k)))
 }
 
 // bucketCounter counts distinct buckets with an open-addressing table (load
@@ -498,7 +484,7 @@ func (c *LinearClassifier) accumulate(keys, counts []uint32, used []int32, acc [
 	st := c.stride
 	for _, slot := range used {
 		row := c.row(keys[slot]-1, st)
-		v := tfw(counts[slot]) * row[0]
+		v := linear.TF(counts[slot]) * row[0]
 		norm += v * v
 		w := row[1:]
 		for o := range acc {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/train"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -30,8 +31,8 @@ import (
 func FuzzReadLinearClassifier(f *testing.F) {
 	// Small seeds (2-3 KB): the fuzzer minimizes every input that finds
 	// new coverage, and that takes long on large ones.
-	tiny := func(bits int, idf llmrouter.IDFMode, diff bool) []byte {
-		c, err := llmrouter.TrainLinear(synthDataset(5), llmrouter.TrainOptions{
+	tiny := func(bits int, idf train.IDFMode, diff bool) []byte {
+		c, err := train.Linear(synthDataset(5), train.Options{
 			Lambdas: []float64{1}, IDF: idf, HashBits: bits, Difficulty: diff})
 		require.NoError(f, err)
 		var b bytes.Buffer
@@ -39,9 +40,9 @@ func FuzzReadLinearClassifier(f *testing.F) {
 		require.NoError(f, err)
 		return b.Bytes()
 	}
-	good := tiny(8, llmrouter.IDFOn, true) // loads dense
+	good := tiny(8, train.IDFOn, true) // loads dense
 	f.Add(good)
-	f.Add(tiny(16, llmrouter.IDFOff, false)) // loads sparse
+	f.Add(tiny(16, train.IDFOff, false)) // loads sparse
 	f.Add(good[:40])
 	// Checksummed headers declaring far more than the file holds, or a
 	// table far larger than the file.

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/train"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -23,7 +24,7 @@ import (
 // buckets.
 func smallModel(t testing.TB) []byte {
 	t.Helper()
-	c := trainSynth(t, llmrouter.TrainOptions{Lambdas: []float64{1}, IDF: llmrouter.IDFOn, HashBits: 12, Difficulty: true})
+	c := trainSynth(t, train.Options{Lambdas: []float64{1}, IDF: train.IDFOn, HashBits: 12, Difficulty: true})
 	var buf bytes.Buffer
 	_, err := c.WriteTo(&buf)
 	require.NoError(t, err)
@@ -176,7 +177,7 @@ func TestReadLinearClassifierLargeTableSmallFile(t *testing.T) {
 // dense predicts the same, through Classify and Predict.
 func TestLinearSparseMatchesDense(t *testing.T) {
 	for _, bits := range []int{16, 20} {
-		c := trainSynth(t, llmrouter.TrainOptions{Lambdas: []float64{1}, IDF: llmrouter.IDFOn, HashBits: bits, Difficulty: true})
+		c := trainSynth(t, train.Options{Lambdas: []float64{1}, IDF: train.IDFOn, HashBits: bits, Difficulty: true})
 		var buf bytes.Buffer
 		_, err := c.WriteTo(&buf)
 		require.NoError(t, err)

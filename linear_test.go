@@ -15,6 +15,8 @@ import (
 	"testing"
 
 	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/dataset"
+	"github.com/llmrouter/llmrouter/train"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tmc/langchaingo/llms"
@@ -23,7 +25,7 @@ import (
 // synthDataset is a small outcomes dataset with a learnable signal: the
 // strong model answers everything, the weak one fails on prompts about
 // integrals and proofs, and both fail on the unanswerable ones.
-func synthDataset(n int) *llmrouter.Dataset {
+func synthDataset(n int) *dataset.Dataset {
 	topics := []struct {
 		words        string
 		strong, weak float64
@@ -34,14 +36,14 @@ func synthDataset(n int) *llmrouter.Dataset {
 		{"name the colour of the sky today", 1, 1},
 		{"predict tomorrow's lottery numbers exactly", 0, 0},
 	}
-	ds := &llmrouter.Dataset{}
+	ds := &dataset.Dataset{}
 	for i := 0; i < n; i++ {
 		t := topics[i%len(topics)]
-		ds.Records = append(ds.Records, llmrouter.Record{
+		ds.Records = append(ds.Records, dataset.Record{
 			ID:     fmt.Sprintf("synth/%d", i),
 			Task:   fmt.Sprintf("t%d", i%len(topics)),
 			Prompt: fmt.Sprintf("%s (case %d)", t.words, i),
-			Outcomes: map[string]llmrouter.Outcome{
+			Outcomes: map[string]dataset.Outcome{
 				"strong": {Score: t.strong},
 				"weak":   {Score: t.weak},
 			},
@@ -50,9 +52,9 @@ func synthDataset(n int) *llmrouter.Dataset {
 	return ds
 }
 
-func trainSynth(t testing.TB, opts llmrouter.TrainOptions) *llmrouter.LinearClassifier {
+func trainSynth(t testing.TB, opts train.Options) *llmrouter.LinearClassifier {
 	t.Helper()
-	c, err := llmrouter.TrainLinear(synthDataset(200), opts)
+	c, err := train.Linear(synthDataset(200), opts)
 	require.NoError(t, err)
 	return c
 }
@@ -60,13 +62,13 @@ func trainSynth(t testing.TB, opts llmrouter.TrainOptions) *llmrouter.LinearClas
 func TestTrainLinearLearnsSignal(t *testing.T) {
 	tests := []struct {
 		name string
-		opts llmrouter.TrainOptions
+		opts train.Options
 	}{
-		{"defaults (tuned)", llmrouter.TrainOptions{}},
-		{"idf on, one lambda", llmrouter.TrainOptions{IDF: llmrouter.IDFOn, Lambdas: []float64{1}}},
-		{"idf off, no dense", llmrouter.TrainOptions{IDF: llmrouter.IDFOff, Lambdas: []float64{1}, DenseWeights: []float64{0}}},
-		{"class weight", llmrouter.TrainOptions{ClassWeight: true, Lambdas: []float64{1}, IDF: llmrouter.IDFOn}},
-		{"difficulty head, small hash", llmrouter.TrainOptions{Difficulty: true, HashBits: 10, Lambdas: []float64{1}, IDF: llmrouter.IDFOn}},
+		{"defaults (tuned)", train.Options{}},
+		{"idf on, one lambda", train.Options{IDF: train.IDFOn, Lambdas: []float64{1}}},
+		{"idf off, no dense", train.Options{IDF: train.IDFOff, Lambdas: []float64{1}, DenseWeights: []float64{0}}},
+		{"class weight", train.Options{ClassWeight: true, Lambdas: []float64{1}, IDF: train.IDFOn}},
+		{"difficulty head, small hash", train.Options{Difficulty: true, HashBits: 10, Lambdas: []float64{1}, IDF: train.IDFOn}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -92,9 +94,9 @@ func TestTrainLinearLearnsSignal(t *testing.T) {
 
 func TestTrainLinearDeterministic(t *testing.T) {
 	var a, b bytes.Buffer
-	_, err := trainSynth(t, llmrouter.TrainOptions{Seed: 7}).WriteTo(&a)
+	_, err := trainSynth(t, train.Options{Seed: 7}).WriteTo(&a)
 	require.NoError(t, err)
-	_, err = trainSynth(t, llmrouter.TrainOptions{Seed: 7, Workers: 1}).WriteTo(&b)
+	_, err = trainSynth(t, train.Options{Seed: 7, Workers: 1}).WriteTo(&b)
 	require.NoError(t, err)
 	assert.Equal(t, a.Bytes(), b.Bytes())
 }
@@ -102,29 +104,29 @@ func TestTrainLinearDeterministic(t *testing.T) {
 func TestTrainLinearErrors(t *testing.T) {
 	ds := synthDataset(30)
 	bad := synthDataset(30)
-	bad.Records[3].Outcomes["weak"] = llmrouter.Outcome{Score: 2}
+	bad.Records[3].Outcomes["weak"] = dataset.Outcome{Score: 2}
 	tests := []struct {
 		name string
-		ds   *llmrouter.Dataset
-		opts llmrouter.TrainOptions
+		ds   *dataset.Dataset
+		opts train.Options
 		want string
 	}{
-		{"nil dataset", nil, llmrouter.TrainOptions{}, "empty dataset"},
-		{"empty dataset", &llmrouter.Dataset{}, llmrouter.TrainOptions{}, "empty dataset"},
-		{"hash bits", ds, llmrouter.TrainOptions{HashBits: 40}, "HashBits 40"},
-		{"lambda", ds, llmrouter.TrainOptions{Lambdas: []float64{-1}}, "lambda -1"},
-		{"dense weight", ds, llmrouter.TrainOptions{DenseWeights: []float64{math.NaN()}}, "dense weight NaN"},
-		{"unknown model", ds, llmrouter.TrainOptions{Models: []string{"strong", "nope"}}, `model "nope"`},
-		{"repeated model", ds, llmrouter.TrainOptions{Models: []string{"weak", "weak"}}, `repeated model "weak"`},
-		{"reference", ds, llmrouter.TrainOptions{Reference: "gpt-9"}, `reference model "gpt-9"`},
-		{"score range", bad, llmrouter.TrainOptions{}, "score 2 outside [0,1]"},
-		{"too few prompts to tune", synthDataset(2), llmrouter.TrainOptions{}, "too few"},
-		{"tuning one model", ds, llmrouter.TrainOptions{Models: []string{"weak"}}, "at least two models"},
-		{"idf mode", ds, llmrouter.TrainOptions{IDF: 9}, "IDF mode 9"},
+		{"nil dataset", nil, train.Options{}, "empty dataset"},
+		{"empty dataset", &dataset.Dataset{}, train.Options{}, "empty dataset"},
+		{"hash bits", ds, train.Options{HashBits: 40}, "HashBits 40"},
+		{"lambda", ds, train.Options{Lambdas: []float64{-1}}, "lambda -1"},
+		{"dense weight", ds, train.Options{DenseWeights: []float64{math.NaN()}}, "dense weight NaN"},
+		{"unknown model", ds, train.Options{Models: []string{"strong", "nope"}}, `model "nope"`},
+		{"repeated model", ds, train.Options{Models: []string{"weak", "weak"}}, `repeated model "weak"`},
+		{"reference", ds, train.Options{Reference: "gpt-9"}, `reference model "gpt-9"`},
+		{"score range", bad, train.Options{}, "score 2 outside [0,1]"},
+		{"too few prompts to tune", synthDataset(2), train.Options{}, "too few"},
+		{"tuning one model", ds, train.Options{Models: []string{"weak"}}, "at least two models"},
+		{"idf mode", ds, train.Options{IDF: 9}, "IDF mode 9"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := llmrouter.TrainLinear(tt.ds, tt.opts)
+			_, err := train.Linear(tt.ds, tt.opts)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tt.want)
 		})
@@ -132,7 +134,7 @@ func TestTrainLinearErrors(t *testing.T) {
 }
 
 func TestLinearClassify(t *testing.T) {
-	c := trainSynth(t, llmrouter.TrainOptions{Difficulty: true, Lambdas: []float64{1}, IDF: llmrouter.IDFOn})
+	c := trainSynth(t, train.Options{Difficulty: true, Lambdas: []float64{1}, IDF: train.IDFOn})
 	text := "prove the integral bound please"
 	wantQ, wantD := c.Predict(text)
 
@@ -159,14 +161,14 @@ func TestLinearClassify(t *testing.T) {
 	assert.True(t, p3.Quality[2] >= 0 && p3.Quality[2] <= 1)
 
 	assert.NoError(t, c.Validate(models))
-	noDiff := trainSynth(t, llmrouter.TrainOptions{Lambdas: []float64{1}, IDF: llmrouter.IDFOn})
+	noDiff := trainSynth(t, train.Options{Lambdas: []float64{1}, IDF: train.IDFOn})
 	err := noDiff.Validate([]llmrouter.ModelCard{{Name: "x"}})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "knows none")
 }
 
 func TestLinearClassifyDoesNotAllocate(t *testing.T) {
-	c := trainSynth(t, llmrouter.TrainOptions{Lambdas: []float64{1}, IDF: llmrouter.IDFOn})
+	c := trainSynth(t, train.Options{Lambdas: []float64{1}, IDF: train.IDFOn})
 	f := analyzed(linearPrompt1KB)
 	models := []llmrouter.ModelCard{{Name: "strong"}, {Name: "weak"}}
 	p := llmrouter.Prediction{Quality: make([]float64, 2)}
@@ -178,7 +180,7 @@ func TestLinearClassifyDoesNotAllocate(t *testing.T) {
 }
 
 func TestLinearClassifyConcurrent(t *testing.T) {
-	c := trainSynth(t, llmrouter.TrainOptions{Lambdas: []float64{1}, IDF: llmrouter.IDFOn})
+	c := trainSynth(t, train.Options{Lambdas: []float64{1}, IDF: train.IDFOn})
 	want, _ := c.Predict(linearPrompt1KB)
 	f := analyzed(linearPrompt1KB)
 	models := []llmrouter.ModelCard{{Name: "strong"}, {Name: "weak"}}
@@ -205,9 +207,9 @@ func TestLinearClassifyConcurrent(t *testing.T) {
 }
 
 func TestLinearSaveLoad(t *testing.T) {
-	for _, opts := range []llmrouter.TrainOptions{
-		{Lambdas: []float64{1}, IDF: llmrouter.IDFOn},
-		{Lambdas: []float64{1}, IDF: llmrouter.IDFOff, DenseWeights: []float64{0}, HashBits: 12, Difficulty: true, Note: "note"},
+	for _, opts := range []train.Options{
+		{Lambdas: []float64{1}, IDF: train.IDFOn},
+		{Lambdas: []float64{1}, IDF: train.IDFOff, DenseWeights: []float64{0}, HashBits: 12, Difficulty: true, Note: "note"},
 	} {
 		c := trainSynth(t, opts)
 		path := filepath.Join(t.TempDir(), "m.bin")
@@ -236,7 +238,7 @@ func TestLinearSaveLoad(t *testing.T) {
 
 func TestReadLinearClassifierErrors(t *testing.T) {
 	var buf bytes.Buffer
-	_, err := trainSynth(t, llmrouter.TrainOptions{Lambdas: []float64{1}, IDF: llmrouter.IDFOn}).WriteTo(&buf)
+	_, err := trainSynth(t, train.Options{Lambdas: []float64{1}, IDF: train.IDFOn}).WriteTo(&buf)
 	require.NoError(t, err)
 	good := buf.Bytes()
 	hlen := binary.LittleEndian.Uint32(good[12:])
@@ -316,7 +318,7 @@ func analyzed(text string) *llmrouter.Features {
 // decision on a 1 KB prompt (features already analysed), with a model
 // trained on synthetic data at the default 2^18 buckets.
 func BenchmarkLinearClassify(b *testing.B) {
-	c := trainSynth(b, llmrouter.TrainOptions{Lambdas: []float64{1}, IDF: llmrouter.IDFOn})
+	c := trainSynth(b, train.Options{Lambdas: []float64{1}, IDF: train.IDFOn})
 	f := analyzed(linearPrompt1KB)
 	models := []llmrouter.ModelCard{{Name: "strong"}, {Name: "weak"}}
 	p := llmrouter.Prediction{Quality: make([]float64, 2)}
@@ -331,7 +333,7 @@ func BenchmarkLinearClassify(b *testing.B) {
 // BenchmarkLinearAnalyzeClassify adds the analysis (n-gram hashing and
 // text signals) of the 1 KB prompt to BenchmarkLinearClassify.
 func BenchmarkLinearAnalyzeClassify(b *testing.B) {
-	c := trainSynth(b, llmrouter.TrainOptions{Lambdas: []float64{1}, IDF: llmrouter.IDFOn})
+	c := trainSynth(b, train.Options{Lambdas: []float64{1}, IDF: train.IDFOn})
 	req := &llmrouter.Request{Messages: []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman, linearPrompt1KB)}}
 	models := []llmrouter.ModelCard{{Name: "strong"}, {Name: "weak"}}
 	p := llmrouter.Prediction{Quality: make([]float64, 2)}

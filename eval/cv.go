@@ -6,7 +6,7 @@ import (
 	"math/rand/v2"
 	"sort"
 
-	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/dataset"
 )
 
 // Fold is one split of k-fold cross-validation: row indices to train on
@@ -38,7 +38,7 @@ func GroupKFold(prompts []string, k int, seed uint64, strata []string) ([]Fold, 
 	if strata != nil && len(strata) != len(prompts) {
 		return nil, fmt.Errorf("eval: %d strata labels for %d rows", len(strata), len(prompts))
 	}
-	groups := llmrouter.GroupByPrompt(prompts) // in order of first appearance
+	groups := dataset.GroupByPrompt(prompts) // in order of first appearance
 	if len(groups) < k {
 		return nil, fmt.Errorf("eval: %d distinct prompts cannot fill %d folds", len(groups), k)
 	}
@@ -93,7 +93,7 @@ func GroupKFold(prompts []string, k int, seed uint64, strata []string) ([]Fold, 
 
 // DatasetFolds is GroupKFold over a dataset's prompts, stratified by task
 // when stratify is true.
-func DatasetFolds(ds *llmrouter.Dataset, k int, seed uint64, stratify bool) ([]Fold, error) {
+func DatasetFolds(ds *dataset.Dataset, k int, seed uint64, stratify bool) ([]Fold, error) {
 	if ds == nil {
 		return nil, errors.New("eval: nil dataset")
 	}
@@ -112,8 +112,8 @@ func DatasetFolds(ds *llmrouter.Dataset, k int, seed uint64, stratify bool) ([]F
 }
 
 // Subset returns the records of ds at the given row indices, in that order.
-func Subset(ds *llmrouter.Dataset, rows []int) *llmrouter.Dataset {
-	out := &llmrouter.Dataset{Records: make([]llmrouter.Record, len(rows))}
+func Subset(ds *dataset.Dataset, rows []int) *dataset.Dataset {
+	out := &dataset.Dataset{Records: make([]dataset.Record, len(rows))}
 	for i, r := range rows {
 		out.Records[i] = ds.Records[r]
 	}

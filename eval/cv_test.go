@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/dataset"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -80,10 +80,10 @@ func TestGroupKFold(t *testing.T) {
 }
 
 func TestDatasetFoldsAndSubset(t *testing.T) {
-	ds := &llmrouter.Dataset{}
+	ds := &dataset.Dataset{}
 	for i := 0; i < 10; i++ {
-		ds.Records = append(ds.Records, llmrouter.Record{ID: fmt.Sprint(i), Task: []string{"a", "b"}[i%2],
-			Prompt: fmt.Sprint("p", i/2), Outcomes: map[string]llmrouter.Outcome{"m": {Score: 1}}})
+		ds.Records = append(ds.Records, dataset.Record{ID: fmt.Sprint(i), Task: []string{"a", "b"}[i%2],
+			Prompt: fmt.Sprint("p", i/2), Outcomes: map[string]dataset.Outcome{"m": {Score: 1}}})
 	}
 	folds, err := DatasetFolds(ds, 5, 3, true)
 	require.NoError(t, err)

@@ -1,5 +1,6 @@
 // Package eval evaluates routers offline, on outcomes datasets
-// (llmrouter.Dataset): the binary strong/weak metrics of RouteLLM, the
+// (dataset.Dataset of github.com/llmrouter/llmrouter/dataset): the binary
+// strong/weak metrics of RouteLLM, the
 // cost-quality curve of an N-model router, their baselines, grouped k-fold
 // cross-validation, and plots.
 //

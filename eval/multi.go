@@ -6,7 +6,7 @@ import (
 	"math"
 	"sort"
 
-	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/dataset"
 )
 
 // Matrix holds the realised outcomes of N models on the same prompts, row
@@ -22,7 +22,7 @@ type Matrix struct {
 // NewMatrix builds a Matrix of the given models (ds.Models() when nil)
 // from a dataset. Every record must have an outcome with a cost for every
 // model; the error names the first record that has not.
-func NewMatrix(ds *llmrouter.Dataset, models []string) (Matrix, error) {
+func NewMatrix(ds *dataset.Dataset, models []string) (Matrix, error) {
 	if ds == nil || ds.Len() == 0 {
 		return Matrix{}, errors.New("eval: empty dataset")
 	}

@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/dataset"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -16,12 +16,12 @@ const (
 	mixtral = "mistralai/Mixtral-8x7B-Instruct-v0.1"
 )
 
-func loadReal(t *testing.T, file string) *llmrouter.Dataset {
+func loadReal(t *testing.T, file string) *dataset.Dataset {
 	t.Helper()
 	if _, err := os.Stat(dataDir); err != nil {
 		t.Skipf("real outcome data not found at %s (%v); skipping", dataDir, err)
 	}
-	ds, err := llmrouter.LoadDataset(filepath.Join(dataDir, file))
+	ds, err := dataset.Load(filepath.Join(dataDir, file))
 	require.NoError(t, err)
 	return ds
 }
@@ -36,7 +36,7 @@ func plotDir(t *testing.T) string {
 	return t.TempDir()
 }
 
-func pair(ds *llmrouter.Dataset) (strong, weak []float64, prompts []string) {
+func pair(ds *dataset.Dataset) (strong, weak []float64, prompts []string) {
 	for _, r := range ds.Records {
 		strong = append(strong, r.Outcomes[gpt4].Score)
 		weak = append(weak, r.Outcomes[mixtral].Score)

@@ -8,6 +8,7 @@ import (
 	"io"
 
 	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/calibrate"
 )
 
 func init() {
@@ -66,17 +67,17 @@ func runCalibrate(args []string, stdout io.Writer) error {
 	if err := checkModels(ds, *strong, *weak); err != nil {
 		return err
 	}
-	sc, st, wk, err := llmrouter.ScoreDataset(context.Background(), c, nil, ds,
+	sc, st, wk, err := calibrate.Scores(context.Background(), c, nil, ds,
 		llmrouter.ModelCard{Name: *strong, Quality: *strongQ}, llmrouter.ModelCard{Name: *weak, Quality: *weakQ})
 	if err != nil {
 		return err
 	}
-	var cal llmrouter.Calibration
+	var cal calibrate.Result
 	switch {
 	case *share >= 0:
-		cal, err = llmrouter.CalibrateShare(sc, st, wk, *share)
+		cal, err = calibrate.Share(sc, st, wk, *share)
 	case *quality >= 0:
-		cal, err = llmrouter.CalibrateQuality(sc, st, wk, *quality)
+		cal, err = calibrate.Quality(sc, st, wk, *quality)
 	default:
 		var qs, qw float64
 		for i := range st {
@@ -85,7 +86,7 @@ func runCalibrate(args []string, stdout io.Writer) error {
 		}
 		n := float64(len(st))
 		target := qw/n + *pgr*(qs-qw)/n
-		cal, err = llmrouter.CalibrateQuality(sc, st, wk, target)
+		cal, err = calibrate.Quality(sc, st, wk, target)
 	}
 	if err != nil {
 		return err

@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/dataset"
 	"github.com/llmrouter/llmrouter/eval"
+	"github.com/llmrouter/llmrouter/train"
 	"gonum.org/v1/plot"
 )
 
@@ -98,7 +100,7 @@ func runEval(args []string, stdout io.Writer) error {
 		trainDS, testDS := eval.Subset(ds, f.Train), eval.Subset(ds, f.Test)
 		start := time.Now()
 		opts.Progress = bar.fraction(1000*k, 1000)
-		c, err := llmrouter.TrainLinear(trainDS, opts)
+		c, err := train.Linear(trainDS, opts)
 		if err != nil {
 			return fmt.Errorf("%s: %w", label, err)
 		}
@@ -122,13 +124,13 @@ func runEval(args []string, stdout io.Writer) error {
 
 // trainTest evaluates a saved model, or one trained on trainPaths, on the
 // files of testPaths.
-func (e *evaluator) trainTest(testPaths, modelPath string, trainPaths []string, opts llmrouter.TrainOptions, plotPath string, quiet bool) error {
+func (e *evaluator) trainTest(testPaths, modelPath string, trainPaths []string, opts train.Options, plotPath string, quiet bool) error {
 	testDS, err := loadDatasets([]string{testPaths})
 	if err != nil {
 		return err
 	}
 	var c *llmrouter.LinearClassifier
-	var trainDS *llmrouter.Dataset
+	var trainDS *dataset.Dataset
 	if modelPath != "" {
 		if len(trainPaths) > 0 {
 			return fmt.Errorf("-model evaluates a saved model: drop the training files %v", trainPaths)
@@ -149,7 +151,7 @@ func (e *evaluator) trainTest(testPaths, modelPath string, trainPaths []string, 
 		bar := newProgress("training", 1000, quiet)
 		e.bar = bar
 		opts.Progress = bar.fraction(0, 1000)
-		c, err = llmrouter.TrainLinear(trainDS, opts)
+		c, err = train.Linear(trainDS, opts)
 		bar.finish()
 		if err != nil {
 			return err
@@ -184,7 +186,7 @@ func (e *evaluator) trainTest(testPaths, modelPath string, trainPaths []string, 
 }
 
 // checkModels fails when -strong or -weak names a model the data lacks.
-func checkModels(ds *llmrouter.Dataset, strong, weak string) error {
+func checkModels(ds *dataset.Dataset, strong, weak string) error {
 	models := ds.Models()
 	for _, f := range []struct{ flag, name string }{{"-strong", strong}, {"-weak", weak}} {
 		if f.name != "" && indexOf(models, f.name) < 0 {
@@ -227,7 +229,7 @@ type binaryResult struct {
 type multiResult struct {
 	report eval.MultiReport
 	pred   [][]float64
-	test   *llmrouter.Dataset
+	test   *dataset.Dataset
 }
 
 func (e *evaluator) report(label, format string, args ...any) {
@@ -260,7 +262,7 @@ func sizeString(n int64) string {
 // evaluate computes the binary metrics (two models) and the cost-quality
 // metrics (costs known) of c on test, with their baselines; train (may be
 // nil) gives the models' decision costs.
-func (e *evaluator) evaluate(label string, c *llmrouter.LinearClassifier, train, test *llmrouter.Dataset) (*result, error) {
+func (e *evaluator) evaluate(label string, c *llmrouter.LinearClassifier, train, test *dataset.Dataset) (*result, error) {
 	models := c.Models()
 	pred := make([][]float64, test.Len())
 	diff := make([]float64, test.Len())
@@ -498,7 +500,7 @@ func (e *evaluator) singlesTable(rep eval.MultiReport) {
 }
 
 // summary prints the mean over the folds.
-func (e *evaluator) summary(k int, ds *llmrouter.Dataset, results []*result) error {
+func (e *evaluator) summary(k int, ds *dataset.Dataset, results []*result) error {
 	fmt.Fprintln(e.out)
 	if len(results) == 0 {
 		return nil
@@ -537,8 +539,8 @@ func (e *evaluator) summary(k int, ds *llmrouter.Dataset, results []*result) err
 
 // pool evaluates the out-of-fold predictions of every fold together, the
 // decision costs being each model's mean cost over all of ds.
-func (e *evaluator) pool(ds *llmrouter.Dataset, results []*result) (eval.MultiReport, error) {
-	all := &llmrouter.Dataset{}
+func (e *evaluator) pool(ds *dataset.Dataset, results []*result) (eval.MultiReport, error) {
+	all := &dataset.Dataset{}
 	var pred [][]float64
 	for _, r := range results {
 		if r.multi == nil {
@@ -558,7 +560,7 @@ func (e *evaluator) pool(ds *llmrouter.Dataset, results []*result) (eval.MultiRe
 // plotCV draws the folds' mean PGR curves (router, prompt length and
 // oracle), or the cost-quality curve of the
 // pooled out-of-fold predictions.
-func (e *evaluator) plotCV(path, names string, k int, ds *llmrouter.Dataset, results []*result) error {
+func (e *evaluator) plotCV(path, names string, k int, ds *dataset.Dataset, results []*result) error {
 	title := plotTitle(ds, fmt.Sprintf("%s, %d-fold CV", names, k))
 	if results[0].multi != nil {
 		rep, err := e.pool(ds, results)
@@ -660,7 +662,7 @@ func (e *evaluator) savePlot(path string) func(*plot.Plot, error) error {
 	}
 }
 
-func plotTitle(ds *llmrouter.Dataset, what string) string {
+func plotTitle(ds *dataset.Dataset, what string) string {
 	return fmt.Sprintf("%s, %d prompts", what, ds.Len())
 }
 
@@ -673,7 +675,7 @@ func baseNames(paths string) []string {
 }
 
 // pickPair fills in the strong (highest mean score) and weak models.
-func pickPair(ds *llmrouter.Dataset, models []string, strong, weak string) (string, string) {
+func pickPair(ds *dataset.Dataset, models []string, strong, weak string) (string, string) {
 	best, bestQ := "", math.Inf(-1)
 	for _, m := range models {
 		if q, n := ds.MeanScore(m); n > 0 && q > bestQ {

@@ -10,6 +10,7 @@ import (
 	"os"
 
 	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/dataset"
 )
 
 func init() {
@@ -73,7 +74,7 @@ func runPredict(args []string, stdout io.Writer) error {
 	return err
 }
 
-func writePredictions(w io.Writer, c *llmrouter.LinearClassifier, ds *llmrouter.Dataset, bar *progress) error {
+func writePredictions(w io.Writer, c *llmrouter.LinearClassifier, ds *dataset.Dataset, bar *progress) error {
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)

@@ -12,7 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/dataset"
+	"github.com/llmrouter/llmrouter/train"
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 )
@@ -24,7 +25,7 @@ func init() {
 	}
 }
 
-// trainFlags are the TrainOptions flags shared by train and eval.
+// trainFlags are the train.Options flags shared by train and eval.
 type trainFlags struct {
 	bits, tuneFolds     int
 	lambdas, dense, idf string
@@ -35,7 +36,7 @@ type trainFlags struct {
 }
 
 func (t *trainFlags) register(fs *flag.FlagSet) {
-	fs.IntVar(&t.bits, "bits", llmrouter.DefaultLinearHashBits, "n-gram hash buckets: 2^bits")
+	fs.IntVar(&t.bits, "bits", train.DefaultHashBits, "n-gram hash buckets: 2^bits")
 	fs.StringVar(&t.lambdas, "lambda", "", "comma-separated candidate ridge penalties (default 0.3,1,3,10,30,100; tuned by cross-validation)")
 	fs.StringVar(&t.dense, "dense", "", "comma-separated candidate dense-feature weights (default 0.1; 0 = none)")
 	fs.StringVar(&t.idf, "idf", "auto", "weigh n-grams by idf: auto (tuned), on, off")
@@ -48,8 +49,8 @@ func (t *trainFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&t.reference, "reference", "", "reference (strong) model for tuning and difficulty (default: the best on average)")
 }
 
-func (t *trainFlags) options() (llmrouter.TrainOptions, error) {
-	o := llmrouter.TrainOptions{HashBits: t.bits, TuneFolds: t.tuneFolds, Seed: t.seed, ClassWeight: t.classWeight, Difficulty: t.diff, DifficultyOnly: t.diffOnly, Reference: t.reference}
+func (t *trainFlags) options() (train.Options, error) {
+	o := train.Options{HashBits: t.bits, TuneFolds: t.tuneFolds, Seed: t.seed, ClassWeight: t.classWeight, Difficulty: t.diff, DifficultyOnly: t.diffOnly, Reference: t.reference}
 	var err error
 	if o.Lambdas, err = floats(t.lambdas); err != nil {
 		return o, fmt.Errorf("-lambda: %w", err)
@@ -60,9 +61,9 @@ func (t *trainFlags) options() (llmrouter.TrainOptions, error) {
 	switch t.idf {
 	case "auto":
 	case "on":
-		o.IDF = llmrouter.IDFOn
+		o.IDF = train.IDFOn
 	case "off":
-		o.IDF = llmrouter.IDFOff
+		o.IDF = train.IDFOff
 	default:
 		return o, fmt.Errorf("-idf %q: want auto, on or off", t.idf)
 	}
@@ -104,14 +105,14 @@ func dataFiles(data string, args []string) []string {
 	return append(files, args...)
 }
 
-func loadDatasets(paths []string) (*llmrouter.Dataset, error) {
+func loadDatasets(paths []string) (*dataset.Dataset, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("no data files given")
 	}
-	all := &llmrouter.Dataset{}
+	all := &dataset.Dataset{}
 	for _, p := range paths {
 		for _, q := range strings.Split(p, ",") {
-			ds, err := llmrouter.LoadDataset(q)
+			ds, err := dataset.Load(q)
 			if err != nil {
 				return nil, err
 			}
@@ -123,10 +124,10 @@ func loadDatasets(paths []string) (*llmrouter.Dataset, error) {
 
 // streamDatasets reads outcomes files one record at a time, each file
 // validated as loadDatasets does; an error names its file and stops.
-func streamDatasets(paths []string) iter.Seq2[llmrouter.Record, error] {
-	return func(yield func(llmrouter.Record, error) bool) {
+func streamDatasets(paths []string) iter.Seq2[dataset.Record, error] {
+	return func(yield func(dataset.Record, error) bool) {
 		if len(paths) == 0 {
-			yield(llmrouter.Record{}, errors.New("no data files given"))
+			yield(dataset.Record{}, errors.New("no data files given"))
 			return
 		}
 		for _, p := range paths {
@@ -140,16 +141,16 @@ func streamDatasets(paths []string) iter.Seq2[llmrouter.Record, error] {
 }
 
 // streamFile yields the records of one file; false means stop.
-func streamFile(path string, yield func(llmrouter.Record, error) bool) bool {
+func streamFile(path string, yield func(dataset.Record, error) bool) bool {
 	f, err := os.Open(path)
 	if err != nil {
-		yield(llmrouter.Record{}, err)
+		yield(dataset.Record{}, err)
 		return false
 	}
 	defer f.Close()
-	for rec, err := range llmrouter.ReadDatasetSeq(f) {
+	for rec, err := range dataset.ReadSeq(f) {
 		if err != nil {
-			yield(llmrouter.Record{}, fmt.Errorf("%s: %w", path, err))
+			yield(dataset.Record{}, fmt.Errorf("%s: %w", path, err))
 			return false
 		}
 		if !yield(rec, nil) {
@@ -197,7 +198,7 @@ func runTrain(args []string, stdout io.Writer) error {
 	opts.Progress = bar.fraction(0, 1000)
 	// The files are streamed: training keeps each prompt's hashed
 	// features, not its text (see BENCHMARKS.md, "Training").
-	c, err := llmrouter.TrainLinearSeq(streamDatasets(files), opts)
+	c, err := train.LinearSeq(streamDatasets(files), opts)
 	bar.finish()
 	if err != nil {
 		return err
@@ -283,7 +284,7 @@ func (p *progress) describe(desc string) {
 	}
 }
 
-// fraction returns a TrainOptions.Progress that maps a training's steps
+// fraction returns a train.Options.Progress that maps a training's steps
 // onto the units [from, from+span) of the bar (nil when p is off).
 func (p *progress) fraction(from, span int) func(done, total int) {
 	if p == nil {

@@ -1,7 +1,7 @@
 // Train builds a routing classifier from your own outcomes. It writes a
 // small outcomes dataset in memory — one JSON line per prompt, saying how
-// well each of three models answered it — reads it back with ReadDataset,
-// trains a LinearClassifier with TrainLinear, saves it to a file and loads
+// well each of three models answered it — reads it back with dataset.Read,
+// trains a LinearClassifier with train.Linear, saves it to a file and loads
 // it again (as a service would at start-up), and routes new prompts with it.
 //
 // The synthetic outcomes make the right routing obvious: the cheap "small"
@@ -23,7 +23,9 @@ import (
 	"strings"
 
 	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/dataset"
 	"github.com/llmrouter/llmrouter/routertest"
+	"github.com/llmrouter/llmrouter/train"
 	"github.com/tmc/langchaingo/llms"
 )
 
@@ -91,22 +93,22 @@ var kinds = []struct {
 }
 
 // outcomesJSONL returns the outcomes dataset as JSONL, the format
-// ReadDataset, LoadDataset and `llmrouter train` read.
+// dataset.Read, dataset.Load and `llmrouter train` read.
 func outcomesJSONL() ([]byte, error) {
-	var records []llmrouter.Record
+	var records []dataset.Record
 	for _, k := range kinds {
 		for i, p := range k.prompts {
-			outcomes := map[string]llmrouter.Outcome{}
+			outcomes := map[string]dataset.Outcome{}
 			for model, score := range k.scores {
-				outcomes[model] = llmrouter.Outcome{Score: score}
+				outcomes[model] = dataset.Outcome{Score: score}
 			}
-			records = append(records, llmrouter.Record{
+			records = append(records, dataset.Record{
 				ID: fmt.Sprintf("%s/%d", k.task, i), Task: k.task, Prompt: p, Outcomes: outcomes,
 			})
 		}
 	}
 	var buf bytes.Buffer
-	if err := llmrouter.WriteDataset(&buf, records); err != nil {
+	if err := dataset.Write(&buf, records); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
@@ -120,7 +122,7 @@ func run(w io.Writer) error {
 	first, _, _ := bytes.Cut(data, []byte("\n"))
 	fmt.Fprintf(w, "outcomes, one JSON line per prompt, e.g.\n  %s\n", first)
 
-	ds, err := llmrouter.ReadDataset(bytes.NewReader(data))
+	ds, err := dataset.Read(bytes.NewReader(data))
 	if err != nil {
 		return err
 	}
@@ -128,7 +130,7 @@ func run(w io.Writer) error {
 		fmt.Fprintf(w, "  %-5s %d rows, mean score %.2f\n", s.Model, s.Rows, s.MeanScore)
 	}
 
-	clf, err := llmrouter.TrainLinear(ds, llmrouter.TrainOptions{
+	clf, err := train.Linear(ds, train.Options{
 		Seed:     1,  // training is deterministic given the seed
 		HashBits: 12, // 4,096 n-gram buckets are plenty for a few dozen prompts
 		// The default penalties (3 to 100) suit thousands of rows; with a

@@ -19,6 +19,7 @@ import (
 	"sort"
 
 	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/dataset"
 	"github.com/tmc/langchaingo/llms"
 )
 
@@ -37,7 +38,7 @@ func main() {
 	}
 	var ds []float64
 	for _, path := range flag.Args() {
-		data, err := llmrouter.LoadDataset(path)
+		data, err := dataset.Load(path)
 		if err != nil {
 			log.Fatalf("gendefault: %s: %v", path, err)
 		}

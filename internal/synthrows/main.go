@@ -18,7 +18,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/dataset"
 )
 
 func main() {
@@ -26,7 +26,7 @@ func main() {
 	n := flag.Int("n", 100000, "rows to write")
 	seed := flag.Uint64("seed", 1, "seed of the perturbations")
 	flag.Parse()
-	ds, err := llmrouter.LoadDataset(*in)
+	ds, err := dataset.Load(*in)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -34,14 +34,14 @@ func main() {
 		log.Fatalf("%s: no rows", *in)
 	}
 	rng := rand.New(rand.NewPCG(*seed, 0x5eed))
-	w := llmrouter.NewDatasetWriter(os.Stdout)
+	w := dataset.NewWriter(os.Stdout)
 	for i := 0; i < *n; i++ {
 		src := ds.Records[i%len(ds.Records)]
 		rec := src
 		if copyNo := i / len(ds.Records); copyNo > 0 {
 			rec.ID = fmt.Sprintf("%s/synth%d", src.ID, copyNo)
 			rec.Prompt = perturb(src.Prompt, copyNo, rng)
-			rec.Outcomes = make(map[string]llmrouter.Outcome, len(src.Outcomes))
+			rec.Outcomes = make(map[string]dataset.Outcome, len(src.Outcomes))
 			for m, o := range src.Outcomes {
 				if rng.Float64() < 0.2 {
 					o.Score = float64(rng.IntN(2))

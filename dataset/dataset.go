@@ -1,4 +1,4 @@
-package llmrouter
+package dataset
 
 import (
 	"bufio"
@@ -71,35 +71,35 @@ func (o Outcome) WithCost(usd float64) Outcome {
 	return o
 }
 
-// Sentinel errors wrapped by DatasetError, so callers can test the kind of
+// Sentinel errors wrapped by Error, so callers can test the kind of
 // problem with errors.Is.
 var (
-	// ErrDatasetSyntax: the line is not a JSON object of the record's shape.
-	ErrDatasetSyntax = errors.New("llmrouter: malformed dataset record")
-	// ErrDatasetMissing: a required field is absent or empty.
-	ErrDatasetMissing = errors.New("llmrouter: missing dataset field")
-	// ErrDatasetRange: a number is outside its allowed range (or NaN).
-	ErrDatasetRange = errors.New("llmrouter: dataset value out of range")
-	// ErrDatasetDuplicate: an id (or, after aliasing, a model) appears twice.
-	ErrDatasetDuplicate = errors.New("llmrouter: duplicate in dataset")
-	// ErrDatasetLineTooLong: a line is longer than the reader's limit (see
+	// ErrSyntax: the line is not a JSON object of the record's shape.
+	ErrSyntax = errors.New("llmrouter: malformed dataset record")
+	// ErrMissing: a required field is absent or empty.
+	ErrMissing = errors.New("llmrouter: missing dataset field")
+	// ErrRange: a number is outside its allowed range (or NaN).
+	ErrRange = errors.New("llmrouter: dataset value out of range")
+	// ErrDuplicate: an id (or, after aliasing, a model) appears twice.
+	ErrDuplicate = errors.New("llmrouter: duplicate in dataset")
+	// ErrLineTooLong: a line is longer than the reader's limit (see
 	// WithMaxLineBytes).
-	ErrDatasetLineTooLong = errors.New("llmrouter: dataset line too long")
+	ErrLineTooLong = errors.New("llmrouter: dataset line too long")
 )
 
-// DatasetError is one problem with one record of an outcomes dataset. It
+// Error is one problem with one record of an outcomes dataset. It
 // names the line (1-based; 0 for a record built in memory), the record's id
 // when known, and the field ("id", "prompt", "outcomes",
 // "outcomes.<model>.score", ...; empty for a line that is not JSON at all).
 // It unwraps to one of the ErrDataset* sentinels.
-type DatasetError struct {
+type Error struct {
 	Line  int
 	ID    string
 	Field string
 	Err   error
 }
 
-func (e *DatasetError) Error() string {
+func (e *Error) Error() string {
 	var b strings.Builder
 	if e.Line > 0 {
 		fmt.Fprintf(&b, "line %d", e.Line)
@@ -117,16 +117,16 @@ func (e *DatasetError) Error() string {
 	return b.String()
 }
 
-func (e *DatasetError) Unwrap() error { return e.Err }
+func (e *Error) Unwrap() error { return e.Err }
 
-// DatasetErrors collects the problems found in a dataset: the first few in
+// Errors collects the problems found in a dataset: the first few in
 // full, and how many more were left out.
-type DatasetErrors struct {
-	Errs    []*DatasetError
+type Errors struct {
+	Errs    []*Error
 	Omitted int
 }
 
-func (e *DatasetErrors) Error() string {
+func (e *Errors) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "llmrouter: %d problem(s) in dataset", len(e.Errs)+e.Omitted)
 	for _, err := range e.Errs {
@@ -139,9 +139,9 @@ func (e *DatasetErrors) Error() string {
 	return b.String()
 }
 
-// Unwrap returns the collected errors, so errors.As finds a *DatasetError
+// Unwrap returns the collected errors, so errors.As finds a *Error
 // and errors.Is a sentinel.
-func (e *DatasetErrors) Unwrap() []error {
+func (e *Errors) Unwrap() []error {
 	out := make([]error, len(e.Errs))
 	for i, err := range e.Errs {
 		out[i] = err
@@ -150,12 +150,12 @@ func (e *DatasetErrors) Unwrap() []error {
 }
 
 // dsErr wraps a sentinel with a detail message.
-func dsErr(line int, id, field string, kind error, format string, args ...any) *DatasetError {
-	return &DatasetError{Line: line, ID: id, Field: field, Err: fmt.Errorf("%w: %s", kind, fmt.Sprintf(format, args...))}
+func dsErr(line int, id, field string, kind error, format string, args ...any) *Error {
+	return &Error{Line: line, ID: id, Field: field, Err: fmt.Errorf("%w: %s", kind, fmt.Sprintf(format, args...))}
 }
 
-// ReadOption configures NewDatasetReader, ReadDataset and LoadDataset.
-type ReadOption func(*readConfig)
+// Option configures NewReader, Read and Load.
+type Option func(*readConfig)
 
 type readConfig struct {
 	aliases   map[string]string
@@ -163,16 +163,16 @@ type readConfig struct {
 	maxLine   int
 }
 
-// DefaultMaxDatasetErrors is how many problems ReadDataset reports in full
+// DefaultMaxErrors is how many problems Read reports in full
 // before it only counts them.
-const DefaultMaxDatasetErrors = 20
+const DefaultMaxErrors = 20
 
 // WithAliases renames models while reading: a model named by a key of
 // aliases (alias → canonical name) is stored under its canonical name, so
 // data sets that spell one model differently can be joined. A record that
 // holds two spellings of one model is reported as a duplicate.
 // The map is read, never modified; it is copied.
-func WithAliases(aliases map[string]string) ReadOption {
+func WithAliases(aliases map[string]string) Option {
 	return func(c *readConfig) {
 		c.aliases = make(map[string]string, len(aliases))
 		for k, v := range aliases {
@@ -187,26 +187,26 @@ const DefaultMaxLineBytes = 32 << 20
 
 // WithMaxLineBytes sets the longest line (its line ending not counted) the
 // reader accepts: DefaultMaxLineBytes when n ≤ 0. A longer line is
-// reported as a *DatasetError wrapping ErrDatasetLineTooLong as soon as it
+// reported as a *Error wrapping ErrLineTooLong as soon as it
 // passes the limit — at most about n bytes of it are held in memory — and
 // reading goes on at the next line.
-func WithMaxLineBytes(n int) ReadOption {
+func WithMaxLineBytes(n int) Option {
 	return func(c *readConfig) { c.maxLine = n }
 }
 
-// WithMaxErrors sets how many problems ReadDataset reports in full
-// (DefaultMaxDatasetErrors when n ≤ 0); the rest are counted.
-func WithMaxErrors(n int) ReadOption {
+// WithMaxErrors sets how many problems Read reports in full
+// (DefaultMaxErrors when n ≤ 0); the rest are counted.
+func WithMaxErrors(n int) Option {
 	return func(c *readConfig) { c.maxErrors = n }
 }
 
-func newReadConfig(opts []ReadOption) readConfig {
-	c := readConfig{maxErrors: DefaultMaxDatasetErrors}
+func newReadConfig(opts []Option) readConfig {
+	c := readConfig{maxErrors: DefaultMaxErrors}
 	for _, o := range opts {
 		o(&c)
 	}
 	if c.maxErrors <= 0 {
-		c.maxErrors = DefaultMaxDatasetErrors
+		c.maxErrors = DefaultMaxErrors
 	}
 	if c.maxLine <= 0 {
 		c.maxLine = DefaultMaxLineBytes
@@ -214,14 +214,14 @@ func newReadConfig(opts []ReadOption) readConfig {
 	return c
 }
 
-// DatasetReader reads an outcomes dataset one record at a time. Lines up
+// Reader reads an outcomes dataset one record at a time. Lines up
 // to DefaultMaxLineBytes (32 MiB; see WithMaxLineBytes) are read, so a
 // multi-megabyte prompt is fine and a huge line in a crafted or broken
 // file is an error, not unbounded memory; blank lines are skipped. Each record is checked as Record.Validate does; duplicate ids
-// are detected by ReadDataset, not by the reader.
+// are detected by Read, not by the reader.
 //
-// A DatasetReader is not safe for concurrent use.
-type DatasetReader struct {
+// A Reader is not safe for concurrent use.
+type Reader struct {
 	br   *bufio.Reader
 	cfg  readConfig
 	line int
@@ -230,13 +230,13 @@ type DatasetReader struct {
 	err  error // sticky read error (not record errors)
 }
 
-// NewDatasetReader returns a reader of the JSONL outcomes dataset in r.
-func NewDatasetReader(r io.Reader, opts ...ReadOption) *DatasetReader {
-	return &DatasetReader{br: bufio.NewReaderSize(r, 1<<16), cfg: newReadConfig(opts)}
+// NewReader returns a reader of the JSONL outcomes dataset in r.
+func NewReader(r io.Reader, opts ...Option) *Reader {
+	return &Reader{br: bufio.NewReaderSize(r, 1<<16), cfg: newReadConfig(opts)}
 }
 
 // Line returns the number of the last line read (1-based).
-func (d *DatasetReader) Line() int { return d.line }
+func (d *Reader) Line() int { return d.line }
 
 // errLineTooLong: readLine stopped at the limit; the line is counted and
 // its rest skipped on the next call.
@@ -244,7 +244,7 @@ var errLineTooLong = errors.New("line too long")
 
 // readLine returns the next line without its line ending, reusing d.buf.
 // It holds at most the limit plus one buffer of a line in memory.
-func (d *DatasetReader) readLine() ([]byte, error) {
+func (d *Reader) readLine() ([]byte, error) {
 	for d.skip { // the rest of a line that was too long
 		_, err := d.br.ReadSlice('\n')
 		if err == bufio.ErrBufferFull {
@@ -287,7 +287,7 @@ func (d *DatasetReader) readLine() ([]byte, error) {
 
 // grow makes room for n more bytes in d.buf, doubling but never past the
 // limit, so a line near the limit costs about twice the limit at most.
-func (d *DatasetReader) grow(n int) {
+func (d *Reader) grow(n int) {
 	need := len(d.buf) + n
 	if need <= cap(d.buf) {
 		return
@@ -302,18 +302,18 @@ func (d *DatasetReader) grow(n int) {
 }
 
 // Next returns the next record. At the end of the input it returns io.EOF.
-// A record that is malformed or invalid yields a *DatasetError (or a
-// *DatasetErrors when it has several problems) naming the line and field;
+// A record that is malformed or invalid yields a *Error (or a
+// *Errors when it has several problems) naming the line and field;
 // the reader can go on to the next line after it. An error from the
 // underlying reader is returned as is and is sticky.
-func (d *DatasetReader) Next() (Record, error) {
+func (d *Reader) Next() (Record, error) {
 	if d.err != nil {
 		return Record{}, d.err
 	}
 	for {
 		line, err := d.readLine()
 		if err == errLineTooLong {
-			return Record{}, dsErr(d.line, "", "", ErrDatasetLineTooLong, "longer than %d bytes (see WithMaxLineBytes)", d.cfg.maxLine)
+			return Record{}, dsErr(d.line, "", "", ErrLineTooLong, "longer than %d bytes (see WithMaxLineBytes)", d.cfg.maxLine)
 		}
 		if err != nil {
 			d.err = err
@@ -329,14 +329,14 @@ func (d *DatasetReader) Next() (Record, error) {
 		case 1:
 			return rec, errs[0]
 		default:
-			return rec, &DatasetErrors{Errs: errs}
+			return rec, &Errors{Errs: errs}
 		}
 	}
 }
 
 // All returns an iterator over the records and their errors, ending at the
 // end of the input (io.EOF is not yielded) or at a read error (yielded).
-func (d *DatasetReader) All() iter.Seq2[Record, error] {
+func (d *Reader) All() iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
 		for {
 			rec, err := d.Next()
@@ -370,7 +370,7 @@ type rawRecord struct {
 }
 
 // decodeRecord parses and validates one line.
-func decodeRecord(line []byte, lineNo int, aliases map[string]string) (Record, []*DatasetError) {
+func decodeRecord(line []byte, lineNo int, aliases map[string]string) (Record, []*Error) {
 	var raw rawRecord
 	if err := json.Unmarshal(line, &raw); err != nil {
 		id := peekID(line)
@@ -378,23 +378,23 @@ func decodeRecord(line []byte, lineNo int, aliases map[string]string) (Record, [
 		var se *json.SyntaxError
 		switch {
 		case errors.As(err, &te) && te.Field == "":
-			return Record{Line: lineNo, ID: id}, []*DatasetError{dsErr(lineNo, id, "", ErrDatasetSyntax,
+			return Record{Line: lineNo, ID: id}, []*Error{dsErr(lineNo, id, "", ErrSyntax,
 				"line is a JSON %s, want an object", te.Value)}
 		case errors.As(err, &te):
-			return Record{Line: lineNo, ID: id}, []*DatasetError{dsErr(lineNo, id, te.Field, ErrDatasetSyntax,
+			return Record{Line: lineNo, ID: id}, []*Error{dsErr(lineNo, id, te.Field, ErrSyntax,
 				"got JSON %s, want %s", te.Value, te.Type)}
 		case errors.As(err, &se):
-			return Record{Line: lineNo, ID: id}, []*DatasetError{dsErr(lineNo, id, "", ErrDatasetSyntax,
+			return Record{Line: lineNo, ID: id}, []*Error{dsErr(lineNo, id, "", ErrSyntax,
 				"%v (at byte %d)", se, se.Offset)}
 		default:
-			return Record{Line: lineNo, ID: id}, []*DatasetError{dsErr(lineNo, id, "", ErrDatasetSyntax, "%v", err)}
+			return Record{Line: lineNo, ID: id}, []*Error{dsErr(lineNo, id, "", ErrSyntax, "%v", err)}
 		}
 	}
 	rec := Record{Task: raw.Task, Prompt: raw.Prompt, Turns: raw.Turns, Messages: raw.Messages, Line: lineNo}
 	if raw.ID != nil {
 		rec.ID = *raw.ID
 	}
-	var errs []*DatasetError
+	var errs []*Error
 	if raw.Outcomes != nil {
 		rec.Outcomes = make(map[string]Outcome, len(raw.Outcomes))
 		// Visit models in sorted order so errors come out deterministically.
@@ -411,22 +411,22 @@ func decodeRecord(line []byte, lineNo int, aliases map[string]string) (Record, [
 					if te.Field != "" {
 						field += "." + te.Field
 					}
-					errs = append(errs, dsErr(lineNo, rec.ID, field, ErrDatasetSyntax, "got JSON %s, want %s", te.Value, te.Type))
+					errs = append(errs, dsErr(lineNo, rec.ID, field, ErrSyntax, "got JSON %s, want %s", te.Value, te.Type))
 				} else {
-					errs = append(errs, dsErr(lineNo, rec.ID, field, ErrDatasetSyntax, "%v", err))
+					errs = append(errs, dsErr(lineNo, rec.ID, field, ErrSyntax, "%v", err))
 				}
 				continue
 			}
 			if ro == nil {
-				errs = append(errs, dsErr(lineNo, rec.ID, field, ErrDatasetMissing, "outcome is null"))
+				errs = append(errs, dsErr(lineNo, rec.ID, field, ErrMissing, "outcome is null"))
 				continue
 			}
 			if ro.Score == nil {
-				errs = append(errs, dsErr(lineNo, rec.ID, field+".score", ErrDatasetMissing, "no score"))
+				errs = append(errs, dsErr(lineNo, rec.ID, field+".score", ErrMissing, "no score"))
 				continue
 			}
 			if _, dup := rec.Outcomes[canon]; dup {
-				errs = append(errs, dsErr(lineNo, rec.ID, field, ErrDatasetDuplicate,
+				errs = append(errs, dsErr(lineNo, rec.ID, field, ErrDuplicate,
 					"model %q is a second spelling of %q after aliasing", name, canon))
 				continue
 			}
@@ -461,8 +461,8 @@ func peekID(line []byte) string {
 
 // Validate checks one record: a non-empty id, a prompt (or turns or
 // messages), at least one outcome, a model name for each, scores in [0,1],
-// non-negative finite costs and latencies. It returns nil, a *DatasetError,
-// or a *DatasetErrors when there are several problems.
+// non-negative finite costs and latencies. It returns nil, a *Error,
+// or a *Errors when there are several problems.
 func (r *Record) Validate() error {
 	errs := validateRecord(r, r.Line)
 	switch len(errs) {
@@ -471,35 +471,35 @@ func (r *Record) Validate() error {
 	case 1:
 		return errs[0]
 	default:
-		return &DatasetErrors{Errs: errs}
+		return &Errors{Errs: errs}
 	}
 }
 
-func validateRecord(r *Record, line int) []*DatasetError {
-	var errs []*DatasetError
+func validateRecord(r *Record, line int) []*Error {
+	var errs []*Error
 	if strings.TrimSpace(r.ID) == "" {
-		errs = append(errs, dsErr(line, "", "id", ErrDatasetMissing, "id is missing or empty"))
+		errs = append(errs, dsErr(line, "", "id", ErrMissing, "id is missing or empty"))
 	}
 	if strings.TrimSpace(r.Prompt) == "" && len(r.Turns) == 0 && len(r.Messages) == 0 {
-		errs = append(errs, dsErr(line, r.ID, "prompt", ErrDatasetMissing, "prompt is empty and there are no turns or messages"))
+		errs = append(errs, dsErr(line, r.ID, "prompt", ErrMissing, "prompt is empty and there are no turns or messages"))
 	}
 	if len(r.Outcomes) == 0 {
-		errs = append(errs, dsErr(line, r.ID, "outcomes", ErrDatasetMissing, "no outcomes"))
+		errs = append(errs, dsErr(line, r.ID, "outcomes", ErrMissing, "no outcomes"))
 	}
 	for _, name := range sortedKeys(r.Outcomes) {
 		o := r.Outcomes[name]
 		field := "outcomes." + name
 		if strings.TrimSpace(name) == "" {
-			errs = append(errs, dsErr(line, r.ID, "outcomes", ErrDatasetMissing, "empty model name"))
+			errs = append(errs, dsErr(line, r.ID, "outcomes", ErrMissing, "empty model name"))
 		}
 		if math.IsNaN(o.Score) || o.Score < 0 || o.Score > 1 {
-			errs = append(errs, dsErr(line, r.ID, field+".score", ErrDatasetRange, "score %v outside [0,1]", o.Score))
+			errs = append(errs, dsErr(line, r.ID, field+".score", ErrRange, "score %v outside [0,1]", o.Score))
 		}
 		if o.Cost != nil && (math.IsNaN(*o.Cost) || math.IsInf(*o.Cost, 0) || *o.Cost < 0) {
-			errs = append(errs, dsErr(line, r.ID, field+".cost", ErrDatasetRange, "cost %v is negative or not finite", *o.Cost))
+			errs = append(errs, dsErr(line, r.ID, field+".cost", ErrRange, "cost %v is negative or not finite", *o.Cost))
 		}
 		if math.IsNaN(o.LatencyMS) || math.IsInf(o.LatencyMS, 0) || o.LatencyMS < 0 {
-			errs = append(errs, dsErr(line, r.ID, field+".latency_ms", ErrDatasetRange, "latency %v is negative or not finite", o.LatencyMS))
+			errs = append(errs, dsErr(line, r.ID, field+".latency_ms", ErrRange, "latency %v is negative or not finite", o.LatencyMS))
 		}
 	}
 	return errs
@@ -523,17 +523,17 @@ type Dataset struct {
 	Records []Record
 }
 
-// ReadDataset reads and validates a whole JSONL outcomes dataset: every
+// Read reads and validates a whole JSONL outcomes dataset: every
 // record as Record.Validate does, plus unique ids. It collects up to
-// WithMaxErrors problems (default DefaultMaxDatasetErrors) and counts the
-// rest, returning them as a *DatasetErrors. On such an error the returned
+// WithMaxErrors problems (default DefaultMaxErrors) and counts the
+// rest, returning them as a *Errors. On such an error the returned
 // Dataset still holds the records that passed, so a caller may choose to go
 // on with them; on a read error from r it is nil. Repeated prompts are legal
 // (see Dataset.DuplicatePrompts).
-func ReadDataset(r io.Reader, opts ...ReadOption) (*Dataset, error) {
+func Read(r io.Reader, opts ...Option) (*Dataset, error) {
 	ds := &Dataset{}
-	for rec, err := range ReadDatasetSeq(r, opts...) {
-		var agg *DatasetErrors
+	for rec, err := range ReadSeq(r, opts...) {
+		var agg *Errors
 		switch {
 		case errors.As(err, &agg):
 			return ds, err
@@ -545,16 +545,16 @@ func ReadDataset(r io.Reader, opts ...ReadOption) (*Dataset, error) {
 	return ds, nil
 }
 
-// ReadDatasetSeq is ReadDataset as a stream, for data too large to hold
-// (TrainLinearSeq): it yields each record that passes as it is read, then,
-// if any did not, one *DatasetErrors with the problems ReadDataset would
+// ReadSeq is Read as a stream, for data too large to hold
+// (train.LinearSeq): it yields each record that passes as it is read, then,
+// if any did not, one *Errors with the problems Read would
 // return, or a read error from r, and stops. It remembers every id (to
 // reject duplicates) but no other part of a record. Range over it once.
-func ReadDatasetSeq(r io.Reader, opts ...ReadOption) iter.Seq2[Record, error] {
+func ReadSeq(r io.Reader, opts ...Option) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
-		dr := NewDatasetReader(r, opts...)
-		agg := &DatasetErrors{}
-		add := func(e *DatasetError) {
+		dr := NewReader(r, opts...)
+		agg := &Errors{}
+		add := func(e *Error) {
 			if len(agg.Errs) < dr.cfg.maxErrors {
 				agg.Errs = append(agg.Errs, e)
 			} else {
@@ -568,8 +568,8 @@ func ReadDatasetSeq(r io.Reader, opts ...ReadOption) iter.Seq2[Record, error] {
 				break
 			}
 			if err != nil {
-				var one *DatasetError
-				var many *DatasetErrors
+				var one *Error
+				var many *Errors
 				switch {
 				case errors.As(err, &many):
 					for _, e := range many.Errs {
@@ -584,7 +584,7 @@ func ReadDatasetSeq(r io.Reader, opts ...ReadOption) iter.Seq2[Record, error] {
 				continue
 			}
 			if first, dup := seen[rec.ID]; dup {
-				add(dsErr(rec.Line, rec.ID, "id", ErrDatasetDuplicate, "duplicate id %q (first on line %d, again on line %d)", rec.ID, first, rec.Line))
+				add(dsErr(rec.Line, rec.ID, "id", ErrDuplicate, "duplicate id %q (first on line %d, again on line %d)", rec.ID, first, rec.Line))
 				continue
 			}
 			seen[rec.ID] = rec.Line
@@ -598,40 +598,40 @@ func ReadDatasetSeq(r io.Reader, opts ...ReadOption) iter.Seq2[Record, error] {
 	}
 }
 
-// LoadDataset reads the JSONL outcomes dataset in the file at path, as
-// ReadDataset does.
-func LoadDataset(path string, opts ...ReadOption) (*Dataset, error) {
+// Load reads the JSONL outcomes dataset in the file at path, as
+// Read does.
+func Load(path string, opts ...Option) (*Dataset, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	ds, err := ReadDataset(f, opts...)
+	ds, err := Read(f, opts...)
 	if err != nil {
 		return ds, fmt.Errorf("%s: %w", path, err)
 	}
 	return ds, nil
 }
 
-// DatasetWriter writes records as JSONL: one object per line, fields in the
+// Writer writes records as JSONL: one object per line, fields in the
 // order of DESIGN.md, map keys sorted, no HTML escaping. Call Flush when
-// done. A DatasetWriter is not safe for concurrent use.
-type DatasetWriter struct {
+// done. A Writer is not safe for concurrent use.
+type Writer struct {
 	bw  *bufio.Writer
 	enc *json.Encoder
 }
 
-// NewDatasetWriter returns a writer of JSONL records to w.
-func NewDatasetWriter(w io.Writer) *DatasetWriter {
+// NewWriter returns a writer of JSONL records to w.
+func NewWriter(w io.Writer) *Writer {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
-	return &DatasetWriter{bw: bw, enc: enc}
+	return &Writer{bw: bw, enc: enc}
 }
 
 // Write validates rec and writes it as one line. An invalid record is not
 // written; the error says why.
-func (w *DatasetWriter) Write(rec Record) error {
+func (w *Writer) Write(rec Record) error {
 	if err := rec.Validate(); err != nil {
 		return err
 	}
@@ -639,12 +639,12 @@ func (w *DatasetWriter) Write(rec Record) error {
 }
 
 // Flush writes any buffered data to the underlying writer.
-func (w *DatasetWriter) Flush() error { return w.bw.Flush() }
+func (w *Writer) Flush() error { return w.bw.Flush() }
 
-// WriteDataset writes records to w as JSONL (see DatasetWriter), stopping
+// Write writes records to w as JSONL (see Writer), stopping
 // at the first invalid record. It does not check that ids are unique.
-func WriteDataset(w io.Writer, records []Record) error {
-	dw := NewDatasetWriter(w)
+func Write(w io.Writer, records []Record) error {
+	dw := NewWriter(w)
 	for i := range records {
 		if err := dw.Write(records[i]); err != nil {
 			return fmt.Errorf("llmrouter: writing record %d: %w", i, err)
@@ -656,13 +656,13 @@ func WriteDataset(w io.Writer, records []Record) error {
 // Len returns the number of records.
 func (d *Dataset) Len() int { return len(d.Records) }
 
-// Validate checks every record and that ids are unique, as ReadDataset
-// does, reporting up to DefaultMaxDatasetErrors problems. Line numbers are
+// Validate checks every record and that ids are unique, as Read
+// does, reporting up to DefaultMaxErrors problems. Line numbers are
 // the records' Line fields (0 for records built in memory).
 func (d *Dataset) Validate() error {
-	agg := &DatasetErrors{}
-	add := func(e *DatasetError) {
-		if len(agg.Errs) < DefaultMaxDatasetErrors {
+	agg := &Errors{}
+	add := func(e *Error) {
+		if len(agg.Errs) < DefaultMaxErrors {
 			agg.Errs = append(agg.Errs, e)
 		} else {
 			agg.Omitted++
@@ -675,7 +675,7 @@ func (d *Dataset) Validate() error {
 			add(e)
 		}
 		if first, dup := seen[r.ID]; dup && r.ID != "" {
-			add(dsErr(r.Line, r.ID, "id", ErrDatasetDuplicate, "duplicate id %q (records %d and %d, lines %d and %d)",
+			add(dsErr(r.Line, r.ID, "id", ErrDuplicate, "duplicate id %q (records %d and %d, lines %d and %d)",
 				r.ID, first, i, d.Records[first].Line, r.Line))
 			continue
 		}

@@ -1,4 +1,4 @@
-package llmrouter
+package train
 
 import (
 	"errors"
@@ -7,7 +7,14 @@ import (
 	"math"
 	"runtime"
 	"sort"
+
+	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/dataset"
+	"github.com/llmrouter/llmrouter/internal/linear"
 )
+
+// DefaultHashBits is Options.HashBits' default: 2^18 n-gram buckets.
+const DefaultHashBits = linear.DefaultHashBits
 
 // IDFMode says whether a LinearClassifier weighs n-grams by inverse
 // document frequency.
@@ -22,16 +29,16 @@ const (
 	IDFOff
 )
 
-// TrainOptions configures TrainLinear. The zero value is useful: every
+// Options configures Linear. The zero value is useful: every
 // model of the dataset, 2^18 buckets, ridge penalty, idf and dense weight
 // chosen by 3-fold cross-validation on the training set.
-type TrainOptions struct {
+type Options struct {
 	// Models to predict; default every model in the dataset, sorted.
 	// Records without an outcome for a model do not train that model.
 	Models []string
-	// HashBits: 2^HashBits n-gram buckets. Default DefaultLinearHashBits (18).
+	// HashBits: 2^HashBits n-gram buckets. Default DefaultHashBits (18).
 	HashBits int
-	// MaxWords: words of each prompt read. Default DefaultMaxNGramWords.
+	// MaxWords: words of each prompt read. Default llmrouter.DefaultMaxNGramWords.
 	MaxWords int
 	// Lambdas are the candidate ridge penalties. Default {0.3, 1, 3, 10, 30,
 	// 100}: the small ones serve small datasets, the large ones noisy ones.
@@ -44,7 +51,7 @@ type TrainOptions struct {
 	// TuneFolds is the number of cross-validation folds used to choose
 	// among more than one setting (prompts grouped: identical prompts share
 	// a fold). Default 3. Tuning sees only the dataset given to
-	// TrainLinear, so a caller that holds out test data gets nested
+	// Linear, so a caller that holds out test data gets nested
 	// cross-validation.
 	TuneFolds int
 	// Seed seeds the tuning folds; training is deterministic given it.
@@ -71,11 +78,11 @@ type TrainOptions struct {
 	// Progress, when non-nil, is called after each step of training with
 	// the number of steps done and their total: one step per candidate
 	// setting fitted on a tuning fold, then the final fit. It is called
-	// from the goroutine that called TrainLinear.
+	// from the goroutine that called Linear.
 	Progress func(done, total int)
 }
 
-// Defaults of TrainOptions.
+// Defaults of Options.
 var (
 	defaultLambdas      = []float64{0.3, 1, 3, 10, 30, 100}
 	defaultDenseWeights = []float64{0.1}
@@ -100,7 +107,7 @@ type problem struct {
 // readRows consumes records once: each prompt is hashed into the training
 // matrix and dropped, each outcome kept as a score. It stops at the first
 // error of records.
-func readRows(records iter.Seq2[Record, error], opts *TrainOptions) (*trainMatrix, *problem, error) {
+func readRows(records iter.Seq2[dataset.Record, error], opts *Options) (*trainMatrix, *problem, error) {
 	m := newTrainMatrix(opts.HashBits)
 	given := len(opts.Models) > 0
 	pr := &problem{ref: -1}
@@ -189,7 +196,7 @@ func readRows(records iter.Seq2[Record, error], opts *TrainOptions) (*trainMatri
 }
 
 // targets fills the outputs' regression targets and weights from the scores.
-func (pr *problem) targets(n int, opts *TrainOptions) error {
+func (pr *problem) targets(n int, opts *Options) error {
 	models := pr.models
 	if opts.Reference != "" && pr.ref < 0 {
 		return fmt.Errorf("llmrouter: train: reference model %q is not among the models %v", opts.Reference, models)
@@ -254,7 +261,7 @@ func (pr *problem) targets(n int, opts *TrainOptions) error {
 	return nil
 }
 
-// TrainLinear trains a LinearClassifier on the records of ds: one ridge
+// Linear trains a LinearClassifier on the records of ds: one ridge
 // regression per model of its score on the prompt's features (see
 // LinearClassifier). With more than one candidate setting (by default four
 // penalties × idf on/off), it first chooses the setting with the best mean
@@ -270,14 +277,14 @@ func (pr *problem) targets(n int, opts *TrainOptions) error {
 // point). Training on the 14,037 MMLU rows, tuning included, takes about
 // 9 s of CPU and 60 MB (BENCHMARKS.md, "Training time and memory").
 //
-// TrainLinear is deterministic given opts.Seed and safe to call
+// Linear is deterministic given opts.Seed and safe to call
 // concurrently.
-func TrainLinear(ds *Dataset, opts TrainOptions) (*LinearClassifier, error) {
-	var recs []Record
+func Linear(ds *dataset.Dataset, opts Options) (*llmrouter.LinearClassifier, error) {
+	var recs []dataset.Record
 	if ds != nil {
 		recs = ds.Records
 	}
-	return TrainLinearSeq(func(yield func(Record, error) bool) {
+	return LinearSeq(func(yield func(dataset.Record, error) bool) {
 		for i := range recs {
 			if !yield(recs[i], nil) {
 				return
@@ -286,23 +293,23 @@ func TrainLinear(ds *Dataset, opts TrainOptions) (*LinearClassifier, error) {
 	}, opts)
 }
 
-// TrainLinearSeq is TrainLinear on records read once, in order, as they
+// LinearSeq is Linear on records read once, in order, as they
 // come: it keeps each prompt's distinct n-gram buckets (four bytes each),
 // dense signals and scores, never the text, so an outcomes file larger
-// than memory trains in memory linear in its rows (see ReadDatasetSeq).
+// than memory trains in memory linear in its rows (see dataset.ReadSeq).
 // It stops at the first error records yields and returns it. The model is
-// that of TrainLinear on the same records, byte for byte; like it,
-// TrainLinearSeq is deterministic given opts.Seed and safe to call
+// that of Linear on the same records, byte for byte; like it,
+// LinearSeq is deterministic given opts.Seed and safe to call
 // concurrently (with distinct record streams).
-func TrainLinearSeq(records iter.Seq2[Record, error], opts TrainOptions) (*LinearClassifier, error) {
+func LinearSeq(records iter.Seq2[dataset.Record, error], opts Options) (*llmrouter.LinearClassifier, error) {
 	if opts.HashBits == 0 {
-		opts.HashBits = DefaultLinearHashBits
+		opts.HashBits = DefaultHashBits
 	}
-	if opts.HashBits < minLinearHashBits || opts.HashBits > maxLinearHashBits {
-		return nil, fmt.Errorf("llmrouter: train: HashBits %d outside [%d, %d]", opts.HashBits, minLinearHashBits, maxLinearHashBits)
+	if opts.HashBits < linear.MinHashBits || opts.HashBits > linear.MaxHashBits {
+		return nil, fmt.Errorf("llmrouter: train: HashBits %d outside [%d, %d]", opts.HashBits, linear.MinHashBits, linear.MaxHashBits)
 	}
 	if opts.MaxWords <= 0 {
-		opts.MaxWords = DefaultMaxNGramWords
+		opts.MaxWords = llmrouter.DefaultMaxNGramWords
 	}
 	lambdas := opts.Lambdas
 	if len(lambdas) == 0 {
@@ -422,39 +429,22 @@ func TrainLinearSeq(records iter.Seq2[Record, error], opts TrainOptions) (*Linea
 	fitOutputs(d, pr, all, best.lambda, betas, bufs)
 	step()
 
-	cfg := LinearConfig{HashBits: opts.HashBits, MaxWords: opts.MaxWords, IDF: best.idf, DenseWeight: best.dw}
-	ref := ""
+	t := &linear.Trained{
+		HashBits: opts.HashBits, MaxWords: opts.MaxWords, IDF: best.idf, DenseWeight: best.dw,
+		Difficulty: opts.Difficulty, BucketIDF: d.idf, MaxIDF: d.maxIDF, Betas: betas,
+		DMean: d.dmean, DStd: d.dstd,
+		Rows: ts.n, Lambda: best.lambda, Tuned: tuned, ClassWeight: opts.ClassWeight, Seed: opts.Seed, Note: opts.Note,
+	}
 	if pr.ref >= 0 {
-		ref = pr.models[pr.ref]
+		t.Reference = pr.models[pr.ref]
 	}
-	outModels := pr.models
-	if pr.only {
-		outModels = nil
+	if !pr.only {
+		t.Models = pr.models
 	}
-	c := newLinearClassifier(cfg, outModels, opts.Difficulty, ref)
-	c.setIDF(d.idf, d.maxIDF)
-	D := 1 << opts.HashBits
-	no := len(c.outputs)
-	for o, beta := range betas {
-		for b := 0; b < D; b++ {
-			c.table[b*c.stride+1+o] = float32(beta[b])
-		}
-		for k := 0; k < numDense; k++ {
-			c.dense[k*no+o] = float32(beta[D+k])
-		}
-		c.bias[o] = float32(beta[d.dim-1])
-	}
-	for k := 0; k < numDense; k++ {
-		c.dmean[k] = float32(d.dmean[k])
-		if d.dstd[k] > 0 {
-			c.dscale[k] = float32(best.dw / d.dstd[k])
-		}
-	}
-	c.info = LinearInfo{Rows: ts.n, Lambda: best.lambda, Tuned: tuned, ClassWeight: opts.ClassWeight, Seed: opts.Seed, Note: opts.Note}
 	if tuned {
-		c.info.CVScore = best.score
+		t.CVScore = best.score
 	}
-	return c, nil
+	return linear.Build(t).(*llmrouter.LinearClassifier), nil
 }
 
 func b2f(b bool) float64 {
@@ -598,7 +588,7 @@ func groupFolds(keys []uint64, k int, seed uint64) [][]int {
 	return folds
 }
 
-// groupByKey is GroupByPrompt on prompt hashes: the groups in order of
+// groupByKey is dataset.GroupByPrompt on prompt hashes: the groups in order of
 // first appearance, each group's rows ascending.
 func groupByKey(keys []uint64) [][]int {
 	groupOf := make(map[uint64]int)

@@ -1,4 +1,4 @@
-package llmrouter_test
+package calibrate_test
 
 import (
 	"context"
@@ -6,11 +6,13 @@ import (
 	"testing"
 
 	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/calibrate"
+	"github.com/llmrouter/llmrouter/train"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-func TestCalibrateShare(t *testing.T) {
+func TestShare(t *testing.T) {
 	scores := []float64{0.9, 0.1, 0.5, 0.7, 0.3}
 	strong := []float64{1, 1, 1, 1, 0}
 	weak := []float64{0, 1, 0, 1, 0}
@@ -33,7 +35,7 @@ func TestCalibrateShare(t *testing.T) {
 			if len(tt.scores) == len(strong) {
 				st, wk = strong, weak
 			}
-			c, err := llmrouter.CalibrateShare(tt.scores, st, wk, tt.share)
+			c, err := calibrate.Share(tt.scores, st, wk, tt.share)
 			require.NoError(t, err)
 			assert.InDelta(t, tt.wantShare, c.StrongShare, 1e-12)
 			if math.IsInf(tt.wantCutoff, 0) {
@@ -54,7 +56,7 @@ func TestCalibrateShare(t *testing.T) {
 			}
 		})
 	}
-	c, err := llmrouter.CalibrateShare(scores, strong, weak, 0.4)
+	c, err := calibrate.Share(scores, strong, weak, 0.4)
 	require.NoError(t, err)
 	// Prompts 0 (gain 1) and 3 (gain 0) go strong: weak's 0.4 + 1/5.
 	assert.InDelta(t, 0.6, c.Quality, 1e-12)
@@ -73,13 +75,13 @@ func TestCalibrateShare(t *testing.T) {
 		{"length mismatch", scores, 0.5, []float64{1}},
 	} {
 		t.Run(bad.name, func(t *testing.T) {
-			_, err := llmrouter.CalibrateShare(bad.scores, bad.strong, bad.strong, bad.share)
+			_, err := calibrate.Share(bad.scores, bad.strong, bad.strong, bad.share)
 			assert.Error(t, err)
 		})
 	}
 }
 
-func TestCalibrateQuality(t *testing.T) {
+func TestQuality(t *testing.T) {
 	scores := []float64{0.9, 0.1, 0.5, 0.7, 0.3}
 	strong := []float64{1, 1, 1, 1, 0}
 	weak := []float64{0, 1, 0, 1, 0}
@@ -95,16 +97,16 @@ func TestCalibrateQuality(t *testing.T) {
 		{0.8, 0.6, 0.8},
 	}
 	for _, tt := range tests {
-		c, err := llmrouter.CalibrateQuality(scores, strong, weak, tt.target)
+		c, err := calibrate.Quality(scores, strong, weak, tt.target)
 		require.NoError(t, err)
 		assert.InDelta(t, tt.wantShare, c.StrongShare, 1e-12, "target %v", tt.target)
 		assert.InDelta(t, tt.wantQ, c.Quality, 1e-12, "target %v", tt.target)
 	}
-	c, err := llmrouter.CalibrateQuality(scores, strong, weak, 0.95)
+	c, err := calibrate.Quality(scores, strong, weak, 0.95)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "no cutoff reaches quality 0.95")
 	assert.Equal(t, 1.0, c.StrongShare)
-	_, err = llmrouter.CalibrateQuality(scores, nil, nil, 0.5)
+	_, err = calibrate.Quality(scores, nil, nil, 0.5)
 	assert.Error(t, err)
 }
 
@@ -112,33 +114,33 @@ func TestRouteScore(t *testing.T) {
 	strong := llmrouter.ModelCard{Name: "s", Quality: 0.9}
 	weak := llmrouter.ModelCard{Name: "w", Quality: 0.6}
 	p := &llmrouter.Prediction{Quality: []float64{0.8, 0.5}, Difficulty: math.NaN()}
-	assert.InDelta(t, 0.3, llmrouter.RouteScore(p, strong, weak, 0, 1), 1e-12)
+	assert.InDelta(t, 0.3, calibrate.RouteScore(p, strong, weak, 0, 1), 1e-12)
 	p = &llmrouter.Prediction{Quality: []float64{math.NaN(), math.NaN()}, Difficulty: 0.5}
-	assert.InDelta(t, 0.3, llmrouter.RouteScore(p, strong, weak, 0, 1), 1e-9)
+	assert.InDelta(t, 0.3, calibrate.RouteScore(p, strong, weak, 0, 1), 1e-9)
 	p = &llmrouter.Prediction{Quality: []float64{math.NaN(), 0.5}, Difficulty: math.NaN()}
-	assert.True(t, math.IsNaN(llmrouter.RouteScore(p, strong, weak, 0, 1)))
+	assert.True(t, math.IsNaN(calibrate.RouteScore(p, strong, weak, 0, 1)))
 }
 
-func TestScoreDatasetAndCalibrate(t *testing.T) {
+func TestScoresThenCalibrate(t *testing.T) {
 	ds := synthDataset(100)
-	c := trainSynth(t, llmrouter.TrainOptions{Lambdas: []float64{1}, IDF: llmrouter.IDFOn})
+	c := trainSynth(t, train.Options{Lambdas: []float64{1}, IDF: train.IDFOn})
 	strong, weak := llmrouter.ModelCard{Name: "strong"}, llmrouter.ModelCard{Name: "weak"}
-	scores, st, wk, err := llmrouter.ScoreDataset(context.Background(), c, nil, ds, strong, weak)
+	scores, st, wk, err := calibrate.Scores(context.Background(), c, nil, ds, strong, weak)
 	require.NoError(t, err)
 	require.Len(t, scores, 100)
 	// 40% of the prompts (integrals and proofs) are where strong helps.
-	cal, err := llmrouter.CalibrateShare(scores, st, wk, 0.4)
+	cal, err := calibrate.Share(scores, st, wk, 0.4)
 	require.NoError(t, err)
 	assert.InDelta(t, 1.0, cal.PGR, 1e-9)
-	q, err := llmrouter.CalibrateQuality(scores, st, wk, 0.8)
+	q, err := calibrate.Quality(scores, st, wk, 0.8)
 	require.NoError(t, err)
 	assert.InDelta(t, 0.4, q.StrongShare, 1e-9)
 
-	_, _, _, err = llmrouter.ScoreDataset(context.Background(), c, nil, ds, strong, llmrouter.ModelCard{Name: "absent"})
+	_, _, _, err = calibrate.Scores(context.Background(), c, nil, ds, strong, llmrouter.ModelCard{Name: "absent"})
 	assert.ErrorContains(t, err, "no record has outcomes")
 	none := llmrouter.ClassifierFunc(func(context.Context, *llmrouter.Features, []llmrouter.ModelCard, *llmrouter.Prediction) error {
 		return nil
 	})
-	_, _, _, err = llmrouter.ScoreDataset(context.Background(), none, nil, ds, strong, weak)
+	_, _, _, err = calibrate.Scores(context.Background(), none, nil, ds, strong, weak)
 	assert.ErrorContains(t, err, "no opinion")
 }

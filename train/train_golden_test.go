@@ -1,4 +1,4 @@
-package llmrouter_test
+package train_test
 
 import (
 	"bytes"
@@ -10,17 +10,18 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/dataset"
+	"github.com/llmrouter/llmrouter/train"
 	"github.com/stretchr/testify/require"
 )
 
 // goldenDataset is a deterministic dataset of prompts drawn from a small
 // vocabulary, with repeated words, repeated prompts and missing outcomes.
-func goldenDataset() *llmrouter.Dataset {
+func goldenDataset() *dataset.Dataset {
 	rng := rand.New(rand.NewPCG(7, 11))
 	vocab := strings.Fields("the a of to solve integral prove code function bug python sql query " +
 		"essay poem story translate french summary list table 42 3.14 x+y= {} () ; why how what which")
-	ds := &llmrouter.Dataset{}
+	ds := &dataset.Dataset{}
 	for i := 0; i < 240; i++ {
 		var b strings.Builder
 		for w := 0; w < 5+rng.IntN(60); w++ {
@@ -31,7 +32,7 @@ func goldenDataset() *llmrouter.Dataset {
 		if i%17 == 0 && i > 0 {
 			p = ds.Records[i-1].Prompt // a repeated prompt
 		}
-		out := map[string]llmrouter.Outcome{}
+		out := map[string]dataset.Outcome{}
 		for m, name := range []string{"strong", "mid", "weak"} {
 			if rng.IntN(20) == 0 && m > 0 {
 				continue // missing outcome
@@ -41,9 +42,9 @@ func goldenDataset() *llmrouter.Dataset {
 			if rng.Float64() < q {
 				s = 1
 			}
-			out[name] = llmrouter.Outcome{Score: s}
+			out[name] = dataset.Outcome{Score: s}
 		}
-		ds.Records = append(ds.Records, llmrouter.Record{ID: fmt.Sprint(i), Prompt: p, Outcomes: out})
+		ds.Records = append(ds.Records, dataset.Record{ID: fmt.Sprint(i), Prompt: p, Outcomes: out})
 	}
 	return ds
 }
@@ -60,17 +61,17 @@ func TestTrainLinearGolden(t *testing.T) {
 	ds := goldenDataset()
 	for _, tc := range []struct {
 		name string
-		opts llmrouter.TrainOptions
+		opts train.Options
 		want string
 	}{
-		{"default tuning", llmrouter.TrainOptions{HashBits: 12}, "15fb5a7e3168e2fd"},
+		{"default tuning", train.Options{HashBits: 12}, "15fb5a7e3168e2fd"},
 		{"idf on, difficulty, class weight, two dense weights",
-			llmrouter.TrainOptions{HashBits: 10, IDF: llmrouter.IDFOn, Difficulty: true, ClassWeight: true, DenseWeights: []float64{0, 0.3}, Lambdas: []float64{1, 10}, Seed: 3}, "2da197a3231020c8"},
-		{"difficulty only, fixed setting", llmrouter.TrainOptions{HashBits: 14, DifficultyOnly: true, Lambdas: []float64{3}, IDF: llmrouter.IDFOff}, "a5bf02faab489dcc"},
-		{"subset of models, 16 hash bits", llmrouter.TrainOptions{HashBits: 16, Models: []string{"weak", "strong"}, Lambdas: []float64{1, 30}, IDF: llmrouter.IDFOn}, "e5efd0770cc1ab1d"},
+			train.Options{HashBits: 10, IDF: train.IDFOn, Difficulty: true, ClassWeight: true, DenseWeights: []float64{0, 0.3}, Lambdas: []float64{1, 10}, Seed: 3}, "2da197a3231020c8"},
+		{"difficulty only, fixed setting", train.Options{HashBits: 14, DifficultyOnly: true, Lambdas: []float64{3}, IDF: train.IDFOff}, "a5bf02faab489dcc"},
+		{"subset of models, 16 hash bits", train.Options{HashBits: 16, Models: []string{"weak", "strong"}, Lambdas: []float64{1, 30}, IDF: train.IDFOn}, "e5efd0770cc1ab1d"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := llmrouter.TrainLinear(ds, tc.opts)
+			c, err := train.Linear(ds, tc.opts)
 			require.NoError(t, err)
 			var buf bytes.Buffer
 			_, err = c.WriteTo(&buf)

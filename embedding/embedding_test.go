@@ -1,4 +1,4 @@
-package llmrouter_test
+package embedding_test
 
 import (
 	"context"
@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/dataset"
+	"github.com/llmrouter/llmrouter/embedding"
 	"github.com/llmrouter/llmrouter/eval"
 	"github.com/llmrouter/llmrouter/routertest"
 	"github.com/stretchr/testify/assert"
@@ -98,13 +100,13 @@ const (
 	weak   = "weak"
 )
 
-func outcomes(s, w float64) map[string]llmrouter.Outcome {
-	return map[string]llmrouter.Outcome{strong: {Score: s}, weak: {Score: w}}
+func outcomes(s, w float64) map[string]dataset.Outcome {
+	return map[string]dataset.Outcome{strong: {Score: s}, weak: {Score: w}}
 }
 
 // toyDataset: calculus questions only the strong model gets right, and
 // friendly notes both models write well.
-func toyDataset() *llmrouter.Dataset {
+func toyDataset() *dataset.Dataset {
 	math := []string{
 		"compute the integral of x squared from zero to one",
 		"find the derivative of sine x times cosine x",
@@ -118,12 +120,12 @@ func toyDataset() *llmrouter.Dataset {
 		"write a short friendly thank you note",
 		"suggest a friendly greeting for a birthday card",
 	}
-	ds := &llmrouter.Dataset{}
+	ds := &dataset.Dataset{}
 	for i, p := range math {
-		ds.Records = append(ds.Records, llmrouter.Record{ID: fmt.Sprint("math/", i), Task: "calculus", Prompt: p, Outcomes: outcomes(1, 0)})
+		ds.Records = append(ds.Records, dataset.Record{ID: fmt.Sprint("math/", i), Task: "calculus", Prompt: p, Outcomes: outcomes(1, 0)})
 	}
 	for i, p := range chat {
-		ds.Records = append(ds.Records, llmrouter.Record{ID: fmt.Sprint("chat/", i), Task: "notes", Prompt: p, Outcomes: outcomes(1, 1)})
+		ds.Records = append(ds.Records, dataset.Record{ID: fmt.Sprint("chat/", i), Task: "notes", Prompt: p, Outcomes: outcomes(1, 1)})
 	}
 	return ds
 }
@@ -164,17 +166,17 @@ func TestEmbeddingClassifierBatches(t *testing.T) {
 		{100, 100, 1},
 	} {
 		t.Run(fmt.Sprintf("%d/%d", tc.prompts, tc.batch), func(t *testing.T) {
-			ds := &llmrouter.Dataset{}
+			ds := &dataset.Dataset{}
 			for i := range tc.prompts {
-				ds.Records = append(ds.Records, llmrouter.Record{ID: fmt.Sprint(i), Prompt: fmt.Sprintf("prompt number %d", i), Outcomes: outcomes(1, 0)})
+				ds.Records = append(ds.Records, dataset.Record{ID: fmt.Sprint(i), Prompt: fmt.Sprintf("prompt number %d", i), Outcomes: outcomes(1, 0)})
 			}
 			e := newFake(64)
-			c, err := llmrouter.NewEmbeddingClassifier(context.Background(), e, ds, llmrouter.EmbeddingConfig{BatchSize: tc.batch, Concurrency: 3})
+			c, err := embedding.NewClassifier(context.Background(), e, ds, embedding.Config{BatchSize: tc.batch, Concurrency: 3})
 			require.NoError(t, err)
 			assert.EqualValues(t, tc.wantCalls, e.docCalls.Load(), "EmbedDocuments calls")
 			batch := tc.batch
 			if batch == 0 {
-				batch = llmrouter.DefaultEmbeddingBatchSize
+				batch = embedding.DefaultBatchSize
 			}
 			total := 0
 			for _, n := range e.batchSizes() {
@@ -190,14 +192,14 @@ func TestEmbeddingClassifierBatches(t *testing.T) {
 }
 
 func TestEmbeddingClassifierEmbedsDuplicatePromptsOnce(t *testing.T) {
-	ds := &llmrouter.Dataset{Records: []llmrouter.Record{
+	ds := &dataset.Dataset{Records: []dataset.Record{
 		{ID: "1", Prompt: "same text", Outcomes: outcomes(1, 0)},
 		{ID: "2", Prompt: "same text", Outcomes: outcomes(0, 0)},
 		{ID: "3", Prompt: "other text", Outcomes: outcomes(1, 1)},
 		{ID: "4", Messages: []byte(`[]`), Outcomes: outcomes(1, 1)}, // no prompt text: left out
 	}}
 	e := newFake(16)
-	c, err := llmrouter.NewEmbeddingClassifier(context.Background(), e, ds, llmrouter.EmbeddingConfig{})
+	c, err := embedding.NewClassifier(context.Background(), e, ds, embedding.Config{})
 	require.NoError(t, err)
 	assert.Equal(t, []int{2}, e.batchSizes())
 	assert.Equal(t, 3, c.Len())
@@ -219,7 +221,7 @@ func TestEmbeddingClassifierCachesQueries(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newFake(64)
-			c, err := llmrouter.NewEmbeddingClassifier(context.Background(), e, toyDataset(), llmrouter.EmbeddingConfig{CacheSize: tc.cacheSize})
+			c, err := embedding.NewClassifier(context.Background(), e, toyDataset(), embedding.Config{CacheSize: tc.cacheSize})
 			require.NoError(t, err)
 			for _, q := range tc.queries {
 				classify(t, c, q, models)
@@ -230,9 +232,9 @@ func TestEmbeddingClassifierCachesQueries(t *testing.T) {
 }
 
 func TestEmbeddingClassifierBuildCancellation(t *testing.T) {
-	ds := &llmrouter.Dataset{}
+	ds := &dataset.Dataset{}
 	for i := range 1000 {
-		ds.Records = append(ds.Records, llmrouter.Record{ID: fmt.Sprint(i), Prompt: fmt.Sprint("prompt ", i), Outcomes: outcomes(1, 0)})
+		ds.Records = append(ds.Records, dataset.Record{ID: fmt.Sprint(i), Prompt: fmt.Sprint("prompt ", i), Outcomes: outcomes(1, 0)})
 	}
 
 	t.Run("cancelled during the batches", func(t *testing.T) {
@@ -247,7 +249,7 @@ func TestEmbeddingClassifierBuildCancellation(t *testing.T) {
 			return nil, ctx.Err()
 		}
 		const conc = 2
-		_, err := llmrouter.NewEmbeddingClassifier(ctx, e, ds, llmrouter.EmbeddingConfig{BatchSize: 1, Concurrency: conc})
+		_, err := embedding.NewClassifier(ctx, e, ds, embedding.Config{BatchSize: 1, Concurrency: conc})
 		require.ErrorIs(t, err, context.Canceled)
 		// 1000 batches were due; only those already started ran.
 		assert.LessOrEqual(t, e.docCalls.Load(), int64(conc+1))
@@ -257,7 +259,7 @@ func TestEmbeddingClassifierBuildCancellation(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		e := newFake(8)
-		_, err := llmrouter.NewEmbeddingClassifier(ctx, e, ds, llmrouter.EmbeddingConfig{})
+		_, err := embedding.NewClassifier(ctx, e, ds, embedding.Config{})
 		require.ErrorIs(t, err, context.Canceled)
 		assert.Zero(t, e.docCalls.Load())
 	})
@@ -266,7 +268,7 @@ func TestEmbeddingClassifierBuildCancellation(t *testing.T) {
 		boom := errors.New("boom")
 		e := newFake(8)
 		e.docs = func(ctx context.Context, texts []string) ([][]float32, error) { return nil, boom }
-		_, err := llmrouter.NewEmbeddingClassifier(context.Background(), e, ds, llmrouter.EmbeddingConfig{BatchSize: 1, Concurrency: 1})
+		_, err := embedding.NewClassifier(context.Background(), e, ds, embedding.Config{BatchSize: 1, Concurrency: 1})
 		require.ErrorIs(t, err, boom)
 		assert.EqualValues(t, 1, e.docCalls.Load())
 	})
@@ -274,7 +276,7 @@ func TestEmbeddingClassifierBuildCancellation(t *testing.T) {
 
 func TestEmbeddingClassifierClassifyHonoursContext(t *testing.T) {
 	e := newFake(64)
-	c, err := llmrouter.NewEmbeddingClassifier(context.Background(), e, toyDataset(), llmrouter.EmbeddingConfig{})
+	c, err := embedding.NewClassifier(context.Background(), e, toyDataset(), embedding.Config{})
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -300,34 +302,34 @@ func TestEmbeddingClassifierErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		e    embeddings.Embedder
-		ds   *llmrouter.Dataset
-		cfg  llmrouter.EmbeddingConfig
+		ds   *dataset.Dataset
+		cfg  embedding.Config
 		want string
 	}{
-		{"nil embedder", nil, good, llmrouter.EmbeddingConfig{}, "nil embedder"},
-		{"nil dataset", newFake(8), nil, llmrouter.EmbeddingConfig{}, "empty dataset"},
-		{"empty dataset", newFake(8), &llmrouter.Dataset{}, llmrouter.EmbeddingConfig{}, "empty dataset"},
-		{"no prompts", newFake(8), &llmrouter.Dataset{Records: []llmrouter.Record{{ID: "1", Messages: []byte("[]"), Outcomes: outcomes(1, 0)}}},
-			llmrouter.EmbeddingConfig{}, "no record of the dataset has a prompt"},
-		{"score out of range", newFake(8), &llmrouter.Dataset{Records: []llmrouter.Record{{ID: "x", Prompt: "p", Outcomes: outcomes(2, 0)}}},
-			llmrouter.EmbeddingConfig{}, `record "x": score 2`},
-		{"negative K", newFake(8), good, llmrouter.EmbeddingConfig{K: -1}, "K -1 is negative"},
-		{"negative temperature", newFake(8), good, llmrouter.EmbeddingConfig{Temperature: -1}, "temperature"},
-		{"NaN temperature", newFake(8), good, llmrouter.EmbeddingConfig{Temperature: math.NaN()}, "temperature"},
-		{"MinSimilarity 1", newFake(8), good, llmrouter.EmbeddingConfig{MinSimilarity: 1}, "MinSimilarity"},
-		{"negative batch", newFake(8), good, llmrouter.EmbeddingConfig{BatchSize: -2}, "batch size -2"},
+		{"nil embedder", nil, good, embedding.Config{}, "nil embedder"},
+		{"nil dataset", newFake(8), nil, embedding.Config{}, "empty dataset"},
+		{"empty dataset", newFake(8), &dataset.Dataset{}, embedding.Config{}, "empty dataset"},
+		{"no prompts", newFake(8), &dataset.Dataset{Records: []dataset.Record{{ID: "1", Messages: []byte("[]"), Outcomes: outcomes(1, 0)}}},
+			embedding.Config{}, "no record of the dataset has a prompt"},
+		{"score out of range", newFake(8), &dataset.Dataset{Records: []dataset.Record{{ID: "x", Prompt: "p", Outcomes: outcomes(2, 0)}}},
+			embedding.Config{}, `record "x": score 2`},
+		{"negative K", newFake(8), good, embedding.Config{K: -1}, "K -1 is negative"},
+		{"negative temperature", newFake(8), good, embedding.Config{Temperature: -1}, "temperature"},
+		{"NaN temperature", newFake(8), good, embedding.Config{Temperature: math.NaN()}, "temperature"},
+		{"MinSimilarity 1", newFake(8), good, embedding.Config{MinSimilarity: 1}, "MinSimilarity"},
+		{"negative batch", newFake(8), good, embedding.Config{BatchSize: -2}, "batch size -2"},
 		{"wrong number of vectors", &fakeEmbedder{docs: func(_ context.Context, texts []string) ([][]float32, error) {
 			return make([][]float32, len(texts)-1), nil
-		}}, good, llmrouter.EmbeddingConfig{}, "embedder returned 8 vectors for 9 texts"},
-		{"dimension mismatch", dimOf(func(t string) int { return 4 + len(t)%2 }), good, llmrouter.EmbeddingConfig{}, "dimension mismatch"},
-		{"zero vector", newFake(8), &llmrouter.Dataset{Records: []llmrouter.Record{{ID: "1", Prompt: "?!", Outcomes: outcomes(1, 0)}}},
-			llmrouter.EmbeddingConfig{}, "zero vector"},
+		}}, good, embedding.Config{}, "embedder returned 8 vectors for 9 texts"},
+		{"dimension mismatch", dimOf(func(t string) int { return 4 + len(t)%2 }), good, embedding.Config{}, "dimension mismatch"},
+		{"zero vector", newFake(8), &dataset.Dataset{Records: []dataset.Record{{ID: "1", Prompt: "?!", Outcomes: outcomes(1, 0)}}},
+			embedding.Config{}, "zero vector"},
 		{"NaN", &fakeEmbedder{vec: func(string) []float32 { return []float32{1, float32(math.NaN())} }}, good,
-			llmrouter.EmbeddingConfig{}, "non-finite value NaN at dimension 1"},
-		{"empty vector", &fakeEmbedder{vec: func(string) []float32 { return nil }}, good, llmrouter.EmbeddingConfig{}, "empty embedding"},
+			embedding.Config{}, "non-finite value NaN at dimension 1"},
+		{"empty vector", &fakeEmbedder{vec: func(string) []float32 { return nil }}, good, embedding.Config{}, "empty embedding"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := llmrouter.NewEmbeddingClassifier(context.Background(), tc.e, tc.ds, tc.cfg)
+			c, err := embedding.NewClassifier(context.Background(), tc.e, tc.ds, tc.cfg)
 			require.Error(t, err)
 			assert.Nil(t, c)
 			assert.Contains(t, err.Error(), tc.want)
@@ -337,7 +339,7 @@ func TestEmbeddingClassifierErrors(t *testing.T) {
 
 	t.Run("query of another dimension", func(t *testing.T) {
 		e := newFake(8)
-		c, err := llmrouter.NewEmbeddingClassifier(context.Background(), e, good, llmrouter.EmbeddingConfig{})
+		c, err := embedding.NewClassifier(context.Background(), e, good, embedding.Config{})
 		require.NoError(t, err)
 		e.vec = func(string) []float32 { return []float32{1, 2, 3} }
 		err = c.Classify(context.Background(), &llmrouter.Features{Text: "hi"}, cards(strong), newPrediction(1))
@@ -352,14 +354,14 @@ func TestEmbeddingClassifierArithmetic(t *testing.T) {
 		"a": {1, 0}, "b": {0, 1}, "c": {-1, 0},
 		"q-a": {2, 0}, "q-ab": {1, 1}, "q-c": {-1, 0.0001}, "q-far": {0, -1},
 	})
-	ds := &llmrouter.Dataset{Records: []llmrouter.Record{
+	ds := &dataset.Dataset{Records: []dataset.Record{
 		{ID: "a", Task: "A", Prompt: "a", Outcomes: outcomes(1, 0)},
 		{ID: "b", Task: "B", Prompt: "b", Outcomes: outcomes(0, 0)},
-		{ID: "c", Task: "C", Prompt: "c", Outcomes: map[string]llmrouter.Outcome{weak: {Score: 1}}},
+		{ID: "c", Task: "C", Prompt: "c", Outcomes: map[string]dataset.Outcome{weak: {Score: 1}}},
 	}}
 	// Global means: strong (1+0)/2 = 0.5 over a and b; weak 1/3.
 	models := cards(strong, weak, "unknown")
-	c, err := llmrouter.NewEmbeddingClassifier(context.Background(), e, ds, llmrouter.EmbeddingConfig{Prior: 2})
+	c, err := embedding.NewClassifier(context.Background(), e, ds, embedding.Config{Prior: 2})
 	require.NoError(t, err)
 	r2 := math.Sqrt2 / 2
 	for _, tc := range []struct {
@@ -391,7 +393,7 @@ func TestEmbeddingClassifierArithmetic(t *testing.T) {
 	}
 
 	t.Run("no shrinkage", func(t *testing.T) {
-		c, err := llmrouter.NewEmbeddingClassifier(context.Background(), e, ds, llmrouter.EmbeddingConfig{Prior: -1})
+		c, err := embedding.NewClassifier(context.Background(), e, ds, embedding.Config{Prior: -1})
 		require.NoError(t, err)
 		p := classify(t, c, "q-a", models)
 		assert.InDelta(t, 1, p.Quality[0], 1e-6)
@@ -408,7 +410,7 @@ func TestEmbeddingClassifierArithmetic(t *testing.T) {
 
 func TestEmbeddingClassifierPredicts(t *testing.T) {
 	e := newFake(512)
-	c, err := llmrouter.NewEmbeddingClassifier(context.Background(), e, toyDataset(), llmrouter.EmbeddingConfig{})
+	c, err := embedding.NewClassifier(context.Background(), e, toyDataset(), embedding.Config{})
 	require.NoError(t, err)
 	assert.Equal(t, []string{strong, weak}, c.Models())
 	models := cards(weak, "other", strong)
@@ -453,7 +455,7 @@ func TestEmbeddingClassifierPredicts(t *testing.T) {
 
 func TestEmbeddingClassifierConcurrentUse(t *testing.T) {
 	e := newFake(128)
-	c, err := llmrouter.NewEmbeddingClassifier(context.Background(), e, toyDataset(), llmrouter.EmbeddingConfig{CacheSize: 3})
+	c, err := embedding.NewClassifier(context.Background(), e, toyDataset(), embedding.Config{CacheSize: 3})
 	require.NoError(t, err)
 	queries := []string{"integral of x", "derivative of x", "friendly note", "hello friend", "definite integral"}
 	models := cards(strong, weak)
@@ -490,8 +492,8 @@ func TestEmbeddingClassifierConcurrentUse(t *testing.T) {
 
 // Semantic routes.
 
-func semanticRoutes() llmrouter.SemanticRoutes {
-	return llmrouter.SemanticRoutes{Routes: []llmrouter.SemanticRoute{
+func semanticRoutes() embedding.SemanticRoutes {
+	return embedding.SemanticRoutes{Routes: []embedding.SemanticRoute{
 		{
 			Name:       "code",
 			Utterances: []string{"write a python function", "fix this go code", "why does my program crash with a null pointer"},
@@ -537,7 +539,7 @@ func TestSemanticClassifierRoutes(t *testing.T) {
 			set.TopN = tc.topN
 			set.Fallback = tc.fallback
 			e := newFake(256)
-			c, err := llmrouter.NewSemanticClassifier(context.Background(), e, set)
+			c, err := embedding.NewSemanticClassifier(context.Background(), e, set)
 			require.NoError(t, err)
 			assert.EqualValues(t, 1, e.docCalls.Load(), "all 6 utterances in one batch")
 			p := classify(t, c, tc.query, models)
@@ -556,7 +558,7 @@ func TestSemanticClassifierRoutes(t *testing.T) {
 
 func TestSemanticClassifierScoresAndCache(t *testing.T) {
 	e := newFake(256)
-	c, err := llmrouter.NewSemanticClassifier(context.Background(), e, semanticRoutes())
+	c, err := embedding.NewSemanticClassifier(context.Background(), e, semanticRoutes())
 	require.NoError(t, err)
 	s, err := c.Scores(context.Background(), "good morning")
 	require.NoError(t, err)
@@ -569,7 +571,7 @@ func TestSemanticClassifierScoresAndCache(t *testing.T) {
 }
 
 func TestSemanticClassifierErrors(t *testing.T) {
-	route := func(mod func(*llmrouter.SemanticRoute)) llmrouter.SemanticRoutes {
+	route := func(mod func(*embedding.SemanticRoute)) embedding.SemanticRoutes {
 		set := semanticRoutes()
 		mod(&set.Routes[1])
 		return set
@@ -577,31 +579,31 @@ func TestSemanticClassifierErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		e    embeddings.Embedder
-		set  llmrouter.SemanticRoutes
+		set  embedding.SemanticRoutes
 		want string
 	}{
 		{"nil embedder", nil, semanticRoutes(), "nil embedder"},
-		{"no routes", newFake(8), llmrouter.SemanticRoutes{}, "no routes"},
-		{"no name", newFake(8), route(func(r *llmrouter.SemanticRoute) { r.Name = "" }), "route 1 has no name"},
-		{"duplicate", newFake(8), route(func(r *llmrouter.SemanticRoute) { r.Name = "code" }), `routes 0 and 1 are both named "code"`},
-		{"no utterances", newFake(8), route(func(r *llmrouter.SemanticRoute) { r.Utterances = nil }), `route "chitchat" has no utterances`},
-		{"blank utterance", newFake(8), route(func(r *llmrouter.SemanticRoute) { r.Utterances[1] = " " }), `route "chitchat": utterance 1 is blank`},
-		{"threshold", newFake(8), route(func(r *llmrouter.SemanticRoute) { r.Threshold = 1.5 }), "threshold 1.5 is outside [-1, 1]"},
-		{"quality", newFake(8), route(func(r *llmrouter.SemanticRoute) { r.Quality["small"] = math.NaN() }), `quality NaN for model "small"`},
-		{"negative TopN", newFake(8), func() llmrouter.SemanticRoutes { s := semanticRoutes(); s.TopN = -1; return s }(), "TopN -1"},
-		{"zero vector", newFake(8), route(func(r *llmrouter.SemanticRoute) { r.Utterances[0] = "!!!" }), "zero vector"},
+		{"no routes", newFake(8), embedding.SemanticRoutes{}, "no routes"},
+		{"no name", newFake(8), route(func(r *embedding.SemanticRoute) { r.Name = "" }), "route 1 has no name"},
+		{"duplicate", newFake(8), route(func(r *embedding.SemanticRoute) { r.Name = "code" }), `routes 0 and 1 are both named "code"`},
+		{"no utterances", newFake(8), route(func(r *embedding.SemanticRoute) { r.Utterances = nil }), `route "chitchat" has no utterances`},
+		{"blank utterance", newFake(8), route(func(r *embedding.SemanticRoute) { r.Utterances[1] = " " }), `route "chitchat": utterance 1 is blank`},
+		{"threshold", newFake(8), route(func(r *embedding.SemanticRoute) { r.Threshold = 1.5 }), "threshold 1.5 is outside [-1, 1]"},
+		{"quality", newFake(8), route(func(r *embedding.SemanticRoute) { r.Quality["small"] = math.NaN() }), `quality NaN for model "small"`},
+		{"negative TopN", newFake(8), func() embedding.SemanticRoutes { s := semanticRoutes(); s.TopN = -1; return s }(), "TopN -1"},
+		{"zero vector", newFake(8), route(func(r *embedding.SemanticRoute) { r.Utterances[0] = "!!!" }), "zero vector"},
 		{"wrong number of vectors", &fakeEmbedder{docs: func(context.Context, []string) ([][]float32, error) { return nil, nil }},
 			semanticRoutes(), "embedder returned 0 vectors for 6 texts"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := llmrouter.NewSemanticClassifier(context.Background(), tc.e, tc.set)
+			c, err := embedding.NewSemanticClassifier(context.Background(), tc.e, tc.set)
 			require.Error(t, err)
 			assert.Nil(t, c)
 			assert.Contains(t, err.Error(), tc.want)
 		})
 	}
 
-	c, err := llmrouter.NewSemanticClassifier(context.Background(), newFake(8), semanticRoutes())
+	c, err := embedding.NewSemanticClassifier(context.Background(), newFake(8), semanticRoutes())
 	require.NoError(t, err)
 	require.NoError(t, c.Validate(cards("small", "large", "third")))
 	require.EqualError(t, c.Validate(cards("small")),
@@ -613,7 +615,7 @@ func TestSemanticClassifierErrors(t *testing.T) {
 // notes to the cheap one.
 func TestEmbeddingClassifierRoutesRequests(t *testing.T) {
 	e := newFake(512)
-	c, err := llmrouter.NewEmbeddingClassifier(context.Background(), e, toyDataset(), llmrouter.EmbeddingConfig{})
+	c, err := embedding.NewClassifier(context.Background(), e, toyDataset(), embedding.Config{})
 	require.NoError(t, err)
 	weakP := routertest.NewProvider(llmrouter.ModelCard{Name: weak, InputPerMTok: 0.2, OutputPerMTok: 0.2}, routertest.Response{Text: "from weak"})
 	strongP := routertest.NewProvider(llmrouter.ModelCard{Name: strong, InputPerMTok: 10, OutputPerMTok: 30}, routertest.Response{Text: "from strong"})
@@ -650,8 +652,8 @@ func TestEmbeddingClassifierRoutesRequests(t *testing.T) {
 // embedder (OpenAI, Ollama, Hugging Face, ...).
 func ExampleSemanticClassifier() {
 	embedder := newFake(256)
-	c, err := llmrouter.NewSemanticClassifier(context.Background(), embedder, llmrouter.SemanticRoutes{
-		Routes: []llmrouter.SemanticRoute{
+	c, err := embedding.NewSemanticClassifier(context.Background(), embedder, embedding.SemanticRoutes{
+		Routes: []embedding.SemanticRoute{
 			{
 				Name:       "code",
 				Utterances: []string{"write a python function", "fix this go code", "my program crashes"},
@@ -694,14 +696,14 @@ func ExampleSemanticClassifier() {
 // predicted gap between GPT-4 and Mixtral routes better than random
 // (APGR > 0.5, package eval) on held-out prompts.
 func TestEmbeddingClassifierMMLU(t *testing.T) {
-	const path = "../shared/data/routellm-mmlu.jsonl"
+	const path = "../../shared/data/routellm-mmlu.jsonl"
 	if _, err := os.Stat(path); err != nil {
 		t.Skipf("real data absent (%s): see DESIGN.md, Real data", path)
 	}
 	if testing.Short() {
 		t.Skip("embeds thousands of prompts; skipped in -short mode")
 	}
-	ds, err := llmrouter.LoadDataset(path)
+	ds, err := dataset.Load(path)
 	require.NoError(t, err)
 	const (
 		strongM = "gpt-4-1106-preview"
@@ -711,7 +713,7 @@ func TestEmbeddingClassifierMMLU(t *testing.T) {
 	)
 	rng := rand.New(rand.NewPCG(7, 11))
 	perm := rng.Perm(len(ds.Records))
-	train := &llmrouter.Dataset{}
+	train := &dataset.Dataset{}
 	for _, i := range perm[:nTrain] {
 		train.Records = append(train.Records, ds.Records[i])
 	}
@@ -727,7 +729,7 @@ func TestEmbeddingClassifierMMLU(t *testing.T) {
 	}
 
 	e := newFake(512)
-	c, err := llmrouter.NewEmbeddingClassifier(context.Background(), e, train, llmrouter.EmbeddingConfig{})
+	c, err := embedding.NewClassifier(context.Background(), e, train, embedding.Config{})
 	require.NoError(t, err)
 	models := cards(strongM, weakM)
 	var s, w, gap []float64
@@ -752,10 +754,10 @@ func TestEmbeddingClassifierMMLU(t *testing.T) {
 }
 
 // benchPrompts makes n synthetic prompts on 40 topics.
-func benchPrompts(n int) *llmrouter.Dataset {
+func benchPrompts(n int) *dataset.Dataset {
 	rng := rand.New(rand.NewPCG(1, 2))
 	common := strings.Fields("the a of to and in is what how why which explain describe given find")
-	ds := &llmrouter.Dataset{}
+	ds := &dataset.Dataset{}
 	for i := range n {
 		topic := i % 40
 		var b strings.Builder
@@ -766,7 +768,7 @@ func benchPrompts(n int) *llmrouter.Dataset {
 				b.WriteString(common[rng.IntN(len(common))] + " ")
 			}
 		}
-		ds.Records = append(ds.Records, llmrouter.Record{
+		ds.Records = append(ds.Records, dataset.Record{
 			ID: fmt.Sprint(i), Task: fmt.Sprint("topic", topic), Prompt: b.String(),
 			Outcomes: outcomes(float64(rng.IntN(2)), float64(rng.IntN(2))),
 		})
@@ -781,7 +783,7 @@ func benchPrompts(n int) *llmrouter.Dataset {
 func BenchmarkEmbeddingClassify(b *testing.B) {
 	ds := benchPrompts(2000)
 	e := newFake(384)
-	c, err := llmrouter.NewEmbeddingClassifier(context.Background(), e, ds, llmrouter.EmbeddingConfig{})
+	c, err := embedding.NewClassifier(context.Background(), e, ds, embedding.Config{})
 	require.NoError(b, err)
 	models := cards(strong, weak)
 	f := &llmrouter.Features{Text: ds.Records[17].Prompt + " extra words"}
@@ -800,9 +802,9 @@ func BenchmarkEmbeddingClassify(b *testing.B) {
 }
 
 func TestEmbeddingClassifiersDoNotAllocateOnCacheHits(t *testing.T) {
-	knn, err := llmrouter.NewEmbeddingClassifier(context.Background(), newFake(64), toyDataset(), llmrouter.EmbeddingConfig{})
+	knn, err := embedding.NewClassifier(context.Background(), newFake(64), toyDataset(), embedding.Config{})
 	require.NoError(t, err)
-	sem, err := llmrouter.NewSemanticClassifier(context.Background(), newFake(64), llmrouter.SemanticRoutes{Routes: semanticRoutes().Routes, TopN: 2})
+	sem, err := embedding.NewSemanticClassifier(context.Background(), newFake(64), embedding.SemanticRoutes{Routes: semanticRoutes().Routes, TopN: 2})
 	require.NoError(t, err)
 	models := cards(strong, weak, "small", "large")
 	for name, c := range map[string]llmrouter.Classifier{"knn": knn, "semantic": sem} {

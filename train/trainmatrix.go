@@ -1,9 +1,13 @@
-package llmrouter
+package train
 
 import (
 	"cmp"
 	"fmt"
+	"math/bits"
 	"slices"
+
+	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/internal/linear"
 )
 
 // trainMatrix holds what training keeps of each prompt once its text is
@@ -19,7 +23,7 @@ type trainMatrix struct {
 	chunks [][]uint32 // entries: bucket | code<<bits, ascending by bucket within a row
 	codeTF []float32
 	over   map[uint64]float32 // tf of entries whose code is codeOver, by overKey
-	dense  [][numDense]float64
+	dense  [][linear.NumDense]float64
 	key    []uint64 // FNV-1a of the prompt: rows with equal keys share a fold
 
 	// building
@@ -55,7 +59,7 @@ func overKey(row int, bucket uint32) uint64 { return uint64(row)<<32 | uint64(bu
 
 // add hashes one prompt into a new row.
 func (m *trainMatrix) add(text string, maxWords int) {
-	m.ngrams = HashNGrams(m.ngrams[:0], text, maxWords)
+	m.ngrams = llmrouter.HashNGrams(m.ngrams[:0], text, maxWords)
 	var ref rowRef
 	if len(m.ngrams) > 0 {
 		b := m.counter
@@ -80,8 +84,8 @@ func (m *trainMatrix) add(text string, maxWords int) {
 		m.maxRow = max(m.maxRow, len(c)-start)
 	}
 	m.rows = append(m.rows, ref)
-	var d [numDense]float64
-	denseSignals(text, &d)
+	var d [linear.NumDense]float64
+	linear.DenseSignals(text, &d)
 	m.dense = append(m.dense, d)
 	m.key = append(m.key, fnv64a(text))
 	m.n++
@@ -94,13 +98,13 @@ func (m *trainMatrix) code(count, bucket uint32) uint32 {
 	}
 	if c := uint32(len(m.codeTF)); c < m.codeOver() {
 		m.codeOf[count] = c
-		m.codeTF = append(m.codeTF, tfw(count))
+		m.codeTF = append(m.codeTF, linear.TF(count))
 		return c
 	}
 	if m.over == nil {
 		m.over = map[uint64]float32{}
 	}
-	m.over[overKey(m.n, bucket)] = tfw(count)
+	m.over[overKey(m.n, bucket)] = linear.TF(count)
 	return m.codeOver()
 }
 
@@ -136,4 +140,71 @@ func fnv64a(s string) uint64 {
 		h *= 1099511628211
 	}
 	return h
+}
+
+// bucketCounter counts distinct buckets with an open-addressing table (load
+// at most 1/4): the root's LinearClassifier counts the same way at serving
+// time (linear.go).
+type bucketCounter struct {
+	keys   []uint32 // bucket+1; 0 = empty
+	counts []uint32
+	used   []int32 // occupied slots, in insertion order
+	shift  uint
+}
+
+// reset prepares the table for n insertions.
+func (b *bucketCounter) reset(n int) {
+	size := 64
+	for size*3 < 4*3*n {
+		size *= 2
+	}
+	if cap(b.keys) < size {
+		b.keys = make([]uint32, size)
+		b.counts = make([]uint32, size)
+	}
+	b.keys = b.keys[:size]
+	b.counts = b.counts[:size]
+	b.shift = uint(32 - bits.Len(uint(size)) + 1)
+	b.used = b.used[:0]
+}
+
+func (b *bucketCounter) add(bucket uint32) {
+	mask := uint32(len(b.keys) - 1)
+	i := (bucket * 0x9E3779B1) >> b.shift
+	key := bucket + 1
+	for {
+		k := b.keys[i]
+		if k == key {
+			b.counts[i]++
+			return
+		}
+		if k == 0 {
+			b.keys[i] = key
+			b.counts[i] = 1
+			b.used = append(b.used, int32(i))
+			return
+		}
+		i = (i + 1) & mask
+	}
+}
+
+// clear empties the used slots.
+func (b *bucketCounter) clear() {
+	for _, i := range b.used {
+		b.keys[i] = 0
+	}
+	b.used = b.used[:0]
+}
+
+// count fills the table with the buckets of the n-grams of the first
+// maxWords words (HashNGrams emits u1, u2, b12, u3, b23, …).
+func (b *bucketCounter) count(ngrams []uint32, hashBits, maxWords int) {
+	if n := 2*maxWords - 1; len(ngrams) > n {
+		ngrams = ngrams[:n]
+	}
+	b.reset(len(ngrams))
+	mask := uint32(1)<<hashBits - 1
+	for _, h := range ngrams {
+		b.add(h & mask)
+	}
 }

@@ -1,11 +1,12 @@
-package llmrouter_test
+package train_test
 
 import (
 	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/dataset"
+	"github.com/llmrouter/llmrouter/train"
 )
 
 // BenchmarkTrainLinear trains with the default options (tuning included)
@@ -16,13 +17,13 @@ func BenchmarkTrainLinear(b *testing.B) {
 	if _, err := os.Stat(path); err != nil {
 		b.Skipf("real data %s not found (%v): the shared outcomes data lives beside the repository in ../shared/data", path, err)
 	}
-	ds, err := llmrouter.LoadDataset(path)
+	ds, err := dataset.Load(path)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := llmrouter.TrainLinear(ds, llmrouter.TrainOptions{}); err != nil {
+		if _, err := train.Linear(ds, train.Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,4 +1,4 @@
-package llmrouter
+package dataset
 
 import (
 	"testing"

@@ -1,4 +1,4 @@
-package llmrouter
+package dataset
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const realDataDir = "../shared/data"
+const realDataDir = "../../shared/data"
 
 func TestReadDatasetErrors(t *testing.T) {
 	good := `{"id":"a","prompt":"p","outcomes":{"m":{"score":1}}}`
@@ -26,30 +26,30 @@ func TestReadDatasetErrors(t *testing.T) {
 		kind  error
 		msg   string
 	}{
-		{"malformed JSON", good + "\n{\"id\": \"b\", \n", 2, "", ErrDatasetSyntax, "at byte"},
-		{"not an object", "[1,2]", 1, "", ErrDatasetSyntax, "want an object"},
-		{"id of wrong type", `{"id":7,"prompt":"p","outcomes":{"m":{"score":1}}}`, 1, "id", ErrDatasetSyntax, "number"},
-		{"score of wrong type", `{"id":"a","prompt":"p","outcomes":{"m":{"score":"1"}}}`, 1, "outcomes.m.score", ErrDatasetSyntax, "string"},
-		{"missing id", `{"prompt":"p","outcomes":{"m":{"score":1}}}`, 1, "id", ErrDatasetMissing, "id"},
-		{"empty id", "\n\n" + `{"id":" ","prompt":"p","outcomes":{"m":{"score":1}}}`, 3, "id", ErrDatasetMissing, "empty"},
-		{"empty prompt", `{"id":"a","prompt":"","outcomes":{"m":{"score":1}}}`, 1, "prompt", ErrDatasetMissing, "no turns"},
-		{"no outcomes", `{"id":"a","prompt":"p","outcomes":{}}`, 1, "outcomes", ErrDatasetMissing, "no outcomes"},
-		{"outcomes absent", `{"id":"a","prompt":"p"}`, 1, "outcomes", ErrDatasetMissing, "no outcomes"},
-		{"missing score", `{"id":"a","prompt":"p","outcomes":{"m":{"cost":1}}}`, 1, "outcomes.m.score", ErrDatasetMissing, "no score"},
-		{"null outcome", `{"id":"a","prompt":"p","outcomes":{"m":null}}`, 1, "outcomes.m", ErrDatasetMissing, "null"},
-		{"score above 1", `{"id":"a","prompt":"p","outcomes":{"m":{"score":1.5}}}`, 1, "outcomes.m.score", ErrDatasetRange, "1.5"},
-		{"score below 0", `{"id":"a","prompt":"p","outcomes":{"m":{"score":-0.1}}}`, 1, "outcomes.m.score", ErrDatasetRange, "-0.1"},
-		{"negative cost", `{"id":"a","prompt":"p","outcomes":{"m":{"score":1,"cost":-2}}}`, 1, "outcomes.m.cost", ErrDatasetRange, "negative"},
-		{"negative latency", `{"id":"a","prompt":"p","outcomes":{"m":{"score":1,"latency_ms":-2}}}`, 1, "outcomes.m.latency_ms", ErrDatasetRange, "negative"},
-		{"empty model name", `{"id":"a","prompt":"p","outcomes":{"":{"score":1}}}`, 1, "outcomes", ErrDatasetMissing, "model name"},
-		{"duplicate id", good + "\n" + `{"id":"x","prompt":"q","outcomes":{"m":{"score":0}}}` + "\n" + good, 3, "id", ErrDatasetDuplicate, "first on line 1, again on line 3"},
+		{"malformed JSON", good + "\n{\"id\": \"b\", \n", 2, "", ErrSyntax, "at byte"},
+		{"not an object", "[1,2]", 1, "", ErrSyntax, "want an object"},
+		{"id of wrong type", `{"id":7,"prompt":"p","outcomes":{"m":{"score":1}}}`, 1, "id", ErrSyntax, "number"},
+		{"score of wrong type", `{"id":"a","prompt":"p","outcomes":{"m":{"score":"1"}}}`, 1, "outcomes.m.score", ErrSyntax, "string"},
+		{"missing id", `{"prompt":"p","outcomes":{"m":{"score":1}}}`, 1, "id", ErrMissing, "id"},
+		{"empty id", "\n\n" + `{"id":" ","prompt":"p","outcomes":{"m":{"score":1}}}`, 3, "id", ErrMissing, "empty"},
+		{"empty prompt", `{"id":"a","prompt":"","outcomes":{"m":{"score":1}}}`, 1, "prompt", ErrMissing, "no turns"},
+		{"no outcomes", `{"id":"a","prompt":"p","outcomes":{}}`, 1, "outcomes", ErrMissing, "no outcomes"},
+		{"outcomes absent", `{"id":"a","prompt":"p"}`, 1, "outcomes", ErrMissing, "no outcomes"},
+		{"missing score", `{"id":"a","prompt":"p","outcomes":{"m":{"cost":1}}}`, 1, "outcomes.m.score", ErrMissing, "no score"},
+		{"null outcome", `{"id":"a","prompt":"p","outcomes":{"m":null}}`, 1, "outcomes.m", ErrMissing, "null"},
+		{"score above 1", `{"id":"a","prompt":"p","outcomes":{"m":{"score":1.5}}}`, 1, "outcomes.m.score", ErrRange, "1.5"},
+		{"score below 0", `{"id":"a","prompt":"p","outcomes":{"m":{"score":-0.1}}}`, 1, "outcomes.m.score", ErrRange, "-0.1"},
+		{"negative cost", `{"id":"a","prompt":"p","outcomes":{"m":{"score":1,"cost":-2}}}`, 1, "outcomes.m.cost", ErrRange, "negative"},
+		{"negative latency", `{"id":"a","prompt":"p","outcomes":{"m":{"score":1,"latency_ms":-2}}}`, 1, "outcomes.m.latency_ms", ErrRange, "negative"},
+		{"empty model name", `{"id":"a","prompt":"p","outcomes":{"":{"score":1}}}`, 1, "outcomes", ErrMissing, "model name"},
+		{"duplicate id", good + "\n" + `{"id":"x","prompt":"q","outcomes":{"m":{"score":0}}}` + "\n" + good, 3, "id", ErrDuplicate, "first on line 1, again on line 3"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ReadDataset(strings.NewReader(tt.input))
+			_, err := Read(strings.NewReader(tt.input))
 			require.Error(t, err)
-			var de *DatasetError
-			require.True(t, errors.As(err, &de), "want a *DatasetError, got %T: %v", err, err)
+			var de *Error
+			require.True(t, errors.As(err, &de), "want a *Error, got %T: %v", err, err)
 			assert.Equal(t, tt.line, de.Line, "line: %v", err)
 			assert.Equal(t, tt.field, de.Field, "field: %v", err)
 			assert.ErrorIs(t, err, tt.kind)
@@ -65,8 +65,8 @@ func TestReadDatasetCollectsErrors(t *testing.T) {
 		b.WriteString(`{"id":"a` + strings.Repeat("x", i) + `","prompt":"p","outcomes":{"m":{"score":2}}}` + "\n")
 	}
 	b.WriteString(`{"id":"ok","prompt":"p","outcomes":{"m":{"score":1}}}` + "\n")
-	ds, err := ReadDataset(strings.NewReader(b.String()), WithMaxErrors(5))
-	var agg *DatasetErrors
+	ds, err := Read(strings.NewReader(b.String()), WithMaxErrors(5))
+	var agg *Errors
 	require.ErrorAs(t, err, &agg)
 	assert.Len(t, agg.Errs, 5)
 	assert.Equal(t, 25, agg.Omitted)
@@ -77,7 +77,7 @@ func TestReadDatasetCollectsErrors(t *testing.T) {
 	assert.Equal(t, 1, ds.Len(), "the valid record is kept")
 
 	// Several problems on one line are all reported.
-	_, err = ReadDataset(strings.NewReader(`{"prompt":"","outcomes":{"m":{"score":3,"cost":-1}}}`))
+	_, err = Read(strings.NewReader(`{"prompt":"","outcomes":{"m":{"score":3,"cost":-1}}}`))
 	require.ErrorAs(t, err, &agg)
 	var fields []string
 	for _, e := range agg.Errs {
@@ -89,10 +89,10 @@ func TestReadDatasetCollectsErrors(t *testing.T) {
 func TestRecordValidateNaN(t *testing.T) {
 	r := Record{ID: "a", Prompt: "p", Outcomes: map[string]Outcome{"m": {Score: math.NaN()}}}
 	err := r.Validate()
-	var de *DatasetError
+	var de *Error
 	require.ErrorAs(t, err, &de)
 	assert.Equal(t, "outcomes.m.score", de.Field)
-	assert.ErrorIs(t, err, ErrDatasetRange)
+	assert.ErrorIs(t, err, ErrRange)
 
 	r = Record{ID: "a", Prompt: "p", Outcomes: map[string]Outcome{"m": Outcome{Score: 1}.WithCost(math.Inf(1))}}
 	require.ErrorAs(t, r.Validate(), &de)
@@ -107,7 +107,7 @@ func TestRecordValidateNaN(t *testing.T) {
 		{ID: "a", Prompt: "q", Outcomes: map[string]Outcome{"m": {Score: 1}}},
 	}}
 	err = ds.Validate()
-	require.ErrorIs(t, err, ErrDatasetDuplicate)
+	require.ErrorIs(t, err, ErrDuplicate)
 	assert.Contains(t, err.Error(), "records 0 and 1")
 }
 
@@ -124,7 +124,7 @@ func TestDatasetRoundTrip(t *testing.T) {
 			Outcomes: map[string]Outcome{"a-model": {Score: 0.75}}},
 	}
 	var buf bytes.Buffer
-	require.NoError(t, WriteDataset(&buf, in))
+	require.NoError(t, Write(&buf, in))
 	text := buf.String()
 	assert.Contains(t, text, "<b> &", "no HTML escaping")
 	assert.Less(t, strings.Index(text, `"a-model"`), strings.Index(text, `"z-model"`), "sorted map keys")
@@ -132,7 +132,7 @@ func TestDatasetRoundTrip(t *testing.T) {
 	assert.Contains(t, text, `"z-model":{"score":0,"cost":0.00012,"latency_ms":812.5}`)
 	assert.Equal(t, 2, strings.Count(text, "\n"))
 
-	ds, err := ReadDataset(&buf)
+	ds, err := Read(&buf)
 	require.NoError(t, err)
 	require.Equal(t, 2, ds.Len())
 	for i := range in {
@@ -146,8 +146,8 @@ func TestDatasetRoundTrip(t *testing.T) {
 	}
 
 	// The writer refuses an invalid record.
-	err = WriteDataset(io.Discard, []Record{{ID: "x", Prompt: "p"}})
-	assert.ErrorIs(t, err, ErrDatasetMissing)
+	err = Write(io.Discard, []Record{{ID: "x", Prompt: "p"}})
+	assert.ErrorIs(t, err, ErrMissing)
 }
 
 func orEmpty(b []byte) []byte {
@@ -162,12 +162,12 @@ func TestDatasetReaderStreaming(t *testing.T) {
 	input := `{"id":"1","prompt":"a","outcomes":{"m":{"score":1}}}` + "\r\n" +
 		"not json\n" +
 		`{"id":"3","prompt":"` + long + `","outcomes":{"m":{"score":0}}}` // no final newline
-	dr := NewDatasetReader(strings.NewReader(input))
+	dr := NewReader(strings.NewReader(input))
 	r, err := dr.Next()
 	require.NoError(t, err)
 	assert.Equal(t, "1", r.ID)
 	_, err = dr.Next()
-	var de *DatasetError
+	var de *Error
 	require.ErrorAs(t, err, &de)
 	assert.Equal(t, 2, de.Line)
 	r, err = dr.Next()
@@ -179,7 +179,7 @@ func TestDatasetReaderStreaming(t *testing.T) {
 
 	var ids []string
 	var nerr int
-	for rec, err := range NewDatasetReader(strings.NewReader(input)).All() {
+	for rec, err := range NewReader(strings.NewReader(input)).All() {
 		if err != nil {
 			nerr++
 			continue
@@ -197,7 +197,7 @@ func TestAliasesAndHelpers(t *testing.T) {
 		`{"id":"3","task":"gsm8k","prompt":"p","outcomes":{"gpt-4-1106-preview":{"score":0.5}}}`,
 	}, "\n")
 	aliases := map[string]string{"gpt4": "gpt-4-1106-preview"}
-	ds, err := ReadDataset(strings.NewReader(input), WithAliases(aliases))
+	ds, err := Read(strings.NewReader(input), WithAliases(aliases))
 	require.NoError(t, err)
 	assert.Equal(t, []string{"gpt-4-1106-preview", "mixtral"}, ds.Models())
 
@@ -232,12 +232,12 @@ func TestAliasesAndHelpers(t *testing.T) {
 	assert.Equal(t, []int{1, 3}, dups[0].Lines)
 
 	// Two spellings of one model in one record collide after aliasing.
-	_, err = ReadDataset(strings.NewReader(
+	_, err = Read(strings.NewReader(
 		`{"id":"1","prompt":"p","outcomes":{"gpt-4-1106-preview":{"score":1},"gpt4":{"score":0}}}`), WithAliases(aliases))
-	var de *DatasetError
+	var de *Error
 	require.ErrorAs(t, err, &de)
 	assert.Equal(t, "outcomes.gpt4", de.Field)
-	assert.ErrorIs(t, err, ErrDatasetDuplicate)
+	assert.ErrorIs(t, err, ErrDuplicate)
 }
 
 func TestDatasetSplit(t *testing.T) {
@@ -289,7 +289,7 @@ func TestRealData(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			ds, err := LoadDataset(filepath.Join(realDataDir, tt.file))
+			ds, err := Load(filepath.Join(realDataDir, tt.file))
 			require.NoError(t, err)
 			assert.Equal(t, tt.rows, ds.Len())
 			assert.Len(t, ds.Models(), tt.models)
@@ -318,7 +318,7 @@ func TestRealData(t *testing.T) {
 		})
 	}
 	t.Run("routerbench tasks", func(t *testing.T) {
-		ds, err := LoadDataset(filepath.Join(realDataDir, "routerbench-test.jsonl"))
+		ds, err := Load(filepath.Join(realDataDir, "routerbench-test.jsonl"))
 		require.NoError(t, err)
 		assert.Equal(t, map[string]int{"arc_challenge": 444, "winogrande": 380, "mbpp": 128}, ds.Tasks())
 	})

@@ -1,20 +1,24 @@
-package llmrouter
+package embedding
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"golang.org/x/sync/errgroup"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/dataset"
 	"github.com/tmc/langchaingo/embeddings"
+	"golang.org/x/sync/errgroup"
 )
 
 // This file holds the classifiers for users who have an embedding model
-// (any langchaingo embeddings.Embedder): EmbeddingClassifier, a
+// (any langchaingo embeddings.Embedder): Classifier, a
 // similarity-weighted k-nearest-neighbour predictor of per-model quality
 // learnt from an outcomes dataset, and SemanticClassifier, semantic routing
 // over hand-written routes with example utterances.
@@ -24,41 +28,41 @@ import (
 // EmbedQuery call and keep the vector in a small LRU cache, so a repeated
 // text costs no embedding call.
 
-// Defaults of EmbeddingConfig and SemanticRoutes.
+// Defaults of Config and SemanticRoutes.
 const (
-	// DefaultEmbeddingBatchSize is how many texts go into one EmbedDocuments call.
-	DefaultEmbeddingBatchSize = 64
-	// DefaultEmbeddingConcurrency is how many EmbedDocuments calls run at once.
-	DefaultEmbeddingConcurrency = 4
-	// DefaultEmbeddingCacheSize is how many query embeddings are cached.
-	DefaultEmbeddingCacheSize = 1024
-	// DefaultEmbeddingK is how many nearest training prompts vote.
-	DefaultEmbeddingK = 50
-	// DefaultEmbeddingTemperature is the softmax temperature over cosine
+	// DefaultBatchSize is how many texts go into one EmbedDocuments call.
+	DefaultBatchSize = 64
+	// DefaultConcurrency is how many EmbedDocuments calls run at once.
+	DefaultConcurrency = 4
+	// DefaultCacheSize is how many query embeddings are cached.
+	DefaultCacheSize = 1024
+	// DefaultK is how many nearest training prompts vote.
+	DefaultK = 50
+	// DefaultTemperature is the softmax temperature over cosine
 	// similarities: a neighbour 0.1 less similar than the nearest one
 	// weighs 1/e as much.
-	DefaultEmbeddingTemperature = 0.1
-	// DefaultEmbeddingPrior is the weight of the model's global mean, in
+	DefaultTemperature = 0.1
+	// DefaultPrior is the weight of the model's global mean, in
 	// units of the nearest neighbour's weight (a pseudo-count).
-	DefaultEmbeddingPrior = 1.0
+	DefaultPrior = 1.0
 )
 
-// EmbeddingConfig configures NewEmbeddingClassifier. The zero value is
+// Config configures NewClassifier. The zero value is
 // ready to use: every zero field means its documented default.
-type EmbeddingConfig struct {
+type Config struct {
 	// K is how many nearest training prompts predict a request's quality.
-	// 0 means DefaultEmbeddingK (50).
+	// 0 means DefaultK (50).
 	K int
 	// Temperature sets how fast a neighbour's weight falls with its cosine
 	// similarity s: w = exp((s − s₁)/Temperature), s₁ the nearest
 	// neighbour's similarity, so the weights are a softmax over the top K
 	// and the nearest weighs 1. Smaller is sharper. 0 means
-	// DefaultEmbeddingTemperature (0.1).
+	// DefaultTemperature (0.1).
 	Temperature float64
 	// Prior is how much the model's global mean score weighs against the
 	// neighbours, as a pseudo-count in units of the nearest neighbour's
 	// weight: with few or far neighbours the prediction shrinks toward the
-	// global mean. 0 means DefaultEmbeddingPrior (1); a negative value
+	// global mean. 0 means DefaultPrior (1); a negative value
 	// means no shrinkage.
 	Prior float64
 	// MinSimilarity is the cosine similarity at or below which a training
@@ -69,27 +73,27 @@ type EmbeddingConfig struct {
 	// prompts count; it must lie in [-1, 1).
 	MinSimilarity float64
 	// BatchSize is how many training prompts go into one EmbedDocuments
-	// call. 0 means DefaultEmbeddingBatchSize (64).
+	// call. 0 means DefaultBatchSize (64).
 	BatchSize int
 	// Concurrency bounds the EmbedDocuments calls in flight at once.
-	// 0 means DefaultEmbeddingConcurrency (4).
+	// 0 means DefaultConcurrency (4).
 	Concurrency int
 	// CacheSize bounds the LRU cache of query embeddings (entries). 0 means
-	// DefaultEmbeddingCacheSize (1024); negative disables the cache. Memory
+	// DefaultCacheSize (1024); negative disables the cache. Memory
 	// is about CacheSize × (4·dimension + the text's length) bytes.
 	CacheSize int
 }
 
-func (c *EmbeddingConfig) normalize() error {
+func (c *Config) normalize() error {
 	if c.K == 0 {
-		c.K = DefaultEmbeddingK
+		c.K = DefaultK
 	}
 	if c.Temperature == 0 {
-		c.Temperature = DefaultEmbeddingTemperature
+		c.Temperature = DefaultTemperature
 	}
 	switch {
 	case c.Prior == 0:
-		c.Prior = DefaultEmbeddingPrior
+		c.Prior = DefaultPrior
 	case c.Prior < 0:
 		c.Prior = 0
 	}
@@ -108,13 +112,13 @@ func (c *EmbeddingConfig) normalize() error {
 
 func normalizeBatching(batch, conc, cache *int) error {
 	if *batch == 0 {
-		*batch = DefaultEmbeddingBatchSize
+		*batch = DefaultBatchSize
 	}
 	if *conc == 0 {
-		*conc = DefaultEmbeddingConcurrency
+		*conc = DefaultConcurrency
 	}
 	if *cache == 0 {
-		*cache = DefaultEmbeddingCacheSize
+		*cache = DefaultCacheSize
 	}
 	if *batch < 0 {
 		return fmt.Errorf("llmrouter: embedding batch size %d is negative", *batch)
@@ -125,13 +129,13 @@ func normalizeBatching(batch, conc, cache *int) error {
 	return nil
 }
 
-// EmbeddingClassifier predicts each model's quality on a request from the
+// Classifier predicts each model's quality on a request from the
 // outcomes of the most similar training prompts: a similarity-weighted
 // k-nearest-neighbour vote over prompt embeddings, in the spirit of
 // RouteLLM's similarity-weighted ranking (Ong et al., 2024, arXiv
 // 2406.18665), which weighs every training comparison by 10^(s/s_max) for
 // the query's cosine similarity s; this classifier keeps only the top K
-// and weighs them by a softmax over similarity (see EmbeddingConfig).
+// and weighs them by a softmax over similarity (see Config).
 //
 // For a request it embeds Features.Text, finds the K training prompts of
 // highest cosine similarity above MinSimilarity, and predicts for each
@@ -149,12 +153,12 @@ func normalizeBatching(batch, conc, cache *int) error {
 // A request with no text, or none near enough, gets the global means with
 // Confidence 0. Classify calls the embedder (EmbedQuery, with the request's
 // ctx) only on a cache miss; a failed or cancelled call is returned as the
-// error. An EmbeddingClassifier is safe for concurrent use; on a cache hit
+// error. A Classifier is safe for concurrent use; on a cache hit
 // Classify does not allocate. Its cost is one pass over the training
 // vectors: O(len(dataset) × dimension) per request.
-type EmbeddingClassifier struct {
+type Classifier struct {
 	embedder embeddings.Embedder
-	cfg      EmbeddingConfig
+	cfg      Config
 	dim      int
 	n        int
 	vecs     []float32 // n × dim, unit length
@@ -169,11 +173,11 @@ type EmbeddingClassifier struct {
 }
 
 var (
-	_ Classifier     = (*EmbeddingClassifier)(nil)
-	_ ModelValidator = (*EmbeddingClassifier)(nil)
+	_ llmrouter.Classifier     = (*Classifier)(nil)
+	_ llmrouter.ModelValidator = (*Classifier)(nil)
 )
 
-// NewEmbeddingClassifier embeds the prompts of ds with e and returns a
+// NewClassifier embeds the prompts of ds with e and returns a
 // classifier predicting from them. A record's text is its Prompt (for a
 // multi-turn record, the first turn); records with no prompt text (only
 // Messages) are left out. Identical prompts are embedded once.
@@ -184,7 +188,7 @@ var (
 // on an empty dataset, an invalid cfg, or an embedder that returns the wrong
 // number of vectors, vectors of differing dimensions, or a zero, NaN or
 // infinite vector. The classifier keeps no reference to ds.
-func NewEmbeddingClassifier(ctx context.Context, e embeddings.Embedder, ds *Dataset, cfg EmbeddingConfig) (*EmbeddingClassifier, error) {
+func NewClassifier(ctx context.Context, e embeddings.Embedder, ds *dataset.Dataset, cfg Config) (*Classifier, error) {
 	if e == nil {
 		return nil, errors.New("llmrouter: embedding classifier: nil embedder")
 	}
@@ -196,7 +200,7 @@ func NewEmbeddingClassifier(ctx context.Context, e embeddings.Embedder, ds *Data
 	}
 	// Keep the records with text and outcomes; embed each distinct text once.
 	var (
-		kept   []*Record
+		kept   []*dataset.Record
 		texts  []string
 		textOf []int // per kept record, index into texts
 	)
@@ -227,14 +231,14 @@ func NewEmbeddingClassifier(ctx context.Context, e embeddings.Embedder, ds *Data
 		return nil, fmt.Errorf("llmrouter: embedding classifier: %w", err)
 	}
 
-	c := &EmbeddingClassifier{embedder: e, cfg: cfg, dim: dim, n: len(kept)}
+	c := &Classifier{embedder: e, cfg: cfg, dim: dim, n: len(kept)}
 	set := make(map[string]struct{})
 	for _, r := range kept {
 		for m := range r.Outcomes {
 			set[m] = struct{}{}
 		}
 	}
-	c.models = sortedKeys(set)
+	c.models = slices.Sorted(maps.Keys(set))
 	c.modelIdx = make(map[string]int, len(c.models))
 	for i, m := range c.models {
 		c.modelIdx[m] = i
@@ -296,22 +300,22 @@ type knnScratch struct {
 
 // Models returns the names of the models the training data has outcomes
 // for, sorted.
-func (c *EmbeddingClassifier) Models() []string { return append([]string(nil), c.models...) }
+func (c *Classifier) Models() []string { return append([]string(nil), c.models...) }
 
 // Len returns the number of training prompts.
-func (c *EmbeddingClassifier) Len() int { return c.n }
+func (c *Classifier) Len() int { return c.n }
 
 // Dim returns the dimension of the embeddings.
-func (c *EmbeddingClassifier) Dim() int { return c.dim }
+func (c *Classifier) Dim() int { return c.dim }
 
 // Config returns the configuration in use, defaults filled in.
-func (c *EmbeddingClassifier) Config() EmbeddingConfig { return c.cfg }
+func (c *Classifier) Config() Config { return c.cfg }
 
 // Validate implements ModelValidator: it fails when none of the router's
 // models has outcomes in the training data (most likely a naming mismatch),
 // since the classifier would then have no opinion on any request. Models
 // the data does not know are otherwise allowed and get NaN.
-func (c *EmbeddingClassifier) Validate(models []ModelCard) error {
+func (c *Classifier) Validate(models []llmrouter.ModelCard) error {
 	for _, m := range models {
 		if _, ok := c.modelIdx[m.Name]; ok {
 			return nil
@@ -326,7 +330,7 @@ func (c *EmbeddingClassifier) Validate(models []ModelCard) error {
 }
 
 // Classify implements Classifier.
-func (c *EmbeddingClassifier) Classify(ctx context.Context, f *Features, models []ModelCard, p *Prediction) error {
+func (c *Classifier) Classify(ctx context.Context, f *llmrouter.Features, models []llmrouter.ModelCard, p *llmrouter.Prediction) error {
 	// Scratch on the stack for the usual sizes (no sync.Pool round trip,
 	// which the race detector makes allocate); from a pool beyond.
 	var (
@@ -392,7 +396,7 @@ func (c *EmbeddingClassifier) Classify(ctx context.Context, f *Features, models 
 }
 
 // majorityTask returns the task holding the most neighbour weight.
-func (c *EmbeddingClassifier) majorityTask(top []neighbor) string {
+func (c *Classifier) majorityTask(top []neighbor) string {
 	if len(top) == 0 || len(c.tasks) == 1 {
 		return ""
 	}
@@ -442,7 +446,7 @@ type Neighbor struct {
 // the configured K), most similar first: what a prediction was made from.
 // It embeds text as Classify does (cached). It allocates; it is meant for
 // explaining decisions, not for the hot path.
-func (c *EmbeddingClassifier) Neighbors(ctx context.Context, text string, k int) ([]Neighbor, error) {
+func (c *Classifier) Neighbors(ctx context.Context, text string, k int) ([]Neighbor, error) {
 	q, err := c.query(ctx, text)
 	if err != nil {
 		return nil, err
@@ -467,18 +471,18 @@ func (c *EmbeddingClassifier) Neighbors(ctx context.Context, text string, k int)
 }
 
 // query returns the unit embedding of text, from the cache or the embedder.
-func (c *EmbeddingClassifier) query(ctx context.Context, text string) ([]float32, error) {
+func (c *Classifier) query(ctx context.Context, text string) ([]float32, error) {
 	return embedQuery(ctx, c.embedder, c.cache, c.dim, text, "llmrouter: embedding classifier")
 }
 
-func (c *EmbeddingClassifier) nearest(q []float32, top []neighbor) []neighbor {
+func (c *Classifier) nearest(q []float32, top []neighbor) []neighbor {
 	return c.nearestK(q, top, c.cfg.K)
 }
 
 // nearestK fills top (reset, capacity ≥ k) with the k prompts most similar
 // to q whose similarity exceeds MinSimilarity, most similar first; ties
 // go to the earlier prompt.
-func (c *EmbeddingClassifier) nearestK(q []float32, top []neighbor, k int) []neighbor {
+func (c *Classifier) nearestK(q []float32, top []neighbor, k int) []neighbor {
 	top = top[:0]
 	if k <= 0 {
 		return top
@@ -607,8 +611,8 @@ type SemanticRoutes struct {
 	TopN int
 	// Fallback classifies requests no route takes (and requests with no
 	// text); nil means no opinion: no label, every quality NaN.
-	Fallback Classifier
-	// BatchSize, Concurrency and CacheSize are as in EmbeddingConfig.
+	Fallback llmrouter.Classifier
+	// BatchSize, Concurrency and CacheSize are as in Config.
 	BatchSize   int
 	Concurrency int
 	CacheSize   int
@@ -635,14 +639,14 @@ type SemanticClassifier struct {
 	vecs     []float32
 	dim      int
 	topN     int
-	fallback Classifier
+	fallback llmrouter.Classifier
 	cache    *queryCache
 	scratch  sync.Pool
 }
 
 var (
-	_ Classifier     = (*SemanticClassifier)(nil)
-	_ ModelValidator = (*SemanticClassifier)(nil)
+	_ llmrouter.Classifier     = (*SemanticClassifier)(nil)
+	_ llmrouter.ModelValidator = (*SemanticClassifier)(nil)
 )
 
 // NewSemanticClassifier checks the routes, embeds every utterance with e
@@ -722,7 +726,7 @@ func NewSemanticClassifier(ctx context.Context, e embeddings.Embedder, set Seman
 
 // Validate implements ModelValidator: it reports routes that name models
 // the router does not have, then validates the Fallback if it can.
-func (c *SemanticClassifier) Validate(models []ModelCard) error {
+func (c *SemanticClassifier) Validate(models []llmrouter.ModelCard) error {
 	tables := make([]qualityTable, len(c.routes))
 	for i, r := range c.routes {
 		tables[i] = qualityTable{"route " + strconv.Quote(r.Name), r.Quality}
@@ -731,7 +735,7 @@ func (c *SemanticClassifier) Validate(models []ModelCard) error {
 }
 
 // Classify implements Classifier.
-func (c *SemanticClassifier) Classify(ctx context.Context, f *Features, models []ModelCard, p *Prediction) error {
+func (c *SemanticClassifier) Classify(ctx context.Context, f *llmrouter.Features, models []llmrouter.ModelCard, p *llmrouter.Prediction) error {
 	if f.Text != "" {
 		q, err := embedQuery(ctx, c.embedder, c.cache, c.dim, f.Text, "llmrouter: semantic classifier")
 		if err != nil {

@@ -1,4 +1,4 @@
-package llmrouter
+package train
 
 import (
 	"errors"
@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/dataset"
+	"github.com/llmrouter/llmrouter/internal/linear"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -32,7 +35,7 @@ func TestTrainMatrixCounts(t *testing.T) {
 			mask := uint32(1)<<bits - 1
 			for i, s := range texts {
 				want := map[uint32]uint32{}
-				for _, h := range HashNGrams(nil, s, maxWords) {
+				for _, h := range llmrouter.HashNGrams(nil, s, maxWords) {
 					want[h&mask]++
 				}
 				got := map[uint32]float32{}
@@ -45,10 +48,10 @@ func TestTrainMatrixCounts(t *testing.T) {
 				}
 				require.Len(t, got, len(want), "row %d", i)
 				for b, c := range want {
-					assert.Equal(t, tfw(c), got[b], "row %d bucket %d count %d", i, b, c)
+					assert.Equal(t, linear.TF(c), got[b], "row %d bucket %d count %d", i, b, c)
 				}
-				var d [numDense]float64
-				denseSignals(s, &d)
+				var d [linear.NumDense]float64
+				linear.DenseSignals(s, &d)
 				assert.Equal(t, d, m.dense[i])
 			}
 			if bits == 24 {
@@ -67,11 +70,11 @@ func TestGroupByKey(t *testing.T) {
 	for i, p := range prompts {
 		keys[i] = fnv64a(p)
 	}
-	assert.Equal(t, GroupByPrompt(prompts), groupByKey(keys))
+	assert.Equal(t, dataset.GroupByPrompt(prompts), groupByKey(keys))
 }
 
-// TestReadDatasetSeq checks the stream against ReadDataset: the records
-// that pass, then one *DatasetErrors, or a read error; and early stops.
+// TestReadDatasetSeq checks the stream against dataset.Read: the records
+// that pass, then one *dataset.Errors, or a read error; and early stops.
 func TestReadDatasetSeq(t *testing.T) {
 	good := func(id string) string {
 		return `{"id":"` + id + `","prompt":"p ` + id + `","outcomes":{"m":{"score":1}}}` + "\n"
@@ -90,7 +93,7 @@ func TestReadDatasetSeq(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var ids []string
 			var errs []error
-			for rec, err := range ReadDatasetSeq(tt.input) {
+			for rec, err := range dataset.ReadSeq(tt.input) {
 				if err != nil {
 					errs = append(errs, err)
 					continue
@@ -107,7 +110,7 @@ func TestReadDatasetSeq(t *testing.T) {
 		})
 	}
 	n := 0
-	for range ReadDatasetSeq(strings.NewReader(good("a") + good("b") + good("c"))) {
+	for range dataset.ReadSeq(strings.NewReader(good("a") + good("b") + good("c"))) {
 		n++
 		if n == 2 {
 			break
@@ -124,11 +127,11 @@ func (errReader) Read([]byte) (int, error) { return 0, errors.New("disk on fire"
 // training and is returned as is.
 func TestTrainLinearSeqError(t *testing.T) {
 	boom := errors.New("boom")
-	_, err := TrainLinearSeq(func(yield func(Record, error) bool) {
-		if !yield(Record{ID: "a", Prompt: "p", Outcomes: map[string]Outcome{"m": {Score: 1}}}, nil) {
+	_, err := LinearSeq(func(yield func(dataset.Record, error) bool) {
+		if !yield(dataset.Record{ID: "a", Prompt: "p", Outcomes: map[string]dataset.Outcome{"m": {Score: 1}}}, nil) {
 			return
 		}
-		yield(Record{}, boom)
-	}, TrainOptions{HashBits: 10, Lambdas: []float64{1}, IDF: IDFOff})
+		yield(dataset.Record{}, boom)
+	}, Options{HashBits: 10, Lambdas: []float64{1}, IDF: IDFOff})
 	assert.ErrorIs(t, err, boom)
 }

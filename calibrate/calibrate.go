@@ -1,4 +1,4 @@
-package llmrouter
+package calibrate
 
 import (
 	"context"
@@ -7,13 +7,15 @@ import (
 	"math"
 	"sort"
 
+	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/dataset"
 	"github.com/tmc/langchaingo/llms"
 )
 
-// Calibration is an operating point of a binary (strong/weak) router on a
+// Result is an operating point of a binary (strong/weak) router on a
 // validation set: route a prompt to the strong model when its score
-// (RouteScore) is ≥ Cutoff. Use Cutoff as the Threshold policy's Cutoff.
-type Calibration struct {
+// (RouteScore) is ≥ Cutoff. Use Cutoff as llmrouter.Threshold's Cutoff.
+type Result struct {
 	// Cutoff on the router score; +Inf sends nothing to the strong model,
 	// -Inf everything.
 	Cutoff float64
@@ -30,17 +32,17 @@ type Calibration struct {
 // quality of the strong model (index s in the prediction's models) minus
 // the weak one's (index w) — what the Threshold policy compares to its
 // Cutoff. A NaN quality is derived from Difficulty and the model's card as
-// the router does (QualityForDifficulty); with neither, the score is NaN.
-func RouteScore(p *Prediction, strong, weak ModelCard, s, w int) float64 {
+// the router does (llmrouter.QualityForDifficulty); with neither, the score is NaN.
+func RouteScore(p *llmrouter.Prediction, strong, weak llmrouter.ModelCard, s, w int) float64 {
 	qs, qw := p.Quality[s], p.Quality[w]
 	if qs != qs {
-		qs = QualityForDifficulty(p.Difficulty, strong.Quality)
+		qs = llmrouter.QualityForDifficulty(p.Difficulty, strong.Quality)
 		if p.Difficulty != p.Difficulty {
 			qs = math.NaN()
 		}
 	}
 	if qw != qw {
-		qw = QualityForDifficulty(p.Difficulty, weak.Quality)
+		qw = llmrouter.QualityForDifficulty(p.Difficulty, weak.Quality)
 		if p.Difficulty != p.Difficulty {
 			qw = math.NaN()
 		}
@@ -48,12 +50,12 @@ func RouteScore(p *Prediction, strong, weak ModelCard, s, w int) float64 {
 	return qs - qw
 }
 
-// ScoreDataset runs analyzer (DefaultAnalyzer when nil) and classifier on
+// Scores runs analyzer (DefaultAnalyzer when nil) and classifier on
 // the prompt of every record that has outcomes for both models and returns,
 // per such record, the router score (RouteScore) and the two models'
-// realised scores: the input of CalibrateShare and CalibrateQuality. Each
+// realised scores: the input of Share and Quality. Each
 // record's Prompt is analysed as one human message.
-func ScoreDataset(ctx context.Context, c Classifier, analyzer Analyzer, ds *Dataset, strong, weak ModelCard) (scores, strongScores, weakScores []float64, err error) {
+func Scores(ctx context.Context, c llmrouter.Classifier, analyzer llmrouter.Analyzer, ds *dataset.Dataset, strong, weak llmrouter.ModelCard) (scores, strongScores, weakScores []float64, err error) {
 	if c == nil {
 		return nil, nil, nil, errors.New("llmrouter: score dataset: nil classifier")
 	}
@@ -61,11 +63,11 @@ func ScoreDataset(ctx context.Context, c Classifier, analyzer Analyzer, ds *Data
 		return nil, nil, nil, errors.New("llmrouter: score dataset: nil dataset")
 	}
 	if analyzer == nil {
-		analyzer = DefaultAnalyzer{}
+		analyzer = llmrouter.DefaultAnalyzer{}
 	}
-	models := []ModelCard{strong, weak}
-	p := Prediction{Quality: make([]float64, 2)}
-	var f Features
+	models := []llmrouter.ModelCard{strong, weak}
+	p := llmrouter.Prediction{Quality: make([]float64, 2)}
+	var f llmrouter.Features
 	for i := range ds.Records {
 		r := &ds.Records[i]
 		so, ok1 := r.Outcomes[strong.Name]
@@ -73,9 +75,9 @@ func ScoreDataset(ctx context.Context, c Classifier, analyzer Analyzer, ds *Data
 		if !ok1 || !ok2 {
 			continue
 		}
-		req := Request{Messages: []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman, r.Prompt)}}
+		req := llmrouter.Request{Messages: []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman, r.Prompt)}}
 		ng := f.NGrams[:0]
-		f = Features{NGrams: ng}
+		f = llmrouter.Features{NGrams: ng}
 		analyzer.Analyze(&req, &f)
 		p.Quality[0], p.Quality[1] = math.NaN(), math.NaN()
 		p.Difficulty, p.Label, p.Confidence = math.NaN(), "", 0
@@ -137,9 +139,9 @@ func newSweep(scores, strong, weak []float64) (*sweep, error) {
 
 // point returns the operating point sending the top k prompts to strong;
 // the k-th and (k+1)-th scores must differ.
-func (sw *sweep) point(k int, cutoff float64) Calibration {
+func (sw *sweep) point(k int, cutoff float64) Result {
 	n := float64(len(sw.sorted))
-	c := Calibration{Cutoff: cutoff, StrongShare: float64(k) / n, Quality: math.NaN(), PGR: math.NaN()}
+	c := Result{Cutoff: cutoff, StrongShare: float64(k) / n, Quality: math.NaN(), PGR: math.NaN()}
 	if sw.strong != nil {
 		q := sw.qw
 		for _, i := range sw.order[:k] {
@@ -169,19 +171,19 @@ func (sw *sweep) cutoffAt(k int) float64 {
 	return m
 }
 
-// CalibrateShare returns the cutoff that sends at most share (in [0,1]) of
+// Share returns the cutoff that sends at most share (in [0,1]) of
 // the validation prompts to the strong model — the largest such share that
 // ties in the scores allow — halfway between the last score sent and the
 // first one kept, so that new prompts split as the validation set did.
 // strong and weak, the models' realised scores, are optional (nil); with
-// them the Calibration also reports quality and PGR.
-func CalibrateShare(scores, strong, weak []float64, share float64) (Calibration, error) {
+// them the Result also reports quality and PGR.
+func Share(scores, strong, weak []float64, share float64) (Result, error) {
 	if !(share >= 0 && share <= 1) {
-		return Calibration{}, fmt.Errorf("llmrouter: calibrate: share %v outside [0,1]", share)
+		return Result{}, fmt.Errorf("llmrouter: calibrate: share %v outside [0,1]", share)
 	}
 	sw, err := newSweep(scores, strong, weak)
 	if err != nil {
-		return Calibration{}, err
+		return Result{}, err
 	}
 	n := len(sw.sorted)
 	k := int(math.Floor(share*float64(n) + 1e-9))
@@ -191,17 +193,17 @@ func CalibrateShare(scores, strong, weak []float64, share float64) (Calibration,
 	return sw.point(k, sw.cutoffAt(k)), nil
 }
 
-// CalibrateQuality returns the cutoff with the smallest strong-call share
+// Quality returns the cutoff with the smallest strong-call share
 // whose mean validation quality reaches target (an absolute mean score;
 // for a PGR p use q_weak + p·(q_strong − q_weak)). If no cutoff reaches it,
-// the error says so and the Calibration sends everything to strong.
-func CalibrateQuality(scores, strong, weak []float64, target float64) (Calibration, error) {
+// the error says so and the Result sends everything to strong.
+func Quality(scores, strong, weak []float64, target float64) (Result, error) {
 	if strong == nil || weak == nil {
-		return Calibration{}, errors.New("llmrouter: calibrate: quality calibration needs the strong and weak outcomes")
+		return Result{}, errors.New("llmrouter: calibrate: quality calibration needs the strong and weak outcomes")
 	}
 	sw, err := newSweep(scores, strong, weak)
 	if err != nil {
-		return Calibration{}, err
+		return Result{}, err
 	}
 	n := len(sw.sorted)
 	q := sw.qw

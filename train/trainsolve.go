@@ -1,12 +1,14 @@
-package llmrouter
+package train
 
 import (
 	"math"
 	"sync"
+
+	"github.com/llmrouter/llmrouter/internal/linear"
 )
 
 // design is the weighted feature matrix of a trainMatrix for one (idf,
-// dense weight) setting: columns 0..D-1 the buckets, then numDense dense
+// dense weight) setting: columns 0..D-1 the buckets, then linear.NumDense dense
 // columns, then the bias. An entry's value, tf·idf/‖row‖, is computed
 // where it is read rather than stored, which keeps training memory at four
 // bytes an entry; the float32 operations are those of storing it.
@@ -15,11 +17,11 @@ type design struct {
 	idf    []float32 // nil without idf
 	mul    []float32 // idf, or ones
 	inv    []float32 // per row: 1/‖row‖, or 1 for an empty row
-	dz     [][numDense]float32
+	dz     [][linear.NumDense]float32
 	dim    int
 	maxIDF float32
-	dmean  [numDense]float64
-	dstd   [numDense]float64
+	dmean  [linear.NumDense]float64
+	dstd   [linear.NumDense]float64
 	dw     float64
 }
 
@@ -28,12 +30,12 @@ type design struct {
 // buffers when old is not nil; old must not be used after.
 func newDesign(m *trainMatrix, fit []int, useIDF bool, dw float64, old *design) *design {
 	D := 1 << m.bits
-	d := &design{m: m, dim: D + numDense + 1, dw: dw}
+	d := &design{m: m, dim: D + linear.NumDense + 1, dw: dw}
 	if old != nil && len(old.inv) == m.n {
 		d.inv, d.dz = old.inv, old.dz
 		clear(d.dz)
 	} else {
-		d.inv, d.dz = make([]float32, m.n), make([][numDense]float32, m.n)
+		d.inv, d.dz = make([]float32, m.n), make([][linear.NumDense]float32, m.n)
 	}
 	n := float64(len(fit))
 	d.maxIDF = float32(math.Log(1+n) + 1)
