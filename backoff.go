@@ -82,13 +82,14 @@ func (b Backoff) Delay(attempt int, rnd func() float64) time.Duration {
 	return time.Duration(r * float64(b.Ceiling(attempt)))
 }
 
-// DelayWithHint is Delay honouring a server's Retry-After hint (see
-// [RetryAfter]): it returns the larger of the jittered delay and hint. The
-// larger wins because retrying before the server said it is ready would be
-// wasted (and may extend a rate-limit penalty), while the jitter still spreads
-// clients whose hints agree. The hint is deliberately not capped by Max: use
-// [FitsDeadline] to decide whether waiting that long is worth it or whether to
-// fall back to another model instead. A zero or negative hint is ignored.
+// DelayWithHint is Delay honouring a server's Retry-After hint (read from
+// the error text or the response headers): it returns the larger of the
+// jittered delay and hint. The larger wins because retrying before the server
+// said it is ready would be wasted (and may extend a rate-limit penalty),
+// while the jitter still spreads clients whose hints agree. The hint is
+// deliberately not capped by Max: the router waits only when the wait plus
+// the attempt timeout fit before the context's deadline, and otherwise falls
+// back to another model. A zero or negative hint is ignored.
 func (b Backoff) DelayWithHint(attempt int, hint time.Duration, rnd func() float64) time.Duration {
 	d := b.Delay(attempt, rnd)
 	if hint > d {
@@ -97,11 +98,11 @@ func (b Backoff) DelayWithHint(attempt int, hint time.Duration, rnd func() float
 	return d
 }
 
-// FitsDeadline reports whether waiting wait from now, and then still having
+// fitsDeadline reports whether waiting wait from now, and then still having
 // reserve left for the attempt itself, ends before ctx's deadline. It is true
 // when ctx has no deadline, false when ctx is already done. Pass the time from
 // the same [Clock] the caller waits on.
-func FitsDeadline(ctx context.Context, now time.Time, wait, reserve time.Duration) bool {
+func fitsDeadline(ctx context.Context, now time.Time, wait, reserve time.Duration) bool {
 	if ctx.Err() != nil {
 		return false
 	}
@@ -118,11 +119,11 @@ func FitsDeadline(ctx context.Context, now time.Time, wait, reserve time.Duratio
 	return now.Add(wait).Add(reserve).Before(dl)
 }
 
-// Wait blocks until d has elapsed on clk (nil means [SystemClock]) or ctx is
+// waitFor blocks until d has elapsed on clk (nil means [SystemClock]) or ctx is
 // done, whichever comes first. It returns nil after a full wait and ctx.Err()
 // otherwise; a d <= 0 returns at once (with ctx.Err() if ctx is done). It
 // starts no goroutine.
-func Wait(ctx context.Context, clk Clock, d time.Duration) error {
+func waitFor(ctx context.Context, clk Clock, d time.Duration) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}

@@ -168,7 +168,7 @@ func TestFitsDeadline(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, FitsDeadline(tt.ctx, tt.now, tt.wait, tt.reserve))
+			assert.Equal(t, tt.want, fitsDeadline(tt.ctx, tt.now, tt.wait, tt.reserve))
 		})
 	}
 }
@@ -177,7 +177,7 @@ func TestWait(t *testing.T) {
 	t.Run("full wait", func(t *testing.T) {
 		clk := newManualClock(t0)
 		done := make(chan error, 1)
-		go func() { done <- Wait(context.Background(), clk, 3*time.Second) }()
+		go func() { done <- waitFor(context.Background(), clk, 3*time.Second) }()
 		<-clk.added
 		clk.Advance(2 * time.Second)
 		select {
@@ -192,7 +192,7 @@ func TestWait(t *testing.T) {
 		clk := newManualClock(t0)
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
-		go func() { done <- Wait(ctx, clk, time.Hour) }()
+		go func() { done <- waitFor(ctx, clk, time.Hour) }()
 		<-clk.added
 		cancel()
 		require.ErrorIs(t, <-done, context.Canceled)
@@ -200,13 +200,13 @@ func TestWait(t *testing.T) {
 	t.Run("already canceled", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		require.ErrorIs(t, Wait(ctx, newManualClock(t0), 0), context.Canceled)
+		require.ErrorIs(t, waitFor(ctx, newManualClock(t0), 0), context.Canceled)
 	})
 	t.Run("zero wait", func(t *testing.T) {
-		require.NoError(t, Wait(context.Background(), nil, 0))
+		require.NoError(t, waitFor(context.Background(), nil, 0))
 	})
 	t.Run("system clock", func(t *testing.T) {
-		require.NoError(t, Wait(context.Background(), SystemClock{}, time.Microsecond))
+		require.NoError(t, waitFor(context.Background(), SystemClock{}, time.Microsecond))
 		assert.False(t, SystemClock{}.Now().IsZero())
 	})
 }

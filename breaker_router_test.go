@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/breaker"
 	"github.com/llmrouter/llmrouter/routertest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -37,14 +38,14 @@ func (p *outageProvider) GenerateContent(context.Context, []llms.MessageContent,
 func TestBreakerRecoveryThroughRouter(t *testing.T) {
 	tests := []struct {
 		name     string
-		breaker  llmrouter.BreakerSettings
+		breaker  breaker.Settings
 		down     time.Duration
 		base     time.Duration // the base cooldown
 		cooldown time.Duration // the bound after coming back
 	}{
-		{"1s cooldown, down 10s", llmrouter.BreakerSettings{Cooldown: time.Second}, 10 * time.Second, time.Second, time.Second},
-		{"defaults, down 95s", llmrouter.BreakerSettings{}, 95 * time.Second, llmrouter.DefaultBreakerCooldown, llmrouter.DefaultBreakerCooldown},
-		{"growth 2 up to 4s, down 10s", llmrouter.BreakerSettings{Cooldown: time.Second, CooldownGrowth: 2, MaxCooldown: 4 * time.Second}, 10 * time.Second, time.Second, 4 * time.Second},
+		{"1s cooldown, down 10s", breaker.Settings{Cooldown: time.Second}, 10 * time.Second, time.Second, time.Second},
+		{"defaults, down 95s", breaker.Settings{}, 95 * time.Second, (30 * time.Second), (30 * time.Second)},
+		{"growth 2 up to 4s, down 10s", breaker.Settings{Cooldown: time.Second, CooldownGrowth: 2, MaxCooldown: 4 * time.Second}, 10 * time.Second, time.Second, 4 * time.Second},
 	}
 	const every = 100 * time.Millisecond
 	for _, tt := range tests {
@@ -71,10 +72,10 @@ func TestBreakerRecoveryThroughRouter(t *testing.T) {
 			}
 			require.GreaterOrEqual(t, back, tt.down, "cheap answered only after %v (-1: never)", tt.down)
 			assert.LessOrEqual(t, back, tt.down+tt.cooldown, "cheap came back at %v, answered at %v", tt.down, back)
-			assert.Equal(t, llmrouter.BreakerClosed, r.Breakers().Breaker("cheap").Stats(clock.Now()).State)
+			assert.Equal(t, breaker.Closed, r.Breakers().Breaker("cheap").Stats(clock.Now()).State)
 			assert.Equal(t, int(back/every), mid.CallCount(), "mid answered every request until then")
 			// The trip, then at most one probe per base cooldown, then the answer.
-			assert.LessOrEqual(t, cheap.calls.Load(), int64(llmrouter.DefaultBreakerConsecutiveFailures)+int64(tt.down/tt.base)+2,
+			assert.LessOrEqual(t, cheap.calls.Load(), 5+int64(tt.down/tt.base)+2,
 				"while cooling, requests skip cheap")
 		})
 	}

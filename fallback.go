@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/llmrouter/llmrouter/breaker"
+	"github.com/llmrouter/llmrouter/internal/errclass"
 	"github.com/tmc/langchaingo/llms"
 )
 
@@ -225,7 +227,7 @@ func (x *exec) runSequential() (*llms.ContentResponse, error) {
 						a.Next = "next model: " + strconv.Itoa(try) + " retries spent"
 						break
 					}
-					hint, _ := RetryAfter(a.Err)
+					hint, _ := errclass.RetryAfter(a.Err)
 					delay := fb.backoff.DelayWithHint(try, hint, fb.rnd)
 					now := fb.clock.Now()
 					if delay > fb.maxWait {
@@ -235,12 +237,12 @@ func (x *exec) runSequential() (*llms.ContentResponse, error) {
 						a.Next = "next model: retry in " + delay.String() + " exceeds the " + fb.maxWait.String() + " limit"
 						break
 					}
-					if !FitsDeadline(x.ctx, now, delay, fb.attemptTimeout) {
+					if !fitsDeadline(x.ctx, now, delay, fb.attemptTimeout) {
 						a.Next = "next model: a retry in " + delay.String() + " would not fit the deadline"
 						break
 					}
 					a.Next = "retry in " + delay.String()
-					if err := Wait(x.ctx, fb.clock, delay); err != nil {
+					if err := waitFor(x.ctx, fb.clock, delay); err != nil {
 						return nil, x.canceled(err)
 					}
 					wait = delay
@@ -254,8 +256,8 @@ func (x *exec) runSequential() (*llms.ContentResponse, error) {
 		}
 		if !called && len(cooling) > 0 && x.ctx.Err() == nil && x.rejected == nil {
 			now := fb.clock.Now()
-			if fb.waitCooldown && pass == 0 && FitsDeadline(x.ctx, now, coolUntil.Sub(now), 0) {
-				if err := Wait(x.ctx, fb.clock, coolUntil.Sub(now)); err != nil {
+			if fb.waitCooldown && pass == 0 && fitsDeadline(x.ctx, now, coolUntil.Sub(now), 0) {
+				if err := waitFor(x.ctx, fb.clock, coolUntil.Sub(now)); err != nil {
 					return nil, x.canceled(err)
 				}
 				continue
@@ -331,7 +333,7 @@ func (x *exec) admit(step Step, cooling *[]string, coolUntil *time.Time) bool {
 	return false
 }
 
-func (x *exec) breaker(step Step) *Breaker {
+func (x *exec) breaker(step Step) *breaker.Breaker {
 	if x.fb.breakers == nil {
 		return nil
 	}
@@ -458,7 +460,7 @@ func (x *exec) classify(parent, actx context.Context, model string, err error) (
 	case actx.Err() != nil && context.Cause(actx) == errAttemptTimeout:
 		return attemptTimeout(model, x.fb.attemptTimeout, err)
 	}
-	le := classifyWith(x.r.errClassifier, model, err)
+	le := errclass.ClassifyWith(x.r.errClassifier.ClassifyError, model, err)
 	return le.Code, le
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/breaker"
 	"github.com/llmrouter/llmrouter/routertest"
 	"github.com/tmc/langchaingo/llms"
 )
@@ -83,7 +84,7 @@ func ExampleCoolingDownError() {
 	p := routertest.NewProvider(llmrouter.ModelCard{Name: "only"}, routertest.Fail(routertest.ErrServer))
 	r, err := llmrouter.New([]llmrouter.Provider{p}, llmrouter.WithFallback(llmrouter.Fallback{
 		Clock: clock, MaxRetries: -1,
-		Breaker: llmrouter.BreakerSettings{ConsecutiveFailures: 1, Cooldown: 30 * time.Second},
+		Breaker: breaker.Settings{ConsecutiveFailures: 1, Cooldown: 30 * time.Second},
 	}))
 	if err != nil {
 		panic(err)

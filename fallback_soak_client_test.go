@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/breaker"
 	"github.com/llmrouter/llmrouter/internal/openaitest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -91,7 +92,7 @@ func TestSoakRealClient(t *testing.T) {
 		Backoff:        llmrouter.Backoff{Base: time.Millisecond, Max: 5 * time.Millisecond},
 		MaxRetryWait:   3 * time.Second, // above every Retry-After the servers send
 		AttemptTimeout: time.Second,     // stalls end here; ample for a healthy call on a loaded machine
-		Breaker:        llmrouter.BreakerSettings{ConsecutiveFailures: 8, Cooldown: 20 * time.Millisecond, MaxCooldown: 200 * time.Millisecond},
+		Breaker:        breaker.Settings{ConsecutiveFailures: 8, Cooldown: 20 * time.Millisecond, MaxCooldown: 200 * time.Millisecond},
 	}
 	var (
 		mu      sync.Mutex

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/breaker"
 	"github.com/llmrouter/llmrouter/routertest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -73,7 +74,7 @@ func TestSoak(t *testing.T) {
 		Backoff:        llmrouter.Backoff{Base: 50 * time.Microsecond, Max: time.Millisecond},
 		MaxRetryWait:   time.Millisecond, // Retry-After hints (20ms) move on at once
 		AttemptTimeout: 20 * time.Millisecond,
-		Breaker:        llmrouter.BreakerSettings{ConsecutiveFailures: 8, Cooldown: 2 * time.Millisecond, MaxCooldown: 20 * time.Millisecond},
+		Breaker:        breaker.Settings{ConsecutiveFailures: 8, Cooldown: 2 * time.Millisecond, MaxCooldown: 20 * time.Millisecond},
 	}
 	var (
 		next    atomic.Int64

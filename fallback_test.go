@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/breaker"
+	"github.com/llmrouter/llmrouter/internal/errclass"
 	"github.com/llmrouter/llmrouter/routertest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -324,14 +326,14 @@ func TestCircuitBreaker(t *testing.T) {
 	r, err := llmrouter.New([]llmrouter.Provider{cheap, mid, routertest.NewProvider(strongCard)},
 		llmrouter.WithSink(sink), llmrouter.WithClock(clock),
 		llmrouter.WithFallback(llmrouter.Fallback{Clock: clock, Rand: half, MaxRetries: -1,
-			Breaker: llmrouter.BreakerSettings{ConsecutiveFailures: 2, Cooldown: time.Minute}}))
+			Breaker: breaker.Settings{ConsecutiveFailures: 2, Cooldown: time.Minute}}))
 	require.NoError(t, err)
 	ctx := context.Background()
 	for range 2 {
 		_, err := r.GenerateContent(ctx, human("hi"))
 		require.NoError(t, err)
 	}
-	assert.Equal(t, llmrouter.BreakerOpen, r.Breakers().Breaker("cheap").Stats(clock.Now()).State)
+	assert.Equal(t, breaker.Open, r.Breakers().Breaker("cheap").Stats(clock.Now()).State)
 
 	_, err = r.GenerateContent(ctx, human("hi"))
 	require.NoError(t, err)
@@ -345,14 +347,14 @@ func TestCircuitBreaker(t *testing.T) {
 	_, err = r.GenerateContent(ctx, human("hi"))
 	require.NoError(t, err)
 	assert.Equal(t, []string{"cheap:ok"}, codes(sink.last()))
-	assert.Equal(t, llmrouter.BreakerClosed, r.Breakers().Breaker("cheap").Stats(clock.Now()).State)
+	assert.Equal(t, breaker.Closed, r.Breakers().Breaker("cheap").Stats(clock.Now()).State)
 }
 
 func TestAllCoolingDown(t *testing.T) {
 	setup := func(t *testing.T, fb llmrouter.Fallback) (*llmrouter.Router, *routertest.Clock) {
 		clock := routertest.NewClock(time.Now()).SetAutoAdvance(true)
 		fb.Clock, fb.Rand, fb.MaxRetries = clock, half, -1
-		fb.Breaker = llmrouter.BreakerSettings{ConsecutiveFailures: 1, Cooldown: 30 * time.Second}
+		fb.Breaker = breaker.Settings{ConsecutiveFailures: 1, Cooldown: 30 * time.Second}
 		p := routertest.NewProvider(cheapCard, fail(routertest.ErrServer), ok("back"))
 		r, err := llmrouter.New([]llmrouter.Provider{p}, llmrouter.WithFallback(fb), llmrouter.WithClock(clock))
 		require.NoError(t, err)
@@ -371,7 +373,7 @@ func TestAllCoolingDown(t *testing.T) {
 		assert.Equal(t, 30*time.Second, cd.RetryIn)
 		assert.Equal(t, start.Add(30*time.Second), cd.Until)
 		assert.Contains(t, err.Error(), "the first is back in 30s")
-		d, ok := llmrouter.RetryAfter(err)
+		d, ok := errclass.RetryAfter(err)
 		assert.True(t, ok)
 		assert.Equal(t, 30*time.Second, d)
 	})

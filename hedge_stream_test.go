@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/breaker"
 	"github.com/llmrouter/llmrouter/routertest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -20,14 +21,14 @@ import (
 // onRecorded returns breaker settings whose IsFailure (called by the
 // router's plan goroutine as it records each failed attempt, before acting
 // on it) closes ch the first time model's failure is recorded.
-func onRecorded(model string, ch chan struct{}) llmrouter.BreakerSettings {
+func onRecorded(model string, ch chan struct{}) breaker.Settings {
 	var once sync.Once
-	return llmrouter.BreakerSettings{IsFailure: func(err error) bool {
+	return breaker.Settings{IsFailure: func(err error) bool {
 		var le *llms.Error
 		if errors.As(err, &le) && le.Provider == model {
 			once.Do(func() { close(ch) })
 		}
-		return llmrouter.IsBreakerFailure(err)
+		return breaker.IsFailure(err)
 	}}
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/breaker"
 	"github.com/llmrouter/llmrouter/routertest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -129,14 +130,14 @@ func TestVerifierPanicSparesTheBreaker(t *testing.T) {
 	boom := llmrouter.VerifierFunc(func(context.Context, *llmrouter.Answer) error { panic("verifier boom") })
 	cheap := routertest.NewProvider(cheapCard)
 	r, err := llmrouter.New([]llmrouter.Provider{cheap},
-		llmrouter.WithFallback(llmrouter.Fallback{Verifier: boom, Breaker: llmrouter.BreakerSettings{ConsecutiveFailures: 2}}))
+		llmrouter.WithFallback(llmrouter.Fallback{Verifier: boom, Breaker: breaker.Settings{ConsecutiveFailures: 2}}))
 	require.NoError(t, err)
 	for i := range 5 {
 		_, err := r.GenerateContent(context.Background(), human("hi"))
 		require.ErrorIs(t, err, llmrouter.ErrPanic, "call %d", i)
 	}
 	assert.Equal(t, 5, cheap.CallCount(), "no call was refused by an open breaker")
-	assert.Equal(t, llmrouter.BreakerClosed, r.Breakers().Breaker("cheap").Stats(time.Now()).State)
+	assert.Equal(t, breaker.Closed, r.Breakers().Breaker("cheap").Stats(time.Now()).State)
 }
 
 // TestRouteStagePanic: a panicking analyzer, classifier or policy fails

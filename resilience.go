@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/llmrouter/llmrouter/breaker"
 	"github.com/tmc/langchaingo/llms"
 )
 
@@ -80,12 +81,12 @@ func DefaultAction(code llms.ErrorCode) Action {
 // DefaultAction per code, up to 2 retries per model with full-jitter
 // backoff from 250ms to 10s that honours Retry-After and the request's
 // deadline, no per-attempt timeout, a circuit breaker per model with
-// BreakerSettings' defaults, fail fast when every model is cooling down, no
+// breaker.Settings' defaults, fail fast when every model is cooling down, no
 // verifier, no hedging, unbuffered streaming.
 //
 // Retry-After: langchaingo's clients drop response headers, so the router
 // sees only a delay written in the error's text (OpenAI's "Please try again
-// in 3s", see RetryAfter) unless the client's HTTP client uses
+// in 3s", see ErrorCodeOf) unless the client's HTTP client uses
 // RetryAfterTransport, which hands each failed attempt its response's
 // Retry-After (seconds or HTTP-date) or retry-after-ms header.
 //
@@ -119,18 +120,18 @@ type Fallback struct {
 	AttemptTimeout time.Duration
 
 	// Breaker configures the per-model circuit breakers consulted before
-	// each attempt. Zero: BreakerSettings' defaults (open after 5
+	// each attempt. Zero: breaker.Settings' defaults (open after 5
 	// consecutive failures or a 50% failure rate over at least 20 calls in a
 	// minute; cool down 30s, or longer for a Retry-After hint up to 5
 	// minutes; a failed probe re-opens for 30s again, so a recovered model
-	// takes traffic within one cooldown; BreakerSettings.CooldownGrowth
+	// takes traffic within one cooldown; breaker.Settings.CooldownGrowth
 	// makes the period grow instead). The caller's cancellations, invalid
 	// requests, token limits and content filters do not count
-	// (IsBreakerFailure).
-	Breaker BreakerSettings
+	// (breaker.IsFailure).
+	Breaker breaker.Settings
 	// Breakers, if set, is the registry to use instead of a new one with
 	// Breaker's settings: routers sharing it share the models' health.
-	Breakers *BreakerRegistry
+	Breakers *breaker.Registry
 	// NoBreaker turns the circuit breakers off.
 	NoBreaker bool
 	// WaitForCooldown makes a request whose every model is cooling down
@@ -218,8 +219,10 @@ func WithFallback(f Fallback) Option {
 
 // WithErrorClassifier sets how provider errors are classified into
 // llms.ErrorCodes, which pick the action after a failure and are recorded in
-// Attempt.Code. Default: DefaultErrorClassifier. It must be safe for
-// concurrent use.
+// Attempt.Code (and so whether an error counts against a model's breaker,
+// see breaker.IsFailure). Default, and nil: DefaultErrorClassifier. It must
+// be safe for concurrent use; a panic in it is recovered as that attempt's
+// ErrPanic.
 func WithErrorClassifier(ec ErrorClassifier) Option {
 	return func(c *config) { c.errClassifier = ec }
 }
@@ -240,7 +243,7 @@ func bufferRequested(ctx context.Context) bool {
 
 // Breakers returns the router's circuit-breaker registry, or nil when the
 // router runs without breakers (no WithFallback, or Fallback.NoBreaker).
-func (r *Router) Breakers() *BreakerRegistry { return r.fb.registry }
+func (r *Router) Breakers() *breaker.Registry { return r.fb.registry }
 
 // resilience is a Fallback resolved for one router.
 type resilience struct {
@@ -250,8 +253,8 @@ type resilience struct {
 	backoff        Backoff
 	maxWait        time.Duration
 	attemptTimeout time.Duration
-	registry       *BreakerRegistry
-	breakers       []*Breaker // per model index; nil when off
+	registry       *breaker.Registry
+	breakers       []*breaker.Breaker // per model index; nil when off
 	waitCooldown   bool
 	verifier       Verifier
 	allowEmpty     bool
@@ -325,9 +328,9 @@ func newResilienceFor(f *Fallback, models []ModelCard, routerClock Clock) *resil
 	if !f.NoBreaker {
 		x.registry = f.Breakers
 		if x.registry == nil {
-			x.registry = NewBreakerRegistry(f.Breaker)
+			x.registry = breaker.NewRegistry(f.Breaker)
 		}
-		x.breakers = make([]*Breaker, len(models))
+		x.breakers = make([]*breaker.Breaker, len(models))
 		for i, m := range models {
 			x.breakers[i] = x.registry.Breaker(m.Name)
 		}

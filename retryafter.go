@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/llmrouter/llmrouter/internal/errclass"
 	"github.com/tmc/langchaingo/llms"
 )
 
@@ -28,7 +29,7 @@ import (
 // not in the future, or a delay over 24 hours is ignored. The router uses the
 // hint for that attempt's retry delay (Backoff.DelayWithHint; a wait over
 // Fallback.MaxRetryWait moves to the next model) and for the model's breaker
-// cooldown, unless the error's own text already carries one (see RetryAfter),
+// cooldown, unless the error's own text already carries one (see errclass.RetryAfter),
 // which wins. The x-ratelimit-reset-* headers are deliberately not read: they
 // say when a whole quota window refills, not when a retry may succeed, and
 // the SDKs ignore them too.
@@ -117,7 +118,7 @@ func (s *hintSlot) annotate(err error) error {
 	if d <= 0 || err == nil {
 		return err
 	}
-	if _, ok := RetryAfter(err); ok {
+	if _, ok := errclass.RetryAfter(err); ok {
 		return err
 	}
 	return &headerHintError{error: err, after: d}
@@ -135,7 +136,7 @@ func (e *headerHintError) RetryAfter() time.Duration { return e.after }
 
 // headerRetryAfter reads retry-after-ms, then Retry-After (delay-seconds or
 // an HTTP-date relative to now), from h. It returns a delay in
-// (0, maxRetryAfterHint] or false.
+// (0, errclass.MaxRetryAfterHint] or false.
 func headerRetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	if v := h["Retry-After-Ms"]; len(v) > 0 {
 		if d, ok := headerSeconds(v[0], time.Millisecond); ok {
@@ -154,7 +155,7 @@ func headerRetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 		return 0, false
 	}
 	d := t.Sub(now)
-	if d <= 0 || d > maxRetryAfterHint {
+	if d <= 0 || d > errclass.MaxRetryAfterHint {
 		return 0, false
 	}
 	return d, true
@@ -162,7 +163,7 @@ func headerRetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 
 // headerSeconds parses a non-negative decimal number of units ("7", "1.5"),
 // spaces around allowed; signs, exponents, "inf" and "nan" are not numbers
-// here. It returns a delay in (0, maxRetryAfterHint] or false.
+// here. It returns a delay in (0, errclass.MaxRetryAfterHint] or false.
 func headerSeconds(s string, unit time.Duration) (time.Duration, bool) {
 	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
 		s = s[1:]
@@ -189,7 +190,7 @@ func headerSeconds(s string, unit time.Duration) (time.Duration, bool) {
 		return 0, false
 	}
 	d := v * float64(unit)
-	if d <= 0 || d > float64(maxRetryAfterHint) {
+	if d <= 0 || d > float64(errclass.MaxRetryAfterHint) {
 		return 0, false
 	}
 	return time.Duration(d), true

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/llmrouter/llmrouter/internal/errclass"
 	"github.com/stretchr/testify/assert"
 )
 
@@ -71,7 +72,7 @@ func TestHintSlotAnnotate(t *testing.T) {
 			got := s.annotate(tt.err)
 			assert.ErrorIs(t, got, tt.err, "the error is kept in the chain")
 			assert.Equal(t, tt.err.Error(), got.Error(), "the text is unchanged")
-			d, ok := RetryAfter(got)
+			d, ok := errclass.RetryAfter(got)
 			assert.Equal(t, tt.want, d)
 			assert.Equal(t, tt.want > 0, ok)
 		})
@@ -80,7 +81,7 @@ func TestHintSlotAnnotate(t *testing.T) {
 		s := newHintSlot(t.Context(), SystemClock{})
 		s.capture(&http.Response{StatusCode: 429, Header: http.Header{"Retry-After": {"4"}}})
 		s.capture(&http.Response{StatusCode: 500, Header: http.Header{}})
-		_, ok := RetryAfter(s.annotate(base))
+		_, ok := errclass.RetryAfter(s.annotate(base))
 		assert.False(t, ok)
 	})
 	t.Run("the slot is found and other values pass through", func(t *testing.T) {

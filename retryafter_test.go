@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/breaker"
 	"github.com/llmrouter/llmrouter/internal/openaitest"
 	"github.com/llmrouter/llmrouter/routertest"
 	"github.com/stretchr/testify/assert"
@@ -119,7 +120,7 @@ func TestRetryAfterHeaderOpenAI(t *testing.T) {
 // and, when the failure trips the model's breaker, holds the model open
 // for the hinted time rather than the shorter cooldown.
 func TestRetryAfterHeaderBreaker(t *testing.T) {
-	fb := llmrouter.Fallback{Breaker: llmrouter.BreakerSettings{ConsecutiveFailures: 1, Cooldown: time.Second}}
+	fb := llmrouter.Fallback{Breaker: breaker.Settings{ConsecutiveFailures: 1, Cooldown: time.Second}}
 	r, srvs, sink, clock := headerRouter(t, fb, &llmrouter.RetryAfterTransport{})
 	srvs[0].Enqueue(openaitest.RateLimitedUntil(retryEpoch.Add(40 * time.Second)))
 	_, err := r.GenerateContent(context.Background(), human("hi"))

@@ -17,6 +17,7 @@ import (
 	"github.com/tmc/langchaingo/llms/openai"
 
 	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/internal/errclass"
 	"github.com/llmrouter/llmrouter/internal/openaitest"
 )
 
@@ -145,8 +146,8 @@ func TestFaults(t *testing.T) {
 				require.Error(t, err)
 				assert.Equal(t, tt.wantText, err.Error())
 				assert.Equal(t, tt.wantCode, llmrouter.ErrorCodeOf(err))
-				assert.ErrorIs(t, llmrouter.ClassifyError(err), &llms.Error{Code: tt.wantCode})
-				d, ok := llmrouter.RetryAfter(err)
+				assert.ErrorIs(t, errclass.ClassifyError(err), &llms.Error{Code: tt.wantCode})
+				d, ok := errclass.RetryAfter(err)
 				assert.Equal(t, tt.wantRetry, d)
 				assert.Equal(t, tt.wantRetry > 0, ok)
 				assert.Empty(t, chunks, "no text reaches the caller before a status error")
@@ -271,7 +272,7 @@ func TestSlowHeaders(t *testing.T) {
 		require.Error(t, err)
 		assert.Equal(t, "request cancelled", err.Error())
 		assert.Equal(t, llms.ErrCodeCanceled, llmrouter.ErrorCodeOf(err))
-		assert.ErrorIs(t, llmrouter.ClassifyError(err), context.Canceled)
+		assert.ErrorIs(t, errclass.ClassifyError(err), context.Canceled)
 	})
 	t.Run("deadline", func(t *testing.T) {
 		srv := openaitest.New(t)

@@ -1,4 +1,8 @@
-package llmrouter
+// Package errclass classifies provider errors into langchaingo's
+// [llms.ErrorCode]s and reads retry hints from their text. The root package
+// re-exports [ErrorCodeOf]; package breaker uses [IsModelFault]. Everything
+// here is pure and safe for concurrent use.
+package errclass
 
 import (
 	"context"
@@ -11,23 +15,6 @@ import (
 
 	"github.com/tmc/langchaingo/llms"
 )
-
-// ErrorClassifier maps a provider error to one of langchaingo's standardized
-// [llms.ErrorCode]s. Implementations must be safe for concurrent use, must not
-// panic, and must return "" only for a nil error.
-type ErrorClassifier interface {
-	ClassifyError(err error) llms.ErrorCode
-}
-
-// ErrorClassifierFunc adapts a function to [ErrorClassifier].
-type ErrorClassifierFunc func(err error) llms.ErrorCode
-
-// ClassifyError calls f(err).
-func (f ErrorClassifierFunc) ClassifyError(err error) llms.ErrorCode { return f(err) }
-
-// DefaultErrorClassifier is the classifier used when none is configured. It
-// is [ErrorCodeOf] and is safe for concurrent use.
-var DefaultErrorClassifier ErrorClassifier = ErrorClassifierFunc(ErrorCodeOf)
 
 // ErrorCodeOf classifies err into an [llms.ErrorCode]. It returns "" for a nil
 // error and a non-empty code otherwise ([llms.ErrCodeUnknown] when nothing
@@ -92,35 +79,25 @@ func ErrorCodeOf(err error) llms.ErrorCode {
 // [ErrorCodeOf](err) and whose Cause is err, so that both
 // errors.Is(e, llms.ErrRateLimit) and errors.Is(e, anySentinelInErr) hold.
 // An err that already is an [*llms.Error] with a known code is returned as is.
-// It returns nil for a nil err; beware that a nil *llms.Error stored in an
-// error interface is not a nil error (use [WrapProviderError] when you need an
-// error).
+// It returns nil for a nil err.
 func ClassifyError(err error) *llms.Error {
-	return classifyWith(DefaultErrorClassifier, "", err)
+	return ClassifyWith(nil, "", err)
 }
 
-// WrapProviderError is [ClassifyError] with a chosen classifier (nil means
-// [DefaultErrorClassifier]) and provider name (recorded in the
-// [llms.Error.Provider] field, may be empty). It returns a nil error for a
-// nil err.
-func WrapProviderError(c ErrorClassifier, provider string, err error) error {
+// ClassifyWith is [ClassifyError] with a chosen classifier (nil means
+// [ErrorCodeOf]) and provider name (recorded in [llms.Error.Provider], may be
+// empty). It returns nil for a nil err.
+func ClassifyWith(classify func(error) llms.ErrorCode, provider string, err error) *llms.Error {
 	if err == nil {
 		return nil
 	}
-	return classifyWith(c, provider, err)
-}
-
-func classifyWith(c ErrorClassifier, provider string, err error) *llms.Error {
-	if err == nil {
-		return nil
-	}
-	if c == nil {
-		c = DefaultErrorClassifier
+	if classify == nil {
+		classify = ErrorCodeOf
 	}
 	if le, ok := err.(*llms.Error); ok && le.Code != "" && le.Code != llms.ErrCodeUnknown {
 		return le
 	}
-	code := c.ClassifyError(err)
+	code := classify(err)
 	if code == "" {
 		code = llms.ErrCodeUnknown
 	}
@@ -138,7 +115,7 @@ func IsRetryableCode(code llms.ErrorCode) bool {
 }
 
 // IsModelFault reports whether an error of this code says something about the
-// model's health (and so should count against it in a [Breaker]) rather than
+// model's health (and so should count against it in a breaker) rather than
 // about the request or the caller: canceled, invalid request, token limit and
 // content filter are not the model's fault; everything else, unknown
 // included, is.
@@ -441,14 +418,14 @@ func RetryAfter(err error) (time.Duration, bool) {
 	}
 	var ra interface{ RetryAfter() time.Duration }
 	if errors.As(err, &ra) {
-		if d := ra.RetryAfter(); d > 0 && d <= maxRetryAfterHint {
+		if d := ra.RetryAfter(); d > 0 && d <= MaxRetryAfterHint {
 			return d, true
 		}
 	}
 	return retryAfterText(strings.ToLower(err.Error()))
 }
 
-const maxRetryAfterHint = 24 * time.Hour
+const MaxRetryAfterHint = 24 * time.Hour
 
 var retryMarkers = []struct {
 	marker string
@@ -513,7 +490,7 @@ func parseHintDuration(s string, bare time.Duration) (time.Duration, bool) {
 			s = rest[ul:]
 		}
 		d := v * float64(unit)
-		if d > float64(maxRetryAfterHint) {
+		if d > float64(MaxRetryAfterHint) {
 			return 0, false
 		}
 		total += time.Duration(d)
@@ -522,7 +499,7 @@ func parseHintDuration(s string, bare time.Duration) (time.Duration, bool) {
 			break
 		}
 	}
-	if !parsed || total <= 0 || total > maxRetryAfterHint {
+	if !parsed || total <= 0 || total > MaxRetryAfterHint {
 		return 0, false
 	}
 	return total, true

@@ -1,7 +1,8 @@
-package llmrouter
+package breaker
 
 import (
 	"fmt"
+	"github.com/llmrouter/llmrouter/internal/errclass"
 	"math"
 	"slices"
 	"testing"
@@ -49,11 +50,11 @@ func (o outage) simulate(t *testing.T, b *Breaker) outageRun {
 		if err == nil {
 			return true
 		}
-		if tr := b.Stats(now).Trips; st == BreakerOpen && tr > before {
+		if tr := b.Stats(now).Trips; st == Open && tr > before {
 			tripAt = c.done
 			run.periods = append(run.periods, b.RetryAt(now).Sub(now))
 		}
-		if st == BreakerOpen {
+		if st == Open {
 			run.maxOpen = max(run.maxOpen, b.RetryAt(now).Sub(t0.Add(tripAt)))
 		}
 		return false
@@ -103,19 +104,19 @@ func (o outage) recoveryBound(open time.Duration) time.Duration {
 // not after a doubled one.
 func TestBreaker_RecoversWithinOneCooldown(t *testing.T) {
 	o := outage{recoverAt: 10 * time.Second, every: 100 * time.Millisecond, err: errUnavailable}
-	b := NewBreaker(BreakerSettings{Cooldown: time.Second})
+	b := New(Settings{Cooldown: time.Second})
 	run := o.simulate(t, b)
 	assert.LessOrEqual(t, run.firstSuccess, o.recoverAt+time.Second,
 		"recovered at %v, first success at %v; open periods %v", o.recoverAt, run.firstSuccess, run.periods)
 	for i, p := range run.periods {
 		assert.Equal(t, time.Second, p, "trip %d opens for the base cooldown", i+1)
 	}
-	assert.Equal(t, BreakerClosed, b.Stats(t0.Add(run.firstSuccess)).State)
+	assert.Equal(t, Closed, b.Stats(t0.Add(run.firstSuccess)).State)
 }
 
 // grownPeriod is the documented open period of the k-th trip in a row
 // (k from 1) under settings s with no Retry-After hint.
-func grownPeriod(s BreakerSettings, k int) time.Duration {
+func grownPeriod(s Settings, k int) time.Duration {
 	s = s.normalized()
 	d := float64(s.Cooldown) * math.Pow(s.CooldownGrowth, float64(k-1))
 	return time.Duration(min(d, float64(s.MaxCooldown)))
@@ -130,17 +131,17 @@ func grownPeriod(s BreakerSettings, k int) time.Duration {
 func TestBreaker_RecoveryBound(t *testing.T) {
 	settings := []struct {
 		name string
-		s    BreakerSettings
+		s    Settings
 		err  error
 		open time.Duration // the bound on one open period
 	}{
-		{"defaults", BreakerSettings{}, errUnavailable, DefaultBreakerCooldown},
-		{"1s cooldown", BreakerSettings{Cooldown: time.Second}, errUnavailable, time.Second},
-		{"rate trigger only", BreakerSettings{ConsecutiveFailures: -1, MinRequests: 4, Window: 10 * time.Second, Cooldown: 3 * time.Second}, errUnavailable, 3 * time.Second},
-		{"two probes", BreakerSettings{ConsecutiveFailures: 2, Cooldown: 500 * time.Millisecond, HalfOpenProbes: 2}, errUnavailable, 500 * time.Millisecond},
-		{"retry-after 90s honoured", BreakerSettings{Cooldown: time.Second}, errHinted, 90 * time.Second},
-		{"growth 2 up to 8s", BreakerSettings{Cooldown: time.Second, CooldownGrowth: 2, MaxCooldown: 8 * time.Second}, errUnavailable, 8 * time.Second},
-		{"growth 3 up to 1m", BreakerSettings{Cooldown: 2 * time.Second, CooldownGrowth: 3, MaxCooldown: time.Minute}, errUnavailable, time.Minute},
+		{"defaults", Settings{}, errUnavailable, defaultCooldown},
+		{"1s cooldown", Settings{Cooldown: time.Second}, errUnavailable, time.Second},
+		{"rate trigger only", Settings{ConsecutiveFailures: -1, MinRequests: 4, Window: 10 * time.Second, Cooldown: 3 * time.Second}, errUnavailable, 3 * time.Second},
+		{"two probes", Settings{ConsecutiveFailures: 2, Cooldown: 500 * time.Millisecond, HalfOpenProbes: 2}, errUnavailable, 500 * time.Millisecond},
+		{"retry-after 90s honoured", Settings{Cooldown: time.Second}, errHinted, 90 * time.Second},
+		{"growth 2 up to 8s", Settings{Cooldown: time.Second, CooldownGrowth: 2, MaxCooldown: 8 * time.Second}, errUnavailable, 8 * time.Second},
+		{"growth 3 up to 1m", Settings{Cooldown: 2 * time.Second, CooldownGrowth: 3, MaxCooldown: time.Minute}, errUnavailable, time.Minute},
 	}
 	downs := []time.Duration{300 * time.Millisecond, 2 * time.Second, 10 * time.Second, 95 * time.Second, 17 * time.Minute}
 	rates := []time.Duration{10 * time.Millisecond, 100 * time.Millisecond, 1300 * time.Millisecond, 45 * time.Second}
@@ -152,12 +153,12 @@ func TestBreaker_RecoveryBound(t *testing.T) {
 					name := fmt.Sprintf("%s/down %v/every %v/latency %v", st.name, down, every, lat)
 					t.Run(name, func(t *testing.T) {
 						o := outage{recoverAt: down, every: every, latency: lat, err: st.err}
-						run := o.simulate(t, NewBreaker(st.s))
+						run := o.simulate(t, New(st.s))
 						assert.GreaterOrEqual(t, run.firstSuccess, down)
 						assert.LessOrEqual(t, run.firstSuccess, o.recoveryBound(st.open),
 							"first success at %v; open periods %v", run.firstSuccess, run.periods)
 						assert.LessOrEqual(t, run.maxOpen, max(st.open, st.s.normalized().MaxCooldown), "one open period, late failures included")
-						hint, _ := RetryAfter(st.err)
+						hint, _ := errclass.RetryAfter(st.err)
 						var want []time.Duration
 						for i := range run.periods {
 							want = append(want, max(grownPeriod(st.s, i+1), hint))
@@ -193,25 +194,25 @@ func TestBreaker_CooldownGrowth(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.growth), func(t *testing.T) {
-			s := BreakerSettings{ConsecutiveFailures: 1, Cooldown: sec, MaxCooldown: 10 * sec, CooldownGrowth: tt.growth}
-			b := NewBreaker(s)
+			s := Settings{ConsecutiveFailures: 1, Cooldown: sec, MaxCooldown: 10 * sec, CooldownGrowth: tt.growth}
+			b := New(s)
 			now := t0
-			require.Equal(t, BreakerOpen, b.Record(now, errUnavailable))
+			require.Equal(t, Open, b.Record(now, errUnavailable))
 			for k, want := range tt.want {
 				require.Equal(t, now.Add(want), b.RetryAt(now), "trip %d", k+1)
 				require.Equal(t, k+1, b.Stats(now).Trips)
 				now = now.Add(want)
 				ok, _ := b.Allow(now)
 				require.True(t, ok, "trip %d: the probe is let through after %v", k+1, want)
-				require.Equal(t, BreakerOpen, b.Record(now, errUnavailable), "failed probe re-opens")
+				require.Equal(t, Open, b.Record(now, errUnavailable), "failed probe re-opens")
 			}
-			require.Equal(t, BreakerClosed, func() BreakerState {
+			require.Equal(t, Closed, func() State {
 				now = b.RetryAt(now)
 				ok, _ := b.Allow(now)
 				require.True(t, ok)
 				return b.Record(now, nil)
 			}())
-			require.Equal(t, BreakerOpen, b.Record(now, errUnavailable))
+			require.Equal(t, Open, b.Record(now, errUnavailable))
 			assert.Equal(t, now.Add(sec), b.RetryAt(now), "a close starts over from Cooldown")
 		})
 	}

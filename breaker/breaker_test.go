@@ -1,4 +1,4 @@
-package llmrouter
+package breaker
 
 import (
 	"context"
@@ -28,25 +28,25 @@ type breakerStep struct {
 
 	wantOK      bool
 	wantRetryAt time.Duration // offset from t0; -1 for the zero time
-	wantState   BreakerState
+	wantState   State
 }
 
 func allowStep(at time.Duration, ok bool, retryAt time.Duration) breakerStep {
 	return breakerStep{at: at, op: "allow", wantOK: ok, wantRetryAt: retryAt}
 }
 
-func recordStep(at time.Duration, err error, state BreakerState) breakerStep {
+func recordStep(at time.Duration, err error, state State) breakerStep {
 	return breakerStep{at: at, op: "record", err: err, wantState: state}
 }
 
 func TestBreaker_Scenarios(t *testing.T) {
 	const none = -1
-	s := BreakerSettings{ConsecutiveFailures: 3, FailureRate: -1, Cooldown: 10 * time.Second, MaxCooldown: 35 * time.Second}
+	s := Settings{ConsecutiveFailures: 3, FailureRate: -1, Cooldown: 10 * time.Second, MaxCooldown: 35 * time.Second}
 	sGrow := s
 	sGrow.CooldownGrowth = 2
 	tests := []struct {
 		name     string
-		settings BreakerSettings
+		settings Settings
 		steps    []breakerStep
 	}{
 		{
@@ -54,14 +54,14 @@ func TestBreaker_Scenarios(t *testing.T) {
 			settings: s,
 			steps: []breakerStep{
 				allowStep(0, true, none),
-				recordStep(0, errUnavailable, BreakerClosed),
-				recordStep(time.Second, errUnavailable, BreakerClosed),
-				recordStep(2*time.Second, errUnavailable, BreakerOpen),
+				recordStep(0, errUnavailable, Closed),
+				recordStep(time.Second, errUnavailable, Closed),
+				recordStep(2*time.Second, errUnavailable, Open),
 				allowStep(3*time.Second, false, 12*time.Second),
 				allowStep(11999*time.Millisecond, false, 12*time.Second),
 				allowStep(12*time.Second, true, none),            // the probe
 				allowStep(12*time.Second, false, 72*time.Second), // slot taken until ProbeTimeout
-				recordStep(13*time.Second, nil, BreakerClosed),
+				recordStep(13*time.Second, nil, Closed),
 				allowStep(13*time.Second, true, none),
 			},
 		},
@@ -69,56 +69,56 @@ func TestBreaker_Scenarios(t *testing.T) {
 			name:     "success resets the consecutive count",
 			settings: s,
 			steps: []breakerStep{
-				recordStep(0, errUnavailable, BreakerClosed),
-				recordStep(0, errUnavailable, BreakerClosed),
-				recordStep(0, nil, BreakerClosed),
-				recordStep(0, errUnavailable, BreakerClosed),
-				recordStep(0, errUnavailable, BreakerClosed),
-				recordStep(0, errUnavailable, BreakerOpen),
+				recordStep(0, errUnavailable, Closed),
+				recordStep(0, errUnavailable, Closed),
+				recordStep(0, nil, Closed),
+				recordStep(0, errUnavailable, Closed),
+				recordStep(0, errUnavailable, Closed),
+				recordStep(0, errUnavailable, Open),
 			},
 		},
 		{
 			name:     "cancellations and request faults do not count",
 			settings: s,
 			steps: []breakerStep{
-				recordStep(0, errUnavailable, BreakerClosed),
-				recordStep(0, errUnavailable, BreakerClosed),
-				recordStep(0, context.Canceled, BreakerClosed),
-				recordStep(0, fmt.Errorf("call: %w", context.Canceled), BreakerClosed),
-				recordStep(0, errors.New("request cancelled"), BreakerClosed),
-				recordStep(0, errBadRequest, BreakerClosed),
-				recordStep(0, errUnavailable, BreakerOpen), // still the 3rd in a row
+				recordStep(0, errUnavailable, Closed),
+				recordStep(0, errUnavailable, Closed),
+				recordStep(0, context.Canceled, Closed),
+				recordStep(0, fmt.Errorf("call: %w", context.Canceled), Closed),
+				recordStep(0, errors.New("request cancelled"), Closed),
+				recordStep(0, errBadRequest, Closed),
+				recordStep(0, errUnavailable, Open), // still the 3rd in a row
 			},
 		},
 		{
 			name:     "failed probe re-opens for the base cooldown",
 			settings: s,
 			steps: []breakerStep{
-				recordStep(0, errUnavailable, BreakerClosed),
-				recordStep(0, errUnavailable, BreakerClosed),
-				recordStep(0, errUnavailable, BreakerOpen), // trip 1: 10s
+				recordStep(0, errUnavailable, Closed),
+				recordStep(0, errUnavailable, Closed),
+				recordStep(0, errUnavailable, Open), // trip 1: 10s
 				allowStep(10*time.Second, true, none),
-				recordStep(10*time.Second, errUnavailable, BreakerOpen), // trip 2: 10s again
+				recordStep(10*time.Second, errUnavailable, Open), // trip 2: 10s again
 				allowStep(19*time.Second, false, 20*time.Second),
 				allowStep(20*time.Second, true, none),
-				recordStep(20*time.Second, errUnavailable, BreakerOpen), // trip 3: 10s again
+				recordStep(20*time.Second, errUnavailable, Open), // trip 3: 10s again
 				allowStep(29*time.Second, false, 30*time.Second),
 				allowStep(30*time.Second, true, none),
-				recordStep(30*time.Second, nil, BreakerClosed),
+				recordStep(30*time.Second, nil, Closed),
 			},
 		},
 		{
 			name:     "failed probe re-opens with a retry-after hint",
 			settings: s,
 			steps: []breakerStep{
-				recordStep(0, errUnavailable, BreakerClosed),
-				recordStep(0, errUnavailable, BreakerClosed),
-				recordStep(0, errUnavailable, BreakerOpen), // trip 1: 10s
+				recordStep(0, errUnavailable, Closed),
+				recordStep(0, errUnavailable, Closed),
+				recordStep(0, errUnavailable, Open), // trip 1: 10s
 				allowStep(10*time.Second, true, none),
-				recordStep(10*time.Second, errHinted, BreakerOpen), // hint 90s, capped at 35s
+				recordStep(10*time.Second, errHinted, Open), // hint 90s, capped at 35s
 				allowStep(44*time.Second, false, 45*time.Second),
 				allowStep(45*time.Second, true, none),
-				recordStep(45*time.Second, errUnavailable, BreakerOpen), // no hint: the base 10s
+				recordStep(45*time.Second, errUnavailable, Open), // no hint: the base 10s
 				allowStep(54*time.Second, false, 55*time.Second),
 			},
 		},
@@ -126,21 +126,21 @@ func TestBreaker_Scenarios(t *testing.T) {
 			name:     "CooldownGrowth 2: failed probe re-opens with doubled cooldown, capped",
 			settings: sGrow,
 			steps: []breakerStep{
-				recordStep(0, errUnavailable, BreakerClosed),
-				recordStep(0, errUnavailable, BreakerClosed),
-				recordStep(0, errUnavailable, BreakerOpen), // trip 1: 10s
+				recordStep(0, errUnavailable, Closed),
+				recordStep(0, errUnavailable, Closed),
+				recordStep(0, errUnavailable, Open), // trip 1: 10s
 				allowStep(10*time.Second, true, none),
-				recordStep(10*time.Second, errUnavailable, BreakerOpen), // trip 2: 20s
+				recordStep(10*time.Second, errUnavailable, Open), // trip 2: 20s
 				allowStep(29*time.Second, false, 30*time.Second),
 				allowStep(30*time.Second, true, none),
-				recordStep(30*time.Second, errUnavailable, BreakerOpen), // trip 3: 40s capped to 35s
+				recordStep(30*time.Second, errUnavailable, Open), // trip 3: 40s capped to 35s
 				allowStep(64*time.Second, false, 65*time.Second),
 				allowStep(65*time.Second, true, none),
-				recordStep(65*time.Second, nil, BreakerClosed),
+				recordStep(65*time.Second, nil, Closed),
 				// Closed again: the next trip starts from Cooldown.
-				recordStep(66*time.Second, errUnavailable, BreakerClosed),
-				recordStep(66*time.Second, errUnavailable, BreakerClosed),
-				recordStep(66*time.Second, errUnavailable, BreakerOpen),
+				recordStep(66*time.Second, errUnavailable, Closed),
+				recordStep(66*time.Second, errUnavailable, Closed),
+				recordStep(66*time.Second, errUnavailable, Open),
 				allowStep(75*time.Second, false, 76*time.Second),
 			},
 		},
@@ -148,14 +148,14 @@ func TestBreaker_Scenarios(t *testing.T) {
 			name:     "late failure while open restarts the cooldown, bounded by MaxCooldown",
 			settings: s,
 			steps: []breakerStep{
-				recordStep(0, errUnavailable, BreakerClosed),
-				recordStep(0, errUnavailable, BreakerClosed),
-				recordStep(0, errUnavailable, BreakerOpen), // retryAt 10s
-				recordStep(4*time.Second, errUnavailable, BreakerOpen),
+				recordStep(0, errUnavailable, Closed),
+				recordStep(0, errUnavailable, Closed),
+				recordStep(0, errUnavailable, Open), // retryAt 10s
+				recordStep(4*time.Second, errUnavailable, Open),
 				allowStep(5*time.Second, false, 14*time.Second),
-				recordStep(5*time.Second, nil, BreakerOpen), // late success: ignored
-				recordStep(20*time.Second, errUnavailable, BreakerOpen),
-				recordStep(30*time.Second, errUnavailable, BreakerOpen), // 40s > 0+35s
+				recordStep(5*time.Second, nil, Open), // late success: ignored
+				recordStep(20*time.Second, errUnavailable, Open),
+				recordStep(30*time.Second, errUnavailable, Open), // 40s > 0+35s
 				allowStep(31*time.Second, false, 35*time.Second),
 				allowStep(35*time.Second, true, none),
 			},
@@ -164,9 +164,9 @@ func TestBreaker_Scenarios(t *testing.T) {
 			name:     "retry-after hint lengthens the cooldown",
 			settings: s,
 			steps: []breakerStep{
-				recordStep(0, errUnavailable, BreakerClosed),
-				recordStep(0, errUnavailable, BreakerClosed),
-				recordStep(0, errHinted, BreakerOpen), // hint 90s, capped at 35s
+				recordStep(0, errUnavailable, Closed),
+				recordStep(0, errUnavailable, Closed),
+				recordStep(0, errHinted, Open), // hint 90s, capped at 35s
 				allowStep(time.Second, false, 35*time.Second),
 			},
 		},
@@ -174,21 +174,21 @@ func TestBreaker_Scenarios(t *testing.T) {
 			name:     "ignored error during half-open frees the probe slot",
 			settings: s,
 			steps: []breakerStep{
-				recordStep(0, errUnavailable, BreakerClosed),
-				recordStep(0, errUnavailable, BreakerClosed),
-				recordStep(0, errUnavailable, BreakerOpen),
+				recordStep(0, errUnavailable, Closed),
+				recordStep(0, errUnavailable, Closed),
+				recordStep(0, errUnavailable, Open),
 				allowStep(10*time.Second, true, none),
 				allowStep(10*time.Second, false, 70*time.Second),
-				recordStep(11*time.Second, context.Canceled, BreakerHalfOpen),
+				recordStep(11*time.Second, context.Canceled, HalfOpen),
 				allowStep(11*time.Second, true, none),
-				recordStep(12*time.Second, nil, BreakerClosed),
+				recordStep(12*time.Second, nil, Closed),
 			},
 		},
 		{
 			name:     "lost probe slots come back after ProbeTimeout",
-			settings: BreakerSettings{ConsecutiveFailures: 1, FailureRate: -1, Cooldown: time.Second, ProbeTimeout: 5 * time.Second, HalfOpenProbes: 2},
+			settings: Settings{ConsecutiveFailures: 1, FailureRate: -1, Cooldown: time.Second, ProbeTimeout: 5 * time.Second, HalfOpenProbes: 2},
 			steps: []breakerStep{
-				recordStep(0, errUnavailable, BreakerOpen),
+				recordStep(0, errUnavailable, Open),
 				allowStep(time.Second, true, none),
 				allowStep(2*time.Second, true, none),
 				allowStep(3*time.Second, false, 7*time.Second),
@@ -199,49 +199,49 @@ func TestBreaker_Scenarios(t *testing.T) {
 		},
 		{
 			name:     "failure rate over the window",
-			settings: BreakerSettings{ConsecutiveFailures: -1, FailureRate: 0.5, MinRequests: 4, Window: 10 * time.Second, Cooldown: time.Second},
+			settings: Settings{ConsecutiveFailures: -1, FailureRate: 0.5, MinRequests: 4, Window: 10 * time.Second, Cooldown: time.Second},
 			steps: []breakerStep{
-				recordStep(0, errUnavailable, BreakerClosed),
-				recordStep(time.Second, nil, BreakerClosed),
-				recordStep(2*time.Second, nil, BreakerClosed),
+				recordStep(0, errUnavailable, Closed),
+				recordStep(time.Second, nil, Closed),
+				recordStep(2*time.Second, nil, Closed),
 				// 1 failure in 3: below MinRequests anyway.
-				recordStep(3*time.Second, nil, BreakerClosed),            // 1/4
-				recordStep(4*time.Second, errUnavailable, BreakerClosed), // 2/5 < 0.5
-				recordStep(5*time.Second, errUnavailable, BreakerOpen),   // 3/6 >= 0.5
+				recordStep(3*time.Second, nil, Closed),            // 1/4
+				recordStep(4*time.Second, errUnavailable, Closed), // 2/5 < 0.5
+				recordStep(5*time.Second, errUnavailable, Open),   // 3/6 >= 0.5
 			},
 		},
 		{
 			name:     "old outcomes slide out of the window",
-			settings: BreakerSettings{ConsecutiveFailures: -1, FailureRate: 0.5, MinRequests: 4, Window: 10 * time.Second, Cooldown: time.Second},
+			settings: Settings{ConsecutiveFailures: -1, FailureRate: 0.5, MinRequests: 4, Window: 10 * time.Second, Cooldown: time.Second},
 			steps: []breakerStep{
-				recordStep(0, errUnavailable, BreakerClosed),
-				recordStep(0, errUnavailable, BreakerClosed),
-				recordStep(0, errUnavailable, BreakerClosed),
+				recordStep(0, errUnavailable, Closed),
+				recordStep(0, errUnavailable, Closed),
+				recordStep(0, errUnavailable, Closed),
 				// 10s later those three have left the window.
-				recordStep(10*time.Second, nil, BreakerClosed),
-				recordStep(10*time.Second, nil, BreakerClosed),
-				recordStep(10*time.Second, nil, BreakerClosed),
-				recordStep(11*time.Second, errUnavailable, BreakerClosed), // 1/4
+				recordStep(10*time.Second, nil, Closed),
+				recordStep(10*time.Second, nil, Closed),
+				recordStep(10*time.Second, nil, Closed),
+				recordStep(11*time.Second, errUnavailable, Closed), // 1/4
 			},
 		},
 		{
 			name:     "trip forces a cooldown",
 			settings: s,
 			steps: []breakerStep{
-				{at: 0, op: "trip", d: 20 * time.Second, wantState: BreakerOpen},
+				{at: 0, op: "trip", d: 20 * time.Second, wantState: Open},
 				allowStep(19*time.Second, false, 20*time.Second),
-				{at: time.Second, op: "trip", d: 5 * time.Second, wantState: BreakerOpen}, // never shortens
+				{at: time.Second, op: "trip", d: 5 * time.Second, wantState: Open}, // never shortens
 				allowStep(19*time.Second, false, 20*time.Second),
-				{at: 2 * time.Second, op: "trip", d: time.Hour, wantState: BreakerOpen}, // capped at MaxCooldown from now
+				{at: 2 * time.Second, op: "trip", d: time.Hour, wantState: Open}, // capped at MaxCooldown from now
 				allowStep(36*time.Second, false, 37*time.Second),
 				allowStep(37*time.Second, true, none),
-				recordStep(38*time.Second, nil, BreakerClosed),
+				recordStep(38*time.Second, nil, Closed),
 			},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := NewBreaker(tt.settings)
+			b := New(tt.settings)
 			for i, st := range tt.steps {
 				now := t0.Add(st.at)
 				switch st.op {
@@ -266,43 +266,43 @@ func TestBreaker_Scenarios(t *testing.T) {
 
 func TestBreaker_ZeroValueAndStats(t *testing.T) {
 	var b Breaker
-	for i := 0; i < DefaultBreakerConsecutiveFailures-1; i++ {
-		assert.Equal(t, BreakerClosed, b.Record(t0, errUnavailable))
+	for i := 0; i < defaultConsecutiveFailures-1; i++ {
+		assert.Equal(t, Closed, b.Record(t0, errUnavailable))
 	}
 	st := b.Stats(t0)
-	assert.Equal(t, BreakerStats{State: BreakerClosed, ConsecutiveFailures: 4, Requests: 4, Failures: 4}, st)
-	assert.Equal(t, BreakerOpen, b.Record(t0, errUnavailable))
+	assert.Equal(t, Stats{State: Closed, ConsecutiveFailures: 4, Requests: 4, Failures: 4}, st)
+	assert.Equal(t, Open, b.Record(t0, errUnavailable))
 	st = b.Stats(t0.Add(time.Second))
-	assert.Equal(t, BreakerOpen, st.State)
+	assert.Equal(t, Open, st.State)
 	assert.Equal(t, 1, st.Trips)
-	assert.Equal(t, t0.Add(DefaultBreakerCooldown), st.RetryAt)
-	assert.Equal(t, BreakerHalfOpen, b.Stats(t0.Add(DefaultBreakerCooldown)).State, "reported half-open once the cooldown ends")
-	assert.True(t, b.RetryAt(t0.Add(DefaultBreakerCooldown)).IsZero())
+	assert.Equal(t, t0.Add(defaultCooldown), st.RetryAt)
+	assert.Equal(t, HalfOpen, b.Stats(t0.Add(defaultCooldown)).State, "reported half-open once the cooldown ends")
+	assert.True(t, b.RetryAt(t0.Add(defaultCooldown)).IsZero())
 	b.Reset()
-	assert.Equal(t, BreakerStats{State: BreakerClosed}, b.Stats(t0))
-	assert.Equal(t, "closed", BreakerClosed.String())
-	assert.Equal(t, "open", BreakerOpen.String())
-	assert.Equal(t, "half-open", BreakerHalfOpen.String())
-	assert.Equal(t, "unknown", BreakerState(9).String())
+	assert.Equal(t, Stats{State: Closed}, b.Stats(t0))
+	assert.Equal(t, "closed", Closed.String())
+	assert.Equal(t, "open", Open.String())
+	assert.Equal(t, "half-open", HalfOpen.String())
+	assert.Equal(t, "unknown", State(9).String())
 }
 
 func TestBreaker_CustomIsFailure(t *testing.T) {
-	b := NewBreaker(BreakerSettings{ConsecutiveFailures: 1, IsFailure: func(err error) bool { return errors.Is(err, errSentinel) }})
-	assert.Equal(t, BreakerClosed, b.Record(t0, errUnavailable))
-	assert.Equal(t, BreakerOpen, b.Record(t0, errSentinel))
+	b := New(Settings{ConsecutiveFailures: 1, IsFailure: func(err error) bool { return errors.Is(err, errSentinel) }})
+	assert.Equal(t, Closed, b.Record(t0, errUnavailable))
+	assert.Equal(t, Open, b.Record(t0, errSentinel))
 }
 
 func TestIsBreakerFailure(t *testing.T) {
-	assert.False(t, IsBreakerFailure(nil))
-	assert.False(t, IsBreakerFailure(context.Canceled))
-	assert.False(t, IsBreakerFailure(errBadRequest))
-	assert.True(t, IsBreakerFailure(context.DeadlineExceeded))
-	assert.True(t, IsBreakerFailure(errUnavailable))
-	assert.True(t, IsBreakerFailure(errors.New("weird")))
+	assert.False(t, IsFailure(nil))
+	assert.False(t, IsFailure(context.Canceled))
+	assert.False(t, IsFailure(errBadRequest))
+	assert.True(t, IsFailure(context.DeadlineExceeded))
+	assert.True(t, IsFailure(errUnavailable))
+	assert.True(t, IsFailure(errors.New("weird")))
 }
 
 func TestBreakerRegistry_NextAvailable(t *testing.T) {
-	var r BreakerRegistry // zero value: default settings
+	var r Registry // zero value: default settings
 	_, ok := r.NextAvailable(t0)
 	assert.False(t, ok, "no candidates")
 
@@ -327,7 +327,7 @@ func TestBreakerRegistry_NextAvailable(t *testing.T) {
 	at, _ = r.NextAvailable(t0.Add(10*time.Second), "a", "b")
 	assert.Equal(t, t0.Add(20*time.Second), at, "b's only probe slot is taken; a comes back at 20s")
 
-	assert.Equal(t, BreakerClosed, r.Record("b", t0.Add(11*time.Second), nil))
+	assert.Equal(t, Closed, r.Record("b", t0.Add(11*time.Second), nil))
 	assert.Same(t, r.Breaker("a"), r.Breaker("a"))
 
 	at, ok = EarliestRetry(t0, nil)
@@ -339,7 +339,7 @@ func TestBreakerRegistry_NextAvailable(t *testing.T) {
 // -race. The invariant checked at the end: the breaker still answers
 // consistently and every goroutine finished.
 func TestBreaker_Concurrent(t *testing.T) {
-	r := NewBreakerRegistry(BreakerSettings{ConsecutiveFailures: 3, MinRequests: 5, Cooldown: time.Millisecond, HalfOpenProbes: 2})
+	r := NewRegistry(Settings{ConsecutiveFailures: 3, MinRequests: 5, Cooldown: time.Millisecond, HalfOpenProbes: 2})
 	models := []string{"m1", "m2", "m3"}
 	var wg sync.WaitGroup
 	for g := 0; g < 16; g++ {
@@ -364,6 +364,6 @@ func TestBreaker_Concurrent(t *testing.T) {
 	wg.Wait()
 	for _, m := range models {
 		st := r.Breaker(m).Stats(t0.Add(time.Hour))
-		assert.Contains(t, []BreakerState{BreakerClosed, BreakerHalfOpen}, st.State)
+		assert.Contains(t, []State{Closed, HalfOpen}, st.State)
 	}
 }

@@ -1,4 +1,4 @@
-package llmrouter
+package breaker
 
 import (
 	"context"
@@ -6,37 +6,39 @@ import (
 	"math"
 	"sync"
 	"time"
+
+	"github.com/llmrouter/llmrouter/internal/errclass"
 )
 
-// BreakerState is the state of a [Breaker].
-type BreakerState int
+// State is the state of a [Breaker].
+type State int
 
 const (
-	// BreakerClosed lets every request through and counts failures.
-	BreakerClosed BreakerState = iota
-	// BreakerOpen refuses requests until its cooldown ends.
-	BreakerOpen
-	// BreakerHalfOpen lets a limited number of probe requests through; the
+	// Closed lets every request through and counts failures.
+	Closed State = iota
+	// Open refuses requests until its cooldown ends.
+	Open
+	// HalfOpen lets a limited number of probe requests through; the
 	// first probe success closes the breaker, the first failure re-opens it.
-	BreakerHalfOpen
+	HalfOpen
 )
 
 // String returns "closed", "open" or "half-open".
-func (s BreakerState) String() string {
+func (s State) String() string {
 	switch s {
-	case BreakerClosed:
+	case Closed:
 		return "closed"
-	case BreakerOpen:
+	case Open:
 		return "open"
-	case BreakerHalfOpen:
+	case HalfOpen:
 		return "half-open"
 	}
 	return "unknown"
 }
 
-// BreakerSettings configures a [Breaker]. The zero value is ready to use;
+// Settings configures a [Breaker]. The zero value is ready to use;
 // each zero field takes the default given in its comment.
-type BreakerSettings struct {
+type Settings struct {
 	// ConsecutiveFailures opens the breaker after this many failures in a
 	// row. Zero means 5; negative disables this trigger.
 	ConsecutiveFailures int
@@ -76,70 +78,72 @@ type BreakerSettings struct {
 	// Record). Zero means 1 minute.
 	ProbeTimeout time.Duration
 	// IsFailure says whether an error counts against the model. nil means
-	// [IsBreakerFailure]. Errors for which it returns false are ignored
+	// [IsFailure]. Errors for which it returns false are ignored
 	// (they neither count as failures nor as successes).
 	IsFailure func(err error) bool
 }
 
-// Default BreakerSettings values, used for zero fields.
+// Default Settings values, used for zero fields.
 const (
-	DefaultBreakerConsecutiveFailures = 5
-	DefaultBreakerFailureRate         = 0.5
-	DefaultBreakerMinRequests         = 20
-	DefaultBreakerWindow              = time.Minute
-	DefaultBreakerCooldown            = 30 * time.Second
-	DefaultBreakerMaxCooldown         = 5 * time.Minute
-	DefaultBreakerHalfOpenProbes      = 1
-	DefaultBreakerProbeTimeout        = time.Minute
+	defaultConsecutiveFailures = 5
+	defaultFailureRate         = 0.5
+	defaultMinRequests         = 20
+	defaultWindow              = time.Minute
+	defaultCooldown            = 30 * time.Second
+	defaultMaxCooldown         = 5 * time.Minute
+	defaultHalfOpenProbes      = 1
+	defaultProbeTimeout        = time.Minute
 )
 
-func (s BreakerSettings) normalized() BreakerSettings {
+func (s Settings) normalized() Settings {
 	if s.ConsecutiveFailures == 0 {
-		s.ConsecutiveFailures = DefaultBreakerConsecutiveFailures
+		s.ConsecutiveFailures = defaultConsecutiveFailures
 	}
 	if s.FailureRate == 0 || s.FailureRate != s.FailureRate { // NaN too
-		s.FailureRate = DefaultBreakerFailureRate
+		s.FailureRate = defaultFailureRate
 	}
 	if s.MinRequests <= 0 {
-		s.MinRequests = DefaultBreakerMinRequests
+		s.MinRequests = defaultMinRequests
 	}
 	if s.Window <= 0 {
-		s.Window = DefaultBreakerWindow
+		s.Window = defaultWindow
 	}
 	if s.Cooldown <= 0 {
-		s.Cooldown = DefaultBreakerCooldown
+		s.Cooldown = defaultCooldown
 	}
 	if !(s.CooldownGrowth > 1) { // NaN too
 		s.CooldownGrowth = 1
 	}
 	if s.MaxCooldown <= 0 {
-		s.MaxCooldown = DefaultBreakerMaxCooldown
+		s.MaxCooldown = defaultMaxCooldown
 	}
 	if s.MaxCooldown < s.Cooldown {
 		s.MaxCooldown = s.Cooldown
 	}
 	if s.HalfOpenProbes <= 0 {
-		s.HalfOpenProbes = DefaultBreakerHalfOpenProbes
+		s.HalfOpenProbes = defaultHalfOpenProbes
 	}
 	if s.ProbeTimeout <= 0 {
-		s.ProbeTimeout = DefaultBreakerProbeTimeout
+		s.ProbeTimeout = defaultProbeTimeout
 	}
 	if s.IsFailure == nil {
-		s.IsFailure = IsBreakerFailure
+		s.IsFailure = IsFailure
 	}
 	return s
 }
 
-// IsBreakerFailure is the default [BreakerSettings.IsFailure]: a non-nil
-// error counts against the model unless it is the caller's cancellation
+// IsFailure is the default [Settings.IsFailure]: a non-nil error counts
+// against the model unless it is the caller's cancellation
 // ([context.Canceled], or classified as canceled) or an error about the
-// request rather than the model (invalid request, token limit, content
-// filter; see [IsModelFault]). Timeouts count.
-func IsBreakerFailure(err error) bool {
+// request rather than the model. It classifies err as llmrouter.ErrorCodeOf
+// does; the codes that do not count are canceled, invalid request, token
+// limit and content filter. Every other code counts, timeouts and unknown
+// included. It is pure and safe for concurrent use.
+func IsFailure(err error) bool {
 	if err == nil || errors.Is(err, context.Canceled) {
 		return false
 	}
-	return IsModelFault(ErrorCodeOf(err))
+	return errclass.IsModelFault(errclass.ErrorCodeOf(err))
 }
 
 // Breaker is a per-model circuit breaker with cooldown. It opens after
@@ -153,7 +157,8 @@ func IsBreakerFailure(err error) bool {
 // CooldownGrowth, 1 by default):
 //
 //   - opening at time t sets retryAt = t + max(min(Cooldown·g^(k-1), MaxCooldown), hint),
-//     where hint is the error's [RetryAfter] hint, and the whole is capped at
+//     where hint is the error's Retry-After hint (from its text, or its
+//     RetryAfter() time.Duration method), and the whole is capped at
 //     t + MaxCooldown;
 //   - a failure recorded at time u while open (a request let through before
 //     the trip that finishes late) restarts the cooldown from u: retryAt =
@@ -167,13 +172,13 @@ func IsBreakerFailure(err error) bool {
 // A Breaker never reads the clock: callers pass now, which makes it
 // deterministic under test. It starts no goroutines. All methods are safe for
 // concurrent use. The zero value is a closed breaker with default settings;
-// use [NewBreaker] for other settings.
+// use [New] for other settings.
 type Breaker struct {
 	mu       sync.Mutex
-	s        BreakerSettings
+	s        Settings
 	resolved bool
 
-	state       BreakerState
+	state       State
 	consecutive int
 	trips       int // trips since the last close
 	openedAt    time.Time
@@ -183,13 +188,13 @@ type Breaker struct {
 	win         window
 }
 
-// NewBreaker returns a closed breaker with settings s (zero fields take their
+// New returns a closed breaker with settings s (zero fields take their
 // defaults).
-func NewBreaker(s BreakerSettings) *Breaker {
+func New(s Settings) *Breaker {
 	return &Breaker{s: s.normalized(), resolved: true}
 }
 
-func (b *Breaker) settings() *BreakerSettings {
+func (b *Breaker) settings() *Settings {
 	if !b.resolved {
 		b.s = b.s.normalized()
 		b.resolved = true
@@ -208,14 +213,14 @@ func (b *Breaker) Allow(now time.Time) (ok bool, retryAt time.Time) {
 	defer b.mu.Unlock()
 	s := b.settings()
 	switch b.state {
-	case BreakerOpen:
+	case Open:
 		if now.Before(b.retryAt) {
 			return false, b.retryAt
 		}
-		b.state = BreakerHalfOpen
+		b.state = HalfOpen
 		b.probes = 0
 		fallthrough
-	case BreakerHalfOpen:
+	case HalfOpen:
 		if b.probes >= s.HalfOpenProbes && now.Before(b.lastProbe.Add(s.ProbeTimeout)) {
 			return false, b.lastProbe.Add(s.ProbeTimeout)
 		}
@@ -231,13 +236,13 @@ func (b *Breaker) Allow(now time.Time) (ok bool, retryAt time.Time) {
 
 // Record records the outcome of a request made at (or finishing at) now: err
 // nil is a success; an error counts as a failure when
-// [BreakerSettings.IsFailure] says so and is otherwise ignored. It returns
+// [Settings.IsFailure] says so and is otherwise ignored. It returns
 // the state after recording.
 //
 // A caller that got ok from Allow should call Record exactly once with the
 // outcome. Records are not matched to Allow calls: while half-open any
 // recorded success closes the breaker and any failure re-opens it.
-func (b *Breaker) Record(now time.Time, err error) BreakerState {
+func (b *Breaker) Record(now time.Time, err error) State {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	s := b.settings()
@@ -245,7 +250,7 @@ func (b *Breaker) Record(now time.Time, err error) BreakerState {
 	ignored := err != nil && !failure
 
 	switch b.state {
-	case BreakerClosed:
+	case Closed:
 		if ignored {
 			return b.state
 		}
@@ -258,7 +263,7 @@ func (b *Breaker) Record(now time.Time, err error) BreakerState {
 		if b.shouldTrip(now, s) {
 			b.open(now, err, s)
 		}
-	case BreakerHalfOpen:
+	case HalfOpen:
 		switch {
 		case ignored:
 			if b.probes > 0 {
@@ -269,7 +274,7 @@ func (b *Breaker) Record(now time.Time, err error) BreakerState {
 		default:
 			b.close()
 		}
-	case BreakerOpen:
+	case Open:
 		if failure {
 			limit := b.openedAt.Add(s.MaxCooldown)
 			next := now.Add(b.cooldown(err, s))
@@ -299,8 +304,8 @@ func (b *Breaker) Trip(now time.Time, d time.Duration) {
 		d = 0
 	}
 	until := now.Add(d)
-	if b.state != BreakerOpen {
-		b.state = BreakerOpen
+	if b.state != Open {
+		b.state = Open
 		b.openedAt = now
 		b.retryAt = until
 		b.probes = 0
@@ -318,9 +323,9 @@ func (b *Breaker) Reset() {
 	b.close()
 }
 
-// BreakerStats is a snapshot of a [Breaker].
-type BreakerStats struct {
-	State               BreakerState
+// Stats is a snapshot of a [Breaker].
+type Stats struct {
+	State               State
 	ConsecutiveFailures int
 	Requests, Failures  int       // over the sliding window
 	Trips               int       // trips since the last close
@@ -329,12 +334,12 @@ type BreakerStats struct {
 
 // Stats returns a snapshot at now without changing the breaker. State
 // reports an open breaker whose cooldown has ended as half-open.
-func (b *Breaker) Stats(now time.Time) BreakerStats {
+func (b *Breaker) Stats(now time.Time) Stats {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	s := b.settings()
 	req, fail := b.win.counts(now, s.Window)
-	st := BreakerStats{
+	st := Stats{
 		State:               b.state,
 		ConsecutiveFailures: b.consecutive,
 		Requests:            req,
@@ -342,8 +347,8 @@ func (b *Breaker) Stats(now time.Time) BreakerStats {
 		Trips:               b.trips,
 		RetryAt:             b.retryAtLocked(now, s),
 	}
-	if st.State == BreakerOpen && !now.Before(b.retryAt) {
-		st.State = BreakerHalfOpen
+	if st.State == Open && !now.Before(b.retryAt) {
+		st.State = HalfOpen
 	}
 	return st
 }
@@ -357,13 +362,13 @@ func (b *Breaker) RetryAt(now time.Time) time.Time {
 	return b.retryAtLocked(now, b.settings())
 }
 
-func (b *Breaker) retryAtLocked(now time.Time, s *BreakerSettings) time.Time {
+func (b *Breaker) retryAtLocked(now time.Time, s *Settings) time.Time {
 	switch b.state {
-	case BreakerOpen:
+	case Open:
 		if now.Before(b.retryAt) {
 			return b.retryAt
 		}
-	case BreakerHalfOpen:
+	case HalfOpen:
 		if t := b.lastProbe.Add(s.ProbeTimeout); b.probes >= s.HalfOpenProbes && now.Before(t) {
 			return t
 		}
@@ -371,7 +376,7 @@ func (b *Breaker) retryAtLocked(now time.Time, s *BreakerSettings) time.Time {
 	return time.Time{}
 }
 
-func (b *Breaker) shouldTrip(now time.Time, s *BreakerSettings) bool {
+func (b *Breaker) shouldTrip(now time.Time, s *Settings) bool {
 	if s.ConsecutiveFailures > 0 && b.consecutive >= s.ConsecutiveFailures {
 		return true
 	}
@@ -387,7 +392,7 @@ func (b *Breaker) shouldTrip(now time.Time, s *BreakerSettings) bool {
 // cooldown returns the cooldown for the current trip count (grown by
 // CooldownGrowth), raised to the error's Retry-After hint, capped at
 // MaxCooldown.
-func (b *Breaker) cooldown(err error, s *BreakerSettings) time.Duration {
+func (b *Breaker) cooldown(err error, s *Settings) time.Duration {
 	d := s.Cooldown
 	if s.CooldownGrowth > 1 && b.trips > 1 {
 		// In float: the power overflows to +Inf, never wraps.
@@ -398,7 +403,7 @@ func (b *Breaker) cooldown(err error, s *BreakerSettings) time.Duration {
 			d = time.Duration(f)
 		}
 	}
-	if hint, ok := RetryAfter(err); ok && hint > d {
+	if hint, ok := errclass.RetryAfter(err); ok && hint > d {
 		d = hint
 	}
 	if d > s.MaxCooldown {
@@ -407,9 +412,9 @@ func (b *Breaker) cooldown(err error, s *BreakerSettings) time.Duration {
 	return d
 }
 
-func (b *Breaker) open(now time.Time, err error, s *BreakerSettings) {
+func (b *Breaker) open(now time.Time, err error, s *Settings) {
 	b.trips++
-	b.state = BreakerOpen
+	b.state = Open
 	b.openedAt = now
 	b.retryAt = now.Add(b.cooldown(err, s))
 	b.probes = 0
@@ -418,7 +423,7 @@ func (b *Breaker) open(now time.Time, err error, s *BreakerSettings) {
 }
 
 func (b *Breaker) close() {
-	b.state = BreakerClosed
+	b.state = Closed
 	b.trips = 0
 	b.consecutive = 0
 	b.probes = 0
@@ -478,22 +483,22 @@ func (w *window) counts(now time.Time, span time.Duration) (req, fail int) {
 
 func (w *window) reset() { w.buckets = [windowBuckets]windowBucket{} }
 
-// BreakerRegistry holds one [Breaker] per model name, created on first use
+// Registry holds one [Breaker] per model name, created on first use
 // with the registry's settings. The zero value is ready to use (default
 // settings); all methods are safe for concurrent use.
-type BreakerRegistry struct {
-	settings BreakerSettings
+type Registry struct {
+	settings Settings
 	mu       sync.Mutex
 	m        map[string]*Breaker
 }
 
-// NewBreakerRegistry returns a registry whose breakers use settings s.
-func NewBreakerRegistry(s BreakerSettings) *BreakerRegistry {
-	return &BreakerRegistry{settings: s}
+// NewRegistry returns a registry whose breakers use settings s.
+func NewRegistry(s Settings) *Registry {
+	return &Registry{settings: s}
 }
 
 // Breaker returns the breaker of model, creating it if needed.
-func (r *BreakerRegistry) Breaker(model string) *Breaker {
+func (r *Registry) Breaker(model string) *Breaker {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.m == nil {
@@ -501,26 +506,26 @@ func (r *BreakerRegistry) Breaker(model string) *Breaker {
 	}
 	b, ok := r.m[model]
 	if !ok {
-		b = NewBreaker(r.settings)
+		b = New(r.settings)
 		r.m[model] = b
 	}
 	return b
 }
 
 // lookup returns the breaker of model or nil, without creating one.
-func (r *BreakerRegistry) lookup(model string) *Breaker {
+func (r *Registry) lookup(model string) *Breaker {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.m[model]
 }
 
 // Allow is r.Breaker(model).Allow(now).
-func (r *BreakerRegistry) Allow(model string, now time.Time) (bool, time.Time) {
+func (r *Registry) Allow(model string, now time.Time) (bool, time.Time) {
 	return r.Breaker(model).Allow(now)
 }
 
 // Record is r.Breaker(model).Record(now, err).
-func (r *BreakerRegistry) Record(model string, now time.Time, err error) BreakerState {
+func (r *Registry) Record(model string, now time.Time, err error) State {
 	return r.Breaker(model).Record(now, err)
 }
 
@@ -528,7 +533,7 @@ func (r *BreakerRegistry) Record(model string, now time.Time, err error) Breaker
 // first come back?": it returns now if any of models would be allowed at now
 // (a model never seen is), otherwise the earliest retryAt among them. ok is
 // false only when models is empty. It changes no breaker.
-func (r *BreakerRegistry) NextAvailable(now time.Time, models ...string) (at time.Time, ok bool) {
+func (r *Registry) NextAvailable(now time.Time, models ...string) (at time.Time, ok bool) {
 	bs := make([]*Breaker, 0, len(models))
 	for _, m := range models {
 		b := r.lookup(m)

@@ -1,0 +1,58 @@
+package llmrouter
+
+import (
+	"github.com/llmrouter/llmrouter/internal/errclass"
+	"github.com/tmc/langchaingo/llms"
+)
+
+// ErrorClassifier maps a provider error to one of langchaingo's standardized
+// [llms.ErrorCode]s. Implementations must be safe for concurrent use, must not
+// panic, and must return "" only for a nil error.
+type ErrorClassifier interface {
+	ClassifyError(err error) llms.ErrorCode
+}
+
+// ErrorClassifierFunc adapts a function to [ErrorClassifier].
+type ErrorClassifierFunc func(err error) llms.ErrorCode
+
+// ClassifyError calls f(err).
+func (f ErrorClassifierFunc) ClassifyError(err error) llms.ErrorCode { return f(err) }
+
+// DefaultErrorClassifier is the classifier used when none is configured. It
+// is [ErrorCodeOf] and is safe for concurrent use.
+var DefaultErrorClassifier ErrorClassifier = ErrorClassifierFunc(ErrorCodeOf)
+
+// ErrorCodeOf classifies err into an [llms.ErrorCode]. It returns "" for a nil
+// error and a non-empty code otherwise ([llms.ErrCodeUnknown] when nothing
+// matches). It is pure, deterministic and safe for concurrent use. A custom
+// [ErrorClassifier] can call it for the errors it does not recognize.
+//
+// The rules, in order:
+//
+//  1. An [*llms.Error] anywhere in the chain with a code other than
+//     [llms.ErrCodeUnknown] wins: whoever built it knew more than we do.
+//  2. [context.Canceled] is canceled; [context.DeadlineExceeded] and a
+//     [net.Error] whose Timeout() is true are timeouts; any other
+//     [*net.OpError] (connection refused, reset, DNS failure) means the
+//     provider is unavailable, and so does a [*json.SyntaxError] or
+//     [*json.UnmarshalTypeError] (a 200 whose body was not the JSON answer,
+//     as the openai and anthropic clients return it).
+//  3. The error text. langchaingo's clients return plain strings (the
+//     openai and anthropic clients "API returned unexpected status code: 429:
+//     <message>", mistral-go "(HTTP Error 429) <body>", the Gemini REST client
+//     "googleapi: Error 429: <message>", ollama the bare server message), so
+//     phrases that pin the cause down are tried first (context length, content
+//     policy, quota, bad API key, unknown model), then the HTTP status code
+//     (408/504 timeout, 429 rate limit, 401/403 authentication, 404 not found,
+//     413 token limit, 402 quota, other 4xx invalid request, 5xx and 529
+//     provider unavailable), then looser phrases ("overloaded", "rate limit",
+//     "timeout", "connection refused", ...).
+//
+// One deliberate subtlety: a quota message that also carries a retry delay
+// (Gemini answers per-minute free-tier limits with "You exceeded your current
+// quota" plus "retry in 20s") is a rate limit, since waiting fixes it; the same
+// message without a delay (OpenAI's insufficient_quota) is a quota error.
+//
+// Codes that count against a model's circuit breaker are listed at
+// [breaker.IsFailure].
+func ErrorCodeOf(err error) llms.ErrorCode { return errclass.ErrorCodeOf(err) }
