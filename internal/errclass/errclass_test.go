@@ -1,6 +1,6 @@
 // Fuzzing: FuzzClassifyError was run with
 //
-//	go test -run '^$' -fuzz FuzzClassifyError -fuzztime 2m -parallel 1
+//	go test -run '^$' -fuzz FuzzClassifyError -fuzztime 2m -parallel 1 ./internal/errclass
 //
 // for 2m0s (1,786,142 executions, 166 corpus entries, no failures) on a
 // shared 2-core machine, with Go 1.26. The seed corpus is every text of
