@@ -241,20 +241,16 @@ func countDense(text string) textCounts {
 	}
 }
 
-// bucketCounter counts distinct buckets with an open-addressing table (load
-// at most 1/4, short probes). Classify keeps a small one on the stack
-// (load at most 3/4) and takes larger ones from a sync.Pool, so that it
-// does not allocate.
+// bucketCounter is a linear.Counter with the classifier's working space.
+// Classify keeps a small table on the stack (load at most 3/4) and takes
+// larger ones from a sync.Pool, so that it does not allocate.
 type bucketCounter struct {
-	keys    []uint32 // bucket+1; 0 = empty
-	counts  []uint32
-	used    []int32 // occupied slots, in insertion order
-	shift   uint
+	linear.Counter
 	acc     []float32
 	scratch []uint32 // n-grams when Features.NGrams is empty
 }
 
-// smallCounter backs a bucketCounter for up to smallNGrams n-grams (about
+// smallCounter backs Classify's table for up to smallNGrams n-grams (about
 // 1.1 KB of English text) without a heap allocation.
 type smallCounter struct {
 	keys   [512]uint32
@@ -264,86 +260,6 @@ type smallCounter struct {
 }
 
 const smallNGrams = 384
-
-// tableSize is the power-of-two table size for n insertions.
-func tableSize(n int) int {
-	size := 64
-	for size*3 < 4*n {
-		size *= 2
-	}
-	return size
-}
-
-// reset prepares the table for n insertions.
-func (b *bucketCounter) reset(n int) {
-	// Load at most 1/4: short probes matter more here than the few KB.
-	size := tableSize(3 * n)
-	if cap(b.keys) < size {
-		b.keys = make([]uint32, size)
-		b.counts = make([]uint32, size)
-	}
-	b.keys = b.keys[:size]
-	b.counts = b.counts[:size]
-	b.shift = uint(32 - bitsLen(size))
-	b.used = b.used[:0]
-}
-
-func bitsLen(size int) int {
-	n := 0
-	for size > 1 {
-		size >>= 1
-		n++
-	}
-	return n
-}
-
-func (b *bucketCounter) add(bucket uint32) {
-	mask := uint32(len(b.keys) - 1)
-	i := (bucket * 0x9E3779B1) >> b.shift
-	key := bucket + 1
-	for {
-		k := b.keys[i]
-		if k == key {
-			b.counts[i]++
-			return
-		}
-		if k == 0 {
-			b.keys[i] = key
-			b.counts[i] = 1
-			b.used = append(b.used, int32(i))
-			return
-		}
-		i = (i + 1) & mask
-	}
-}
-
-// clear empties the used slots.
-func (b *bucketCounter) clear() {
-	for _, i := range b.used {
-		b.keys[i] = 0
-	}
-	b.used = b.used[:0]
-}
-
-// count fills the table with the buckets of the first maxWords words'
-// n-grams.
-func (b *bucketCounter) count(ngrams []uint32, bits, maxWords int) {
-	ngrams = clipNGrams(ngrams, maxWords)
-	b.reset(len(ngrams))
-	mask := uint32(1)<<bits - 1
-	for _, h := range ngrams {
-		b.add(h & mask)
-	}
-}
-
-// clipNGrams keeps the n-grams of the first maxWords words: HashNGrams
-// emits u1, u2, b12, u3, b23, …
-func clipNGrams(ngrams []uint32, maxWords int) []uint32 {
-	if n := 2*maxWords - 1; len(ngrams) > n {
-		return ngrams[:n]
-	}
-	return ngrams
-}
 
 var counterPool = sync.Pool{New: func() any { return new(bucketCounter) }}
 
@@ -384,18 +300,18 @@ func (c *LinearClassifier) Validate(models []ModelCard) error {
 // DefaultAnalyzer leaves in f (or counts them from f.Text when f comes
 // from another analyzer); it does not allocate.
 func (c *LinearClassifier) Classify(_ context.Context, f *Features, models []ModelCard, p *Prediction) error {
-	ngrams := clipNGrams(f.NGrams, c.cfg.MaxWords)
+	ngrams := linear.ClipNGrams(f.NGrams, c.cfg.MaxWords)
 	if (len(ngrams) > 0 || f.Text == "") && len(ngrams) <= smallNGrams && len(c.outputs) <= 16 {
 		// The common case: a table on the stack.
 		var sc smallCounter
-		size := tableSize(len(ngrams))
+		size := linear.TableSize(len(ngrams))
 		keys, counts := sc.keys[:size], sc.counts[:size]
-		shift := uint(32 - bitsLen(size))
+		shift := linear.Shift(size)
 		mask := uint32(1)<<c.cfg.HashBits - 1
 		n := 0
 		for _, h := range ngrams {
 			bucket := h & mask
-			i := (bucket * 0x9E3779B1) >> shift
+			i := linear.Slot(bucket, shift)
 			for {
 				k := keys[i]
 				if k == bucket+1 {
@@ -467,9 +383,9 @@ func (c *LinearClassifier) scores(b *bucketCounter, ngrams []uint32, f *Features
 		b.scratch = HashNGrams(b.scratch[:0], scanWindow(f.Text), c.cfg.MaxWords)
 		ngrams = b.scratch
 	}
-	b.count(ngrams, c.cfg.HashBits, c.cfg.MaxWords)
-	c.accumulate(b.keys, b.counts, b.used, acc)
-	b.clear()
+	b.Count(ngrams, c.cfg.HashBits, c.cfg.MaxWords)
+	c.accumulate(b.Keys, b.Counts, b.Used, acc)
+	b.Clear()
 	c.finish(f, acc)
 }
 

@@ -1,5 +1,7 @@
 package llmrouter
 
+import "github.com/llmrouter/llmrouter/internal/linear"
+
 // sparseRows holds only the stored rows of a loaded model, for a model
 // whose table of every bucket would be far larger than its file (many
 // hash bits, few buckets stored): memory then follows the file, not the
@@ -14,15 +16,15 @@ type sparseRows struct {
 }
 
 func newSparseRows(keys []uint32, rows []float32, stride int, unseen []float32) *sparseRows {
-	size := tableSize(len(keys))
+	size := linear.TableSize(len(keys))
 	s := &sparseRows{
 		keys: keys, rows: rows, stride: stride, unseen: unseen,
 		slots: make([]int32, size),
-		shift: uint(32 - bitsLen(size)),
+		shift: linear.Shift(size),
 	}
 	mask := uint32(size - 1)
 	for j, b := range keys {
-		i := (b * 0x9E3779B1) >> s.shift
+		i := linear.Slot(b, s.shift)
 		for s.slots[i] != 0 {
 			i = (i + 1) & mask
 		}
@@ -34,7 +36,7 @@ func newSparseRows(keys []uint32, rows []float32, stride int, unseen []float32) 
 // row returns a bucket's idf and weights.
 func (s *sparseRows) row(bucket uint32) []float32 {
 	mask := uint32(len(s.slots) - 1)
-	i := (bucket * 0x9E3779B1) >> s.shift
+	i := linear.Slot(bucket, s.shift)
 	for {
 		j := s.slots[i]
 		if j == 0 {

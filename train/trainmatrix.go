@@ -3,7 +3,6 @@ package train
 import (
 	"cmp"
 	"fmt"
-	"math/bits"
 	"slices"
 
 	"github.com/llmrouter/llmrouter"
@@ -27,13 +26,13 @@ type trainMatrix struct {
 	key    []uint64 // FNV-1a of the prompt: rows with equal keys share a fold
 
 	// building
-	counter *bucketCounter
+	counter *linear.Counter
 	ngrams  []uint32
 	codeOf  map[uint32]uint32 // count → code
 }
 
 func newTrainMatrix(bits int) *trainMatrix {
-	return &trainMatrix{bits: bits, counter: new(bucketCounter), codeOf: map[uint32]uint32{}}
+	return &trainMatrix{bits: bits, counter: new(linear.Counter), codeOf: map[uint32]uint32{}}
 }
 
 // rowRef locates a row's entries. Entries live in chunks of chunkEntries
@@ -63,18 +62,18 @@ func (m *trainMatrix) add(text string, maxWords int) {
 	var ref rowRef
 	if len(m.ngrams) > 0 {
 		b := m.counter
-		b.count(m.ngrams, m.bits, maxWords)
-		if k := len(m.chunks) - 1; k < 0 || len(m.chunks[k])+len(b.used) > cap(m.chunks[k]) {
-			m.chunks = append(m.chunks, make([]uint32, 0, max(chunkEntries, len(b.used))))
+		b.Count(m.ngrams, m.bits, maxWords)
+		if k := len(m.chunks) - 1; k < 0 || len(m.chunks[k])+len(b.Used) > cap(m.chunks[k]) {
+			m.chunks = append(m.chunks, make([]uint32, 0, max(chunkEntries, len(b.Used))))
 		}
 		k := len(m.chunks) - 1
 		c := m.chunks[k]
 		start := len(c)
-		for _, slot := range b.used {
-			bucket := b.keys[slot] - 1
-			c = append(c, bucket|m.code(b.counts[slot], bucket)<<m.bits)
+		for _, slot := range b.Used {
+			bucket := b.Keys[slot] - 1
+			c = append(c, bucket|m.code(b.Counts[slot], bucket)<<m.bits)
 		}
-		b.clear()
+		b.Clear()
 		// Sorted by bucket, the float summation order does not depend on
 		// hash-table layout (buckets are distinct within a row).
 		mask := uint32(1)<<m.bits - 1
@@ -140,71 +139,4 @@ func fnv64a(s string) uint64 {
 		h *= 1099511628211
 	}
 	return h
-}
-
-// bucketCounter counts distinct buckets with an open-addressing table (load
-// at most 1/4): the root's LinearClassifier counts the same way at serving
-// time (linear.go).
-type bucketCounter struct {
-	keys   []uint32 // bucket+1; 0 = empty
-	counts []uint32
-	used   []int32 // occupied slots, in insertion order
-	shift  uint
-}
-
-// reset prepares the table for n insertions.
-func (b *bucketCounter) reset(n int) {
-	size := 64
-	for size*3 < 4*3*n {
-		size *= 2
-	}
-	if cap(b.keys) < size {
-		b.keys = make([]uint32, size)
-		b.counts = make([]uint32, size)
-	}
-	b.keys = b.keys[:size]
-	b.counts = b.counts[:size]
-	b.shift = uint(32 - bits.Len(uint(size)) + 1)
-	b.used = b.used[:0]
-}
-
-func (b *bucketCounter) add(bucket uint32) {
-	mask := uint32(len(b.keys) - 1)
-	i := (bucket * 0x9E3779B1) >> b.shift
-	key := bucket + 1
-	for {
-		k := b.keys[i]
-		if k == key {
-			b.counts[i]++
-			return
-		}
-		if k == 0 {
-			b.keys[i] = key
-			b.counts[i] = 1
-			b.used = append(b.used, int32(i))
-			return
-		}
-		i = (i + 1) & mask
-	}
-}
-
-// clear empties the used slots.
-func (b *bucketCounter) clear() {
-	for _, i := range b.used {
-		b.keys[i] = 0
-	}
-	b.used = b.used[:0]
-}
-
-// count fills the table with the buckets of the n-grams of the first
-// maxWords words (HashNGrams emits u1, u2, b12, u3, b23, …).
-func (b *bucketCounter) count(ngrams []uint32, hashBits, maxWords int) {
-	if n := 2*maxWords - 1; len(ngrams) > n {
-		ngrams = ngrams[:n]
-	}
-	b.reset(len(ngrams))
-	mask := uint32(1)<<hashBits - 1
-	for _, h := range ngrams {
-		b.add(h & mask)
-	}
 }
