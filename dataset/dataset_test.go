@@ -5,16 +5,14 @@ import (
 	"errors"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/llmrouter/llmrouter/internal/shareddata"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-const realDataDir = "../../shared/data"
 
 func TestReadDatasetErrors(t *testing.T) {
 	good := `{"id":"a","prompt":"p","outcomes":{"m":{"score":1}}}`
@@ -267,8 +265,9 @@ func TestDatasetSplit(t *testing.T) {
 // TestRealData checks the files of ../shared/data against the figures their
 // README states.
 func TestRealData(t *testing.T) {
-	if _, err := os.Stat(realDataDir); err != nil {
-		t.Skipf("real outcome data not found at %s (%v); skipping", realDataDir, err)
+	realDataDir, ok := shareddata.Dir()
+	if !ok {
+		t.Skip("real outcome data not found: the shared outcomes data lives beside the repository in ../shared/data")
 	}
 	const gpt4, mixtral = "gpt-4-1106-preview", "mistralai/Mixtral-8x7B-Instruct-v0.1"
 	tests := []struct {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,6 +15,7 @@ import (
 	"github.com/llmrouter/llmrouter/dataset"
 	"github.com/llmrouter/llmrouter/embedding"
 	"github.com/llmrouter/llmrouter/eval"
+	"github.com/llmrouter/llmrouter/internal/shareddata"
 	"github.com/llmrouter/llmrouter/routertest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -696,10 +696,7 @@ func ExampleSemanticClassifier() {
 // predicted gap between GPT-4 and Mixtral routes better than random
 // (APGR > 0.5, package eval) on held-out prompts.
 func TestEmbeddingClassifierMMLU(t *testing.T) {
-	const path = "../../shared/data/routellm-mmlu.jsonl"
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("real data absent (%s): see DESIGN.md, Real data", path)
-	}
+	path := shareddata.Path(t, "routellm-mmlu.jsonl")
 	if testing.Short() {
 		t.Skip("embeds thousands of prompts; skipped in -short mode")
 	}

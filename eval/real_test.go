@@ -6,22 +6,19 @@ import (
 	"testing"
 
 	"github.com/llmrouter/llmrouter/dataset"
+	"github.com/llmrouter/llmrouter/internal/shareddata"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 const (
-	dataDir = "../../shared/data"
 	gpt4    = "gpt-4-1106-preview"
 	mixtral = "mistralai/Mixtral-8x7B-Instruct-v0.1"
 )
 
 func loadReal(t *testing.T, file string) *dataset.Dataset {
 	t.Helper()
-	if _, err := os.Stat(dataDir); err != nil {
-		t.Skipf("real outcome data not found at %s (%v); skipping", dataDir, err)
-	}
-	ds, err := dataset.Load(filepath.Join(dataDir, file))
+	ds, err := dataset.Load(shareddata.Path(t, file))
 	require.NoError(t, err)
 	return ds
 }

@@ -1,27 +1,19 @@
 package train_test
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/llmrouter/llmrouter/dataset"
 	"github.com/llmrouter/llmrouter/eval"
+	"github.com/llmrouter/llmrouter/internal/shareddata"
 	"github.com/llmrouter/llmrouter/train"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// sharedData is the shared outcomes data, relative to the package directory.
-const sharedData = "../../shared/data"
-
 func loadShared(t *testing.T, name string) *dataset.Dataset {
 	t.Helper()
-	path := filepath.Join(sharedData, name)
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("real data %s not found (%v): the shared outcomes data lives beside the repository in ../shared/data", path, err)
-	}
-	ds, err := dataset.Load(path)
+	ds, err := dataset.Load(shareddata.Path(t, name))
 	require.NoError(t, err)
 	return ds
 }
