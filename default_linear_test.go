@@ -70,13 +70,13 @@ func TestDefaultLinearClassifierHeldOut(t *testing.T) {
 func BenchmarkDefaultLinearClassify(b *testing.B) {
 	c, err := llmrouter.DefaultLinearClassifier()
 	require.NoError(b, err)
-	f := analyzed(linearPrompt1KB)
+	fs := analyzedRealPrompts(b)
 	models := []llmrouter.ModelCard{{Name: "cheap", Quality: 0.6}, {Name: "strong", Quality: 0.9}}
 	p := llmrouter.Prediction{Quality: make([]float64, 2)}
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		_ = c.Classify(ctx, f, models, &p)
+		_ = c.Classify(ctx, fs[i%len(fs)], models, &p)
 	}
 }

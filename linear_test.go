@@ -288,27 +288,44 @@ func analyzed(text string) *llmrouter.Features {
 	return f
 }
 
+// analyzedRealPrompts analyses the real 1 KB prompts the routing
+// benchmarks use (llmrouter.BenchPrompts), so classifier benchmarks cycle
+// through them rather than repeat one friendly prompt.
+func analyzedRealPrompts(b *testing.B) []*llmrouter.Features {
+	prompts, source := llmrouter.BenchPrompts(1 << 10)
+	b.Log(source)
+	fs := make([]*llmrouter.Features, len(prompts))
+	for i, text := range prompts {
+		fs[i] = analyzed(text)
+	}
+	return fs
+}
+
 // BenchmarkLinearClassify is the trained classifier's share of a routing
-// decision on a 1 KB prompt (features already analysed), with a model
+// decision on real 1 KB prompts (features already analysed), with a model
 // trained on synthetic data at the default 2^18 buckets.
 func BenchmarkLinearClassify(b *testing.B) {
 	c := trainSynth(b, train.Options{Lambdas: []float64{1}, IDF: train.IDFOn})
-	f := analyzed(linearPrompt1KB)
+	fs := analyzedRealPrompts(b)
 	models := []llmrouter.ModelCard{{Name: "strong"}, {Name: "weak"}}
 	p := llmrouter.Prediction{Quality: make([]float64, 2)}
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		_ = c.Classify(ctx, f, models, &p)
+		_ = c.Classify(ctx, fs[i%len(fs)], models, &p)
 	}
 }
 
 // BenchmarkLinearAnalyzeClassify adds the analysis (n-gram hashing and
-// text signals) of the 1 KB prompt to BenchmarkLinearClassify.
+// text signals) of each real 1 KB prompt to BenchmarkLinearClassify.
 func BenchmarkLinearAnalyzeClassify(b *testing.B) {
 	c := trainSynth(b, train.Options{Lambdas: []float64{1}, IDF: train.IDFOn})
-	req := &llmrouter.Request{Messages: []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman, linearPrompt1KB)}}
+	prompts, _ := llmrouter.BenchPrompts(1 << 10)
+	reqs := make([]*llmrouter.Request, len(prompts))
+	for i, text := range prompts {
+		reqs[i] = &llmrouter.Request{Messages: []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman, text)}}
+	}
 	models := []llmrouter.ModelCard{{Name: "strong"}, {Name: "weak"}}
 	p := llmrouter.Prediction{Quality: make([]float64, 2)}
 	f := llmrouter.Features{NGrams: make([]uint32, 0, 1024)}
@@ -318,7 +335,7 @@ func BenchmarkLinearAnalyzeClassify(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		f.NGrams = f.NGrams[:0]
-		a.Analyze(req, &f)
+		a.Analyze(reqs[i%len(reqs)], &f)
 		_ = c.Classify(ctx, &f, models, &p)
 	}
 }

@@ -99,6 +99,8 @@ func (m *trainMatrix) eachVal(i int, mul []float32, inv float32, f func(b uint32
 }
 
 // sparseDot is Σ val·beta[bucket] over row i's entries, in entry order.
+// The entry value (tf·mul·inv) is written out by hand here, in vals and in
+// axpy: a shared inlined helper measured 15-25% slower on the 14k MMLU rows.
 func (d *design) sparseDot(i int, beta []float64) float64 {
 	m := d.m
 	mask, tfs, inv := uint32(1)<<m.bits-1, m.codeTF, d.inv[i]
