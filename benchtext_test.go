@@ -140,17 +140,5 @@ func spread(s []string, n int) []string {
 	return out
 }
 
-// meanLen is the mean length in bytes of prompts.
-func meanLen(prompts []string) int {
-	n := 0
-	for _, p := range prompts {
-		n += len(p)
-	}
-	if len(prompts) == 0 {
-		return 0
-	}
-	return n / len(prompts)
-}
-
 // BenchPrompts exports benchPrompts to the external benchmarks.
 func BenchPrompts(size int) ([]string, string) { return benchPrompts(size) }

@@ -2,7 +2,6 @@ package train
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 
 	"github.com/llmrouter/llmrouter"
@@ -121,14 +120,6 @@ func (m *trainMatrix) done() {
 	m.counter, m.ngrams, m.codeOf = nil, nil, nil
 	m.dense = slices.Clip(m.dense)
 	m.key = slices.Clip(m.key)
-}
-
-func (m *trainMatrix) String() string {
-	var n int
-	for _, c := range m.chunks {
-		n += len(c)
-	}
-	return fmt.Sprintf("%d rows, %d entries, %d codes", m.n, n, len(m.codeTF))
 }
 
 // fnv64a is the FNV-1a hash of s.
