@@ -72,6 +72,16 @@
 // oracle (Oracle: per prompt the cheapest model among those with the best
 // realised score).
 //
+// # Cascades
+//
+// Cascade scores answering with the weak model first and escalating to the
+// strong model when a per-prompt escalation score (e.g. a verifier's reject
+// probability) is ≥ a threshold: every request pays the weak model, escalated
+// ones pay both. PreRoute scores a prompt-only router on the same terms (only
+// the chosen model is paid). Both report quality, PGR and cost (as a share of
+// always-strong) over the escalation (strong-call) share, APGR over that
+// share, and the cost to reach 95% of the strong model's quality.
+//
 // # Cross-validation
 //
 // GroupKFold deals groups of identical prompt strings (a prompt repeated

@@ -91,3 +91,30 @@ func ExampleGroupKFold() {
 	// fold 0: test rows [0 1 2 5] [a b a b], train rows [3 4]
 	// fold 1: test rows [3 4] [c d], train rows [0 1 2 5]
 }
+
+func ExampleCascade() {
+	strong := []float64{1, 1, 0, 1} // the strong model's score per prompt
+	weak := []float64{0, 1, 0, 0}   // the weak model's
+	reject := []float64{0.9, 0.8, 0.1, 0.2}
+	router := []float64{0.6, 0.1, 0.2, 0.3}              // a prompt-only router, for comparison
+	costStrong, costWeak := []float64{1}, []float64{0.1} // a 10x price ratio
+
+	c, err := eval.Cascade(strong, weak, reject, costStrong, costWeak)
+	if err != nil {
+		panic(err)
+	}
+	for _, p := range c.Points {
+		fmt.Printf("escalated %3.0f%%  quality %.2f  cost %3.0f%% of always-strong\n", 100*p.Share, p.Quality, 100*p.CostShare)
+	}
+	pre, _ := eval.PreRoute(strong, weak, router, costStrong, costWeak)
+	fmt.Printf("APGR: cascade %.3f, pre-routing %.3f\n", c.APGR, pre.APGR)
+	fmt.Printf("cost for 95%% of strong quality: cascade %.1f%%, pre-routing %.1f%%\n", 100*c.CostAt95, 100*pre.CostAt95)
+	// Output:
+	// escalated   0%  quality 0.25  cost  10% of always-strong
+	// escalated  25%  quality 0.50  cost  35% of always-strong
+	// escalated  50%  quality 0.50  cost  60% of always-strong
+	// escalated  75%  quality 0.75  cost  85% of always-strong
+	// escalated 100%  quality 0.75  cost 110% of always-strong
+	// APGR: cascade 0.625, pre-routing 0.750
+	// cost for 95% of strong quality: cascade 81.2%, pre-routing 51.6%
+}
