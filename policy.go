@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/llmrouter/llmrouter/internal/linear"
 )
 
 // DefaultExpectedOutputTokens is the completion length the router assumes
@@ -418,6 +420,11 @@ type Threshold struct {
 	Strong, Weak string
 	// Cutoff on Quality(strong) − Quality(weak); a negative cutoff always
 	// picks strong. 0 picks strong whenever it is predicted at least as good.
+	// When both qualities come from a difficulty-only prediction (mapped
+	// onto the cards, QualityForDifficulty) the gap falls again for the
+	// hardest requests; there the gap is mirrored about its peak, so a
+	// harder request never goes to the weaker model (the gap itself up to
+	// the peak; calibrate.RouteScore computes the same score).
 	Cutoff float64
 }
 
@@ -441,6 +448,11 @@ func (p Threshold) Apply(r *Routing) error {
 		return fmt.Errorf("llmrouter: threshold policy: unknown model %q or %q", p.Strong, p.Weak)
 	}
 	gap := r.Candidates[s].Quality - r.Candidates[w].Quality
+	if pr := r.Prediction; pr != nil && pr.Difficulty == pr.Difficulty && s < len(pr.Quality) && w < len(pr.Quality) &&
+		pr.Quality[s] != pr.Quality[s] && pr.Quality[w] != pr.Quality[w] {
+		// Both qualities come from the difficulty: a gain that never falls as it rises.
+		gap = linear.DifficultyGain(r.Candidates[s].Quality, r.Candidates[w].Quality)
+	}
 	first, second, reason := w, s, ReasonWeakBelowCut
 	if gap >= p.Cutoff || math.IsNaN(gap) {
 		first, second, reason = s, w, ReasonStrongAboveCut
