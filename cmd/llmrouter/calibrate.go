@@ -23,6 +23,7 @@ func runCalibrate(args []string, stdout io.Writer) error {
 	fs.SetOutput(stdout)
 	model := fs.String("model", "", "model file written by train (default: the built-in model)")
 	data := dataFlag(fs)
+	alias := aliasFlag(fs)
 	strong := fs.String("strong", "", "strong model (required)")
 	weak := fs.String("weak", "", "weak model (required)")
 	strongQ := fs.Float64("strong-quality", 0.9, "card quality of the strong model, used when the model predicts difficulty only")
@@ -60,7 +61,7 @@ func runCalibrate(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ds, err := loadDatasets(dataFiles(*data, fs.Args()))
+	ds, err := loadDatasets(dataFiles(*data, fs.Args()), alias.options()...)
 	if err != nil {
 		return err
 	}

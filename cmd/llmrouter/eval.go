@@ -39,6 +39,7 @@ func runEval(args []string, stdout io.Writer) error {
 	test := fs.String("test", "", "evaluate on these files (comma-separated) instead of cross-validating: train on the arguments")
 	model := fs.String("model", "", "evaluate this saved model (on -test, or on -data / the arguments) instead of training one")
 	data := dataFlag(fs)
+	alias := aliasFlag(fs)
 	strong := fs.String("strong", "", "strong model for the binary metrics (default: the best on average)")
 	weak := fs.String("weak", "", "weak model for the binary metrics (default: the other model when there are two)")
 	plotPath := fs.String("plot", "", "draw the PGR curve (two models) or the cost-quality curve (more models, with costs) to this file: .svg, .png or .pdf")
@@ -66,7 +67,7 @@ func runEval(args []string, stdout io.Writer) error {
 			return fmt.Errorf("-plot %s: no directory %s to write it in", *plotPath, filepath.Dir(*plotPath))
 		}
 	}
-	e := &evaluator{strong: *strong, weak: *weak}
+	e := &evaluator{strong: *strong, weak: *weak, readOpts: alias.options()}
 	e.out = clearingWriter{w: stdout, bar: &e.bar}
 	files := dataFiles(*data, fs.Args())
 	if *model != "" && *test == "" {
@@ -79,7 +80,7 @@ func runEval(args []string, stdout io.Writer) error {
 	if *test != "" {
 		return e.trainTest(*test, *model, files, opts, *plotPath, *quiet)
 	}
-	ds, err := loadDatasets(files)
+	ds, err := loadDatasets(files, e.readOpts...)
 	if err != nil {
 		return err
 	}
@@ -125,7 +126,7 @@ func runEval(args []string, stdout io.Writer) error {
 // trainTest evaluates a saved model, or one trained on trainPaths, on the
 // files of testPaths.
 func (e *evaluator) trainTest(testPaths, modelPath string, trainPaths []string, opts train.Options, plotPath string, quiet bool) error {
-	testDS, err := loadDatasets([]string{testPaths})
+	testDS, err := loadDatasets([]string{testPaths}, e.readOpts...)
 	if err != nil {
 		return err
 	}
@@ -139,9 +140,10 @@ func (e *evaluator) trainTest(testPaths, modelPath string, trainPaths []string, 
 			return err
 		}
 	} else {
-		if trainDS, err = loadDatasets(trainPaths); err != nil {
+		if trainDS, err = loadDatasets(trainPaths, e.readOpts...); err != nil {
 			return err
 		}
+		warnModelSets(warnOutput(), []modelSet{{"test " + testPaths, testDS.Models()}, {"training " + strings.Join(trainPaths, ","), trainDS.Models()}})
 	}
 	if err := checkModels(testDS, e.strong, e.weak); err != nil {
 		return err
@@ -206,6 +208,7 @@ type evaluator struct {
 	out          io.Writer
 	strong, weak string
 	bar          *progress // the current progress bar, cleared before e.out is written
+	readOpts     []dataset.Option
 }
 
 // result is one evaluation: the binary metrics with their baselines when
@@ -222,8 +225,9 @@ type binaryResult struct {
 	// oracleDeciles is the oracle at the decile shares (as RouteLLM's
 	// APGR), oracleExact at its break points.
 	oracleDeciles, oracleExact eval.Curve
-	// the test prompts' scores.
-	st, wk []float64
+	// the test prompts' scores; sc the router's scores of them.
+	st, wk, sc []float64
+	prompts    []string
 }
 
 type multiResult struct {
@@ -358,7 +362,7 @@ func (b *binaryResult) evaluate(scores []float64, prompts []string) error {
 		return err
 	}
 	b.oracleExact, err = eval.OracleCurve(b.st, b.wk, nil)
-	b.n = len(scores)
+	b.n, b.sc, b.prompts = len(scores), scores, prompts
 	return err
 }
 
@@ -517,6 +521,9 @@ func (e *evaluator) summary(k int, ds *dataset.Dataset, results []*result) error
 		}
 		e.report("mean", "%s vs %s, %d-fold cross-validation, %d prompts (mean ± standard error over %d folds)", b.strong, b.weak, k, ds.Len(), len(router.apgr))
 		e.binaryTable([]binaryRow{router, length, random, oracle})
+		if err := e.printPooled(k, results, router); err != nil {
+			return err
+		}
 	}
 	if m := results[0].multi; m != nil {
 		var more [][]eval.Reach

@@ -105,53 +105,66 @@ func dataFiles(data string, args []string) []string {
 	return append(files, args...)
 }
 
-func loadDatasets(paths []string) (*dataset.Dataset, error) {
+// It warns (warnModelSets) when the files name different models.
+func loadDatasets(paths []string, opts ...dataset.Option) (*dataset.Dataset, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("no data files given")
 	}
 	all := &dataset.Dataset{}
+	var sets []modelSet
 	for _, p := range paths {
 		for _, q := range strings.Split(p, ",") {
-			ds, err := dataset.Load(q)
+			ds, err := dataset.Load(q, opts...)
 			if err != nil {
 				return nil, err
 			}
 			all.Records = append(all.Records, ds.Records...)
+			sets = append(sets, modelSet{q, ds.Models()})
 		}
 	}
+	warnModelSets(warnOutput(), sets)
 	return all, nil
 }
 
 // streamDatasets reads outcomes files one record at a time, each file
-// validated as loadDatasets does; an error names its file and stops.
-func streamDatasets(paths []string) iter.Seq2[dataset.Record, error] {
+// validated as loadDatasets does; an error names its file and stops. Having
+// read every file, it warns as loadDatasets does.
+func streamDatasets(paths []string, opts ...dataset.Option) iter.Seq2[dataset.Record, error] {
 	return func(yield func(dataset.Record, error) bool) {
 		if len(paths) == 0 {
 			yield(dataset.Record{}, errors.New("no data files given"))
 			return
 		}
+		var sets []modelSet
 		for _, p := range paths {
 			for _, q := range strings.Split(p, ",") {
-				if !streamFile(q, yield) {
+				models := map[string]bool{}
+				if !streamFile(q, models, opts, yield) {
 					return
 				}
+				sets = append(sets, modelSet{q, sortedKeys(models)})
 			}
 		}
+		warnModelSets(warnOutput(), sets)
 	}
 }
 
-// streamFile yields the records of one file; false means stop.
-func streamFile(path string, yield func(dataset.Record, error) bool) bool {
+// streamFile yields the records of one file, noting their models; false
+// means stop.
+func streamFile(path string, models map[string]bool, opts []dataset.Option, yield func(dataset.Record, error) bool) bool {
 	f, err := os.Open(path)
 	if err != nil {
 		yield(dataset.Record{}, err)
 		return false
 	}
 	defer f.Close()
-	for rec, err := range dataset.ReadSeq(f) {
+	for rec, err := range dataset.ReadSeq(f, opts...) {
 		if err != nil {
 			yield(dataset.Record{}, fmt.Errorf("%s: %w", path, err))
 			return false
+		}
+		for m := range rec.Outcomes {
+			models[m] = true
 		}
 		if !yield(rec, nil) {
 			return false
@@ -168,6 +181,7 @@ func runTrain(args []string, stdout io.Writer) error {
 	out := fs.String("o", "model.bin", "where to write the model")
 	fs.StringVar(out, "out", "model.bin", "same as -o")
 	data := dataFlag(fs)
+	alias := aliasFlag(fs)
 	note := fs.String("note", "", "free text stored in the model")
 	quiet := fs.Bool("quiet", false, "no progress bar on stderr")
 	fs.Usage = func() {
@@ -198,7 +212,7 @@ func runTrain(args []string, stdout io.Writer) error {
 	opts.Progress = bar.fraction(0, 1000)
 	// The files are streamed: training keeps each prompt's hashed
 	// features, not its text (see BENCHMARKS.md, "Training").
-	c, err := train.LinearSeq(streamDatasets(files), opts)
+	c, err := train.LinearSeq(streamDatasets(files, alias.options()...), opts)
 	bar.finish()
 	if err != nil {
 		return err
