@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"bytes"
 	"math"
 	"strings"
 )
@@ -476,55 +477,39 @@ func truncated(t string) bool {
 	case c == ',' || c == '+' || c == '-' || c == '*' || c == '/' || c == '=' || c == '<' || c == '(' || c == '[':
 		return true
 	}
-	if o := strings.LastIndex(t, "<<"); o >= 0 && strings.LastIndex(t, ">>") < o {
+	// A GSM8K calculator annotation is short: look for an open one in the
+	// tail only.
+	tail := t[len(t)-min(len(t), 48):]
+	if o := strings.LastIndex(tail, "<<"); o >= 0 && strings.LastIndex(tail, ">>") < o {
 		return true
 	}
 	return false
 }
 
-// refusal reports whether the answer opens by declining.
+// refusal reports whether the answer opens by declining: the first 120
+// bytes, lower-cased, with curly apostrophes made straight.
 func refusal(t string) bool {
 	var b [120]byte
-	n := min(len(t), len(b))
-	for i := 0; i < n; i++ {
+	n := 0
+	for i := 0; i < len(t) && n < len(b); i++ {
 		c := t[i]
 		if c >= 'A' && c <= 'Z' {
 			c |= 0x20
 		}
-		if c == 0xe2 && i+2 < n && t[i+1] == 0x80 && t[i+2] == 0x99 { // ’
-			b[i], b[i+1], b[i+2] = '\'', 0, 0
+		if c == 0xe2 && i+2 < len(t) && t[i+1] == 0x80 && t[i+2] == 0x99 { // ’
+			c = '\''
 			i += 2
-			continue
 		}
-		b[i] = c
+		b[n] = c
+		n++
 	}
-	h := string(b[:n])
 	for _, p := range refusalHeads {
-		if indexNoNUL(h, p) {
+		if bytes.Contains(b[:n], p) {
 			return true
 		}
 	}
 	return false
 }
 
-var refusalHeads = []string{"i'm sorry, but i can", "i cannot", "i can't", "i am unable", "i'm unable", "i am not able", "i'm not able", "as an ai"}
-
-// indexNoNUL reports whether h, with the NUL padding of folded curly
-// quotes removed, contains p.
-func indexNoNUL(h, p string) bool {
-outer:
-	for i := 0; i < len(h); i++ {
-		k := i
-		for j := 0; j < len(p); j++ {
-			for k < len(h) && h[k] == 0 {
-				k++
-			}
-			if k >= len(h) || h[k] != p[j] {
-				continue outer
-			}
-			k++
-		}
-		return true
-	}
-	return false
-}
+var refusalHeads = [][]byte{[]byte("i'm sorry, but i can"), []byte("i cannot"), []byte("i can't"), []byte("i am unable"),
+	[]byte("i'm unable"), []byte("i am not able"), []byte("i'm not able"), []byte("as an ai")}

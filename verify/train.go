@@ -309,4 +309,3 @@ func CrossValidate(ex []Example, k int, seed uint64, opts TrainOptions) ([]float
 	}
 	return out, nil
 }
-
