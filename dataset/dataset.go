@@ -55,6 +55,11 @@ type Outcome struct {
 	Cost *float64 `json:"cost,omitempty"`
 	// LatencyMS is the answer's latency in milliseconds; 0 when unknown.
 	LatencyMS float64 `json:"latency_ms,omitempty"`
+	// Answer is the model's answer text, where the dataset carries it
+	// (what an answer verifier learns from); empty when unknown.
+	Answer string `json:"answer,omitempty"`
+	// OutputChars is the answer's length in characters; 0 when unknown.
+	OutputChars int `json:"output_chars,omitempty"`
 }
 
 // CostValue returns the outcome's cost and whether it is known.
@@ -355,9 +360,11 @@ func (d *Reader) All() iter.Seq2[Record, error] {
 
 // rawOutcome detects absent fields.
 type rawOutcome struct {
-	Score     *float64 `json:"score"`
-	Cost      *float64 `json:"cost"`
-	LatencyMS *float64 `json:"latency_ms"`
+	Score       *float64 `json:"score"`
+	Cost        *float64 `json:"cost"`
+	LatencyMS   *float64 `json:"latency_ms"`
+	Answer      string   `json:"answer"`
+	OutputChars int      `json:"output_chars"`
 }
 
 type rawRecord struct {
@@ -430,7 +437,7 @@ func decodeRecord(line []byte, lineNo int, aliases map[string]string) (Record, [
 					"model %q is a second spelling of %q after aliasing", name, canon))
 				continue
 			}
-			o := Outcome{Score: *ro.Score, Cost: ro.Cost}
+			o := Outcome{Score: *ro.Score, Cost: ro.Cost, Answer: ro.Answer, OutputChars: ro.OutputChars}
 			if ro.LatencyMS != nil {
 				o.LatencyMS = *ro.LatencyMS
 			}
@@ -500,6 +507,9 @@ func validateRecord(r *Record, line int) []*Error {
 		}
 		if math.IsNaN(o.LatencyMS) || math.IsInf(o.LatencyMS, 0) || o.LatencyMS < 0 {
 			errs = append(errs, dsErr(line, r.ID, field+".latency_ms", ErrRange, "latency %v is negative or not finite", o.LatencyMS))
+		}
+		if o.OutputChars < 0 {
+			errs = append(errs, dsErr(line, r.ID, field+".output_chars", ErrRange, "output_chars %d is negative", o.OutputChars))
 		}
 	}
 	return errs

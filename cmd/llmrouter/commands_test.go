@@ -341,3 +341,59 @@ func TestProgress(t *testing.T) {
 	runOK(t, "predict", "-model", model, data)
 	assert.Empty(t, term.String())
 }
+
+func TestTrainVerifierCLI(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "d.jsonl")
+	var lines []string
+	for i := 0; i < 40; i++ {
+		weak, ws := "3 * 60 = 180\n#### 180", 1
+		if i%2 == 1 {
+			weak, ws = "He runs a lot, I think", 0
+		}
+		lines = append(lines, fmt.Sprintf(`{"id":"r%d","prompt":"He runs 3 sprints of 60 meters %d times. How far?","outcomes":{"big":{"score":1,"answer":"180"},"small":{"score":%d,"answer":%q}}}`, i, i, ws, weak))
+	}
+	require.NoError(t, os.WriteFile(data, []byte(strings.Join(lines, "\n")+"\n"), 0o644))
+	model := filepath.Join(dir, "v.bin")
+	tests := []struct {
+		name string
+		args []string
+		want []string
+		err  string
+	}{
+		{"cv and save", []string{"train-verifier", "-strong", "big", "-weak", "small", "-cv", "2", "-o", model, data},
+			[]string{"40 examples", "2-fold CV grouped by prompt, pooled", "verifier (answer + prompt)", "prompt-only logistic", "wrote " + model}, ""},
+		{"pairs mismatch", []string{"train-verifier", "-strong", "big,x", "-weak", "small", "-cv", "2", data}, nil, "one strong model per weak model"},
+		{"nothing to do", []string{"train-verifier", "-strong", "big", "-weak", "small", data}, nil, "nothing to do"},
+		{"predict", []string{"predict-verifier", "-model", model, "-weak", "small", data}, []string{`"id":"r0","model":"small","score":`, `"escalate":`}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			code := run(tt.args, &out, &errb)
+			if tt.err != "" {
+				assert.NotEqual(t, 0, code)
+				assert.Contains(t, out.String()+errb.String(), tt.err)
+				return
+			}
+			require.Equal(t, 0, code, errb.String())
+			for _, w := range tt.want {
+				assert.Contains(t, out.String(), w)
+			}
+		})
+	}
+	// the wrong answers score higher than the right ones
+	var out bytes.Buffer
+	require.Equal(t, 0, run([]string{"predict-verifier", "-model", model, "-weak", "small", data}, &out, io.Discard))
+	var right, wrong float64
+	for i, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var v struct{ Score float64 }
+		require.NoError(t, json.Unmarshal([]byte(l), &v))
+		if i%2 == 0 {
+			right += v.Score
+		} else {
+			wrong += v.Score
+		}
+	}
+	assert.Greater(t, wrong, right)
+}

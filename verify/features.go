@@ -1,0 +1,515 @@
+package verify
+
+import (
+	"bytes"
+	"math"
+	"strings"
+)
+
+// The features a Model reads: a fixed dense vector computed from the prompt
+// and the answer in one pass over each (the first scanBytes of the answer,
+// the first promptScanBytes of the prompt; the rest is only measured), with
+// no allocation. A model file names them; a file whose names differ from
+// this build's is refused, so changing this list means a new default model
+// (go generate) and a new feature-set name.
+
+const (
+	scanBytes       = 16 << 10
+	promptScanBytes = 4 << 10
+	maxPromptNums   = 32 // prompt numbers compared with the answer's
+	maxAnswerNums   = 96 // answer numbers compared with the prompt's
+	maxLineHashes   = 64 // lines compared for repetition
+)
+
+// featureSet names this build's feature list; it is written in every model
+// file and must match on reading.
+const featureSet = "verify-dense-1"
+
+// The feature indices.
+const (
+	fAnsLogChars = iota
+	fAnsLogLines
+	fAnsEmpty
+	fAnsLogRatio
+	fAnsHeaders
+	fAnsBullets
+	fAnsNumbered
+	fAnsBold
+	fAnsFences
+	fAnsFenceOpen
+	fAnsCodeUnbalanced
+	fAnsTruncated
+	fAnsFinalMarker
+	fAnsTailNumber
+	fAnsTailInPrompt
+	fAnsArithChecked
+	fAnsArithWrong
+	fAnsArithAnyWrong
+	fAnsNumbers
+	fAnsPromptNumsUsed
+	fAnsHedge
+	fAnsRefusal
+	fAnsApology
+	fAnsClarify
+	fAnsRepeat
+	fAnsNonASCII
+	fPromptLogChars
+	fPromptDigits
+	fPromptNumbers
+	fPromptQuestions
+	fPromptCode
+	fPromptAsksCode
+	fPromptNonASCII
+	fMathNoTail
+	fCodeNoFence
+	fMathLogChars
+	numFeatures
+)
+
+var featureNames = [numFeatures]string{
+	"answer_log_chars", "answer_log_lines", "answer_empty", "answer_prompt_log_ratio",
+	"answer_headers", "answer_bullets", "answer_numbered", "answer_bold", "answer_fences",
+	"answer_fence_open", "answer_code_unbalanced", "answer_truncated", "answer_final_marker",
+	"answer_tail_number", "answer_tail_in_prompt", "answer_arith_checked", "answer_arith_wrong",
+	"answer_arith_any_wrong", "answer_numbers", "answer_prompt_numbers_used", "answer_hedges",
+	"answer_refusal", "answer_apology", "answer_clarify", "answer_repeated_lines", "answer_non_ascii",
+	"prompt_log_chars", "prompt_digits", "prompt_numbers", "prompt_questions", "prompt_code",
+	"prompt_asks_code", "prompt_non_ascii", "math_prompt_no_tail_number", "code_prompt_no_fence",
+	"math_prompt_answer_log_chars",
+}
+
+// promptStats is what the prompt scan finds.
+type promptStats struct {
+	chars, digits, nonASCII, questions, codeSyms int
+	fences, asksCode                             int
+	nums                                         [maxPromptNums]float64
+	nNums, allNums                               int
+}
+
+// extract fills x with the features of (prompt, answer).
+func extract(prompt, answer string, x *[numFeatures]float64) {
+	*x = [numFeatures]float64{}
+	var ps promptStats
+	scanPrompt(prompt, &ps)
+
+	// Prompt features.
+	pn := float64(max(ps.chars, 1))
+	x[fPromptLogChars] = math.Log1p(float64(len(prompt)))
+	x[fPromptDigits] = float64(ps.digits) / pn
+	x[fPromptNumbers] = math.Log1p(float64(ps.allNums))
+	x[fPromptQuestions] = math.Log1p(float64(ps.questions))
+	x[fPromptCode] = b2f(ps.fences > 0 || float64(ps.codeSyms)/pn > 0.04)
+	x[fPromptAsksCode] = b2f(ps.asksCode > 0)
+	x[fPromptNonASCII] = float64(ps.nonASCII) / pn
+
+	scanAnswer(answer, &ps, x)
+
+	mathPrompt := ps.allNums >= 2 && ps.fences == 0
+	if mathPrompt && x[fAnsTailNumber] == 0 {
+		x[fMathNoTail] = 1
+	}
+	if mathPrompt {
+		x[fMathLogChars] = x[fAnsLogChars]
+	}
+	if ps.asksCode > 0 && x[fAnsFences] == 0 {
+		x[fCodeNoFence] = 1
+	}
+	x[fAnsLogRatio] = math.Log((1 + float64(len(answer))) / (1 + float64(len(prompt))))
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
+func isLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+
+// number parses the number starting at s[i] (digits, thousands commas, one
+// decimal point) and returns its value and the index after it. It does not
+// allocate (strconv would, through its error).
+func number(s string, i int) (float64, int) {
+	v, scale := 0.0, 0.0
+	j := i
+	for ; j < len(s); j++ {
+		c := s[j]
+		switch {
+		case isDigit(c):
+			v = v*10 + float64(c-'0')
+			if scale != 0 {
+				scale *= 10
+			}
+		case c == ',' && scale == 0 && j > i && allDigits(s, j+1, 3):
+			// thousands separator
+		case c == '.' && scale == 0 && j+1 < len(s) && isDigit(s[j+1]):
+			scale = 1
+		default:
+			if scale > 1 {
+				v /= scale
+			}
+			return v, j
+		}
+	}
+	if scale > 1 {
+		v /= scale
+	}
+	return v, j
+}
+
+func allDigits(s string, i, n int) bool {
+	if i+n > len(s) {
+		return false
+	}
+	for k := i; k < i+n; k++ {
+		if !isDigit(s[k]) {
+			return false
+		}
+	}
+	return i+n == len(s) || !isDigit(s[i+n])
+}
+
+func scanPrompt(p string, ps *promptStats) {
+	if len(p) > promptScanBytes {
+		p = p[:promptScanBytes]
+	}
+	ps.chars = len(p)
+	for i := 0; i < len(p); {
+		c := p[i]
+		switch {
+		case isDigit(c):
+			if i == 0 || !isLetter(p[i-1]) {
+				v, j := number(p, i)
+				ps.digits += j - i
+				if ps.nNums < maxPromptNums {
+					ps.nums[ps.nNums] = v
+					ps.nNums++
+				}
+				ps.allNums++
+				i = j
+				continue
+			}
+			ps.digits++
+		case isLetter(c):
+			j := i
+			for j < len(p) && isLetter(p[j]) {
+				j++
+			}
+			if codeWord(p[i:j]) {
+				ps.asksCode++
+			}
+			i = j
+			continue
+		case c == '?':
+			ps.questions++
+		case c == '{' || c == '}' || c == ';' || c == '<' || c == '>' || c == '=' || c == '(' || c == ')' || c == '[' || c == ']':
+			ps.codeSyms++
+		case c == '`':
+			if i+2 < len(p) && p[i+1] == '`' && p[i+2] == '`' {
+				ps.fences++
+				i += 3
+				continue
+			}
+		case c >= 0x80:
+			ps.nonASCII++
+		}
+		i++
+	}
+}
+
+// codeWord reports whether w (ASCII letters) asks for or talks of code.
+func codeWord(w string) bool {
+	if len(w) < 3 || len(w) > 10 {
+		return false
+	}
+	var b [10]byte
+	for i := 0; i < len(w); i++ {
+		b[i] = w[i] | 0x20
+	}
+	switch string(b[:len(w)]) {
+	case "code", "function", "python", "script", "program", "implement", "javascript", "java", "sql", "query",
+		"class", "regex", "bash", "rust", "golang", "typescript", "html", "css", "api", "debug", "compile":
+		return true
+	}
+	return false
+}
+
+// hedgeWord classifies a lower-cased word: 1 hedge, 2 apology, 3 asks to clarify.
+func hedgeWord(w []byte) int {
+	switch string(w) {
+	case "perhaps", "possibly", "maybe", "might", "unsure", "uncertain", "unclear", "approximately",
+		"assume", "assuming", "roughly", "likely", "unknown", "cannot", "unable", "impossible":
+		return 1
+	case "sorry", "apologize", "apologies", "unfortunately":
+		return 2
+	case "clarify", "clarification", "specify", "provide":
+		return 3
+	}
+	return 0
+}
+
+func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
+	full := len(a)
+	x[fAnsLogChars] = math.Log1p(float64(full))
+	if len(a) > scanBytes {
+		a = a[:scanBytes]
+	}
+	// Trim white space at both ends for the structural checks.
+	lo, hi := 0, len(a)
+	for lo < hi && isSpace(a[lo]) {
+		lo++
+	}
+	for hi > lo && isSpace(a[hi-1]) {
+		hi--
+	}
+	t := a[lo:hi]
+	if len(t) == 0 {
+		x[fAnsEmpty] = 1
+		x[fAnsTruncated] = 1
+		return
+	}
+
+	var (
+		lines, headers, bullets, numbered, bold, fences int
+		depth, unbalanced                               int
+		nonASCII, nums, hedges, apologies, clarify      int
+		checked, wrong                                  int
+		used                                            uint32
+		lastNum                                         float64
+		lastNumEnd                                      = -1
+		finalMarker                                     bool
+		hashes                                          [maxLineHashes]uint32
+		nh, repeats                                     int
+		lineHash                                        uint32 = 2166136261
+		lineLen                                         int
+		inCode                                          bool
+		word                                            [16]byte
+	)
+	lineStart := true
+	endLine := func() {
+		lines++
+		if lineLen > 0 {
+			for k := 0; k < nh; k++ {
+				if hashes[k] == lineHash {
+					repeats++
+					break
+				}
+			}
+			if nh < maxLineHashes {
+				hashes[nh] = lineHash
+				nh++
+			}
+		}
+		lineHash, lineLen = 2166136261, 0
+		lineStart = true
+	}
+	for i := 0; i < len(t); {
+		c := t[i]
+		if lineStart {
+			lineStart = false
+			j := i
+			for j < len(t) && (t[j] == ' ' || t[j] == '\t') {
+				j++
+			}
+			if j < len(t) {
+				switch d := t[j]; {
+				case d == '#':
+					k := j
+					for k < len(t) && t[k] == '#' {
+						k++
+					}
+					if k-j == 4 && k+1 < len(t) && (isDigit(t[k+1]) || t[k+1] == '$' || t[k+1] == '-') || k < len(t) && isDigit(t[k]) {
+						finalMarker = true // GSM8K's "#### 42"
+					} else if k < len(t) && t[k] == ' ' {
+						headers++
+					}
+				case (d == '-' || d == '*' || d == '+') && j+1 < len(t) && t[j+1] == ' ':
+					bullets++
+				case isDigit(d):
+					k := j
+					for k < len(t) && isDigit(t[k]) {
+						k++
+					}
+					if k < len(t) && (t[k] == '.' || t[k] == ')') && k+1 < len(t) && t[k+1] == ' ' {
+						numbered++
+					}
+				}
+			}
+		}
+		if c != '\n' && c != '\r' && c != ' ' {
+			lineHash = (lineHash ^ uint32(c)) * 16777619
+			lineLen++
+		}
+		switch {
+		case c == '\n':
+			endLine()
+		case c == '`' && i+2 < len(t) && t[i+1] == '`' && t[i+2] == '`':
+			fences++
+			if inCode && depth != 0 {
+				unbalanced++
+			}
+			inCode = !inCode
+			depth = 0
+			i += 3
+			continue
+		case inCode && (c == '(' || c == '[' || c == '{'):
+			depth++
+		case inCode && (c == ')' || c == ']' || c == '}'):
+			depth--
+			if depth < 0 {
+				unbalanced++
+				depth = 0
+			}
+		case c == '*' && i+1 < len(t) && t[i+1] == '*':
+			bold++
+			i += 2
+			continue
+		case c == '=' && !inCode:
+			if ok, bad := checkEquation(t, i); ok {
+				checked++
+				if bad {
+					wrong++
+				}
+			}
+		case isDigit(c) && (i == 0 || !isLetter(t[i-1])):
+			v, j := number(t, i)
+			nums++
+			if nums <= maxAnswerNums {
+				for k := 0; k < ps.nNums; k++ {
+					if ps.nums[k] == v {
+						used |= 1 << k
+					}
+				}
+			}
+			lastNum, lastNumEnd = v, j
+			i = j
+			continue
+		case isLetter(c):
+			j := i
+			for j < len(t) && isLetter(t[j]) {
+				j++
+			}
+			if n := j - i; n >= 4 && n <= len(word) {
+				for k := 0; k < n; k++ {
+					word[k] = t[i+k] | 0x20
+				}
+				switch hedgeWord(word[:n]) {
+				case 1:
+					hedges++
+				case 2:
+					apologies++
+				case 3:
+					clarify++
+				}
+				if n == 6 && string(word[:6]) == "answer" && j+4 < len(t) && (t[j] == ':' || t[j] == ' ' && (t[j+1] == 'i' || t[j+1] == 'I')) {
+					finalMarker = true // "answer: 42", "answer is 42"
+				}
+				if n == 5 && string(word[:5]) == "boxed" {
+					finalMarker = true
+				}
+			}
+			for k := i; k < j; k++ {
+				lineHash = (lineHash ^ uint32(t[k])) * 16777619
+			}
+			lineLen += j - i
+			i = j
+			continue
+		case c >= 0x80:
+			nonASCII++
+		}
+		i++
+	}
+	endLine()
+	if inCode {
+		x[fAnsFenceOpen] = 1
+	}
+	x[fAnsLogLines] = math.Log1p(float64(lines))
+	x[fAnsHeaders] = math.Log1p(float64(headers))
+	x[fAnsBullets] = math.Log1p(float64(bullets))
+	x[fAnsNumbered] = math.Log1p(float64(numbered))
+	x[fAnsBold] = math.Log1p(float64(bold / 2))
+	x[fAnsFences] = math.Log1p(float64(fences / 2))
+	x[fAnsCodeUnbalanced] = b2f(unbalanced > 0)
+	x[fAnsTruncated] = b2f(truncated(t))
+	x[fAnsFinalMarker] = b2f(finalMarker)
+	if lastNumEnd >= 0 && len(t)-lastNumEnd <= 120 {
+		x[fAnsTailNumber] = 1
+		for k := 0; k < ps.nNums; k++ {
+			if ps.nums[k] == lastNum {
+				x[fAnsTailInPrompt] = 1
+			}
+		}
+	}
+	x[fAnsArithChecked] = math.Log1p(float64(checked))
+	x[fAnsArithWrong] = math.Log1p(float64(wrong))
+	x[fAnsArithAnyWrong] = b2f(wrong > 0)
+	x[fAnsNumbers] = math.Log1p(float64(nums))
+	if ps.nNums > 0 {
+		n := 0
+		for u := used; u != 0; u &= u - 1 {
+			n++
+		}
+		x[fAnsPromptNumsUsed] = float64(n) / float64(ps.nNums)
+	} else {
+		x[fAnsPromptNumsUsed] = 1
+	}
+	x[fAnsHedge] = math.Log1p(float64(hedges))
+	x[fAnsApology] = b2f(apologies > 0)
+	x[fAnsClarify] = b2f(clarify > 0 && len(t) < 600)
+	x[fAnsRefusal] = b2f(refusal(t))
+	if nh > 1 {
+		x[fAnsRepeat] = float64(repeats) / float64(nh)
+	}
+	x[fAnsNonASCII] = float64(nonASCII) / float64(len(t))
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
+
+// truncated reports whether t (trimmed, non-empty) ends where no finished
+// answer does: inside a word, after a comma or an operator, or inside a
+// GSM8K calculator annotation.
+func truncated(t string) bool {
+	c := t[len(t)-1]
+	switch {
+	case isLetter(c):
+		return true
+	case c == ',' || c == '+' || c == '-' || c == '*' || c == '/' || c == '=' || c == '<' || c == '(' || c == '[':
+		return true
+	}
+	// A GSM8K calculator annotation is short: look for an open one in the
+	// tail only.
+	tail := t[len(t)-min(len(t), 48):]
+	if o := strings.LastIndex(tail, "<<"); o >= 0 && strings.LastIndex(tail, ">>") < o {
+		return true
+	}
+	return false
+}
+
+// refusal reports whether the answer opens by declining: the first 120
+// bytes, lower-cased, with curly apostrophes made straight.
+func refusal(t string) bool {
+	var b [120]byte
+	n := 0
+	for i := 0; i < len(t) && n < len(b); i++ {
+		c := t[i]
+		if c >= 'A' && c <= 'Z' {
+			c |= 0x20
+		}
+		if c == 0xe2 && i+2 < len(t) && t[i+1] == 0x80 && t[i+2] == 0x99 { // ’
+			c = '\''
+			i += 2
+		}
+		b[n] = c
+		n++
+	}
+	for _, p := range refusalHeads {
+		if bytes.Contains(b[:n], p) {
+			return true
+		}
+	}
+	return false
+}
+
+var refusalHeads = [][]byte{[]byte("i'm sorry, but i can"), []byte("i cannot"), []byte("i can't"), []byte("i am unable"),
+	[]byte("i'm unable"), []byte("i am not able"), []byte("i'm not able"), []byte("as an ai")}

@@ -1,0 +1,48 @@
+package verify
+
+import (
+	"testing"
+
+	"github.com/llmrouter/llmrouter/dataset"
+	"github.com/llmrouter/llmrouter/eval"
+	"github.com/llmrouter/llmrouter/internal/cascade"
+	"github.com/llmrouter/llmrouter/internal/shareddata"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestRealGSM8KCascade checks the GSM8K figures the README quotes: 5-fold
+// CV grouped by prompt, pooled out-of-fold, cascade from Mixtral. (Arena
+// figures are reported by the CLI; they miss the targets.)
+func TestRealGSM8KCascade(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real-data CV")
+	}
+	ds, err := dataset.Load(shareddata.Path(t, "routellm-gsm8k-answers.jsonl"))
+	require.NoError(t, err)
+	pairs := []Pair{{Strong: "gpt-4-1106-preview", Weak: "mistralai/Mixtral-8x7B-Instruct-v0.1"}}
+	ex, _, err := Examples(ds, pairs, TargetGain)
+	require.NoError(t, err)
+	scores, err := CrossValidate(ex, 5, 1, TrainOptions{})
+	require.NoError(t, err)
+	var strong, weak, sc, wc []float64
+	for _, e := range ex {
+		strong, weak = append(strong, e.Strong), append(weak, e.Weak)
+		in := float64(len([]rune(e.Prompt))) / 4
+		sc = append(sc, (in*10+float64(e.StrongChars)/4*30)/1e6)
+		wc = append(wc, (in*0.24+float64(e.WeakChars)/4*0.24)/1e6)
+	}
+	apgr, err := eval.APGR(strong, weak, scores)
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, apgr, 0.72, "pooled OOF APGR")
+	pts, err := cascade.Curve(strong, weak, sc, wc, scores)
+	require.NoError(t, err)
+	var sum float64
+	for _, s := range strong {
+		sum += s
+	}
+	p, ok := cascade.CheapestReaching(pts, 0.95*sum/float64(len(strong)))
+	require.True(t, ok)
+	t.Logf("APGR %.4f; 95%% of GPT-4 at %.1f%% of its cost, %.1f%% escalated", apgr, 100*p.Cost, 100*p.Share)
+	assert.Less(t, p.Cost, 0.60, "cost share reaching 95% of GPT-4's accuracy")
+}
