@@ -1,0 +1,209 @@
+package decisionlog
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/llmrouter/llmrouter/dataset"
+)
+
+// ExportStats tally an export: what the log held and why rows were left
+// out. Rows + NoPrompt + NoAnswer + Unanswered = WithFeedback.
+type ExportStats struct {
+	// Decisions in the log; Feedback entries; WithFeedback, decisions that
+	// have feedback.
+	Decisions, Feedback, WithFeedback int
+	// Rows written.
+	Rows int
+	// NoPrompt: skipped because the prompt text was not logged
+	// (Options.PromptText off or hashed) or the request had none.
+	NoPrompt int
+	// NoAnswer (ExportVerifier only): skipped because the answer text was
+	// not logged in full (Options.AnswerText, Log.RecordAnswer).
+	NoAnswer int
+	// Unanswered: skipped because no model answered the decision.
+	Unanswered int
+	// Orphans: feedback whose decision is not in the log (not yet
+	// written, dropped, or logged elsewhere).
+	Orphans int
+	// Scan is the reader's tally, torn lines included.
+	Scan ScanStats
+}
+
+// String summarises the export in one line, naming each reason rows were
+// skipped.
+func (s ExportStats) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "exported %d row(s) from %d decision(s) with feedback (of %d decisions, %d feedback entries)",
+		s.Rows, s.WithFeedback, s.Decisions, s.Feedback)
+	for _, r := range []struct {
+		n    int
+		what string
+	}{
+		{s.NoPrompt, "skipped: prompt text not logged (Options.PromptText is not TextFull)"},
+		{s.NoAnswer, "skipped: answer text not logged (Options.AnswerText is not TextFull, or RecordAnswer not called)"},
+		{s.Unanswered, "skipped: no model answered"},
+		{s.Orphans, "feedback without its decision in the log"},
+		{s.Scan.Torn, "torn last line(s) skipped"},
+	} {
+		if r.n > 0 {
+			fmt.Fprintf(&b, "; %d %s", r.n, r.what)
+		}
+	}
+	return b.String()
+}
+
+// VerifierRow is one line of ExportVerifier's output: a prompt, the model
+// that answered it, its answer and the feedback's score (in [0,1]) — what
+// a verifier learns to predict.
+type VerifierRow struct {
+	ID     string  `json:"id"`
+	Prompt string  `json:"prompt"`
+	Model  string  `json:"model"`
+	Answer string  `json:"answer"`
+	Score  float64 `json:"score"`
+	Note   string  `json:"note,omitempty"`
+}
+
+// joined is a decision with feedback, with what the exports need of it.
+type joined struct {
+	id, task, prompt   string
+	promptFull         bool
+	answered           string
+	cost               float64
+	hasCost            bool
+	latency            time.Duration
+	answer             string
+	answerFull, hasAns bool
+	fb                 *Entry
+}
+
+// join reads dir twice: first the feedback (later feedback on a decision
+// replacing earlier, by Logged time, then log order), then the decisions
+// and answers that have feedback. Memory grows with the decisions that
+// have feedback, not with the log.
+func join(dir string) ([]*joined, ExportStats, error) {
+	var st ExportStats
+	fb := make(map[string]*Entry)
+	_, err := Scan(dir, func(e *Entry) error {
+		if e.Kind == KindFeedback {
+			st.Feedback++
+			if old, ok := fb[e.ID]; !ok || !e.Logged.Before(old.Logged) {
+				fb[e.ID] = e
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, st, err
+	}
+	var rows []*joined
+	byID := make(map[string]*joined, len(fb))
+	answers := make(map[string]*Entry)
+	st.Scan, err = Scan(dir, func(e *Entry) error {
+		switch e.Kind {
+		case KindDecision:
+			st.Decisions++
+			f, ok := fb[e.ID]
+			if !ok || byID[e.ID] != nil {
+				return nil
+			}
+			d := e.Decision
+			j := &joined{id: d.ID, task: d.Prediction.Label, prompt: d.Features.Text, promptFull: e.PromptText == TextFull,
+				answered: d.Answered, fb: f}
+			for _, a := range d.Attempts {
+				if a.Model == d.Answered && a.Err == nil && a.Skipped == "" {
+					j.cost, j.hasCost, j.latency = a.Cost, true, a.Latency
+				}
+			}
+			byID[e.ID] = j
+			rows = append(rows, j)
+		case KindAnswer:
+			if _, ok := fb[e.ID]; ok {
+				answers[e.ID] = e
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, st, err
+	}
+	st.WithFeedback = len(rows)
+	st.Orphans = len(fb) - len(rows)
+	for _, j := range rows {
+		if a, ok := answers[j.id]; ok && a.Model == j.answered {
+			j.answer, j.answerFull, j.hasAns = a.Answer, a.AnswerText == TextFull, true
+		}
+	}
+	return rows, st, nil
+}
+
+// ExportOutcomes writes the decisions of the log in dir that have feedback
+// as an outcomes dataset (dataset.Write: the JSONL `llmrouter train` and
+// train.Linear read), in log order: per decision one record, ID the
+// decision's, Task its predicted label, Prompt its prompt, and one outcome —
+// the answering model's, with the feedback's score and that model's cost
+// and latency. Decisions whose prompt was not logged in full, or that no
+// model answered, are skipped and counted in the stats; say so to the user
+// (ExportStats.String does). Any process may export while others write.
+func ExportOutcomes(dir string, w io.Writer) (ExportStats, error) {
+	rows, st, err := join(dir)
+	if err != nil {
+		return st, err
+	}
+	var recs []dataset.Record
+	for _, j := range rows {
+		if !j.skip(&st, false) {
+			continue
+		}
+		o := dataset.Outcome{Score: j.fb.Score, LatencyMS: float64(j.latency) / float64(time.Millisecond)}
+		if j.hasCost {
+			o = o.WithCost(j.cost)
+		}
+		recs = append(recs, dataset.Record{ID: j.id, Task: j.task, Prompt: j.prompt, Outcomes: map[string]dataset.Outcome{j.answered: o}})
+	}
+	st.Rows = len(recs)
+	return st, dataset.Write(w, recs)
+}
+
+// skip counts why j cannot be exported; it reports whether j can be.
+func (j *joined) skip(st *ExportStats, needAnswer bool) bool {
+	switch {
+	case j.answered == "":
+		st.Unanswered++
+	case !j.promptFull || j.prompt == "":
+		st.NoPrompt++
+	case needAnswer && !(j.hasAns && j.answerFull):
+		st.NoAnswer++
+	default:
+		return true
+	}
+	return false
+}
+
+// ExportVerifier writes one VerifierRow per decision of the log in dir that
+// has feedback and whose prompt and answer were both logged in full, as
+// JSONL in log order. The others are skipped and counted in the stats.
+func ExportVerifier(dir string, w io.Writer) (ExportStats, error) {
+	rows, st, err := join(dir)
+	if err != nil {
+		return st, err
+	}
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	for _, j := range rows {
+		if !j.skip(&st, true) {
+			continue
+		}
+		if err := enc.Encode(VerifierRow{ID: j.id, Prompt: j.prompt, Model: j.answered, Answer: j.answer, Score: j.fb.Score, Note: j.fb.Note}); err != nil {
+			return st, fmt.Errorf("decisionlog: %w", err)
+		}
+		st.Rows++
+	}
+	return st, bw.Flush()
+}
