@@ -460,7 +460,7 @@ func (x *exec) classify(parent, actx context.Context, model string, err error) (
 	case actx.Err() != nil && context.Cause(actx) == errAttemptTimeout:
 		return attemptTimeout(model, x.fb.attemptTimeout, err)
 	}
-	le := errclass.ClassifyWith(x.r.errClassifier.ClassifyError, model, err)
+	le := errclass.ClassifyWith(x.r.errClassifier, model, err)
 	return le.Code, le
 }
 

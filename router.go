@@ -50,7 +50,7 @@ type config struct {
 	newID      func() string
 	counter    TokenCounter
 
-	errClassifier ErrorClassifier
+	errClassifier func(err error) llms.ErrorCode
 	fallback      *Fallback
 
 	userRedaction UserRedaction
@@ -74,7 +74,8 @@ func WithSink(s ...Sink) Option { return func(c *config) { c.sinks = append(c.si
 // WithClock sets the clock the router reads for decision times and
 // latencies, and that plan execution waits on (backoff, cooldowns, hedge
 // delays, attempt timeouts) unless Fallback.Clock says otherwise. Inject a
-// fake one (routertest.Clock) to test without sleeping. Default: SystemClock.
+// fake one (routertest.Clock) to test without sleeping. Default, and nil:
+// the system clock (time.Now, time.After).
 func WithClock(c Clock) Option { return func(cfg *config) { cfg.clock = c } }
 
 // now reads the router's clock.
@@ -140,10 +141,10 @@ func New(providers []Provider, opts ...Option) (*Router, error) {
 		r.policy = DefaultPolicy()
 	}
 	if r.clock == nil {
-		r.clock = SystemClock{}
+		r.clock = systemClock{}
 	}
 	if r.errClassifier == nil {
-		r.errClassifier = DefaultErrorClassifier
+		r.errClassifier = ErrorCodeOf
 	}
 	r.fb = newResilience(cfg.fallback, r.models, r.clock)
 	redact, err := cfg.userRedaction.redactor()
@@ -220,7 +221,7 @@ func (r *Router) Route(ctx context.Context, messages []llms.MessageContent, opti
 			o(&s.req.Options)
 		}
 	}
-	s.req.Hints = HintsFromContext(ctx)
+	s.req.Hints = hintsFromContext(ctx)
 	s.features.NGrams = s.ngrams[:0]
 	if err := analyzeRequest(r.analyzer, &s.req, &s.features); err != nil {
 		return nil, fmt.Errorf("llmrouter: analyzer: %w", err)
@@ -355,7 +356,7 @@ func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 // Streaming works as
 // the caller asked: chunks reach the caller's StreamingFunc; once one has,
 // the router does not fall back to another model (unless streams are
-// buffered: Fallback.BufferStreams, BufferStreaming). The caller's
+// buffered: Fallback.BufferStreams, Hints.BufferStream). The caller's
 // cancellation stops at once, with no further attempt. Each returned choice carries the
 // decision in its GenerationInfo (DecisionFrom, InfoDecisionID, InfoModel,
 // InfoCostUSD). Every decision goes to the sinks, failed ones included.
