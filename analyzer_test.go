@@ -125,17 +125,17 @@ func TestAnalyzerSignals(t *testing.T) {
 }
 
 func TestEstimateTokens(t *testing.T) {
-	assert.Equal(t, 0, EstimateTokens(""))
-	assert.Equal(t, 1, EstimateTokens("abc"))
-	assert.Equal(t, 3, EstimateTokens("hello, world"))
-	assert.Equal(t, 2, EstimateTokens("日本"))
-	assert.Equal(t, 2, EstimateTokens("Привет"[:6]), "3 Cyrillic runes round up to 2 tokens")
+	assert.Equal(t, 0, estimateTokens(""))
+	assert.Equal(t, 1, estimateTokens("abc"))
+	assert.Equal(t, 3, estimateTokens("hello, world"))
+	assert.Equal(t, 2, estimateTokens("日本"))
+	assert.Equal(t, 2, estimateTokens("Привет"[:6]), "3 Cyrillic runes round up to 2 tokens")
 }
 
 func TestTokenCounterIsUsed(t *testing.T) {
 	req := Request{Messages: []llms.MessageContent{human("a b c")}}
 	var f Features
-	DefaultAnalyzer{Counter: TokenCounterFunc(func(s string) int { return 1000 })}.Analyze(&req, &f)
+	DefaultAnalyzer{Counter: func(s string) int { return 1000 }}.Analyze(&req, &f)
 	assert.Equal(t, 1000+messageOverhead, f.Tokens)
 }
 

@@ -561,7 +561,7 @@ func (r *Router) usage(resp *llms.ContentResponse, f *Features) Usage {
 	if resp != nil {
 		for _, c := range resp.Choices {
 			if c != nil {
-				u.OutputTokens += r.counter.CountTokens(c.Content)
+				u.OutputTokens += r.counter(c.Content)
 			}
 		}
 	}

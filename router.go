@@ -48,7 +48,7 @@ type config struct {
 	sinks      []Sink
 	clock      Clock
 	newID      func() string
-	counter    TokenCounter
+	counter    func(text string) int // the usage estimate's, from DefaultAnalyzer.Counter
 
 	errClassifier func(err error) llms.ErrorCode
 	fallback      *Fallback
@@ -57,8 +57,9 @@ type config struct {
 	redactUser    func(string) string // from userRedaction; nil: verbatim
 }
 
-// WithAnalyzer sets the analyzer. Default: DefaultAnalyzer{} (with the
-// counter of WithTokenCounter, if given).
+// WithAnalyzer sets the analyzer. Default: DefaultAnalyzer{}. A
+// DefaultAnalyzer's Counter also estimates answers' tokens when a provider
+// reports no usage.
 func WithAnalyzer(a Analyzer) Option { return func(c *config) { c.analyzer = a } }
 
 // WithClassifier sets the classifier. Default: the built-in classifier (see
@@ -84,10 +85,6 @@ func (r *Router) now() time.Time { return r.clock.Now() }
 // WithIDGenerator sets how decision IDs are made. It must be safe for
 // concurrent use. Default: a random per-router prefix and a counter.
 func WithIDGenerator(fn func() string) Option { return func(c *config) { c.newID = fn } }
-
-// WithTokenCounter sets the token counter of the default analyzer and of
-// the router's usage estimates. Default: EstimateTokens.
-func WithTokenCounter(tc TokenCounter) Option { return func(c *config) { c.counter = tc } }
 
 // New returns a Router over providers. It fails with ErrNoProviders when
 // there are none, and with an error naming the problem when a provider is
@@ -128,11 +125,14 @@ func New(providers []Provider, opts ...Option) (*Router, error) {
 	for _, s := range r.strength {
 		r.strengthZ = append(r.strengthZ, logit(clampOpen(s)))
 	}
+	if a, ok := r.analyzer.(DefaultAnalyzer); ok {
+		r.counter = a.Counter
+	}
 	if r.counter == nil {
-		r.counter = TokenCounterFunc(EstimateTokens)
+		r.counter = estimateTokens
 	}
 	if r.analyzer == nil {
-		r.analyzer = DefaultAnalyzer{Counter: cfg.counter}
+		r.analyzer = DefaultAnalyzer{}
 	}
 	if r.classifier == nil {
 		r.classifier = builtinClassifier()

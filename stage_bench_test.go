@@ -39,11 +39,11 @@ func BenchmarkStages(b *testing.B) {
 			i++
 		}
 	})
-	b.Run("EstimateTokens", func(b *testing.B) {
+	b.Run("estimateTokens", func(b *testing.B) {
 		b.ReportAllocs()
 		i := 0
 		for b.Loop() {
-			EstimateTokens(prompts[i%len(prompts)])
+			estimateTokens(prompts[i%len(prompts)])
 			i++
 		}
 	})
@@ -123,7 +123,7 @@ func BenchmarkStageRatios(b *testing.B) {
 				case 4:
 					_ = dc.Classify(context.Background(), &feats[k], models, &p)
 				case 5:
-					sink += EstimateTokens(pr)
+					sink += estimateTokens(pr)
 				}
 			}
 			t[s] += time.Since(t0)

@@ -65,9 +65,9 @@ func TestScanTextMatchesSeparatePasses(t *testing.T) {
 }
 
 // TestScanTextTokens: the tokens the one pass counts for the last message
-// equal EstimateTokens over the text, whichever role the message has.
+// equal estimateTokens over the text, whichever role the message has.
 func TestScanTextTokens(t *testing.T) {
-	separate := DefaultAnalyzer{Counter: TokenCounterFunc(EstimateTokens)} // the unfused path
+	separate := DefaultAnalyzer{Counter: estimateTokens} // the unfused path
 	for i, text := range scanCases {
 		for _, msgs := range [][]llms.MessageContent{
 			{llms.TextParts(llms.ChatMessageTypeHuman, text)},
