@@ -245,7 +245,7 @@ func (d *Decision) UnmarshalJSON(data []byte) error {
 		}
 	}
 	if j.Plan != nil {
-		d.Plan = make(Plan, len(j.Plan))
+		d.Plan = make([]Step, len(j.Plan))
 		for i, s := range j.Plan {
 			d.Plan[i] = Step(s)
 		}

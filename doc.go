@@ -16,9 +16,9 @@
 //	                          outcomes, RuleClassifier; embedding.Classifier and
 //	                          embedding.SemanticClassifier)
 //	Policy     → Plan        filters remove candidates with a reason
-//	                          (CapabilityFilter, ContextWindowFilter,
-//	                          BudgetFilter, LatencyFilter, TierFilter), then a
-//	                          selection rule orders the rest (CheapestAdequate,
+//	                          (capability, context window, budget, latency:
+//	                          DefaultPolicy; TierFilter), then a selection
+//	                          rule orders the rest (CheapestAdequate,
 //	                          Threshold); policies compose with Chain
 //	Execution  → answer      the plan's models in order: the next on an error;
 //	                          with WithFallback, retries with backoff, circuit

@@ -21,7 +21,7 @@ type Hints struct {
 	Tags []string
 	// MaxCost is the most this request may cost in USD, over all its
 	// attempts together (retries, fallbacks, escalations and concurrent
-	// hedges). Zero means no limit. The BudgetFilter removes models whose
+	// hedges). Zero means no limit. DefaultPolicy's budget filter removes models whose
 	// estimate exceeds it; during the call the router reserves each
 	// attempt's cost before starting it and starts none the remaining
 	// budget cannot pay for (see CostCap). Input tokens are the router's

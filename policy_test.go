@@ -30,7 +30,7 @@ func routing(q []float64, cost []float64, hints llmrouter.Hints) *llmrouter.Rout
 	return r
 }
 
-func planNames(p llmrouter.Plan) []string {
+func planNames(p []llmrouter.Step) []string {
 	out := []string{}
 	for _, s := range p {
 		out = append(out, s.Model)

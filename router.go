@@ -283,7 +283,7 @@ func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 	} else {
 		d.Prediction.Quality = make([]float64, n)
 		d.Candidates = make([]Candidate, n)
-		d.Plan = make(Plan, 0, n)
+		d.Plan = make([]Step, 0, n)
 	}
 	for i := range d.Prediction.Quality {
 		d.Prediction.Quality[i] = math.NaN()
