@@ -444,7 +444,7 @@ func newHashSet(groups map[uint8][]string) *hashSet {
 	s := makeHashSet(n)
 	for cat, ws := range groups {
 		for _, w := range ws {
-			hs := HashNGrams(nil, w, 0)
+			hs := hashNGrams(nil, w, 0)
 			s.add(hs[len(hs)-1], uint64(cat)) // the last hash is the whole phrase (bigram) or the word
 		}
 	}

@@ -75,6 +75,11 @@ func (r *Routing) Remaining() int {
 // be table-tested, and safe for concurrent use. A filter removes candidates;
 // a selection rule appends to r.Plan, considering only candidates not
 // removed and not already planned.
+//
+// A policy that names models may also have a method
+// Validate(models []ModelCard) error: New calls it with the router's
+// models (through Chain too) and fails if it returns an error (TierFilter
+// and Threshold have one).
 type Policy interface {
 	Apply(r *Routing) error
 }
@@ -103,7 +108,7 @@ func (c chain) Apply(r *Routing) error {
 
 func (c chain) Validate(models []ModelCard) error {
 	for _, p := range c {
-		if v, ok := p.(ModelValidator); ok {
+		if v, ok := p.(modelValidator); ok {
 			if err := v.Validate(models); err != nil {
 				return err
 			}

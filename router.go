@@ -153,7 +153,7 @@ func New(providers []Provider, opts ...Option) (*Router, error) {
 	}
 	r.redactUser = redact
 	for _, v := range []any{r.classifier, r.policy} {
-		if mv, ok := v.(ModelValidator); ok {
+		if mv, ok := v.(modelValidator); ok {
 			if err := mv.Validate(r.models); err != nil {
 				return nil, err
 			}

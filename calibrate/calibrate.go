@@ -9,6 +9,7 @@ import (
 
 	"github.com/llmrouter/llmrouter"
 	"github.com/llmrouter/llmrouter/dataset"
+	"github.com/llmrouter/llmrouter/internal/linear"
 	"github.com/tmc/langchaingo/llms"
 )
 
@@ -32,17 +33,17 @@ type Result struct {
 // quality of the strong model (index s in the prediction's models) minus
 // the weak one's (index w) — what the Threshold policy compares to its
 // Cutoff. A NaN quality is derived from Difficulty and the model's card as
-// the router does (llmrouter.QualityForDifficulty); with neither, the score is NaN.
+// the router does (internal/linear.QualityForDifficulty); with neither, the score is NaN.
 func RouteScore(p *llmrouter.Prediction, strong, weak llmrouter.ModelCard, s, w int) float64 {
 	qs, qw := p.Quality[s], p.Quality[w]
 	if qs != qs {
-		qs = llmrouter.QualityForDifficulty(p.Difficulty, strong.Quality)
+		qs = linear.QualityForDifficulty(p.Difficulty, strong.Quality)
 		if p.Difficulty != p.Difficulty {
 			qs = math.NaN()
 		}
 	}
 	if qw != qw {
-		qw = llmrouter.QualityForDifficulty(p.Difficulty, weak.Quality)
+		qw = linear.QualityForDifficulty(p.Difficulty, weak.Quality)
 		if p.Difficulty != p.Difficulty {
 			qw = math.NaN()
 		}
