@@ -72,8 +72,10 @@ type Features struct {
 	// Text is the text of the last human message (its text parts joined
 	// with newlines). Rules match keywords and patterns against it.
 	Text string
-	// NGrams are the hashed word unigrams and bigrams of Text (HashNGrams),
-	// the input of trained classifiers. Not kept in a Decision.
+	// NGrams are the hashed word unigrams and bigrams of Text (FNV-1a over
+	// lower-cased runs of letters and digits, in the order u1, u2, b12, u3,
+	// b23, …), the input of trained classifiers; a LinearClassifier hashes
+	// Text itself when NGrams is empty. Not kept in a Decision.
 	NGrams []uint32
 
 	// Tokens is the estimated input tokens of the whole request: every part
@@ -180,7 +182,7 @@ const (
 
 // DefaultAnalyzer is the analyzer New uses unless told otherwise.
 // The zero value is ready to use: the built-in estimate counts tokens and
-// n-grams are hashed (as HashNGrams) from up to DefaultMaxNGramWords words.
+// n-grams are hashed (see Features.NGrams) from up to DefaultMaxNGramWords words.
 // It reads the last human message's text once: one pass over its first
 // MaxScanBytes hashes the n-grams, fills every content signal and the
 // counts a LinearClassifier's dense signals need, and counts its tokens

@@ -25,7 +25,7 @@ import (
 //
 // # Features
 //
-// The n-grams are those of HashNGrams (Features.NGrams), each reduced to a
+// The n-grams are those of Features.NGrams, each reduced to a
 // bucket by its low HashBits bits. A bucket that occurs k times weighs
 // (1 + ln k)·idf(bucket) (idf = ln((1+n)/(1+df)) + 1 over the n training
 // prompts when the model uses IDF, else 1), and the n-gram block is scaled
