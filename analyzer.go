@@ -72,8 +72,10 @@ type Features struct {
 	// Text is the text of the last human message (its text parts joined
 	// with newlines). Rules match keywords and patterns against it.
 	Text string
-	// NGrams are the hashed word unigrams and bigrams of Text (HashNGrams),
-	// the input of trained classifiers. Not kept in a Decision.
+	// NGrams are the hashed word unigrams and bigrams of Text (FNV-1a over
+	// lower-cased runs of letters and digits, in the order u1, u2, b12, u3,
+	// b23, …), the input of trained classifiers; a LinearClassifier hashes
+	// Text itself when NGrams is empty. Not kept in a Decision.
 	NGrams []uint32
 
 	// Tokens is the estimated input tokens of the whole request: every part
@@ -124,32 +126,13 @@ type Features struct {
 	counts textCounts // filled by DefaultAnalyzer for LinearClassifier
 }
 
-// TokenCounter estimates the tokens of a text. Implementations must be safe
-// for concurrent use; they are called on the routing hot path, so they
-// should be fast and should not reach the network.
-type TokenCounter interface {
-	CountTokens(text string) int
-}
-
-// TokenCounterFunc adapts a function to TokenCounter; for example, to use
-// langchaingo's tiktoken-based counter (which downloads its vocabulary on
-// first use):
-//
-//	llmrouter.TokenCounterFunc(func(s string) int { return llms.CountTokens("gpt-4o", s) })
-type TokenCounterFunc func(text string) int
-
-// CountTokens calls fn(text).
-func (fn TokenCounterFunc) CountTokens(text string) int { return fn(text) }
-
-// EstimateTokens is the default token counter: no vocabulary, no network.
-// It counts a token per 4 ASCII bytes (rounded up), one per CJK rune, and
-// one per 2 other non-ASCII runes — within about 20% of GPT-style tokenizers
-// on English prose and code, and on the safe (high) side for most scripts.
-func EstimateTokens(text string) int {
+// estimateTokens is the built-in token counter (DefaultAnalyzer.Counter
+// documents it): no vocabulary, no network.
+func estimateTokens(text string) int {
 	return tokenCount(text).tokens()
 }
 
-// runeCounts are what EstimateTokens counts: ASCII bytes, CJK runes and
+// runeCounts are what estimateTokens counts: ASCII bytes, CJK runes and
 // other runes. Counts of parts of a text add up to the text's.
 type runeCounts struct{ ascii, cjk, other int }
 
@@ -198,8 +181,8 @@ const (
 )
 
 // DefaultAnalyzer is the analyzer New uses unless told otherwise.
-// The zero value is ready to use: EstimateTokens counts tokens and
-// n-grams are hashed (as HashNGrams) from up to DefaultMaxNGramWords words.
+// The zero value is ready to use: the built-in estimate counts tokens and
+// n-grams are hashed (see Features.NGrams) from up to DefaultMaxNGramWords words.
 // It reads the last human message's text once: one pass over its first
 // MaxScanBytes hashes the n-grams, fills every content signal and the
 // counts a LinearClassifier's dense signals need, and counts its tokens
@@ -207,8 +190,19 @@ const (
 // (tokens, Chars, Lines). Safe for concurrent use; it never allocates
 // when the last human message has a single text part and f.NGrams has room.
 type DefaultAnalyzer struct {
-	// Counter counts tokens; nil means EstimateTokens.
-	Counter TokenCounter
+	// Counter counts the tokens of a text. It must be safe for concurrent
+	// use, and fast: it runs on the routing hot path, so it should not
+	// reach the network. A router built WithAnalyzer(DefaultAnalyzer{
+	// Counter: c}) also counts answers with c when a provider reports no
+	// usage. nil means the built-in estimate, no vocabulary and no
+	// network: a token per 4 ASCII bytes (rounded up), one per CJK rune,
+	// one per 2 other non-ASCII runes — within about 20% of GPT-style
+	// tokenizers on English prose and code, on the safe (high) side for
+	// most scripts. For langchaingo's tiktoken counter (which downloads its
+	// vocabulary on first use):
+	//
+	//	Counter: func(s string) int { return llms.CountTokens("gpt-4o", s) }
+	Counter func(text string) int
 	// MaxNGramWords bounds the words hashed into NGrams; 0 means
 	// DefaultMaxNGramWords.
 	MaxNGramWords int
@@ -218,9 +212,9 @@ var _ Analyzer = DefaultAnalyzer{}
 
 func (a DefaultAnalyzer) count(s string) int {
 	if a.Counter != nil {
-		return a.Counter.CountTokens(s)
+		return a.Counter(s)
 	}
-	return EstimateTokens(s)
+	return estimateTokens(s)
 }
 
 // Analyze implements Analyzer.
@@ -452,7 +446,7 @@ func newHashSet(groups map[uint8][]string) *hashSet {
 	s := makeHashSet(n)
 	for cat, ws := range groups {
 		for _, w := range ws {
-			hs := HashNGrams(nil, w, 0)
+			hs := hashNGrams(nil, w, 0)
 			s.add(hs[len(hs)-1], uint64(cat)) // the last hash is the whole phrase (bigram) or the word
 		}
 	}

@@ -125,17 +125,17 @@ func TestAnalyzerSignals(t *testing.T) {
 }
 
 func TestEstimateTokens(t *testing.T) {
-	assert.Equal(t, 0, EstimateTokens(""))
-	assert.Equal(t, 1, EstimateTokens("abc"))
-	assert.Equal(t, 3, EstimateTokens("hello, world"))
-	assert.Equal(t, 2, EstimateTokens("日本"))
-	assert.Equal(t, 2, EstimateTokens("Привет"[:6]), "3 Cyrillic runes round up to 2 tokens")
+	assert.Equal(t, 0, estimateTokens(""))
+	assert.Equal(t, 1, estimateTokens("abc"))
+	assert.Equal(t, 3, estimateTokens("hello, world"))
+	assert.Equal(t, 2, estimateTokens("日本"))
+	assert.Equal(t, 2, estimateTokens("Привет"[:6]), "3 Cyrillic runes round up to 2 tokens")
 }
 
 func TestTokenCounterIsUsed(t *testing.T) {
 	req := Request{Messages: []llms.MessageContent{human("a b c")}}
 	var f Features
-	DefaultAnalyzer{Counter: TokenCounterFunc(func(s string) int { return 1000 })}.Analyze(&req, &f)
+	DefaultAnalyzer{Counter: func(s string) int { return 1000 }}.Analyze(&req, &f)
 	assert.Equal(t, 1000+messageOverhead, f.Tokens)
 }
 
@@ -148,15 +148,3 @@ func TestAnalyzeDoesNotAllocate(t *testing.T) {
 	})
 	assert.Zero(t, allocs)
 }
-
-func TestQualityForDifficulty(t *testing.T) {
-	assert.InDelta(t, 0.8, QualityForDifficulty(0.5, 0.8), 1e-9, "middling difficulty: the prior")
-	assert.Greater(t, QualityForDifficulty(0.2, 0.6), 0.6)
-	assert.Less(t, QualityForDifficulty(0.8, 0.9), 0.9)
-	for _, d := range []float64{0, 0.1, 0.5, 0.9, 1} {
-		assert.GreaterOrEqual(t, QualityForDifficulty(d, 0.9), QualityForDifficulty(d, 0.6), "stronger is never worse")
-	}
-	assert.InDelta(t, 0.7, QualityForDifficulty(nan(), 0.7), 1e-9)
-}
-
-func nan() float64 { var z float64; return z / z }

@@ -119,7 +119,7 @@ func fitsDeadline(ctx context.Context, now time.Time, wait, reserve time.Duratio
 	return now.Add(wait).Add(reserve).Before(dl)
 }
 
-// waitFor blocks until d has elapsed on clk (nil means [SystemClock]) or ctx is
+// waitFor blocks until d has elapsed on clk (nil means the system clock) or ctx is
 // done, whichever comes first. It returns nil after a full wait and ctx.Err()
 // otherwise; a d <= 0 returns at once (with ctx.Err() if ctx is done). It
 // starts no goroutine.

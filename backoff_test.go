@@ -206,7 +206,7 @@ func TestWait(t *testing.T) {
 		require.NoError(t, waitFor(context.Background(), nil, 0))
 	})
 	t.Run("system clock", func(t *testing.T) {
-		require.NoError(t, waitFor(context.Background(), SystemClock{}, time.Microsecond))
-		assert.False(t, SystemClock{}.Now().IsZero())
+		require.NoError(t, waitFor(context.Background(), systemClock{}, time.Microsecond))
+		assert.False(t, systemClock{}.Now().IsZero())
 	})
 }

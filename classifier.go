@@ -17,7 +17,7 @@ type Prediction struct {
 	// Quality is the predicted quality per model — the probability that the
 	// model's answer is acceptable — in the order of the models passed to
 	// Classify. NaN means no opinion; the router then derives it from
-	// Difficulty and the model's card (QualityForDifficulty).
+	// Difficulty and the model's card (see ModelCard.Quality).
 	Quality []float64
 	// Difficulty is a model-agnostic difficulty in [0,1]: how likely a
 	// cheaper model falls short. NaN means none.
@@ -36,6 +36,11 @@ type Prediction struct {
 //
 // ctx is the request's context: classifiers that call out (an embedding
 // API) must honour its cancellation; in-process ones may ignore it.
+//
+// A classifier that names models may also have a method
+// Validate(models []ModelCard) error: New calls it with the router's
+// models and fails if it returns an error, so a typo in a model name is
+// caught at start-up (LinearClassifier and RuleClassifier have one).
 type Classifier interface {
 	Classify(ctx context.Context, f *Features, models []ModelCard, p *Prediction) error
 }
@@ -48,27 +53,10 @@ func (fn ClassifierFunc) Classify(ctx context.Context, f *Features, models []Mod
 	return fn(ctx, f, models, p)
 }
 
-// ModelValidator is implemented by classifiers and policies that name
-// models; New calls Validate with the router's models and fails if it
-// returns an error, so a typo in a model name is caught at start-up.
-type ModelValidator interface {
+// modelValidator is the optional Validate method of classifiers and
+// policies (see Classifier and Policy).
+type modelValidator interface {
 	Validate(models []ModelCard) error
-}
-
-// QualityForDifficulty maps a model-agnostic difficulty onto a model of
-// prior strength s (ModelCard.Quality): the probability that the model
-// answers acceptably, by a one-parameter item-response model,
-//
-//	P = σ(logit(s) − logit(d))
-//
-// so a request of middling difficulty (d = 0.5) is answered as well as the
-// model usually answers, easier ones better, harder ones worse, and a
-// stronger model always at least as well as a weaker one. s and d are
-// clamped to [0.01, 0.99].
-func QualityForDifficulty(d, s float64) float64 {
-	d = clampOpen(d)
-	s = clampOpen(s)
-	return sigmoid(logit(s) - logit(d))
 }
 
 func clampOpen(x float64) float64 {
@@ -148,7 +136,7 @@ func NewRuleClassifier(set RuleSet) (*RuleClassifier, error) {
 		}
 		cr := compiledRule{Rule: r}
 		for _, k := range r.Keywords {
-			hs := HashNGrams(nil, k, 0)
+			hs := hashNGrams(nil, k, 0)
 			switch len(hs) {
 			case 1, 3:
 				cr.hashes = append(cr.hashes, hs[len(hs)-1])
@@ -215,7 +203,7 @@ func validateQualityTables(kind string, tables []qualityTable, models []ModelCar
 	if len(errs) > 0 {
 		return errors.New("llmrouter: " + kind + ": " + strings.Join(errs, "; "))
 	}
-	if v, ok := fallback.(ModelValidator); ok {
+	if v, ok := fallback.(modelValidator); ok {
 		return v.Validate(models)
 	}
 	return nil
@@ -279,16 +267,16 @@ func hasAnyHash(hay, needles []uint32) bool {
 	return false
 }
 
-// HeuristicClassifier predicts a model-agnostic difficulty from the
+// heuristicClassifier predicts a model-agnostic difficulty from the
 // analyzer's signals with fixed, hand-set weights — length, code, math,
 // reasoning and multi-step markers, several questions — and a label naming
 // the strongest signal. It needs no training and no data, and is the
 // fallback when no trained classifier is available. Safe for concurrent
 // use; allocation-free.
-type HeuristicClassifier struct{}
+type heuristicClassifier struct{}
 
 // Classify implements Classifier.
-func (HeuristicClassifier) Classify(_ context.Context, f *Features, models []ModelCard, p *Prediction) error {
+func (heuristicClassifier) Classify(_ context.Context, f *Features, models []ModelCard, p *Prediction) error {
 	tokens := float64(f.Tokens - f.SystemTokens)
 	z := -1.6
 	z += 0.2 * math.Log1p(tokens/100)

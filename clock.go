@@ -6,7 +6,8 @@ import "time"
 // compares deadlines (backoff, cooldowns, circuit breakers), so that tests can
 // inject a fake clock instead of sleeping.
 //
-// Implementations must be safe for concurrent use.
+// Implementations must be safe for concurrent use. Wherever a Clock is
+// taken, nil means the system clock (time.Now, time.After).
 type Clock interface {
 	// Now returns the current time.
 	Now() time.Time
@@ -17,20 +18,20 @@ type Clock interface {
 	After(d time.Duration) <-chan time.Time
 }
 
-// SystemClock is the real wall clock: [time.Now] and [time.After]. Its zero
-// value is ready to use and it is safe for concurrent use.
-type SystemClock struct{}
+// systemClock is the real wall clock: [time.Now] and [time.After]; a nil
+// Clock means it.
+type systemClock struct{}
 
 // Now returns time.Now().
-func (SystemClock) Now() time.Time { return time.Now() }
+func (systemClock) Now() time.Time { return time.Now() }
 
 // After returns time.After(d).
-func (SystemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+func (systemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
-// clockOrSystem returns c, or SystemClock when c is nil.
+// clockOrSystem returns c, or systemClock when c is nil.
 func clockOrSystem(c Clock) Clock {
 	if c == nil {
-		return SystemClock{}
+		return systemClock{}
 	}
 	return c
 }

@@ -60,7 +60,7 @@ func (x *exec) costReason(step Step, running, left int) string {
 	case x.caller.MaxTokens > 0:
 		h.cost = card.Cost(in, x.caller.MaxTokens)
 	case x.d.Hints.UncappedOutput || card.OutputPerMTok == 0:
-		h.cost = card.Cost(in, DefaultExpectedOutputTokens) // the BudgetFilter's estimate
+		h.cost = card.Cost(in, DefaultExpectedOutputTokens) // the budget filter's estimate (DefaultPolicy)
 	default:
 		ceiling := card.MaxOutputTokens
 		if ceiling <= 0 {
@@ -71,7 +71,7 @@ func (x *exec) costReason(step Step, running, left int) string {
 			slots = max(1, min(1+x.fb.hedge.MaxExtra-running, left))
 		}
 		// What this attempt's share pays for after input, but never less
-		// than the estimate the BudgetFilter admitted the model with.
+		// than the estimate the budget filter admitted the model with.
 		paid := (remaining/float64(slots)*1e6 - float64(in)*card.InputPerMTok) / card.OutputPerMTok
 		n := DefaultExpectedOutputTokens
 		if paid > float64(n) {

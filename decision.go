@@ -50,7 +50,7 @@ type Decision struct {
 	// cost, and why it was removed, if it was.
 	Candidates []Candidate
 	// Plan is the ordered list of models to try.
-	Plan Plan
+	Plan []Step
 	// Model is the chosen model: the first step of the plan.
 	Model string
 

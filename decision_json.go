@@ -54,6 +54,7 @@ type hintsJSON struct {
 	MaxCost        jsonNum    `json:"max_cost_usd"`
 	LatencyBudget  jsonMillis `json:"latency_budget_ms"`
 	UncappedOutput bool       `json:"uncapped_output"`
+	BufferStream   bool       `json:"buffer_stream,omitempty"`
 }
 
 type costCapJSON struct {
@@ -218,7 +219,8 @@ func (d *Decision) UnmarshalJSON(data []byte) error {
 		ID:   j.ID,
 		Time: time.Time(j.Time),
 		Hints: Hints{User: j.Hints.User, Tier: j.Hints.Tier, Tags: j.Hints.Tags, MaxCost: float64(j.Hints.MaxCost),
-			LatencyBudget: time.Duration(j.Hints.LatencyBudget), UncappedOutput: j.Hints.UncappedOutput},
+			LatencyBudget: time.Duration(j.Hints.LatencyBudget), UncappedOutput: j.Hints.UncappedOutput,
+			BufferStream: j.Hints.BufferStream},
 		Features: featuresFromJSON(&j.Features),
 		Prediction: Prediction{Difficulty: float64(j.Prediction.Difficulty), Label: j.Prediction.Label,
 			Confidence: float64(j.Prediction.Confidence)},
@@ -243,7 +245,7 @@ func (d *Decision) UnmarshalJSON(data []byte) error {
 		}
 	}
 	if j.Plan != nil {
-		d.Plan = make(Plan, len(j.Plan))
+		d.Plan = make([]Step, len(j.Plan))
 		for i, s := range j.Plan {
 			d.Plan[i] = Step(s)
 		}
@@ -265,7 +267,7 @@ func (d *Decision) UnmarshalJSON(data []byte) error {
 
 func hintsToJSON(h Hints) hintsJSON {
 	return hintsJSON{User: h.User, Tier: h.Tier, Tags: h.Tags, MaxCost: jsonNum(h.MaxCost), LatencyBudget: jsonMillis(h.LatencyBudget),
-		UncappedOutput: h.UncappedOutput}
+		UncappedOutput: h.UncappedOutput, BufferStream: h.BufferStream}
 }
 
 func featuresToJSON(f *Features) featuresJSON {

@@ -12,10 +12,13 @@ import (
 const DefaultHeuristicWeight = 0.5
 
 // DefaultClassifier returns the classifier New uses when none is given:
-// the built-in trained model (DefaultLinearClassifier) blended with the
-// HeuristicClassifier. It predicts a model-agnostic difficulty, which the
-// router maps onto each model's card (QualityForDifficulty), and the
-// heuristic's label.
+// the built-in trained model (a LinearClassifier embedded in the package;
+// default_model.go says how it was trained) blended with a heuristic that
+// needs no data: fixed, hand-set weights on the analyzer's length, code,
+// math, reasoning and multi-step markers and several questions. It
+// predicts a model-agnostic difficulty, which the router maps onto each
+// model's card (see ModelCard.Quality), and the heuristic's label, which
+// names the strongest signal ("code", "math", "reasoning", …).
 //
 // The trained model knows which subjects and tasks cheaper models fall
 // short on, from public benchmark outcomes; the heuristic knows the shape of
@@ -42,9 +45,9 @@ const DefaultHeuristicWeight = 0.5
 func DefaultClassifier() Classifier { return builtinClassifier() }
 
 var builtinClassifier = sync.OnceValue(func() Classifier {
-	lin, err := DefaultLinearClassifier()
+	lin, err := defaultLinearClassifier()
 	if err != nil {
-		return HeuristicClassifier{}
+		return heuristicClassifier{}
 	}
 	return &blendedClassifier{trained: lin, quantiles: defaultDifficultyQuantiles[:], weight: DefaultHeuristicWeight}
 })
@@ -58,7 +61,7 @@ type blendedClassifier struct {
 }
 
 func (c *blendedClassifier) Classify(ctx context.Context, f *Features, models []ModelCard, p *Prediction) error {
-	if err := (HeuristicClassifier{}).Classify(ctx, f, models, p); err != nil {
+	if err := (heuristicClassifier{}).Classify(ctx, f, models, p); err != nil {
 		return err
 	}
 	heuristic := p.Difficulty

@@ -7,6 +7,7 @@ import (
 
 	"github.com/llmrouter/llmrouter"
 	"github.com/llmrouter/llmrouter/eval"
+	"github.com/llmrouter/llmrouter/internal/linear"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tmc/langchaingo/llms"
@@ -100,7 +101,7 @@ func TestDefaultClassifierOnData(t *testing.T) {
 			d := difficultyOf(t, cl.c, r.Prompt)
 			pred[i] = make([]float64, len(models))
 			for j := range models {
-				pred[i][j] = llmrouter.QualityForDifficulty(d, prior[j])
+				pred[i][j] = linear.QualityForDifficulty(d, prior[j])
 			}
 		}
 		rep, err := eval.EvaluateMulti(pred, decisionCost, m, eval.MultiOptions{})

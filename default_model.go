@@ -24,12 +24,12 @@ var defaultLinear = sync.OnceValues(func() (*LinearClassifier, error) {
 	return ReadLinearClassifier(bytes.NewReader(defaultModelFile))
 })
 
-// DefaultLinearClassifier returns the built-in trained classifier, decoded
+// defaultLinearClassifier returns the built-in trained classifier, decoded
 // once on first use (0.8 MB embedded). It predicts
 // only Prediction.Difficulty — the expected score gain of GPT-4
 // (gpt-4-1106-preview) over cheaper models on the prompt, as (1 + gain)/2 —
 // and leaves Quality to the router, which maps the difficulty onto each
-// model's card (QualityForDifficulty). It was trained with train.Linear
+// model's card (see ModelCard.Quality). It was trained with train.Linear
 // (DifficultyOnly) on the public RouteLLM MMLU and GSM8K outcomes (GPT-4 vs
 // Mixtral) and RouterBench's training split (GPT-4 vs ten cheaper models),
 // 17,556 prompts. MT-Bench is left out: it is the out-of-domain test.
@@ -44,4 +44,4 @@ var defaultLinear = sync.OnceValues(func() (*LinearClassifier, error) {
 // train on your own outcomes (train.Linear) for anything else.
 //
 // The classifier is shared and immutable: safe for concurrent use.
-func DefaultLinearClassifier() (*LinearClassifier, error) { return defaultLinear() }
+func defaultLinearClassifier() (*LinearClassifier, error) { return defaultLinear() }

@@ -16,9 +16,9 @@
 //	                          outcomes, RuleClassifier; embedding.Classifier and
 //	                          embedding.SemanticClassifier)
 //	Policy     → Plan        filters remove candidates with a reason
-//	                          (CapabilityFilter, ContextWindowFilter,
-//	                          BudgetFilter, LatencyFilter, TierFilter), then a
-//	                          selection rule orders the rest (CheapestAdequate,
+//	                          (capability, context window, budget, latency:
+//	                          DefaultPolicy; TierFilter), then a selection
+//	                          rule orders the rest (CheapestAdequate,
 //	                          Threshold); policies compose with Chain
 //	Execution  → answer      the plan's models in order: the next on an error;
 //	                          with WithFallback, retries with backoff, circuit
@@ -40,8 +40,7 @@
 // Classifiers may predict each model's quality directly (the probability
 // that its answer is acceptable) or a model-agnostic difficulty. The router
 // maps a difficulty d onto a model of prior strength s (ModelCard.Quality,
-// or a price-rank prior when unset) with QualityForDifficulty:
-// σ(logit(s) − logit(d)). Costs are estimated from the cards' prices per
+// or a price-rank prior when unset) as σ(logit(s) − logit(d)). Costs are estimated from the cards' prices per
 // million tokens and, after the call, computed from the usage the response
 // reports (openai/ollama PromptTokens/CompletionTokens, anthropic
 // InputTokens/OutputTokens), or from the router's estimate, marked as such.
@@ -63,6 +62,15 @@
 //	router, err := llmrouter.New([]llmrouter.Provider{cheap, strong})
 //	if err != nil { … }
 //	answer, err := llms.GenerateFromSinglePrompt(ctx, router, "What is the capital of France?")
+//
+// # Packages
+//
+// This package holds what a service needs at run time. Offline work lives
+// beside it: package dataset (outcomes files), train (fits a
+// LinearClassifier), calibrate (chooses a Threshold cutoff), eval (route
+// quality on held-out data), embedding (embedding-based classifiers),
+// breaker (the per-model circuit breakers Fallback uses) and routertest
+// (fakes for tests).
 //
 // # Concurrency
 //

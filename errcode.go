@@ -5,27 +5,11 @@ import (
 	"github.com/tmc/langchaingo/llms"
 )
 
-// ErrorClassifier maps a provider error to one of langchaingo's standardized
-// [llms.ErrorCode]s. Implementations must be safe for concurrent use, must not
-// panic, and must return "" only for a nil error.
-type ErrorClassifier interface {
-	ClassifyError(err error) llms.ErrorCode
-}
-
-// ErrorClassifierFunc adapts a function to [ErrorClassifier].
-type ErrorClassifierFunc func(err error) llms.ErrorCode
-
-// ClassifyError calls f(err).
-func (f ErrorClassifierFunc) ClassifyError(err error) llms.ErrorCode { return f(err) }
-
-// DefaultErrorClassifier is the classifier used when none is configured. It
-// is [ErrorCodeOf] and is safe for concurrent use.
-var DefaultErrorClassifier ErrorClassifier = ErrorClassifierFunc(ErrorCodeOf)
-
 // ErrorCodeOf classifies err into an [llms.ErrorCode]. It returns "" for a nil
 // error and a non-empty code otherwise ([llms.ErrCodeUnknown] when nothing
-// matches). It is pure, deterministic and safe for concurrent use. A custom
-// [ErrorClassifier] can call it for the errors it does not recognize.
+// matches). It is pure, deterministic and safe for concurrent use. It is the
+// default of [WithErrorClassifier], and a custom classifier can call it for
+// the errors it does not recognize.
 //
 // The rules, in order:
 //

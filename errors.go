@@ -174,7 +174,7 @@ func (e *streamStartedError) Error() string {
 		what = "[" + string(le.Code) + "] " + le.Message
 	}
 	return ErrStreamStarted.Error() + ": " + e.model + " streamed text to the caller, then failed: " + what +
-		"; no fallback once text has reached the caller (buffer the stream to allow one: Fallback.BufferStreams or BufferStreaming(ctx))"
+		"; no fallback once text has reached the caller (buffer the stream to allow one: Fallback.BufferStreams or Hints.BufferStream)"
 }
 
 func (e *streamStartedError) Is(target error) bool {

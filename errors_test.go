@@ -145,7 +145,7 @@ func TestErrorMessages(t *testing.T) {
 			options: []llms.CallOption{stream},
 			want: "llmrouter: stream failed after text was delivered: cheap streamed text to the caller, then failed: " +
 				"[provider_unavailable] API returned unexpected status code: 503: overloaded; no fallback once text has reached the caller " +
-				"(buffer the stream to allow one: Fallback.BufferStreams or BufferStreaming(ctx))",
+				"(buffer the stream to allow one: Fallback.BufferStreams or Hints.BufferStream)",
 			is: []error{llmrouter.ErrStreamStarted, err503, llms.ErrProviderUnavailable},
 		},
 		{

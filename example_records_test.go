@@ -70,13 +70,13 @@ func ExampleErrorCodeOf() {
 	err := errors.New("API returned unexpected status code: 429: Rate limit reached for gpt-4o-mini")
 	fmt.Println(llmrouter.ErrorCodeOf(err))
 	// A classifier of your own can fall back on it.
-	classify := llmrouter.ErrorClassifierFunc(func(err error) llms.ErrorCode {
+	classify := func(err error) llms.ErrorCode {
 		if strings.Contains(err.Error(), "my gateway is draining") {
 			return llms.ErrCodeProviderUnavailable
 		}
 		return llmrouter.ErrorCodeOf(err)
-	})
-	fmt.Println(classify.ClassifyError(errors.New("my gateway is draining")))
+	}
+	fmt.Println(classify(errors.New("my gateway is draining")))
 	// Output:
 	// rate_limit
 	// provider_unavailable

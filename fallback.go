@@ -460,7 +460,7 @@ func (x *exec) classify(parent, actx context.Context, model string, err error) (
 	case actx.Err() != nil && context.Cause(actx) == errAttemptTimeout:
 		return attemptTimeout(model, x.fb.attemptTimeout, err)
 	}
-	le := errclass.ClassifyWith(x.r.errClassifier.ClassifyError, model, err)
+	le := errclass.ClassifyWith(x.r.errClassifier, model, err)
 	return le.Code, le
 }
 
@@ -561,7 +561,7 @@ func (r *Router) usage(resp *llms.ContentResponse, f *Features) Usage {
 	if resp != nil {
 		for _, c := range resp.Choices {
 			if c != nil {
-				u.OutputTokens += r.counter.CountTokens(c.Content)
+				u.OutputTokens += r.counter(c.Content)
 			}
 		}
 	}

@@ -190,7 +190,7 @@ func TestOpenAIClientStreamCut(t *testing.T) {
 		r, srvs, sink := openaiRouter(t, llmrouter.Fallback{MaxRetries: -1})
 		srvs[0].Enqueue(openaitest.CutStream("one two three four five", 2))
 		srvs[1].Enqueue(openaitest.Reply("the whole answer"))
-		got, resp, err := stream(r, llmrouter.BufferStreaming(context.Background()))
+		got, resp, err := stream(r, llmrouter.WithHints(context.Background(), llmrouter.Hints{BufferStream: true}))
 		require.NoError(t, err)
 		assert.Equal(t, []string{"the ", "whole ", "answer"}, got)
 		assert.Equal(t, "the whole answer", resp.Choices[0].Content)

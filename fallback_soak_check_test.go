@@ -138,7 +138,7 @@ func soakCall(r *llmrouter.Router, rq *soakReq, maxDelay time.Duration) (*llms.C
 		defer c()
 	}
 	if rq.buffered {
-		ctx = llmrouter.BufferStreaming(ctx)
+		ctx = llmrouter.WithHints(ctx, llmrouter.Hints{BufferStream: true})
 	}
 	var opts []llms.CallOption
 	if rq.stream {

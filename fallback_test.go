@@ -752,7 +752,7 @@ func TestBufferedStreaming(t *testing.T) {
 			r, fakes, _ := resilient(t, fb, []routertest.Response{cut}, []routertest.Response{{Text: "whole answer", Chunks: []string{"whole ", "answer"}}})
 			ctx := context.Background()
 			if mode == "per request" {
-				ctx = llmrouter.BufferStreaming(ctx)
+				ctx = llmrouter.WithHints(ctx, llmrouter.Hints{BufferStream: true})
 			}
 			var got []string
 			resp, err := r.GenerateContent(ctx, human("hi"), llms.WithStreamingFunc(func(_ context.Context, c []byte) error {
@@ -811,12 +811,12 @@ func TestPlainExecutionUnchanged(t *testing.T) {
 
 func TestCustomErrorClassifier(t *testing.T) {
 	teapot := errors.New("I'm a teapot")
-	ec := llmrouter.ErrorClassifierFunc(func(err error) llms.ErrorCode {
+	ec := func(err error) llms.ErrorCode {
 		if errors.Is(err, teapot) {
 			return llms.ErrCodeAuthentication
 		}
 		return llmrouter.ErrorCodeOf(err)
-	})
+	}
 	cheap := routertest.NewProvider(cheapCard, fail(teapot))
 	r, err := llmrouter.New([]llmrouter.Provider{cheap, routertest.NewProvider(midCard)}, llmrouter.WithErrorClassifier(ec), llmrouter.WithFallback(llmrouter.Fallback{}))
 	require.NoError(t, err)

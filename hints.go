@@ -21,7 +21,7 @@ type Hints struct {
 	Tags []string
 	// MaxCost is the most this request may cost in USD, over all its
 	// attempts together (retries, fallbacks, escalations and concurrent
-	// hedges). Zero means no limit. The BudgetFilter removes models whose
+	// hedges). Zero means no limit. DefaultPolicy's budget filter removes models whose
 	// estimate exceeds it; during the call the router reserves each
 	// attempt's cost before starting it and starts none the remaining
 	// budget cannot pay for (see CostCap). Input tokens are the router's
@@ -43,18 +43,24 @@ type Hints struct {
 	// LatencyBudget is the most time the answer may take; models whose
 	// typical latency exceeds it are filtered out. Zero means no budget.
 	LatencyBudget time.Duration
+	// BufferStream buffers this request's streamed chunks per attempt and
+	// delivers only the chunks of the answer the router returns, so that
+	// fallback keeps working after a failed attempt has streamed text; it
+	// is Fallback.BufferStreams for one request. Default false.
+	BufferStream bool
 }
 
 type hintsKey struct{}
 
-// WithHints returns a copy of ctx carrying h; the router reads them with
-// HintsFromContext. Later calls replace earlier hints wholesale.
+// WithHints returns a copy of ctx carrying h for the router's calls with
+// ctx (policies see them as Routing.Hints). Later calls replace earlier
+// hints wholesale.
 func WithHints(ctx context.Context, h Hints) context.Context {
 	return context.WithValue(ctx, hintsKey{}, h)
 }
 
-// HintsFromContext returns the hints ctx carries, or the zero Hints.
-func HintsFromContext(ctx context.Context) Hints {
+// hintsFromContext returns the hints ctx carries, or the zero Hints.
+func hintsFromContext(ctx context.Context) Hints {
 	if ctx == nil {
 		return Hints{}
 	}

@@ -20,12 +20,12 @@ import (
 // probability that the model answers a prompt acceptably, as a regularised
 // linear (ridge) regression on the prompt's hashed word n-grams and a few
 // dense text signals. Train it with train.Linear on an outcomes Dataset; save
-// it with WriteTo or Save and load it with ReadLinearClassifier or
-// LoadLinearClassifier.
+// it with WriteTo or Save and load it with ReadLinearClassifier (from an
+// os.File, for a file Save wrote).
 //
 // # Features
 //
-// The n-grams are those of HashNGrams (Features.NGrams), each reduced to a
+// The n-grams are those of Features.NGrams, each reduced to a
 // bucket by its low HashBits bits. A bucket that occurs k times weighs
 // (1 + ln k)·idf(bucket) (idf = ln((1+n)/(1+df)) + 1 over the n training
 // prompts when the model uses IDF, else 1), and the n-gram block is scaled
@@ -52,7 +52,7 @@ import (
 // A LinearClassifier is immutable after training or loading and safe for
 // concurrent use; Classify does not allocate.
 type LinearClassifier struct {
-	cfg     LinearConfig
+	cfg     linearConfig
 	outputs []string // model names, then "" for the difficulty head
 	models  int      // outputs that are models
 	hasDiff bool
@@ -72,26 +72,32 @@ type LinearClassifier struct {
 	index map[string]int // model name → output
 }
 
-// LinearConfig is the feature configuration of a LinearClassifier. It is
-// saved with the model, so a model is always served with the features it
-// was trained on.
-type LinearConfig struct {
-	// HashBits is the number of low hash bits that select an n-gram's
-	// bucket: 2^HashBits buckets. Default 18 (262,144 buckets).
-	HashBits int `json:"hash_bits"`
-	// MaxWords is how many words of a prompt are read (HashNGrams'
-	// maxWords). Default DefaultMaxNGramWords.
-	MaxWords int `json:"max_words"`
-	// IDF weighs n-grams by inverse document frequency.
-	IDF bool `json:"idf"`
-	// DenseWeight scales the standardised dense features relative to the
-	// unit-length n-gram block; 0 leaves them out.
+// linearConfig is the feature configuration of a LinearClassifier, saved
+// in the model file's header, so a model is always served with the
+// features it was trained on. LinearInfo shows it (same field docs).
+type linearConfig struct {
+	HashBits    int     `json:"hash_bits"`
+	MaxWords    int     `json:"max_words"`
+	IDF         bool    `json:"idf"`
 	DenseWeight float64 `json:"dense_weight"`
 }
 
-// LinearInfo describes how a LinearClassifier was trained. It is saved
-// with the model.
+// LinearInfo describes a LinearClassifier: the features it reads and how
+// it was trained. It is saved with the model (the feature fields in the
+// file header's config, the rest in its info).
 type LinearInfo struct {
+	// HashBits is the number of low hash bits that select an n-gram's
+	// bucket: 2^HashBits buckets. Default 18 (262,144 buckets).
+	HashBits int `json:"-"`
+	// MaxWords is how many words of a prompt are read. Default
+	// DefaultMaxNGramWords.
+	MaxWords int `json:"-"`
+	// IDF weighs n-grams by inverse document frequency.
+	IDF bool `json:"-"`
+	// DenseWeight scales the standardised dense features relative to the
+	// unit-length n-gram block; 0 leaves them out.
+	DenseWeight float64 `json:"-"`
+
 	// Rows is the number of training records.
 	Rows int `json:"rows"`
 	// Lambda is the ridge penalty the model was fitted with.
@@ -109,7 +115,7 @@ type LinearInfo struct {
 	Note string `json:"note,omitempty"`
 }
 
-// Bounds of LinearConfig.HashBits (package train's DefaultHashBits is 18).
+// Bounds of LinearInfo.HashBits (package train's DefaultHashBits is 18).
 const (
 	minLinearHashBits = linear.MinHashBits
 	maxLinearHashBits = linear.MaxHashBits
@@ -269,17 +275,18 @@ func (c *LinearClassifier) Models() []string {
 	return append([]string(nil), c.outputs[:c.models]...)
 }
 
-// Config returns the classifier's feature configuration.
-func (c *LinearClassifier) Config() LinearConfig { return c.cfg }
-
-// Info returns how the classifier was trained.
-func (c *LinearClassifier) Info() LinearInfo { return c.info }
+// Info returns the features the classifier reads and how it was trained.
+func (c *LinearClassifier) Info() LinearInfo {
+	i := c.info
+	i.HashBits, i.MaxWords, i.IDF, i.DenseWeight = c.cfg.HashBits, c.cfg.MaxWords, c.cfg.IDF, c.cfg.DenseWeight
+	return i
+}
 
 // HasDifficulty reports whether the classifier predicts Difficulty, and
 // the reference model it is measured against.
 func (c *LinearClassifier) HasDifficulty() (bool, string) { return c.hasDiff, c.ref }
 
-// Validate implements ModelValidator: it fails when the classifier knows
+// Validate fails (and so New does) when the classifier knows
 // none of the router's models and has no difficulty head, as it then has
 // no opinion on any request.
 func (c *LinearClassifier) Validate(models []ModelCard) error {
@@ -380,7 +387,7 @@ func (c *LinearClassifier) Predict(text string) (quality []float64, difficulty f
 // scores computes the raw (unclamped) outputs into acc.
 func (c *LinearClassifier) scores(b *bucketCounter, ngrams []uint32, f *Features, acc []float32) {
 	if len(ngrams) == 0 && f.Text != "" {
-		b.scratch = HashNGrams(b.scratch[:0], scanWindow(f.Text), c.cfg.MaxWords)
+		b.scratch = hashNGrams(b.scratch[:0], scanWindow(f.Text), c.cfg.MaxWords)
 		ngrams = b.scratch
 	}
 	b.Count(ngrams, c.cfg.HashBits, c.cfg.MaxWords)
@@ -450,14 +457,14 @@ func (c *LinearClassifier) row(bucket uint32, st int) []float32 {
 }
 
 // newLinearClassifier allocates a classifier's tables.
-func newLinearClassifier(cfg LinearConfig, models []string, hasDiff bool, ref string) *LinearClassifier {
+func newLinearClassifier(cfg linearConfig, models []string, hasDiff bool, ref string) *LinearClassifier {
 	c := newLinearHead(cfg, models, hasDiff, ref)
 	c.table = make([]float32, (1<<cfg.HashBits)*c.stride)
 	return c
 }
 
 // newLinearHead allocates a classifier without its bucket table.
-func newLinearHead(cfg LinearConfig, models []string, hasDiff bool, ref string) *LinearClassifier {
+func newLinearHead(cfg linearConfig, models []string, hasDiff bool, ref string) *LinearClassifier {
 	outs := append([]string(nil), models...)
 	if hasDiff {
 		outs = append(outs, "")
@@ -502,7 +509,7 @@ func (c *LinearClassifier) setIDF(idf []float32, maxIDF float32) {
 //	version  uint32   LinearFormatVersion
 //	hlen     uint32   length of the header
 //	header   hlen bytes of JSON: format, version, n-gram hash and TF
-//	         scheme, LinearConfig, the dense feature names with their
+//	         scheme, the feature configuration, the dense feature names with their
 //	         training mean and standard deviation and weights, the model
 //	         names, the difficulty head, biases, the idf of unseen buckets,
 //	         the number of stored buckets and LinearInfo
@@ -529,7 +536,7 @@ type linearHeader struct {
 	Version       int          `json:"version"`
 	NGramHash     string       `json:"ngram_hash"`
 	TF            string       `json:"tf"`
-	Config        LinearConfig `json:"config"`
+	Config        linearConfig `json:"config"`
 	MaxIDF        float32      `json:"max_idf"`
 	DenseFeatures []string     `json:"dense_features"`
 	DenseMean     []float32    `json:"dense_mean"`
@@ -619,7 +626,8 @@ func (c *LinearClassifier) WriteTo(w io.Writer) (int64, error) {
 	return cw.n, err
 }
 
-// Save writes the classifier to a file (see WriteTo).
+// Save writes the classifier to a file (see WriteTo); ReadLinearClassifier
+// reads it back from the opened file.
 func (c *LinearClassifier) Save(path string) error {
 	f, err := os.Create(path)
 	if err != nil {

@@ -11,7 +11,7 @@ func init() {
 
 // linearFromTrained assembles a classifier from trained weights.
 func linearFromTrained(t *linear.Trained) *LinearClassifier {
-	cfg := LinearConfig{HashBits: t.HashBits, MaxWords: t.MaxWords, IDF: t.IDF, DenseWeight: t.DenseWeight}
+	cfg := linearConfig{HashBits: t.HashBits, MaxWords: t.MaxWords, IDF: t.IDF, DenseWeight: t.DenseWeight}
 	c := newLinearClassifier(cfg, t.Models, t.Difficulty, t.Reference)
 	c.setIDF(t.BucketIDF, t.MaxIDF)
 	D := 1 << t.HashBits

@@ -9,7 +9,6 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
-	"os"
 )
 
 // Limits of ReadLinearClassifier. A model file is untrusted input: its
@@ -35,21 +34,6 @@ const (
 	// ahead when the reader cannot tell how many bytes follow.
 	unsizedChunk = 64 << 10
 )
-
-// LoadLinearClassifier reads a classifier saved by Save. The file's size
-// bounds what is allocated; see ReadLinearClassifier.
-func LoadLinearClassifier(path string) (*LinearClassifier, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	c, err := ReadLinearClassifier(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return c, nil
-}
 
 // ErrBadModel is wrapped by every error ReadLinearClassifier returns for a
 // file that is not a valid model this build can read.

@@ -147,7 +147,7 @@ func TestReadLinearClassifierLargeTableSmallFile(t *testing.T) {
 				"unsized": func() (*llmrouter.LinearClassifier, error) {
 					return llmrouter.ReadLinearClassifier(struct{ io.Reader }{bytes.NewReader(tt.file)})
 				},
-				"file": func() (*llmrouter.LinearClassifier, error) { return llmrouter.LoadLinearClassifier(path) },
+				"file": func() (*llmrouter.LinearClassifier, error) { return loadLinear(path) },
 			} {
 				var c *llmrouter.LinearClassifier
 				var err error

@@ -92,7 +92,7 @@ func TestVerifierAndErrorClassifierPanic(t *testing.T) {
 		}
 		return nil
 	})
-	badClassifier := llmrouter.ErrorClassifierFunc(func(error) llms.ErrorCode { panic("classifier boom") })
+	badClassifier := func(error) llms.ErrorCode { panic("classifier boom") }
 	tests := []struct {
 		name    string
 		fb      llmrouter.Fallback

@@ -29,16 +29,15 @@ type Candidate struct {
 	Removed string
 }
 
-// Step is one attempt of a plan: which model, and why it is there.
+// Step is one attempt of a plan, the ordered list of models to try (the
+// first is the choice, the rest are fallbacks and escalations in order):
+// which model (its name and index in the router's models), and why it is
+// there.
 type Step struct {
 	Model  string
 	Index  int
 	Reason string
 }
-
-// Plan is the ordered list of models to try: the first is the choice, the
-// rest are fallbacks and escalations in order.
-type Plan []Step
 
 // Routing is the state a Policy reads and refines for one request: the
 // features, the prediction, the hints, and one Candidate per model. Filters
@@ -49,7 +48,7 @@ type Routing struct {
 	Hints      Hints
 	Models     []ModelCard
 	Candidates []Candidate
-	Plan       Plan
+	Plan       []Step
 	// Now is the decision time, from the router's clock.
 	Now time.Time
 }
@@ -78,6 +77,11 @@ func (r *Routing) Remaining() int {
 // be table-tested, and safe for concurrent use. A filter removes candidates;
 // a selection rule appends to r.Plan, considering only candidates not
 // removed and not already planned.
+//
+// A policy that names models may also have a method
+// Validate(models []ModelCard) error: New calls it with the router's
+// models (through Chain too) and fails if it returns an error (TierFilter
+// and Threshold have one).
 type Policy interface {
 	Apply(r *Routing) error
 }
@@ -106,7 +110,7 @@ func (c chain) Apply(r *Routing) error {
 
 func (c chain) Validate(models []ModelCard) error {
 	for _, p := range c {
-		if v, ok := p.(ModelValidator); ok {
+		if v, ok := p.(modelValidator); ok {
 			if err := v.Validate(models); err != nil {
 				return err
 			}
@@ -115,22 +119,41 @@ func (c chain) Validate(models []ModelCard) error {
 	return nil
 }
 
-// DefaultPolicy is the policy New uses unless told otherwise: the
-// capability, context-window, budget and latency filters, then
-// CheapestAdequate with its default threshold. To add filters of your
-// own, chain them in front: Chain(TierFilter{…}, DefaultPolicy()).
-func DefaultPolicy() Policy {
-	return Chain(CapabilityFilter{}, ContextWindowFilter{}, BudgetFilter{}, LatencyFilter{}, CheapestAdequate{})
+// DefaultPolicy returns the built-in filters, then rules in order
+// (CheapestAdequate{} when there are none). DefaultPolicy() is the policy
+// New uses unless told otherwise; DefaultPolicy(TierFilter{…},
+// Threshold{…}) adds a filter of your own and picks another selection rule.
+// Filters only remove candidates, so their order does not matter; end rules
+// with a selection rule (a plan left empty is ranked by predicted quality,
+// best first). The built-in filters remove, each with its reason:
+//
+//   - models lacking a capability the request needs: vision for images,
+//     tools for tool definitions or tool calls in the conversation, JSON
+//     mode when asked (streaming is not required: a model without it still
+//     answers, in one chunk);
+//   - models whose context window cannot hold the estimated prompt plus the
+//     completion (the caller's MaxTokens, or DefaultExpectedOutputTokens);
+//     an unknown window (0) stays;
+//   - models whose estimated cost (Candidate.Cost) exceeds Hints.MaxCost;
+//     during the call every attempt is held to the same estimate;
+//   - models whose ModelCard.TypicalLatency exceeds Hints.LatencyBudget.
+//
+// The policy is stateless and safe for concurrent use.
+func DefaultPolicy(rules ...Policy) Policy {
+	if len(rules) == 0 {
+		rules = []Policy{CheapestAdequate{}}
+	}
+	return Chain(append([]Policy{capabilityFilter{}, contextWindowFilter{}, budgetFilter{}, latencyFilter{}}, rules...)...)
 }
 
-// CapabilityFilter removes models lacking a capability the request needs:
+// capabilityFilter removes models lacking a capability the request needs:
 // vision for images, tools for tool definitions or tool calls in the
 // conversation, JSON mode when asked. Streaming is not required: a model
 // without it still answers, in one chunk.
-type CapabilityFilter struct{}
+type capabilityFilter struct{}
 
 // Apply implements Policy.
-func (CapabilityFilter) Apply(r *Routing) error {
+func (capabilityFilter) Apply(r *Routing) error {
 	var need Capabilities
 	if r.Features.Images > 0 {
 		need |= Vision
@@ -166,17 +189,17 @@ func capNames(c Capabilities) string {
 	return strings.Join(parts, "|")
 }
 
-// ContextWindowFilter removes models whose context window cannot hold the
+// contextWindowFilter removes models whose context window cannot hold the
 // estimated prompt plus the completion: the caller's MaxTokens, or
 // Reserve when unset. Models with an unknown window (0) stay.
-type ContextWindowFilter struct {
+type contextWindowFilter struct {
 	// Reserve is the completion room needed when the caller set no
 	// MaxTokens; 0 means DefaultExpectedOutputTokens.
 	Reserve int
 }
 
 // Apply implements Policy.
-func (p ContextWindowFilter) Apply(r *Routing) error {
+func (p contextWindowFilter) Apply(r *Routing) error {
 	out := r.Features.MaxTokens
 	if out <= 0 {
 		out = p.Reserve
@@ -193,16 +216,16 @@ func (p ContextWindowFilter) Apply(r *Routing) error {
 	return nil
 }
 
-// BudgetFilter removes models whose estimated cost exceeds the request's
+// budgetFilter removes models whose estimated cost exceeds the request's
 // Hints.MaxCost. No limit set, no effect. The estimate is the candidate's
 // Cost: the analyzed input tokens and the caller's MaxTokens, or
 // DefaultExpectedOutputTokens. During the call the router holds every
 // attempt to the same figure: an attempt starts only when the remaining
 // budget pays at least this estimate (see Hints.MaxCost).
-type BudgetFilter struct{}
+type budgetFilter struct{}
 
 // Apply implements Policy.
-func (BudgetFilter) Apply(r *Routing) error {
+func (budgetFilter) Apply(r *Routing) error {
 	if r.Hints.MaxCost <= 0 {
 		return nil
 	}
@@ -214,12 +237,12 @@ func (BudgetFilter) Apply(r *Routing) error {
 	return nil
 }
 
-// LatencyFilter removes models whose typical latency exceeds the request's
+// latencyFilter removes models whose typical latency exceeds the request's
 // Hints.LatencyBudget. No budget, or an unknown latency, no effect.
-type LatencyFilter struct{}
+type latencyFilter struct{}
 
 // Apply implements Policy.
-func (LatencyFilter) Apply(r *Routing) error {
+func (latencyFilter) Apply(r *Routing) error {
 	if r.Hints.LatencyBudget <= 0 {
 		return nil
 	}
@@ -236,9 +259,8 @@ func (LatencyFilter) Apply(r *Routing) error {
 // tier is missing from Tiers gets no model ("tier … is not configured"),
 // so that a misspelt tier never grants access, unless Lenient is set.
 //
-// Combine it with the default filters and selection rule as
-// Chain(TierFilter{…}, DefaultPolicy()): filters only remove candidates,
-// so their order does not matter.
+// Combine it with the built-in filters and a selection rule as
+// DefaultPolicy(TierFilter{…}, CheapestAdequate{}).
 type TierFilter struct {
 	// Tiers maps a tier name to the model names it may use.
 	Tiers map[string][]string

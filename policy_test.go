@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/internal/linear"
 	"github.com/llmrouter/llmrouter/routertest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -30,7 +31,7 @@ func routing(q []float64, cost []float64, hints llmrouter.Hints) *llmrouter.Rout
 	return r
 }
 
-func planNames(p llmrouter.Plan) []string {
+func planNames(p []llmrouter.Step) []string {
 	out := []string{}
 	for _, s := range p {
 		out = append(out, s.Model)
@@ -232,7 +233,7 @@ func TestDifficultyMapsOntoCards(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, tt.want, d.Model, "difficulty %.2f\n%s", tt.d, d.Explain())
 		for i, c := range d.Candidates {
-			assert.InDelta(t, llmrouter.QualityForDifficulty(tt.d, []float64{0.6, 0.75, 0.9}[i]), c.Quality, 1e-12)
+			assert.InDelta(t, linear.QualityForDifficulty(tt.d, []float64{0.6, 0.75, 0.9}[i]), c.Quality, 1e-12)
 		}
 	}
 }

@@ -82,8 +82,12 @@ type ModelCard struct {
 	// Quality is the model's prior strength in [0,1]: the share of typical
 	// requests it answers acceptably. Classifiers that predict a
 	// model-agnostic difficulty rather than per-model quality use it to map
-	// that difficulty onto this model (see QualityForDifficulty). Zero means
-	// unknown: the router then ranks models by price, dearer as stronger.
+	// that difficulty d onto this model by a one-parameter item-response
+	// model, P = σ(logit(Quality) − logit(d)), both clamped to
+	// [0.01, 0.99]: a request of middling difficulty (0.5) is answered as
+	// well as the model usually answers, and a stronger model always at
+	// least as well as a weaker one. Zero means unknown: the router then
+	// ranks models by price, dearer as stronger.
 	Quality float64
 }
 

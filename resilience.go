@@ -14,10 +14,20 @@ import (
 // Action says what plan execution does after an attempt failed with a
 // given error code. The caller's own cancellation always stops at once,
 // whatever the action.
+//
+// The built-in action per code, the one Fallback.Actions overrides:
+//
+//   - rate limit, provider unavailable (5xx, overloaded), timeout: retry
+//     with backoff, then the next model;
+//   - token limit (context length): the next model with a larger window;
+//   - authentication, invalid request, canceled: stop (another model would
+//     fail the same way, or the caller gave up);
+//   - quota, content filter, resource not found, not implemented, unknown:
+//     the next model.
 type Action uint8
 
 const (
-	// ActionDefault takes the built-in action for the code (DefaultAction).
+	// ActionDefault takes the built-in action for the code (see Action).
 	ActionDefault Action = iota
 	// ActionRetry retries the same model after a backoff (honouring any
 	// Retry-After hint), up to Fallback.MaxRetries times, then moves to the
@@ -50,17 +60,9 @@ func (a Action) String() string {
 	return "unknown"
 }
 
-// DefaultAction is the built-in action per error code, the one
-// Fallback.Actions overrides:
-//
-//   - rate limit, provider unavailable (5xx, overloaded), timeout: retry
-//     with backoff, then the next model;
-//   - token limit (context length): the next model with a larger window;
-//   - authentication, invalid request, canceled: stop (another model would
-//     fail the same way, or the caller gave up);
-//   - quota, content filter, resource not found, not implemented, unknown:
-//     the next model.
-func DefaultAction(code llms.ErrorCode) Action {
+// defaultAction is the built-in action per error code (the table in
+// Action's doc).
+func defaultAction(code llms.ErrorCode) Action {
 	switch code {
 	case llms.ErrCodeRateLimit, llms.ErrCodeProviderUnavailable, llms.ErrCodeTimeout:
 		return ActionRetry
@@ -78,7 +80,7 @@ func DefaultAction(code llms.ErrorCode) Action {
 // streaming. Pass it to New with WithFallback.
 //
 // The zero value is ready to use and gives the defaults users expect:
-// DefaultAction per code, up to 2 retries per model with full-jitter
+// the built-in Action per code, up to 2 retries per model with full-jitter
 // backoff from 250ms to 10s that honours Retry-After and the request's
 // deadline, no per-attempt timeout, a circuit breaker per model with
 // breaker.Settings' defaults, fail fast when every model is cooling down, no
@@ -92,7 +94,7 @@ func DefaultAction(code llms.ErrorCode) Action {
 //
 // A Fallback is read once by New; changing it later has no effect.
 type Fallback struct {
-	// Actions overrides DefaultAction for the codes it lists (an
+	// Actions overrides the built-in Action for the codes it lists (an
 	// ActionDefault entry keeps the default). For example
 	// {llms.ErrCodeContentFilter: ActionStop} stops on a content filter.
 	Actions map[llms.ErrorCode]Action
@@ -164,13 +166,13 @@ type Fallback struct {
 	// caller only those of the attempt whose answer is returned, so
 	// fallback, retries and escalation keep working for streaming calls at
 	// the price of the caller seeing the text only at the end. Per request,
-	// BufferStreaming(ctx) does the same. Default: unbuffered, chunks reach
+	// Hints.BufferStream does the same. Default: unbuffered, chunks reach
 	// the caller as they arrive and there is no fallback once one has.
 	BufferStreams bool
 
 	// Clock is what backoff, cooldowns, hedge delays and attempt timeouts
 	// wait on and what breakers read. Nil means the router's clock
-	// (WithClock; SystemClock by default). Inject a fake clock
+	// (WithClock; the system clock by default). Inject a fake clock
 	// (routertest.Clock) to test without sleeping.
 	Clock Clock
 	// Rand returns the jitter in [0,1); nil means math/rand/v2's Float64.
@@ -220,25 +222,16 @@ func WithFallback(f Fallback) Option {
 // WithErrorClassifier sets how provider errors are classified into
 // llms.ErrorCodes, which pick the action after a failure and are recorded in
 // Attempt.Code (and so whether an error counts against a model's breaker,
-// see breaker.IsFailure). Default, and nil: DefaultErrorClassifier. It must
-// be safe for concurrent use; a panic in it is recovered as that attempt's
-// ErrPanic.
-func WithErrorClassifier(ec ErrorClassifier) Option {
-	return func(c *config) { c.errClassifier = ec }
-}
-
-type bufferKey struct{}
-
-// BufferStreaming returns a copy of ctx asking the router to buffer this
-// request's streamed chunks per attempt and to deliver only the chunks of
-// the answer it returns (see Fallback.BufferStreams).
-func BufferStreaming(ctx context.Context) context.Context {
-	return context.WithValue(ctx, bufferKey{}, true)
+// see breaker.IsFailure). classify must return "" only for a nil error;
+// it can call ErrorCodeOf for the errors it does not recognize. Default,
+// and nil: ErrorCodeOf. It must be safe for concurrent use and should not
+// panic; a panic in it is recovered as that attempt's ErrPanic.
+func WithErrorClassifier(classify func(err error) llms.ErrorCode) Option {
+	return func(c *config) { c.errClassifier = classify }
 }
 
 func bufferRequested(ctx context.Context) bool {
-	b, _ := ctx.Value(bufferKey{}).(bool)
-	return b
+	return hintsFromContext(ctx).BufferStream
 }
 
 // Breakers returns the router's circuit-breaker registry, or nil when the
@@ -282,7 +275,7 @@ func newResilience(f *Fallback, models []ModelCard, routerClock Clock) *resilien
 
 func newResilienceFor(f *Fallback, models []ModelCard, routerClock Clock) *resilience {
 	if f == nil {
-		_, sys := routerClock.(SystemClock)
+		_, sys := routerClock.(systemClock)
 		return &resilience{plain: true, maxRetries: 0, clock: routerClock, sysClock: sys, rnd: rand.Float64}
 	}
 	x := &resilience{
@@ -321,7 +314,7 @@ func newResilienceFor(f *Fallback, models []ModelCard, routerClock Clock) *resil
 	if x.clock == nil {
 		x.clock = routerClock
 	}
-	_, x.sysClock = x.clock.(SystemClock)
+	_, x.sysClock = x.clock.(systemClock)
 	if x.rnd == nil {
 		x.rnd = rand.Float64
 	}
@@ -361,7 +354,7 @@ func (x *resilience) action(code llms.ErrorCode) Action {
 	if a, ok := x.actions[code]; ok {
 		return a
 	}
-	return DefaultAction(code)
+	return defaultAction(code)
 }
 
 // latencyRing keeps a model's last latencies, for its p95. Safe for

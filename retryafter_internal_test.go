@@ -67,7 +67,7 @@ func TestHintSlotAnnotate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newHintSlot(t.Context(), SystemClock{})
+			s := newHintSlot(t.Context(), systemClock{})
 			s.capture(&http.Response{StatusCode: tt.status, Header: tt.header})
 			got := s.annotate(tt.err)
 			assert.ErrorIs(t, got, tt.err, "the error is kept in the chain")
@@ -78,7 +78,7 @@ func TestHintSlotAnnotate(t *testing.T) {
 		})
 	}
 	t.Run("the last response counts", func(t *testing.T) {
-		s := newHintSlot(t.Context(), SystemClock{})
+		s := newHintSlot(t.Context(), systemClock{})
 		s.capture(&http.Response{StatusCode: 429, Header: http.Header{"Retry-After": {"4"}}})
 		s.capture(&http.Response{StatusCode: 500, Header: http.Header{}})
 		_, ok := errclass.RetryAfter(s.annotate(base))
@@ -86,7 +86,7 @@ func TestHintSlotAnnotate(t *testing.T) {
 	})
 	t.Run("the slot is found and other values pass through", func(t *testing.T) {
 		type key struct{}
-		s := newHintSlot(context.WithValue(t.Context(), key{}, "v"), SystemClock{})
+		s := newHintSlot(context.WithValue(t.Context(), key{}, "v"), systemClock{})
 		assert.Same(t, s, s.Value(hintSlotKey{}))
 		assert.Equal(t, "v", s.Value(key{}))
 	})

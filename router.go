@@ -48,17 +48,18 @@ type config struct {
 	sinks      []Sink
 	clock      Clock
 	newID      func() string
-	counter    TokenCounter
+	counter    func(text string) int // the usage estimate's, from DefaultAnalyzer.Counter
 
-	errClassifier ErrorClassifier
+	errClassifier func(err error) llms.ErrorCode
 	fallback      *Fallback
 
 	userRedaction UserRedaction
 	redactUser    func(string) string // from userRedaction; nil: verbatim
 }
 
-// WithAnalyzer sets the analyzer. Default: DefaultAnalyzer{} (with the
-// counter of WithTokenCounter, if given).
+// WithAnalyzer sets the analyzer. Default: DefaultAnalyzer{}. A
+// DefaultAnalyzer's Counter also estimates answers' tokens when a provider
+// reports no usage.
 func WithAnalyzer(a Analyzer) Option { return func(c *config) { c.analyzer = a } }
 
 // WithClassifier sets the classifier. Default: the built-in classifier (see
@@ -74,7 +75,8 @@ func WithSink(s ...Sink) Option { return func(c *config) { c.sinks = append(c.si
 // WithClock sets the clock the router reads for decision times and
 // latencies, and that plan execution waits on (backoff, cooldowns, hedge
 // delays, attempt timeouts) unless Fallback.Clock says otherwise. Inject a
-// fake one (routertest.Clock) to test without sleeping. Default: SystemClock.
+// fake one (routertest.Clock) to test without sleeping. Default, and nil:
+// the system clock (time.Now, time.After).
 func WithClock(c Clock) Option { return func(cfg *config) { cfg.clock = c } }
 
 // now reads the router's clock.
@@ -83,10 +85,6 @@ func (r *Router) now() time.Time { return r.clock.Now() }
 // WithIDGenerator sets how decision IDs are made. It must be safe for
 // concurrent use. Default: a random per-router prefix and a counter.
 func WithIDGenerator(fn func() string) Option { return func(c *config) { c.newID = fn } }
-
-// WithTokenCounter sets the token counter of the default analyzer and of
-// the router's usage estimates. Default: EstimateTokens.
-func WithTokenCounter(tc TokenCounter) Option { return func(c *config) { c.counter = tc } }
 
 // New returns a Router over providers. It fails with ErrNoProviders when
 // there are none, and with an error naming the problem when a provider is
@@ -127,11 +125,14 @@ func New(providers []Provider, opts ...Option) (*Router, error) {
 	for _, s := range r.strength {
 		r.strengthZ = append(r.strengthZ, logit(clampOpen(s)))
 	}
+	if a, ok := r.analyzer.(DefaultAnalyzer); ok {
+		r.counter = a.Counter
+	}
 	if r.counter == nil {
-		r.counter = TokenCounterFunc(EstimateTokens)
+		r.counter = estimateTokens
 	}
 	if r.analyzer == nil {
-		r.analyzer = DefaultAnalyzer{Counter: cfg.counter}
+		r.analyzer = DefaultAnalyzer{}
 	}
 	if r.classifier == nil {
 		r.classifier = builtinClassifier()
@@ -140,10 +141,10 @@ func New(providers []Provider, opts ...Option) (*Router, error) {
 		r.policy = DefaultPolicy()
 	}
 	if r.clock == nil {
-		r.clock = SystemClock{}
+		r.clock = systemClock{}
 	}
 	if r.errClassifier == nil {
-		r.errClassifier = DefaultErrorClassifier
+		r.errClassifier = ErrorCodeOf
 	}
 	r.fb = newResilience(cfg.fallback, r.models, r.clock)
 	redact, err := cfg.userRedaction.redactor()
@@ -152,7 +153,7 @@ func New(providers []Provider, opts ...Option) (*Router, error) {
 	}
 	r.redactUser = redact
 	for _, v := range []any{r.classifier, r.policy} {
-		if mv, ok := v.(ModelValidator); ok {
+		if mv, ok := v.(modelValidator); ok {
 			if err := mv.Validate(r.models); err != nil {
 				return nil, err
 			}
@@ -220,7 +221,7 @@ func (r *Router) Route(ctx context.Context, messages []llms.MessageContent, opti
 			o(&s.req.Options)
 		}
 	}
-	s.req.Hints = HintsFromContext(ctx)
+	s.req.Hints = hintsFromContext(ctx)
 	s.features.NGrams = s.ngrams[:0]
 	if err := analyzeRequest(r.analyzer, &s.req, &s.features); err != nil {
 		return nil, fmt.Errorf("llmrouter: analyzer: %w", err)
@@ -282,7 +283,7 @@ func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 	} else {
 		d.Prediction.Quality = make([]float64, n)
 		d.Candidates = make([]Candidate, n)
-		d.Plan = make(Plan, 0, n)
+		d.Plan = make([]Step, 0, n)
 	}
 	for i := range d.Prediction.Quality {
 		d.Prediction.Quality[i] = math.NaN()
@@ -355,7 +356,7 @@ func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 // Streaming works as
 // the caller asked: chunks reach the caller's StreamingFunc; once one has,
 // the router does not fall back to another model (unless streams are
-// buffered: Fallback.BufferStreams, BufferStreaming). The caller's
+// buffered: Fallback.BufferStreams, Hints.BufferStream). The caller's
 // cancellation stops at once, with no further attempt. Each returned choice carries the
 // decision in its GenerationInfo (DecisionFrom, InfoDecisionID, InfoModel,
 // InfoCostUSD). Every decision goes to the sinks, failed ones included.

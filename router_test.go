@@ -495,7 +495,7 @@ func TestWithAnalyzerAndTokenCounter(t *testing.T) {
 	assert.Contains(t, d.Candidates[0].Removed, "context window 8000")
 
 	counted := 0
-	r, err = llmrouter.New(ps, llmrouter.WithTokenCounter(llmrouter.TokenCounterFunc(func(s string) int { counted++; return 5000 })))
+	r, err = llmrouter.New(ps, llmrouter.WithAnalyzer(llmrouter.DefaultAnalyzer{Counter: func(s string) int { counted++; return 5000 }}))
 	require.NoError(t, err)
 	resp, err := r.GenerateContent(context.Background(), human("hi"))
 	require.NoError(t, err)

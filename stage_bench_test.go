@@ -35,15 +35,15 @@ func BenchmarkStages(b *testing.B) {
 		b.ReportAllocs()
 		i := 0
 		for b.Loop() {
-			buf = HashNGrams(buf[:0], prompts[i%len(prompts)], 0)
+			buf = hashNGrams(buf[:0], prompts[i%len(prompts)], 0)
 			i++
 		}
 	})
-	b.Run("EstimateTokens", func(b *testing.B) {
+	b.Run("estimateTokens", func(b *testing.B) {
 		b.ReportAllocs()
 		i := 0
 		for b.Loop() {
-			EstimateTokens(prompts[i%len(prompts)])
+			estimateTokens(prompts[i%len(prompts)])
 			i++
 		}
 	})
@@ -63,7 +63,7 @@ func BenchmarkStages(b *testing.B) {
 		name string
 		c    Classifier
 	}{
-		{"HeuristicClassify", HeuristicClassifier{}},
+		{"HeuristicClassify", heuristicClassifier{}},
 		{"DefaultLinearClassify", mustDefaultLinear(b)},
 		{"DefaultClassify", DefaultClassifier()},
 	} {
@@ -79,7 +79,7 @@ func BenchmarkStages(b *testing.B) {
 }
 
 func mustDefaultLinear(b *testing.B) *LinearClassifier {
-	c, err := DefaultLinearClassifier()
+	c, err := defaultLinearClassifier()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func BenchmarkStageRatios(b *testing.B) {
 				case 0:
 					sink += floor.Route(pr)
 				case 1:
-					buf = HashNGrams(buf[:0], pr, 0)
+					buf = hashNGrams(buf[:0], pr, 0)
 				case 2:
 					f.NGrams = f.NGrams[:0]
 					DefaultAnalyzer{}.Analyze(&reqs[k], &f)
@@ -123,7 +123,7 @@ func BenchmarkStageRatios(b *testing.B) {
 				case 4:
 					_ = dc.Classify(context.Background(), &feats[k], models, &p)
 				case 5:
-					sink += EstimateTokens(pr)
+					sink += estimateTokens(pr)
 				}
 			}
 			t[s] += time.Since(t0)

@@ -116,7 +116,7 @@ var scanClass = func() (t [utf8.RuneSelf]uint16) {
 // scanText reads f.Text once, up to MaxScanBytes: it appends the n-grams
 // of the first maxWords words to ngrams (as HashNGrams does), and fills
 // every content signal of f and the counts a LinearClassifier needs. It
-// returns what EstimateTokens counts of the whole text: past the window,
+// returns what estimateTokens counts of the whole text: past the window,
 // that and Chars and Lines are all it reads.
 func scanText(f *Features, ngrams []uint32, maxWords int) runeCounts {
 	if maxWords <= 0 {

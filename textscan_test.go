@@ -44,7 +44,7 @@ func TestScanTextMatchesSeparatePasses(t *testing.T) {
 	texts = append(texts, prompts[:min(4, len(prompts))]...)
 	for i, text := range texts {
 		f := analyzeText(text)
-		want := HashNGrams(nil, scanWindow(text), 0)
+		want := hashNGrams(nil, scanWindow(text), 0)
 		if len(want) == 0 {
 			want = nil
 		}
@@ -65,9 +65,9 @@ func TestScanTextMatchesSeparatePasses(t *testing.T) {
 }
 
 // TestScanTextTokens: the tokens the one pass counts for the last message
-// equal EstimateTokens over the text, whichever role the message has.
+// equal estimateTokens over the text, whichever role the message has.
 func TestScanTextTokens(t *testing.T) {
-	separate := DefaultAnalyzer{Counter: TokenCounterFunc(EstimateTokens)} // the unfused path
+	separate := DefaultAnalyzer{Counter: estimateTokens} // the unfused path
 	for i, text := range scanCases {
 		for _, msgs := range [][]llms.MessageContent{
 			{llms.TextParts(llms.ChatMessageTypeHuman, text)},
@@ -91,7 +91,7 @@ func FuzzScanText(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, text string) {
 		feat := analyzeText(text)
-		want := HashNGrams(nil, scanWindow(text), 0)
+		want := hashNGrams(nil, scanWindow(text), 0)
 		require.Equal(t, len(want), len(feat.NGrams))
 		for i := range want {
 			require.Equal(t, want[i], feat.NGrams[i])
@@ -109,7 +109,7 @@ func FuzzScanText(f *testing.F) {
 // counts, or counts left from another text) predicts exactly what it
 // predicts from the DefaultAnalyzer's features.
 func TestLinearClassifyWithoutAnalyzerCounts(t *testing.T) {
-	lin, err := DefaultLinearClassifier()
+	lin, err := defaultLinearClassifier()
 	require.NoError(t, err)
 	models := []ModelCard{{Name: "a"}}
 	classify := func(f *Features) float64 {

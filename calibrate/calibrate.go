@@ -33,22 +33,22 @@ type Result struct {
 // quality of the strong model (index s in the prediction's models) minus
 // the weak one's (index w) — what the Threshold policy compares to its
 // Cutoff. A NaN quality is derived from Difficulty and the model's card as
-// the router does (llmrouter.QualityForDifficulty); with neither, the score is NaN.
+// the router does (internal/linear.QualityForDifficulty); with neither, the score is NaN.
 // When both are derived, the score is the gap mirrored about its peak, as
 // Threshold compares it, so it never falls as the difficulty rises.
 func RouteScore(p *llmrouter.Prediction, strong, weak llmrouter.ModelCard, s, w int) float64 {
 	qs, qw := p.Quality[s], p.Quality[w]
 	if qs != qs && qw != qw && p.Difficulty == p.Difficulty {
-		return linear.DifficultyGain(llmrouter.QualityForDifficulty(p.Difficulty, strong.Quality), llmrouter.QualityForDifficulty(p.Difficulty, weak.Quality))
+		return linear.DifficultyGain(linear.QualityForDifficulty(p.Difficulty, strong.Quality), linear.QualityForDifficulty(p.Difficulty, weak.Quality))
 	}
 	if qs != qs {
-		qs = llmrouter.QualityForDifficulty(p.Difficulty, strong.Quality)
+		qs = linear.QualityForDifficulty(p.Difficulty, strong.Quality)
 		if p.Difficulty != p.Difficulty {
 			qs = math.NaN()
 		}
 	}
 	if qw != qw {
-		qw = llmrouter.QualityForDifficulty(p.Difficulty, weak.Quality)
+		qw = linear.QualityForDifficulty(p.Difficulty, weak.Quality)
 		if p.Difficulty != p.Difficulty {
 			qw = math.NaN()
 		}

@@ -4,6 +4,8 @@ import (
 	"math"
 	"testing"
 
+	"github.com/llmrouter/llmrouter/internal/linear"
+
 	"github.com/llmrouter/llmrouter"
 	"github.com/llmrouter/llmrouter/calibrate"
 	"github.com/stretchr/testify/assert"
@@ -36,8 +38,8 @@ func TestRouteScoreMonotoneInDifficulty(t *testing.T) {
 				require.Less(t, s, prev, "priors %v/%v: score %v at d %.3f after %v", tt.strong, tt.weak, s, d, prev)
 			}
 			prev = s
-			gap := llmrouter.QualityForDifficulty(d, tt.strong) - llmrouter.QualityForDifficulty(d, tt.weak)
-			if llmrouter.QualityForDifficulty(d, tt.strong)+llmrouter.QualityForDifficulty(d, tt.weak) >= 1 {
+			gap := linear.QualityForDifficulty(d, tt.strong) - linear.QualityForDifficulty(d, tt.weak)
+			if linear.QualityForDifficulty(d, tt.strong)+linear.QualityForDifficulty(d, tt.weak) >= 1 {
 				assert.InDelta(t, gap, s, 1e-12, "below the peak the score is the quality gap")
 			}
 		}

@@ -3,6 +3,7 @@ package calibrate_test
 import (
 	"context"
 	"math"
+	"os"
 	"testing"
 
 	"github.com/llmrouter/llmrouter"
@@ -25,7 +26,10 @@ func TestRouteScoreKeepsDifficultyAPGR(t *testing.T) {
 	}
 	ds, err := dataset.Load(shareddata.Path(t, "routerbench-test.jsonl"))
 	require.NoError(t, err)
-	trained, err := llmrouter.DefaultLinearClassifier()
+	f, err := os.Open("../default_model.bin") // the built-in model's file
+	require.NoError(t, err)
+	defer f.Close()
+	trained, err := llmrouter.ReadLinearClassifier(f)
 	require.NoError(t, err)
 	const gpt4, mixtral = "gpt-4-1106-preview", "mistralai/mixtral-8x7b-chat"
 	for _, cl := range []struct {

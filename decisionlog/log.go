@@ -62,7 +62,7 @@ type Options struct {
 	// (DefaultMaxFileBytes when ≤ 0). A larger record gets a file of its own.
 	MaxFileBytes int64
 	// Clock times feedback, answers, file names and the sync interval
-	// (llmrouter.SystemClock when nil).
+	// (the system clock when nil).
 	Clock llmrouter.Clock
 
 	// For tests: the write buffer's size and a wrapper around each file.
@@ -152,7 +152,7 @@ func Open(dir string, opts Options) (*Log, error) {
 	}
 	clock := opts.Clock
 	if clock == nil {
-		clock = llmrouter.SystemClock{}
+		clock = systemClock{}
 	}
 	l := &Log{
 		dir: dir, opts: opts, clock: clock, pid: os.Getpid(),
@@ -346,3 +346,9 @@ func (l *Log) loop() {
 		}
 	}
 }
+
+// systemClock is the real clock, used when Options.Clock is nil.
+type systemClock struct{}
+
+func (systemClock) Now() time.Time                         { return time.Now() }
+func (systemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }

@@ -173,8 +173,8 @@ type Classifier struct {
 }
 
 var (
-	_ llmrouter.Classifier     = (*Classifier)(nil)
-	_ llmrouter.ModelValidator = (*Classifier)(nil)
+	_ llmrouter.Classifier = (*Classifier)(nil)
+	_ modelValidator       = (*Classifier)(nil)
 )
 
 // NewClassifier embeds the prompts of ds with e and returns a
@@ -311,7 +311,7 @@ func (c *Classifier) Dim() int { return c.dim }
 // Config returns the configuration in use, defaults filled in.
 func (c *Classifier) Config() Config { return c.cfg }
 
-// Validate implements ModelValidator: it fails when none of the router's
+// Validate, which llmrouter.New calls, fails when none of the router's
 // models has outcomes in the training data (most likely a naming mismatch),
 // since the classifier would then have no opinion on any request. Models
 // the data does not know are otherwise allowed and get NaN.
@@ -645,8 +645,8 @@ type SemanticClassifier struct {
 }
 
 var (
-	_ llmrouter.Classifier     = (*SemanticClassifier)(nil)
-	_ llmrouter.ModelValidator = (*SemanticClassifier)(nil)
+	_ llmrouter.Classifier = (*SemanticClassifier)(nil)
+	_ modelValidator       = (*SemanticClassifier)(nil)
 )
 
 // NewSemanticClassifier checks the routes, embeds every utterance with e
@@ -724,7 +724,7 @@ func NewSemanticClassifier(ctx context.Context, e embeddings.Embedder, set Seman
 	return c, nil
 }
 
-// Validate implements ModelValidator: it reports routes that name models
+// Validate, which llmrouter.New calls, reports routes that name models
 // the router does not have, then validates the Fallback if it can.
 func (c *SemanticClassifier) Validate(models []llmrouter.ModelCard) error {
 	tables := make([]qualityTable, len(c.routes))

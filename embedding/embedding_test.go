@@ -15,6 +15,7 @@ import (
 	"github.com/llmrouter/llmrouter/dataset"
 	"github.com/llmrouter/llmrouter/embedding"
 	"github.com/llmrouter/llmrouter/eval"
+	"github.com/llmrouter/llmrouter/internal/linear"
 	"github.com/llmrouter/llmrouter/internal/shareddata"
 	"github.com/llmrouter/llmrouter/routertest"
 	"github.com/stretchr/testify/assert"
@@ -24,7 +25,7 @@ import (
 )
 
 // fakeEmbedder is a deterministic embeddings.Embedder: by default a bag of
-// hashed word unigrams and bigrams (llmrouter.HashNGrams) folded into dim
+// hashed word unigrams and bigrams (internal/linear.HashNGrams) folded into dim
 // buckets, left unnormalised so the classifiers' normalisation is tested.
 // It counts its calls and records each batch's size.
 type fakeEmbedder struct {
@@ -49,7 +50,7 @@ func (e *fakeEmbedder) embed(text string) []float32 {
 		return e.vec(text)
 	}
 	v := make([]float32, e.dim)
-	for _, h := range llmrouter.HashNGrams(nil, text, 0) {
+	for _, h := range linear.HashNGrams(nil, text, 0) {
 		v[h%uint32(e.dim)]++
 	}
 	return v

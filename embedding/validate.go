@@ -37,8 +37,14 @@ func validateQualityTables(kind string, tables []qualityTable, models []llmroute
 	if len(errs) > 0 {
 		return errors.New("llmrouter: " + kind + ": " + strings.Join(errs, "; "))
 	}
-	if v, ok := fallback.(llmrouter.ModelValidator); ok {
+	if v, ok := fallback.(modelValidator); ok {
 		return v.Validate(models)
 	}
 	return nil
+}
+
+// modelValidator is the optional Validate method llmrouter.New calls on a
+// classifier (see llmrouter.Classifier).
+type modelValidator interface {
+	Validate(models []llmrouter.ModelCard) error
 }

@@ -4,7 +4,7 @@
 // chosen by cross-validation over prompt-grouped folds. Linear trains on a
 // Dataset in memory; LinearSeq on records streamed once, for data larger
 // than memory. The result routes with llmrouter.WithClassifier, and saves
-// and loads with LinearClassifier.Save and llmrouter.LoadLinearClassifier.
+// and loads with LinearClassifier.Save and llmrouter.ReadLinearClassifier.
 // `llmrouter train` is its command line. A service that only routes does
 // not need this package.
 //

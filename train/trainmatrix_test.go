@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/llmrouter/llmrouter"
 	"github.com/llmrouter/llmrouter/dataset"
 	"github.com/llmrouter/llmrouter/internal/linear"
 	"github.com/stretchr/testify/assert"
@@ -35,7 +34,7 @@ func TestTrainMatrixCounts(t *testing.T) {
 			mask := uint32(1)<<bits - 1
 			for i, s := range texts {
 				want := map[uint32]uint32{}
-				for _, h := range llmrouter.HashNGrams(nil, s, maxWords) {
+				for _, h := range linear.HashNGrams(nil, s, maxWords) {
 					want[h&mask]++
 				}
 				got := map[uint32]float32{}

@@ -14,7 +14,7 @@ import (
 // doubtful one: here an answer cut short mid-calculation, with no final
 // number, goes to the stronger model; the complete one is kept. It works
 // for non-streamed calls and for streamed calls with buffered streaming
-// (Fallback.BufferStreams or llmrouter.BufferStreaming(ctx)); with
+// (Fallback.BufferStreams or Hints.BufferStream); with
 // unbuffered streaming the cheap answer has already reached the caller
 // when the verifier reads it, so its rejection is only recorded.
 func ExampleDefault() {

@@ -21,7 +21,7 @@ func init() {
 func runCalibrate(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("calibrate", flag.ContinueOnError)
 	fs.SetOutput(stdout)
-	model := fs.String("model", "", "model file written by train (default: the built-in model)")
+	model := fs.String("model", "", "model file written by train (default: DefaultClassifier, what a router uses without WithClassifier)")
 	data := dataFlag(fs)
 	alias := aliasFlag(fs)
 	strong := fs.String("strong", "", "strong model (required)")
@@ -51,15 +51,15 @@ func runCalibrate(args []string, stdout io.Writer) error {
 	if set != 1 {
 		return errors.New("give exactly one of -share, -quality, -pgr")
 	}
-	var c *llmrouter.LinearClassifier
-	var err error
+	// Without -model: the classifier a router uses when built without
+	// WithClassifier, so the cutoff suits such a router.
+	c := llmrouter.DefaultClassifier()
 	if *model != "" {
-		c, err = llmrouter.LoadLinearClassifier(*model)
-	} else {
-		c, err = llmrouter.DefaultLinearClassifier()
-	}
-	if err != nil {
-		return err
+		lin, err := loadModel(*model)
+		if err != nil {
+			return err
+		}
+		c = lin
 	}
 	ds, err := loadDatasets(dataFiles(*data, fs.Args()), alias.options()...)
 	if err != nil {

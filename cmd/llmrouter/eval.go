@@ -136,7 +136,7 @@ func (e *evaluator) trainTest(testPaths, modelPath string, trainPaths []string, 
 		if len(trainPaths) > 0 {
 			return fmt.Errorf("-model evaluates a saved model: drop the training files %v", trainPaths)
 		}
-		if c, err = llmrouter.LoadLinearClassifier(modelPath); err != nil {
+		if c, err = loadModel(modelPath); err != nil {
 			return err
 		}
 	} else {
@@ -241,9 +241,9 @@ func (e *evaluator) report(label, format string, args ...any) {
 }
 
 func describe(c *llmrouter.LinearClassifier) string {
-	info, cfg := c.Info(), c.Config()
+	info := c.Info()
 	n, _ := c.WriteTo(io.Discard)
-	return fmt.Sprintf("lambda %g, idf %s, dense %g, %s", info.Lambda, onOff(cfg.IDF), cfg.DenseWeight, sizeString(n))
+	return fmt.Sprintf("lambda %g, idf %s, dense %g, %s", info.Lambda, onOff(info.IDF), info.DenseWeight, sizeString(n))
 }
 
 func onOff(b bool) string {

@@ -47,7 +47,7 @@ func runPredict(args []string, stdout io.Writer) error {
 	if *model == "" {
 		return errors.New("-model is required")
 	}
-	c, err := llmrouter.LoadLinearClassifier(*model)
+	c, err := loadModel(*model)
 	if err != nil {
 		return err
 	}

@@ -225,9 +225,9 @@ func runTrain(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	info, cfg := c.Info(), c.Config()
+	info := c.Info()
 	fmt.Fprintf(stdout, "trained on %d rows in %.2fs: %d models, lambda %g, idf %v, dense weight %g, hash bits %d",
-		info.Rows, took.Seconds(), len(c.Models()), info.Lambda, cfg.IDF, cfg.DenseWeight, cfg.HashBits)
+		info.Rows, took.Seconds(), len(c.Models()), info.Lambda, info.IDF, info.DenseWeight, info.HashBits)
 	if info.Tuned {
 		fmt.Fprintf(stdout, ", tuning CV APGR %.4f", info.CVScore)
 	}

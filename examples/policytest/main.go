@@ -65,13 +65,9 @@ func NewRouter(providers []llmrouter.Provider) (*llmrouter.Router, error) {
 		},
 		Default: "free", // requests without a tier; a tier not listed gets no model
 	}
-	policy := llmrouter.Chain(
-		llmrouter.CapabilityFilter{},
-		llmrouter.ContextWindowFilter{},
-		llmrouter.BudgetFilter{},
-		tiers,
-		llmrouter.CheapestAdequate{MinQuality: 0.7},
-	)
+	// The built-in capability, context-window, budget and latency filters,
+	// the tiers, then the selection rule.
+	policy := llmrouter.DefaultPolicy(tiers, llmrouter.CheapestAdequate{MinQuality: 0.7})
 	return llmrouter.New(providers, llmrouter.WithClassifier(rules), llmrouter.WithPolicy(policy))
 }
 

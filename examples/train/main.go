@@ -154,7 +154,12 @@ func run(w io.Writer) error {
 	if err := clf.Save(path); err != nil {
 		return err
 	}
-	loaded, err := llmrouter.LoadLinearClassifier(path)
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	loaded, err := llmrouter.ReadLinearClassifier(f)
+	f.Close()
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,7 @@
 // Run by go generate in the repository root after the model is retrained
 // (see default_model.go):
 //
-//	go run ./internal/gendefault -o default_quantiles.go data.jsonl [more.jsonl…]
+//	go run ./internal/gendefault [-model default_model.bin] -o default_quantiles.go data.jsonl [more.jsonl…]
 package main
 
 import (
@@ -28,13 +28,14 @@ const quantiles = 100
 
 func main() {
 	out := flag.String("o", "default_quantiles.go", "the Go file to write")
+	model := flag.String("model", "default_model.bin", "the built-in model file, written by go generate's train step")
 	flag.Parse()
 	if flag.NArg() == 0 {
 		log.Fatal("gendefault: name the training files")
 	}
-	lin, err := llmrouter.DefaultLinearClassifier()
+	lin, err := readModel(*model)
 	if err != nil {
-		log.Fatal(err)
+		log.Fatal("gendefault: ", err)
 	}
 	var ds []float64
 	for _, path := range flag.Args() {
@@ -89,4 +90,17 @@ func difficulty(c llmrouter.Classifier, text string) (float64, error) {
 		return 0, fmt.Errorf("the built-in model predicted no difficulty")
 	}
 	return p.Difficulty, nil
+}
+
+func readModel(path string) (*llmrouter.LinearClassifier, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	c, err := llmrouter.ReadLinearClassifier(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
 }

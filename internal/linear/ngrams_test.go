@@ -1,4 +1,4 @@
-package llmrouter
+package linear
 
 import (
 	"testing"
@@ -8,10 +8,10 @@ import (
 )
 
 func fnv1a(s string) uint32 {
-	h := uint32(fnvOffset32)
+	h := uint32(FNVOffset32)
 	for i := 0; i < len(s); i++ {
 		h ^= uint32(s[i])
-		h *= fnvPrime32
+		h *= FNVPrime32
 	}
 	return h
 }
