@@ -122,7 +122,7 @@ func parseVerdict(out string) (verdict, error) {
 		}
 	}
 	if raw == nil {
-		if s := strings.Trim(strings.TrimSpace(out), "*."); len(s) <= 8 {
+		if s := strings.Trim(strings.TrimSpace(out), "*."); s != "" && len(s) <= 8 {
 			raw = append(raw, s)
 		}
 	}
