@@ -21,7 +21,7 @@ var (
 	judgeCard   = llmrouter.ModelCard{Name: "judge", APIModel: "judge-v1", InputPerMTok: 2, OutputPerMTok: 8}
 	refCard     = llmrouter.ModelCard{Name: "ref", InputPerMTok: 1, OutputPerMTok: 4}
 	always      = func() float64 { return 0 } // every answer sampled
-	testTimeout = 30 * time.Second           // a bound on waiting for results, never slept
+	testTimeout = 30 * time.Second            // a bound on waiting for results, never slept
 )
 
 // fakeModel is a judge (or reference) model: reply decides its output from

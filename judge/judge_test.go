@@ -85,7 +85,6 @@ func zeroMoney(s judge.Stats) judge.Stats {
 	return s
 }
 
-
 // An answer that tries to grade itself: it is data inside the nonce
 // markers, the rubric says so, and its "[[10]]" is never parsed — only the
 // judge's output is.
