@@ -62,7 +62,7 @@ func (j *Judge) grade(ctx context.Context, it Item, r *Result) error {
 	judge := j.opts.Judge.Card()
 	maxOut := j.opts.MaxOutputTokens
 	if j.opts.Reference == nil {
-		msgs := pointwiseMessages(j.opts.Rubric, newNonce(j.rnd, it.Prompt, it.Answer), it.Prompt, it.Answer)
+		msgs := pointwiseMessages(j.opts.Rubric, newNonce(cryptoUint64, it.Prompt, it.Answer), it.Prompt, it.Answer)
 		c := judge.Cost(estTokens(msgs), maxOut)
 		if err := j.reserve(r, c); err != nil {
 			return err
@@ -98,7 +98,7 @@ func (j *Judge) grade(ctx context.Context, it Item, r *Result) error {
 	if refAnswer == "" {
 		return fmt.Errorf("judge: reference %s gave an empty answer to decision %q", ref.Name, it.ID)
 	}
-	nonce := newNonce(j.rnd, it.Prompt, it.Answer, refAnswer)
+	nonce := newNonce(cryptoUint64, it.Prompt, it.Answer, refAnswer)
 	var score float64
 	for g, pair := range [2][2]string{{it.Answer, refAnswer}, {refAnswer, it.Answer}} {
 		out, err := j.call(ctx, j.opts.Judge, pairwiseMessages(j.opts.Rubric, nonce, it.Prompt, pair[0], pair[1]), maxOut, r)

@@ -60,9 +60,10 @@ type Options struct {
 	// Rate is the share of submitted answers judged, in [0,1]
 	// (DefaultRate when 0).
 	Rate float64
-	// Rand returns uniform numbers in [0,1) for sampling and the prompt's
-	// delimiter nonces (math/rand/v2's Float64 when nil). It must be safe
-	// for concurrent use: Submit calls it on the request path.
+	// Rand returns uniform numbers in [0,1) for sampling (math/rand/v2's
+	// Float64 when nil). It must be safe for concurrent use: Submit calls
+	// it on the request path. (The prompt's delimiter nonces come from
+	// crypto/rand.)
 	Rand func() float64
 	// Clock times the spend-cap window and Timeout (llmrouter.SystemClock
 	// when nil).

@@ -1,6 +1,8 @@
 package judge
 
 import (
+	"crypto/rand"
+	"encoding/binary"
 	"fmt"
 	"strings"
 
@@ -64,11 +66,19 @@ func pairwiseMessages(rubric, nonce, prompt, a, bAnswer string) []llms.MessageCo
 	}
 }
 
-// newNonce returns 16 hex digits from rnd that occur in none of texts
-// (with a counter appended after 8 clashes, so a constant rnd terminates).
-func newNonce(rnd func() float64, texts ...string) string {
+// cryptoUint64 is the nonces' source: unpredictable to an answer's author,
+// and apart from Options.Rand, whose draws sampling tests script.
+func cryptoUint64() uint64 {
+	var b [8]byte
+	rand.Read(b[:]) // never fails (Go 1.24)
+	return binary.LittleEndian.Uint64(b[:])
+}
+
+// newNonce returns 16 hex digits from src that occur in none of texts
+// (with a counter appended after 8 clashes, so a constant src terminates).
+func newNonce(src func() uint64, texts ...string) string {
 	for i := 0; ; i++ {
-		n := fmt.Sprintf("%08x%08x", uint32(rnd()*(1<<32)), uint32(rnd()*(1<<32)))
+		n := fmt.Sprintf("%016x", src())
 		if i >= 8 {
 			n += fmt.Sprintf("-%d", i)
 		}
