@@ -44,8 +44,6 @@ func (j *Judge) run(it Item) {
 		j.malformed.Add(1)
 	case errors.Is(r.Err, ErrOverCap):
 		j.overCap.Add(1)
-	case errors.Is(r.Err, ErrSkipped):
-		j.skipped.Add(1)
 	default:
 		j.failed.Add(1)
 	}

@@ -26,11 +26,6 @@ const (
 	DefaultMaxTextBytes       = 32 << 10
 )
 
-// ErrSkipped: the item was not judged — no decision id, no prompt or answer
-// text, a text longer than MaxTextBytes, or an answer by the reference model
-// itself. Result.Err and Stats.LastProblem say which.
-var ErrSkipped = errors.New("judge: not judged")
-
 // Options configure New. Judge and one of Feedback or OnResult are
 // required; every other field has the default named on it.
 type Options struct {
@@ -122,7 +117,7 @@ type Result struct {
 	Usage llmrouter.Usage
 	Cost  float64
 	// Err says why there is no grade: it wraps ErrMalformed (with the
-	// reason and the end of the output), ErrOverCap, ErrSkipped, the model's
+	// reason and the end of the output), ErrOverCap, the model's
 	// error (context.Canceled when Close cut it short, with the cause), or
 	// the Feedback's error.
 	Err error
@@ -138,9 +133,11 @@ type Stats struct {
 	// Graded counts grades delivered to Feedback (or OnResult).
 	Graded int64
 	// Malformed counts judge outputs with no usable grade; Failed model
-	// calls that failed; OverCap items skipped by the spend cap; Skipped
-	// items not judged (see ErrSkipped); FeedbackFailed grades Feedback
-	// rejected.
+	// calls that failed; OverCap items skipped by the spend cap;
+	// FeedbackFailed grades Feedback rejected. Skipped counts sampled
+	// answers Submit turned away at once, never queued: no decision id, no
+	// prompt or answer text, a text longer than MaxTextBytes, or an answer
+	// of the reference model itself (LastProblem says which).
 	Malformed, Failed, OverCap, Skipped, FeedbackFailed int64
 	// Spent is the USD cost of every call since New; WindowSpent of those
 	// in the current window.
