@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/llmrouter/llmrouter/internal/sysclock"
+
 	"github.com/llmrouter/llmrouter"
 	"github.com/tmc/langchaingo/llms"
 )
@@ -152,7 +154,7 @@ func Open(dir string, opts Options) (*Log, error) {
 	}
 	clock := opts.Clock
 	if clock == nil {
-		clock = systemClock{}
+		clock = sysclock.Clock{}
 	}
 	l := &Log{
 		dir: dir, opts: opts, clock: clock, pid: os.Getpid(),
@@ -346,9 +348,3 @@ func (l *Log) loop() {
 		}
 	}
 }
-
-// systemClock is the real clock, used when Options.Clock is nil.
-type systemClock struct{}
-
-func (systemClock) Now() time.Time                         { return time.Now() }
-func (systemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }

@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/llmrouter/llmrouter/internal/sysclock"
+
 	"github.com/llmrouter/llmrouter"
 	"github.com/tmc/langchaingo/llms"
 )
@@ -60,7 +62,7 @@ type Options struct {
 	// it on the request path. (The prompt's delimiter nonces come from
 	// crypto/rand.)
 	Rand func() float64
-	// Clock times the spend-cap window and Timeout (llmrouter.SystemClock
+	// Clock times the spend-cap window and Timeout (the system clock
 	// when nil).
 	Clock llmrouter.Clock
 
@@ -197,7 +199,7 @@ func New(opts Options) (*Judge, error) {
 		opts.Rand = rand.Float64
 	}
 	if opts.Clock == nil {
-		opts.Clock = llmrouter.SystemClock{}
+		opts.Clock = sysclock.Clock{}
 	}
 	if opts.Rubric == "" {
 		opts.Rubric = DefaultRubric
