@@ -36,6 +36,10 @@
 // with an Error status. Token usage sits on the model calls only, never on
 // the request span, so nothing is counted twice.
 //
+// When the request span is not recording (not sampled, or tracing off),
+// its children are not built either, as a parent-based sampler would drop
+// them; metrics are recorded whatever the sampling.
+//
 // Parentage: a Sink registered with WithSink is handed the decision
 // without the caller's context, so each request span starts a new trace
 // (see [Sink.Record]); [Sink.RecordContext] parents it on the span in a

@@ -84,7 +84,7 @@ func (m *instruments) watchBreakers(meter metric.Meter, reg *breaker.Registry, m
 	return meter.RegisterCallback(func(_ context.Context, o metric.Observer) error {
 		now := clock()
 		for _, name := range models {
-			o.ObserveInt64(g, int64(reg.Breaker(name).Stats(now).State), c.get(attrKey{kind: kindBreaker, model: name}))
+			o.ObserveInt64(g, int64(reg.Breaker(name).Stats(now).State), c.get(attrKey{kind: kindBreaker, model: name}).obs...)
 		}
 		return nil
 	}, g)
@@ -97,8 +97,8 @@ func (s *Sink) metrics(ctx context.Context, d *llmrouter.Decision) {
 		model = d.Model
 	}
 	reqAttrs := s.attrs.get(attrKey{kind: kindRequest, model: model, code: requestCode(d)})
-	m.requests.Add(ctx, 1, reqAttrs)
-	m.reqDuration.Record(ctx, d.Latency.Seconds(), reqAttrs)
+	m.requests.Add(ctx, 1, reqAttrs.add...)
+	m.reqDuration.Record(ctx, d.Latency.Seconds(), reqAttrs.rec...)
 	for i := range d.Attempts {
 		a := &d.Attempts[i]
 		outcome := outcomeOK
@@ -111,18 +111,18 @@ func (s *Sink) metrics(ctx context.Context, d *llmrouter.Decision) {
 			outcome = outcomeRejected
 		}
 		code := attemptCode(a)
-		m.attempts.Add(ctx, 1, s.attrs.get(attrKey{kind: kindAttempt, model: a.Model, code: code, outcome: outcome}))
+		m.attempts.Add(ctx, 1, s.attrs.get(attrKey{kind: kindAttempt, model: a.Model, code: code, outcome: outcome}).add...)
 		if a.Skipped != "" {
 			continue
 		}
 		if a.Cost != 0 {
-			m.cost.Add(ctx, a.Cost, s.attrs.get(attrKey{kind: kindCost, model: a.Model}))
+			m.cost.Add(ctx, a.Cost, s.attrs.get(attrKey{kind: kindCost, model: a.Model}).add...)
 		}
 		provider := s.prov[a.Model]
-		m.opDuration.Record(ctx, a.Latency.Seconds(), s.attrs.get(attrKey{kind: kindOperation, model: a.Model, code: code, provider: provider}))
+		m.opDuration.Record(ctx, a.Latency.Seconds(), s.attrs.get(attrKey{kind: kindOperation, model: a.Model, code: code, provider: provider}).rec...)
 		if !a.Usage.Estimated && (a.Usage.InputTokens > 0 || a.Usage.OutputTokens > 0) {
-			m.tokens.Record(ctx, int64(a.Usage.InputTokens), s.attrs.get(attrKey{kind: kindTokens, model: a.Model, code: code, provider: provider, outcome: "input"}))
-			m.tokens.Record(ctx, int64(a.Usage.OutputTokens), s.attrs.get(attrKey{kind: kindTokens, model: a.Model, code: code, provider: provider, outcome: "output"}))
+			m.tokens.Record(ctx, int64(a.Usage.InputTokens), s.attrs.get(attrKey{kind: kindTokens, model: a.Model, code: code, provider: provider, outcome: "input"}).rec...)
+			m.tokens.Record(ctx, int64(a.Usage.OutputTokens), s.attrs.get(attrKey{kind: kindTokens, model: a.Model, code: code, provider: provider, outcome: "output"}).rec...)
 		}
 	}
 }
@@ -154,26 +154,35 @@ const maxCachedSets = 4096
 
 type attrCache struct {
 	mu   sync.RWMutex
-	sets map[attrKey]metric.MeasurementOption
+	sets map[attrKey]*attrOpts
 }
 
-func (c *attrCache) get(k attrKey) metric.MeasurementOption {
+// attrOpts holds one attribute set as the option slices the instruments
+// take, so that passing them allocates nothing.
+type attrOpts struct {
+	add []metric.AddOption
+	rec []metric.RecordOption
+	obs []metric.ObserveOption
+}
+
+func (c *attrCache) get(k attrKey) *attrOpts {
 	c.mu.RLock()
-	opt, ok := c.sets[k]
+	o, ok := c.sets[k]
 	c.mu.RUnlock()
 	if ok {
-		return opt
+		return o
 	}
-	opt = metric.WithAttributeSet(k.set())
+	opt := metric.WithAttributeSet(k.set())
+	o = &attrOpts{add: []metric.AddOption{opt}, rec: []metric.RecordOption{opt}, obs: []metric.ObserveOption{opt}}
 	c.mu.Lock()
 	if c.sets == nil {
-		c.sets = make(map[attrKey]metric.MeasurementOption)
+		c.sets = make(map[attrKey]*attrOpts)
 	}
 	if len(c.sets) < maxCachedSets {
-		c.sets[k] = opt
+		c.sets[k] = o
 	}
 	c.mu.Unlock()
-	return opt
+	return o
 }
 
 func (k attrKey) set() attribute.Set {

@@ -187,6 +187,12 @@ func (s *Sink) spans(ctx context.Context, d *llmrouter.Decision) {
 	if d.Err != nil {
 		req.SetStatus(codes.Error, description(d.Err))
 	}
+	if !req.IsRecording() {
+		// Not sampled (or tracing off): the children would not be either
+		// under the usual parent-based sampler, so skip building them.
+		req.End()
+		return
+	}
 	for i := range d.Attempts {
 		a := &d.Attempts[i]
 		if a.Skipped != "" {

@@ -14,10 +14,16 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/tmc/langchaingo/llms"
 	"go.opentelemetry.io/otel/codes"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 )
 
 var t0 = time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+
+var errBoom = errors.New("boom")
 
 var errRateLimit = &llms.Error{Code: llms.ErrCodeRateLimit, Message: "429: slow down"}
 
@@ -122,6 +128,9 @@ func TestSinkRequestErrors(t *testing.T) {
 			{Model: "small", Start: t0, Latency: time.Second, Code: llms.ErrCodeRateLimit, Err: errRateLimit},
 			{Model: "large", Start: t0.Add(time.Second), Latency: time.Second, Code: llms.ErrCodeTimeout, Err: timeout},
 		}, fmt.Errorf("all failed: %w", errRateLimit), "rate_limit"},
+		{"attempt code from a custom classifier wins", []llmrouter.Attempt{
+			{Model: "small", Start: t0, Latency: time.Second, Code: llms.ErrCodeContentFilter, Err: errBoom},
+		}, fmt.Errorf("all failed: %w", errBoom), "content_filter"},
 		{"unclassified attempt error", []llmrouter.Attempt{
 			{Model: "small", Start: t0, Latency: time.Second, Err: errors.New("boom")},
 		}, errors.New("boom, again"), "unknown"},
@@ -214,3 +223,36 @@ func TestSinkDescriptionBounded(t *testing.T) {
 	assert.LessOrEqual(t, len(req[0].Status().Description), 256+len("…"))
 	assert.Contains(t, req[0].Status().Description, "…")
 }
+
+func TestSinkUnsampledRequestBuildsNoChildrenButCountsMetrics(t *testing.T) {
+	spans, reader := tracetest.NewSpanRecorder(), sdkmetric.NewManualReader()
+	s, err := telemetry.NewSink(telemetry.Options{
+		TracerProvider: sdktrace.NewTracerProvider(sdktrace.WithSampler(dropRequests{}), sdktrace.WithSpanProcessor(spans)),
+		MeterProvider:  sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader)),
+	})
+	require.NoError(t, err)
+	s.Record(fallbackDecision())
+	assert.Empty(t, spans.Ended(), "no child span is built under an unsampled request span")
+	var rm metricdata.ResourceMetrics
+	require.NoError(t, reader.Collect(context.Background(), &rm))
+	atts, ok := points(rm, "llmrouter.attempts")
+	require.True(t, ok)
+	var n float64
+	for _, p := range atts {
+		n += p.value
+	}
+	assert.Equal(t, 3.0, n)
+}
+
+// dropRequests samples every span but the request span: a sampler under
+// which children built anyway would show.
+type dropRequests struct{}
+
+func (dropRequests) ShouldSample(p sdktrace.SamplingParameters) sdktrace.SamplingResult {
+	if p.Name == "llmrouter.request" {
+		return sdktrace.SamplingResult{Decision: sdktrace.Drop}
+	}
+	return sdktrace.SamplingResult{Decision: sdktrace.RecordAndSample}
+}
+
+func (dropRequests) Description() string { return "dropRequests" }
