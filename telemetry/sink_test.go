@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 	"testing"
 	"time"
 
@@ -256,3 +257,21 @@ func (dropRequests) ShouldSample(p sdktrace.SamplingParameters) sdktrace.Samplin
 }
 
 func (dropRequests) Description() string { return "dropRequests" }
+
+func TestSinkConcurrentRecords(t *testing.T) {
+	h := newHarness(t, telemetry.Options{})
+	const goroutines, each = 8, 50
+	var wg sync.WaitGroup
+	for range goroutines {
+		wg.Go(func() {
+			for range each {
+				h.sink.Record(fallbackDecision())
+			}
+		})
+	}
+	wg.Wait()
+	assert.Len(t, h.byName("llmrouter.request"), goroutines*each)
+	reqs, _ := points(h.collect(t), "llmrouter.requests")
+	require.Len(t, reqs, 1)
+	assert.Equal(t, float64(goroutines*each), reqs[0].value)
+}
