@@ -119,7 +119,8 @@ func NewSink(o Options) (*Sink, error) {
 }
 
 // Close stops the breaker gauge's callback, if any; the sink still records
-// decisions. It is safe to call more than once.
+// decisions. It is safe to call more than once, but not concurrently
+// with itself.
 func (s *Sink) Close() error {
 	if s.reg == nil {
 		return nil
