@@ -216,15 +216,11 @@ func scanText(f *Features, ngrams []uint32, maxWords int) runeCounts {
 			// Loop-local counters and hashes, so that they stay in
 			// registers: scanText has more live variables than registers.
 			start := i
-			var prevD, dg, nm, up uint32
+			var seen uint32
 			u, v := hU, hB
 			e := asciiWord[c]
 			for {
-				d := e >> 8 & 1
-				dg += d
-				nm += d &^ prevD
-				prevD = d
-				up += e >> 9 & 1
+				seen |= e
 				lc := e & 0xff
 				u = (u ^ lc) * fnvPrime32
 				v = (v ^ lc) * fnvPrime32
@@ -237,11 +233,16 @@ func scanText(f *Features, ngrams []uint32, maxWords int) runeCounts {
 				}
 			}
 			hU, hB = u, v
-			digits += int(dg)
-			numbers += int(nm)
-			upper += int(up)
+			if seen&(3<<8) != 0 {
+				// Most words are lower-case letters only: a word with
+				// digits or capitals is read again to count them, so the
+				// loop above stays as short as the floor's.
+				dg, nm, up := countDigitsUpper(text[start:i])
+				digits += dg
+				numbers += nm
+				upper += up
+			}
 			asciiWordBytes += i - start
-			runes += i - start
 			continue
 		}
 		if inWord {
@@ -299,6 +300,7 @@ func scanText(f *Features, ngrams []uint32, maxWords int) runeCounts {
 	if inWord && hashing {
 		ngrams = appendWord(ngrams, hU, hB, hasPrev)
 	}
+	runes += asciiWordBytes // the ASCII word runs were not counted byte by byte
 	f.NGrams = ngrams
 	f.counts = textCounts{
 		ok: true, text: full, scanned: int32(len(text)),
@@ -338,6 +340,21 @@ func scanText(f *Features, ngrams []uint32, maxWords int) runeCounts {
 	}
 	markerSignals(f, runes, digits, mathOps, codeSyms, latex, numbered)
 	return tc
+}
+
+// countDigitsUpper counts the digits, runs of digits and capitals of an
+// ASCII word.
+func countDigitsUpper(w string) (digits, numbers, upper int) {
+	var prevD uint32
+	for i := 0; i < len(w); i++ {
+		e := asciiWord[w[i]]
+		d := e >> 8 & 1
+		digits += int(d)
+		numbers += int(d &^ prevD)
+		prevD = d
+		upper += int(e >> 9 & 1)
+	}
+	return digits, numbers, upper
 }
 
 // asciiWord holds, for an ASCII letter or digit, its lower case in the
