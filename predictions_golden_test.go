@@ -59,6 +59,11 @@ func TestPredictionsGolden(t *testing.T) {
 		}
 	}
 	require.Greater(t, len(prompts), 15000)
+	for _, p := range prompts {
+		// The scan window's size rests on this: no prompt the shipped
+		// model learnt from is cut by it.
+		require.LessOrEqual(t, len(p), llmrouter.MaxScanBytes, "a shared-data prompt is longer than the scan window")
+	}
 	sub := &dataset.Dataset{Records: mmlu.Records[:3000]}
 	lin, err := train.Linear(sub, train.Options{Lambdas: []float64{10}, IDF: train.IDFOn, DenseWeights: []float64{0.1}, Workers: 1})
 	require.NoError(t, err)

@@ -9,14 +9,17 @@ import (
 
 // MaxScanBytes bounds how much of a prompt's text is read for its content:
 // the analyzer's n-grams and signals and a LinearClassifier's dense
-// signals describe the first MaxScanBytes bytes of Features.Text (cut back
-// to a rune boundary), 32 KiB, about 5,000 English words: more than
-// DefaultMaxNGramWords. Past it, a prompt only adds to the counts that
-// cost nothing to keep exact — Tokens, Chars and Lines — so a marker, a
-// code fence or a question at the end of a 1 MB prompt is not seen: the
-// request is judged by its first 32 KiB, which is what the model reads
-// first too.
-const MaxScanBytes = 32 << 10
+// signals (in training too) describe the first MaxScanBytes bytes of
+// Features.Text (cut back to a rune boundary), 10 KiB, about 1,600
+// English words. Past it, a prompt only adds to the counts that cost
+// nothing to keep exact — Tokens, Chars and Lines — so a marker, a code
+// fence or a question after the first 10 KiB of a long prompt is not
+// seen: the request is judged by its beginning. Why 10 KiB: every prompt
+// of the public outcome data the built-in model was trained on is
+// shorter (the longest, 9,143 bytes), so no model reads past it, and it
+// bounds a decision on a prompt of any length at about ten times the
+// cost of a 1 KB one.
+const MaxScanBytes = 10 << 10
 
 // scanWindow returns the prefix of text that is scanned for content.
 func scanWindow(text string) string {
