@@ -107,10 +107,15 @@ func TestAnalyzerSignals(t *testing.T) {
 		{"max tokens is kept", []llms.MessageContent{human("x")}, []llms.CallOption{llms.WithMaxTokens(77)}, func(t *testing.T, f Features) {
 			assert.Equal(t, 77, f.MaxTokens)
 		}},
-		{"1 MB prompt: bounded n-grams", []llms.MessageContent{human(strings.Repeat("lorem ipsum ", 1<<20/12))}, nil, func(t *testing.T, f Features) {
+		{"1 MB prompt: n-grams bounded by the scan window", []llms.MessageContent{human(strings.Repeat("lorem ipsum ", 1<<20/12))}, nil, func(t *testing.T, f Features) {
+			words := (MaxScanBytes + 5) / 6 // words starting in the window: "lorem " and "ipsum " are 6 bytes
+			assert.Equal(t, words, f.Words)
+			assert.Len(t, f.NGrams, 2*words-1)
+			assert.Greater(t, f.Tokens, 200000)
+		}},
+		{"1 MB prompt of short words: n-grams bounded by DefaultMaxNGramWords", []llms.MessageContent{human(strings.Repeat("a b ", 1<<20/4))}, nil, func(t *testing.T, f Features) {
 			assert.Equal(t, DefaultMaxNGramWords, f.Words)
 			assert.Len(t, f.NGrams, 2*DefaultMaxNGramWords-1)
-			assert.Greater(t, f.Tokens, 200000)
 		}},
 		{"no human message: the last message is answered", []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeSystem, "Say hi")}, nil, func(t *testing.T, f Features) {
 			assert.Equal(t, "Say hi", f.Text)

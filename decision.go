@@ -3,8 +3,10 @@ package llmrouter
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/tmc/langchaingo/llms"
 )
@@ -73,6 +75,25 @@ type Decision struct {
 	candBuf    [inlineModels]Candidate
 	planBuf    [inlineModels]Step
 	attemptBuf [inlineAttempts]Attempt
+	idBuf      [idBufLen]byte // backs ID when the router formats it
+}
+
+// idBufLen holds the router's IDs: "d", a base-36 uint32, "-" and a
+// base-36 uint64 are at most 22 bytes.
+const idBufLen = 24
+
+// setID formats prefix and seq (base 36) into d's inline storage and
+// points d.ID at it, so the ID costs no allocation of its own. The bytes
+// are never written again, so the string stays immutable.
+func (d *Decision) setID(prefix string, seq uint64) {
+	var tmp [40]byte
+	b := strconv.AppendUint(append(tmp[:0], prefix...), seq, 36)
+	if len(b) > len(d.idBuf) {
+		d.ID = string(b)
+		return
+	}
+	n := copy(d.idBuf[:], b)
+	d.ID = unsafe.String(&d.idBuf[0], n)
 }
 
 // Attempt is one model call made while executing a plan.

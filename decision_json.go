@@ -215,9 +215,11 @@ func (d *Decision) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &j); err != nil {
 		return err
 	}
+	idBuf := d.idBuf // an ID string handed out earlier may point into it: keep its bytes
 	*d = Decision{
-		ID:   j.ID,
-		Time: time.Time(j.Time),
+		idBuf: idBuf,
+		ID:    j.ID,
+		Time:  time.Time(j.Time),
 		Hints: Hints{User: j.Hints.User, Tier: j.Hints.Tier, Tags: j.Hints.Tags, MaxCost: float64(j.Hints.MaxCost),
 			LatencyBudget: time.Duration(j.Hints.LatencyBudget), UncappedOutput: j.Hints.UncappedOutput,
 			BufferStream: j.Hints.BufferStream},

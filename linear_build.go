@@ -6,6 +6,9 @@ import "github.com/llmrouter/llmrouter/internal/linear"
 // so that the classifier's fields stay unexported.
 func init() {
 	linear.DenseSignals = denseSignals
+	linear.NGrams = func(dst []uint32, text string, maxWords int) []uint32 {
+		return hashNGrams(dst, scanWindow(text), maxWords)
+	}
 	linear.Build = func(t *linear.Trained) any { return linearFromTrained(t) }
 }
 

@@ -126,17 +126,17 @@ func TestUserRedactionRejected(t *testing.T) {
 	}
 }
 
-// Route allocates the decision and its id, nothing else; hashing the user
-// adds its string, omitting adds nothing.
+// Route allocates the decision (its id is formatted inside it), nothing
+// else; hashing the user adds its string, omitting adds nothing.
 func TestRouteAllocations(t *testing.T) {
 	tests := []struct {
 		name string
 		opts []llmrouter.Option
 		want float64
 	}{
-		{"verbatim", nil, 2},
-		{"omit", []llmrouter.Option{llmrouter.WithUserRedaction(llmrouter.UserRedaction{Omit: true})}, 2},
-		{"hash", []llmrouter.Option{llmrouter.WithUserRedaction(llmrouter.UserRedaction{HashKey: redactKey})}, 3},
+		{"verbatim", nil, 1},
+		{"omit", []llmrouter.Option{llmrouter.WithUserRedaction(llmrouter.UserRedaction{Omit: true})}, 1},
+		{"hash", []llmrouter.Option{llmrouter.WithUserRedaction(llmrouter.UserRedaction{HashKey: redactKey})}, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

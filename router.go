@@ -273,8 +273,7 @@ func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 	if r.newID != nil {
 		d.ID = r.newID()
 	} else {
-		var buf [32]byte
-		d.ID = string(strconv.AppendUint(append(buf[:0], r.idPrefix...), r.seq.Add(1), 36))
+		d.setID(r.idPrefix, r.seq.Add(1))
 	}
 	if n <= inlineModels {
 		d.Prediction.Quality = d.qualityBuf[:n]

@@ -9,14 +9,17 @@ import (
 
 // MaxScanBytes bounds how much of a prompt's text is read for its content:
 // the analyzer's n-grams and signals and a LinearClassifier's dense
-// signals describe the first MaxScanBytes bytes of Features.Text (cut back
-// to a rune boundary), 32 KiB, about 5,000 English words: more than
-// DefaultMaxNGramWords. Past it, a prompt only adds to the counts that
-// cost nothing to keep exact — Tokens, Chars and Lines — so a marker, a
-// code fence or a question at the end of a 1 MB prompt is not seen: the
-// request is judged by its first 32 KiB, which is what the model reads
-// first too.
-const MaxScanBytes = 32 << 10
+// signals (in training too) describe the first MaxScanBytes bytes of
+// Features.Text (cut back to a rune boundary), 10 KiB, about 1,600
+// English words. Past it, a prompt only adds to the counts that cost
+// nothing to keep exact — Tokens, Chars and Lines — so a marker, a code
+// fence or a question after the first 10 KiB of a long prompt is not
+// seen: the request is judged by its beginning. Why 10 KiB: every prompt
+// of the public outcome data the built-in model was trained on is
+// shorter (the longest, 9,143 bytes), so no model reads past it, and it
+// bounds a decision on a prompt of any length at about ten times the
+// cost of a 1 KB one.
+const MaxScanBytes = 10 << 10
 
 // scanWindow returns the prefix of text that is scanned for content.
 func scanWindow(text string) string {
@@ -216,15 +219,11 @@ func scanText(f *Features, ngrams []uint32, maxWords int) runeCounts {
 			// Loop-local counters and hashes, so that they stay in
 			// registers: scanText has more live variables than registers.
 			start := i
-			var prevD, dg, nm, up uint32
+			var seen uint32
 			u, v := hU, hB
 			e := asciiWord[c]
 			for {
-				d := e >> 8 & 1
-				dg += d
-				nm += d &^ prevD
-				prevD = d
-				up += e >> 9 & 1
+				seen |= e
 				lc := e & 0xff
 				u = (u ^ lc) * fnvPrime32
 				v = (v ^ lc) * fnvPrime32
@@ -237,11 +236,16 @@ func scanText(f *Features, ngrams []uint32, maxWords int) runeCounts {
 				}
 			}
 			hU, hB = u, v
-			digits += int(dg)
-			numbers += int(nm)
-			upper += int(up)
+			if seen&(3<<8) != 0 {
+				// Most words are lower-case letters only: a word with
+				// digits or capitals is read again to count them, so the
+				// loop above stays as short as the floor's.
+				dg, nm, up := countDigitsUpper(text[start:i])
+				digits += dg
+				numbers += nm
+				upper += up
+			}
 			asciiWordBytes += i - start
-			runes += i - start
 			continue
 		}
 		if inWord {
@@ -299,6 +303,7 @@ func scanText(f *Features, ngrams []uint32, maxWords int) runeCounts {
 	if inWord && hashing {
 		ngrams = appendWord(ngrams, hU, hB, hasPrev)
 	}
+	runes += asciiWordBytes // the ASCII word runs were not counted byte by byte
 	f.NGrams = ngrams
 	f.counts = textCounts{
 		ok: true, text: full, scanned: int32(len(text)),
@@ -338,6 +343,21 @@ func scanText(f *Features, ngrams []uint32, maxWords int) runeCounts {
 	}
 	markerSignals(f, runes, digits, mathOps, codeSyms, latex, numbered)
 	return tc
+}
+
+// countDigitsUpper counts the digits, runs of digits and capitals of an
+// ASCII word.
+func countDigitsUpper(w string) (digits, numbers, upper int) {
+	var prevD uint32
+	for i := 0; i < len(w); i++ {
+		e := asciiWord[w[i]]
+		d := e >> 8 & 1
+		digits += int(d)
+		numbers += int(d &^ prevD)
+		prevD = d
+		upper += int(e >> 9 & 1)
+	}
+	return digits, numbers, upper
 }
 
 // asciiWord holds, for an ASCII letter or digit, its lower case in the

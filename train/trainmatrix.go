@@ -56,7 +56,7 @@ func overKey(row int, bucket uint32) uint64 { return uint64(row)<<32 | uint64(bu
 
 // add hashes one prompt into a new row.
 func (m *trainMatrix) add(text string, maxWords int) {
-	m.ngrams = linear.HashNGrams(m.ngrams[:0], text, maxWords)
+	m.ngrams = linear.NGrams(m.ngrams[:0], text, maxWords) // what serving reads: the scan window
 	var ref rowRef
 	if len(m.ngrams) > 0 {
 		b := m.counter

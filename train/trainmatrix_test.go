@@ -7,21 +7,27 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/llmrouter/llmrouter"
 	"github.com/llmrouter/llmrouter/dataset"
 	"github.com/llmrouter/llmrouter/internal/linear"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/tmc/langchaingo/llms"
 )
 
 // TestTrainMatrixCounts checks every entry's bucket and tf against a
-// plain count of the prompt's n-grams, including counts past the codes
-// that fit beside 24 hash bits (255), which are kept aside.
+// plain count of the n-grams serving reads (the analyzer's), including
+// counts past the codes that fit beside 24 hash bits (255), which are
+// kept aside.
 func TestTrainMatrixCounts(t *testing.T) {
 	var long strings.Builder
 	for k := 1; k <= 300; k++ { // word k repeated k times: 300 distinct counts
 		long.WriteString(strings.Repeat(fmt.Sprintf("w%d ", k), k))
 	}
 	texts := []string{"", "one", "a b a b a b c", long.String(), "Why? " + long.String()[:5000]}
+	for k := 1; k <= 300; k++ { // 300 distinct counts across rows (a long row is cut at the scan window)
+		texts = append(texts, strings.Repeat("x ", k))
+	}
 	for _, bits := range []int{10, 18, 24} {
 		t.Run(fmt.Sprint(bits), func(t *testing.T) {
 			const maxWords = 1 << 20
@@ -33,8 +39,13 @@ func TestTrainMatrixCounts(t *testing.T) {
 			require.Equal(t, len(texts), m.n)
 			mask := uint32(1)<<bits - 1
 			for i, s := range texts {
+				// Training counts the n-grams serving sees: the analyzer's,
+				// which read the first MaxScanBytes of a long prompt.
+				req := llmrouter.Request{Messages: []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman, s)}}
+				var f llmrouter.Features
+				llmrouter.DefaultAnalyzer{MaxNGramWords: maxWords}.Analyze(&req, &f)
 				want := map[uint32]uint32{}
-				for _, h := range linear.HashNGrams(nil, s, maxWords) {
+				for _, h := range f.NGrams {
 					want[h&mask]++
 				}
 				got := map[uint32]float32{}

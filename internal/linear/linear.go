@@ -66,6 +66,9 @@ type Trained struct {
 var (
 	// DenseSignals computes the dense text signals of text into d.
 	DenseSignals func(text string, d *[NumDense]float64)
+	// NGrams appends the n-gram hashes serving reads of text (those of its
+	// first MaxScanBytes, at most maxWords words) to dst.
+	NGrams func(dst []uint32, text string, maxWords int) []uint32
 	// Build returns the *llmrouter.LinearClassifier of t.
 	Build func(t *Trained) any
 )

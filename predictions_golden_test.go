@@ -1,0 +1,118 @@
+package llmrouter_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"math"
+	"os"
+	"runtime"
+	"testing"
+
+	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/dataset"
+	"github.com/llmrouter/llmrouter/internal/shareddata"
+	"github.com/llmrouter/llmrouter/train"
+	"github.com/stretchr/testify/require"
+	"github.com/tmc/langchaingo/llms"
+)
+
+// goldenPredictions pins, for every distinct prompt of the shared outcome
+// files, what the shipped models predict and what the analyzer extracts:
+// the default classifier's and the built-in trained model's difficulty,
+// the qualities of a LinearClassifier trained (fixed setting, IDF and dense
+// features on) on the first 3,000 MMLU rows, and the analyzer's content
+// signals. The digest was produced by the code before the hot-path work of
+// issue 8 (commit b9424d2); a faster path must predict bit-identically.
+// Floating-point results are pinned for amd64 only (other architectures may
+// fuse multiply-adds). Set LLMROUTER_PRINT_GOLDEN=1 to print the digest.
+const goldenPredictions = "46dca0e9b4ef4cf7ae299df2"
+
+var goldenFiles = []string{
+	"routellm-mmlu.jsonl", "routellm-gsm8k.jsonl", "routellm-mtbench.jsonl",
+	"routerbench-train.jsonl", "routerbench-test.jsonl",
+	"arenahard-gpt4o-dw1.jsonl", "arenahard-gpt4t-zp.jsonl",
+}
+
+func TestPredictionsGolden(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads and trains on the shared data; skipped with -short")
+	}
+	if runtime.GOARCH != "amd64" {
+		t.Skipf("golden predictions are for amd64, not %s", runtime.GOARCH)
+	}
+	var prompts []string
+	seen := map[string]bool{}
+	var mmlu *dataset.Dataset
+	for _, name := range goldenFiles {
+		ds, err := dataset.Load(shareddata.Path(t, name))
+		require.NoError(t, err)
+		if name == "routellm-mmlu.jsonl" {
+			mmlu = ds
+		}
+		for _, r := range ds.Records {
+			if !seen[r.Prompt] {
+				seen[r.Prompt] = true
+				prompts = append(prompts, r.Prompt)
+			}
+		}
+	}
+	require.Greater(t, len(prompts), 15000)
+	for _, p := range prompts {
+		// The scan window's size rests on this: no prompt the shipped
+		// model learnt from is cut by it.
+		require.LessOrEqual(t, len(p), llmrouter.MaxScanBytes, "a shared-data prompt is longer than the scan window")
+	}
+	sub := &dataset.Dataset{Records: mmlu.Records[:3000]}
+	lin, err := train.Linear(sub, train.Options{Lambdas: []float64{10}, IDF: train.IDFOn, DenseWeights: []float64{0.1}, Workers: 1})
+	require.NoError(t, err)
+	require.NotEmpty(t, lin.Models())
+	builtin, err := llmrouter.DefaultLinearClassifier()
+	require.NoError(t, err)
+	def := llmrouter.DefaultClassifier()
+
+	models := make([]llmrouter.ModelCard, 0, len(lin.Models()))
+	for _, m := range lin.Models() {
+		models = append(models, llmrouter.ModelCard{Name: m})
+	}
+	h := sha256.New()
+	put := func(x float64) {
+		var b [8]byte
+		binary.LittleEndian.PutUint64(b[:], math.Float64bits(x))
+		h.Write(b[:])
+	}
+	ctx := context.Background()
+	f := llmrouter.Features{}
+	for _, text := range prompts {
+		req := llmrouter.Request{Messages: []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman, text)}}
+		f.NGrams = f.NGrams[:0]
+		llmrouter.DefaultAnalyzer{}.Analyze(&req, &f)
+		for _, v := range []int{len(f.NGrams), f.Tokens, f.Chars, f.Words, f.Lines, f.Questions, f.CodeFences, f.Reasoning, f.MultiStep, int(f.Script)} {
+			put(float64(v))
+		}
+		put(f.Code)
+		put(f.Math)
+		put(f.NonASCII)
+		for _, c := range []llmrouter.Classifier{def, builtin, lin} {
+			p := llmrouter.Prediction{Quality: make([]float64, len(models)), Difficulty: math.NaN()}
+			for i := range p.Quality {
+				p.Quality[i] = math.NaN()
+			}
+			require.NoError(t, c.Classify(ctx, &f, models, &p))
+			put(p.Difficulty)
+			for _, q := range p.Quality {
+				put(q)
+			}
+		}
+		q, _ := lin.Predict(text) // the path without the analyzer's counts
+		for _, v := range q {
+			put(v)
+		}
+	}
+	sum := hex.EncodeToString(h.Sum(nil)[:12])
+	if os.Getenv("LLMROUTER_PRINT_GOLDEN") != "" {
+		t.Logf("%d prompts, digest %s", len(prompts), sum)
+	}
+	require.Equal(t, goldenPredictions, sum, "predictions or features changed on %d real prompts", len(prompts))
+}
