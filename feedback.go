@@ -14,6 +14,14 @@ import (
 // Record is called synchronously on the request path, so it must be fast
 // (hand slow work to a goroutine or a buffer) and safe for concurrent use.
 // It must not modify the decision.
+//
+// A Sink that also has a method
+//
+//	RecordContext(ctx context.Context, d *Decision)
+//
+// is called through it instead of Record, with the caller's context of
+// GenerateContent (to parent telemetry spans on the caller's, for
+// example); that context may already be cancelled or past its deadline.
 type Sink interface {
 	Record(d *Decision)
 }

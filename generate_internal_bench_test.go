@@ -59,7 +59,7 @@ func BenchmarkExecAnnotate(b *testing.B) {
 					b.Fatal(err)
 				}
 				d.Latency = r.now().Sub(d.Time)
-				r.recordDecision(d)
+				r.recordDecision(context.Background(), d)
 				if x.annotate(resp) == nil {
 					b.Fatal("no response")
 				}

@@ -121,18 +121,27 @@ func applyPolicy(p Policy, rt *Routing) (err error) {
 // logged with its stack through the standard log package (as net/http
 // logs a handler's panic): it neither reaches the caller, whose call has
 // its own outcome, nor keeps the later sinks from the decision.
-func (r *Router) recordDecision(d *Decision) {
+func (r *Router) recordDecision(ctx context.Context, d *Decision) {
 	for _, s := range r.sinks {
-		recordOne(s, d)
+		recordOne(ctx, s, d)
 	}
 }
 
-func recordOne(s Sink, d *Decision) {
+// contextSink is the optional form of a Sink described in Sink's doc.
+type contextSink interface {
+	RecordContext(ctx context.Context, d *Decision)
+}
+
+func recordOne(ctx context.Context, s Sink, d *Decision) {
 	defer func() {
 		if v := recover(); v != nil {
 			log.Printf("llmrouter: sink %T panicked on decision %s: %v\n%s", s, d.ID, v, debug.Stack())
 		}
 	}()
+	if cs, ok := s.(contextSink); ok {
+		cs.RecordContext(ctx, d)
+		return
+	}
 	s.Record(d)
 }
 

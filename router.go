@@ -369,7 +369,7 @@ func (r *Router) GenerateContent(ctx context.Context, messages []llms.MessageCon
 	resp, err := x.run()
 	d.Latency = r.now().Sub(d.Time)
 	d.Err = err
-	r.recordDecision(d)
+	r.recordDecision(ctx, d)
 	if err != nil {
 		return nil, err
 	}

@@ -40,10 +40,11 @@
 // its children are not built either, as a parent-based sampler would drop
 // them; metrics are recorded whatever the sampling.
 //
-// Parentage: a Sink registered with WithSink is handed the decision
-// without the caller's context, so each request span starts a new trace
-// (see [Sink.Record]); [Sink.RecordContext] parents it on the span in a
-// context when one is at hand.
+// Parentage: a router hands a sink that has RecordContext the caller's
+// context of GenerateContent (see llmrouter.Sink), so a Sink registered
+// with WithSink parents each request span on the caller's span, failed
+// calls included; [Sink.Record], called without a context, starts a new
+// trace.
 //
 // # Metrics
 //

@@ -131,16 +131,15 @@ func (s *Sink) Close() error {
 }
 
 // Record implements llmrouter.Sink: it writes d's spans, starting a new
-// trace (the router hands a sink no context), and its metrics. A nil
+// trace, and its metrics. A router calls RecordContext instead. A nil
 // decision is ignored.
 func (s *Sink) Record(d *llmrouter.Decision) { s.RecordContext(context.Background(), d) }
 
 // RecordContext is Record with the request span parented on the span in
-// ctx, if ctx holds one. Call it yourself with the caller's context, for
-// instance with the decision of a response (llmrouter.DecisionFrom), when
-// the request span must sit in the caller's trace; a sink registered with
-// WithSink is called without one. ctx is also handed to the metric
-// instruments (exemplars); its cancellation changes nothing.
+// ctx, if ctx holds one. A router built WithSink(s) calls it with the
+// caller's context of GenerateContent, so request spans sit in the
+// caller's trace. ctx is also handed to the metric instruments
+// (exemplars); its cancellation changes nothing.
 func (s *Sink) RecordContext(ctx context.Context, d *llmrouter.Decision) {
 	if d == nil {
 		return
