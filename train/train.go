@@ -389,8 +389,10 @@ func LinearSeq(records iter.Seq2[dataset.Record, error], opts Options) (*llmrout
 		if folds == nil {
 			return nil, fmt.Errorf("llmrouter: train: %d distinct prompts are too few for %d tuning folds", len(groupByKey(ts.key)), opts.TuneFolds)
 		}
-		desc := append([]float64(nil), lambdas...)
-		sort.Sort(sort.Reverse(sort.Float64Slice(desc)))
+		pbufs := make(chan *pathBuf, opts.Workers)
+		for range min(opts.Workers, len(pr.y)) {
+			pbufs <- new(pathBuf)
+		}
 		// Each setting's gain area and total gain, summed over folds and
 		// model pairs: their ratio is the pooled APGR (see tuneScore).
 		scores := make(map[[3]float64][2]float64)
@@ -399,14 +401,11 @@ func LinearSeq(records iter.Seq2[dataset.Record, error], opts Options) (*llmrout
 			for _, useIDF := range idfs {
 				for _, dw := range dws {
 					d = newDesign(ts, train, useIDF, dw, d)
-					betas := make([][]float64, len(pr.y))
-					for o := range betas {
-						betas[o] = make([]float64, d.dim)
-					}
-					for _, l := range desc {
-						fitOutputs(d, pr, train, l, betas, bufs)
+					d.bias = 0
+					pred := tunePreds(d, pr, train, test, lambdas, pbufs)
+					for k, l := range lambdas {
 						key := [3]float64{b2f(useIDF), dw, l}
-						area, total := pr.tuneScore(d, betas, test)
+						area, total := pr.tuneScore(pred[k], test)
 						sc := scores[key]
 						scores[key] = [2]float64{sc[0] + area, sc[1] + total}
 						step()
@@ -464,33 +463,27 @@ func b2f(b bool) float64 {
 }
 
 // tuneScore returns the gain area and the total gain, over test rows, of
-// routing between each model and the reference by the predicted gap,
+// routing between each model and the reference by the predicted gap
+// (pred: [output][test row]),
 // summed over the models (for a difficulty-only model: between the
 // reference and the mean of the others by the predicted gain). Their
 // ratio, summed over folds, is the APGR of all the pairs pooled. Unlike a
 // mean of per-pair APGRs it stays put when two models are near-equal: such
 // a pair's total gain is near zero and would divide its area by noise
 // (issue 9: 23 of 7,598 RouterDC rows moved that mean from 0.98 to -0.28).
-func (pr *problem) tuneScore(d *design, betas [][]float64, test []int) (area, total float64) {
+func (pr *problem) tuneScore(pred [][]float64, test []int) (area, total float64) {
 	if pr.only {
 		var sc, st, wk []float64
 		rs, y, w := pr.score[pr.ref], pr.y[0], pr.w[0]
-		for _, i := range test {
+		for k, i := range test {
 			if w[i] == 0 {
 				continue
 			}
-			sc = append(sc, d.dot(i, betas[0]))
+			sc = append(sc, pred[0][k])
 			st = append(st, rs[i])
 			wk = append(wk, rs[i]-y[i])
 		}
 		return gainArea(sc, st, wk)
-	}
-	pred := make([][]float64, len(pr.models))
-	for j := range pr.models {
-		pred[j] = make([]float64, len(test))
-		for k, i := range test {
-			pred[j][k] = d.dot(i, betas[j])
-		}
 	}
 	var sc, st, wk []float64
 	for j := range pr.models {
