@@ -18,11 +18,11 @@ type pathBuf struct {
 // (Xc'WXc + λI)β = Xc'W(y − ȳ), whose Krylov spaces do not depend on λ: one
 // sequence of products, that of the smallest λ (the slowest to converge),
 // serves every penalty, which only adds vector updates. A penalty's
-// solution stops changing once its residual meets cgTol. The final fit's
+// solution stops changing once its squared relative residual meets tol. The final fit's
 // bias penalty, λ·1e-6, is left out here: it moves nothing tuning sees.
 // It calls f with each λ's index and solution (the bias in the last
 // column), which f must not keep. d.bias must be 0 (the bias column out).
-func (d *design) ridgePath(rows []int, y, w []float64, lambdas []float64, buf *pathBuf, f func(k int, beta []float64)) {
+func (d *design) ridgePath(rows []int, y, w []float64, lambdas []float64, tol float64, buf *pathBuf, f func(k int, beta []float64)) {
 	dim := d.dim
 	cb := &buf.cg
 	cb.size(dim)
@@ -67,7 +67,6 @@ func (d *design) ridgePath(rows []int, y, w []float64, lambdas []float64, buf *p
 	}
 	bb := dotf(r, r)
 	live := make([]bool, len(lambdas))
-	ratio := make([]float64, len(lambdas))
 	for k := range lambdas {
 		clear(buf.x[k][:dim])
 		copy(buf.p[k][:dim], r)
@@ -76,7 +75,7 @@ func (d *design) ridgePath(rows []int, y, w []float64, lambdas []float64, buf *p
 	}
 	rr := bb
 	aPrev, bPrev := 1.0, 0.0
-	for it := 0; it < cgMaxIter && rr > cgTol*bb && bb > 0; it++ {
+	for it := 0; it < cgMaxIter && rr > tol*bb && bb > 0; it++ {
 		p0 := buf.p[seed][:dim]
 		for j := range q {
 			q[j] = s0 * p0[j]
@@ -90,6 +89,12 @@ func (d *design) ridgePath(rows []int, y, w []float64, lambdas []float64, buf *p
 			break
 		}
 		a := rr / pq
+		for j := range r {
+			r[j] -= a * q[j]
+		}
+		rn := dotf(r, r)
+		b := rn / rr
+		rr = rn
 		// The shifted systems' residuals are ζ^σ·r: their steps follow
 		// from the seed's α and β alone.
 		for k := range lambdas {
@@ -104,30 +109,15 @@ func (d *design) ridgePath(rows []int, y, w []float64, lambdas []float64, buf *p
 				zNext = zCur * zPrev * aPrev / (a*bPrev*(zPrev-zCur) + zPrev*aPrev*(1+sigma*a))
 				ak = a * zNext / zCur
 			}
-			x, p := buf.x[k][:dim], buf.p[k][:dim]
-			for j := range x {
-				x[j] += ak * p[j]
-			}
-			ratio[k] = zNext / zCur
 			z[0], z[1] = zCur, zNext
-		}
-		for j := range r {
-			r[j] -= a * q[j]
-		}
-		rn := dotf(r, r)
-		b := rn / rr
-		rr = rn
-		for k := range lambdas {
-			if !live[k] {
-				continue
+			ratio := zNext / zCur
+			bk := b * ratio * ratio
+			x, p := buf.x[k][:dim], buf.p[k][:dim]
+			for j, pj := range p {
+				x[j] += ak * pj
+				p[j] = zNext*r[j] + bk*pj
 			}
-			zNext := buf.zeta[k][1]
-			bk := b * ratio[k] * ratio[k]
-			p := buf.p[k][:dim]
-			for j := range p {
-				p[j] = zNext*r[j] + bk*p[j]
-			}
-			if k != seed && zNext*zNext*rr <= cgTol*bb {
+			if k != seed && zNext*zNext*rr <= tol*bb {
 				live[k] = false
 			}
 		}
@@ -187,7 +177,7 @@ func tunePreds(d *design, pr *problem, rows, test []int, lambdas []float64, bufs
 		go func(o int) {
 			defer wg.Done()
 			defer func() { bufs <- buf }()
-			d.ridgePath(rows, pr.y[o], pr.w[o], lambdas, buf, func(k int, beta []float64) {
+			d.ridgePath(rows, pr.y[o], pr.w[o], lambdas, tuneTol, buf, func(k int, beta []float64) {
 				b := beta[d.dim-1]
 				for t, i := range test {
 					pred[k][o][t] = d.dot(i, beta) + b

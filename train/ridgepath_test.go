@@ -88,7 +88,7 @@ func TestRidgePathMatchesDirectSolve(t *testing.T) {
 		d := newDesign(m, rows, useIDF, 0.1, nil)
 		d.bias = 0
 		got := map[int][]float64{}
-		d.ridgePath(rows, y, w, lambdas, new(pathBuf), func(k int, beta []float64) {
+		d.ridgePath(rows, y, w, lambdas, cgTol, new(pathBuf), func(k int, beta []float64) {
 			got[k] = append([]float64(nil), beta...)
 		})
 		require.Len(t, got, len(lambdas))

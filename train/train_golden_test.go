@@ -53,8 +53,8 @@ func goldenDataset() *dataset.Dataset {
 // produced by the training code before it kept prompts as a compact
 // matrix (issue 8, item 3), which trains byte-identical models. The three
 // tuned ones changed since, when tuning moved to the pooled APGR (issue 9,
-// item 5) and then to one multi-shift solve for all penalties (issue 8,
-// item 3): each still chooses the same setting and has the same weights
+// item 5) and then to one looser multi-shift solve for all penalties
+// (issue 8, item 3): each still chooses the same setting and has the same weights
 // (the final fit's arithmetic is unchanged, as the untuned case shows);
 // only the saved tuning score (LinearInfo.CVScore) differs.
 // Floating-point results are pinned for amd64 only (other architectures
@@ -69,9 +69,9 @@ func TestTrainLinearGolden(t *testing.T) {
 		opts train.Options
 		want string
 	}{
-		{"default tuning", train.Options{HashBits: 12}, "4fc3efed155358eb"},
+		{"default tuning", train.Options{HashBits: 12}, "81d011af63921dd9"},
 		{"idf on, difficulty, class weight, two dense weights",
-			train.Options{HashBits: 10, IDF: train.IDFOn, Difficulty: true, ClassWeight: true, DenseWeights: []float64{0, 0.3}, Lambdas: []float64{1, 10}, Seed: 3}, "9fa3225a9585fe44"},
+			train.Options{HashBits: 10, IDF: train.IDFOn, Difficulty: true, ClassWeight: true, DenseWeights: []float64{0, 0.3}, Lambdas: []float64{1, 10}, Seed: 3}, "91d7ece702bd9c86"},
 		{"difficulty only, fixed setting", train.Options{HashBits: 14, DifficultyOnly: true, Lambdas: []float64{3}, IDF: train.IDFOff}, "a5bf02faab489dcc"},
 		{"subset of models, 16 hash bits", train.Options{HashBits: 16, Models: []string{"weak", "strong"}, Lambdas: []float64{1, 30}, IDF: train.IDFOn}, "71d8baf83a566ee6"},
 	} {
