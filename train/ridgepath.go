@@ -4,7 +4,8 @@ import "sync"
 
 // pathBuf is one output's scratch space for ridgePath.
 type pathBuf struct {
-	cg   cgBuf
+	r, q []float64    // seed residual and product
+	act  []int        // rows of nonzero weight
 	x, p [][]float64  // per penalty: solution, search direction
 	mu   []float64    // weighted column means
 	zeta [][2]float64 // per penalty: ζ_{k−1}, ζ_k
@@ -24,9 +25,10 @@ type pathBuf struct {
 // column), which f must not keep. d.bias must be 0 (the bias column out).
 func (d *design) ridgePath(rows []int, y, w []float64, lambdas []float64, tol float64, buf *pathBuf, f func(k int, beta []float64)) {
 	dim := d.dim
-	cb := &buf.cg
-	cb.size(dim)
-	act := cb.act[:0]
+	if len(buf.r) != dim {
+		buf.r, buf.q = make([]float64, dim), make([]float64, dim)
+	}
+	act := buf.act[:0]
 	var sw, swy float64
 	for _, i := range rows {
 		if w[i] != 0 {
@@ -35,7 +37,7 @@ func (d *design) ridgePath(rows []int, y, w []float64, lambdas []float64, tol fl
 			swy += w[i] * y[i]
 		}
 	}
-	cb.act = act
+	buf.act = act
 	if len(buf.mu) != dim {
 		buf.mu = make([]float64, dim)
 	}
@@ -60,7 +62,7 @@ func (d *design) ridgePath(rows []int, y, w []float64, lambdas []float64, tol fl
 		buf.p = append(buf.p, make([]float64, dim))
 	}
 	buf.zeta = buf.zeta[:0]
-	r, q := cb.r, cb.ap
+	r, q := buf.r, buf.q
 	clear(r)
 	for _, i := range act {
 		d.axpy(i, w[i]*(y[i]-ybar), r)
@@ -80,7 +82,7 @@ func (d *design) ridgePath(rows []int, y, w []float64, lambdas []float64, tol fl
 		for j := range q {
 			q[j] = s0 * p0[j]
 		}
-		sum := d.addNormal(act, w, p0, q, cb, dotf(mu, p0))
+		sum := d.addNormal(act, w, p0, q, dotf(mu, p0))
 		for j := range q {
 			q[j] -= sum * mu[j]
 		}
@@ -134,7 +136,7 @@ func (d *design) ridgePath(rows []int, y, w []float64, lambdas []float64, tol fl
 // returns Σ w_i (x_i·v − c): X'WX·v for c = 0; ridgePath's centring
 // passes c = μ·v. A dot product reads v only, so row j's is taken with
 // row i's, before i updates out: the updates keep the row order.
-func (d *design) addNormal(act []int, w, v, out []float64, buf *cgBuf, c float64) float64 {
+func (d *design) addNormal(act []int, w, v, out []float64, c float64) float64 {
 	var sum float64
 	k := 0
 	for ; k+1 < len(act); k += 2 {

@@ -235,7 +235,7 @@ func (d *design) ridge(rows []int, y, w []float64, lambda float64, beta []float6
 			out[j] = lambda * v[j]
 		}
 		out[dim-1] = lambda * 1e-6 * v[dim-1]
-		d.addNormal(act, w, v, out, buf, 0)
+		d.addNormal(act, w, v, out, 0)
 	}
 	r, rhs, p, ap := buf.r, buf.rhs, buf.p, buf.ap
 	apply(beta, r)
