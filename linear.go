@@ -103,8 +103,9 @@ type LinearInfo struct {
 	// Lambda is the ridge penalty the model was fitted with.
 	Lambda float64 `json:"lambda"`
 	// Tuned is true when Lambda, IDF and DenseWeight were chosen by
-	// cross-validation on the training set; CVScore is then the mean APGR
-	// of the chosen setting on the held-out folds (see train.Options).
+	// cross-validation on the training set; CVScore is then the APGR of
+	// the chosen setting on the held-out folds, routing between each model
+	// and the reference, pairs and folds pooled (see train.Options).
 	Tuned   bool    `json:"tuned"`
 	CVScore float64 `json:"cv_score,omitempty"`
 	// ClassWeight records train.Options.ClassWeight.

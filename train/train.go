@@ -67,8 +67,9 @@ type Options struct {
 	// Prediction.Quality to the router's model cards.
 	DifficultyOnly bool
 	// Reference is the strong model of the difficulty head and of tuning
-	// (tuning maximises the mean APGR of routing between each other model
-	// and Reference). Default: the model with the highest mean score.
+	// (tuning maximises the APGR of routing between each other model and
+	// Reference, all pairs and folds pooled). Default: the model with the
+	// highest mean score.
 	Reference string
 	// Workers bounds the goroutines fitting outputs in parallel. Default
 	// GOMAXPROCS.
@@ -92,6 +93,10 @@ const (
 	defaultTuneFolds = 3
 	cgMaxIter        = 200
 	cgTol            = 1e-6 // on the squared relative residual
+	// tuneTol is cgTol while tuning: on the 14k MMLU rows it moves no
+	// setting's tuning score by more than 0.002 (setting-to-setting gaps
+	// are larger) and saves a third of the solver's iterations.
+	tuneTol = 1e-4
 )
 
 // problem is the regression targets and weights of every output.
@@ -264,9 +269,10 @@ func (pr *problem) targets(n int, opts *Options) error {
 // Linear trains a LinearClassifier on the records of ds: one ridge
 // regression per model of its score on the prompt's features (see
 // LinearClassifier). With more than one candidate setting (by default four
-// penalties × idf on/off), it first chooses the setting with the best mean
-// APGR — routing between each model and the reference model — on
-// opts.TuneFolds folds of ds, prompts grouped, then fits on all of ds.
+// penalties × idf on/off), it first chooses the setting with the best
+// APGR — routing between each model and the reference model, all pairs and
+// folds pooled — on opts.TuneFolds folds of ds, prompts grouped, then fits
+// on all of ds.
 //
 // Measured with `llmrouter eval` (5-fold cross-validation, identical
 // prompts in one fold, this tuning nested inside each training fold) on
@@ -274,8 +280,10 @@ func (pr *problem) targets(n int, opts *Options) error {
 // alone: 0.585); GSM8K APGR 0.643–0.665 and CPT(50%) 29.5–33.1% over four
 // fold seeds. Trained on RouterBench's training split, it reaches 95% of
 // GPT-4's test quality at 23% of its cost (27% at a single operating
-// point). Training on the 14,037 MMLU rows, tuning included, takes about
-// 9 s of CPU and 60 MB (BENCHMARKS.md, "Training time and memory").
+// point). Training on the 14,037 MMLU rows, tuning included, takes
+// 0.3–0.4× the CPU of the solver before multi-shift tuning (3.4 s against
+// 8.4 s in one session) and about 130 MB peak (BENCHMARKS.md, "Training
+// time and memory").
 //
 // Linear is deterministic given opts.Seed and safe to call
 // concurrently.
@@ -387,34 +395,40 @@ func LinearSeq(records iter.Seq2[dataset.Record, error], opts Options) (*llmrout
 		if folds == nil {
 			return nil, fmt.Errorf("llmrouter: train: %d distinct prompts are too few for %d tuning folds", len(groupByKey(ts.key)), opts.TuneFolds)
 		}
-		desc := append([]float64(nil), lambdas...)
-		sort.Sort(sort.Reverse(sort.Float64Slice(desc)))
-		scores := make(map[[3]float64]float64)
+		pbufs := make(chan *pathBuf, opts.Workers)
+		for range min(opts.Workers, len(pr.y)) {
+			pbufs <- new(pathBuf)
+		}
+		// Each setting's gain area and total gain, summed over folds and
+		// model pairs: their ratio is the pooled APGR (see tuneScore).
+		scores := make(map[[3]float64][2]float64)
 		for _, test := range folds {
 			train := complementRows(ts.n, test)
 			for _, useIDF := range idfs {
 				for _, dw := range dws {
 					d = newDesign(ts, train, useIDF, dw, d)
-					betas := make([][]float64, len(pr.y))
-					for o := range betas {
-						betas[o] = make([]float64, d.dim)
-					}
-					for _, l := range desc {
-						fitOutputs(d, pr, train, l, betas, bufs)
+					d.bias = 0
+					pred := tunePreds(d, pr, train, test, lambdas, pbufs)
+					for k, l := range lambdas {
 						key := [3]float64{b2f(useIDF), dw, l}
-						scores[key] += pr.tuneScore(d, betas, test) / float64(len(folds))
+						area, total := pr.tuneScore(pred[k], test)
+						sc := scores[key]
+						scores[key] = [2]float64{sc[0] + area, sc[1] + total}
 						step()
 					}
 				}
 			}
 		}
-		// Ties resolve to the earliest candidate in the order given.
+		// The largest gain area wins (the total gain is the same for every
+		// setting); ties resolve to the earliest candidate in the order given.
+		bestArea := math.Inf(-1)
 		for _, useIDF := range idfs {
 			for _, dw := range dws {
 				for _, l := range lambdas {
-					s := scores[[3]float64{b2f(useIDF), dw, l}]
-					if best.score != best.score || s > best.score {
-						best.idf, best.dw, best.lambda, best.score = useIDF, dw, l, s
+					sc := scores[[3]float64{b2f(useIDF), dw, l}]
+					if sc[0] > bestArea {
+						bestArea = sc[0]
+						best.idf, best.dw, best.lambda, best.score = useIDF, dw, l, sc[0]/sc[1]
 					}
 				}
 			}
@@ -454,38 +468,35 @@ func b2f(b bool) float64 {
 	return 0
 }
 
-// tuneScore is the mean APGR, over test rows, of routing between each
-// model and the reference by the predicted gap.
-func (pr *problem) tuneScore(d *design, betas [][]float64, test []int) float64 {
+// tuneScore returns the gain area and the total gain, over test rows, of
+// routing between each model and the reference by the predicted gap
+// (pred: [output][test row]),
+// summed over the models (for a difficulty-only model: between the
+// reference and the mean of the others by the predicted gain). Their
+// ratio, summed over folds, is the APGR of all the pairs pooled. Unlike a
+// mean of per-pair APGRs it stays put when two models are near-equal: such
+// a pair's total gain is near zero and would divide its area by noise
+// (issue 9: 23 of 7,598 RouterDC rows moved that mean from 0.98 to -0.28).
+func (pr *problem) tuneScore(pred [][]float64, test []int) (area, total float64) {
 	if pr.only {
-		// The difficulty head alone: route between the reference and the
-		// mean of the others by the predicted gain.
 		var sc, st, wk []float64
 		rs, y, w := pr.score[pr.ref], pr.y[0], pr.w[0]
-		for _, i := range test {
+		for k, i := range test {
 			if w[i] == 0 {
 				continue
 			}
-			sc = append(sc, d.dot(i, betas[0]))
+			sc = append(sc, pred[0][k])
 			st = append(st, rs[i])
 			wk = append(wk, rs[i]-y[i])
 		}
-		return apgrExact(sc, st, wk)
+		return gainArea(sc, st, wk)
 	}
-	pred := make([][]float64, len(pr.models))
-	for j := range pr.models {
-		pred[j] = make([]float64, len(test))
-		for k, i := range test {
-			pred[j][k] = d.dot(i, betas[j])
-		}
-	}
-	var sum float64
-	var cnt int
+	var sc, st, wk []float64
 	for j := range pr.models {
 		if j == pr.ref {
 			continue
 		}
-		var sc, st, wk []float64
+		sc, st, wk = sc[:0], st[:0], wk[:0]
 		for k, i := range test {
 			s, w := pr.score[pr.ref][i], pr.score[j][i]
 			if s != s || w != w {
@@ -495,37 +506,30 @@ func (pr *problem) tuneScore(d *design, betas [][]float64, test []int) float64 {
 			st = append(st, s)
 			wk = append(wk, w)
 		}
-		if a := apgrExact(sc, st, wk); a == a {
-			sum += a
-			cnt++
-		}
+		a, t := gainArea(sc, st, wk)
+		area += a
+		total += t
 	}
-	if cnt == 0 {
-		return math.NaN()
-	}
-	return sum / float64(cnt)
+	return area, total
 }
 
-// apgrExact is the APGR of routing by score (higher = strong) over the
-// strong-call shares 0, 0.1, …, 1, each share exact (k = share·n prompts
-// routed to strong, interpolated), tied scores resolved by their expected
-// value. NaN when the two models' mean scores are equal.
-func apgrExact(score, strong, weak []float64) float64 {
+// gainArea routes by score (higher = strong) at the strong-call shares 0,
+// 0.1, …, 1, each share exact (k = share·n prompts routed to strong,
+// interpolated), tied scores resolved by their expected value. It returns
+// the area under the curve of the gain over all-weak (trapezoids) and the
+// total gain Σ strong − weak: area/total is the APGR.
+func gainArea(score, strong, weak []float64) (area, total float64) {
 	n := len(score)
 	if n == 0 {
-		return math.NaN()
+		return 0, 0
 	}
 	idx := make([]int, n)
 	for i := range idx {
 		idx[i] = i
 	}
 	sort.SliceStable(idx, func(a, b int) bool { return score[idx[a]] > score[idx[b]] })
-	var total float64
 	for i := range strong {
 		total += strong[i] - weak[i]
-	}
-	if total == 0 {
-		return math.NaN()
 	}
 	gain := make([]float64, n+1)
 	for k := 0; k < n; {
@@ -540,7 +544,7 @@ func apgrExact(score, strong, weak []float64) float64 {
 		}
 		k = j
 	}
-	var area, prev float64
+	var prev float64
 	for s := 1; s <= 10; s++ {
 		x := float64(s) / 10 * float64(n)
 		lo := int(x)
@@ -548,11 +552,10 @@ func apgrExact(score, strong, weak []float64) float64 {
 		if lo < n {
 			g += (x - float64(lo)) * (gain[lo+1] - gain[lo])
 		}
-		pgr := g / total
-		area += (pgr + prev) / 2 / 10
-		prev = pgr
+		area += (g + prev) / 2 / 10
+		prev = g
 	}
-	return area
+	return area, total
 }
 
 // groupFolds deals groups of rows of equal key (identical prompts),

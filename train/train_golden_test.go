@@ -49,9 +49,14 @@ func goldenDataset() *dataset.Dataset {
 	return ds
 }
 
-// TestTrainLinearGolden pins the bytes of trained models: the hashes were
+// TestTrainLinearGolden pins the bytes of trained models. The hashes were
 // produced by the training code before it kept prompts as a compact
-// matrix (issue 8, item 3), which must train byte-identical models.
+// matrix (issue 8, item 3), which trains byte-identical models. The three
+// tuned ones changed since, when tuning moved to the pooled APGR (issue 9,
+// item 5) and then to one looser multi-shift solve for all penalties
+// (issue 8, item 3): each still chooses the same setting and has the same weights
+// (the final fit's arithmetic is unchanged, as the untuned case shows);
+// only the saved tuning score (LinearInfo.CVScore) differs.
 // Floating-point results are pinned for amd64 only (other architectures
 // may fuse multiply-adds).
 func TestTrainLinearGolden(t *testing.T) {
@@ -64,11 +69,11 @@ func TestTrainLinearGolden(t *testing.T) {
 		opts train.Options
 		want string
 	}{
-		{"default tuning", train.Options{HashBits: 12}, "15fb5a7e3168e2fd"},
+		{"default tuning", train.Options{HashBits: 12}, "81d011af63921dd9"},
 		{"idf on, difficulty, class weight, two dense weights",
-			train.Options{HashBits: 10, IDF: train.IDFOn, Difficulty: true, ClassWeight: true, DenseWeights: []float64{0, 0.3}, Lambdas: []float64{1, 10}, Seed: 3}, "2da197a3231020c8"},
+			train.Options{HashBits: 10, IDF: train.IDFOn, Difficulty: true, ClassWeight: true, DenseWeights: []float64{0, 0.3}, Lambdas: []float64{1, 10}, Seed: 3}, "91d7ece702bd9c86"},
 		{"difficulty only, fixed setting", train.Options{HashBits: 14, DifficultyOnly: true, Lambdas: []float64{3}, IDF: train.IDFOff}, "a5bf02faab489dcc"},
-		{"subset of models, 16 hash bits", train.Options{HashBits: 16, Models: []string{"weak", "strong"}, Lambdas: []float64{1, 30}, IDF: train.IDFOn}, "e5efd0770cc1ab1d"},
+		{"subset of models, 16 hash bits", train.Options{HashBits: 16, Models: []string{"weak", "strong"}, Lambdas: []float64{1, 30}, IDF: train.IDFOn}, "71d8baf83a566ee6"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := train.Linear(ds, tc.opts)
