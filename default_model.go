@@ -6,16 +6,19 @@ import (
 	"sync"
 )
 
-// The built-in trained model. Regenerate it from the repository root, with
+// The built-in default classifier: the trained model, its quantiles and
+// the blend's shape weights. Regenerate them from the repository root, with
 // the shared outcomes data beside the repository (../shared/data), by
 //
 //	go generate -run default_ ./
 //
-// which runs the command below (about 3 s). RouterBench's test split is
-// left out so that it stays a held-out check.
+// which runs internal/gendefault (a few minutes: six trainings). It trains
+// on RouteLLM's MMLU and GSM8K files, RouterBench's training split and the
+// Arena-Hard prompts; RouterBench's test split and MT-Bench are left out,
+// held-out and out-of-domain tests. `go run ./internal/gendefault -cv`
+// cross-validates the whole build on the Arena prompts instead.
 //
-//go:generate go run ./cmd/llmrouter train -bits 16 -difficulty-only -reference gpt-4-1106-preview -note "llmrouter default model: go generate -run default_ (see default_model.go)" -o default_model.bin ../shared/data/routellm-mmlu.jsonl ../shared/data/routellm-gsm8k.jsonl ../shared/data/routerbench-train.jsonl
-//go:generate go run ./internal/gendefault -o default_quantiles.go ../shared/data/routellm-mmlu.jsonl ../shared/data/routellm-gsm8k.jsonl ../shared/data/routerbench-train.jsonl
+//go:generate go run ./internal/gendefault -data ../shared/data -model default_model.bin -o default_quantiles.go -probes default_probes_test.go
 
 //go:embed default_model.bin
 var defaultModelFile []byte
