@@ -26,9 +26,7 @@ func TestDefaultClassifierPredictsDifficulty(t *testing.T) {
 	c := llmrouter.DefaultClassifier()
 	easy := difficultyOf(t, c, "What is the capital of Australia?")
 	hard := difficultyOf(t, c, "Prove that there are infinitely many primes, and explain why the argument fails without adding 1. Derive the bound step by step.")
-	// Fitted on data, the default puts a short factual question near the
-	// median training prompt (0.5), a proof far above it.
-	assert.Less(t, easy, hard-0.2)
+	assert.Less(t, easy, 0.5)
 	assert.Greater(t, hard, 0.5)
 	for _, d := range []float64{easy, hard, difficultyOf(t, c, ""), difficultyOf(t, c, "\xff\xfe")} {
 		assert.True(t, d >= 0 && d <= 1, "difficulty %v outside [0,1]", d)

@@ -33,6 +33,9 @@ type config struct {
 	// run fast.
 	lambdas []float64
 	idf     train.IDFMode
+	// blend, when ≥ 0, fixes the prior shape's blend weight instead of
+	// choosing it by CV (no inner trainings).
+	blend float64
 }
 
 // corpus is the training data, analysed once: the benchmark rows, then one
@@ -102,18 +105,21 @@ func (c *corpus) trainLinear(idx []int, cfg config) (*model, error) {
 		it := &c.items[i]
 		if it.bench != nil {
 			recs = append(recs, *it.bench)
-		} else {
+		} else if cfg.dup > 0 {
 			recs = append(recs, chatRecords(it.chat, i, cfg.dup)...)
 		}
 	}
 	lin, err := train.Linear(&dataset.Dataset{Records: recs}, train.Options{
 		HashBits: cfg.bits, DifficultyOnly: true, Reference: reference, Note: cfg.note,
-		Lambdas: cfg.lambdas, IDF: cfg.idf,
+		Lambdas: cfg.lambdas, IDF: cfg.idf, Seed: 1, // the CLI's default seed
 	})
 	if err != nil {
 		return nil, err
 	}
 	for _, i := range idx {
+		if c.items[i].chat != nil && cfg.dup == 0 {
+			continue // not a training prompt
+		}
 		_, d := lin.Predict(c.items[i].prompt)
 		ds = append(ds, d)
 	}
@@ -127,6 +133,17 @@ func (c *corpus) trainLinear(idx []int, cfg config) (*model, error) {
 // (cfg.folds models, each trained without one fold), so the blend learns how
 // far to trust the trained model on prompts it has not seen.
 func (c *corpus) build(idx []int, cfg config) (*model, error) {
+	if cfg.shape == "prior" && cfg.blend >= 0 {
+		m, err := c.trainLinear(idx, cfg)
+		if err != nil {
+			return nil, err
+		}
+		m.alpha = cfg.blend
+		for k := range m.w {
+			m.w[k] = cfg.blend * priorShape[k]
+		}
+		return m, nil
+	}
 	folds := c.folds(idx, cfg.folds, cfg.seed+1)
 	models := make([]*model, len(folds)+1)
 	errs := make([]error, len(folds)+1)

@@ -50,7 +50,8 @@ func main() {
 	cv := flag.Bool("cv", false, "report cross-validated APGR on the Arena prompts instead of writing files")
 	var cfg config
 	flag.IntVar(&cfg.bits, "bits", 16, "hash bits of the trained model")
-	flag.IntVar(&cfg.dup, "dup", 1, "copies of each Arena prompt in the trained model's data (its weight against the 17,556 benchmark rows)")
+	flag.IntVar(&cfg.dup, "dup", 1, "copies of each Arena prompt in the trained model's data (its weight against the 17,556 benchmark rows); 0 leaves them out")
+	flag.Float64Var(&cfg.blend, "blend", -1, "fix the blend weight of the heuristic's shape weights (-shape prior) instead of choosing it by CV")
 	flag.StringVar(&cfg.target, "target", "slope", `Arena difficulty target: "slope" (gap between the strongest and weakest model, fitted over all models) or "mean"`)
 	flag.StringVar(&cfg.fit, "fit", "all", `rows the shape weights are fitted on: "all" (every source weighing the same) or "chat" (the Arena prompts)`)
 	flag.StringVar(&cfg.shape, "shape", "prior", `shape weights: "prior" (the heuristic's hand-set weights × a blend weight chosen by CV) or "ridge" (fitted)`)
@@ -100,6 +101,9 @@ func main() {
 	}
 	nb, nc := c.counts()
 	rows := nb + cfg.dup*nc
+	if cfg.dup == 0 {
+		nc = 0
+	}
 	if err := writeGo(*out, quantilesSource(m, rows, cfg)); err != nil {
 		log.Fatalf("gendefault: %v", err)
 	}
@@ -177,9 +181,14 @@ func quantilesSource(m *model, rows int, cfg config) []byte {
 	}
 	b.WriteString("\n}\n\n")
 	fmt.Fprintf(&b, "// defaultShapeWeights weigh the request-shape signals (internal/chatshape)\n")
-	fmt.Fprintf(&b, "// against the trained logit: bias, then one weight per signal. Fitted on\n")
-	fmt.Fprintf(&b, "// the Arena-Hard prompts' out-of-fold trained logits (%d folds, ridge λ %g,\n", cfg.folds, m.lambda)
-	fmt.Fprintf(&b, "// the trained logit's fitted weight α %.4f).\n", m.alpha)
+	fmt.Fprintf(&b, "// against the trained logit: bias, then one weight per signal.\n")
+	if cfg.shape == "prior" {
+		fmt.Fprintf(&b, "// The HeuristicClassifier's weights × blend weight %g, chosen by %d-fold CV\n", m.alpha, cfg.folds)
+		fmt.Fprintf(&b, "// on the training data's out-of-fold trained logits (fit %q).\n", cfg.fit)
+	} else {
+		fmt.Fprintf(&b, "// Fitted by ridge (λ %g) on the out-of-fold trained logits (%d folds, fit %q;\n", m.lambda, cfg.folds, cfg.fit)
+		fmt.Fprintf(&b, "// the trained logit's fitted weight α %.4f).\n", m.alpha)
+	}
 	fmt.Fprintf(&b, "var defaultShapeWeights = [%d]float64{\n", chatshape.N+1)
 	fmt.Fprintf(&b, "%.6f, // bias\n", m.w[0])
 	for k, name := range chatshape.Names {
