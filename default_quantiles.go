@@ -3,7 +3,7 @@
 package llmrouter
 
 // defaultDifficultyQuantiles are the 0th, 1st, … 100th percentiles of the
-// built-in model's difficulty over its 17556 training prompts.
+// built-in model's difficulty over its training prompts (17556 rows, Arena prompts ×0).
 var defaultDifficultyQuantiles = [101]float64{
 	0.356186, 0.461372, 0.480673, 0.493230, 0.501318, 0.507661,
 	0.512519, 0.516262, 0.518920, 0.521439, 0.523369, 0.525074,
@@ -22,4 +22,21 @@ var defaultDifficultyQuantiles = [101]float64{
 	0.618987, 0.623535, 0.627499, 0.630792, 0.634100, 0.636498,
 	0.639124, 0.641672, 0.644354, 0.648251, 0.653300, 0.661203,
 	0.670003, 0.680294, 0.691621, 0.703954, 0.745957,
+}
+
+// defaultShapeWeights weigh the request-shape signals (internal/chatshape)
+// against the trained logit: bias, then one weight per signal.
+// The HeuristicClassifier's weights × blend weight 0.5, chosen by 5-fold CV
+// on the training data's out-of-fold trained logits (fit "all").
+var defaultShapeWeights = [10]float64{
+	-0.800000, // bias
+	0.100000,  // log tokens
+	1.000000,  // code
+	0.400000,  // asks code
+	0.800000,  // math
+	0.225000,  // reasoning
+	0.125000,  // multi-step
+	0.100000,  // questions
+	0.000000,  // log lines
+	0.000000,  // code fence
 }

@@ -1,106 +1,221 @@
-// Command gendefault writes default_quantiles.go: the quantiles of the
-// built-in trained model's difficulty over the prompts it was trained on,
-// which the default classifier uses to read a difficulty as a percentile.
-// Run by go generate in the repository root after the model is retrained
-// (see default_model.go):
+// Command gendefault builds the built-in default classifier from the shared
+// outcomes data: the trained difficulty model (default_model.bin), the
+// quantiles that read its difficulty as a percentile and the request-shape
+// weights of the blend (default_quantiles.go), and probe values that pin
+// the two to what was fitted (default_probes_test.go). Run by go generate
+// in the repository root (see default_model.go):
 //
-//	go run ./internal/gendefault [-model default_model.bin] -o default_quantiles.go data.jsonl [more.jsonl…]
+//	go run ./internal/gendefault -data ../shared/data
+//
+// With -cv it writes no files and reports instead the pooled out-of-fold
+// APGR of the whole build on the Arena prompts (see runCV), against the
+// compiled-in default, the trained model alone, the shape signals alone and
+// prompt length. MT-Bench is never read.
 package main
 
 import (
 	"bytes"
-	"context"
 	"flag"
 	"fmt"
 	"go/format"
 	"log"
-	"math"
 	"os"
-	"sort"
+	"path/filepath"
+	"strings"
+	"time"
 
-	"github.com/llmrouter/llmrouter"
 	"github.com/llmrouter/llmrouter/dataset"
-	"github.com/tmc/langchaingo/llms"
+	"github.com/llmrouter/llmrouter/internal/chatshape"
+	"github.com/llmrouter/llmrouter/train"
 )
 
 // quantiles is how many intervals the table splits the distribution into.
 const quantiles = 100
 
+// probeTexts are prompts whose blended difficulty the generated test pins.
+var probeTexts = []string{
+	"",
+	"What is the capital of Australia?",
+	"Write a Python function that merges two sorted lists, with tests.",
+	"Prove that there are infinitely many primes, and explain why the argument fails without adding 1.",
+	"First summarise the text, then list three questions about it. Why does it matter? Who wrote it?\n1. a\n2. b\n3. c",
+	"```go\nfunc f(x int) int { return x * 2 }\n```\nWhat does this do?",
+}
+
 func main() {
-	out := flag.String("o", "default_quantiles.go", "the Go file to write")
-	model := flag.String("model", "default_model.bin", "the built-in model file, written by go generate's train step")
+	dir := flag.String("data", "../shared/data", "the shared outcomes data directory")
+	modelOut := flag.String("model", "default_model.bin", "the trained model file to write")
+	out := flag.String("o", "default_quantiles.go", "the Go file of quantiles and shape weights to write")
+	probes := flag.String("probes", "default_probes_test.go", "the Go test file of probe difficulties to write")
+	cv := flag.Bool("cv", false, "report cross-validated APGR on the Arena prompts instead of writing files")
+	var cfg config
+	flag.IntVar(&cfg.bits, "bits", 16, "hash bits of the trained model")
+	flag.IntVar(&cfg.dup, "dup", 1, "copies of each Arena prompt in the trained model's data (its weight against the 17,556 benchmark rows); 0 leaves them out")
+	flag.Float64Var(&cfg.blend, "blend", -1, "fix the blend weight of the heuristic's shape weights (-shape prior) instead of choosing it by CV")
+	flag.StringVar(&cfg.target, "target", "slope", `Arena difficulty target: "slope" (gap between the strongest and weakest model, fitted over all models) or "mean"`)
+	flag.StringVar(&cfg.fit, "fit", "all", `rows the shape weights are fitted on: "all" (every source weighing the same) or "chat" (the Arena prompts)`)
+	flag.StringVar(&cfg.shape, "shape", "prior", `shape weights: "prior" (the heuristic's hand-set weights × a blend weight chosen by CV) or "ridge" (fitted)`)
+	flag.IntVar(&cfg.folds, "folds", 5, "folds of the blend fit and of -cv")
+	flag.Uint64Var(&cfg.seed, "seed", 1, "fold seed")
+	flag.IntVar(&cfg.workers, "workers", 2, "trainings run at once")
+	lambda := flag.Float64("lambda", 0, "fix the trained model's ridge penalty (0: tuned by inner CV in every training; fixing it makes -cv about 30× faster, for exploring)")
+	idf := flag.String("idf", "auto", "the trained model's idf: auto (tuned), on or off")
 	flag.Parse()
-	if flag.NArg() == 0 {
-		log.Fatal("gendefault: name the training files")
+	if *lambda > 0 {
+		cfg.lambdas = []float64{*lambda}
 	}
-	lin, err := readModel(*model)
+	switch *idf {
+	case "on":
+		cfg.idf = train.IDFOn
+	case "off":
+		cfg.idf = train.IDFOff
+	case "auto":
+	default:
+		log.Fatalf("gendefault: -idf %q: want auto, on or off", *idf)
+	}
+	if cfg.fit != "all" && cfg.fit != "chat" {
+		log.Fatalf("gendefault: -fit %q: want all or chat", cfg.fit)
+	}
+	if cfg.target != "slope" && cfg.target != "mean" {
+		log.Fatalf("gendefault: -target %q: want slope or mean", cfg.target)
+	}
+	cfg.note = "llmrouter default model: go generate -run default_ (see default_model.go)"
+	start := time.Now()
+	c, err := load(*dir, cfg)
 	if err != nil {
-		log.Fatal("gendefault: ", err)
+		log.Fatalf("gendefault: %v", err)
 	}
-	var ds []float64
-	for _, path := range flag.Args() {
-		data, err := dataset.Load(path)
+	if *cv {
+		if err := runCV(os.Stdout, c, cfg); err != nil {
+			log.Fatalf("gendefault: %v", err)
+		}
+		fmt.Printf("\n(%s)\n", time.Since(start).Round(time.Second))
+		return
+	}
+	m, err := c.build(seq(len(c.items)), cfg)
+	if err != nil {
+		log.Fatalf("gendefault: %v", err)
+	}
+	if err := m.lin.Save(*modelOut); err != nil {
+		log.Fatalf("gendefault: %v", err)
+	}
+	nb, nc := c.counts()
+	rows := nb + cfg.dup*nc
+	if cfg.dup == 0 {
+		nc = 0
+	}
+	if err := writeGo(*out, quantilesSource(m, rows, cfg)); err != nil {
+		log.Fatalf("gendefault: %v", err)
+	}
+	if err := writeGo(*probes, probesSource(m)); err != nil {
+		log.Fatalf("gendefault: %v", err)
+	}
+	fmt.Printf("gendefault: %d benchmark + %d Arena prompts (×%d), α %.3f, λ %g, shape weights %s → %s, %s, %s (%s)\n",
+		nb, nc, cfg.dup, m.alpha, m.lambda, fmtWeights(m.w[:]), *modelOut, *out, *probes, time.Since(start).Round(time.Second))
+}
+
+// load reads the training data: benchmark rows and merged Arena prompts.
+func load(dir string, cfg config) (*corpus, error) {
+	c := &corpus{}
+	group := map[string]int{}
+	add := func(it item) {
+		g, ok := group[it.prompt]
+		if !ok {
+			g = len(group)
+			group[it.prompt] = g
+		}
+		it.group = g
+		it.shape = shapeOf(it.prompt)
+		c.items = append(c.items, it)
+	}
+	for s, name := range benchFiles {
+		path := filepath.Join(dir, name)
+		ds, err := dataset.Load(path)
 		if err != nil {
-			log.Fatalf("gendefault: %s: %v", path, err)
+			return nil, fmt.Errorf("%s: %w", path, err)
 		}
-		for _, r := range data.Records {
-			d, err := difficulty(lin, r.Prompt)
-			if err != nil {
-				log.Fatalf("gendefault: %s: record %s: %v", path, r.ID, err)
+		c.sources = append(c.sources, strings.TrimSuffix(name, ".jsonl"))
+		for k := range ds.Records {
+			r := &ds.Records[k]
+			gap, ok := benchGap(r)
+			if !ok {
+				return nil, fmt.Errorf("%s: record %s: no %s outcome and another", path, r.ID, reference)
 			}
-			ds = append(ds, d)
+			add(item{prompt: r.Prompt, source: s, gap: gap, bench: r})
 		}
 	}
-	sort.Float64s(ds)
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "// Code generated by go run ./internal/gendefault; DO NOT EDIT.\n\npackage llmrouter\n\n")
-	fmt.Fprintf(&b, "// defaultDifficultyQuantiles are the 0th, 1st, … 100th percentiles of the\n")
-	fmt.Fprintf(&b, "// built-in model's difficulty over its %d training prompts.\n", len(ds))
-	fmt.Fprintf(&b, "var defaultDifficultyQuantiles = [%d]float64{", quantiles+1)
-	for q := 0; q <= quantiles; q++ {
-		if q%6 == 0 {
-			b.WriteString("\n")
-		}
-		pos := float64(q) / quantiles * float64(len(ds)-1)
-		lo := int(math.Floor(pos))
-		hi := min(lo+1, len(ds)-1)
-		v := ds[lo] + (pos-float64(lo))*(ds[hi]-ds[lo])
-		fmt.Fprintf(&b, "%.6f, ", v)
-	}
-	b.WriteString("\n}\n")
-	src, err := format.Source(b.Bytes())
-	if err != nil {
-		log.Fatal(err)
-	}
-	if err := os.WriteFile(*out, src, 0o644); err != nil {
-		log.Fatal(err)
-	}
-	fmt.Printf("gendefault: %d prompts, median difficulty %.4f → %s\n", len(ds), ds[len(ds)/2], *out)
-}
-
-func difficulty(c llmrouter.Classifier, text string) (float64, error) {
-	req := llmrouter.Request{Messages: []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman, text)}}
-	f := llmrouter.Features{}
-	llmrouter.DefaultAnalyzer{}.Analyze(&req, &f)
-	p := llmrouter.Prediction{Quality: []float64{math.NaN()}, Difficulty: math.NaN()}
-	if err := c.Classify(context.Background(), &f, []llmrouter.ModelCard{{Name: "-"}}, &p); err != nil {
-		return 0, err
-	}
-	if math.IsNaN(p.Difficulty) {
-		return 0, fmt.Errorf("the built-in model predicted no difficulty")
-	}
-	return p.Difficulty, nil
-}
-
-func readModel(path string) (*llmrouter.LinearClassifier, error) {
-	f, err := os.Open(path)
+	chat, err := loadChat(dir, cfg.target)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	c, err := llmrouter.ReadLinearClassifier(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+	c.sources = append(c.sources, "arena")
+	for k := range chat {
+		add(item{prompt: chat[k].prompt, source: len(c.sources) - 1, gap: chat[k].gap, chat: &chat[k]})
 	}
 	return c, nil
+}
+
+// counts returns the benchmark rows and the Arena prompts.
+func (c *corpus) counts() (bench, chat int) {
+	for _, it := range c.items {
+		if it.chat != nil {
+			chat++
+		} else {
+			bench++
+		}
+	}
+	return bench, chat
+}
+
+func quantilesSource(m *model, rows int, cfg config) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "// Code generated by go run ./internal/gendefault; DO NOT EDIT.\n\npackage llmrouter\n\n")
+	fmt.Fprintf(&b, "// defaultDifficultyQuantiles are the 0th, 1st, … 100th percentiles of the\n")
+	fmt.Fprintf(&b, "// built-in model's difficulty over its training prompts (%d rows, Arena prompts ×%d).\n", rows, cfg.dup)
+	fmt.Fprintf(&b, "var defaultDifficultyQuantiles = [%d]float64{", quantiles+1)
+	for k, v := range m.q {
+		if k%6 == 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "%.6f, ", v)
+	}
+	b.WriteString("\n}\n\n")
+	fmt.Fprintf(&b, "// defaultShapeWeights weigh the request-shape signals (internal/chatshape)\n")
+	fmt.Fprintf(&b, "// against the trained logit: bias, then one weight per signal.\n")
+	if cfg.shape == "prior" {
+		fmt.Fprintf(&b, "// The HeuristicClassifier's weights × blend weight %g, chosen by %d-fold CV\n", m.alpha, cfg.folds)
+		fmt.Fprintf(&b, "// on the training data's out-of-fold trained logits (fit %q).\n", cfg.fit)
+	} else {
+		fmt.Fprintf(&b, "// Fitted by ridge (λ %g) on the out-of-fold trained logits (%d folds, fit %q;\n", m.lambda, cfg.folds, cfg.fit)
+		fmt.Fprintf(&b, "// the trained logit's fitted weight α %.4f).\n", m.alpha)
+	}
+	fmt.Fprintf(&b, "var defaultShapeWeights = [%d]float64{\n", chatshape.N+1)
+	fmt.Fprintf(&b, "%.6f, // bias\n", m.w[0])
+	for k, name := range chatshape.Names {
+		fmt.Fprintf(&b, "%.6f, // %s\n", m.w[k+1], name)
+	}
+	b.WriteString("}\n")
+	return b.Bytes()
+}
+
+func probesSource(m *model) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "// Code generated by go run ./internal/gendefault; DO NOT EDIT.\n\npackage llmrouter\n\n")
+	fmt.Fprintf(&b, "// defaultProbes are the generator's blended logits of a few prompts:\n")
+	fmt.Fprintf(&b, "// the default classifier must agree (TestDefaultClassifierProbes).\n")
+	fmt.Fprintf(&b, "var defaultProbes = []struct {\n\ttext  string\n\tlogit float64\n}{\n")
+	for _, t := range probeTexts {
+		x := shapeOf(t)
+		fmt.Fprintf(&b, "{%q, %.9g},\n", t, m.logit(t, &x))
+	}
+	b.WriteString("}\n")
+	return b.Bytes()
+}
+
+func writeGo(path string, src []byte) error {
+	src, err := format.Source(src)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, src, 0o644)
 }

@@ -1,0 +1,502 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"sync"
+
+	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/dataset"
+	"github.com/llmrouter/llmrouter/eval"
+	"github.com/llmrouter/llmrouter/internal/chatshape"
+	"github.com/llmrouter/llmrouter/train"
+	"github.com/tmc/langchaingo/llms"
+)
+
+// config is every choice of the generator; cross-validation (-cv) compares
+// them on the Arena prompts.
+type config struct {
+	bits    int    // hash bits of the trained model
+	dup     int    // copies of each chat row in the trained model's data
+	target  string // chat difficulty target: "slope" or "mean"
+	fit     string // rows the shape weights are fitted on: "all" or "chat"
+	shape   string // "prior": the heuristic's hand-set weights × a CV-chosen blend weight; "ridge": fitted
+	folds   int    // folds of the blend fit (and of -cv)
+	seed    uint64 // fold seed
+	workers int    // trainings run at once
+	note    string
+	// lambdas and idf fix the trained model's ridge penalty and idf (nil
+	// and IDFAuto: tuned by train.Linear's inner CV); tests fix them to
+	// run fast.
+	lambdas []float64
+	idf     train.IDFMode
+	// blend, when ≥ 0, fixes the prior shape's blend weight instead of
+	// choosing it by CV (no inner trainings).
+	blend float64
+}
+
+// corpus is the training data, analysed once: the benchmark rows, then one
+// item per Arena prompt.
+type corpus struct {
+	items []item
+	// sources name item.source: the benchmark files, then "arena".
+	sources []string
+}
+
+// item is one training prompt.
+type item struct {
+	prompt string
+	source int
+	group  int     // items with the same prompt share a group (and a fold)
+	gap    float64 // difficulty target: the strong model's expected gain
+	bench  *dataset.Record
+	chat   *chatRow
+	shape  [chatshape.N]float64
+}
+
+// model is one built default: the trained difficulty model, its quantiles
+// and the blend's shape weights.
+type model struct {
+	lin *llmrouter.LinearClassifier
+	q   [quantiles + 1]float64
+	w   [chatshape.N + 1]float64
+	// alpha is the fitted weight of the trained logit against the gap,
+	// lambda the blend's chosen ridge penalty (reported, not served).
+	alpha, lambda float64
+}
+
+// shapeOf analyses text as the router does and returns its shape signals.
+func shapeOf(text string) [chatshape.N]float64 {
+	req := llmrouter.Request{Messages: []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman, text)}}
+	var f llmrouter.Features
+	llmrouter.DefaultAnalyzer{}.Analyze(&req, &f)
+	in := chatshape.Input{
+		Tokens: f.Tokens - f.SystemTokens, Words: f.Words, Lines: f.Lines, Reasoning: f.Reasoning,
+		MultiStep: f.MultiStep, Questions: f.Questions, CodeFences: f.CodeFences, Code: f.Code, Math: f.Math,
+	}
+	var x [chatshape.N]float64
+	chatshape.Signals(&in, &x)
+	return x
+}
+
+// trainedLogit is the blend's reading of the trained difficulty: its
+// percentile among the training prompts, shrunk into [0.05, 0.95], as
+// log-odds (default_classifier.go does the same).
+func (m *model) trainedLogit(text string) float64 {
+	_, d := m.lin.Predict(text)
+	p := 0.05 + 0.9*percentile(m.q[:], d)
+	return math.Log(p / (1 - p))
+}
+
+// logit is the blend's difficulty before the sigmoid.
+func (m *model) logit(text string, x *[chatshape.N]float64) float64 {
+	return m.trainedLogit(text) + chatshape.Score(&m.w, x)
+}
+
+// trainLinear fits the difficulty model on the items idx, and reads its
+// quantiles over their prompts.
+func (c *corpus) trainLinear(idx []int, cfg config) (*model, error) {
+	var recs []dataset.Record
+	ds := make([]float64, 0, len(idx))
+	for _, i := range idx {
+		it := &c.items[i]
+		if it.bench != nil {
+			recs = append(recs, *it.bench)
+		} else if cfg.dup > 0 {
+			recs = append(recs, chatRecords(it.chat, i, cfg.dup)...)
+		}
+	}
+	lin, err := train.Linear(&dataset.Dataset{Records: recs}, train.Options{
+		HashBits: cfg.bits, DifficultyOnly: true, Reference: reference, Note: cfg.note,
+		Lambdas: cfg.lambdas, IDF: cfg.idf, Seed: 1, // the CLI's default seed
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, i := range idx {
+		if c.items[i].chat != nil && cfg.dup == 0 {
+			continue // not a training prompt
+		}
+		_, d := lin.Predict(c.items[i].prompt)
+		ds = append(ds, d)
+	}
+	m := &model{lin: lin}
+	m.q = quantileTable(ds)
+	return m, nil
+}
+
+// build trains the default on the items idx: the trained model on all of
+// them, and the shape weights fitted on their out-of-fold trained logits
+// (cfg.folds models, each trained without one fold), so the blend learns how
+// far to trust the trained model on prompts it has not seen.
+func (c *corpus) build(idx []int, cfg config) (*model, error) {
+	if cfg.shape == "prior" && cfg.blend >= 0 {
+		m, err := c.trainLinear(idx, cfg)
+		if err != nil {
+			return nil, err
+		}
+		m.alpha = cfg.blend
+		for k := range m.w {
+			m.w[k] = cfg.blend * priorShape[k]
+		}
+		return m, nil
+	}
+	folds := c.folds(idx, cfg.folds, cfg.seed+1)
+	models := make([]*model, len(folds)+1)
+	errs := make([]error, len(folds)+1)
+	sem := make(chan struct{}, max(1, cfg.workers))
+	var wg sync.WaitGroup
+	for k := range models {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			train := idx
+			if k < len(folds) {
+				train = without(idx, folds[k])
+			}
+			models[k], errs[k] = c.trainLinear(train, cfg)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	// Each source weighs the same in the fit ("all"), or the Arena prompts
+	// alone ("chat").
+	count := make([]float64, len(c.sources))
+	for _, i := range idx {
+		count[c.items[i].source]++
+	}
+	arena := len(c.sources) - 1
+	var L, y, wt []float64
+	var X [][chatshape.N]float64
+	for k, test := range folds {
+		for _, i := range test {
+			it := &c.items[i]
+			if cfg.fit == "chat" && it.source != arena {
+				continue
+			}
+			L = append(L, models[k].trainedLogit(it.prompt))
+			X = append(X, it.shape)
+			y = append(y, it.gap)
+			wt = append(wt, 1/count[it.source])
+		}
+	}
+	m := models[len(folds)]
+	var err error
+	if cfg.shape == "prior" {
+		m.w, m.alpha = priorBlend(L, X, y, wt)
+		return m, nil
+	}
+	m.w, m.alpha, m.lambda, err = fitBlend(L, X, y, wt, cfg)
+	return m, err
+}
+
+// priorShape are the HeuristicClassifier's hand-set weights on the shape
+// signals (its log-odds: bias −1.6, 0.2·log tokens, 2·code, 0.8 asking for
+// code, 1.6·math, 0.45·reasoning, 0.25·multi-step, 0.2·questions).
+var priorShape = [chatshape.N + 1]float64{-1.6, 0.2, 2.0, 0.8, 1.6, 0.45, 0.25, 0.2, 0, 0}
+
+// blendWeights are the candidate weights of the prior shape in the blend.
+var blendWeights = []float64{0, 0.125, 0.25, 0.5, 1, 2}
+
+// priorBlend chooses the weight β of the prior shape, L + β·shape, that
+// maximises the source-weighted mean APGR of routing each row's strong
+// model against the weak by its out-of-fold logit (y the strong model's
+// gain, read as strong (1+y)/2 and weak (1−y)/2). Returns the weights and β.
+func priorBlend(L []float64, X [][chatshape.N]float64, y, wt []float64) (w [chatshape.N + 1]float64, beta float64) {
+	best := math.Inf(-1)
+	for _, b := range blendWeights {
+		bySource := map[float64][3][]float64{} // rows of one source share a weight
+		for i := range L {
+			if wt[i] == 0 {
+				continue
+			}
+			r := bySource[wt[i]]
+			pw := priorShape
+			for k := range pw {
+				pw[k] *= b
+			}
+			r[0] = append(r[0], L[i]+chatshape.Score(&pw, &X[i]))
+			r[1] = append(r[1], (1+y[i])/2)
+			r[2] = append(r[2], (1-y[i])/2)
+			bySource[wt[i]] = r
+		}
+		var sum float64
+		for _, r := range bySource {
+			a, err := eval.APGR(r[1], r[2], r[0])
+			if err != nil {
+				continue
+			}
+			sum += a / float64(len(bySource))
+		}
+		if sum > best+1e-9 {
+			best, beta = sum, b
+		}
+	}
+	for k := range w {
+		w[k] = beta * priorShape[k]
+	}
+	return w, beta
+}
+
+// folds deals the groups of the items idx into k folds after a seeded
+// shuffle: items with the same prompt share a fold.
+func (c *corpus) folds(idx []int, k int, seed uint64) [][]int {
+	var groups []int
+	seen := map[int]bool{}
+	for _, i := range idx {
+		if g := c.items[i].group; !seen[g] {
+			seen[g] = true
+			groups = append(groups, g)
+		}
+	}
+	fold := map[int]int{}
+	for f, gs := range groupFolds(groups, k, seed) {
+		for _, g := range gs {
+			fold[g] = f
+		}
+	}
+	out := make([][]int, k)
+	for _, i := range idx {
+		f := fold[c.items[i].group]
+		out[f] = append(out[f], i)
+	}
+	return out
+}
+
+// fitBlend fits gap ≈ c + α·L + Σ b_k·x_k by ridge regression (standardised
+// columns, intercept free, penalty chosen by cross-validated squared
+// error) and returns the shape weights on the trained logit's scale,
+// w_k = b_k/α, so that the blend is L + w·x. The bias w[0] puts the median
+// fitted chat prompt at 0 (difficulty 0.5).
+func fitBlend(L []float64, X [][chatshape.N]float64, y, wt []float64, cfg config) (w [chatshape.N + 1]float64, alpha, lambda float64, err error) {
+	n := len(y)
+	const p = chatshape.N + 1
+	rows := make([][p]float64, n)
+	for i := range rows {
+		rows[i][0] = L[i]
+		copy(rows[i][1:], X[i][:])
+	}
+	lambdas := []float64{0.01, 0.1, 1, 10, 100}
+	best := math.Inf(1)
+	folds := groupFolds(seq(n), cfg.folds, cfg.seed+2)
+	for _, l := range lambdas {
+		var sse float64
+		for _, test := range folds {
+			beta, c := ridge(rows, y, wt, without(seq(n), test), l)
+			for _, i := range test {
+				e := y[i] - c - dot(beta[:], rows[i][:])
+				sse += wt[i] * e * e
+			}
+		}
+		if sse < best {
+			best, lambda = sse, l
+		}
+	}
+	beta, _ := ridge(rows, y, wt, seq(n), lambda)
+	alpha = beta[0]
+	if !(alpha > 1e-6) {
+		return w, alpha, lambda, fmt.Errorf("the trained difficulty's fitted weight on chat is %.3g: it carries no chat signal, so the blend cannot be scaled to it", alpha)
+	}
+	for k := 1; k < p; k++ {
+		w[k] = beta[k] / alpha
+	}
+	var z []float64
+	for i := range L {
+		if wt[i] > 0 {
+			z = append(z, L[i]+chatshape.Score(&w, &X[i]))
+		}
+	}
+	sort.Float64s(z)
+	w[0] = -z[len(z)/2]
+	return w, alpha, lambda, nil
+}
+
+// ridge solves min Σ_i∈idx wt_i·(y_i − c − β·x_i)² + λ·W/100·|β_std|² (W
+// the total weight) on columns standardised over idx, and returns β and c
+// on the raw scale.
+func ridge(rows [][chatshape.N + 1]float64, y, wt []float64, idx []int, lambda float64) (beta [chatshape.N + 1]float64, c float64) {
+	const p = chatshape.N + 1
+	var mean, sd [p]float64
+	var my, nf float64
+	for _, i := range idx {
+		for k := range p {
+			mean[k] += wt[i] * rows[i][k]
+		}
+		my += wt[i] * y[i]
+		nf += wt[i]
+	}
+	for k := range p {
+		mean[k] /= nf
+	}
+	my /= nf
+	for _, i := range idx {
+		for k := range p {
+			d := rows[i][k] - mean[k]
+			sd[k] += wt[i] * d * d
+		}
+	}
+	for k := range p {
+		sd[k] = math.Sqrt(sd[k] / nf)
+	}
+	var a [p][p]float64
+	var b [p]float64
+	for _, i := range idx {
+		var z [p]float64
+		for k := range p {
+			if sd[k] > 0 {
+				z[k] = (rows[i][k] - mean[k]) / sd[k]
+			}
+		}
+		for j := range p {
+			b[j] += wt[i] * z[j] * (y[i] - my)
+			for k := range p {
+				a[j][k] += wt[i] * z[j] * z[k]
+			}
+		}
+	}
+	for k := range p {
+		a[k][k] += lambda * nf / 100
+		if sd[k] == 0 {
+			a[k][k] = 1 // a constant column gets weight 0
+		}
+	}
+	std := solve(a, b)
+	c = my
+	for k := range p {
+		if sd[k] > 0 {
+			beta[k] = std[k] / sd[k]
+			c -= beta[k] * mean[k]
+		}
+	}
+	return beta, c
+}
+
+// solve solves a·x = b for a symmetric positive definite a (Gaussian
+// elimination; a is small and well conditioned by the ridge).
+func solve(a [10][10]float64, b [10]float64) [10]float64 {
+	const p = 10
+	for col := range p {
+		for r := col + 1; r < p; r++ {
+			f := a[r][col] / a[col][col]
+			for k := col; k < p; k++ {
+				a[r][k] -= f * a[col][k]
+			}
+			b[r] -= f * b[col]
+		}
+	}
+	var x [p]float64
+	for r := p - 1; r >= 0; r-- {
+		s := b[r]
+		for k := r + 1; k < p; k++ {
+			s -= a[r][k] * x[k]
+		}
+		x[r] = s / a[r][r]
+	}
+	return x
+}
+
+func dot(a, b []float64) float64 {
+	var s float64
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return s
+}
+
+func seq(n int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = i
+	}
+	return s
+}
+
+// without returns idx minus the members of drop.
+func without(idx, drop []int) []int {
+	out := make(map[int]bool, len(drop))
+	for _, i := range drop {
+		out[i] = true
+	}
+	var keep []int
+	for _, i := range idx {
+		if !out[i] {
+			keep = append(keep, i)
+		}
+	}
+	return keep
+}
+
+// groupFolds deals idx into k folds after a seeded shuffle. Chat rows are
+// one per prompt (the files are merged by prompt), so a fold never splits
+// a prompt.
+func groupFolds(idx []int, k int, seed uint64) [][]int {
+	s := append([]int(nil), idx...)
+	state := seed*0x9E3779B97F4A7C15 + 1
+	for i := len(s) - 1; i > 0; i-- { // Fisher–Yates, splitmix64
+		state += 0x9E3779B97F4A7C15
+		z := state
+		z = (z ^ z>>30) * 0xBF58476D1CE4E5B9
+		z = (z ^ z>>27) * 0x94D049BB133111EB
+		z ^= z >> 31
+		j := int(z % uint64(i+1))
+		s[i], s[j] = s[j], s[i]
+	}
+	folds := make([][]int, k)
+	for n, i := range s {
+		folds[n%k] = append(folds[n%k], i)
+	}
+	return folds
+}
+
+// percentile reads x against ascending quantiles q_0 … q_n as
+// default_classifier.go does.
+func percentile(q []float64, x float64) float64 {
+	n := len(q) - 1
+	if n < 1 || x <= q[0] {
+		return 0
+	}
+	if x >= q[n] {
+		return 1
+	}
+	i := sort.SearchFloat64s(q, x)
+	lo, hi := q[i-1], q[i]
+	frac := 0.0
+	if hi > lo {
+		frac = (x - lo) / (hi - lo)
+	}
+	return (float64(i-1) + frac) / float64(n)
+}
+
+// quantileTable is the 0th … 100th percentiles of ds.
+func quantileTable(ds []float64) [quantiles + 1]float64 {
+	s := append([]float64(nil), ds...)
+	sort.Float64s(s)
+	var q [quantiles + 1]float64
+	for k := range q {
+		pos := float64(k) / quantiles * float64(len(s)-1)
+		lo := int(math.Floor(pos))
+		hi := min(lo+1, len(s)-1)
+		q[k] = s[lo] + (pos-float64(lo))*(s[hi]-s[lo])
+	}
+	return q
+}
+
+// embeddedDifficulty is what the compiled-in DefaultClassifier says of
+// text (the model this binary was built with).
+func embeddedDifficulty(text string) (float64, error) {
+	req := llmrouter.Request{Messages: []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman, text)}}
+	var f llmrouter.Features
+	llmrouter.DefaultAnalyzer{}.Analyze(&req, &f)
+	p := llmrouter.Prediction{Quality: []float64{math.NaN()}, Difficulty: math.NaN()}
+	if err := llmrouter.DefaultClassifier().Classify(context.Background(), &f, []llmrouter.ModelCard{{Name: "-"}}, &p); err != nil {
+		return 0, err
+	}
+	return p.Difficulty, nil
+}
