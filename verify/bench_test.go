@@ -1,7 +1,9 @@
 package verify
 
 import (
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/llmrouter/llmrouter/dataset"
 	"github.com/llmrouter/llmrouter/internal/shareddata"
@@ -50,7 +52,39 @@ func BenchmarkScore(b *testing.B) {
 			sink = fnv(prompts[k]) ^ fnv(answers[k])
 		}
 	})
+	// Ratio alternates batches of Score and Floor over the same answers,
+	// timing each by the thread's CPU time, and reports Score's cost as a
+	// multiple of Floor's (x-floor) and both per answer: on a machine
+	// shared with other work the ratio is steady where ns/op is not.
+	b.Run("Ratio", func(b *testing.B) {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		var score, floor time.Duration
+		n := 0
+		for b.Loop() {
+			t0 := threadCPU()
+			for r := 0; r < 16; r++ {
+				for k := range prompts {
+					m.Score(prompts[k], answers[k])
+				}
+			}
+			t1 := threadCPU()
+			for r := 0; r < 16; r++ {
+				for k := range prompts {
+					sink = fnv(prompts[k]) ^ fnv(answers[k])
+				}
+			}
+			t2 := threadCPU()
+			score, floor = score+t1-t0, floor+t2-t1
+			n += 16 * len(prompts)
+		}
+		b.ReportMetric(float64(score)/float64(n), "score-cpu-ns/answer")
+		b.ReportMetric(float64(floor)/float64(n), "floor-cpu-ns/answer")
+		b.ReportMetric(float64(score)/float64(floor), "x-floor")
+	})
 }
+
+func wallClock() time.Duration { return time.Duration(time.Now().UnixNano()) }
 
 var sink uint32
 

@@ -177,9 +177,20 @@ func scanPrompt(p string, ps *promptStats) {
 	ps.chars = len(p)
 	for i := 0; i < len(p); {
 		c := p[i]
+		cl := byteClass[c]
 		switch {
-		case isDigit(c):
-			if i == 0 || !isLetter(p[i-1]) {
+		case cl&clLetter != 0:
+			j := i + 1
+			for j < len(p) && byteClass[p[j]]&clLetter != 0 {
+				j++
+			}
+			if n := j - i; n >= 3 && n <= 10 && lookup(promptIndex, promptWords, p[i:j]) != 0 {
+				ps.asksCode++
+			}
+			i = j
+			continue
+		case cl&clDigit != 0:
+			if i == 0 || byteClass[p[i-1]]&clLetter == 0 {
 				v, j := number(p, i)
 				ps.digits += j - i
 				if ps.nNums < maxPromptNums {
@@ -191,19 +202,10 @@ func scanPrompt(p string, ps *promptStats) {
 				continue
 			}
 			ps.digits++
-		case isLetter(c):
-			j := i
-			for j < len(p) && isLetter(p[j]) {
-				j++
-			}
-			if codeWord(p[i:j]) {
-				ps.asksCode++
-			}
-			i = j
-			continue
+		case cl&clPrompt == 0:
 		case c == '?':
 			ps.questions++
-		case c == '{' || c == '}' || c == ';' || c == '<' || c == '>' || c == '=' || c == '(' || c == ')' || c == '[' || c == ']':
+		case cl&clCodeSym != 0:
 			ps.codeSyms++
 		case c == '`':
 			if i+2 < len(p) && p[i+1] == '`' && p[i+2] == '`' {
@@ -216,37 +218,6 @@ func scanPrompt(p string, ps *promptStats) {
 		}
 		i++
 	}
-}
-
-// codeWord reports whether w (ASCII letters) asks for or talks of code.
-func codeWord(w string) bool {
-	if len(w) < 3 || len(w) > 10 {
-		return false
-	}
-	var b [10]byte
-	for i := 0; i < len(w); i++ {
-		b[i] = w[i] | 0x20
-	}
-	switch string(b[:len(w)]) {
-	case "code", "function", "python", "script", "program", "implement", "javascript", "java", "sql", "query",
-		"class", "regex", "bash", "rust", "golang", "typescript", "html", "css", "api", "debug", "compile":
-		return true
-	}
-	return false
-}
-
-// hedgeWord classifies a lower-cased word: 1 hedge, 2 apology, 3 asks to clarify.
-func hedgeWord(w []byte) int {
-	switch string(w) {
-	case "perhaps", "possibly", "maybe", "might", "unsure", "uncertain", "unclear", "approximately",
-		"assume", "assuming", "roughly", "likely", "unknown", "cannot", "unable", "impossible":
-		return 1
-	case "sorry", "apologize", "apologies", "unfortunately":
-		return 2
-	case "clarify", "clarification", "specify", "provide":
-		return 3
-	}
-	return 0
 }
 
 func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
@@ -271,79 +242,99 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 	}
 
 	var (
-		lines, headers, bullets, numbered, bold, fences int
-		depth, unbalanced                               int
-		nonASCII, nums, hedges, apologies, clarify      int
-		checked, wrong                                  int
-		used                                            uint32
-		lastNum                                         float64
-		lastNumEnd                                      = -1
-		finalMarker                                     bool
-		hashes                                          [maxLineHashes]uint32
-		nh, repeats                                     int
-		lineHash                                        uint32 = 2166136261
-		lineLen                                         int
-		inCode                                          bool
-		word                                            [16]byte
+		headers, bullets, numbered, bold, fences   int
+		depth, unbalanced                          int
+		nonASCII, nums, hedges, apologies, clarify int
+		checked, wrong                             int
+		used                                       uint32
+		lastNum                                    float64
+		lastNumEnd                                 = -1
+		finalMarker                                bool
+		ls                                         lineSet
+		lineHash                                   uint32 = fnvOffset
+		lineLen                                    int
+		inCode                                     bool
 	)
 	lineStart := true
-	endLine := func() {
-		lines++
-		if lineLen > 0 {
-			for k := 0; k < nh; k++ {
-				if hashes[k] == lineHash {
-					repeats++
-					break
-				}
-			}
-			if nh < maxLineHashes {
-				hashes[nh] = lineHash
-				nh++
-			}
-		}
-		lineHash, lineLen = 2166136261, 0
-		lineStart = true
-	}
 	for i := 0; i < len(t); {
-		c := t[i]
 		if lineStart {
 			lineStart = false
-			j := i
-			for j < len(t) && (t[j] == ' ' || t[j] == '\t') {
-				j++
-			}
-			if j < len(t) {
-				switch d := t[j]; {
-				case d == '#':
-					k := j
-					for k < len(t) && t[k] == '#' {
-						k++
-					}
-					if k-j == 4 && k+1 < len(t) && (isDigit(t[k+1]) || t[k+1] == '$' || t[k+1] == '-') || k < len(t) && isDigit(t[k]) {
-						finalMarker = true // GSM8K's "#### 42"
-					} else if k < len(t) && t[k] == ' ' {
-						headers++
-					}
-				case (d == '-' || d == '*' || d == '+') && j+1 < len(t) && t[j+1] == ' ':
-					bullets++
-				case isDigit(d):
-					k := j
-					for k < len(t) && isDigit(t[k]) {
-						k++
-					}
-					if k < len(t) && (t[k] == '.' || t[k] == ')') && k+1 < len(t) && t[k+1] == ' ' {
-						numbered++
-					}
-				}
+			switch lineHead(t, i) {
+			case headHeader:
+				headers++
+			case headBullet:
+				bullets++
+			case headNumbered:
+				numbered++
+			case headFinal:
+				finalMarker = true
 			}
 		}
-		if c != '\n' && c != '\r' && c != ' ' {
-			lineHash = (lineHash ^ uint32(c)) * 16777619
+		c := t[i]
+		cl := byteClass[c]
+		if cl&clLetter != 0 {
+			// A word. Its first letter enters the line hash twice (once
+			// as a byte, once as the word), as verify-dense-1 defines it.
+			h := (lineHash ^ uint32(c)) * fnvPrime
+			h = (h ^ uint32(c)) * fnvPrime
+			j := i + 1
+			for j < len(t) && byteClass[t[j]]&clLetter != 0 {
+				h = (h ^ uint32(t[j])) * fnvPrime
+				j++
+			}
+			lineHash = h
+			n := j - i
+			lineLen += n + 1
+			if n >= 4 && n <= maxWordLen {
+				switch lookup(answerIndex, answerWords, t[i:j]) {
+				case wordHedge:
+					hedges++
+				case wordApology:
+					apologies++
+				case wordClarify:
+					clarify++
+				case wordAnswer:
+					if j+4 < len(t) && (t[j] == ':' || t[j] == ' ' && (t[j+1] == 'i' || t[j+1] == 'I')) {
+						finalMarker = true // "answer: 42", "answer is 42"
+					}
+				case wordBoxed:
+					finalMarker = true
+				}
+			}
+			i = j
+			continue
+		}
+		if cl&clNoHash == 0 {
+			lineHash = (lineHash ^ uint32(c)) * fnvPrime
 			lineLen++
+		}
+		if cl&clDigit != 0 {
+			if i == 0 || byteClass[t[i-1]]&clLetter == 0 {
+				v, j := number(t, i)
+				nums++
+				if nums <= maxAnswerNums {
+					for k := 0; k < ps.nNums; k++ {
+						if ps.nums[k] == v {
+							used |= 1 << k
+						}
+					}
+				}
+				lastNum, lastNumEnd = v, j
+				i = j
+				continue
+			}
+			i++
+			continue
+		}
+		if cl&clAnswer == 0 {
+			i++
+			continue
 		}
 		switch {
 		case c == '\n':
-			endLine()
+			ls.add(lineHash, lineLen)
+			lineHash, lineLen = fnvOffset, 0
+			lineStart = true
 		case c == '`' && i+2 < len(t) && t[i+1] == '`' && t[i+2] == '`':
 			fences++
 			if inCode && depth != 0 {
@@ -372,59 +363,16 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 					wrong++
 				}
 			}
-		case isDigit(c) && (i == 0 || !isLetter(t[i-1])):
-			v, j := number(t, i)
-			nums++
-			if nums <= maxAnswerNums {
-				for k := 0; k < ps.nNums; k++ {
-					if ps.nums[k] == v {
-						used |= 1 << k
-					}
-				}
-			}
-			lastNum, lastNumEnd = v, j
-			i = j
-			continue
-		case isLetter(c):
-			j := i
-			for j < len(t) && isLetter(t[j]) {
-				j++
-			}
-			if n := j - i; n >= 4 && n <= len(word) {
-				for k := 0; k < n; k++ {
-					word[k] = t[i+k] | 0x20
-				}
-				switch hedgeWord(word[:n]) {
-				case 1:
-					hedges++
-				case 2:
-					apologies++
-				case 3:
-					clarify++
-				}
-				if n == 6 && string(word[:6]) == "answer" && j+4 < len(t) && (t[j] == ':' || t[j] == ' ' && (t[j+1] == 'i' || t[j+1] == 'I')) {
-					finalMarker = true // "answer: 42", "answer is 42"
-				}
-				if n == 5 && string(word[:5]) == "boxed" {
-					finalMarker = true
-				}
-			}
-			for k := i; k < j; k++ {
-				lineHash = (lineHash ^ uint32(t[k])) * 16777619
-			}
-			lineLen += j - i
-			i = j
-			continue
 		case c >= 0x80:
 			nonASCII++
 		}
 		i++
 	}
-	endLine()
+	ls.add(lineHash, lineLen)
 	if inCode {
 		x[fAnsFenceOpen] = 1
 	}
-	x[fAnsLogLines] = math.Log1p(float64(lines))
+	x[fAnsLogLines] = math.Log1p(float64(ls.lines))
 	x[fAnsHeaders] = math.Log1p(float64(headers))
 	x[fAnsBullets] = math.Log1p(float64(bullets))
 	x[fAnsNumbered] = math.Log1p(float64(numbered))
@@ -458,10 +406,86 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 	x[fAnsApology] = b2f(apologies > 0)
 	x[fAnsClarify] = b2f(clarify > 0 && len(t) < 600)
 	x[fAnsRefusal] = b2f(refusal(t))
-	if nh > 1 {
-		x[fAnsRepeat] = float64(repeats) / float64(nh)
+	if ls.n > 1 {
+		x[fAnsRepeat] = float64(ls.repeats) / float64(ls.n)
 	}
 	x[fAnsNonASCII] = float64(nonASCII) / float64(len(t))
+}
+
+const (
+	fnvOffset = 2166136261
+	fnvPrime  = 16777619
+)
+
+// lineSet counts lines and the non-empty lines that repeat an earlier one
+// (by hash, among the first maxLineHashes). It is a value the scan keeps
+// on its stack; no closure captures the scan's loop variables, so they
+// stay in registers.
+type lineSet struct {
+	hashes            [maxLineHashes]uint32
+	n, repeats, lines int
+}
+
+// add ends a line of length n (bytes hashed) and hash h.
+func (s *lineSet) add(h uint32, n int) {
+	s.lines++
+	if n == 0 {
+		return
+	}
+	for k := 0; k < s.n; k++ {
+		if s.hashes[k] == h {
+			s.repeats++
+			break
+		}
+	}
+	if s.n < maxLineHashes {
+		s.hashes[s.n] = h
+		s.n++
+	}
+}
+
+// What a line starts with.
+const (
+	headNone = iota
+	headHeader
+	headBullet
+	headNumbered
+	headFinal // GSM8K's "#### 42"
+)
+
+// lineHead reads the start of the line at t[i]: a Markdown header, a
+// bullet, a numbered item or GSM8K's "#### 42" final answer.
+func lineHead(t string, i int) int {
+	j := i
+	for j < len(t) && (t[j] == ' ' || t[j] == '\t') {
+		j++
+	}
+	if j >= len(t) {
+		return headNone
+	}
+	switch d := t[j]; {
+	case d == '#':
+		k := j
+		for k < len(t) && t[k] == '#' {
+			k++
+		}
+		if k-j == 4 && k+1 < len(t) && (isDigit(t[k+1]) || t[k+1] == '$' || t[k+1] == '-') || k < len(t) && isDigit(t[k]) {
+			return headFinal
+		} else if k < len(t) && t[k] == ' ' {
+			return headHeader
+		}
+	case (d == '-' || d == '*' || d == '+') && j+1 < len(t) && t[j+1] == ' ':
+		return headBullet
+	case isDigit(d):
+		k := j
+		for k < len(t) && isDigit(t[k]) {
+			k++
+		}
+		if k < len(t) && (t[k] == '.' || t[k] == ')') && k+1 < len(t) && t[k+1] == ' ' {
+			return headNumbered
+		}
+	}
+	return headNone
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
@@ -487,7 +511,8 @@ func truncated(t string) bool {
 }
 
 // refusal reports whether the answer opens by declining: the first 120
-// bytes, lower-cased, with curly apostrophes made straight.
+// bytes, lower-cased, with curly apostrophes made straight, hold one of
+// refusalHeads.
 func refusal(t string) bool {
 	var b [120]byte
 	n := 0
@@ -503,9 +528,15 @@ func refusal(t string) bool {
 		b[n] = c
 		n++
 	}
-	for _, p := range refusalHeads {
-		if bytes.Contains(b[:n], p) {
-			return true
+	// Test the heads only where one could start.
+	for s := 0; s+1 < n; s++ {
+		if !refusalFirst[b[s]] {
+			continue
+		}
+		for _, h := range refusalHeads {
+			if b[s] == h[0] && b[s+1] == h[1] && bytes.HasPrefix(b[s:n], h) {
+				return true
+			}
 		}
 	}
 	return false
@@ -513,3 +544,10 @@ func refusal(t string) bool {
 
 var refusalHeads = [][]byte{[]byte("i'm sorry, but i can"), []byte("i cannot"), []byte("i can't"), []byte("i am unable"),
 	[]byte("i'm unable"), []byte("i am not able"), []byte("i'm not able"), []byte("as an ai")}
+
+var refusalFirst = func() (f [256]bool) {
+	for _, h := range refusalHeads {
+		f[h[0]] = true
+	}
+	return f
+}()

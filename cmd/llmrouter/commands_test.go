@@ -362,7 +362,12 @@ func TestTrainVerifierCLI(t *testing.T) {
 		err  string
 	}{
 		{"cv and save", []string{"train-verifier", "-strong", "big", "-weak", "small", "-cv", "2", "-o", model, data},
-			[]string{"40 examples", "2-fold CV grouped by prompt, pooled", "verifier (answer + prompt)", "prompt-only logistic", "wrote " + model}, ""},
+			[]string{"40 examples", "2-fold CV grouped by prompt, pooled", "cascade: verifier (answer + prompt)", "pre-route: prompt-only logistic", "share  verifier quality  pre-route quality", "wrote " + model}, ""},
+		// half the weak answers are wrong and the verifier tells them apart:
+		// 95% of the strong quality (1) takes escalating 45% of answers
+		{"quality calibrates the cutoff", []string{"train-verifier", "-strong", "big", "-weak", "small", "-cv", "2", "-quality", "0.95", "-o", filepath.Join(dir, "q.bin"), data},
+			[]string{"-quality 0.95: escalating 45.0% of answers", "escalates 45.0% of the training answers"}, ""},
+		{"quality needs cv", []string{"train-verifier", "-strong", "big", "-weak", "small", "-quality", "0.9", "-o", model, data}, nil, "give -cv K too"},
 		{"pairs mismatch", []string{"train-verifier", "-strong", "big,x", "-weak", "small", "-cv", "2", data}, nil, "one strong model per weak model"},
 		{"nothing to do", []string{"train-verifier", "-strong", "big", "-weak", "small", data}, nil, "nothing to do"},
 		{"predict", []string{"predict-verifier", "-model", model, "-weak", "small", data}, []string{`"id":"r0","model":"small","score":`, `"escalate":`}, ""},

@@ -7,11 +7,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 
 	"github.com/llmrouter/llmrouter/eval"
-	"github.com/llmrouter/llmrouter/internal/cascade"
 	"github.com/llmrouter/llmrouter/verify"
 )
 
@@ -52,6 +52,7 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 	target := fs.String("target", string(verify.TargetGain), "what to predict: gain (strong − weak) or weak-fails")
 	l2 := fs.Float64("l2", 1, "ridge penalty on standardized weights")
 	share := fs.Float64("share", 0.3, "escalation share the saved cutoff gives on the training answers")
+	quality := fs.Float64("quality", 0, "calibrate the saved cutoff instead: with -cv, the least escalation share whose pooled out-of-fold cascade reaches this fraction of the strong models' mean quality (e.g. 0.95); overrides -share")
 	prices := fs.String("prices", "", "prices.json (USD per million tokens): with -cv, print the cascade's cost to reach 95% of the strong model's quality")
 	note := fs.String("note", "", "free text stored in the model")
 	data := dataFlag(fs)
@@ -87,9 +88,16 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 				return err
 			}
 		}
-		if err := verifierCV(stdout, ex, pairs, *cv, *seed, opts, pr); err != nil {
+		sh, err := verifierCV(stdout, ex, pairs, *cv, *seed, opts, pr, *quality)
+		if err != nil {
 			return err
 		}
+		if *quality > 0 {
+			*share = sh
+			opts.Share = max(sh, 1e-9) // 0 would mean the default
+		}
+	} else if *quality > 0 {
+		return errors.New("-quality calibrates on out-of-fold scores: give -cv K too")
 	}
 	if *out == "" {
 		return nil
@@ -101,7 +109,7 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 	if err := m.Save(*out); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %s (cutoff %.4f escalates %.0f%% of the training answers)\n", *out, m.Cutoff(), 100**share)
+	fmt.Fprintf(stdout, "wrote %s (cutoff %.4f escalates %.1f%% of the training answers)\n", *out, m.Cutoff(), 100**share)
 	return nil
 }
 
@@ -124,26 +132,30 @@ func loadPrices(path string) (map[string]price, error) {
 	return f.Models, nil
 }
 
-// verifierCV prints, per pair, the pooled out-of-fold APGR of the verifier
-// (escalation score as the router score) next to the baselines on the same
-// folds: a prompt-only logistic model and the weak answer's length.
-//
-// TODO(cascade): when eval/cascade.go (branch tune) is merged, replace the
-// cascade.Curve cost sum below with its cascade curve and cost-to-95%.
-func verifierCV(w io.Writer, ex []verify.Example, pairs []verify.Pair, k int, seed uint64, opts verify.TrainOptions, pr map[string]price) error {
+// verifierCV prints, per pair, the pooled out-of-fold cascade the verifier
+// drives (eval.Cascade: every request pays the weak model, escalated ones
+// pay both) next to pre-routing by a prompt-only logistic model trained on
+// the same folds (eval.PreRoute: each request pays one model) and the weak
+// answer's length as a cascade score: APGR over the escalation (strong)
+// share, quality at shares 10%…90%, and with prices the cost share there
+// and the cost of reaching 95% of the strong model's quality. With quality
+// > 0 it returns the least escalation share at which the cascade over all
+// pairs pooled reaches that fraction of the strong models' mean quality.
+func verifierCV(w io.Writer, ex []verify.Example, pairs []verify.Pair, k int, seed uint64, opts verify.TrainOptions, pr map[string]price, quality float64) (float64, error) {
 	full, err := verify.CrossValidate(ex, k, seed, opts)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	po := opts
 	po.PromptOnly = true
 	prompt, err := verify.CrossValidate(ex, k, seed, po)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	fmt.Fprintf(w, "%d-fold CV grouped by prompt, pooled out-of-fold (seed %d, target %s, l2 %g)\n", k, seed, opts.Target, opts.L2)
+	var allS, allW, allV []float64
 	for j, p := range pairs {
-		var strong, weak, sv, pv, short, long, sc, wc []float64
+		var strong, weak, sv, pv, long, sc, wc []float64
 		for i := range ex {
 			e := &ex[i]
 			if e.Pair != j {
@@ -151,45 +163,95 @@ func verifierCV(w io.Writer, ex []verify.Example, pairs []verify.Pair, k int, se
 			}
 			strong, weak = append(strong, e.Strong), append(weak, e.Weak)
 			sv, pv = append(sv, full[i]), append(pv, prompt[i])
-			short, long = append(short, -float64(e.WeakChars)), append(long, float64(e.WeakChars))
-			if pr != nil {
-				in := float64(len([]rune(e.Prompt))) / 4
-				ps, pw := pr[p.Strong], pr[p.Weak]
-				sc = append(sc, (in*ps.In+float64(e.StrongChars)/4*ps.Out)/1e6)
-				wc = append(wc, (in*pw.In+float64(e.WeakChars)/4*pw.Out)/1e6)
-			}
+			long = append(long, float64(e.WeakChars))
+			in := float64(len([]rune(e.Prompt))) / 4
+			ps, pw := pr[p.Strong], pr[p.Weak]
+			sc = append(sc, (in*ps.In+float64(e.StrongChars)/4*ps.Out)/1e6)
+			wc = append(wc, (in*pw.In+float64(e.WeakChars)/4*pw.Out)/1e6)
 		}
 		if len(strong) == 0 {
 			fmt.Fprintf(w, "%s vs %s: no examples\n", p.Strong, p.Weak)
 			continue
 		}
+		allS, allW, allV = append(allS, strong...), append(allW, weak...), append(allV, sv...)
+		_, okS := pr[p.Strong]
+		_, okW := pr[p.Weak]
+		priced := okS && okW && mean(sc) > 0
+		if !priced {
+			sc, wc = []float64{1}, []float64{0} // quality and share only
+		}
 		fmt.Fprintf(w, "%s vs %s: %d prompts, strong %.4f, weak %.4f\n", p.Strong, p.Weak, len(strong), mean(strong), mean(weak))
-		for _, r := range []struct {
-			name  string
-			score []float64
-		}{{"verifier (answer + prompt)", sv}, {"prompt-only logistic", pv}, {"weak answer length, short first", short}, {"weak answer length, long first", long}} {
-			apgr, err := eval.APGR(strong, weak, r.score)
-			if err != nil {
-				return err
+		rows := []struct {
+			name   string
+			report func(strong, weak, score, cs, cw []float64) (eval.CascadeReport, error)
+			score  []float64
+		}{
+			{"cascade: verifier (answer + prompt)", eval.Cascade, sv},
+			{"cascade: weak answer length, long first", eval.Cascade, long},
+			{"pre-route: prompt-only logistic", eval.PreRoute, pv},
+		}
+		reps := make([]eval.CascadeReport, len(rows))
+		for ri, r := range rows {
+			if reps[ri], err = r.report(strong, weak, r.score, sc, wc); err != nil {
+				return 0, err
 			}
-			line := fmt.Sprintf("  %-34s APGR %.4f", r.name, apgr)
-			if _, ok1 := pr[p.Strong]; ok1 && sc != nil {
-				if _, ok2 := pr[p.Weak]; ok2 {
-					pts, err := cascade.Curve(strong, weak, sc, wc, r.score)
-					if err != nil {
-						return err
-					}
-					if c, ok := cascade.CheapestReaching(pts, 0.95*mean(strong)); ok {
-						line += fmt.Sprintf("  95%% of strong quality at %.1f%% of strong's cost (%.1f%% escalated)", 100*c.Cost, 100*c.Share)
-					} else {
-						line += "  never reaches 95% of strong quality"
-					}
+			line := fmt.Sprintf("  %-40s APGR %.4f", r.name, reps[ri].APGR)
+			if priced {
+				if math.IsNaN(reps[ri].CostAt95) {
+					line += "  never reaches 95% of strong quality"
+				} else {
+					line += fmt.Sprintf("  95%% of strong quality at %.1f%% of strong's cost (%.1f%% escalated/strong)", 100*reps[ri].CostAt95, 100*reps[ri].ShareAt95)
 				}
 			}
 			fmt.Fprintln(w, line)
 		}
+		head := "  share  verifier quality  pre-route quality"
+		if priced {
+			head += "  verifier cost  pre-route cost  (cost: share of always-strong)"
+		}
+		fmt.Fprintln(w, head)
+		for s := 1; s <= 9; s++ {
+			share := float64(s) / 10
+			qv, cv := atShare(reps[0], share)
+			qp, cp := atShare(reps[2], share)
+			line := fmt.Sprintf("  %4.0f%%  %16.4f  %17.4f", 100*share, qv, qp)
+			if priced {
+				line += fmt.Sprintf("  %12.1f%%  %13.1f%%", 100*cv, 100*cp)
+			}
+			fmt.Fprintln(w, line)
+		}
 	}
-	return nil
+	if quality <= 0 || len(allS) == 0 {
+		return 0, nil
+	}
+	all, err := eval.Cascade(allS, allW, allV, []float64{1}, []float64{0})
+	if err != nil {
+		return 0, err
+	}
+	_, share := all.CostFor(quality)
+	if math.IsNaN(share) {
+		return 0, fmt.Errorf("-quality %g: the out-of-fold cascade never reaches %g of the strong models' quality %.4f", quality, quality, all.StrongQuality)
+	}
+	fmt.Fprintf(w, "-quality %g: escalating %.1f%% of answers reaches it out of fold (all pairs pooled); the saved cutoff escalates that share of the training answers\n", quality, 100*share)
+	return share, nil
+}
+
+// atShare reads r's curve at an escalation share by linear interpolation
+// between its points: the quality and cost share there.
+func atShare(r eval.CascadeReport, share float64) (quality, costShare float64) {
+	pts := r.Points
+	for i := 1; i < len(pts); i++ {
+		a, b := pts[i-1], pts[i]
+		if share <= b.Share {
+			f := 0.0
+			if b.Share > a.Share {
+				f = (share - a.Share) / (b.Share - a.Share)
+			}
+			return a.Quality + f*(b.Quality-a.Quality), a.CostShare + f*(b.CostShare-a.CostShare)
+		}
+	}
+	p := pts[len(pts)-1]
+	return p.Quality, p.CostShare
 }
 
 func mean(xs []float64) float64 {

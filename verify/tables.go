@@ -1,0 +1,118 @@
+package verify
+
+import "math/bits"
+
+// Byte classes and word sets: the scans look every byte up in byteClass
+// and every word up in a table indexed by its length and first letter, so
+// the common byte (a letter, a space) costs one load and a branch, and a
+// word costs one load more; no lower-casing, no string switch.
+
+const (
+	clDigit  = 1 << iota // '0'–'9'
+	clLetter             // ASCII letters
+	clNoHash             // ' ', '\n', '\r': left out of the line hash
+	// clAnswer marks the bytes scanAnswer's switch handles: '\n', '`',
+	// brackets, '*', '=' and non-ASCII.
+	clAnswer
+	// clPrompt marks the bytes scanPrompt's switch handles: '?', '`',
+	// code symbols and non-ASCII.
+	clPrompt
+	clCodeSym // { } ; < > = ( ) [ ]: counted as code symbols in the prompt
+)
+
+var byteClass = func() (t [256]uint8) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] |= clDigit
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] |= clLetter
+		t[c-'a'+'A'] |= clLetter
+	}
+	for _, c := range " \n\r" {
+		t[c] |= clNoHash
+	}
+	for _, c := range "\n`()[]{}*=" {
+		t[c] |= clAnswer
+	}
+	for _, c := range "{};<>=()[]" {
+		t[c] |= clPrompt | clCodeSym
+	}
+	t['?'] |= clPrompt
+	t['`'] |= clPrompt
+	for c := 0x80; c < 0x100; c++ {
+		t[c] |= clAnswer | clPrompt
+	}
+	return t
+}()
+
+// Kinds of answer word.
+const (
+	wordHedge = 1 + iota
+	wordApology
+	wordClarify
+	wordAnswer // "answer": a final-answer marker when followed by ':' or " is"
+	wordBoxed  // "boxed": LaTeX's \boxed{…}
+)
+
+type word struct {
+	w    string // lower case
+	kind uint8
+}
+
+// answerWords are the answer's words scanAnswer counts (4–16 letters).
+var answerWords = []word{
+	{"perhaps", wordHedge}, {"possibly", wordHedge}, {"maybe", wordHedge}, {"might", wordHedge},
+	{"unsure", wordHedge}, {"uncertain", wordHedge}, {"unclear", wordHedge}, {"approximately", wordHedge},
+	{"assume", wordHedge}, {"assuming", wordHedge}, {"roughly", wordHedge}, {"likely", wordHedge},
+	{"unknown", wordHedge}, {"cannot", wordHedge}, {"unable", wordHedge}, {"impossible", wordHedge},
+	{"sorry", wordApology}, {"apologize", wordApology}, {"apologies", wordApology}, {"unfortunately", wordApology},
+	{"clarify", wordClarify}, {"clarification", wordClarify}, {"specify", wordClarify}, {"provide", wordClarify},
+	{"answer", wordAnswer}, {"boxed", wordBoxed},
+}
+
+// promptWords are the prompt's words that ask for or talk of code (3–10
+// letters).
+var promptWords = []word{
+	{"code", 1}, {"function", 1}, {"python", 1}, {"script", 1}, {"program", 1}, {"implement", 1},
+	{"javascript", 1}, {"java", 1}, {"sql", 1}, {"query", 1}, {"class", 1}, {"regex", 1}, {"bash", 1},
+	{"rust", 1}, {"golang", 1}, {"typescript", 1}, {"html", 1}, {"css", 1}, {"api", 1}, {"debug", 1},
+	{"compile", 1},
+}
+
+const maxWordLen = 16
+
+// wordIndex[n][c] has bit k set when word k of its list has n letters and
+// starts with letter c ('a'+c).
+type wordIndex [maxWordLen + 1][26]uint32
+
+func indexWords(list []word) *wordIndex {
+	if len(list) > 32 {
+		panic("verify: word list longer than a uint32 mask")
+	}
+	var ix wordIndex
+	for k, w := range list {
+		ix[len(w.w)][w.w[0]-'a'] |= 1 << k
+	}
+	return &ix
+}
+
+var (
+	answerIndex = indexWords(answerWords)
+	promptIndex = indexWords(promptWords)
+)
+
+// lookup returns the kind of the word s (ASCII letters, any case, at most
+// maxWordLen of them) in list, or 0.
+func lookup(ix *wordIndex, list []word, s string) uint8 {
+	for m := ix[len(s)][(s[0]|0x20)-'a']; m != 0; m &= m - 1 {
+		w := list[bits.TrailingZeros32(m)]
+		k := 1
+		for k < len(s) && s[k]|0x20 == w.w[k] {
+			k++
+		}
+		if k == len(s) {
+			return w.kind
+		}
+	}
+	return 0
+}
