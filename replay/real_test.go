@@ -73,6 +73,9 @@ func TestRouterBenchOffPolicy(t *testing.T) {
 	if testing.Short() {
 		t.Skip("real data: skipped in -short")
 	}
+	if raceEnabled {
+		t.Skip("20 logs of 952 routed prompts: minutes under -race; run it without -race")
+	}
 	trainDS, err := dataset.Load(shareddata.Path(t, "routerbench-train.jsonl"))
 	require.NoError(t, err)
 	testDS, err := dataset.Load(shareddata.Path(t, "routerbench-test.jsonl"))
