@@ -82,6 +82,11 @@ func (r *Routing) Remaining() int {
 // Validate(models []ModelCard) error: New calls it with the router's
 // models (through Chain too) and fails if it returns an error (TierFilter
 // and Threshold have one).
+//
+// A value given to New as both the classifier and the policy that has a
+// method Stages() (Classifier, Policy) is asked for them once per request,
+// and that request runs the pair it returned (hotswap.Pair: a classifier
+// and policy replaced together while requests run).
 type Policy interface {
 	Apply(r *Routing) error
 }

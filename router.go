@@ -34,6 +34,8 @@ type Router struct {
 	scratch  sync.Pool
 
 	fb *resilience // plan execution settings (fallback.go); never nil after New
+
+	pair stagePair // classifier and policy swapped together (stages.go); nil if not
 }
 
 var _ llms.Model = (*Router)(nil)
@@ -152,6 +154,7 @@ func New(providers []Provider, opts ...Option) (*Router, error) {
 		return nil, err
 	}
 	r.redactUser = redact
+	r.pair = pairOf(r.classifier, r.policy)
 	for _, v := range []any{r.classifier, r.policy} {
 		if mv, ok := v.(modelValidator); ok {
 			if err := mv.Validate(r.models); err != nil {
@@ -288,7 +291,8 @@ func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 		d.Prediction.Quality[i] = math.NaN()
 	}
 	d.Prediction.Difficulty = math.NaN()
-	if err := classifyRequest(ctx, r.classifier, f, r.models, &d.Prediction); err != nil {
+	classifier, policy := r.stages() // once: one request sees one pair
+	if err := classifyRequest(ctx, classifier, f, r.models, &d.Prediction); err != nil {
 		return nil, fmt.Errorf("llmrouter: classifier: %w", err)
 	}
 	out := f.MaxTokens
@@ -309,7 +313,7 @@ func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 	}
 	rt := &s.routing
 	*rt = Routing{Features: f, Prediction: &d.Prediction, Hints: req.Hints, Models: r.models, Candidates: d.Candidates, Plan: d.Plan, Now: d.Time}
-	if err := applyPolicy(r.policy, rt); err != nil {
+	if err := applyPolicy(policy, rt); err != nil {
 		return nil, fmt.Errorf("llmrouter: policy: %w", err)
 	}
 	if len(rt.Plan) == 0 && rt.Remaining() > 0 {

@@ -38,6 +38,10 @@ type Entry struct {
 	// logged.
 	Decision   *llmrouter.Decision
 	PromptText TextMode
+	// DecisionJSON, for KindDecision, is the decision's JSON form as
+	// logged, for fields this version's Decision does not have (a newer
+	// writer's, such as "propensity"). It is the caller's to keep.
+	DecisionJSON json.RawMessage
 	// Logged is when an answer or feedback was logged.
 	Logged time.Time
 	// Model, Answer and AnswerText, for KindAnswer: the model that answered,
@@ -203,7 +207,7 @@ func parseLine(line []byte) (*Entry, error) {
 		if err := d.UnmarshalJSON(raw.Decision); err != nil {
 			return nil, fmt.Errorf("decision: %w", err)
 		}
-		e.Decision, e.PromptText, e.ID = d, mode, d.ID
+		e.Decision, e.PromptText, e.ID, e.DecisionJSON = d, mode, d.ID, raw.Decision
 	case KindAnswer:
 		mode, err := parseTextMode(raw.AnswerText)
 		if err != nil {

@@ -1,0 +1,189 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/dataset"
+	"github.com/llmrouter/llmrouter/replay"
+	"github.com/llmrouter/llmrouter/routertest"
+)
+
+func init() {
+	commands["replay"] = command{
+		summary: "replay a candidate classifier and policy exactly on outcomes, or estimate it off-policy from a decision log",
+		run:     runReplay,
+	}
+}
+
+func runReplay(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	outcomes := fs.String("outcomes", "", "outcomes file (every model's outcome known): replay the candidate exactly")
+	logDir := fs.String("log", "", "decision log directory (decisionlog) with feedback: estimate the candidate off-policy (IPS, doubly robust)")
+	cardsFrom := fs.String("cards", "", "outcomes file the candidate's model cards are derived from (mean score, mean cost per request; default: -outcomes, in-sample)")
+	model := fs.String("model", "", "candidate classifier, a model file written by train (default: the built-in classifier)")
+	policy := fs.String("policy", "cheapest:0.7", "candidate policy: cheapest:TAU (CheapestAdequate) or threshold:STRONG,WEAK,CUTOFF")
+	conf := fs.Float64("confidence", 0.95, "confidence level of the intervals")
+	folds := fs.Int("folds", 2, "cross-fitting folds of the doubly robust reward model")
+	fs.Usage = func() {
+		fmt.Fprintln(stdout, "usage: llmrouter replay [-outcomes test.jsonl] [-log dir] [-cards train.jsonl] [-model model.bin] [-policy spec]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *outcomes == "" && *logDir == "" {
+		fs.Usage()
+		return errors.New("give -outcomes, -log or both")
+	}
+	if *cardsFrom == "" {
+		if *outcomes == "" {
+			return errors.New("-log needs -cards (an outcomes file naming the models) to build the candidate router")
+		}
+		*cardsFrom = *outcomes
+	}
+	cardsDS, err := dataset.Load(*cardsFrom)
+	if err != nil {
+		return fmt.Errorf("-cards: %w", err)
+	}
+	cards, err := replay.CardsFromOutcomes(cardsDS.Records)
+	if err != nil {
+		return fmt.Errorf("-cards %s: %w", *cardsFrom, err)
+	}
+	pol, err := parsePolicy(*policy)
+	if err != nil {
+		return err
+	}
+	opts := []llmrouter.Option{llmrouter.WithPolicy(pol)}
+	if *model != "" {
+		c, err := loadModel(*model)
+		if err != nil {
+			return err
+		}
+		opts = append(opts, llmrouter.WithClassifier(c))
+	}
+	ps := make([]llmrouter.Provider, len(cards))
+	for i, c := range cards {
+		ps[i] = routertest.NewProvider(c) // Route only: never called
+	}
+	r, err := llmrouter.New(ps, opts...)
+	if err != nil {
+		return fmt.Errorf("candidate: %w", err)
+	}
+	choose := replay.RouterChooser(r)
+	ctx := context.Background()
+	in := ""
+	if *cardsFrom == *outcomes {
+		in = " (in-sample: cards from the replayed file)"
+	}
+	fmt.Fprintf(stdout, "candidate: policy %s, classifier %s, %d models from %s%s\n", *policy, orDefault(*model, "built-in"), len(cards), *cardsFrom, in)
+	if *outcomes != "" {
+		ds, err := dataset.Load(*outcomes)
+		if err != nil {
+			return fmt.Errorf("-outcomes: %w", err)
+		}
+		res, err := replay.Exact(ctx, ds.Records, choose)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "exact replay on %s: %d requests, quality %.4f, cost $%.6f/request (%d with a cost)\n", *outcomes, res.N, res.Quality, res.Cost, res.Costed)
+	}
+	if *logDir == "" {
+		return nil
+	}
+	return estimateLog(ctx, stdout, *logDir, choose, replay.Options{Confidence: *conf, Folds: *folds})
+}
+
+func estimateLog(ctx context.Context, w io.Writer, dir string, choose replay.Chooser, opts replay.Options) error {
+	logged, st, err := replay.ReadLog(dir)
+	if err != nil {
+		return err
+	}
+	for _, m := range st.Scan.Messages {
+		fmt.Fprintln(w, "note:", m)
+	}
+	var usable []replay.Logged
+	var target []string
+	noPrompt := 0
+	for _, l := range logged {
+		if !l.PromptFull || l.Prompt == "" {
+			noPrompt++
+			continue
+		}
+		m, err := choose(ctx, l.Prompt)
+		if err != nil {
+			return fmt.Errorf("decision %s: %w", l.ID, err)
+		}
+		usable = append(usable, l)
+		target = append(target, m)
+	}
+	fmt.Fprintf(w, "log %s: %d decisions, %d feedback entries, %d decisions with feedback", dir, st.Decisions, st.Feedback, st.Joined)
+	if noPrompt > 0 {
+		fmt.Fprintf(w, "; %d left out: prompt text not logged in full, the candidate cannot route them", noPrompt)
+	}
+	fmt.Fprintln(w)
+	if len(usable) == 0 {
+		return errors.New("no decision with feedback and its prompt logged in full: nothing to estimate from")
+	}
+	res, err := replay.Estimate(usable, target, opts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "logging policy, observed: quality %.4f, cost $%.6f/request\n", res.Logged.Quality.Mean, res.Logged.Cost.Mean)
+	fmt.Fprintf(w, "candidate agrees with the logged choice on %d of %d; %d logged with propensity 1 (%d recorded none)\n", res.Agree, res.N, res.Deterministic, res.NoPropensity)
+	if !res.Estimable {
+		fmt.Fprintf(w, "off-policy estimate: not possible: %s\n", res.Reason)
+		fmt.Fprintf(w, "reward model alone (direct method, biased, for orientation only): quality %.4f, cost $%.6f/request\n", res.DM.Quality.Mean, res.DM.Cost.Mean)
+		return nil
+	}
+	level := opts.Confidence
+	if level == 0 {
+		level = 0.95
+	}
+	fmt.Fprintf(w, "candidate, estimated (%.0f%% normal intervals; largest importance weight %.1f):\n", level*100, 1/res.MinPropensity)
+	for _, row := range []struct {
+		name string
+		v    replay.Values
+	}{{"IPS", res.IPS}, {"doubly robust", res.DR}} {
+		fmt.Fprintf(w, "  %-13s quality %v  cost $%.6f [%.6f, %.6f]\n", row.name, row.v.Quality, row.v.Cost.Mean, row.v.Cost.Low, row.v.Cost.High)
+	}
+	return nil
+}
+
+// parsePolicy reads "cheapest:TAU" or "threshold:STRONG,WEAK,CUTOFF".
+func parsePolicy(spec string) (llmrouter.Policy, error) {
+	kind, arg, _ := strings.Cut(spec, ":")
+	switch kind {
+	case "cheapest":
+		tau, err := strconv.ParseFloat(arg, 64)
+		if err != nil || !(tau > 0 && tau <= 1) {
+			return nil, fmt.Errorf("-policy %q: cheapest:TAU needs TAU in (0,1]", spec)
+		}
+		return llmrouter.DefaultPolicy(llmrouter.CheapestAdequate{MinQuality: tau}), nil
+	case "threshold":
+		parts := strings.Split(arg, ",")
+		if len(parts) != 3 {
+			return nil, fmt.Errorf("-policy %q: threshold:STRONG,WEAK,CUTOFF", spec)
+		}
+		cut, err := strconv.ParseFloat(parts[2], 64)
+		if err != nil {
+			return nil, fmt.Errorf("-policy %q: cutoff: %w", spec, err)
+		}
+		return llmrouter.DefaultPolicy(llmrouter.Threshold{Strong: parts[0], Weak: parts[1], Cutoff: cut}), nil
+	}
+	return nil, fmt.Errorf("-policy %q: want cheapest:TAU or threshold:STRONG,WEAK,CUTOFF", spec)
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

@@ -1,0 +1,80 @@
+package hotswap
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+
+	"github.com/llmrouter/llmrouter"
+)
+
+// Pair holds a classifier and a policy that are replaced together, with one
+// atomic store, so that no request sees the classifier of one version and
+// the policy of another. Give the same Pair to New as both stages:
+//
+//	pair := hotswap.NewPair(classifier, policy)
+//	r, err := llmrouter.New(providers, llmrouter.WithClassifier(pair), llmrouter.WithPolicy(pair))
+//
+// The router then calls Stages once per request and uses that pair for the
+// whole decision. (Used as one stage only, or through Chain, each of
+// Classify and Apply reads the current pair on its own, which cannot
+// guarantee that.) Build it with NewPair; it is safe for concurrent use,
+// and requests never block on a Swap.
+type Pair struct {
+	cur  atomic.Pointer[pairBox]
+	mu   sync.Mutex
+	sets modelSets
+}
+
+type pairBox struct {
+	c llmrouter.Classifier
+	p llmrouter.Policy
+}
+
+// NewPair returns a holder of c and p; nil means the default of that stage
+// (llmrouter.DefaultClassifier(), llmrouter.DefaultPolicy()).
+func NewPair(c llmrouter.Classifier, p llmrouter.Policy) *Pair {
+	h := &Pair{}
+	h.cur.Store(&pairBox{orDefaultClassifier(c), orDefaultPolicy(p)})
+	return h
+}
+
+// Stages returns the current classifier and policy, read together.
+func (h *Pair) Stages() (llmrouter.Classifier, llmrouter.Policy) {
+	b := h.cur.Load()
+	return b.c, b.p
+}
+
+// Classify runs the current classifier.
+func (h *Pair) Classify(ctx context.Context, f *llmrouter.Features, models []llmrouter.ModelCard, p *llmrouter.Prediction) error {
+	return h.cur.Load().c.Classify(ctx, f, models, p)
+}
+
+// Apply runs the current policy.
+func (h *Pair) Apply(r *llmrouter.Routing) error { return h.cur.Load().p.Apply(r) }
+
+// Validate validates the current classifier and policy against models and
+// remembers models for later Swaps. New calls it.
+func (h *Pair) Validate(models []llmrouter.ModelCard) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.sets.add(models)
+	b := h.cur.Load()
+	return modelSets{models}.check("classifier or policy", b.c, b.p)
+}
+
+// Swap replaces both stages at once (nil: that stage's default), after
+// validating both against every model set the pair was validated with; on
+// error it returns it and keeps the old pair whole. To change one stage,
+// pass the other as Stages returned it (with your own lock if several
+// goroutines swap).
+func (h *Pair) Swap(c llmrouter.Classifier, p llmrouter.Policy) error {
+	c, p = orDefaultClassifier(c), orDefaultPolicy(p)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if err := h.sets.check("classifier or policy", c, p); err != nil {
+		return err
+	}
+	h.cur.Store(&pairBox{c, p})
+	return nil
+}
