@@ -2,6 +2,7 @@ package llmrouter_test
 
 import (
 	"context"
+	"errors"
 	"runtime"
 	"strings"
 	"sync"
@@ -234,4 +235,63 @@ func TestUnbufferedStreamTextEndsInErrStreamStarted(t *testing.T) {
 			assert.LessOrEqual(t, settleGoroutines(before), before, "no goroutine leak")
 		})
 	}
+}
+
+// Many concurrent hedged unbuffered streams whose hedge fails with a 401
+// (action stop) while the first attempt starts streaming: whichever the
+// plan sees first, text that reached the caller ends in the answer or in
+// ErrStreamStarted. The order is up to the scheduler; the deterministic
+// cases above pin the chunk-after-the-decision orders.
+func TestHedgedStopRacesStreamClaim(t *testing.T) {
+	clock := routertest.NewClock(time.Now()).SetAutoAdvance(true) // hedges start at once
+	cheap := &funcProvider{card: cheapCard, fn: func(ctx context.Context, o *llms.CallOptions) (*llms.ContentResponse, error) {
+		runtime.Gosched() // let the hedge's 401 race the claim
+		for _, w := range []string{"cheap ", "says ", "hello"} {
+			if err := o.StreamingFunc(ctx, []byte(w)); err != nil {
+				return nil, err
+			}
+		}
+		return text("cheap says hello"), nil
+	}}
+	mid := &funcProvider{card: midCard, fn: func(context.Context, *llms.CallOptions) (*llms.ContentResponse, error) {
+		runtime.Gosched()
+		return nil, routertest.ErrUnauthorized
+	}}
+	r, err := llmrouter.New([]llmrouter.Provider{cheap, mid},
+		llmrouter.WithFallback(llmrouter.Fallback{Clock: clock, Hedge: llmrouter.Hedge{Delay: time.Millisecond}}))
+	require.NoError(t, err)
+	const n = 400
+	bad := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var mu sync.Mutex
+			var streamed strings.Builder
+			resp, err := r.GenerateContent(context.Background(), human("hi"), llms.WithStreamingFunc(func(_ context.Context, c []byte) error {
+				mu.Lock()
+				streamed.Write(c)
+				mu.Unlock()
+				return nil
+			}))
+			mu.Lock()
+			got := streamed.String()
+			mu.Unlock()
+			switch {
+			case err == nil && resp.Choices[0].Content != got:
+				bad[i] = "answered " + resp.Choices[0].Content + " but streamed " + got
+			case err != nil && got != "" && !errors.Is(err, llmrouter.ErrStreamStarted):
+				bad[i] = "streamed " + got + ", then: " + err.Error()
+			}
+		}()
+	}
+	wg.Wait()
+	var fails []string
+	for _, b := range bad {
+		if b != "" {
+			fails = append(fails, b)
+		}
+	}
+	assert.Empty(t, fails[:min(3, len(fails))], "%d of %d requests broke the unbuffered stream rule", len(fails), n)
 }
