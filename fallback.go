@@ -76,7 +76,7 @@ type exec struct {
 	user     func(context.Context, []byte) error
 	buffered bool
 
-	owner    atomic.Int32 // id of the attempt streaming to the caller; 0 none
+	owner    atomic.Int32 // id of the attempt streaming to the caller; 0 none; streamSealed (streamseal.go)
 	claimed  chan struct{}
 	claimOne sync.Once
 	ids      int32
@@ -364,6 +364,9 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 	}
 	start := r.now()
 	resp, err := generate(slot, r.providers[step.Index], card.Name, x.messages, opts)
+	if res.sink != nil {
+		res.sink.end()
+	}
 	a := Attempt{Model: card.Name, Reason: step.Reason, Start: start, Latency: r.now().Sub(start), Retry: try, Wait: wait, Hedged: hedged}
 	if err == nil {
 		err = x.checkAnswer(actx, card.Name, resp)
@@ -529,11 +532,18 @@ type streamSink struct {
 	x      *exec
 	id     int32
 	chunks [][]byte
+	mu     sync.Mutex  // orders end with a claim or a buffered chunk
+	ended  atomic.Bool // written under mu (see end)
 }
 
 func (s *streamSink) stream(ctx context.Context, chunk []byte) error {
 	x := s.x
 	if x.buffered {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.ended.Load() {
+			return errAttemptEnded
+		}
 		if len(chunk) > 0 {
 			s.chunks = append(s.chunks, append([]byte(nil), chunk...))
 		}
@@ -543,10 +553,15 @@ func (s *streamSink) stream(ctx context.Context, chunk []byte) error {
 		if len(chunk) == 0 {
 			return nil
 		}
-		if owner != 0 || !x.owner.CompareAndSwap(0, s.id) {
+		if owner != 0 || !s.claim() {
+			if s.ended.Load() {
+				return errAttemptEnded
+			}
 			return errNotStreamOwner
 		}
 		x.claimOne.Do(func() { close(x.claimed) })
+	} else if s.ended.Load() {
+		return errAttemptEnded
 	}
 	return x.user(ctx, chunk)
 }

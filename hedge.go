@@ -93,7 +93,7 @@ func (x *exec) runHedged() (*llms.ContentResponse, error) {
 			finish(res.id)
 			_, a := x.record(res)
 			switch {
-			case a.Err == nil && a.Rejected == "" && keep && good == nil && (x.owner.Load() == 0 || x.buffered):
+			case a.Err == nil && a.Rejected == "" && keep && good == nil && (x.owner.Load() <= 0 || x.buffered):
 				good = &res
 			case a.Err == nil && (good != nil || cause == errHedgeLost):
 				a.Next = "not used: another attempt answered first"
@@ -117,7 +117,7 @@ func (x *exec) runHedged() (*llms.ContentResponse, error) {
 			finish(res.id)
 			card := x.r.models[res.step.Index]
 			_, a := x.record(res)
-			if owner := x.owner.Load(); owner != 0 && owner != res.id && !x.buffered {
+			if owner := x.owner.Load(); owner > 0 && owner != res.id && !x.buffered {
 				// Another attempt's text already reached the caller: it
 				// is the only one that can still win, and this one's
 				// outcome (an answer, or an error whose action is stop)
@@ -135,6 +135,10 @@ func (x *exec) runHedged() (*llms.ContentResponse, error) {
 			if a.Err == nil && (a.Rejected == "" || x.streamedBy(res.id)) {
 				if a.Rejected != "" {
 					a.Next = "kept: the answer was already streamed to the caller"
+				}
+				if !x.streamedBy(res.id) && !x.sealStream() { // another's text reached the caller meanwhile
+					a.Next = "not used: another attempt is streaming to the caller"
+					continue
 				}
 				stop(errHedgeLost, "lost the hedge", false)
 				return x.deliver(res)
@@ -159,6 +163,10 @@ func (x *exec) runHedged() (*llms.ContentResponse, error) {
 				act := fb.action(a.Code)
 				if act == ActionRetry {
 					act = ActionNext // hedging moves on rather than retrying
+				}
+				if act == ActionStop && !x.sealStream() { // another's text reached the caller meanwhile
+					a.Next = "ignored: another attempt is streaming to the caller"
+					continue
 				}
 				if x.afterFailure(act, a, card) {
 					if good := stop(errPlanStopped, "stopped: another attempt's error stops the plan", true); good != nil {

@@ -168,6 +168,9 @@ type Fallback struct {
 	// the price of the caller seeing the text only at the end. Per request,
 	// Hints.BufferStream does the same. Default: unbuffered, chunks reach
 	// the caller as they arrive and there is no fallback once one has.
+	// Either way, a chunk an attempt sends after its call returned, or
+	// after the router ended the plan on another attempt's outcome, gets
+	// an error and never reaches the caller.
 	BufferStreams bool
 
 	// Clock is what backoff, cooldowns, hedge delays and attempt timeouts

@@ -1,0 +1,52 @@
+package llmrouter
+
+import "errors"
+
+// Text may reach the caller of an unbuffered stream only from an attempt
+// that is still running and only while the plan may still end on that
+// attempt's outcome; otherwise the caller would see text and then an
+// error other than ErrStreamStarted, a fallback or another attempt's
+// answer. Two things keep it so, both arbitrated with the claim of the
+// stream (exec.owner) so that a chunk racing the decision either lands
+// before it, and the plan then ends on the streaming attempt, or is
+// refused:
+//
+//   - an attempt's sink ends when its call returns (streamSink.end): a
+//     provider whose reader outlives the call cannot deliver later;
+//   - a hedged plan about to end on another attempt's answer or error
+//     seals the stream (exec.sealStream) before cancelling the rest.
+
+// streamSealed is exec.owner once no attempt may claim the caller's stream.
+const streamSealed int32 = -1
+
+// errAttemptEnded is what a chunk sent after its attempt's call returned
+// gets; only a provider's stray goroutine ever sees it.
+var errAttemptEnded = errors.New("llmrouter: the attempt has returned; chunk dropped")
+
+// sealStream makes sure no attempt starts streaming to the caller from now
+// on. It reports false, sealing nothing, when one already has: the plan
+// must then end on that attempt's outcome. Always true unless the call
+// streams unbuffered.
+func (x *exec) sealStream() bool {
+	if x.user == nil || x.buffered {
+		return true
+	}
+	return x.owner.CompareAndSwap(0, streamSealed) || x.owner.Load() == streamSealed
+}
+
+// claim makes s's attempt the one streaming to the caller, unless its call
+// has returned or another attempt claimed first or the stream is sealed.
+func (s *streamSink) claim() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return !s.ended.Load() && s.x.owner.CompareAndSwap(0, s.id)
+}
+
+// end drops every chunk s gets from now on. Once it returns, whether s's
+// attempt streamed to the caller (exec.streamedBy) is settled, and a
+// buffered sink's chunks are no longer written.
+func (s *streamSink) end() {
+	s.mu.Lock()
+	s.ended.Store(true)
+	s.mu.Unlock()
+}
