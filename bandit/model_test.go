@@ -112,7 +112,7 @@ func TestPropensity(t *testing.T) {
 			// Monte Carlo agrees.
 			rng := rand.New(rand.NewPCG(3, 4))
 			wins := make([]int, len(tt.m))
-			const draws = 200000
+			const draws = 40000
 			for range draws {
 				best, bv := 0, math.Inf(-1)
 				for k := range tt.m {
@@ -123,7 +123,7 @@ func TestPropensity(t *testing.T) {
 				wins[best]++
 			}
 			for c := range tt.m {
-				assert.InDelta(t, float64(wins[c])/draws, propensity(c, tt.m, tt.s), 0.005, "arm %d", c)
+				assert.InDelta(t, float64(wins[c])/draws, propensity(c, tt.m, tt.s), 0.01, "arm %d", c)
 			}
 		})
 	}
