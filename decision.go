@@ -55,6 +55,10 @@ type Decision struct {
 	Plan []Step
 	// Model is the chosen model: the first step of the plan.
 	Model string
+	// Propensity is the probability with which a randomised policy chose
+	// Model (Routing.Propensity); 0 when the policy did not state one, as
+	// a deterministic policy does not (its choice has probability 1).
+	Propensity float64
 
 	// Attempts lists every model call made, in order (empty for Route).
 	Attempts []Attempt

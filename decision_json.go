@@ -37,6 +37,7 @@ type decisionJSON struct {
 	Candidates []candidateJSON `json:"candidates"`
 	Plan       []stepJSON      `json:"plan"`
 	Model      string          `json:"model"`
+	Propensity jsonNum         `json:"propensity,omitempty"`
 	Attempts   []attemptJSON   `json:"attempts"`
 	Answered   string          `json:"answered"`
 	Usage      usageJSON       `json:"usage"`
@@ -140,7 +141,7 @@ type attemptJSON struct {
 //	 latency_budget_ms, uncapped_output}, "features" {text, tokens, …, script ("latin"), …},
 //	 "prediction" {quality [per model], difficulty, label, confidence},
 //	 "candidates" [{model, index, quality, cost_usd, removed}],
-//	 "plan" [{model, index, reason}], "model",
+//	 "plan" [{model, index, reason}], "model", "propensity",
 //	 "attempts" [{model, reason, start, latency_ms, usage, cost_usd, code,
 //	 error, retry, wait_ms, hedged, skipped, rejected, next, reserved_usd,
 //	 max_tokens}],
@@ -148,7 +149,8 @@ type attemptJSON struct {
 //	 "cost_usd", "cost_cap" {max_usd, reserved_usd, spent_usd}, "latency_ms",
 //	 "error", "error_code"}
 //
-// Every field is always present (error_code only with an error). Unknown
+// Every field is always present (error_code only with an error;
+// propensity only when the policy stated one, Decision.Propensity ≠ 0). Unknown
 // numbers (NaN, ±Inf, as in a prediction without an opinion) are null;
 // errors are their message, with their code beside them. Features.NGrams
 // is not written. Hints.User is as the decision holds it, so redacted if
@@ -162,6 +164,7 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 		Features:   featuresToJSON(&d.Features),
 		Prediction: predictionJSON{Difficulty: jsonNum(d.Prediction.Difficulty), Label: d.Prediction.Label, Confidence: jsonNum(d.Prediction.Confidence)},
 		Model:      d.Model,
+		Propensity: jsonNum(d.Propensity),
 		Answered:   d.Answered,
 		Usage:      usageJSON(d.Usage),
 		Cost:       jsonNum(d.Cost),
@@ -234,6 +237,7 @@ func (d *Decision) UnmarshalJSON(data []byte) error {
 		Latency:  time.Duration(j.Latency),
 		Err:      recordedErr(j.Err, j.ErrCode),
 	}
+	d.Propensity = float64(j.Propensity)
 	if j.Prediction.Quality != nil {
 		d.Prediction.Quality = make([]float64, len(j.Prediction.Quality))
 		for i, q := range j.Prediction.Quality {

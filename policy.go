@@ -51,6 +51,14 @@ type Routing struct {
 	Plan       []Step
 	// Now is the decision time, from the router's clock.
 	Now time.Time
+	// DecisionID is the id the decision will carry, so that a learning
+	// policy can key what it saw to feedback that arrives later.
+	DecisionID string
+	// Propensity is what a randomised policy sets: the probability with
+	// which it chose Plan[0] given what it knew. The router copies it to
+	// Decision.Propensity, for off-policy replay. 0 (default): not stated,
+	// a deterministic choice.
+	Propensity float64
 }
 
 // Remove takes candidate i out with a reason; a removed candidate stays

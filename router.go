@@ -312,7 +312,7 @@ func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 		d.Candidates[i] = Candidate{Model: m.Name, Index: i, Quality: q, Cost: m.Cost(f.Tokens, out)}
 	}
 	rt := &s.routing
-	*rt = Routing{Features: f, Prediction: &d.Prediction, Hints: req.Hints, Models: r.models, Candidates: d.Candidates, Plan: d.Plan, Now: d.Time}
+	*rt = Routing{Features: f, Prediction: &d.Prediction, Hints: req.Hints, Models: r.models, Candidates: d.Candidates, Plan: d.Plan, Now: d.Time, DecisionID: d.ID}
 	if err := applyPolicy(policy, rt); err != nil {
 		return nil, fmt.Errorf("llmrouter: policy: %w", err)
 	}
@@ -329,6 +329,7 @@ func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 	}
 	d.Plan = rt.Plan
 	d.Model = d.Plan[0].Model
+	d.Propensity = rt.Propensity
 	d.Features = *f
 	d.Features.NGrams = nil
 	d.Features.counts = textCounts{}

@@ -1,0 +1,477 @@
+package bandit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+
+	"github.com/llmrouter/llmrouter"
+)
+
+// Defaults of Options.
+const (
+	DefaultRidge           = 1.0
+	DefaultNoise           = 0.5
+	DefaultMaxExploreShare = 0.1
+	DefaultMaxExploreCost  = 0.1
+	DefaultMaxPending      = 50000
+	// MaxModels is the most models a Policy routes between.
+	MaxModels = 64
+)
+
+// Plan-step reasons the policy writes on the step it moves to the front.
+const (
+	ReasonGreedy  = "bandit: highest expected reward (quality − λ·cost)"
+	ReasonExplore = "bandit: exploring (Thompson sample)"
+)
+
+var nan = math.NaN()
+
+// ErrUnknownDecision: a grade named a decision the policy no longer (or
+// never) held; join it with UpdateDecision from the logged decision.
+var ErrUnknownDecision = errors.New("bandit: unknown decision")
+
+// ErrDuplicate: the decision already taught this model; a bandit cannot
+// take an observation back, so a second grade is refused, not added.
+var ErrDuplicate = errors.New("bandit: decision already updated for this model")
+
+// UnknownModelError: a model name the policy was not built with.
+type UnknownModelError struct{ Model string }
+
+func (e *UnknownModelError) Error() string { return fmt.Sprintf("bandit: unknown model %q", e.Model) }
+
+// Options configure New. The zero value is usable: every field has the
+// default named on it.
+type Options struct {
+	// CostWeight is λ in reward = quality − λ·cost, in quality per USD: at
+	// λ = 100 a cent costs 0.01 of quality. 0 (default): quality only.
+	CostWeight float64
+	// Ridge is the prior's strength (the ridge α of every arm's model):
+	// how many grades it takes to move away from the router's prediction
+	// (DefaultRidge when ≤ 0).
+	Ridge float64
+	// Noise scales the posterior's spread, hence how much the policy
+	// explores (DefaultNoise when ≤ 0; rewards of 0/1 grades suit 0.5).
+	Noise float64
+	// MaxExploreShare caps the share of decisions that explore
+	// (DefaultMaxExploreShare when 0; negative: never explore).
+	MaxExploreShare float64
+	// MaxExploreCost caps exploration's extra estimated spend as a share
+	// of the estimated spend of all decisions (DefaultMaxExploreCost when
+	// 0; negative: exploration never picks a dearer model).
+	MaxExploreCost float64
+	// MaxPending bounds the decisions kept for their grades
+	// (DefaultMaxPending when ≤ 0); the oldest is evicted first.
+	MaxPending int
+	// Seed seeds the sampling; 0 (default) picks a random seed. Given the
+	// seed and the same sequence of calls the policy is deterministic.
+	Seed uint64
+	// Shadow: compute the choice and count disagreements with the live
+	// plan, but change nothing in the Routing.
+	Shadow bool
+	// Base is the live policy run first: its filters remove candidates and
+	// its plan lists the models the bandit chooses among (and, after the
+	// choice, the fallbacks in order). Default: llmrouter.DefaultPolicy().
+	Base llmrouter.Policy
+}
+
+// Stats are a Policy's counters since New (or since the state was saved,
+// for restored counters: Decisions, Explored, ExploreExtraUSD, SpendUSD).
+type Stats struct {
+	// Decisions counts Apply calls that chose (or, in shadow mode, would
+	// have chosen) a model; Explored those whose choice was not the greedy
+	// one.
+	Decisions, Explored int64
+	// ExploreExtraUSD sums the estimated extra cost of exploring (chosen
+	// minus greedy, when dearer); SpendUSD the estimated cost of every
+	// choice. ExploreExtraUSD ≤ MaxExploreCost·SpendUSD holds throughout.
+	ExploreExtraUSD, SpendUSD float64
+	// Disagreements counts shadow decisions whose choice differed from
+	// the live plan's first model.
+	Disagreements int64
+	// Updates counts grades applied; Unknown those for decisions not held;
+	// Evicted the pending decisions dropped to make room.
+	Updates, Unknown, Evicted int64
+	// Pending is how many decisions wait for a grade.
+	Pending int
+}
+
+// Policy is a contextual-bandit llmrouter.Policy (Thompson sampling over
+// per-model linear reward models; see the package doc). It is also an
+// llmrouter.Sink (Record notes which model answered and what it cost, so
+// install it with both WithPolicy and WithSink) and a judge.Feedback
+// (Feedback turns a grade into a reward). Safe for concurrent use. Unlike
+// the Policy contract's ideal it is not a pure function of the Routing: its
+// choice depends on what it has learnt and on its random draws.
+type Policy struct {
+	names  []string
+	arms   map[string]int
+	opt    Options
+	base   llmrouter.Policy
+	state  atomic.Pointer[[]*arm] // published copy-on-write by updates
+	wmu    sync.Mutex             // serializes updates
+	mu     sync.Mutex             // guards rng, counters, pending
+	rng    *rand.Rand
+	stats  Stats
+	pend   *pendingStore
+	layout atomic.Pointer[[]int] // router model index → arm, cached
+}
+
+var (
+	_ llmrouter.Policy = (*Policy)(nil)
+	_ llmrouter.Sink   = (*Policy)(nil)
+)
+
+// New returns a policy over the named models (the router's model names,
+// in any order) with every arm at its prior.
+func New(models []string, opt Options) (*Policy, error) {
+	if len(models) == 0 || len(models) > MaxModels {
+		return nil, fmt.Errorf("bandit: %d models; want 1 to %d", len(models), MaxModels)
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"CostWeight", opt.CostWeight}, {"Ridge", opt.Ridge}, {"Noise", opt.Noise},
+		{"MaxExploreShare", opt.MaxExploreShare}, {"MaxExploreCost", opt.MaxExploreCost}} {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
+			return nil, fmt.Errorf("bandit: Options.%s is %v; want a finite number", f.name, f.v)
+		}
+	}
+	if opt.CostWeight < 0 {
+		return nil, fmt.Errorf("bandit: Options.CostWeight %v is negative", opt.CostWeight)
+	}
+	if opt.MaxExploreShare > 1 {
+		return nil, fmt.Errorf("bandit: Options.MaxExploreShare %v is above 1", opt.MaxExploreShare)
+	}
+	if opt.Ridge <= 0 {
+		opt.Ridge = DefaultRidge
+	}
+	if opt.Noise <= 0 {
+		opt.Noise = DefaultNoise
+	}
+	if opt.MaxExploreShare == 0 {
+		opt.MaxExploreShare = DefaultMaxExploreShare
+	}
+	if opt.MaxExploreCost == 0 {
+		opt.MaxExploreCost = DefaultMaxExploreCost
+	}
+	if opt.MaxPending <= 0 {
+		opt.MaxPending = DefaultMaxPending
+	}
+	if opt.Seed == 0 {
+		opt.Seed = rand.Uint64() | 1
+	}
+	p := &Policy{names: append([]string(nil), models...), arms: make(map[string]int, len(models)), opt: opt, base: opt.Base,
+		rng: rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x9e3779b97f4a7c15)), pend: newPendingStore(opt.MaxPending)}
+	if p.base == nil {
+		p.base = llmrouter.DefaultPolicy()
+	}
+	arms := make([]*arm, len(models))
+	for i, m := range models {
+		if _, dup := p.arms[m]; dup || m == "" {
+			return nil, fmt.Errorf("bandit: model name %q is empty or repeated", m)
+		}
+		p.arms[m] = i
+		arms[i] = newArm(opt.Ridge)
+	}
+	p.state.Store(&arms)
+	return p, nil
+}
+
+// Validate reports router models the policy does not know, or models it
+// knows that the router lacks; llmrouter.New calls it (and the Base's).
+func (p *Policy) Validate(models []llmrouter.ModelCard) error {
+	if v, ok := p.base.(interface {
+		Validate([]llmrouter.ModelCard) error
+	}); ok {
+		if err := v.Validate(models); err != nil {
+			return err
+		}
+	}
+	if len(models) != len(p.names) {
+		return fmt.Errorf("bandit: router has %d models, the policy %d (%v)", len(models), len(p.names), p.names)
+	}
+	for _, m := range models {
+		if _, ok := p.arms[m.Name]; !ok {
+			return &UnknownModelError{Model: m.Name}
+		}
+	}
+	return nil
+}
+
+func priorOf(quality, cost, lambda float64) float64 {
+	if math.IsNaN(quality) {
+		quality = 0.5
+	}
+	if math.IsNaN(cost) || cost < 0 {
+		cost = 0
+	}
+	return quality - lambda*cost
+}
+
+// layoutFor maps the router's model indexes to arms (cached: a router's
+// models do not change).
+func (p *Policy) layoutFor(models []llmrouter.ModelCard) ([]int, error) {
+	if l := p.layout.Load(); l != nil && len(*l) == len(models) {
+		return *l, nil
+	}
+	l := make([]int, len(models))
+	for i, m := range models {
+		k, ok := p.arms[m.Name]
+		if !ok {
+			return nil, &UnknownModelError{Model: m.Name}
+		}
+		l[i] = k
+	}
+	p.layout.Store(&l)
+	return l, nil
+}
+
+// Apply runs the Base policy, then moves the model the bandit chooses
+// among the Base plan's models to the front (reason ReasonGreedy or
+// ReasonExplore) and sets r.Propensity, unless in shadow mode. The context
+// is kept under r.DecisionID for the grade. Safe for concurrent use; it
+// never waits for an update.
+func (p *Policy) Apply(r *llmrouter.Routing) error {
+	if err := p.base.Apply(r); err != nil {
+		return err
+	}
+	if len(r.Plan) == 0 {
+		return nil
+	}
+	layout, err := p.layoutFor(r.Models)
+	if err != nil {
+		return err
+	}
+	arms := *p.state.Load()
+	n := len(p.names)
+	e := &pendingEntry{quality: nanSlice(n), prior: nanSlice(n), estCost: nanSlice(n), answered: -1, cost: nan}
+	diff := nan
+	if r.Prediction != nil {
+		diff = r.Prediction.Difficulty
+	}
+	e.base = contextOf(r.Features, diff, 0)
+	for _, c := range r.Candidates {
+		k := layout[c.Index]
+		e.quality[k], e.estCost[k] = c.Quality, c.Cost
+		e.prior[k] = priorOf(c.Quality, c.Cost, p.opt.CostWeight)
+	}
+	var buf [2 * MaxModels]float64
+	k := len(r.Plan)
+	m, s := buf[:k:k], buf[k:2*k]
+	greedy := 0
+	for i, st := range r.Plan {
+		a := layout[st.Index]
+		x := e.context(a)
+		m[i] = e.prior[a] + arms[a].mean(x)
+		s[i] = arms[a].sd(x, p.opt.Noise)
+		if m[i] > m[greedy] {
+			greedy = i
+		}
+	}
+	choice, prop := p.choose(r.Plan, layout, e, m, s, greedy)
+	e.chosen = layout[r.Plan[choice].Index]
+	if p.opt.Shadow {
+		e.chosen = layout[r.Plan[0].Index] // the live choice is what gets graded
+	}
+	p.mu.Lock()
+	if p.opt.Shadow && choice != 0 {
+		p.stats.Disagreements++
+	}
+	if r.DecisionID != "" {
+		p.pend.put(r.DecisionID, e)
+	}
+	p.mu.Unlock()
+	if p.opt.Shadow {
+		return nil
+	}
+	st := r.Plan[choice]
+	st.Reason = ReasonGreedy
+	if choice != greedy {
+		st.Reason = ReasonExplore
+	}
+	copy(r.Plan[1:choice+1], r.Plan[:choice])
+	r.Plan[0] = st
+	r.Propensity = prop
+	return nil
+}
+
+// choose draws the Thompson sample among the plan's models that keep the
+// exploration caps, and returns the chosen plan position and its
+// propensity. m and s are the posterior means and spreads, in plan order.
+func (p *Policy) choose(plan []llmrouter.Step, layout []int, e *pendingEntry, m, s []float64, greedy int) (int, float64) {
+	cost := func(i int) float64 {
+		c := e.estCost[layout[plan[i].Index]]
+		if math.IsNaN(c) || c < 0 {
+			return 0
+		}
+		return c
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	st := &p.stats
+	// The caps, checked as if this decision were made: exploring may not
+	// push the share above MaxExploreShare, nor the extra spend above
+	// MaxExploreCost of the spend (counting this decision at its greedy cost).
+	canExplore := p.opt.MaxExploreShare > 0 && float64(st.Explored+1) <= p.opt.MaxExploreShare*float64(st.Decisions+1)
+	room := math.Max(p.opt.MaxExploreCost, 0)*(st.SpendUSD+cost(greedy)) - st.ExploreExtraUSD
+	var idxBuf [MaxModels]int
+	var subBuf [2 * MaxModels]float64
+	idx := idxBuf[:0]
+	for i := range m {
+		if i == greedy || canExplore && cost(i)-cost(greedy) <= room {
+			idx = append(idx, i)
+		}
+	}
+	k := len(idx)
+	sm, ss := subBuf[:k:k], subBuf[k:2*k]
+	best, bestV := 0, math.Inf(-1)
+	for j, i := range idx {
+		sm[j], ss[j] = m[i], s[i]
+		if v := m[i] + s[i]*p.rng.NormFloat64(); v > bestV || k == 1 {
+			best, bestV = j, v
+		}
+	}
+	choice := idx[best]
+	prop := 1.0
+	if k > 1 {
+		prop = propensity(best, sm, ss)
+	}
+	st.Decisions++
+	st.SpendUSD += cost(choice)
+	if choice != greedy {
+		st.Explored++
+		st.ExploreExtraUSD += math.Max(cost(choice)-cost(greedy), 0)
+	}
+	return choice, prop
+}
+
+// Record implements llmrouter.Sink: it notes which model answered the
+// decision and its cost, so that Feedback credits the model that answered
+// (a fallback's, when the choice failed) with its actual cost. Decisions
+// the policy does not hold are ignored. Quick and safe for concurrent use.
+func (p *Policy) Record(d *llmrouter.Decision) {
+	k, ok := p.arms[d.Answered]
+	if !ok {
+		return
+	}
+	p.mu.Lock()
+	if e := p.pend.get(d.ID); e != nil {
+		e.answered, e.cost = k, d.Cost
+	}
+	p.mu.Unlock()
+}
+
+// Feedback turns a grade of decision id's answer (score in [0,1], as a
+// judge or a user gives it) into the reward score − λ·cost of the model
+// that answered, and learns it. The model and cost are those Record saw;
+// without Record, the policy's choice at its estimated cost. It satisfies
+// judge.Feedback (and decisionlog's feedback hook); ctx and note are not
+// used. Errors: ErrUnknownDecision (join it with UpdateDecision),
+// ErrDuplicate, or a score outside [0,1].
+func (p *Policy) Feedback(_ context.Context, id string, score float64, _ string) error {
+	if !(score >= 0 && score <= 1) {
+		return fmt.Errorf("bandit: feedback for decision %q: score %v is outside [0,1]", id, score)
+	}
+	p.mu.Lock()
+	e := p.pend.get(id)
+	if e == nil {
+		p.stats.Unknown++
+		p.mu.Unlock()
+		return fmt.Errorf("%w %q", ErrUnknownDecision, id)
+	}
+	a, cost := e.answered, e.cost
+	if a < 0 {
+		a, cost = e.chosen, e.estCost[e.chosen]
+	}
+	p.mu.Unlock()
+	if math.IsNaN(cost) || cost < 0 {
+		cost = 0
+	}
+	return p.learn(id, e, a, score-p.opt.CostWeight*cost)
+}
+
+// Update learns reward for model on decision id, with the context kept at
+// decision time. Errors: ErrUnknownDecision, ErrDuplicate, an
+// *UnknownModelError, or a reward that is not finite. Safe for concurrent
+// use; it may wait for other updates, never for Apply.
+func (p *Policy) Update(id, model string, reward float64) error {
+	a, ok := p.arms[model]
+	if !ok {
+		return &UnknownModelError{Model: model}
+	}
+	p.mu.Lock()
+	e := p.pend.get(id)
+	if e == nil {
+		p.stats.Unknown++
+	}
+	p.mu.Unlock()
+	if e == nil {
+		return fmt.Errorf("%w %q", ErrUnknownDecision, id)
+	}
+	return p.learn(id, e, a, reward)
+}
+
+// UpdateDecision learns reward for model on a logged decision (read back
+// from a decision log days later, after the pending context was evicted or
+// the process restarted): the context is recomputed from the decision's
+// features, prediction and candidates, exactly as Apply computed it. It
+// does not check for an earlier update of the same decision.
+func (p *Policy) UpdateDecision(d *llmrouter.Decision, model string, reward float64) error {
+	a, ok := p.arms[model]
+	if !ok {
+		return &UnknownModelError{Model: model}
+	}
+	e, err := entryFromDecision(d, p.arms, len(p.names), p.opt.CostWeight)
+	if err != nil {
+		return err
+	}
+	return p.learn("", e, a, reward)
+}
+
+func (p *Policy) learn(id string, e *pendingEntry, a int, reward float64) error {
+	if math.IsNaN(reward) || math.IsInf(reward, 0) {
+		return fmt.Errorf("bandit: reward %v for decision %q is not finite", reward, id)
+	}
+	if math.IsNaN(e.quality[a]) {
+		return fmt.Errorf("bandit: decision %q did not consider model %q", id, p.names[a])
+	}
+	p.wmu.Lock()
+	defer p.wmu.Unlock()
+	if id != "" {
+		p.mu.Lock()
+		dup := e.updated&(1<<a) != 0
+		e.updated |= 1 << a
+		p.mu.Unlock()
+		if dup {
+			return fmt.Errorf("%w: %q, model %q", ErrDuplicate, id, p.names[a])
+		}
+	}
+	old := *p.state.Load()
+	next := append([]*arm(nil), old...)
+	c := *old[a]
+	c.update(e.context(a), reward-e.prior[a])
+	next[a] = &c
+	p.state.Store(&next)
+	p.mu.Lock()
+	p.stats.Updates++
+	p.mu.Unlock()
+	return nil
+}
+
+// Stats returns the counters. Safe for concurrent use.
+func (p *Policy) Stats() Stats {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := p.stats
+	s.Pending = len(p.pend.m)
+	s.Evicted = p.pend.evicted
+	return s
+}
+
+// Models returns the model names the policy was built with, in order.
+func (p *Policy) Models() []string { return append([]string(nil), p.names...) }
