@@ -365,6 +365,9 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 	start := r.now()
 	resp, err := generate(slot, r.providers[step.Index], card.Name, x.messages, opts)
 	a := Attempt{Model: card.Name, Reason: step.Reason, Start: start, Latency: r.now().Sub(start), Retry: try, Wait: wait, Hedged: hedged}
+	if res.sink != nil && !res.sink.first.IsZero() {
+		a.FirstToken = res.sink.first.Sub(start)
+	}
 	if err == nil {
 		err = x.checkAnswer(actx, card.Name, resp)
 	}
@@ -529,10 +532,14 @@ type streamSink struct {
 	x      *exec
 	id     int32
 	chunks [][]byte
+	first  time.Time // when the first text arrived (Attempt.FirstToken)
 }
 
 func (s *streamSink) stream(ctx context.Context, chunk []byte) error {
 	x := s.x
+	if len(chunk) > 0 && s.first.IsZero() {
+		s.first = x.r.now()
+	}
 	if x.buffered {
 		if len(chunk) > 0 {
 			s.chunks = append(s.chunks, append([]byte(nil), chunk...))
