@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -246,11 +247,20 @@ func (b *Budget) buckets(h llmrouter.Hints, dst []Bucket) []Bucket {
 	return dst
 }
 
+var bucketPool = sync.Pool{New: func() any { s := make([]Bucket, 0, 8); return &s }}
+
 // Apply implements llmrouter.Policy: it removes the models whose
 // estimated cost exceeds what the request's budgets have left.
 func (b *Budget) Apply(r *llmrouter.Routing) error {
-	var buf [8]Bucket
-	bs := b.buckets(r.Hints, buf[:0])
+	sp := bucketPool.Get().(*[]Bucket) // passed to an interface, a local slice would escape
+	*sp = b.buckets(r.Hints, (*sp)[:0])
+	err := b.apply(r, *sp)
+	clear(*sp)
+	bucketPool.Put(sp)
+	return err
+}
+
+func (b *Budget) apply(r *llmrouter.Routing, bs []Bucket) error {
 	if len(bs) == 0 {
 		return nil
 	}

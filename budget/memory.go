@@ -60,26 +60,24 @@ func NewMemoryStore() *MemoryStore {
 	return s
 }
 
-// locked runs fn with the shards of buckets locked (in shard order, so
-// that concurrent calls never deadlock) and their state looked up,
-// created if missing, in the buckets' order.
-func (s *MemoryStore) locked(buckets []Bucket, now time.Time, fn func(bs []*memBucket)) {
-	var idxBuf [8]int
-	var bBuf [8]*memBucket
-	idx := idxBuf[:0]
+// lock locks the shards of buckets (in shard order, so that concurrent
+// calls never deadlock) and appends their state to bs, creating it if
+// missing, in the buckets' order; it returns the shards locked, for
+// unlock. The caller passes buffers on its stack: a call allocates
+// nothing for up to 8 buckets.
+func (s *MemoryStore) lock(buckets []Bucket, now time.Time, shards []int, bs []*memBucket) ([]int, []*memBucket) {
 	for _, b := range buckets {
-		idx = append(idx, int(maphash.String(s.seed, b.Key)%memShards))
+		shards = append(shards, int(maphash.String(s.seed, b.Key)%memShards))
 	}
-	var oBuf [8]int
-	order := append(oBuf[:0], idx...)
+	order := shards[len(buckets):]
+	order = append(order, shards[:len(buckets)]...)
 	slices.Sort(order)
 	order = slices.Compact(order)
 	for _, i := range order {
 		s.shards[i].mu.Lock()
 	}
-	bs := bBuf[:0]
 	for k, b := range buckets {
-		sh := &s.shards[idx[k]]
+		sh := &s.shards[shards[k]]
 		mb := sh.buckets[b.Key]
 		if mb == nil {
 			if len(sh.buckets) >= sh.sweepAt {
@@ -91,7 +89,10 @@ func (s *MemoryStore) locked(buckets []Bucket, now time.Time, fn func(bs []*memB
 		mb.advance(now)
 		bs = append(bs, mb)
 	}
-	fn(bs)
+	return order, bs
+}
+
+func (s *MemoryStore) unlock(order []int) {
 	for _, i := range order {
 		s.shards[i].mu.Unlock()
 	}
@@ -212,9 +213,11 @@ func (b *memBucket) status(limit, need Nanos, now time.Time) Status {
 
 // Reserve implements Store.
 func (s *MemoryStore) Reserve(_ context.Context, r Reservation) (Nanos, *Status, error) {
-	var got Nanos
-	var refused *Status
-	s.locked(r.Buckets, r.Now, func(bs []*memBucket) {
+	var sBuf [16]int
+	var bBuf [8]*memBucket
+	order, bs := s.lock(r.Buckets, r.Now, sBuf[:0], bBuf[:0])
+	defer s.unlock(order)
+	{
 		least, at := Nanos(0), -1
 		for i, b := range bs {
 			left := r.Buckets[i].Limit - b.spentNow(r.Now) - b.held
@@ -225,25 +228,26 @@ func (s *MemoryStore) Reserve(_ context.Context, r Reservation) (Nanos, *Status,
 		if least < r.Min {
 			st := bs[at].status(r.Buckets[at].Limit, r.Min, r.Now)
 			st.Bucket = at
-			refused = &st
-			return
+			return 0, &st, nil
 		}
-		got = max(r.Min, min(r.Max, least))
+		got := max(r.Min, min(r.Max, least))
 		for _, b := range bs {
 			b.hold(r.ID, got, r.Expires)
 		}
-	})
-	return got, refused, nil
+		return got, nil, nil
+	}
 }
 
 // Commit implements Store.
 func (s *MemoryStore) Commit(_ context.Context, id string, buckets []Bucket, cost Nanos, now time.Time) error {
-	s.locked(buckets, now, func(bs []*memBucket) {
-		for _, b := range bs {
-			b.release(id)
-			b.charge(cost, now)
-		}
-	})
+	var sBuf [16]int
+	var bBuf [8]*memBucket
+	order, bs := s.lock(buckets, now, sBuf[:0], bBuf[:0])
+	defer s.unlock(order)
+	for _, b := range bs {
+		b.release(id)
+		b.charge(cost, now)
+	}
 	return nil
 }
 
@@ -262,16 +266,18 @@ func (s *MemoryStore) Refund(_ context.Context, id string, buckets []Bucket) err
 
 // Remaining implements Store.
 func (s *MemoryStore) Remaining(_ context.Context, buckets []Bucket, need Nanos, now time.Time) (Status, error) {
+	var sBuf [16]int
+	var bBuf [8]*memBucket
+	order, bs := s.lock(buckets, now, sBuf[:0], bBuf[:0])
+	defer s.unlock(order)
 	var st Status
-	s.locked(buckets, now, func(bs []*memBucket) {
-		for i, b := range bs {
-			x := b.status(buckets[i].Limit, need, now)
-			if i == 0 || x.Remaining < st.Remaining {
-				st = x
-				st.Bucket = i
-			}
+	for i, b := range bs {
+		x := b.status(buckets[i].Limit, need, now)
+		if i == 0 || x.Remaining < st.Remaining {
+			st = x
+			st.Bucket = i
 		}
-	})
+	}
 	return st, nil
 }
 
