@@ -107,6 +107,9 @@ type Attempt struct {
 	Reason  string
 	Start   time.Time
 	Latency time.Duration
+	// FirstToken is the time from Start to the first streamed chunk of
+	// text; 0 when the call did not stream or streamed nothing.
+	FirstToken time.Duration
 	// Usage is the token usage; Usage.Estimated when the response did not
 	// report it. A failed attempt counts only usage its response reported,
 	// none estimated, as providers do not bill failed calls. Cost is

@@ -97,11 +97,12 @@ type predictionJSON struct {
 }
 
 type candidateJSON struct {
-	Model   string  `json:"model"`
-	Index   int     `json:"index"`
-	Quality jsonNum `json:"quality"`
-	Cost    jsonNum `json:"cost_usd"`
-	Removed string  `json:"removed"`
+	Model   string     `json:"model"`
+	Index   int        `json:"index"`
+	Quality jsonNum    `json:"quality"`
+	Cost    jsonNum    `json:"cost_usd"`
+	Latency jsonMillis `json:"latency_ms"`
+	Removed string     `json:"removed"`
 }
 
 type stepJSON struct {
@@ -117,22 +118,23 @@ type usageJSON struct {
 }
 
 type attemptJSON struct {
-	Model     string         `json:"model"`
-	Reason    string         `json:"reason"`
-	Start     jsonTime       `json:"start"`
-	Latency   jsonMillis     `json:"latency_ms"`
-	Usage     usageJSON      `json:"usage"`
-	Cost      jsonNum        `json:"cost_usd"`
-	Code      llms.ErrorCode `json:"code"`
-	Err       *string        `json:"error"`
-	Retry     int            `json:"retry"`
-	Wait      jsonMillis     `json:"wait_ms"`
-	Hedged    bool           `json:"hedged"`
-	Skipped   string         `json:"skipped"`
-	Rejected  string         `json:"rejected"`
-	Next      string         `json:"next"`
-	Reserved  jsonNum        `json:"reserved_usd"`
-	MaxTokens int            `json:"max_tokens"`
+	Model      string         `json:"model"`
+	Reason     string         `json:"reason"`
+	Start      jsonTime       `json:"start"`
+	Latency    jsonMillis     `json:"latency_ms"`
+	FirstToken jsonMillis     `json:"first_token_ms"`
+	Usage      usageJSON      `json:"usage"`
+	Cost       jsonNum        `json:"cost_usd"`
+	Code       llms.ErrorCode `json:"code"`
+	Err        *string        `json:"error"`
+	Retry      int            `json:"retry"`
+	Wait       jsonMillis     `json:"wait_ms"`
+	Hedged     bool           `json:"hedged"`
+	Skipped    string         `json:"skipped"`
+	Rejected   string         `json:"rejected"`
+	Next       string         `json:"next"`
+	Reserved   jsonNum        `json:"reserved_usd"`
+	MaxTokens  int            `json:"max_tokens"`
 }
 
 // MarshalJSON writes the decision's documented JSON form:
@@ -140,9 +142,9 @@ type attemptJSON struct {
 //	{"id", "time" (RFC 3339, UTC), "hints" {user, tier, tags, max_cost_usd,
 //	 latency_budget_ms, uncapped_output}, "features" {text, tokens, …, script ("latin"), …},
 //	 "prediction" {quality [per model], difficulty, label, confidence},
-//	 "candidates" [{model, index, quality, cost_usd, removed}],
+//	 "candidates" [{model, index, quality, cost_usd, latency_ms, removed}],
 //	 "plan" [{model, index, reason}], "model", "propensity",
-//	 "attempts" [{model, reason, start, latency_ms, usage, cost_usd, code,
+//	 "attempts" [{model, reason, start, latency_ms, first_token_ms, usage, cost_usd, code,
 //	 error, retry, wait_ms, hedged, skipped, rejected, next, reserved_usd,
 //	 max_tokens}],
 //	 "answered", "usage" {input_tokens, output_tokens, estimated},
@@ -182,7 +184,7 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 	if d.Candidates != nil {
 		j.Candidates = make([]candidateJSON, len(d.Candidates))
 		for i, c := range d.Candidates {
-			j.Candidates[i] = candidateJSON{Model: c.Model, Index: c.Index, Quality: jsonNum(c.Quality), Cost: jsonNum(c.Cost), Removed: c.Removed}
+			j.Candidates[i] = candidateJSON{Model: c.Model, Index: c.Index, Quality: jsonNum(c.Quality), Cost: jsonNum(c.Cost), Latency: jsonMillis(c.Latency), Removed: c.Removed}
 		}
 	}
 	if d.Plan != nil {
@@ -195,7 +197,7 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 		j.Attempts = make([]attemptJSON, len(d.Attempts))
 		for i, a := range d.Attempts {
 			j.Attempts[i] = attemptJSON{
-				Model: a.Model, Reason: a.Reason, Start: jsonTime(a.Start), Latency: jsonMillis(a.Latency),
+				Model: a.Model, Reason: a.Reason, Start: jsonTime(a.Start), Latency: jsonMillis(a.Latency), FirstToken: jsonMillis(a.FirstToken),
 				Usage: usageJSON(a.Usage), Cost: jsonNum(a.Cost), Code: a.Code, Err: errMessage(a.Err),
 				Retry: a.Retry, Wait: jsonMillis(a.Wait), Hedged: a.Hedged,
 				Skipped: a.Skipped, Rejected: a.Rejected, Next: a.Next,
@@ -247,7 +249,7 @@ func (d *Decision) UnmarshalJSON(data []byte) error {
 	if j.Candidates != nil {
 		d.Candidates = make([]Candidate, len(j.Candidates))
 		for i, c := range j.Candidates {
-			d.Candidates[i] = Candidate{Model: c.Model, Index: c.Index, Quality: float64(c.Quality), Cost: float64(c.Cost), Removed: c.Removed}
+			d.Candidates[i] = Candidate{Model: c.Model, Index: c.Index, Quality: float64(c.Quality), Cost: float64(c.Cost), Latency: time.Duration(c.Latency), Removed: c.Removed}
 		}
 	}
 	if j.Plan != nil {
@@ -260,7 +262,7 @@ func (d *Decision) UnmarshalJSON(data []byte) error {
 		d.Attempts = make([]Attempt, len(j.Attempts))
 		for i, a := range j.Attempts {
 			d.Attempts[i] = Attempt{
-				Model: a.Model, Reason: a.Reason, Start: time.Time(a.Start), Latency: time.Duration(a.Latency),
+				Model: a.Model, Reason: a.Reason, Start: time.Time(a.Start), Latency: time.Duration(a.Latency), FirstToken: time.Duration(a.FirstToken),
 				Usage: Usage(a.Usage), Cost: float64(a.Cost), Code: a.Code, Err: recordedErr(a.Err, a.Code),
 				Retry: a.Retry, Wait: time.Duration(a.Wait), Hedged: a.Hedged,
 				Skipped: a.Skipped, Rejected: a.Rejected, Next: a.Next,

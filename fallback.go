@@ -368,6 +368,9 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 		res.sink.end()
 	}
 	a := Attempt{Model: card.Name, Reason: step.Reason, Start: start, Latency: r.now().Sub(start), Retry: try, Wait: wait, Hedged: hedged}
+	if res.sink != nil && !res.sink.first.IsZero() {
+		a.FirstToken = res.sink.first.Sub(start)
+	}
 	if err == nil {
 		err = x.checkAnswer(actx, card.Name, resp)
 	}
@@ -534,10 +537,14 @@ type streamSink struct {
 	chunks [][]byte
 	mu     sync.Mutex  // orders end with a claim or a buffered chunk
 	ended  atomic.Bool // written under mu (see end)
+	first  time.Time   // when the first text arrived (Attempt.FirstToken)
 }
 
 func (s *streamSink) stream(ctx context.Context, chunk []byte) error {
 	x := s.x
+	if len(chunk) > 0 && s.first.IsZero() {
+		s.first = x.r.now()
+	}
 	if x.buffered {
 		s.mu.Lock()
 		defer s.mu.Unlock()

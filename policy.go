@@ -25,6 +25,11 @@ type Candidate struct {
 	// the card); Cost the estimated USD cost of this request on the model.
 	Quality float64
 	Cost    float64
+	// Latency is the expected time to a complete answer on the model: the
+	// card's TypicalLatency, unless a policy applied before the built-in
+	// filters replaced it with an observed figure (latency.Tracker does);
+	// 0 unknown. The latency filter and latency-aware rules read it.
+	Latency time.Duration
 	// Removed says why a filter removed the model; empty while it remains.
 	Removed string
 }
@@ -95,6 +100,17 @@ func (r *Routing) Remaining() int {
 // method Stages() (Classifier, Policy) is asked for them once per request,
 // and that request runs the pair it returned (hotswap.Pair: a classifier
 // and policy replaced together while requests run).
+//
+// A policy that acts around each call may also have a method
+// StartCall(ctx context.Context, d *Decision, h Hints) (done func(*Decision), err error):
+// GenerateContent (never Route, a dry run) calls it after routing and
+// before the first attempt, with the hints as given (d.Hints.User may be
+// redacted). It may set or lower d.Hints.MaxCost, to which plan execution
+// then holds every attempt (see Hints.MaxCost), and an error refuses the
+// call: GenerateContent returns it, and the decision, with Err set, still
+// goes to the sinks. done, unless nil, receives the finished decision
+// before the sinks, failed calls included. New finds such policies
+// through Chain and DefaultPolicy (budget.Budget is one).
 type Policy interface {
 	Apply(r *Routing) error
 }
@@ -149,7 +165,9 @@ func (c chain) Validate(models []ModelCard) error {
 //     an unknown window (0) stays;
 //   - models whose estimated cost (Candidate.Cost) exceeds Hints.MaxCost;
 //     during the call every attempt is held to the same estimate;
-//   - models whose ModelCard.TypicalLatency exceeds Hints.LatencyBudget.
+//   - models whose expected latency (Candidate.Latency: the card's
+//     TypicalLatency, or an observed figure a policy applied before
+//     DefaultPolicy wrote) exceeds Hints.LatencyBudget.
 //
 // The policy is stateless and safe for concurrent use.
 func DefaultPolicy(rules ...Policy) Policy {
@@ -250,7 +268,8 @@ func (budgetFilter) Apply(r *Routing) error {
 	return nil
 }
 
-// latencyFilter removes models whose typical latency exceeds the request's
+// latencyFilter removes models whose expected latency (Candidate.Latency,
+// else the card's TypicalLatency) exceeds the request's
 // Hints.LatencyBudget. No budget, or an unknown latency, no effect.
 type latencyFilter struct{}
 
@@ -260,8 +279,14 @@ func (latencyFilter) Apply(r *Routing) error {
 		return nil
 	}
 	for i, m := range r.Models {
-		if m.TypicalLatency > r.Hints.LatencyBudget {
-			r.Remove(i, "typical latency "+m.TypicalLatency.String()+" > budget "+r.Hints.LatencyBudget.String())
+		lat, what := r.Candidates[i].Latency, "expected latency "
+		if lat <= 0 {
+			lat, what = m.TypicalLatency, "typical latency "
+		} else if lat == m.TypicalLatency {
+			what = "typical latency " // the card's figure: the wording users know
+		}
+		if lat > r.Hints.LatencyBudget {
+			r.Remove(i, what+lat.String()+" > budget "+r.Hints.LatencyBudget.String())
 		}
 	}
 	return nil

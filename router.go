@@ -35,7 +35,8 @@ type Router struct {
 
 	fb *resilience // plan execution settings (fallback.go); never nil after New
 
-	pair stagePair // classifier and policy swapped together (stages.go); nil if not
+	pair     stagePair     // classifier and policy swapped together (stages.go); nil if not
+	starters []callStarter // the policy's, found by New (callstart.go)
 }
 
 var _ llms.Model = (*Router)(nil)
@@ -149,6 +150,7 @@ func New(providers []Provider, opts ...Option) (*Router, error) {
 		r.errClassifier = ErrorCodeOf
 	}
 	r.fb = newResilience(cfg.fallback, r.models, r.clock)
+	r.starters = starters(r.policy, nil)
 	redact, err := cfg.userRedaction.redactor()
 	if err != nil {
 		return nil, err
@@ -309,7 +311,7 @@ func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 				q = sigmoid(r.strengthZ[i] - dz) // QualityForDifficulty
 			}
 		}
-		d.Candidates[i] = Candidate{Model: m.Name, Index: i, Quality: q, Cost: m.Cost(f.Tokens, out)}
+		d.Candidates[i] = Candidate{Model: m.Name, Index: i, Quality: q, Cost: m.Cost(f.Tokens, out), Latency: m.TypicalLatency}
 	}
 	rt := &s.routing
 	*rt = Routing{Features: f, Prediction: &d.Prediction, Hints: req.Hints, Models: r.models, Candidates: d.Candidates, Plan: d.Plan, Now: d.Time, DecisionID: d.ID}
@@ -370,10 +372,19 @@ func (r *Router) GenerateContent(ctx context.Context, messages []llms.MessageCon
 	if err != nil {
 		return nil, err
 	}
+	var done []func(*Decision)
+	if len(r.starters) > 0 {
+		if done, err = r.startCall(ctx, d); err != nil {
+			d.Latency = r.now().Sub(d.Time)
+			r.recordDecision(ctx, d)
+			return nil, err
+		}
+	}
 	x := r.newExec(ctx, d, messages, options)
 	resp, err := x.run()
 	d.Latency = r.now().Sub(d.Time)
 	d.Err = err
+	finishCall(done, d)
 	r.recordDecision(ctx, d)
 	if err != nil {
 		return nil, err
