@@ -12,6 +12,7 @@ import (
 	"github.com/llmrouter/llmrouter/config"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/tmc/langchaingo/llms"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/broken.golden")
@@ -103,4 +104,8 @@ func TestBrokenFiles(t *testing.T) {
 	want, err := os.ReadFile(path)
 	require.NoError(t, err, "run go test ./config -run TestBrokenFiles -update")
 	assert.Equal(t, string(want), golden.String())
+}
+
+func human(s string) []llms.MessageContent {
+	return []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman, s)}
 }
