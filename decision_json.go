@@ -112,9 +112,11 @@ type stepJSON struct {
 }
 
 type usageJSON struct {
-	InputTokens  int  `json:"input_tokens"`
-	OutputTokens int  `json:"output_tokens"`
-	Estimated    bool `json:"estimated"`
+	InputTokens       int  `json:"input_tokens"`
+	OutputTokens      int  `json:"output_tokens"`
+	CachedInputTokens int  `json:"cached_input_tokens,omitempty"`
+	CacheWriteTokens  int  `json:"cache_write_tokens,omitempty"`
+	Estimated         bool `json:"estimated"`
 }
 
 type attemptJSON struct {

@@ -381,7 +381,7 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 		// do not bill rate-limited or failed requests, so none is estimated.
 		a.Usage = u
 	}
-	a.Cost = card.Cost(a.Usage.InputTokens, a.Usage.OutputTokens)
+	a.Cost = card.usageCost(a.Usage)
 	if errors.Is(err, ErrPanic) {
 		resp = nil
 		a.Code, a.Err = panicAttempt(card.Name, err)
@@ -414,6 +414,8 @@ func (x *exec) record(res result) (*llms.ContentResponse, *Attempt) {
 	a := res.a
 	d.Usage.InputTokens += a.Usage.InputTokens
 	d.Usage.OutputTokens += a.Usage.OutputTokens
+	d.Usage.CachedInputTokens += a.Usage.CachedInputTokens
+	d.Usage.CacheWriteTokens += a.Usage.CacheWriteTokens
 	d.Usage.Estimated = d.Usage.Estimated || a.Usage.Estimated
 	d.Cost += a.Cost
 	x.settleCost(res.id, &a)

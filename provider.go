@@ -61,6 +61,15 @@ type ModelCard struct {
 	InputPerMTok  float64
 	OutputPerMTok float64
 
+	// CachedInputPerMTok is the USD price per million input tokens read
+	// from the provider's prompt cache (Usage.CachedInputTokens), and
+	// CacheWritePerMTok per million written to it (Usage.CacheWriteTokens,
+	// which Anthropic bills above the input price). Zero means the provider
+	// bills them as ordinary input, at InputPerMTok: the cost is then an
+	// upper bound where the provider discounts cache reads.
+	CachedInputPerMTok float64
+	CacheWritePerMTok  float64
+
 	// ContextWindow is the most tokens (prompt + completion) the model takes.
 	// Zero means unknown: the context-window filter lets it through.
 	ContextWindow int
@@ -96,6 +105,22 @@ func (c ModelCard) Cost(inputTokens, outputTokens int) float64 {
 	return (float64(inputTokens)*c.InputPerMTok + float64(outputTokens)*c.OutputPerMTok) / 1e6
 }
 
+// usageCost returns the USD cost of a call's reported usage: cache reads
+// and writes at their prices (InputPerMTok where the card has none), the
+// rest of the input at InputPerMTok.
+func (c ModelCard) usageCost(u Usage) float64 {
+	read, write := c.CachedInputPerMTok, c.CacheWritePerMTok
+	if read == 0 {
+		read = c.InputPerMTok
+	}
+	if write == 0 {
+		write = c.InputPerMTok
+	}
+	plain := max(u.InputTokens-u.CachedInputTokens-u.CacheWriteTokens, 0)
+	return (float64(plain)*c.InputPerMTok + float64(u.CachedInputTokens)*read +
+		float64(u.CacheWriteTokens)*write + float64(u.OutputTokens)*c.OutputPerMTok) / 1e6
+}
+
 // check reports the first number of the card that New rejects, naming the
 // model and the field: prices that are negative or not finite (a +Inf
 // price would make every cost estimate and budget check meaningless), a
@@ -104,7 +129,8 @@ func (c ModelCard) check() error {
 	for _, p := range [...]struct {
 		field string
 		v     float64
-	}{{"InputPerMTok", c.InputPerMTok}, {"OutputPerMTok", c.OutputPerMTok}} {
+	}{{"InputPerMTok", c.InputPerMTok}, {"OutputPerMTok", c.OutputPerMTok},
+		{"CachedInputPerMTok", c.CachedInputPerMTok}, {"CacheWritePerMTok", c.CacheWritePerMTok}} {
 		if p.v < 0 || math.IsNaN(p.v) || math.IsInf(p.v, 0) {
 			return fmt.Errorf("llmrouter: model %q: prices must be finite, non-negative numbers: %s is %v", c.Name, p.field, p.v)
 		}
@@ -162,8 +188,18 @@ func (p *modelProvider) GenerateContent(ctx context.Context, messages []llms.Mes
 // should do the same: put the whole response's usage on every choice, or
 // on the first only; never split it between choices.
 type Usage struct {
+	// InputTokens counts every input token, cached or not (Anthropic
+	// reports cache reads and writes apart from input_tokens; the router
+	// adds them in, so InputTokens means the same for every provider).
 	InputTokens  int
 	OutputTokens int
+	// CachedInputTokens are the input tokens read from the provider's
+	// prompt cache (openai PromptCachedTokens, anthropic
+	// CacheReadInputTokens), CacheWriteTokens those written to it
+	// (anthropic CacheCreationInputTokens); both are part of InputTokens
+	// and priced by ModelCard.CachedInputPerMTok and CacheWritePerMTok.
+	CachedInputTokens int
+	CacheWriteTokens  int
 	// Estimated is true when the response did not report usage and the
 	// counts come from the router's own token estimate.
 	Estimated bool
@@ -183,7 +219,17 @@ func usageFromResponse(resp *llms.ContentResponse) (u Usage, ok bool) {
 		in, okIn := intField(c.GenerationInfo, "PromptTokens", "InputTokens", "prompt_tokens", "input_tokens")
 		out, okOut := intField(c.GenerationInfo, "CompletionTokens", "OutputTokens", "completion_tokens", "output_tokens")
 		if okIn || okOut {
-			return Usage{InputTokens: in, OutputTokens: out}, true
+			u = Usage{InputTokens: in, OutputTokens: out}
+			// Anthropic counts cache reads and writes apart from
+			// input_tokens; OpenAI's cached tokens are within prompt_tokens.
+			read, _ := intField(c.GenerationInfo, "CacheReadInputTokens")
+			write, _ := intField(c.GenerationInfo, "CacheCreationInputTokens")
+			u.InputTokens += max(read, 0) + max(write, 0)
+			u.CachedInputTokens, u.CacheWriteTokens = max(read, 0), max(write, 0)
+			if cached, ok := intField(c.GenerationInfo, "PromptCachedTokens"); ok && cached > 0 && read == 0 {
+				u.CachedInputTokens = min(cached, u.InputTokens)
+			}
+			return u, true
 		}
 	}
 	return u, false

@@ -19,7 +19,7 @@ func init() {
 		run:     runDemo,
 	}
 	commands["explain"] = command{
-		summary: `print the routing decision for one prompt: explain [-tier T] [-max-cost USD] "prompt"`,
+		summary: `print the routing decision for one prompt: explain [-config FILE] [-tier T] [-max-cost USD] "prompt"`,
 		run:     runExplain,
 	}
 }
@@ -117,10 +117,14 @@ func demoPrompts() []demoPrompt {
 func runDemo(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(stdout)
+	cfg := fs.String("config", "", "route with the models a configuration file declares (as fakes) instead of the built-in three")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	clock := routertest.NewClock(time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC))
+	if *cfg != "" {
+		return runDemoConfig(*cfg, clock, stdout)
+	}
 	r, err := demoRouter(clock)
 	if err != nil {
 		return err
@@ -166,6 +170,7 @@ func runExplain(args []string, stdout io.Writer) error {
 	fs.SetOutput(stdout)
 	tier := fs.String("tier", "", "the user's tier (the demo router has a \"free\" tier)")
 	maxCost := fs.Float64("max-cost", 0, "the request's cost limit in USD (0: none)")
+	cfg := fs.String("config", "", "route with the router a configuration file declares (no model is called)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -174,6 +179,9 @@ func runExplain(args []string, stdout io.Writer) error {
 	}
 	clock := routertest.NewClock(time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC))
 	r, err := demoRouter(clock)
+	if *cfg != "" {
+		r, err = configRouter(*cfg, clock)
+	}
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@
 //
 //	llmrouter demo                 route a dozen example prompts across three fake models
 //	llmrouter explain "prompt"     print the decision for one prompt
+//	llmrouter validate FILE        check a router configuration file
 //
 // Run "llmrouter help" for every command.
 package main

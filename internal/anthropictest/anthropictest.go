@@ -39,6 +39,10 @@ func ToolUse(id, tool string, input map[string]any) Block {
 type Response struct {
 	Blocks                    []Block
 	InputTokens, OutputTokens int
+	// CacheReadTokens and CacheWriteTokens are reported as
+	// cache_read_input_tokens and cache_creation_input_tokens; Anthropic
+	// counts them apart from (not within) input_tokens.
+	CacheReadTokens, CacheWriteTokens int
 	// StopReason defaults to "tool_use" when a block calls a tool, else
 	// "end_turn".
 	StopReason string
@@ -150,7 +154,8 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{
 		"id": "msg_test", "type": "message", "role": "assistant", "model": wr.Model,
 		"content": content, "stop_reason": stop, "stop_sequence": nil,
-		"usage": map[string]int{"input_tokens": resp.InputTokens, "output_tokens": resp.OutputTokens},
+		"usage": map[string]int{"input_tokens": resp.InputTokens, "output_tokens": resp.OutputTokens,
+			"cache_read_input_tokens": resp.CacheReadTokens, "cache_creation_input_tokens": resp.CacheWriteTokens},
 	})
 }
 

@@ -1,0 +1,65 @@
+package config_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/config"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestSettingsFromFile(t *testing.T) {
+	tests := []struct {
+		name  string
+		src   string
+		check func(t *testing.T, f *config.File)
+	}{
+		{"max_retries 0 means none, not the library default", good + "fallback:\n  max_retries: 0\n", func(t *testing.T, f *config.File) {
+			fb, ok := f.FallbackSettings()
+			require.True(t, ok)
+			assert.Equal(t, -1, fb.MaxRetries)
+			assert.Nil(t, fb.Verifier)
+		}},
+		{"absent fields keep the library defaults", good + "fallback:\n  attempt_timeout: 20s\n  hedge: {delay: 2s, max_extra: 2}\n  verifier: checks|trained\n", func(t *testing.T, f *config.File) {
+			fb, ok := f.FallbackSettings()
+			require.True(t, ok)
+			assert.Equal(t, 0, fb.MaxRetries)
+			assert.Equal(t, 20*time.Second, fb.AttemptTimeout)
+			assert.Equal(t, llmrouter.Hedge{Delay: 2 * time.Second, MaxExtra: 2}, fb.Hedge)
+			assert.NotNil(t, fb.Verifier)
+		}},
+		{"no fallback section: plain execution", good, func(t *testing.T, f *config.File) {
+			_, ok := f.FallbackSettings()
+			assert.False(t, ok)
+		}},
+		{"catalog fills, file wins, catalog: false opts out", good + "  - name: own\n    provider: ollama\n    api_model: gpt-4o\n    catalog: false\n", func(t *testing.T, f *config.File) {
+			cards := f.Cards()
+			assert.Equal(t, 0.15, cards[0].InputPerMTok)
+			assert.Equal(t, 0.72, cards[0].Quality)
+			assert.Equal(t, 3.0, cards[1].InputPerMTok)
+			assert.Equal(t, 0.0, cards[2].InputPerMTok)
+		}},
+		{"threshold policy routes by the gap", good + "policy:\n  rule: threshold\n  strong: big\n  weak: mini\n  cutoff: 2\n", func(t *testing.T, f *config.File) {
+			r, err := f.Build(config.BuildOptions{Fake: true})
+			require.NoError(t, err)
+			d, err := r.Route(t.Context(), human("Prove the Riemann hypothesis."))
+			require.NoError(t, err)
+			assert.Equal(t, "mini", d.Model, "a cutoff of 2 is never reached: always the weak model")
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := config.Parse("router.yaml", []byte(tt.src))
+			require.NoError(t, err)
+			tt.check(t, f)
+		})
+	}
+}
+
+func TestHugeInputRejected(t *testing.T) {
+	big := make([]byte, config.MaxFileBytes+1)
+	_, err := config.Parse("huge.yaml", big)
+	require.ErrorContains(t, err, "huge.yaml: larger than")
+}
