@@ -72,6 +72,7 @@ type Store struct {
 	clock      llmrouter.Clock
 	onState    func(bool, error)
 	local      *budget.MemoryStore
+	calls      sync.WaitGroup // commands to Redis, some abandoned at their deadline (tests wait for them)
 
 	degradedNow atomic.Bool
 	probing     atomic.Bool
@@ -235,7 +236,9 @@ func (s *Store) run(ctx context.Context, sc *redis.Script, keys []string, args [
 		err error
 	}
 	ch := make(chan result, 1)
+	s.calls.Add(1)
 	go func() {
+		defer s.calls.Done()
 		v, err := sc.Run(ctx, s.rdb, keys, args...).Result()
 		ch <- result{v, err}
 	}()
