@@ -21,10 +21,12 @@
 // Each is one EVALSHA.
 //
 // When Redis is slow or down, no call waits longer than Options.Timeout:
-// the store degrades to enforcing a share of every limit on its own
-// (Options.Share, 1/Options.Replicas by default), so N replicas together
-// spend at most each limit while Redis is away, on top of what Redis had
-// counted. Every Options.RetryEvery one call tries Redis again; when it
+// the store degrades to enforcing, on its own, a share (Options.Share,
+// 1/Options.Replicas by default) of what Redis last reported left of each
+// limit (of the whole limit for a bucket it has not seen in the current
+// window), so N replicas together spend about what was left while Redis
+// is away; the error is at most what other replicas spent since each last
+// read the bucket. Every Options.RetryEvery one call tries Redis again; when it
 // answers, what was spent locally is charged to it and the holds of
 // requests that finished meanwhile are released, then the store uses
 // Redis again. See Store.

@@ -48,7 +48,7 @@ func (s *Store) Reserve(ctx context.Context, r budget.Reservation) (budget.Nanos
 		s.fail(err, &settlement{id: r.ID, buckets: r.Buckets, refund: true})
 	}
 	lr := r
-	lr.Buckets = s.scaled(r.Buckets)
+	lr.Buckets = s.scaled(r.Buckets, r.Now)
 	got, st, err := s.local.Reserve(ctx, lr)
 	if err == nil && st == nil {
 		s.mu.Lock()
@@ -69,7 +69,7 @@ func (s *Store) Commit(ctx context.Context, id string, buckets []budget.Bucket, 
 	delete(s.localIDs, id)
 	s.mu.Unlock()
 	if isLocal {
-		_ = s.local.Commit(ctx, id, s.scaled(buckets), cost, now) // the memory store never fails
+		_ = s.local.Commit(ctx, id, s.scaled(buckets, now), cost, now) // the memory store never fails
 		s.settle(ctx, settlement{id: id, buckets: buckets, cost: cost, now: now})
 		return nil
 	}
@@ -82,7 +82,7 @@ func (s *Store) Commit(ctx context.Context, id string, buckets []budget.Bucket, 
 	} else {
 		s.settle(ctx, settlement{id: id, buckets: buckets, cost: cost, now: now})
 	}
-	return s.local.Commit(ctx, id, s.scaled(buckets), cost, now)
+	return s.local.Commit(ctx, id, s.scaled(buckets, now), cost, now)
 }
 
 // Refund implements budget.Store.
@@ -92,7 +92,7 @@ func (s *Store) Refund(ctx context.Context, id string, buckets []budget.Bucket) 
 	delete(s.localIDs, id)
 	s.mu.Unlock()
 	if isLocal {
-		return s.local.Refund(ctx, id, s.scaled(buckets))
+		return s.local.Refund(ctx, id, buckets) // the memory store's refund reads no limit
 	}
 	s.settle(ctx, settlement{id: id, buckets: buckets, refund: true})
 	return nil
@@ -111,16 +111,43 @@ func (s *Store) Remaining(ctx context.Context, buckets []budget.Bucket, need bud
 		}
 		s.fail(err, nil)
 	}
-	return s.local.Remaining(ctx, s.scaled(buckets), need, now)
+	return s.local.Remaining(ctx, s.scaled(buckets, now), need, now)
 }
 
-// scaled is buckets with each limit cut to the local share.
-func (s *Store) scaled(buckets []budget.Bucket) []budget.Bucket {
+// remember keeps the spend Redis reported for b at now.
+func (s *Store) remember(b budget.Bucket, spent budget.Nanos, now time.Time) {
+	w, _ := window(b.Window, now)
+	if b.Window.Rolling {
+		w = "" // spend leaves a rolling window: an old figure only overstates it
+	}
+	s.mu.Lock()
+	if len(s.seen) >= maxSeen {
+		clear(s.seen)
+	}
+	s.seen[b.Key] = seenSpend{spent, w}
+	s.mu.Unlock()
+}
+
+// scaled is buckets with each limit cut to the local share of what Redis
+// last reported left (of the whole limit for a bucket it never reported,
+// or in a calendar window since passed).
+func (s *Store) scaled(buckets []budget.Bucket, now time.Time) []budget.Bucket {
 	out := make([]budget.Bucket, len(buckets))
+	s.mu.Lock()
 	for i, b := range buckets {
+		if m, ok := s.seen[b.Key]; ok {
+			w := ""
+			if !b.Window.Rolling {
+				w, _ = window(b.Window, now)
+			}
+			if w == m.window {
+				b.Limit = max(0, b.Limit-m.spent)
+			}
+		}
 		b.Limit = budget.Nanos(float64(b.Limit) * s.share)
 		out[i] = b
 	}
+	s.mu.Unlock()
 	return out
 }
 

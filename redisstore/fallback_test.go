@@ -168,3 +168,28 @@ func TestCommitReplay(t *testing.T) {
 		assert.Zero(t, held, bk.Key)
 	}
 }
+
+// TestLocalShareOfWhatWasLeft: while degraded, a replica enforces its
+// share of what Redis last reported left, not of the whole limit, in the
+// same calendar window; in the next window, of the whole limit.
+func TestLocalShareOfWhatWasLeft(t *testing.T) {
+	srv := redistest.Start(t)
+	s, err := New(newClient(t, srv), Options{Replicas: 4, Clock: routertest.NewClock(t0)})
+	require.NoError(t, err)
+	ctx := context.Background()
+	b := []budget.Bucket{bud}
+	require.NoError(t, s.Commit(ctx, "r0", b, 600, t0))
+	st, err := s.Remaining(ctx, b, 0, t0)
+	require.NoError(t, err)
+	require.EqualValues(t, 400, st.Remaining)
+	srv.Kill()
+	st, err = s.Remaining(ctx, b, 0, t0)
+	require.NoError(t, err)
+	require.True(t, s.Degraded())
+	assert.EqualValues(t, 100, st.Remaining, "a quarter of the 400 left")
+	assert.EqualValues(t, 100, reserve(t, s, "l1", 1, 1000, t0))
+	tomorrow := t0.Add(24 * time.Hour)
+	st, err = s.Remaining(ctx, b, 0, tomorrow)
+	require.NoError(t, err)
+	assert.EqualValues(t, 250, st.Remaining, "a new day: a quarter of the limit")
+}

@@ -82,7 +82,18 @@ type Store struct {
 	localIDs    map[string]time.Time // reservations held in local, by id: their expiry
 	byID        []settlement         // Redis reservations to settle on Redis
 	agg         map[aggKey]*settlement
+	seen        map[string]seenSpend // the last spend Redis reported per bucket key
 }
+
+// seenSpend is a bucket's spend as Redis last reported it, in the window
+// named by window (see window).
+type seenSpend struct {
+	spent  budget.Nanos
+	window string
+}
+
+// maxSeen bounds Store.seen; past it the map starts over.
+const maxSeen = 1 << 16
 
 var _ budget.Store = (*Store)(nil)
 
@@ -102,7 +113,7 @@ func New(rdb redis.UniversalClient, o Options) (*Store, error) {
 	}
 	s := &Store{rdb: rdb, prefix: o.Prefix, share: o.Share, timeout: o.Timeout, retryEvery: o.RetryEvery,
 		clock: o.Clock, onState: o.OnStateChange, local: budget.NewMemoryStore(),
-		localIDs: map[string]time.Time{}, agg: map[aggKey]*settlement{}}
+		localIDs: map[string]time.Time{}, agg: map[aggKey]*settlement{}, seen: map[string]seenSpend{}}
 	if s.prefix == "" {
 		s.prefix = DefaultPrefix
 	}
@@ -217,6 +228,7 @@ func (s *Store) redisRemaining(ctx context.Context, buckets []budget.Bucket, nee
 		if err != nil {
 			return budget.Status{}, err
 		}
+		s.remember(b, x.Spent, now)
 		if i == 0 || x.Remaining < st.Remaining {
 			st = x
 			st.Bucket = i
