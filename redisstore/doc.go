@@ -1,0 +1,33 @@
+// Package redisstore keeps budget totals on Redis, so that every replica
+// of a service that embeds the router spends from one budget: Store
+// implements budget.Store with one Lua script per method (EVALSHA, loading
+// the script when Redis answers NOSCRIPT), so a reservation is checked and
+// held in one atomic step and no total is ever read in Go and written back.
+//
+//	rdb := redis.NewClient(&redis.Options{Addr: "redis:6379"})
+//	store, _ := redisstore.New(rdb, redisstore.Options{Replicas: 4})
+//	b, _ := budget.New(budget.Config{Store: store, Limits: limits})
+//
+// Each bucket is three keys under Options.Prefix: a hash with the spend
+// of its window (a calendar window's total and end, or a rolling window's
+// spend per slot) and the total held, a hash of the holds by reservation
+// id, and a sorted set of the holds' expiries. Keys expire on their own
+// (a window's after it has passed, a hold's after it lapses, each with a
+// minute's grace for replicas whose clocks differ), so idle users cost
+// nothing. Times are the router's, never Redis's.
+//
+// A request costs three round trips: the budget filter's Remaining (two
+// when no model fits), Reserve before the call and Commit or Refund after.
+// Each is one EVALSHA.
+//
+// When Redis is slow or down, no call waits longer than Options.Timeout:
+// the store degrades to enforcing, on its own, a share (Options.Share,
+// 1/Options.Replicas by default) of what Redis last reported left of each
+// limit (of the whole limit for a bucket it has not seen in the current
+// window), so N replicas together spend about what was left while Redis
+// is away; the error is at most what other replicas spent since each last
+// read the bucket. Every Options.RetryEvery one call tries Redis again; when it
+// answers, what was spent locally is charged to it and the holds of
+// requests that finished meanwhile are released, then the store uses
+// Redis again. See Store.
+package redisstore
