@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -56,8 +57,10 @@ func clientFaults(model string) []openaitest.Fault {
 // in TestSoak (half hedged, a quarter streamed, half of those buffered,
 // 4% cancelling themselves), on the real clock, and checked against the
 // same invariants, plus Retry-After: a retry of the same model after a 429
-// comes no sooner than its Retry-After asked, and not over a second later
-// (MaxRetryWait is above the hints). The router's defaults are in force
+// the router received comes no sooner than its Retry-After asked, and not
+// over a second later (MaxRetryWait is above the hints); a 429 the server
+// wrote only after the attempt had timed out (a loaded machine) is tallied,
+// not checked (see checkRetryAfter). The router's defaults are in force
 // (no Verifier is set).
 //
 //	go test -race -run TestSoakRealClient -v .                              # 3,000 requests
@@ -104,12 +107,13 @@ func TestSoakRealClient(t *testing.T) {
 		v.checkAttempts(d)
 		countAttempts(d, func(k string) { mu.Lock(); attempt[k]++; mu.Unlock() })
 	})
-	plain, err := llmrouter.New(ps, llmrouter.WithFallback(fb), llmrouter.WithSink(sink))
+	tried := newSoakAttempts() // each request's attempts, for the Retry-After check
+	plain, err := llmrouter.New(ps, llmrouter.WithFallback(fb), llmrouter.WithSink(sink, tried))
 	require.NoError(t, err)
 	hfb := fb
 	hfb.Hedge = llmrouter.Hedge{Delay: 2 * time.Millisecond}
 	hfb.Breakers = plain.Breakers()
-	hedged, err := llmrouter.New(ps, llmrouter.WithFallback(hfb), llmrouter.WithSink(sink))
+	hedged, err := llmrouter.New(ps, llmrouter.WithFallback(hfb), llmrouter.WithSink(sink, tried))
 	require.NoError(t, err)
 
 	type outcome struct {
@@ -152,29 +156,13 @@ func TestSoakRealClient(t *testing.T) {
 	byKey := map[string][]string{}
 	retries := map[string]int{}
 	for i, s := range srvs {
-		pending := map[string]openaitest.Request{} // a 429 with Retry-After, awaiting its retry
-		for _, r := range s.Requests() {
+		reqs := s.Requests()
+		for _, r := range reqs {
 			calls++
 			faults[r.Fault]++
 			byKey[r.Key()] = append(byKey[r.Key()], r.Fault)
-			if p, ok := pending[r.Key()]; ok {
-				delete(pending, r.Key())
-				retries["retried on the same model after "+p.Fault]++
-				switch early, late := p.NotBefore.Sub(r.Arrived), r.Arrived.Sub(p.NotBefore); {
-				case early > 10*time.Millisecond:
-					v.add(vRetryEarly, "%s on %s: retried %s before the time its %s asked",
-						r.Key(), cards[i].Name, early.Round(time.Millisecond), p.Fault)
-				case late > time.Second:
-					v.add(vRetryLate, "%s on %s: retried %s after the time asked (%s)", r.Key(), cards[i].Name, late.Round(time.Millisecond), p.Fault)
-				}
-			}
-			if !r.NotBefore.IsZero() {
-				pending[r.Key()] = r
-			}
 		}
-		for _, p := range pending {
-			retries["not retried on the same model after "+p.Fault]++
-		}
+		checkRetryAfter(v, cards[i].Name, reqs, tried, retries)
 	}
 	tally, cancels := map[string]int{}, map[string]int{}
 	var bad []string
@@ -215,4 +203,11 @@ func TestSoakRealClient(t *testing.T) {
 	logTally(t, "attempts", attempt)
 	logTally(t, "429s with Retry-After", retries)
 	v.report(t)
+	checked := 0
+	for k, n := range retries {
+		if strings.HasPrefix(k, "retried on the same model") {
+			checked += n
+		}
+	}
+	assert.Positive(t, checked, "no retry after a 429 the router received: the Retry-After check checked nothing")
 }
