@@ -72,6 +72,10 @@ type Config struct {
 	OnError func(error)
 }
 
+// RemovedPrefix starts the reason a Budget gives for each model it takes
+// out of a request (Candidate.Removed), so sinks can count them.
+const RemovedPrefix = "over budget: "
+
 // ErrExceeded is matched by the error of a request whose budget cannot
 // pay for any model it could use; the error is an *ExceededError.
 var ErrExceeded = errors.New("budget: spend limit reached")
@@ -286,7 +290,7 @@ func (b *Budget) apply(r *llmrouter.Routing, bs []Bucket) error {
 	for i := range r.Candidates {
 		if c := &r.Candidates[i]; c.Removed == "" && ceilUSD(c.Cost) > st.Remaining {
 			if reason == "" {
-				reason = "over budget: " + exceeded(bs, st, 0).short()
+				reason = RemovedPrefix + exceeded(bs, st, 0).short()
 			}
 			r.Remove(i, reason)
 		}

@@ -72,4 +72,5 @@
 // model's circuit-breaker state:
 //
 //	llmrouter.breaker.state  gauge  {state}  gen_ai.request.model  (0 closed, 1 open, 2 half-open)
+//	llmrouter.budget.filtered counter {model} gen_ai.request.model  (models a spend limit took out of a request)
 package telemetry

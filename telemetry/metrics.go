@@ -2,8 +2,11 @@ package telemetry
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/llmrouter/llmrouter/budget"
 
 	"github.com/llmrouter/llmrouter"
 	"github.com/llmrouter/llmrouter/breaker"
@@ -36,6 +39,7 @@ type instruments struct {
 	opDuration  metric.Float64Histogram
 	tokens      metric.Int64Histogram
 	breakers    metric.Int64ObservableGauge
+	budget      metric.Int64Counter
 }
 
 func (m *instruments) init(meter metric.Meter) error {
@@ -67,6 +71,10 @@ func (m *instruments) init(meter metric.Meter) error {
 		metric.WithExplicitBucketBoundaries(tokenBuckets...)); err != nil {
 		return err
 	}
+	if m.budget, err = meter.Int64Counter("llmrouter.budget.filtered",
+		metric.WithUnit("{model}"), metric.WithDescription("Models a spend limit took out of a request (budget.Budget), by model. A request no model fits ends in GenerateContent's error (budget.ErrExceeded) before a decision reaches sinks.")); err != nil {
+		return err
+	}
 	return nil
 }
 
@@ -95,6 +103,11 @@ func (s *Sink) metrics(ctx context.Context, d *llmrouter.Decision) {
 	model := d.Answered
 	if model == "" {
 		model = d.Model
+	}
+	for i := range d.Candidates {
+		if c := &d.Candidates[i]; strings.HasPrefix(c.Removed, budget.RemovedPrefix) {
+			m.budget.Add(ctx, 1, s.attrs.get(attrKey{kind: kindCost, model: c.Model}).add...)
+		}
 	}
 	reqAttrs := s.attrs.get(attrKey{kind: kindRequest, model: model, code: requestCode(d)})
 	m.requests.Add(ctx, 1, reqAttrs.add...)
