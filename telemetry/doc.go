@@ -72,5 +72,12 @@
 // model's circuit-breaker state:
 //
 //	llmrouter.breaker.state  gauge  {state}  gen_ai.request.model  (0 closed, 1 open, 2 half-open)
-//	llmrouter.budget.filtered counter {model} gen_ai.request.model  (models a spend limit took out of a request)
+//
+// Per request, the models a spend limit (package budget) took out of it:
+//
+//	llmrouter.budget.filtered  counter  {model}  gen_ai.request.model
+//
+// A request no model fits ends in GenerateContent's error, matching
+// budget.ErrExceeded, before any decision reaches a sink: count those
+// where the error is returned.
 package telemetry
