@@ -213,7 +213,8 @@ func BenchmarkGenerateContent(b *testing.B) {
 }
 
 // benchRouterCall measures GenerateContent through a three-model router
-// over model, with the rule classifier and the given options.
+// over model, with the rule classifier and the given options, on the real
+// 1 KB prompts of benchtext_test.go.
 func benchRouterCall(b *testing.B, model llms.Model, opts ...llmrouter.Option) {
 	ps := []llmrouter.Provider{
 		llmrouter.NewProvider(cheapCard, model), llmrouter.NewProvider(midCard, model), llmrouter.NewProvider(strongCard, model),
@@ -222,13 +223,20 @@ func benchRouterCall(b *testing.B, model llms.Model, opts ...llmrouter.Option) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	msgs := human(prompt1KB)
+	// Real 1 KB prompts, cycled through, as the routing benchmarks use.
+	texts, _ := llmrouter.BenchPrompts(1 << 10)
+	msgs := make([][]llms.MessageContent, len(texts))
+	for i, t := range texts {
+		msgs[i] = human(t)
+	}
 	ctx := context.Background()
 	b.ReportAllocs()
+	i := 0
 	for b.Loop() {
-		if _, err := r.GenerateContent(ctx, msgs, llms.WithMaxTokens(64)); err != nil {
+		if _, err := r.GenerateContent(ctx, msgs[i%len(msgs)], llms.WithMaxTokens(64)); err != nil {
 			b.Fatal(err)
 		}
+		i++
 	}
 }
 
