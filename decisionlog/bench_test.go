@@ -3,19 +3,21 @@ package decisionlog
 import (
 	"context"
 	"runtime"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/llmrouter/llmrouter/internal/benchtext"
 
 	"github.com/llmrouter/llmrouter"
 	"github.com/llmrouter/llmrouter/routertest"
 )
 
-// benchDecision is a decision of a ~1 KB prompt over two models.
+// benchDecision is a decision of a real ~1 KB prompt over two models.
 func benchDecision(b *testing.B) *llmrouter.Decision {
 	var d *llmrouter.Decision
 	r := newRouter(b, routertest.NewClock(testStart), []llmrouter.Sink{llmrouter.SinkFunc(func(x *llmrouter.Decision) { d = x })})
-	generate(b, r, "user-42", strings.Repeat("Explain, step by step, why the sky is blue. ", 23))
+	texts, _ := benchtext.Prompts(1 << 10) // real 1 KB prompts
+	generate(b, r, "user-42", texts[0])
 	return d
 }
 
@@ -58,7 +60,8 @@ func BenchmarkRecord(b *testing.B) {
 // writing to a temp dir (its writer competing for the CPU), as a ratio;
 // drops/op is the share the log could not keep up with.
 func BenchmarkGenerateSink(b *testing.B) {
-	prompt := human(strings.Repeat("Explain, step by step, why the sky is blue. ", 23))
+	texts, _ := benchtext.Prompts(1 << 10) // real 1 KB prompts
+	prompt := human(texts[0])
 	for _, withLog := range []bool{false, true} {
 		name := "no_sink"
 		if withLog {
