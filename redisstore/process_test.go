@@ -52,6 +52,7 @@ func TestProcessesShareOneBudget(t *testing.T) {
 		t.Skip("subprocess test")
 	}
 	srv := redistest.Start(t)
+	reader := newReplica(t, srv.Addr, procReplicas, procLimitUSD, 5*time.Second) // only to read Redis; made now, while its dry run fits the budget
 	type child struct {
 		cmd   *exec.Cmd
 		stdin interface{ Write([]byte) (int, error) }
@@ -119,8 +120,7 @@ func TestProcessesShareOneBudget(t *testing.T) {
 		refused += tl.refused
 		maxEst = max(maxEst, tl.maxEstNs)
 	}
-	rep := newReplica(t, srv.Addr, procReplicas, procLimitUSD, 5*time.Second) // only to read Redis
-	spent, held, err := rep.store.Usage(context.Background(), day, start)
+	spent, held, err := reader.store.Usage(context.Background(), day, start)
 	require.NoError(t, err)
 	overspend := spent - budget.FromUSD(procLimitUSD)
 	t.Logf("%d processes x %d requests: %d answered, %d refused; Redis charged $%.9f of $%.2f, the processes report $%.9f; overspend $%.9f (bound: %d x $%.6f)",
