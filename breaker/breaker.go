@@ -81,6 +81,9 @@ type Settings struct {
 	// [IsFailure]. Errors for which it returns false are ignored
 	// (they neither count as failures nor as successes).
 	IsFailure func(err error) bool
+	// Shared, when set, shares open periods with the breakers of other
+	// routers (see [Shared]). Default nil: each breaker acts alone.
+	Shared Shared
 }
 
 // Default Settings values, used for zero fields.
@@ -186,12 +189,15 @@ type Breaker struct {
 	probes      int       // probes in flight while half-open
 	lastProbe   time.Time
 	win         window
+
+	model  string // set by Registry; with shared, the key of the shared state
+	shared Shared // Settings.Shared, fixed at New
 }
 
 // New returns a closed breaker with settings s (zero fields take their
 // defaults).
 func New(s Settings) *Breaker {
-	return &Breaker{s: s.normalized(), resolved: true}
+	return &Breaker{s: s.normalized(), resolved: true, shared: s.Shared}
 }
 
 func (b *Breaker) settings() *Settings {
@@ -207,8 +213,10 @@ func (b *Breaker) settings() *Settings {
 // half-open breaker whose probe slots are taken, the time those slots are
 // considered lost). When it returns true, retryAt is the zero time; if the
 // breaker is half-open the request is a probe and its outcome must be passed
-// to Record.
+// to Record. With [Settings.Shared] it first asks the shared state
+// whether another replica opened the model (see [Shared]).
 func (b *Breaker) Allow(now time.Time) (ok bool, retryAt time.Time) {
+	b.adopt(now)
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	s := b.settings()
@@ -244,7 +252,17 @@ func (b *Breaker) Allow(now time.Time) (ok bool, retryAt time.Time) {
 // recorded success closes the breaker and any failure re-opens it.
 func (b *Breaker) Record(now time.Time, err error) State {
 	b.mu.Lock()
-	defer b.mu.Unlock()
+	was := b.retryAt
+	st := b.record(now, err)
+	until := b.retryAt
+	b.mu.Unlock()
+	if st == Open && until != was {
+		b.publish(now, until)
+	}
+	return st
+}
+
+func (b *Breaker) record(now time.Time, err error) State {
 	s := b.settings()
 	failure := err != nil && s.IsFailure(err)
 	ignored := err != nil && !failure
@@ -295,7 +313,16 @@ func (b *Breaker) Record(now time.Time, err error) State {
 // An already open breaker only has its retryAt pushed later.
 func (b *Breaker) Trip(now time.Time, d time.Duration) {
 	b.mu.Lock()
-	defer b.mu.Unlock()
+	was := b.retryAt
+	b.trip(now, d)
+	until := b.retryAt
+	b.mu.Unlock()
+	if until != was {
+		b.publish(now, until)
+	}
+}
+
+func (b *Breaker) trip(now time.Time, d time.Duration) {
 	s := b.settings()
 	if d > s.MaxCooldown {
 		d = s.MaxCooldown
@@ -507,6 +534,7 @@ func (r *Registry) Breaker(model string) *Breaker {
 	b, ok := r.m[model]
 	if !ok {
 		b = New(r.settings)
+		b.model = model
 		r.m[model] = b
 	}
 	return b

@@ -30,4 +30,11 @@
 // answers, what was spent locally is charged to it and the holds of
 // requests that finished meanwhile are released, then the store uses
 // Redis again. See Store.
+//
+// Breakers shares the circuit breakers' open periods between replicas:
+// set it as breaker.Settings.Shared (llmrouter.Fallback.Breaker.Shared)
+// and a model that trips on one replica cools down on all, within
+// BreakersOptions.CacheFor. A trip costs one round trip; a request none,
+// except one read per model and CacheFor. When Redis is away each
+// replica's breakers act alone. See Breakers.
 package redisstore
