@@ -141,7 +141,7 @@ func TestCrashChild(t *testing.T) {
 			d, _ := llmrouter.DecisionFrom(resp)
 			l.Record(d)
 		}
-		if i%500 == 0 {
+		if i%50 == 0 { // often enough to report before the torn write (about 300 KB in)
 			fmt.Println(i)
 		}
 		if mode == "any" && i == 3000 {
