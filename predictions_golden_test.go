@@ -25,9 +25,12 @@ import (
 // features on) on the first 3,000 MMLU rows, and the analyzer's content
 // signals. The digest was produced by the code before the hot-path work of
 // issue 8 (commit b9424d2); a faster path must predict bit-identically.
+// It changed once since, with serving unchanged: training stopped storing
+// entry values (issue 8, item 3, memory), which moved the model trained
+// here within the solver's tolerance (its qualities by at most 6e-7).
 // Floating-point results are pinned for amd64 only (other architectures may
 // fuse multiply-adds). Set LLMROUTER_PRINT_GOLDEN=1 to print the digest.
-const goldenPredictions = "46dca0e9b4ef4cf7ae299df2"
+const goldenPredictions = "c621586574ffdf7555e618f5"
 
 var goldenFiles = []string{
 	"routellm-mmlu.jsonl", "routellm-gsm8k.jsonl", "routellm-mtbench.jsonl",

@@ -282,8 +282,9 @@ func (pr *problem) targets(n int, opts *Options) error {
 // GPT-4's test quality at 23% of its cost (27% at a single operating
 // point). Training on the 14,037 MMLU rows, tuning included, takes
 // 0.3–0.4× the CPU of the solver before multi-shift tuning (3.4 s against
-// 8.4 s in one session) and about 130 MB peak (BENCHMARKS.md, "Training
-// time and memory").
+// 8.4 s in one session) and 83–87 MB peak RSS with `llmrouter train`
+// (128 MB while entry values were stored); 100k rows take 162–170 MB
+// (BENCHMARKS.md, "Training time and memory").
 //
 // Linear is deterministic given opts.Seed and safe to call
 // concurrently.
