@@ -25,13 +25,16 @@ import (
 // features on) on the first 3,000 MMLU rows, and the analyzer's content
 // signals. The digest was produced by the code before the hot-path work of
 // issue 8 (commit b9424d2); a faster path must predict bit-identically.
-// Changed once since, on purpose: the default classifier's blend became
+// Changed twice since, on purpose: the default classifier's blend became
 // trained logit + weighted shape signals (internal/chatshape), the same
-// formula regrouped; on 19,078 shared-data prompts its difficulty moved by
-// at most 2.8e-16 and no label changed.
+// formula regrouped (on 19,078 shared-data prompts its difficulty moved by
+// at most 2.8e-16 and no label changed); and training stopped storing
+// entry values (issue 8, item 3, memory), which moved the model trained
+// here within the solver's tolerance (its qualities by at most 6e-7),
+// serving unchanged.
 // Floating-point results are pinned for amd64 only (other architectures may
 // fuse multiply-adds). Set LLMROUTER_PRINT_GOLDEN=1 to print the digest.
-const goldenPredictions = "d677188a876a3db253972997"
+const goldenPredictions = "c621586574ffdf7555e618f5"
 
 var goldenFiles = []string{
 	"routellm-mmlu.jsonl", "routellm-gsm8k.jsonl", "routellm-mtbench.jsonl",

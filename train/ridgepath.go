@@ -2,12 +2,16 @@ package train
 
 import "sync"
 
-// pathBuf is one output's scratch space for ridgePath.
+// pathBuf is one output's scratch space for ridgePath. The seed penalty's
+// vectors, which drive the Krylov process, are float64 and live in cg
+// (which the final fit reuses): r the residual, ap the product, p and rhs
+// the seed's direction and solution. The other penalties' solutions and
+// directions only follow the seed's scalars and are kept in float32: on
+// 2^18 buckets, six penalties in float64 took 24 MB an output.
 type pathBuf struct {
-	r, q []float64    // seed residual and product
-	act  []int        // rows of nonzero weight
-	x, p [][]float64  // per penalty: solution, search direction
+	cg   cgBuf
 	mu   []float64    // weighted column means
+	x, p [][]float32  // per penalty but the seed: solution, search direction
 	zeta [][2]float64 // per penalty: ζ_{k−1}, ζ_k
 }
 
@@ -25,10 +29,9 @@ type pathBuf struct {
 // column), which f must not keep. d.bias must be 0 (the bias column out).
 func (d *design) ridgePath(rows []int, y, w []float64, lambdas []float64, tol float64, buf *pathBuf, f func(k int, beta []float64)) {
 	dim := d.dim
-	if len(buf.r) != dim {
-		buf.r, buf.q = make([]float64, dim), make([]float64, dim)
-	}
-	act := buf.act[:0]
+	cg := &buf.cg
+	cg.size(dim, d.idf != nil)
+	act := cg.act[:0]
 	var sw, swy float64
 	for _, i := range rows {
 		if w[i] != 0 {
@@ -37,7 +40,7 @@ func (d *design) ridgePath(rows []int, y, w []float64, lambdas []float64, tol fl
 			swy += w[i] * y[i]
 		}
 	}
-	buf.act = act
+	cg.act = act
 	if len(buf.mu) != dim {
 		buf.mu = make([]float64, dim)
 	}
@@ -58,43 +61,48 @@ func (d *design) ridgePath(rows []int, y, w []float64, lambdas []float64, tol fl
 	}
 	s0 := lambdas[seed]
 	for len(buf.x) < len(lambdas) {
-		buf.x = append(buf.x, make([]float64, dim))
-		buf.p = append(buf.p, make([]float64, dim))
+		buf.x = append(buf.x, nil)
+		buf.p = append(buf.p, nil)
 	}
 	buf.zeta = buf.zeta[:0]
-	r, q := buf.r, buf.q
+	r, q, x0, p0 := cg.r, cg.ap, cg.rhs, cg.p
 	clear(r)
+	clear(q)
 	for _, i := range act {
 		d.axpy(i, w[i]*(y[i]-ybar), r)
 	}
 	bb := dotf(r, r)
 	live := make([]bool, len(lambdas))
 	for k := range lambdas {
-		clear(buf.x[k][:dim])
-		copy(buf.p[k][:dim], r)
+		if k == seed {
+			clear(x0)
+			copy(p0, r)
+		} else {
+			if len(buf.x[k]) != dim {
+				buf.x[k], buf.p[k] = make([]float32, dim), make([]float32, dim)
+			}
+			clear(buf.x[k])
+			for j, v := range r {
+				buf.p[k][j] = float32(v)
+			}
+		}
 		buf.zeta = append(buf.zeta, [2]float64{1, 1})
 		live[k] = bb > 0
 	}
 	rr := bb
 	aPrev, bPrev := 1.0, 0.0
 	for it := 0; it < cgMaxIter && rr > tol*bb && bb > 0; it++ {
-		p0 := buf.p[seed][:dim]
-		for j := range q {
-			q[j] = s0 * p0[j]
-		}
-		sum := d.addNormal(act, w, p0, q, dotf(mu, p0))
-		for j := range q {
-			q[j] -= sum * mu[j]
-		}
-		pq := dotf(p0, q)
+		pq := d.normal(act, w, p0, q, cg.u, mu, s0, s0)
 		if pq <= 0 {
 			break
 		}
 		a := rr / pq
+		var rn float64
 		for j := range r {
 			r[j] -= a * q[j]
+			q[j] = 0 // normal's out must be zero
+			rn += r[j] * r[j]
 		}
-		rn := dotf(r, r)
 		b := rn / rr
 		rr = rn
 		// The shifted systems' residuals are ζ^σ·r: their steps follow
@@ -103,73 +111,67 @@ func (d *design) ridgePath(rows []int, y, w []float64, lambdas []float64, tol fl
 			if !live[k] {
 				continue
 			}
+			if k == seed {
+				for j, pj := range p0 {
+					x0[j] += a * pj
+					p0[j] = r[j] + b*pj
+				}
+				continue
+			}
 			z := &buf.zeta[k]
 			zPrev, zCur := z[0], z[1]
-			zNext, ak := 1.0, a
-			if k != seed {
-				sigma := lambdas[k] - s0
-				zNext = zCur * zPrev * aPrev / (a*bPrev*(zPrev-zCur) + zPrev*aPrev*(1+sigma*a))
-				ak = a * zNext / zCur
-			}
+			sigma := lambdas[k] - s0
+			zNext := zCur * zPrev * aPrev / (a*bPrev*(zPrev-zCur) + zPrev*aPrev*(1+sigma*a))
+			ak := a * zNext / zCur
 			z[0], z[1] = zCur, zNext
 			ratio := zNext / zCur
 			bk := b * ratio * ratio
 			x, p := buf.x[k][:dim], buf.p[k][:dim]
 			for j, pj := range p {
-				x[j] += ak * pj
-				p[j] = zNext*r[j] + bk*pj
+				x[j] += float32(ak * float64(pj))
+				p[j] = float32(zNext*r[j] + bk*float64(pj))
 			}
-			if k != seed && zNext*zNext*rr <= tol*bb {
+			if zNext*zNext*rr <= tol*bb {
 				live[k] = false
 			}
 		}
 		aPrev, bPrev = a, b
 	}
 	for k := range lambdas {
-		x := buf.x[k][:dim]
+		x := x0
+		if k != seed {
+			x = q // free now
+			for j, v := range buf.x[k][:dim] {
+				x[j] = float64(v)
+			}
+		}
 		x[dim-1] = ybar - dotf(mu, x)
 		f(k, x)
 	}
 }
 
-// addNormal adds Σ w_i (x_i·v − c) x_i over the rows act to out and
-// returns Σ w_i (x_i·v − c): X'WX·v for c = 0; ridgePath's centring
-// passes c = μ·v. A dot product reads v only, so row j's is taken with
-// row i's, before i updates out: the updates keep the row order.
-func (d *design) addNormal(act []int, w, v, out []float64, c float64) float64 {
-	var sum float64
-	k := 0
-	for ; k+1 < len(act); k += 2 {
-		i, j := act[k], act[k+1]
-		vi, vj := d.rowVals(i), d.rowVals(j)
-		si, sj := d.dot2(d.m.row(i), d.m.row(j), vi, vj, v)
-		di, dj := d.finishDot(i, si, v)-c, d.finishDot(j, sj, v)-c
-		d.axpyVals(i, w[i]*di, vi, out)
-		d.axpyVals(j, w[j]*dj, vj, out)
-		sum += w[i]*di + w[j]*dj
-	}
-	if k < len(act) {
-		i := act[k]
-		di := d.dot(i, v) - c
-		d.axpy(i, w[i]*di, out)
-		sum += w[i] * di
-	}
-	return sum
-}
-
 // tunePreds fits the outputs tuning scores (every model's, or the
 // difficulty head alone) on rows for every λ and returns their predictions
-// on test: pred[λ index][output][test row].
-func tunePreds(d *design, pr *problem, rows, test []int, lambdas []float64, bufs chan *pathBuf) [][][]float64 {
+// on test: pred[λ index][output][test row], in old's memory when it is
+// that of an earlier call.
+func tunePreds(d *design, pr *problem, rows, test []int, lambdas []float64, bufs chan *pathBuf, old [][][]float64) [][][]float64 {
 	outs := len(pr.models)
 	if pr.only {
 		outs = 1
 	}
-	pred := make([][][]float64, len(lambdas))
+	pred := old
+	if len(pred) != len(lambdas) {
+		pred = make([][][]float64, len(lambdas))
+	}
 	for k := range pred {
-		pred[k] = make([][]float64, outs)
+		if len(pred[k]) != outs {
+			pred[k] = make([][]float64, outs)
+		}
 		for o := range pred[k] {
-			pred[k][o] = make([]float64, len(test))
+			if cap(pred[k][o]) < len(test) {
+				pred[k][o] = make([]float64, len(test))
+			}
+			pred[k][o] = pred[k][o][:len(test)] // every row written below
 		}
 	}
 	var wg sync.WaitGroup

@@ -282,8 +282,9 @@ func (pr *problem) targets(n int, opts *Options) error {
 // GPT-4's test quality at 23% of its cost (27% at a single operating
 // point). Training on the 14,037 MMLU rows, tuning included, takes
 // 0.3–0.4× the CPU of the solver before multi-shift tuning (3.4 s against
-// 8.4 s in one session) and about 130 MB peak (BENCHMARKS.md, "Training
-// time and memory").
+// 8.4 s in one session) and 83–87 MB peak RSS with `llmrouter train`
+// (128 MB while entry values were stored); 100k rows take 162–170 MB
+// (BENCHMARKS.md, "Training time and memory").
 //
 // Linear is deterministic given opts.Seed and safe to call
 // concurrently.
@@ -360,9 +361,10 @@ func LinearSeq(records iter.Seq2[dataset.Record, error], opts Options) (*llmrout
 	if err != nil {
 		return nil, err
 	}
-	bufs := make(chan *cgBuf, opts.Workers)
+	// Tuning's buffers; the final fit reuses their float64 vectors.
+	pbufs := make(chan *pathBuf, opts.Workers)
 	for range min(opts.Workers, len(pr.y)) {
-		bufs <- new(cgBuf)
+		pbufs <- new(pathBuf)
 	}
 	all := make([]int, ts.n)
 	for i := range all {
@@ -395,23 +397,21 @@ func LinearSeq(records iter.Seq2[dataset.Record, error], opts Options) (*llmrout
 		if folds == nil {
 			return nil, fmt.Errorf("llmrouter: train: %d distinct prompts are too few for %d tuning folds", len(groupByKey(ts.key)), opts.TuneFolds)
 		}
-		pbufs := make(chan *pathBuf, opts.Workers)
-		for range min(opts.Workers, len(pr.y)) {
-			pbufs <- new(pathBuf)
-		}
 		// Each setting's gain area and total gain, summed over folds and
 		// model pairs: their ratio is the pooled APGR (see tuneScore).
 		scores := make(map[[3]float64][2]float64)
+		var sb scoreBuf
+		var pred [][][]float64
 		for _, test := range folds {
 			train := complementRows(ts.n, test)
 			for _, useIDF := range idfs {
 				for _, dw := range dws {
 					d = newDesign(ts, train, useIDF, dw, d)
 					d.bias = 0
-					pred := tunePreds(d, pr, train, test, lambdas, pbufs)
+					pred = tunePreds(d, pr, train, test, lambdas, pbufs, pred)
 					for k, l := range lambdas {
 						key := [3]float64{b2f(useIDF), dw, l}
-						area, total := pr.tuneScore(pred[k], test)
+						area, total := pr.tuneScore(pred[k], test, &sb)
 						sc := scores[key]
 						scores[key] = [2]float64{sc[0] + area, sc[1] + total}
 						step()
@@ -435,6 +435,12 @@ func LinearSeq(records iter.Seq2[dataset.Record, error], opts Options) (*llmrout
 		}
 	}
 
+	bufs := make(chan *cgBuf, opts.Workers)
+	for range min(opts.Workers, len(pr.y)) {
+		pb := <-pbufs
+		pb.mu, pb.x, pb.p = nil, nil, nil // free for the collector
+		bufs <- &pb.cg
+	}
 	d = newDesign(ts, all, best.idf, best.dw, d)
 	betas := make([][]float64, len(pr.y))
 	for o := range betas {
@@ -477,9 +483,10 @@ func b2f(b bool) float64 {
 // mean of per-pair APGRs it stays put when two models are near-equal: such
 // a pair's total gain is near zero and would divide its area by noise
 // (issue 9: 23 of 7,598 RouterDC rows moved that mean from 0.98 to -0.28).
-func (pr *problem) tuneScore(pred [][]float64, test []int) (area, total float64) {
+func (pr *problem) tuneScore(pred [][]float64, test []int, sb *scoreBuf) (area, total float64) {
+	sc, st, wk := sb.sc[:0], sb.st[:0], sb.wk[:0]
+	defer func() { sb.sc, sb.st, sb.wk = sc, st, wk }() // kept for the next call
 	if pr.only {
-		var sc, st, wk []float64
 		rs, y, w := pr.score[pr.ref], pr.y[0], pr.w[0]
 		for k, i := range test {
 			if w[i] == 0 {
@@ -489,9 +496,8 @@ func (pr *problem) tuneScore(pred [][]float64, test []int) (area, total float64)
 			st = append(st, rs[i])
 			wk = append(wk, rs[i]-y[i])
 		}
-		return gainArea(sc, st, wk)
+		return gainArea(sc, st, wk, sb)
 	}
-	var sc, st, wk []float64
 	for j := range pr.models {
 		if j == pr.ref {
 			continue
@@ -506,11 +512,19 @@ func (pr *problem) tuneScore(pred [][]float64, test []int) (area, total float64)
 			st = append(st, s)
 			wk = append(wk, w)
 		}
-		a, t := gainArea(sc, st, wk)
+		a, t := gainArea(sc, st, wk, sb)
 		area += a
 		total += t
 	}
 	return area, total
+}
+
+// scoreBuf is tuneScore's and gainArea's scratch (gainArea uses idx and
+// gain only), reused from call to call: tuning scores folds × settings ×
+// model pairs, and fresh slices each time made most of its garbage.
+type scoreBuf struct {
+	sc, st, wk, gain []float64
+	idx              []int
 }
 
 // gainArea routes by score (higher = strong) at the strong-call shares 0,
@@ -518,20 +532,22 @@ func (pr *problem) tuneScore(pred [][]float64, test []int) (area, total float64)
 // interpolated), tied scores resolved by their expected value. It returns
 // the area under the curve of the gain over all-weak (trapezoids) and the
 // total gain Σ strong − weak: area/total is the APGR.
-func gainArea(score, strong, weak []float64) (area, total float64) {
+func gainArea(score, strong, weak []float64, sb *scoreBuf) (area, total float64) {
 	n := len(score)
 	if n == 0 {
 		return 0, 0
 	}
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
+	idx := sb.idx[:0]
+	for i := range n {
+		idx = append(idx, i)
 	}
+	sb.idx = idx
 	sort.SliceStable(idx, func(a, b int) bool { return score[idx[a]] > score[idx[b]] })
 	for i := range strong {
 		total += strong[i] - weak[i]
 	}
-	gain := make([]float64, n+1)
+	gain := append(sb.gain[:0], make([]float64, n+1)...)
+	sb.gain = gain
 	for k := 0; k < n; {
 		j := k
 		var g float64

@@ -1,7 +1,6 @@
 package train
 
 import (
-	"cmp"
 	"slices"
 
 	"github.com/llmrouter/llmrouter/internal/linear"
@@ -11,7 +10,9 @@ import (
 // dropped: the distinct n-gram buckets with their counts (CSR, one uint32
 // an entry), the dense signals and a hash of the prompt for grouping. It
 // is independent of idf and dense scale, so tuning hashes every prompt
-// once.
+// once. Code 0 is count 1 (tf 1), most entries: a row's entries ascend by
+// code, then bucket, so its count-1 entries come first and are bare
+// buckets, which the solver reads without a tf lookup.
 type trainMatrix struct {
 	n      int
 	bits   int
@@ -20,6 +21,7 @@ type trainMatrix struct {
 	chunks [][]uint32 // entries: bucket | code<<bits, ascending by bucket within a row
 	codeTF []float32
 	over   map[uint64]float32 // tf of entries whose code is codeOver, by overKey
+	tfTab  *[tfCodes]float64  // codeTF widened, when every entry's code is below tfCodes; else nil
 	dense  [][linear.NumDense]float64
 	key    []uint64 // FNV-1a of the prompt: rows with equal keys share a fold
 
@@ -30,20 +32,32 @@ type trainMatrix struct {
 }
 
 func newTrainMatrix(bits int) *trainMatrix {
-	return &trainMatrix{bits: bits, counter: new(linear.Counter), codeOf: map[uint32]uint32{}}
+	return &trainMatrix{bits: bits, counter: new(linear.Counter), codeOf: map[uint32]uint32{1: 0}, codeTF: []float32{linear.TF(1)}}
 }
 
-// rowRef locates a row's entries. Entries live in chunks of chunkEntries
-// that never straddle a row, so the matrix grows without copying (a
-// copying slice would double its memory while it grows).
-type rowRef struct{ chunk, lo, hi uint32 }
+// rowRef locates a row's entries, those of count 1 in [lo, one).
+// Entries live in chunks of chunkEntries that never straddle a row, so
+// the matrix grows without copying (a copying slice would double its
+// memory while it grows).
+type rowRef struct{ chunk, lo, one, hi uint32 }
 
 const chunkEntries = 1 << 18
+
+// tfCodes bounds the codes of tfTab: a fixed-size table indexed by a
+// masked code needs no bounds check in the solver's inner loops.
+const tfCodes = 1 << 14
 
 // row returns row i's entries.
 func (m *trainMatrix) row(i int) []uint32 {
 	r := m.rows[i]
 	return m.chunks[r.chunk][r.lo:r.hi]
+}
+
+// rowParts returns row i's entries of count 1 (bare buckets) and the rest.
+func (m *trainMatrix) rowParts(i int) (ones, rest []uint32) {
+	r := m.rows[i]
+	c := m.chunks[r.chunk]
+	return c[r.lo:r.one], c[r.one:r.hi]
 }
 
 // codeOver marks an entry whose count did not get a code of its own (more
@@ -72,12 +86,13 @@ func (m *trainMatrix) add(text string, maxWords int) {
 			c = append(c, bucket|m.code(b.Counts[slot], bucket)<<m.bits)
 		}
 		b.Clear()
-		// Sorted by bucket, the float summation order does not depend on
-		// hash-table layout (buckets are distinct within a row).
-		mask := uint32(1)<<m.bits - 1
-		slices.SortFunc(c[start:], func(a, b uint32) int { return cmp.Compare(a&mask, b&mask) })
+		// Sorted, the float summation order does not depend on hash-table
+		// layout (buckets are distinct within a row); count-1 entries,
+		// code 0, come first.
+		slices.Sort(c[start:])
+		one, _ := slices.BinarySearch(c[start:], 1<<m.bits)
 		m.chunks[k] = c
-		ref = rowRef{uint32(k), uint32(start), uint32(len(c))}
+		ref = rowRef{uint32(k), uint32(start), uint32(start + one), uint32(len(c))}
 		m.maxRow = max(m.maxRow, len(c)-start)
 	}
 	m.rows = append(m.rows, ref)
@@ -117,6 +132,12 @@ func (m *trainMatrix) tf(i int, e uint32) float32 {
 // done drops the building state and trims the slices to their length.
 func (m *trainMatrix) done() {
 	m.counter, m.ngrams, m.codeOf = nil, nil, nil
+	if m.over == nil && len(m.codeTF) <= tfCodes {
+		m.tfTab = new([tfCodes]float64)
+		for c, v := range m.codeTF {
+			m.tfTab[c] = float64(v)
+		}
+	}
 	m.dense = slices.Clip(m.dense)
 	m.key = slices.Clip(m.key)
 }

@@ -18,7 +18,7 @@ import (
 // TestTrainMatrixCounts checks every entry's bucket and tf against a
 // plain count of the n-grams serving reads (the analyzer's), including
 // counts past the codes that fit beside 24 hash bits (255), which are
-// kept aside.
+// kept aside, and that each row's count-1 entries come first.
 func TestTrainMatrixCounts(t *testing.T) {
 	var long strings.Builder
 	for k := 1; k <= 300; k++ { // word k repeated k times: 300 distinct counts
@@ -49,12 +49,19 @@ func TestTrainMatrixCounts(t *testing.T) {
 					want[h&mask]++
 				}
 				got := map[uint32]float32{}
-				prev := -1
+				prev := int64(-1)
 				for _, e := range m.row(i) {
-					b := e & mask
-					assert.Greater(t, int(b), prev, "row %d ascending by bucket", i)
-					prev = int(b)
-					got[b] = m.tf(i, e)
+					assert.Greater(t, int64(e), prev, "row %d ascending by code, then bucket", i)
+					prev = int64(e)
+					got[e&mask] = m.tf(i, e)
+				}
+				ones, rest := m.rowParts(i)
+				require.Equal(t, len(m.row(i)), len(ones)+len(rest))
+				for _, e := range ones {
+					assert.Equal(t, 1, int(want[e]), "row %d: bucket %d of the count-1 run", i, e)
+				}
+				for _, e := range rest {
+					assert.Greater(t, int(want[e&mask]), 1, "row %d: bucket %d after the count-1 run", i, e&mask)
 				}
 				require.Len(t, got, len(want), "row %d", i)
 				for b, c := range want {

@@ -9,16 +9,13 @@ import (
 
 // design is the weighted feature matrix of a trainMatrix for one (idf,
 // dense weight) setting: columns 0..D-1 the buckets, then linear.NumDense dense
-// columns, then the bias. Each entry's value, tf·idf/‖row‖, is stored
-// (four bytes an entry, in chunks that mirror the matrix's): the solver
-// reads every value once per product, and computing them there took a
-// third of training's time.
+// columns, then the bias. An entry's value is tf·idf/‖row‖, computed from
+// its code when read (see normal).
 type design struct {
 	m      *trainMatrix
-	val    [][]float32 // per chunk of m.chunks: the entries' values
-	idf    []float32   // nil without idf
-	mul    []float32   // idf, or ones
-	inv    []float32   // per row: 1/‖row‖, or 1 for an empty row
+	idf    []float32 // nil without idf
+	mul    []float32 // idf, or ones
+	inv    []float32 // per row: 1/‖row‖, or 1 for an empty row
 	dz     [][linear.NumDense]float32
 	dim    int
 	maxIDF float32
@@ -35,18 +32,18 @@ func newDesign(m *trainMatrix, fit []int, useIDF bool, dw float64, old *design) 
 	D := 1 << m.bits
 	d := &design{m: m, dim: D + linear.NumDense + 1, dw: dw, bias: 1}
 	if old != nil && len(old.inv) == m.n {
-		d.inv, d.dz, d.val = old.inv, old.dz, old.val
+		d.inv, d.dz = old.inv, old.dz
 		clear(d.dz)
 	} else {
 		d.inv, d.dz = make([]float32, m.n), make([][linear.NumDense]float32, m.n)
-		d.val = make([][]float32, len(m.chunks))
-		for k, c := range m.chunks {
-			d.val[k] = make([]float32, len(c))
-		}
 	}
 	n := float64(len(fit))
 	d.maxIDF = float32(math.Log(1+n) + 1)
-	d.mul = make([]float32, D)
+	if old != nil && len(old.mul) == D {
+		d.mul = old.mul
+	} else {
+		d.mul = make([]float32, D)
+	}
 	if useIDF {
 		df := make([]int32, D)
 		mask := uint32(D - 1)
@@ -71,7 +68,6 @@ func newDesign(m *trainMatrix, fit []int, useIDF bool, dw float64, old *design) 
 		if norm > 0 {
 			d.inv[i] = float32(1 / math.Sqrt(float64(norm)))
 		}
-		d.setVals(i)
 	}
 	if dw > 0 {
 		for _, i := range fit {
@@ -96,7 +92,7 @@ func newDesign(m *trainMatrix, fit []int, useIDF bool, dw float64, old *design) 
 }
 
 // eachVal calls f with each entry of row i: its bucket and tf·mul·inv.
-// Not for the hot loops (a call per entry); see dot2 and axpy.
+// Not for the hot loops (a call per entry); see normal.
 func (m *trainMatrix) eachVal(i int, mul []float32, inv float32, f func(b uint32, v float32)) {
 	mask := uint32(1)<<m.bits - 1
 	for _, e := range m.row(i) {
@@ -106,77 +102,82 @@ func (m *trainMatrix) eachVal(i int, mul []float32, inv float32, f func(b uint32
 	}
 }
 
-// setVals stores row i's entry values, tf·mul·inv (tf·mul, then ·inv,
-// in float32: the operations the trained models were pinned with).
-func (d *design) setVals(i int) {
+// sparseDot is Σ tf·u[bucket] over row i's entries, in entry order, times
+// the row's 1/‖row‖: x_i·v for the bucket columns when u = mul⊙v.
+func (d *design) sparseDot(i int, u []float64) float64 {
 	m := d.m
-	mask, tfs, mul, inv := uint32(1)<<m.bits-1, m.codeTF, d.mul, d.inv[i]
-	vals := d.rowVals(i)
-	for k, e := range m.row(i) {
-		b := e & mask
-		c := e >> m.bits
-		var tf float32
-		if c < uint32(len(tfs)) {
-			tf = tfs[c]
-		} else {
-			tf = m.tf(i, e)
-		}
-		v := tf * mul[b]
-		v *= inv
-		vals[k] = v
-	}
-}
-
-// rowVals returns row i's entry values.
-func (d *design) rowVals(i int) []float32 {
-	r := d.m.rows[i]
-	return d.val[r.chunk][r.lo:r.hi]
-}
-
-// sparseDot is Σ val·beta[bucket] over row i's entries, in entry order.
-func (d *design) sparseDot(i int, beta []float64) float64 {
-	mask := uint32(1)<<d.m.bits - 1
-	row := d.m.row(i)
-	vals := d.rowVals(i)[:len(row)]
+	bits, mask, tft := uint(m.bits)&31, uint32(1)<<m.bits-1, m.tfTab
 	var s float64
-	for k, e := range row {
-		s += float64(vals[k]) * beta[e&mask]
+	if tft == nil {
+		for _, e := range m.row(i) {
+			s += float64(m.tf(i, e)) * u[e&mask]
+		}
+	} else {
+		for _, e := range m.row(i) {
+			s += tft[(e>>bits)&(tfCodes-1)] * u[e&mask]
+		}
 	}
-	return s
+	return s * float64(d.inv[i])
 }
 
-// dot2 is the sparse sums of two rows given their values, interleaved:
-// the two sums are independent chains of additions, so the CPU overlaps
-// them, and each keeps its entry order, so each is that of sparseDot.
-func (d *design) dot2(ri, rj []uint32, vi, vj []float32, beta []float64) (float64, float64) {
-	mask := uint32(1)<<d.m.bits - 1
-	n := min(len(ri), len(rj))
-	vi, vj = vi[:len(ri)], vj[:len(rj)]
-	var si, sj float64
-	for k := 0; k < n; k++ {
-		si += float64(vi[k]) * beta[ri[k]&mask]
-		sj += float64(vj[k]) * beta[rj[k]&mask]
-	}
-	for k := n; k < len(ri); k++ {
-		si += float64(vi[k]) * beta[ri[k]&mask]
-	}
-	for k := n; k < len(rj); k++ {
-		sj += float64(vj[k]) * beta[rj[k]&mask]
-	}
-	return si, sj
-}
-
-// axpyVals is axpy given row i's values.
-func (d *design) axpyVals(i int, a float64, vals []float32, out []float64) {
+// rowDot is sparseDot with two partial sums, even and odd entries: two
+// independent chains of additions, which the CPU overlaps. A count-1
+// entry is its bucket, of tf 1 (trainMatrix): no lookup.
+func (d *design) rowDot(i int, u []float64) float64 {
 	m := d.m
-	mask := uint32(1)<<m.bits - 1
-	row := m.row(i)
-	vals = vals[:len(row)]
-	for k, e := range row {
-		out[e&mask] += a * float64(vals[k])
+	bits, mask, tft := uint(m.bits)&31, uint32(1)<<m.bits-1, m.tfTab
+	if tft == nil {
+		return d.sparseDot(i, u)
 	}
-	D := 1 << m.bits
+	ones, rest := m.rowParts(i)
+	var s0, s1 float64
+	for len(ones) >= 2 {
+		s0 += u[ones[0]]
+		s1 += u[ones[1]]
+		ones = ones[2:]
+	}
+	if len(ones) > 0 {
+		s0 += u[ones[0]]
+	}
+	for len(rest) >= 2 {
+		e0, e1 := rest[0], rest[1]
+		s0 += tft[(e0>>bits)&(tfCodes-1)] * u[e0&mask]
+		s1 += tft[(e1>>bits)&(tfCodes-1)] * u[e1&mask]
+		rest = rest[2:]
+	}
+	if len(rest) > 0 {
+		e := rest[0]
+		s0 += tft[(e>>bits)&(tfCodes-1)] * u[e&mask]
+	}
+	return (s0 + s1) * float64(d.inv[i])
+}
+
+// scatter adds a × row i's features to out, the bucket columns without
+// their mul (normal applies it once to the sum).
+func (d *design) scatter(i int, a float64, out []float64) {
+	m := d.m
+	bits, mask, tft := uint(m.bits)&31, uint32(1)<<m.bits-1, m.tfTab
+	ai := a * float64(d.inv[i])
+	if tft == nil {
+		for _, e := range m.row(i) {
+			out[e&mask] += ai * float64(m.tf(i, e))
+		}
+	} else {
+		ones, rest := m.rowParts(i)
+		for _, b := range ones {
+			out[b] += ai
+		}
+		for _, e := range rest {
+			out[e&mask] += ai * tft[(e>>bits)&(tfCodes-1)]
+		}
+	}
+	d.scatterDense(i, a, out)
+}
+
+// scatterDense adds a × row i's dense features and bias to out.
+func (d *design) scatterDense(i int, a float64, out []float64) {
 	if d.dw > 0 {
+		D := 1 << d.m.bits
 		for k, z := range d.dz[i] {
 			out[D+k] += a * float64(z)
 		}
@@ -195,25 +196,123 @@ func (d *design) finishDot(i int, s float64, beta []float64) float64 {
 	return s + d.bias*beta[d.dim-1]
 }
 
-// dot returns row i's features · beta.
+// dot returns row i's features · beta. Not for the hot loops (it
+// gathers mul per entry); see normal.
 func (d *design) dot(i int, beta []float64) float64 {
-	return d.finishDot(i, d.sparseDot(i, beta), beta)
+	m := d.m
+	bits, mask, tft, mul := uint(m.bits)&31, uint32(1)<<m.bits-1, m.tfTab, d.mul
+	var s float64
+	if tft == nil {
+		for _, e := range m.row(i) {
+			b := e & mask
+			s += float64(m.tf(i, e)) * (float64(mul[b]) * beta[b])
+		}
+	} else {
+		for _, e := range m.row(i) {
+			b := e & mask
+			s += tft[(e>>bits)&(tfCodes-1)] * (float64(mul[b]) * beta[b])
+		}
+	}
+	return d.finishDot(i, s*float64(d.inv[i]), beta)
 }
 
-// axpy adds a × row i's features to out.
+// axpy adds a × row i's features to out. Not for the hot loops; see
+// normal.
 func (d *design) axpy(i int, a float64, out []float64) {
-	d.axpyVals(i, a, d.rowVals(i), out)
+	m := d.m
+	bits, mask, tft, mul := uint(m.bits)&31, uint32(1)<<m.bits-1, m.tfTab, d.mul
+	ai := a * float64(d.inv[i])
+	if tft == nil {
+		for _, e := range m.row(i) {
+			b := e & mask
+			out[b] += ai * float64(m.tf(i, e)) * float64(mul[b])
+		}
+	} else {
+		for _, e := range m.row(i) {
+			b := e & mask
+			out[b] += ai * tft[(e>>bits)&(tfCodes-1)] * float64(mul[b])
+		}
+	}
+	d.scatterDense(i, a, out)
+}
+
+// normal sets out, which must be zero, to the centred normal product
+// (X'WX + s·I)v − sum·μ, sum = Σ w_i (x_i·v − c) over the rows act and
+// c = μ·v (the bias column's shift sLast instead of s; μ nil: no
+// centring), and returns v·out. An entry's value is tf·mul[bucket]/‖row‖;
+// rather than store it (four bytes an entry, a third of training's
+// memory) or gather mul per entry, normal gathers u = mul⊙v (u is scratch,
+// used with idf only) and scales the summed updates by mul once, in the
+// pass that adds the shift and takes v·out.
+func (d *design) normal(act []int, w, v, out, u, mu []float64, s, sLast float64) float64 {
+	D := len(d.mul)
+	src := v
+	var c float64
+	if d.idf != nil {
+		for j, m := range d.mul {
+			u[j] = float64(m) * v[j]
+		}
+		copy(u[D:], v[D:])
+		src = u
+	}
+	if mu != nil {
+		c = dotf(mu, v)
+	}
+	var sum float64
+	for _, i := range act {
+		di := d.finishDot(i, d.rowDot(i, src), v) - c
+		d.scatter(i, w[i]*di, out)
+		sum += w[i] * di
+	}
+	var vo float64
+	v, out = v[:len(out)], out[:len(v)]
+	if mu != nil {
+		mu = mu[:len(v)]
+		for j, m := range d.mul {
+			o := float64(m)*out[j] + s*v[j] - sum*mu[j]
+			out[j] = o
+			vo += v[j] * o
+		}
+		for j := D; j < len(v); j++ {
+			sh := s
+			if j == len(v)-1 {
+				sh = sLast
+			}
+			o := out[j] + sh*v[j] - sum*mu[j]
+			out[j] = o
+			vo += v[j] * o
+		}
+		return vo
+	}
+	for j, m := range d.mul {
+		o := float64(m)*out[j] + s*v[j]
+		out[j] = o
+		vo += v[j] * o
+	}
+	for j := D; j < len(v); j++ {
+		sh := s
+		if j == len(v)-1 {
+			sh = sLast
+		}
+		o := out[j] + sh*v[j]
+		out[j] = o
+		vo += v[j] * o
+	}
+	return vo
 }
 
 // cgBuf is one fit's scratch space, reused from fit to fit.
 type cgBuf struct {
-	r, rhs, p, ap []float64 // dim each
-	act           []int     // rows of nonzero weight
+	r, rhs, p, ap, u []float64 // dim each; u with idf only
+	act              []int     // rows of nonzero weight
 }
 
-func (b *cgBuf) size(dim int) {
+func (b *cgBuf) size(dim int, idf bool) {
 	if len(b.r) != dim {
 		b.r, b.rhs, b.p, b.ap = make([]float64, dim), make([]float64, dim), make([]float64, dim), make([]float64, dim)
+	}
+	if idf && len(b.u) != dim {
+		b.u = make([]float64, dim)
 	}
 }
 
@@ -222,7 +321,7 @@ func (b *cgBuf) size(dim int) {
 // and w are indexed by row.
 func (d *design) ridge(rows []int, y, w []float64, lambda float64, beta []float64, buf *cgBuf) {
 	dim := d.dim
-	buf.size(dim)
+	buf.size(dim, d.idf != nil)
 	act := buf.act[:0]
 	for _, i := range rows {
 		if w[i] != 0 {
@@ -230,15 +329,9 @@ func (d *design) ridge(rows []int, y, w []float64, lambda float64, beta []float6
 		}
 	}
 	buf.act = act
-	apply := func(v, out []float64) {
-		for j := range out {
-			out[j] = lambda * v[j]
-		}
-		out[dim-1] = lambda * 1e-6 * v[dim-1]
-		d.addNormal(act, w, v, out, 0)
-	}
 	r, rhs, p, ap := buf.r, buf.rhs, buf.p, buf.ap
-	apply(beta, r)
+	clear(r)
+	d.normal(act, w, beta, r, buf.u, nil, lambda, lambda*1e-6)
 	var bb float64
 	clear(rhs)
 	for _, i := range act {
@@ -249,19 +342,21 @@ func (d *design) ridge(rows []int, y, w []float64, lambda float64, beta []float6
 		bb += rhs[j] * rhs[j]
 	}
 	copy(p, r)
+	clear(ap)
 	rr := dotf(r, r)
 	for it := 0; it < cgMaxIter && rr > cgTol*bb && bb > 0; it++ {
-		apply(p, ap)
-		pap := dotf(p, ap)
+		pap := d.normal(act, w, p, ap, buf.u, nil, lambda, lambda*1e-6)
 		if pap <= 0 {
 			break
 		}
 		a := rr / pap
+		var rn float64
 		for j := range beta {
 			beta[j] += a * p[j]
 			r[j] -= a * ap[j]
+			ap[j] = 0 // normal's out must be zero
+			rn += r[j] * r[j]
 		}
-		rn := dotf(r, r)
 		beta2 := rn / rr
 		rr = rn
 		for j := range p {
