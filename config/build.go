@@ -77,7 +77,7 @@ func (f *File) RoutingPolicy() llmrouter.Policy {
 	case "threshold":
 		rules = append(rules, llmrouter.Threshold{Strong: f.Policy.Strong, Weak: f.Policy.Weak, Cutoff: f.Policy.Cutoff})
 	default:
-		rules = append(rules, llmrouter.CheapestAdequate{MinQuality: f.Policy.MinQuality})
+		rules = append(rules, llmrouter.CheapestAdequate{MinQuality: f.Policy.MinQuality, IgnoreStrengths: f.Policy.IgnoreStrengths})
 	}
 	return llmrouter.DefaultPolicy(rules...)
 }

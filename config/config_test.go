@@ -48,6 +48,28 @@ func TestSettingsFromFile(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, "mini", d.Model, "a cutoff of 2 is never reached: always the weak model")
 		}},
+		{"a declared strength routes code to its model", good + "  - name: coder\n    provider: openai\n    api_model: gpt-4.1\n    api_key_env: OPENAI_API_KEY\n    quality: 0.8\n    capabilities: code\npolicy:\n  min_quality: 0.6\n", func(t *testing.T, f *config.File) {
+			cards := f.Cards()
+			assert.Equal(t, llmrouter.Vision|llmrouter.Tools|llmrouter.JSONMode|llmrouter.Streaming|llmrouter.Code, cards[2].Capabilities,
+				"the strength joins the catalog's capabilities")
+			r, err := f.Build(config.BuildOptions{Fake: true})
+			require.NoError(t, err)
+			code := human("Fix this Go code:\n```go\nfunc add(a, b int) int { return a - b }\n```")
+			d, err := r.Route(t.Context(), code)
+			require.NoError(t, err)
+			assert.Equal(t, "coder", d.Model, "mini is adequate (0.6) and cheaper; the code model is preferred")
+			assert.Equal(t, llmrouter.ReasonStrengthAdequate, d.Plan[0].Reason)
+			d, err = r.Route(t.Context(), human("What is the capital of Australia?"))
+			require.NoError(t, err)
+			assert.Equal(t, "mini", d.Model, "no code: the cheapest adequate model")
+		}},
+		{"ignore_strengths orders by cost alone", good + "  - name: coder\n    provider: openai\n    api_model: gpt-4.1\n    api_key_env: OPENAI_API_KEY\n    quality: 0.8\n    capabilities: code\npolicy:\n  min_quality: 0.6\n  ignore_strengths: true\n", func(t *testing.T, f *config.File) {
+			r, err := f.Build(config.BuildOptions{Fake: true})
+			require.NoError(t, err)
+			d, err := r.Route(t.Context(), human("Fix this Go code:\n```go\nfunc add(a, b int) int { return a - b }\n```"))
+			require.NoError(t, err)
+			assert.Equal(t, "mini", d.Model)
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
