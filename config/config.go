@@ -37,10 +37,9 @@
 //	  max_retries: 2
 //	  attempt_timeout: 30s
 //	  verifier: checks                # none | checks | trained, joined by |
-//
-// Budgets: the key "budgets" is reserved for per-user, per-feature and
-// global spend limits (package budget); this build rejects it with a clear
-// error rather than ignore limits an operator believes hold.
+//	budgets:                          # spend limits, see Budgets
+//	  limits:
+//	    - {scope: user, tier: free, usd: 0.05, window: day}
 package config
 
 import (
@@ -67,8 +66,7 @@ type File struct {
 	Tiers    *Tiers    `yaml:"tiers"`
 	Policy   Policy    `yaml:"policy"`
 	Fallback *Fallback `yaml:"fallback"`
-	// Budgets is reserved (see the package doc); a file setting it fails.
-	Budgets *yaml.Node `yaml:"budgets"`
+	Budgets  *Budgets  `yaml:"budgets"`
 
 	name  string         // the file name errors carry
 	lines map[string]int // field path -> line
