@@ -452,7 +452,8 @@ func (s *Script) UnmarshalText(b []byte) error {
 var capabilityNames = [...]struct {
 	c    Capabilities
 	name string
-}{{Vision, "vision"}, {Tools, "tools"}, {JSONMode, "json"}, {Streaming, "streaming"}}
+}{{Vision, "vision"}, {Tools, "tools"}, {JSONMode, "json"}, {Streaming, "streaming"},
+	{Code, "code"}, {Math, "math"}, {Multilingual, "multilingual"}, {LongContext, "long-context"}}
 
 // MarshalText implements encoding.TextMarshaler, so Capabilities read and
 // write as text in JSON and other formats: the String form, "vision|tools",
@@ -463,13 +464,14 @@ func (c Capabilities) MarshalText() ([]byte, error) {
 		known |= n.c
 	}
 	if extra := c &^ known; extra != 0 {
-		return nil, fmt.Errorf("llmrouter: unknown capability bits %#x", uint8(extra))
+		return nil, fmt.Errorf("llmrouter: unknown capability bits %#x", uint16(extra))
 	}
 	return []byte(c.String()), nil
 }
 
 // UnmarshalText implements encoding.TextUnmarshaler: names joined by "|"
-// (vision, tools, json, streaming; in any order, case-insensitive, spaces
+// (vision, tools, json, streaming, and the strengths code, math,
+// multilingual, long-context; in any order, case-insensitive, spaces
 // around names ignored), or "none" or "" for no capability. An unknown
 // name is an error naming it.
 func (c *Capabilities) UnmarshalText(b []byte) error {
@@ -490,7 +492,7 @@ func (c *Capabilities) UnmarshalText(b []byte) error {
 			}
 		}
 		if !found {
-			return fmt.Errorf("llmrouter: unknown capability %q in %q (want vision, tools, json or streaming joined by |, or none)", w, s)
+			return fmt.Errorf("llmrouter: unknown capability %q in %q (want vision, tools, json, streaming, code, math, multilingual or long-context joined by |, or none)", w, s)
 		}
 	}
 	*c = out

@@ -274,6 +274,8 @@ func TestCapabilitiesText(t *testing.T) {
 		{llmrouter.Vision | llmrouter.Tools, "vision|tools"},
 		{llmrouter.Tools | llmrouter.JSONMode | llmrouter.Streaming, "tools|json|streaming"},
 		{llmrouter.Vision | llmrouter.Tools | llmrouter.JSONMode | llmrouter.Streaming, "vision|tools|json|streaming"},
+		{llmrouter.Tools | llmrouter.Code | llmrouter.LongContext, "tools|code|long-context"},
+		{llmrouter.Math | llmrouter.Multilingual, "math|multilingual"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -300,6 +302,9 @@ func TestCapabilitiesText(t *testing.T) {
 		{"NONE", 0, ""},
 		{"tools|vision", llmrouter.Vision | llmrouter.Tools, ""},
 		{" Vision | JSON ", llmrouter.Vision | llmrouter.JSONMode, ""},
+		{"code|math|multilingual|long-context", llmrouter.Code | llmrouter.Math | llmrouter.Multilingual | llmrouter.LongContext, ""},
+		{"tools|Code", llmrouter.Tools | llmrouter.Code, ""},
+		{"longcontext", 0, `unknown capability "longcontext"`},
 		{"vision|telepathy", 0, `unknown capability "telepathy"`},
 		{"vision||tools", 0, `unknown capability ""`},
 		{"none|tools", 0, `unknown capability "none"`},
@@ -323,8 +328,8 @@ func TestCapabilitiesText(t *testing.T) {
 	assert.Equal(t, llmrouter.Vision|llmrouter.Tools, card.Capabilities)
 	require.ErrorContains(t, json.Unmarshal([]byte(`{"Capabilities":"tools|audio"}`), &card), `"audio"`)
 
-	_, err := Capabilities(1 << 7).MarshalText()
-	assert.ErrorContains(t, err, "unknown capability bits 0x80")
+	_, err := Capabilities(1 << 12).MarshalText()
+	assert.ErrorContains(t, err, "unknown capability bits 0x1000")
 }
 
 // Capabilities is short for the test tables.

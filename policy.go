@@ -386,9 +386,17 @@ const (
 // plan then lists the other adequate models, cheapest first, and then the
 // rest by predicted quality, highest first: an outage falls back to the next
 // cheapest that will do, a weak answer escalates upwards.
+//
+// Among adequate models, those whose card declares a strength the request
+// calls for (Code, Math, Multilingual, LongContext; see Capabilities) come
+// first, most matching strengths first, then cheapest: code goes to a code
+// model when one is adequate. A strength is never required.
 type CheapestAdequate struct {
 	// MinQuality is the threshold τ in [0,1]; 0 means DefaultMinQuality.
 	MinQuality float64
+	// IgnoreStrengths orders adequate models by cost alone. false
+	// (default): strengths first, as above.
+	IgnoreStrengths bool
 }
 
 // Apply implements Policy.
@@ -403,8 +411,14 @@ func (p CheapestAdequate) Apply(r *Routing) error {
 		return nil
 	}
 	c := r.Candidates
-	// Adequate first, cheapest first; then the rest, best first. Ties by
-	// quality, then by model order, so plans are deterministic.
+	var sbuf [16]int
+	score, strengths := sbuf[:0], false
+	if !p.IgnoreStrengths {
+		score, strengths = strengthScores(r, score)
+	}
+	// Adequate first, strongest fit then cheapest first; then the rest,
+	// best first. Ties by quality, then by model order, so plans are
+	// deterministic.
 	slices.SortStableFunc(idx, func(a, b int) int {
 		ca, cb := &c[a], &c[b]
 		aa, ab := ca.Quality >= tau, cb.Quality >= tau
@@ -414,6 +428,8 @@ func (p CheapestAdequate) Apply(r *Routing) error {
 				return -1
 			}
 			return 1
+		case aa && strengths && score[a] != score[b]:
+			return cmp.Compare(score[b], score[a])
 		case aa && ca.Cost != cb.Cost:
 			return cmp.Compare(ca.Cost, cb.Cost)
 		case ca.Quality != cb.Quality:
@@ -425,6 +441,8 @@ func (p CheapestAdequate) Apply(r *Routing) error {
 		reason := ReasonStronger
 		adequate := c[i].Quality >= tau
 		switch {
+		case k == 0 && adequate && strengths && score[i] > 0:
+			reason = ReasonStrengthAdequate
 		case k == 0 && adequate:
 			reason = ReasonCheapestAdequate
 		case k == 0:

@@ -10,8 +10,12 @@ import (
 	"github.com/tmc/langchaingo/llms"
 )
 
-// Capabilities is a set of things a model can do beyond plain text chat.
-type Capabilities uint8
+// Capabilities is a set of things a model can do beyond plain text chat
+// (Vision, Tools, JSONMode, Streaming: the built-in filter removes a model
+// lacking one the request needs) and of things it is good at (Code, Math,
+// Multilingual, LongContext: strengths, never required; CheapestAdequate
+// prefers an adequate model with the strength the request calls for).
+type Capabilities uint16
 
 // The capabilities a ModelCard can declare.
 const (
@@ -24,12 +28,26 @@ const (
 	JSONMode
 	// Streaming: the model streams through llms.WithStreamingFunc.
 	Streaming
+	// Code: a strength, preferred for requests that look like code
+	// (Features.Code >= 0.3) or that the classifier labels "code".
+	Code
+	// Math: a strength, preferred for mathematics (Features.Math >= 0.4,
+	// or the label "math").
+	Math
+	// Multilingual: a strength, preferred for text outside the Latin
+	// script or with at least 15% non-ASCII runes (or the label
+	// "multilingual").
+	Multilingual
+	// LongContext: a strength, preferred for requests of at least 8,000
+	// estimated input tokens (or the label "long-context"). The
+	// context-window filter still applies on its own.
+	LongContext
 )
 
 // Has reports whether every capability in want is in c.
 func (c Capabilities) Has(want Capabilities) bool { return c&want == want }
 
-// String lists the capabilities, e.g. "vision|tools"; "none" when empty.
+// String lists the capabilities, e.g. "vision|tools|code"; "none" when empty.
 func (c Capabilities) String() string {
 	if c == 0 {
 		return "none"
@@ -80,7 +98,8 @@ type ModelCard struct {
 	// which every current chat model accepts.
 	MaxOutputTokens int
 
-	// Capabilities the model has. Zero means plain text only.
+	// Capabilities the model has and its strengths (see Capabilities).
+	// Zero means plain text only, no declared strength.
 	Capabilities Capabilities
 
 	// TypicalLatency is the usual time to a complete answer; the latency

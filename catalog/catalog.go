@@ -113,7 +113,8 @@ func All() []Entry {
 }
 
 // Fill returns card with every zero price, limit and capability set taken
-// from e; fields the card sets are kept (the override). Name, APIModel,
+// from e (the capability set counts as zero when the card declares only
+// strengths such as Code, which it keeps); fields the card sets are kept (the override). Name, APIModel,
 // TypicalLatency and Quality are never touched: the table has no opinion
 // on them.
 func (e Entry) Fill(card llmrouter.ModelCard) llmrouter.ModelCard {
@@ -132,8 +133,15 @@ func (e Entry) Fill(card llmrouter.ModelCard) llmrouter.ModelCard {
 	if card.MaxOutputTokens == 0 {
 		card.MaxOutputTokens = e.MaxOutputTokens
 	}
-	if card.Capabilities == 0 {
-		card.Capabilities = e.Capabilities
+	// What the model accepts comes from the table unless the card sets
+	// some of it; strengths the card declares (code, math, …) are kept
+	// either way, so "capabilities: code" adds a strength and loses nothing.
+	if card.Capabilities&accepts == 0 {
+		card.Capabilities |= e.Capabilities
 	}
 	return card
 }
+
+// accepts are the Capabilities saying what a model accepts (the rest are
+// strengths, which the table does not rate).
+const accepts = llmrouter.Vision | llmrouter.Tools | llmrouter.JSONMode | llmrouter.Streaming

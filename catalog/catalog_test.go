@@ -48,6 +48,15 @@ func TestLookupAndFill(t *testing.T) {
 		{name: "dated id and case", lookup: " GPT-4.1-2025-04-14 ", found: true, card: llmrouter.ModelCard{Name: "x", ContextWindow: 1000},
 			want: llmrouter.ModelCard{Name: "x", InputPerMTok: 2, OutputPerMTok: 8, CachedInputPerMTok: 0.5, ContextWindow: 1000, MaxOutputTokens: 32768,
 				Capabilities: llmrouter.Vision | llmrouter.Tools | llmrouter.JSONMode | llmrouter.Streaming}},
+		{name: "strengths alone keep the table's capabilities", lookup: "gpt-4o-mini",
+			card: llmrouter.ModelCard{Name: "m", Capabilities: llmrouter.Code | llmrouter.Multilingual},
+			want: llmrouter.ModelCard{Name: "m", InputPerMTok: 0.15, OutputPerMTok: 0.60, CachedInputPerMTok: 0.075,
+				ContextWindow: 128000, MaxOutputTokens: 16384,
+				Capabilities: llmrouter.Vision | llmrouter.Tools | llmrouter.JSONMode | llmrouter.Streaming | llmrouter.Code | llmrouter.Multilingual}, found: true},
+		{name: "capabilities and strengths both set win", lookup: "gpt-4o-mini",
+			card: llmrouter.ModelCard{Name: "m", Capabilities: llmrouter.Tools | llmrouter.Math},
+			want: llmrouter.ModelCard{Name: "m", InputPerMTok: 0.15, OutputPerMTok: 0.60, CachedInputPerMTok: 0.075,
+				ContextWindow: 128000, MaxOutputTokens: 16384, Capabilities: llmrouter.Tools | llmrouter.Math}, found: true},
 		{name: "unknown model", lookup: "my-finetune", found: false},
 	}
 	for _, tt := range tests {

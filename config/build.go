@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/budget"
 	"github.com/llmrouter/llmrouter/catalog"
 	"github.com/llmrouter/llmrouter/routertest"
 	"github.com/llmrouter/llmrouter/verify"
@@ -67,8 +68,19 @@ func (m Model) apiModel() string {
 }
 
 // RoutingPolicy returns the routing policy the file declares: llmrouter's
-// built-in filters, the tier filter if any, then the selection rule.
+// built-in filters, the budget and the tier filter if any, then the
+// selection rule. Each call makes a fresh budget (totals at zero); a
+// budget that cannot be built (only a File not from Load or Parse) makes
+// a policy that refuses every request with the reason.
 func (f *File) RoutingPolicy() llmrouter.Policy {
+	b, err := f.budget()
+	if err != nil {
+		return llmrouter.PolicyFunc(func(*llmrouter.Routing) error { return err })
+	}
+	return f.routingPolicy(b)
+}
+
+func (f *File) routingPolicy(b *budget.Budget) llmrouter.Policy {
 	var rules []llmrouter.Policy
 	if t := f.Tiers; t != nil {
 		rules = append(rules, llmrouter.TierFilter{Tiers: t.Allow, Default: t.Default, Lenient: t.Lenient})
@@ -77,9 +89,9 @@ func (f *File) RoutingPolicy() llmrouter.Policy {
 	case "threshold":
 		rules = append(rules, llmrouter.Threshold{Strong: f.Policy.Strong, Weak: f.Policy.Weak, Cutoff: f.Policy.Cutoff})
 	default:
-		rules = append(rules, llmrouter.CheapestAdequate{MinQuality: f.Policy.MinQuality})
+		rules = append(rules, llmrouter.CheapestAdequate{MinQuality: f.Policy.MinQuality, IgnoreStrengths: f.Policy.IgnoreStrengths})
 	}
-	return llmrouter.DefaultPolicy(rules...)
+	return llmrouter.DefaultPolicy(withBudget(b, rules)...)
 }
 
 // FallbackSettings returns the llmrouter.Fallback the file declares, and
@@ -121,7 +133,8 @@ func (f *File) FallbackSettings() (llmrouter.Fallback, bool) {
 // Build makes the Router the file declares: a langchaingo client per model
 // (openai.New, anthropic.New or ollama.New with the file's base URL, API
 // model and the key read from its api_key_env, over an HTTP client with
-// llmrouter.RetryAfterTransport), the cards, the policy and the fallback.
+// llmrouter.RetryAfterTransport), the cards, the policy (with a fresh
+// in-memory budget when the file declares budgets) and the fallback.
 // Missing environment variables are reported together, as Errors naming
 // the file, line and field. Build does not call any model.
 func (f *File) Build(o BuildOptions) (*llmrouter.Router, error) {
@@ -165,7 +178,11 @@ func (f *File) Build(o BuildOptions) (*llmrouter.Router, error) {
 	if err := errs.err(); err != nil {
 		return nil, err
 	}
-	opts := []llmrouter.Option{llmrouter.WithPolicy(f.RoutingPolicy())}
+	b, err := f.budget()
+	if err != nil {
+		return nil, err
+	}
+	opts := []llmrouter.Option{llmrouter.WithPolicy(f.routingPolicy(b))}
 	if fb, ok := f.FallbackSettings(); ok {
 		opts = append(opts, llmrouter.WithFallback(fb))
 	}

@@ -91,9 +91,7 @@ func looksLikeKey(s string) bool {
 
 // check reports every impossible value and dangling model name.
 func (f *File) check(errs *Errors) {
-	if f.Budgets != nil {
-		f.errorf(errs, "budgets", "not supported by this build yet: spend limits would be silently ignored, so the file is rejected; remove the section or use a build with package budget")
-	}
+	f.checkBudgets(errs)
 	if len(f.Models) == 0 && !f.has("models") {
 		f.errorf(errs, "models", "missing: declare at least one model")
 	}

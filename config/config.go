@@ -23,20 +23,23 @@
 //	    # million tokens), context_window, max_output and capabilities
 //	    # ("vision|tools|json|streaming") come from the catalog when the
 //	    # api_model is a known model and the field is left out.
+//	    # Strengths (code, math, multilingual, long-context) may join them:
+//	    # "capabilities: code" keeps the catalog's and prefers the model
+//	    # for code when it is adequate.
 //	tiers:
 //	  default: free                   # the tier of requests naming none
 //	  allow: {free: [mini], pro: [mini, big]}
 //	policy:
 //	  rule: cheapest-adequate         # or threshold (strong, weak, cutoff)
 //	  min_quality: 0.7
+//	  ignore_strengths: false         # true: adequate models by cost alone
 //	fallback:                         # present: resilient execution on
 //	  max_retries: 2
 //	  attempt_timeout: 30s
 //	  verifier: checks                # none | checks | trained, joined by |
-//
-// Budgets: the key "budgets" is reserved for per-user, per-feature and
-// global spend limits (package budget); this build rejects it with a clear
-// error rather than ignore limits an operator believes hold.
+//	budgets:                          # spend limits, see Budgets
+//	  limits:
+//	    - {scope: user, tier: free, usd: 0.05, window: day}
 package config
 
 import (
@@ -63,8 +66,7 @@ type File struct {
 	Tiers    *Tiers    `yaml:"tiers"`
 	Policy   Policy    `yaml:"policy"`
 	Fallback *Fallback `yaml:"fallback"`
-	// Budgets is reserved (see the package doc); a file setting it fails.
-	Budgets *yaml.Node `yaml:"budgets"`
+	Budgets  *Budgets  `yaml:"budgets"`
 
 	name  string         // the file name errors carry
 	lines map[string]int // field path -> line
@@ -103,13 +105,14 @@ type Tiers struct {
 }
 
 // Policy picks the selection rule: "cheapest-adequate" (the default, with
-// MinQuality) or "threshold" (Strong, Weak, Cutoff).
+// MinQuality and IgnoreStrengths) or "threshold" (Strong, Weak, Cutoff).
 type Policy struct {
-	Rule       string  `yaml:"rule"`
-	MinQuality float64 `yaml:"min_quality"`
-	Strong     string  `yaml:"strong"`
-	Weak       string  `yaml:"weak"`
-	Cutoff     float64 `yaml:"cutoff"`
+	Rule            string  `yaml:"rule"`
+	MinQuality      float64 `yaml:"min_quality"`
+	IgnoreStrengths bool    `yaml:"ignore_strengths"`
+	Strong          string  `yaml:"strong"`
+	Weak            string  `yaml:"weak"`
+	Cutoff          float64 `yaml:"cutoff"`
 }
 
 // Fallback mirrors llmrouter.Fallback; a present section turns resilient

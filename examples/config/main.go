@@ -8,6 +8,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log"
 	"os"
 
@@ -21,12 +22,12 @@ func main() {
 	if len(os.Args) > 1 {
 		path = os.Args[1]
 	}
-	if err := run(path, os.Getenv("OPENAI_API_KEY") == "" || os.Getenv("ANTHROPIC_API_KEY") == ""); err != nil {
+	if err := run(os.Stdout, path, os.Getenv("OPENAI_API_KEY") == "" || os.Getenv("ANTHROPIC_API_KEY") == ""); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(path string, fake bool) error {
+func run(w io.Writer, path string, fake bool) error {
 	f, err := config.Load(path)
 	if err != nil {
 		return err
@@ -39,7 +40,7 @@ func run(path string, fake bool) error {
 		tier, text string
 	}{
 		{"free", "What is the capital of Australia?"},
-		{"pro", "Prove that there are infinitely many primes, then derive a bound on the k-th prime."},
+		{"pro", "Prove that there are infinitely many primes. First derive the construction, then prove each step rigorously and explain why it fails without adding 1."},
 	} {
 		ctx := llmrouter.WithHints(context.Background(), llmrouter.Hints{Tier: p.tier})
 		resp, err := r.GenerateContent(ctx, []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman, p.text)})
@@ -47,7 +48,7 @@ func run(path string, fake bool) error {
 			return err
 		}
 		d, _ := llmrouter.DecisionFrom(resp)
-		fmt.Printf("[%s] %q → %s ($%.6f)\n", p.tier, p.text, d.Answered, d.Cost)
+		fmt.Fprintf(w, "[%s] %q → %s ($%.6f)\n", p.tier, p.text, d.Answered, d.Cost)
 	}
 	return nil
 }

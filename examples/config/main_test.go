@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/llmrouter/llmrouter"
@@ -75,7 +77,13 @@ func TestMissingKeysReportedTogether(t *testing.T) {
 }
 
 func TestRunDryAndDemoConfig(t *testing.T) {
-	require.NoError(t, run("router.yaml", true))
+	var out bytes.Buffer
+	require.NoError(t, run(&out, "router.yaml", true))
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	require.Len(t, lines, 2, out.String())
+	assert.True(t, strings.HasPrefix(lines[0], `[free] "What is the capital of Australia?" → mini ($`), lines[0])
+	assert.Contains(t, lines[1], "[pro] ")
+	assert.Contains(t, lines[1], " → big ($", "a hard request on the pro tier goes to the strong model")
 	f, err := config.Load("demo.yaml")
 	require.NoError(t, err)
 	_, err = f.Build(config.BuildOptions{})
