@@ -5,9 +5,6 @@ import "github.com/llmrouter/llmrouter/internal/benchtext"
 // Benchmark prompts are real text (internal/benchtext): the shared data's
 // MMLU prompts, else the repository's own files.
 
-// benchSizes are the size classes, in bytes.
-var benchSizes = benchtext.Sizes
-
 // benchPrompts returns the distinct prompts of a size class and where
 // they came from.
 func benchPrompts(size int) ([]string, string) { return benchtext.Prompts(size) }

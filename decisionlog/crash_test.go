@@ -154,7 +154,6 @@ func TestCrashChild(t *testing.T) {
 // record, says READY and blocks: the process is killed mid-record.
 type tearWriter struct {
 	w io.Writer
-	n int
 }
 
 var tornTotal int // bytes over all files of the child
