@@ -27,6 +27,39 @@ var (
 	// no text, tool call or function call. The attempt's error matches it
 	// and llms.ErrProviderUnavailable.
 	ErrEmptyResponse = errors.New("llmrouter: empty response")
+	// ErrStreamStarted is matched by the error of a streaming call that failed
+	// after text had reached the caller's StreamingFunc: the router does not
+	// fall back then, as the caller would see two answers spliced together
+	// (unless streaming is buffered; see Fallback.BufferStreams). The error
+	// names the model that streamed and how it failed, and matches that
+	// failure too (errors.As gives its *llms.Error).
+	ErrStreamStarted = errors.New("llmrouter: stream failed after text was delivered")
+	// ErrAllCoolingDown is matched by the error of a request none of whose
+	// planned models could be called because every one was cooling down (its
+	// circuit breaker open). The error is a *CoolingDownError saying when the
+	// first comes back.
+	ErrAllCoolingDown = errors.New("llmrouter: every planned model is cooling down")
+	// ErrUnknownDecision: feedback named a decision the log does not hold
+	// (never recorded, or evicted as the log filled).
+	ErrUnknownDecision = errors.New("llmrouter: unknown decision")
+	// ErrBadModel is wrapped by every error ReadLinearClassifier returns for a
+	// file that is not a valid model this build can read.
+	ErrBadModel = errors.New("llmrouter: bad model file")
+	// ErrPanic is matched by the error that a panic recovered by the router
+	// becomes. The router recovers a panic in a provider (or the
+	// StreamingFunc it calls), a verifier or an error classifier, inline or
+	// in a hedge goroutine, and records it as that attempt's error, with
+	// code llms.ErrCodeUnknown: the plan moves on to the next model without
+	// retrying the same one. A provider's panic counts against the model's
+	// breaker; a verifier's does not (it is no fault of the model's). A panic in
+	// the analyzer, classifier or policy fails Route (and GenerateContent)
+	// with an error naming the stage. The error's text holds the panic value
+	// and the goroutine's stack.
+	ErrPanic = errors.New("llmrouter: recovered panic")
+	// ErrRejected is matched by the error returned when the Verifier rejected
+	// every answer the router got; the error is a *RejectedError carrying the
+	// last of them.
+	ErrRejected = errors.New("llmrouter: every answer was rejected")
 )
 
 // NoCandidateError says why each model was removed from a request's

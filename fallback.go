@@ -16,20 +16,6 @@ import (
 	"github.com/tmc/langchaingo/llms"
 )
 
-// ErrStreamStarted is matched by the error of a streaming call that failed
-// after text had reached the caller's StreamingFunc: the router does not
-// fall back then, as the caller would see two answers spliced together
-// (unless streaming is buffered; see Fallback.BufferStreams). The error
-// names the model that streamed and how it failed, and matches that
-// failure too (errors.As gives its *llms.Error).
-var ErrStreamStarted = errors.New("llmrouter: stream failed after text was delivered")
-
-// ErrAllCoolingDown is matched by the error of a request none of whose
-// planned models could be called because every one was cooling down (its
-// circuit breaker open). The error is a *CoolingDownError saying when the
-// first comes back.
-var ErrAllCoolingDown = errors.New("llmrouter: every planned model is cooling down")
-
 // CoolingDownError says that every model of a request's plan was cooling
 // down and when the first comes back. It matches ErrAllCoolingDown.
 type CoolingDownError struct {

@@ -1,7 +1,6 @@
 package llmrouter
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -35,10 +34,6 @@ func (fn SinkFunc) Record(d *Decision) { fn(d) }
 // DefaultFeedbackCapacity is how many decisions a FeedbackLog keeps when
 // NewFeedbackLog is given no capacity.
 const DefaultFeedbackCapacity = 10000
-
-// ErrUnknownDecision: feedback named a decision the log does not hold
-// (never recorded, or evicted as the log filled).
-var ErrUnknownDecision = errors.New("llmrouter: unknown decision")
 
 // FeedbackLog closes the loop from decisions to training data. As a Sink it
 // keeps the most recent decisions (up to its capacity, oldest evicted

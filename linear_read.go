@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -34,10 +33,6 @@ const (
 	// ahead when the reader cannot tell how many bytes follow.
 	unsizedChunk = 64 << 10
 )
-
-// ErrBadModel is wrapped by every error ReadLinearClassifier returns for a
-// file that is not a valid model this build can read.
-var ErrBadModel = errors.New("llmrouter: bad model file")
 
 func badModel(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrBadModel, fmt.Sprintf(format, args...))

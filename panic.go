@@ -2,7 +2,6 @@ package llmrouter
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log"
 	"runtime/debug"
@@ -10,18 +9,6 @@ import (
 
 	"github.com/tmc/langchaingo/llms"
 )
-
-// ErrPanic is matched by the error that a panic recovered by the router
-// becomes. The router recovers a panic in a provider (or the
-// StreamingFunc it calls), a verifier or an error classifier, inline or
-// in a hedge goroutine, and records it as that attempt's error, with
-// code llms.ErrCodeUnknown: the plan moves on to the next model without
-// retrying the same one. A provider's panic counts against the model's
-// breaker; a verifier's does not (it is no fault of the model's). A panic in
-// the analyzer, classifier or policy fails Route (and GenerateContent)
-// with an error naming the stage. The error's text holds the panic value
-// and the goroutine's stack.
-var ErrPanic = errors.New("llmrouter: recovered panic")
 
 // panicError is a recovered panic: where it happened, its value and the
 // stack of the goroutine that panicked.

@@ -372,6 +372,9 @@ const DefaultMinQuality = 0.7
 // Plan-step reasons written by the built-in selection rules.
 const (
 	ReasonCheapestAdequate = "cheapest model with predicted quality at or above the threshold"
+	// ReasonStrengthAdequate is CheapestAdequate's reason for a first step
+	// chosen for a strength (see Capabilities) the request calls for.
+	ReasonStrengthAdequate = "cheapest adequate model with a strength the request calls for"
 	ReasonBestAvailable    = "no model reaches the threshold: highest predicted quality"
 	ReasonNextAdequate     = "fallback: next cheapest adequate model"
 	ReasonStronger         = "fallback: next highest predicted quality"

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/llmrouter/llmrouter/internal/usage"
+
 	"github.com/tmc/langchaingo/llms"
 )
 
@@ -227,51 +229,7 @@ type Usage struct {
 // usageFromResponse reads the token usage a langchaingo response reports,
 // once per response (see Usage): from the first choice that reports any.
 // ok is false when no choice reports usage.
-func usageFromResponse(resp *llms.ContentResponse) (u Usage, ok bool) {
-	if resp == nil {
-		return u, false
-	}
-	for _, c := range resp.Choices {
-		if c == nil || c.GenerationInfo == nil {
-			continue
-		}
-		in, okIn := intField(c.GenerationInfo, "PromptTokens", "InputTokens", "prompt_tokens", "input_tokens")
-		out, okOut := intField(c.GenerationInfo, "CompletionTokens", "OutputTokens", "completion_tokens", "output_tokens")
-		if okIn || okOut {
-			u = Usage{InputTokens: in, OutputTokens: out}
-			// Anthropic counts cache reads and writes apart from
-			// input_tokens; OpenAI's cached tokens are within prompt_tokens.
-			read, _ := intField(c.GenerationInfo, "CacheReadInputTokens")
-			write, _ := intField(c.GenerationInfo, "CacheCreationInputTokens")
-			u.InputTokens += max(read, 0) + max(write, 0)
-			u.CachedInputTokens, u.CacheWriteTokens = max(read, 0), max(write, 0)
-			if cached, ok := intField(c.GenerationInfo, "PromptCachedTokens"); ok && cached > 0 && read == 0 {
-				u.CachedInputTokens = min(cached, u.InputTokens)
-			}
-			return u, true
-		}
-	}
-	return u, false
-}
-
-func intField(m map[string]any, keys ...string) (int, bool) {
-	for _, k := range keys {
-		v, found := m[k]
-		if !found {
-			continue
-		}
-		switch n := v.(type) {
-		case int:
-			return n, true
-		case int32:
-			return int(n), true
-		case int64:
-			return int(n), true
-		case float64:
-			return int(n), true
-		case float32:
-			return int(n), true
-		}
-	}
-	return 0, false
+func usageFromResponse(resp *llms.ContentResponse) (Usage, bool) {
+	c, ok := usage.Read(resp)
+	return Usage{InputTokens: c.Input, OutputTokens: c.Output, CachedInputTokens: c.CachedInput, CacheWriteTokens: c.CacheWrite}, ok
 }

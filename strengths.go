@@ -2,10 +2,6 @@ package llmrouter
 
 import "math/bits"
 
-// ReasonStrengthAdequate is CheapestAdequate's reason for a first step
-// chosen for a strength (see Capabilities) the request calls for.
-const ReasonStrengthAdequate = "cheapest adequate model with a strength the request calls for"
-
 // strengthCaps are the Capabilities that say what a model is good at, as
 // opposed to what it accepts: preferred, never required.
 const strengthCaps = Code | Math | Multilingual | LongContext

@@ -224,11 +224,6 @@ func rejectInvalidToolCalls(_ context.Context, a *Answer) error {
 	return nil
 }
 
-// ErrRejected is matched by the error returned when the Verifier rejected
-// every answer the router got; the error is a *RejectedError carrying the
-// last of them.
-var ErrRejected = errors.New("llmrouter: every answer was rejected")
-
 // RejectedError is returned when the Verifier rejected every answer and no
 // stronger affordable model was left. It matches ErrRejected and unwraps to
 // the verifier's last rejection.

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/llmrouter/llmrouter/internal/usage"
+
 	"github.com/llmrouter/llmrouter"
 	"github.com/tmc/langchaingo/llms"
 )
@@ -84,15 +86,8 @@ func estTokens(msgs []llms.MessageContent) int {
 // of openai, anthropic, ollama and the router's fakes); when it reports
 // none, the usage is estimated at 4 bytes a token and marked Estimated.
 func usageOf(resp *llms.ContentResponse, msgs []llms.MessageContent) llmrouter.Usage {
-	for _, c := range resp.Choices {
-		if c == nil || c.GenerationInfo == nil {
-			continue
-		}
-		in, okIn := intField(c.GenerationInfo, "PromptTokens", "InputTokens", "prompt_tokens", "input_tokens")
-		out, okOut := intField(c.GenerationInfo, "CompletionTokens", "OutputTokens", "completion_tokens", "output_tokens")
-		if okIn || okOut {
-			return llmrouter.Usage{InputTokens: in, OutputTokens: out}
-		}
+	if c, ok := usage.Read(resp); ok {
+		return llmrouter.Usage{InputTokens: c.Input, OutputTokens: c.Output, CachedInputTokens: c.CachedInput, CacheWriteTokens: c.CacheWrite}
 	}
 	u := llmrouter.Usage{Estimated: true}
 	for _, m := range msgs {
@@ -104,24 +99,6 @@ func usageOf(resp *llms.ContentResponse, msgs []llms.MessageContent) llmrouter.U
 	}
 	u.OutputTokens = (len(content(resp)) + 3) / 4
 	return u
-}
-
-func intField(m map[string]any, keys ...string) (int, bool) {
-	for _, k := range keys {
-		switch n := m[k].(type) {
-		case int:
-			return n, true
-		case int32:
-			return int(n), true
-		case int64:
-			return int(n), true
-		case float64:
-			return int(n), true
-		case float32:
-			return int(n), true
-		}
-	}
-	return 0, false
 }
 
 // content is the text of a response's first choice.

@@ -158,6 +158,6 @@ func (j *Judge) call(ctx context.Context, p llmrouter.Provider, msgs []llms.Mess
 	r.Usage.InputTokens += u.InputTokens
 	r.Usage.OutputTokens += u.OutputTokens
 	r.Usage.Estimated = r.Usage.Estimated || u.Estimated
-	r.Cost += card.Cost(u.InputTokens, u.OutputTokens)
+	r.Cost += card.Cost(u.InputTokens, u.OutputTokens) // cache tokens at the input price: an upper bound
 	return content(resp), nil
 }

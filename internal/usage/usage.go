@@ -1,0 +1,64 @@
+// Package usage reads the token usage a langchaingo response reports, for
+// the root package (llmrouter.Usage) and for sub-packages that call models
+// themselves (judge), so every caller reads the same keys the same way.
+package usage
+
+import "github.com/tmc/langchaingo/llms"
+
+// Counts is one response's reported usage. Input includes cache reads and
+// writes (Anthropic reports them apart from input_tokens; OpenAI's cached
+// tokens are already within prompt_tokens).
+type Counts struct {
+	Input, Output           int
+	CachedInput, CacheWrite int
+}
+
+// Read reads the usage once per response, from the first choice that
+// reports any (the openai, anthropic and ollama clients' keys, and the
+// router's fakes'). ok is false when no choice reports usage.
+func Read(resp *llms.ContentResponse) (u Counts, ok bool) {
+	if resp == nil {
+		return u, false
+	}
+	for _, c := range resp.Choices {
+		if c == nil || c.GenerationInfo == nil {
+			continue
+		}
+		in, okIn := intField(c.GenerationInfo, "PromptTokens", "InputTokens", "prompt_tokens", "input_tokens")
+		out, okOut := intField(c.GenerationInfo, "CompletionTokens", "OutputTokens", "completion_tokens", "output_tokens")
+		if okIn || okOut {
+			u = Counts{Input: in, Output: out}
+			read, _ := intField(c.GenerationInfo, "CacheReadInputTokens")
+			write, _ := intField(c.GenerationInfo, "CacheCreationInputTokens")
+			u.Input += max(read, 0) + max(write, 0)
+			u.CachedInput, u.CacheWrite = max(read, 0), max(write, 0)
+			if cached, ok := intField(c.GenerationInfo, "PromptCachedTokens"); ok && cached > 0 && read == 0 {
+				u.CachedInput = min(cached, u.Input)
+			}
+			return u, true
+		}
+	}
+	return u, false
+}
+
+func intField(m map[string]any, keys ...string) (int, bool) {
+	for _, k := range keys {
+		v, found := m[k]
+		if !found {
+			continue
+		}
+		switch n := v.(type) {
+		case int:
+			return n, true
+		case int32:
+			return int(n), true
+		case int64:
+			return int(n), true
+		case float64:
+			return int(n), true
+		case float32:
+			return int(n), true
+		}
+	}
+	return 0, false
+}
