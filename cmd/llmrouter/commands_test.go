@@ -355,12 +355,16 @@ func TestTrainVerifierCLI(t *testing.T) {
 	}
 	require.NoError(t, os.WriteFile(data, []byte(strings.Join(lines, "\n")+"\n"), 0o644))
 	model := filepath.Join(dir, "v.bin")
+	prices := filepath.Join(dir, "prices.json")
+	require.NoError(t, os.WriteFile(prices, []byte(`{"models":{"big":{"input_per_mtok":10,"output_per_mtok":30},"small":{"input_per_mtok":1,"output_per_mtok":1}}}`), 0o644))
 	tests := []struct {
 		name string
 		args []string
 		want []string
 		err  string
 	}{
+		{"l2 grid tuned on cost95", []string{"train-verifier", "-strong", "big", "-weak", "small", "-cv", "2", "-inner", "2", "-l2-grid", "1e9,1", "-tune", "cost95", "-prices", prices, data},
+			[]string{"nested CV: l2 chosen by 2-fold inner CV (cost95) in each outer fold: 1 1", "95% of strong quality at"}, ""},
 		{"cv and save", []string{"train-verifier", "-strong", "big", "-weak", "small", "-cv", "2", "-o", model, data},
 			[]string{"40 examples", "2-fold CV grouped by prompt, pooled", "cascade: verifier (answer + prompt)", "pre-route: prompt-only logistic", "share  verifier quality  pre-route quality", "wrote " + model}, ""},
 		// half the weak answers are wrong and the verifier tells them apart:
@@ -370,6 +374,11 @@ func TestTrainVerifierCLI(t *testing.T) {
 		{"quality needs cv", []string{"train-verifier", "-strong", "big", "-weak", "small", "-quality", "0.9", "-o", model, data}, nil, "give -cv K too"},
 		{"pairs mismatch", []string{"train-verifier", "-strong", "big,x", "-weak", "small", "-cv", "2", data}, nil, "one strong model per weak model"},
 		{"nothing to do", []string{"train-verifier", "-strong", "big", "-weak", "small", data}, nil, "nothing to do"},
+		{"l2 grid: nested CV and a tuned saved model", []string{"train-verifier", "-strong", "big", "-weak", "small", "-cv", "2", "-inner", "2", "-l2-grid", "1e9,1", "-o", filepath.Join(dir, "g.bin"), data},
+			[]string{"nested CV: l2 chosen by 2-fold inner CV (apgr) in each outer fold: 1 1", "l2 nested over 1e+09 1", "l2 1 chosen by 2-fold CV on all the data"}, ""},
+		{"l2 grid: bad value", []string{"train-verifier", "-strong", "big", "-weak", "small", "-cv", "2", "-l2-grid", "1,-3", data}, nil, `-l2-grid: "-3" is not a positive number`},
+		{"l2 grid: cost95 needs prices", []string{"train-verifier", "-strong", "big", "-weak", "small", "-cv", "2", "-l2-grid", "1", "-tune", "cost95", data}, nil, "-prices has no price for big"},
+		{"l2 grid: unknown criterion", []string{"train-verifier", "-strong", "big", "-weak", "small", "-cv", "2", "-l2-grid", "1", "-tune", "auc", data}, nil, `-tune "auc": want apgr or cost95`},
 		{"predict", []string{"predict-verifier", "-model", model, "-weak", "small", data}, []string{`"id":"r0","model":"small","score":`, `"escalate":`}, ""},
 	}
 	for _, tt := range tests {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/llmrouter/llmrouter/eval"
@@ -55,6 +56,9 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 	quality := fs.Float64("quality", 0, "calibrate the saved cutoff instead: with -cv, the least escalation share whose pooled out-of-fold cascade reaches this fraction of the strong models' mean quality (e.g. 0.95); overrides -share")
 	prices := fs.String("prices", "", "prices.json (USD per million tokens): with -cv, print the cascade's cost to reach 95% of the strong model's quality")
 	note := fs.String("note", "", "free text stored in the model")
+	l2Grid := fs.String("l2-grid", "", "choose -l2 among these comma-separated penalties by CV: nested inside each outer fold for the -cv figures, on all the data for the saved model (overrides -l2)")
+	inner := fs.Int("inner", 5, "inner CV folds for -l2-grid")
+	tune := fs.String("tune", "apgr", "-l2-grid criterion: apgr (mean over pairs of the cascade's APGR) or cost95 (cost share to reach 95% of the strong model's quality; needs -prices)")
 	data := dataFlag(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stdout, "usage: llmrouter train-verifier -strong M[,M2] -weak W[,W2] [-cv 5] [-o verifier.bin] data.jsonl…")
@@ -81,14 +85,24 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "%d examples (%d records without a pair skipped)\n", len(ex), skipped)
 	opts := verify.TrainOptions{L2: *l2, Share: *share, Pairs: pairs, Target: verify.Target(*target), Note: *note}
-	if *cv != 0 {
-		var pr map[string]price
-		if *prices != "" {
-			if pr, err = loadPrices(*prices); err != nil {
-				return err
-			}
+	var pr map[string]price
+	if *prices != "" {
+		if pr, err = loadPrices(*prices); err != nil {
+			return err
 		}
-		sh, err := verifierCV(stdout, ex, pairs, *cv, *seed, opts, pr, *quality)
+	}
+	var tuning *verifierTuning
+	if *l2Grid != "" {
+		tuning = &verifierTuning{inner: *inner, name: *tune}
+		if tuning.grid, err = parseL2Grid(*l2Grid); err != nil {
+			return err
+		}
+		if tuning.crit, err = tuneCriterion(*tune, pairs, pr); err != nil {
+			return err
+		}
+	}
+	if *cv != 0 {
+		sh, err := verifierCV(stdout, ex, pairs, *cv, *seed, opts, pr, *quality, tuning)
 		if err != nil {
 			return err
 		}
@@ -101,6 +115,14 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 	}
 	if *out == "" {
 		return nil
+	}
+	if tuning != nil {
+		best, ratings, err := verify.Tune(ex, tuning.inner, *seed, tuning.candidates(opts), tuning.crit)
+		if err != nil {
+			return err
+		}
+		opts.L2 = tuning.grid[best]
+		fmt.Fprintf(stdout, "l2 %g chosen by %d-fold CV on all the data (%s %v over %v)\n", opts.L2, tuning.inner, tuning.name, ratings, tuning.grid)
 	}
 	m, err := verify.Train(ex, opts)
 	if err != nil {
@@ -141,8 +163,8 @@ func loadPrices(path string) (map[string]price, error) {
 // and the cost of reaching 95% of the strong model's quality. With quality
 // > 0 it returns the least escalation share at which the cascade over all
 // pairs pooled reaches that fraction of the strong models' mean quality.
-func verifierCV(w io.Writer, ex []verify.Example, pairs []verify.Pair, k int, seed uint64, opts verify.TrainOptions, pr map[string]price, quality float64) (float64, error) {
-	full, err := verify.CrossValidate(ex, k, seed, opts)
+func verifierCV(w io.Writer, ex []verify.Example, pairs []verify.Pair, k int, seed uint64, opts verify.TrainOptions, pr map[string]price, quality float64, tuning *verifierTuning) (float64, error) {
+	full, err := outOfFold(w, ex, k, seed, opts, tuning)
 	if err != nil {
 		return 0, err
 	}
@@ -152,7 +174,11 @@ func verifierCV(w io.Writer, ex []verify.Example, pairs []verify.Pair, k int, se
 	if err != nil {
 		return 0, err
 	}
-	fmt.Fprintf(w, "%d-fold CV grouped by prompt, pooled out-of-fold (seed %d, target %s, l2 %g)\n", k, seed, opts.Target, opts.L2)
+	l2 := strconv.FormatFloat(opts.L2, 'g', -1, 64)
+	if tuning != nil {
+		l2 = "nested over " + strings.Trim(fmt.Sprint(tuning.grid), "[]")
+	}
+	fmt.Fprintf(w, "%d-fold CV grouped by prompt, pooled out-of-fold (seed %d, target %s, l2 %s)\n", k, seed, opts.Target, l2)
 	var allS, allW, allV []float64
 	for j, p := range pairs {
 		var strong, weak, sv, pv, long, sc, wc []float64

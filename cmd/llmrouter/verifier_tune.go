@@ -1,0 +1,123 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/llmrouter/llmrouter/eval"
+	"github.com/llmrouter/llmrouter/verify"
+)
+
+// verifierTuning is train-verifier's -l2-grid: the ridge penalties to choose
+// among by cross-validation, honestly (nested inside each outer CV fold)
+// for the printed figures and on all the data for the saved model.
+type verifierTuning struct {
+	grid  []float64
+	inner int
+	crit  verify.Criterion
+	name  string
+}
+
+func parseL2Grid(s string) ([]float64, error) {
+	var out []float64
+	for _, f := range strings.Split(s, ",") {
+		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || v <= 0 || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("-l2-grid: %q is not a positive number", f)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func (t *verifierTuning) candidates(opts verify.TrainOptions) []verify.TrainOptions {
+	c := make([]verify.TrainOptions, len(t.grid))
+	for i, l2 := range t.grid {
+		c[i] = opts
+		c[i].L2 = l2
+	}
+	return c
+}
+
+// criterion returns the tuning criterion named by -tune: "apgr" (the mean
+// over pairs of the cascade's APGR) or "cost95" (minus the mean over pairs
+// of the cost share at which the cascade reaches 95% of the strong model's
+// quality, which needs -prices; a pair that never reaches it counts 2).
+func tuneCriterion(name string, pairs []verify.Pair, pr map[string]price) (verify.Criterion, error) {
+	switch name {
+	case "apgr":
+		return verify.MeanPairAPGR, nil
+	case "cost95":
+	default:
+		return nil, fmt.Errorf("-tune %q: want apgr or cost95", name)
+	}
+	for _, p := range pairs {
+		_, okS := pr[p.Strong]
+		_, okW := pr[p.Weak]
+		if !okS || !okW {
+			return nil, fmt.Errorf("-tune cost95: -prices has no price for %s or %s", p.Strong, p.Weak)
+		}
+	}
+	return func(ex []verify.Example, scores []float64) (float64, error) {
+		sum, n := 0.0, 0
+		for j, p := range pairs {
+			var s, w, v, sc, wc []float64
+			for i := range ex {
+				e := &ex[i]
+				if e.Pair != j {
+					continue
+				}
+				c1, c2 := exampleCosts(e, pr[p.Strong], pr[p.Weak])
+				s, w, v, sc, wc = append(s, e.Strong), append(w, e.Weak), append(v, scores[i]), append(sc, c1), append(wc, c2)
+			}
+			if len(s) == 0 {
+				continue
+			}
+			r, err := eval.Cascade(s, w, v, sc, wc)
+			if errors.Is(err, eval.ErrNoGap) {
+				continue
+			}
+			if err != nil {
+				return 0, err
+			}
+			c := r.CostAt95
+			if math.IsNaN(c) {
+				c = 2
+			}
+			sum, n = sum+c, n+1
+		}
+		if n == 0 {
+			return 0, errors.New("-tune cost95: no pair with a quality gap")
+		}
+		return -sum / float64(n), nil
+	}, nil
+}
+
+// exampleCosts is the USD cost of the strong and the weak answer to e's
+// prompt: about 4 characters a token, prompt in, answer out.
+func exampleCosts(e *verify.Example, ps, pw price) (strong, weak float64) {
+	in := float64(len([]rune(e.Prompt))) / 4
+	return (in*ps.In + float64(e.StrongChars)/4*ps.Out) / 1e6, (in*pw.In + float64(e.WeakChars)/4*pw.Out) / 1e6
+}
+
+// outOfFold returns the verifier's pooled out-of-fold scores: plain k-fold
+// CV with opts, or with t, nested CV choosing the L2 in each outer fold.
+func outOfFold(w io.Writer, ex []verify.Example, k int, seed uint64, opts verify.TrainOptions, t *verifierTuning) ([]float64, error) {
+	if t == nil {
+		return verify.CrossValidate(ex, k, seed, opts)
+	}
+	scores, chosen, err := verify.NestedCrossValidate(ex, k, t.inner, seed, t.candidates(opts), t.crit)
+	if err != nil {
+		return nil, err
+	}
+	l2 := make([]string, len(chosen))
+	for i, c := range chosen {
+		l2[i] = strconv.FormatFloat(t.grid[c], 'g', -1, 64)
+	}
+	fmt.Fprintf(w, "nested CV: l2 chosen by %d-fold inner CV (%s) in each outer fold: %s\n", t.inner, t.name, strings.Join(l2, " "))
+	return scores, nil
+}

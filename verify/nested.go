@@ -1,0 +1,111 @@
+package verify
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/llmrouter/llmrouter/eval"
+)
+
+// Criterion scores a verifier's out-of-fold escalation scores on ex (one
+// score per example): higher is better. Tune uses it to choose among
+// settings.
+type Criterion func(ex []Example, scores []float64) (float64, error)
+
+// MeanPairAPGR is the default Criterion: the cascade APGR (eval.Cascade,
+// quality only) of each pair's examples, averaged over the pairs present.
+func MeanPairAPGR(ex []Example, scores []float64) (float64, error) {
+	byPair := map[int][]int{}
+	for i := range ex {
+		byPair[ex[i].Pair] = append(byPair[ex[i].Pair], i)
+	}
+	sum, n := 0.0, 0
+	for _, rows := range byPair {
+		s, w, v := make([]float64, len(rows)), make([]float64, len(rows)), make([]float64, len(rows))
+		for j, i := range rows {
+			s[j], w[j], v[j] = ex[i].Strong, ex[i].Weak, scores[i]
+		}
+		r, err := eval.Cascade(s, w, v, []float64{1}, []float64{0})
+		if errors.Is(err, eval.ErrNoGap) {
+			continue // a pair with no gap in this subset says nothing
+		}
+		if err != nil {
+			return 0, err
+		}
+		sum, n = sum+r.APGR, n+1
+	}
+	if n == 0 {
+		return 0, errors.New("verify: no pair with a quality gap to tune on")
+	}
+	return sum / float64(n), nil
+}
+
+// Tune chooses among candidate training options by k-fold cross-validation
+// grouped by prompt on ex (fold seed seed): the candidate whose pooled
+// out-of-fold scores rate highest by crit (nil means MeanPairAPGR), the
+// first on a tie. It returns the chosen index and every candidate's rating.
+// Deterministic; safe for concurrent use (it only reads ex).
+func Tune(ex []Example, k int, seed uint64, candidates []TrainOptions, crit Criterion) (best int, ratings []float64, err error) {
+	if len(candidates) == 0 {
+		return 0, nil, errors.New("verify: no candidate settings to tune over")
+	}
+	if crit == nil {
+		crit = MeanPairAPGR
+	}
+	ratings = make([]float64, len(candidates))
+	for c, opts := range candidates {
+		oof, err := CrossValidate(ex, k, seed, opts)
+		if err != nil {
+			return 0, nil, fmt.Errorf("verify: candidate %d (l2 %g): %w", c, opts.L2, err)
+		}
+		if ratings[c], err = crit(ex, oof); err != nil {
+			return 0, nil, err
+		}
+		if math.IsNaN(ratings[c]) {
+			return 0, nil, fmt.Errorf("verify: candidate %d (l2 %g) rated NaN", c, opts.L2)
+		}
+		if ratings[c] > ratings[best] {
+			best = c
+		}
+	}
+	return best, ratings, nil
+}
+
+// NestedCrossValidate is CrossValidate with the settings chosen honestly:
+// in each of the k outer folds, Tune picks among candidates by an inner
+// inner-fold cross-validation on that fold's training examples alone, and
+// a model trained there with the chosen settings scores the fold's test
+// examples. So no score is produced by a setting chosen with its own
+// example's label. chosen[f] is outer fold f's chosen candidate.
+func NestedCrossValidate(ex []Example, k, inner int, seed uint64, candidates []TrainOptions, crit Criterion) (scores []float64, chosen []int, err error) {
+	prompts := make([]string, len(ex))
+	for i := range ex {
+		prompts[i] = ex[i].Prompt
+	}
+	folds, err := eval.GroupKFold(prompts, k, seed, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	scores = make([]float64, len(ex))
+	chosen = make([]int, len(folds))
+	for fi, f := range folds {
+		train := make([]Example, 0, len(f.Train))
+		for _, i := range f.Train {
+			train = append(train, ex[i])
+		}
+		best, _, err := Tune(train, inner, seed, candidates, crit)
+		if err != nil {
+			return nil, nil, fmt.Errorf("verify: outer fold %d: %w", fi, err)
+		}
+		chosen[fi] = best
+		m, err := Train(train, candidates[best])
+		if err != nil {
+			return nil, nil, fmt.Errorf("verify: outer fold %d: %w", fi, err)
+		}
+		for _, i := range f.Test {
+			scores[i] = m.score(&ex[i].x)
+		}
+	}
+	return scores, chosen, nil
+}
