@@ -38,6 +38,7 @@ func run(args []string, w io.Writer) error {
 	all := fs.Bool("all", false, "also summarise the weak-answer-length APGR over every pair whose mean scores differ by ≥ 0.1")
 	k := fs.Int("cv", 5, "folds for the expected-length regression (grouped by prompt)")
 	seed := fs.Uint64("seed", 1, "fold seed")
+	judge2 := fs.String("judge2", "", "another judge's file over the same prompts: where it grades the same weak model, also score the cascade that escalates the answers it grades worst (a ceiling for reading the weak answer)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -54,6 +55,21 @@ func run(args []string, w io.Writer) error {
 	if fs.NArg() == 0 {
 		return fmt.Errorf("no data files")
 	}
+	var other map[string]map[string]float64 // prompt → model → score
+	if *judge2 != "" {
+		ds2, err := dataset.Load(*judge2)
+		if err != nil {
+			return err
+		}
+		other = map[string]map[string]float64{}
+		for _, rec := range ds2.Records {
+			m := map[string]float64{}
+			for name, o := range rec.Outcomes {
+				m[name] = o.Score
+			}
+			other[rec.Prompt] = m
+		}
+	}
 	for _, path := range fs.Args() {
 		ds, err := dataset.Load(path)
 		if err != nil {
@@ -63,6 +79,9 @@ func run(args []string, w io.Writer) error {
 		for _, p := range pairs {
 			if err := studyPair(w, ds, p, *k, *seed); err != nil {
 				return fmt.Errorf("%s: %s vs %s: %w", path, p.strong, p.weak, err)
+			}
+			if other != nil {
+				judgeCeiling(w, ds, p, other)
 			}
 		}
 		if *all {
@@ -181,6 +200,12 @@ func studyPair(w io.Writer, ds *dataset.Dataset, p pair, k int, seed uint64) err
 		return err
 	}
 	cols["log chars − prompt-expected (CV ridge)"] = rel
+	for i := range n {
+		for j, v := range extraFeatures(r.prompt[i], r.weakAnswer[i]) {
+			cols[extraNames[j]] = append(cols[extraNames[j]], v)
+		}
+	}
+	names = append(names, extraNames...)
 	ws, ww := win(r.strong), win(r.weak)
 	fmt.Fprintf(w, "-- %s vs %s: %d prompts; graded mean %.3f vs %.3f; win/tie/loss mean %.3f vs %.3f\n",
 		p.strong, p.weak, n, mean(r.strong), mean(r.weak), mean(ws), mean(ww))
@@ -241,4 +266,27 @@ func mean(xs []float64) float64 {
 		s += x
 	}
 	return s / float64(len(xs))
+}
+
+// judgeCeiling prints the cascade APGR of escalating the weak answers that
+// another judge graded worst (the same answers, where the other file has
+// the weak model): what a verifier that read answers exactly as that judge
+// does would reach.
+func judgeCeiling(w io.Writer, ds *dataset.Dataset, p pair, other map[string]map[string]float64) {
+	var s, wk, v []float64
+	for _, rec := range ds.Records {
+		so, okS := rec.Outcomes[p.strong]
+		wo, okW := rec.Outcomes[p.weak]
+		g, okG := other[rec.Prompt][p.weak]
+		if okS && okW && okG {
+			s, wk, v = append(s, so.Score), append(wk, wo.Score), append(v, -g)
+		}
+	}
+	if len(s) == 0 {
+		fmt.Fprintf(w, "   the other judge does not grade %s\n", p.weak)
+		return
+	}
+	fmt.Fprintf(w, "   %-48s %12.4f   (%d prompts; graded: escalate the answers the other judge grades worst)\n",
+		"other judge's grade of the same weak answer", apgr(s, wk, v), len(s))
+	fmt.Fprintf(w, "   %-48s %12.4f\n", "other judge's grade, W/L", apgr(win(s), win(wk), v))
 }
