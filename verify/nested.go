@@ -41,10 +41,31 @@ func MeanPairAPGR(ex []Example, scores []float64) (float64, error) {
 	return sum / float64(n), nil
 }
 
+// relabeled returns ex with labels for target t computed from the
+// examples' Strong and Weak scores (a copy), or ex itself when t is empty:
+// so candidates of Tune may differ in their Target.
+func relabeled(ex []Example, t Target) []Example {
+	if t == "" {
+		return ex
+	}
+	out := make([]Example, len(ex))
+	copy(out, ex)
+	for i := range out {
+		if t == TargetWeakFails {
+			out[i].Label = 1 - out[i].Weak
+		} else {
+			out[i].Label = (out[i].Strong - out[i].Weak + 1) / 2
+		}
+	}
+	return out
+}
+
 // Tune chooses among candidate training options by k-fold cross-validation
 // grouped by prompt on ex (fold seed seed): the candidate whose pooled
 // out-of-fold scores rate highest by crit (nil means MeanPairAPGR), the
-// first on a tie. It returns the chosen index and every candidate's rating.
+// first on a tie. A candidate whose Target is set is trained on labels for
+// that target, computed from each example's Strong and Weak scores; one
+// with an empty Target on the examples' own labels. It returns the chosen index and every candidate's rating.
 // Deterministic; safe for concurrent use (it only reads ex).
 func Tune(ex []Example, k int, seed uint64, candidates []TrainOptions, crit Criterion) (best int, ratings []float64, err error) {
 	if len(candidates) == 0 {
@@ -55,6 +76,10 @@ func Tune(ex []Example, k int, seed uint64, candidates []TrainOptions, crit Crit
 	}
 	ratings = make([]float64, len(candidates))
 	for c, opts := range candidates {
+		if opts.Target != "" && opts.Target != TargetGain && opts.Target != TargetWeakFails {
+			return 0, nil, fmt.Errorf("verify: candidate %d: unknown target %q (want %q or %q)", c, opts.Target, TargetGain, TargetWeakFails)
+		}
+		ex := relabeled(ex, opts.Target)
 		oof, err := CrossValidate(ex, k, seed, opts)
 		if err != nil {
 			return 0, nil, fmt.Errorf("verify: candidate %d (l2 %g): %w", c, opts.L2, err)
@@ -99,7 +124,7 @@ func NestedCrossValidate(ex []Example, k, inner int, seed uint64, candidates []T
 			return nil, nil, fmt.Errorf("verify: outer fold %d: %w", fi, err)
 		}
 		chosen[fi] = best
-		m, err := Train(train, candidates[best])
+		m, err := Train(relabeled(train, candidates[best].Target), candidates[best])
 		if err != nil {
 			return nil, nil, fmt.Errorf("verify: outer fold %d: %w", fi, err)
 		}

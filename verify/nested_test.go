@@ -76,6 +76,7 @@ func TestTuneErrors(t *testing.T) {
 	}{
 		{"no candidates", nil, "no candidate"},
 		{"bad l2", []TrainOptions{{L2: -1}}, "candidate 0 (l2 -1)"},
+		{"bad target", []TrainOptions{{}, {Target: "wins"}}, `candidate 1: unknown target "wins"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, _, err := Tune(ex, 3, 1, tc.cands, nil)
@@ -89,4 +90,34 @@ func TestTuneErrors(t *testing.T) {
 	}
 	_, _, err := Tune(noGap, 3, 1, []TrainOptions{{}}, nil)
 	require.ErrorContains(t, err, "no pair with a quality gap")
+}
+
+func TestRelabeled(t *testing.T) {
+	ex := []Example{{Strong: 0.5, Weak: 0, Label: 0.3}, {Strong: 0.25, Weak: 0.75, Label: 0.3}}
+	for _, tc := range []struct {
+		target Target
+		want   []float64
+	}{
+		{"", []float64{0.3, 0.3}},
+		{TargetGain, []float64{0.75, 0.25}},
+		{TargetWeakFails, []float64{1, 0.25}},
+	} {
+		t.Run(string(tc.target), func(t *testing.T) {
+			got := relabeled(ex, tc.target)
+			assert.Equal(t, tc.want, []float64{got[0].Label, got[1].Label})
+			assert.Equal(t, 0.3, ex[0].Label, "the input is not modified")
+		})
+	}
+	// Tune trains a candidate on its own target's labels.
+	data := informative(30)
+	for i := range data {
+		data[i].Strong = float64(i%2) * data[i].Strong // weak-fails and gain now differ
+	}
+	_, ratings, err := Tune(data, 3, 1, []TrainOptions{{Target: TargetWeakFails}}, nil)
+	require.NoError(t, err)
+	oof, err := CrossValidate(relabeled(data, TargetWeakFails), 3, 1, TrainOptions{})
+	require.NoError(t, err)
+	want, err := MeanPairAPGR(data, oof)
+	require.NoError(t, err)
+	assert.Equal(t, want, ratings[0])
 }

@@ -57,6 +57,7 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 	prices := fs.String("prices", "", "prices.json (USD per million tokens): with -cv, print the cascade's cost to reach 95% of the strong model's quality")
 	note := fs.String("note", "", "free text stored in the model")
 	l2Grid := fs.String("l2-grid", "", "choose -l2 among these comma-separated penalties by CV: nested inside each outer fold for the -cv figures, on all the data for the saved model (overrides -l2)")
+	targets := fs.String("targets", "", "with -l2-grid, also choose the target among these (e.g. gain,weak-fails) by the same CV (overrides -target)")
 	inner := fs.Int("inner", 5, "inner CV folds for -l2-grid")
 	tune := fs.String("tune", "apgr", "-l2-grid criterion: apgr (mean over pairs of the cascade's APGR) or cost95 (cost share to reach 95% of the strong model's quality; needs -prices)")
 	data := dataFlag(fs)
@@ -100,6 +101,11 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 		if tuning.crit, err = tuneCriterion(*tune, pairs, pr); err != nil {
 			return err
 		}
+		if *targets != "" {
+			if tuning.targets, err = parseTargets(*targets); err != nil {
+				return err
+			}
+		}
 	}
 	if *cv != 0 {
 		sh, err := verifierCV(stdout, ex, pairs, *cv, *seed, opts, pr, *quality, tuning)
@@ -121,8 +127,11 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		opts.L2 = tuning.grid[best]
-		fmt.Fprintf(stdout, "l2 %g chosen by %d-fold CV on all the data (%s %v over %v)\n", opts.L2, tuning.inner, tuning.name, ratings, tuning.grid)
+		opts = tuning.candidates(opts)[best]
+		if ex, _, err = verify.Examples(ds, pairs, opts.Target); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "l2 %s chosen by %d-fold CV on all the data (%s %.4f)\n", tuning.describe(best), tuning.inner, tuning.name, ratings)
 	}
 	m, err := verify.Train(ex, opts)
 	if err != nil {
@@ -177,6 +186,9 @@ func verifierCV(w io.Writer, ex []verify.Example, pairs []verify.Pair, k int, se
 	l2 := strconv.FormatFloat(opts.L2, 'g', -1, 64)
 	if tuning != nil {
 		l2 = "nested over " + strings.Trim(fmt.Sprint(tuning.grid), "[]")
+		if len(tuning.targets) > 0 {
+			l2 += fmt.Sprintf(" × targets %v", tuning.targets)
+		}
 	}
 	fmt.Fprintf(w, "%d-fold CV grouped by prompt, pooled out-of-fold (seed %d, target %s, l2 %s)\n", k, seed, opts.Target, l2)
 	var allS, allW, allV []float64

@@ -16,7 +16,8 @@ import (
 // among by cross-validation, honestly (nested inside each outer CV fold)
 // for the printed figures and on all the data for the saved model.
 type verifierTuning struct {
-	grid  []float64
+	grid    []float64
+	targets []verify.Target // empty: -target only
 	inner int
 	crit  verify.Criterion
 	name  string
@@ -34,13 +35,43 @@ func parseL2Grid(s string) ([]float64, error) {
 	return out, nil
 }
 
+// candidates is every -l2-grid penalty with every -targets target (or
+// opts' target), penalties varying fastest.
 func (t *verifierTuning) candidates(opts verify.TrainOptions) []verify.TrainOptions {
-	c := make([]verify.TrainOptions, len(t.grid))
-	for i, l2 := range t.grid {
-		c[i] = opts
-		c[i].L2 = l2
+	targets := t.targets
+	if len(targets) == 0 {
+		targets = []verify.Target{opts.Target}
+	}
+	var c []verify.TrainOptions
+	for _, tg := range targets {
+		for _, l2 := range t.grid {
+			o := opts
+			o.L2, o.Target = l2, tg
+			c = append(c, o)
+		}
 	}
 	return c
+}
+
+// describe names candidate i as the tuning output prints it.
+func (t *verifierTuning) describe(i int) string {
+	s := strconv.FormatFloat(t.grid[i%len(t.grid)], 'g', -1, 64)
+	if len(t.targets) > 0 {
+		s += "/" + string(t.targets[i/len(t.grid)])
+	}
+	return s
+}
+
+func parseTargets(s string) ([]verify.Target, error) {
+	var out []verify.Target
+	for _, f := range strings.Split(s, ",") {
+		t := verify.Target(strings.TrimSpace(f))
+		if t != verify.TargetGain && t != verify.TargetWeakFails {
+			return nil, fmt.Errorf("-targets: %q is not %s or %s", f, verify.TargetGain, verify.TargetWeakFails)
+		}
+		out = append(out, t)
+	}
+	return out, nil
 }
 
 // criterion returns the tuning criterion named by -tune: "apgr" (the mean
@@ -116,7 +147,7 @@ func outOfFold(w io.Writer, ex []verify.Example, k int, seed uint64, opts verify
 	}
 	l2 := make([]string, len(chosen))
 	for i, c := range chosen {
-		l2[i] = strconv.FormatFloat(t.grid[c], 'g', -1, 64)
+		l2[i] = t.describe(c)
 	}
 	fmt.Fprintf(w, "nested CV: l2 chosen by %d-fold inner CV (%s) in each outer fold: %s\n", t.inner, t.name, strings.Join(l2, " "))
 	return scores, nil
