@@ -18,9 +18,9 @@ import (
 type verifierTuning struct {
 	grid    []float64
 	targets []verify.Target // empty: -target only
-	inner int
-	crit  verify.Criterion
-	name  string
+	inner   int
+	crit    verify.Criterion
+	name    string
 }
 
 func parseL2Grid(s string) ([]float64, error) {

@@ -215,6 +215,27 @@ func studyPair(w io.Writer, ds *dataset.Dataset, p pair, k int, seed uint64) err
 		fmt.Fprintf(w, "   %-48s %12.4f %12.4f %12.4f %12.4f\n", nm,
 			apgr(r.strong, r.weak, c), apgr(r.strong, r.weak, neg(c)), apgr(ws, ww, c), apgr(ws, ww, neg(c)))
 	}
+	// All cascade-visible columns together (logs of the counts), nested CV.
+	var x [][]float64
+	for i := range n {
+		var row []float64
+		for _, nm := range names {
+			if nm == "weak chars / strong chars (NOT cascade-visible)" {
+				continue
+			}
+			v := cols[nm][i]
+			if v >= 0 {
+				v = math.Log1p(v)
+			}
+			row = append(row, v)
+		}
+		x = append(x, row)
+	}
+	sc, chosen, err := combined(x, r.strong, r.weak, r.prompt, k, seed, []float64{0.1, 1, 10, 100, 1000})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "   %-48s %12.4f   (ridge on the gain, l2 by nested CV: %v)\n", "all cascade-visible columns (nested CV)", apgr(r.strong, r.weak, sc), chosen)
 	return nil
 }
 
