@@ -236,6 +236,14 @@ func studyPair(w io.Writer, ds *dataset.Dataset, p pair, k int, seed uint64) err
 		return err
 	}
 	fmt.Fprintf(w, "   %-48s %12.4f   (ridge on the gain, l2 by nested CV: %v)\n", "all cascade-visible columns (nested CV)", apgr(r.strong, r.weak, sc), chosen)
+	// Ceilings, not cascades: this judge's own grade of the weak answer (a
+	// perfect weak-fails verifier) and the oracle (the gain itself).
+	gain := make([]float64, n)
+	for i := range gain {
+		gain[i] = r.strong[i] - r.weak[i]
+	}
+	fmt.Fprintf(w, "   %-48s %12.4f\n", "ceiling: this judge's grade of the weak answer", apgr(r.strong, r.weak, neg(r.weak)))
+	fmt.Fprintf(w, "   %-48s %12.4f\n", "ceiling: the oracle (the gain itself)", apgr(r.strong, r.weak, gain))
 	return nil
 }
 
