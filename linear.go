@@ -255,6 +255,7 @@ type bucketCounter struct {
 	linear.Counter
 	acc     []float32
 	scratch []uint32 // n-grams when Features.NGrams is empty
+	gather  gatherSpace
 }
 
 var counterPool = sync.Pool{New: func() any { return new(bucketCounter) }}
@@ -357,9 +358,13 @@ func (c *LinearClassifier) scores(b *bucketCounter, ngrams []uint32, f *Features
 		b.scratch = hashNGrams(b.scratch[:0], scanWindow(f.Text), c.cfg.MaxWords)
 		ngrams = b.scratch
 	}
-	b.Count(ngrams, c.cfg.HashBits, c.cfg.MaxWords)
-	c.accumulate(b.Keys, b.Counts, b.Used, acc)
-	b.Clear()
+	if ngrams = linear.ClipNGrams(ngrams, c.cfg.MaxWords); len(ngrams) <= gatherBigMax {
+		c.gatherScoresBig(&b.gather, ngrams, acc)
+	} else {
+		b.Count(ngrams, c.cfg.HashBits, c.cfg.MaxWords)
+		c.accumulate(b.Keys, b.Counts, b.Used, acc)
+		b.Clear()
+	}
 	c.finish(f, acc)
 }
 
