@@ -3,6 +3,7 @@ package llmrouter
 import (
 	"math"
 	"math/bits"
+	"sync"
 
 	"github.com/llmrouter/llmrouter/internal/linear"
 )
@@ -30,6 +31,16 @@ type gatherTable struct {
 	used   [gatherMax]uint16 // occupied slots, in insertion order
 }
 
+var gatherPool = sync.Pool{New: func() any { return new(gatherTable) }}
+
+// clear empties the used slots.
+func (t *gatherTable) clear(used []uint16) {
+	for _, slot := range used {
+		slot &= gatherSlots - 1
+		t.keys[slot], t.counts[slot] = 0, 0
+	}
+}
+
 // gatherSpace is a pooled gatherTable for up to gatherBigMax n-grams; its
 // keys and counts are zero between uses.
 type gatherSpace struct {
@@ -43,7 +54,10 @@ type gatherSpace struct {
 func (c *LinearClassifier) gatherScores(ngrams []uint32, acc []float32) {
 	// gather's loops with constant table sizes, which the compiler turns
 	// into cheaper code: Route on 1 KB prompts is about 10% faster so.
-	var t gatherTable
+	// The table is pooled and emptied by its used slots: zeroing its 13 KB
+	// on the stack took a fifth of the classifier's time.
+	t := gatherPool.Get().(*gatherTable)
+	defer gatherPool.Put(t)
 	const shift = 32 - 11 // log2(gatherSlots) = 11
 	mask := uint32(1)<<c.cfg.HashBits - 1
 	n := 0
@@ -63,6 +77,7 @@ func (c *LinearClassifier) gatherScores(ngrams []uint32, acc []float32) {
 		n += isNew
 	}
 	used := t.used[:n]
+	defer t.clear(used)
 	if c.sparse == nil && len(acc) == 1 && c.stride == 2 {
 		tab := c.table
 		var a, norm float32
