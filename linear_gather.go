@@ -77,7 +77,6 @@ func (c *LinearClassifier) gatherScores(ngrams []uint32, acc []float32) {
 		n += isNew
 	}
 	used := t.used[:n]
-	defer t.clear(used)
 	if c.sparse == nil && len(acc) == 1 && c.stride == 2 {
 		tab := c.table
 		var a, norm float32
@@ -93,9 +92,11 @@ func (c *LinearClassifier) gatherScores(ngrams []uint32, acc []float32) {
 			a *= float32(1 / math.Sqrt(float64(norm)))
 		}
 		acc[0] = a
+		t.clear(used)
 		return
 	}
 	c.gatherRows(t.keys[:], t.counts[:], used, acc)
+	t.clear(used)
 }
 
 // gatherScoresBig is gatherScores for gatherMax < len(ngrams) ≤
