@@ -249,24 +249,14 @@ func countDense(text string) textCounts {
 }
 
 // bucketCounter is a linear.Counter with the classifier's working space.
-// Classify keeps a small table on the stack (load at most 3/4) and takes
+// Classify keeps a small table on the stack (linear_gather.go) and takes
 // larger ones from a sync.Pool, so that it does not allocate.
 type bucketCounter struct {
 	linear.Counter
 	acc     []float32
 	scratch []uint32 // n-grams when Features.NGrams is empty
+	gather  gatherSpace
 }
-
-// smallCounter backs Classify's table for up to smallNGrams n-grams (about
-// 1.1 KB of English text) without a heap allocation.
-type smallCounter struct {
-	keys   [512]uint32
-	counts [512]uint32
-	used   [smallNGrams]int32
-	acc    [16]float32
-}
-
-const smallNGrams = 384
 
 var counterPool = sync.Pool{New: func() any { return new(bucketCounter) }}
 
@@ -309,34 +299,11 @@ func (c *LinearClassifier) Validate(models []ModelCard) error {
 // from another analyzer); it does not allocate.
 func (c *LinearClassifier) Classify(_ context.Context, f *Features, models []ModelCard, p *Prediction) error {
 	ngrams := linear.ClipNGrams(f.NGrams, c.cfg.MaxWords)
-	if (len(ngrams) > 0 || f.Text == "") && len(ngrams) <= smallNGrams && len(c.outputs) <= 16 {
-		// The common case: a table on the stack.
-		var sc smallCounter
-		size := linear.TableSize(len(ngrams))
-		keys, counts := sc.keys[:size], sc.counts[:size]
-		shift := linear.Shift(size)
-		mask := uint32(1)<<c.cfg.HashBits - 1
-		n := 0
-		for _, h := range ngrams {
-			bucket := h & mask
-			i := linear.Slot(bucket, shift)
-			for {
-				k := keys[i]
-				if k == bucket+1 {
-					counts[i]++
-					break
-				}
-				if k == 0 {
-					keys[i], counts[i] = bucket+1, 1
-					sc.used[n] = int32(i)
-					n++
-					break
-				}
-				i = (i + 1) & uint32(size-1)
-			}
-		}
-		acc := sc.acc[:len(c.outputs)]
-		c.accumulate(keys, counts, sc.used[:n], acc)
+	if (len(ngrams) > 0 || f.Text == "") && len(ngrams) <= gatherMax && len(c.outputs) <= 16 {
+		// The common case: a table on the stack (linear_gather.go).
+		var buf [16]float32
+		acc := buf[:len(c.outputs)]
+		c.gatherScores(ngrams, acc)
 		c.finish(f, acc)
 		c.fill(acc, models, p)
 		return nil
@@ -391,9 +358,13 @@ func (c *LinearClassifier) scores(b *bucketCounter, ngrams []uint32, f *Features
 		b.scratch = hashNGrams(b.scratch[:0], scanWindow(f.Text), c.cfg.MaxWords)
 		ngrams = b.scratch
 	}
-	b.Count(ngrams, c.cfg.HashBits, c.cfg.MaxWords)
-	c.accumulate(b.Keys, b.Counts, b.Used, acc)
-	b.Clear()
+	if ngrams = linear.ClipNGrams(ngrams, c.cfg.MaxWords); len(ngrams) <= gatherBigMax {
+		c.gatherScoresBig(&b.gather, ngrams, acc)
+	} else {
+		b.Count(ngrams, c.cfg.HashBits, c.cfg.MaxWords)
+		c.accumulate(b.Keys, b.Counts, b.Used, acc)
+		b.Clear()
+	}
 	c.finish(f, acc)
 }
 

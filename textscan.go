@@ -212,40 +212,18 @@ func scanText(f *Features, ngrams []uint32, maxWords int) runeCounts {
 				numbered++
 			}
 			lineStart = false
-			// The whole ASCII run, without a branch per byte but the loop's:
-			// digits, runs of digits and capitals are counted from tables.
-			// The byte before the run is not an ASCII word byte, so no
-			// run of digits is open.
-			// Loop-local counters and hashes, so that they stay in
-			// registers: scanText has more live variables than registers.
-			start := i
-			var seen uint32
-			u, v := hU, hB
-			e := asciiWord[c]
-			for {
-				seen |= e
-				lc := e & 0xff
-				u = (u ^ lc) * fnvPrime32
-				v = (v ^ lc) * fnvPrime32
-				i++
-				if i == len(text) {
-					break
-				}
-				if e = asciiWord[text[i]]; e == 0 {
-					break
-				}
+			// The word and the plain words after it (textscan_plain.go).
+			pr := plainRun{
+				ngrams: ngrams, hU: hU, hB: hB, prevHash: prevHash, words: words, maxWords: maxWords,
+				hashing: hashing, hasPrev: hasPrev, dWords: dWords, asciiWordBytes: asciiWordBytes,
 			}
-			hU, hB = u, v
-			if seen&(3<<8) != 0 {
-				// Most words are lower-case letters only: a word with
-				// digits or capitals is read again to count them, so the
-				// loop above stays as short as the floor's.
-				dg, nm, up := countDigitsUpper(text[start:i])
-				digits += dg
-				numbers += nm
-				upper += up
-			}
-			asciiWordBytes += i - start
+			i = scanPlain(text, i, &pr)
+			ngrams, hU, hB, prevHash, words = pr.ngrams, pr.hU, pr.hB, pr.prevHash, pr.words
+			hashing, hasPrev, dWords, asciiWordBytes = pr.hashing, pr.hasPrev, pr.dWords, pr.asciiWordBytes
+			runes += pr.spaces
+			digits += pr.digits
+			numbers += pr.numbers
+			upper += pr.upper
 			continue
 		}
 		if inWord {
