@@ -1,0 +1,246 @@
+package redisstore
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// counters is what Latency and Learner share: sums of float increments
+// in Redis hashes (key → field → total), added by every replica and read
+// back by all. Increments are summed locally and sent in one batch per
+// sync, one round trip that also reads the keys of interest, at most
+// once per every (on the callers' clock), by the call that finds a sync
+// due; concurrent calls answer from memory meanwhile.
+//
+// A batch is applied by a Lua script that first sets a marker named by
+// the batch's random id (SET NX): a batch whose reply was lost (a
+// timeout, Redis killed after applying it) is sent again with the same id
+// and applied once. Only one batch is in flight; increments made
+// meanwhile wait for the next sync. While Redis fails, increments keep
+// summing locally (one float per key and field, whatever the outage's
+// length) and the totals served are the last read plus them.
+type counters struct {
+	rdb     redis.UniversalClient
+	prefix  string // of the batch markers: the keys' prefix, so one hash tag puts all in one slot
+	timeout time.Duration
+	every   time.Duration
+	trips   atomic.Int64
+	calls   sync.WaitGroup // commands abandoned at their deadline (tests wait for them)
+
+	mu       sync.Mutex
+	pending  map[string]map[string]float64 // increments not yet sent
+	inflight *batch                        // sent, not known applied; resent until it is
+	read     map[string]map[string]float64 // totals as Redis last reported them
+	gen      uint64                        // bumped at every sync attempt
+	next     time.Time                     // when the next sync is due
+	syncing  bool
+	lastErr  error
+	degraded bool
+}
+
+type batch struct {
+	id  string
+	inc map[string]map[string]float64
+}
+
+// markerTTL is how long a batch's marker lives: a batch retried later
+// than that after it was applied (and its reply lost) would count twice.
+const markerTTL = time.Hour
+
+// addScript applies a batch once. KEYS[1] is the batch's marker,
+// KEYS[2..] the hashes; ARGV[1] the marker's ttl (ms), then per hash its
+// ttl (ms, 0: none), its number of fields, then field, increment pairs.
+var addScript = `
+if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return 0 end
+local i = 2
+for k = 2, #KEYS do
+  local ttl = tonumber(ARGV[i]); local n = tonumber(ARGV[i+1]); i = i + 2
+  for j = 1, n do
+    redis.call('HINCRBYFLOAT', KEYS[k], ARGV[i], ARGV[i+1]); i = i + 2
+  end
+  if ttl > 0 then redis.call('PEXPIRE', KEYS[k], ttl) end
+end
+return 1
+`
+
+func newCounters(rdb redis.UniversalClient, prefix string, timeout, every time.Duration) *counters {
+	return &counters{rdb: rdb, prefix: prefix, timeout: timeout, every: every,
+		pending: map[string]map[string]float64{}, read: map[string]map[string]float64{}}
+}
+
+// add sums inc into the pending increments of key.
+func (c *counters) add(key string, inc map[string]float64) {
+	c.mu.Lock()
+	p := c.pending[key]
+	if p == nil {
+		p = make(map[string]float64, len(inc))
+		c.pending[key] = p
+	}
+	for f, v := range inc {
+		p[f] += v
+	}
+	c.mu.Unlock()
+}
+
+// due reports whether a sync is due at now and, if so, claims it (the
+// caller must then call sync).
+func (c *counters) due(now time.Time) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.syncing || now.Before(c.next) {
+		return false
+	}
+	c.syncing = true
+	c.next = now.Add(c.every)
+	return true
+}
+
+// sync sends the batch in flight (or the pending increments as a new
+// one) and reads keys, in one round trip bounded by the timeout; ttl
+// gives each written key's expiry (0: none). On success the read totals
+// replace the old; on failure they are kept (forget drops those no
+// longer wanted) and the batch stays in flight. Only the caller that
+// claimed the sync with due (or a test, alone) calls it.
+func (c *counters) sync(keys []string, ttl func(key string) time.Duration, forget func(key string) bool) error {
+	c.mu.Lock()
+	if c.inflight == nil && len(c.pending) > 0 {
+		c.inflight = &batch{id: newID(), inc: c.pending}
+		c.pending = map[string]map[string]float64{}
+	}
+	b := c.inflight
+	c.mu.Unlock()
+
+	var ks []string
+	var args []any
+	if b != nil {
+		ks = append(ks, c.prefix+"batch:"+b.id)
+		args = append(args, markerTTL.Milliseconds())
+		for k, fs := range b.inc {
+			ks = append(ks, k)
+			args = append(args, ttl(k).Milliseconds(), len(fs))
+			for f, v := range fs {
+				args = append(args, f, strconv.FormatFloat(v, 'g', -1, 64))
+			}
+		}
+	}
+	c.trips.Add(1)
+	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
+	defer cancel()
+	type result struct {
+		got []map[string]string
+		err error
+	}
+	ch := make(chan result, 1)
+	c.calls.Add(1)
+	go func() {
+		defer c.calls.Done()
+		pipe := c.rdb.Pipeline()
+		if b != nil {
+			pipe.Eval(ctx, addScript, ks, args...)
+		}
+		reads := make([]*redis.MapStringStringCmd, len(keys))
+		for i, k := range keys {
+			reads[i] = pipe.HGetAll(ctx, k)
+		}
+		_, err := pipe.Exec(ctx)
+		var got []map[string]string
+		if err == nil {
+			got = make([]map[string]string, len(keys))
+			for i, r := range reads {
+				got[i] = r.Val()
+			}
+		}
+		ch <- result{got, err}
+	}()
+	var r result
+	select {
+	case r = <-ch:
+	case <-ctx.Done():
+		r.err = ctx.Err()
+	}
+
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.syncing = false
+	c.gen++
+	if r.err != nil {
+		c.lastErr = fmt.Errorf("redisstore: %w", r.err)
+		c.degraded = true
+		for k := range c.read {
+			if forget != nil && forget(k) {
+				delete(c.read, k)
+			}
+		}
+		return c.lastErr
+	}
+	c.lastErr, c.degraded = nil, false
+	c.inflight = nil
+	read := make(map[string]map[string]float64, len(keys))
+	for i, k := range keys {
+		if len(r.got[i]) == 0 {
+			continue
+		}
+		fs := make(map[string]float64, len(r.got[i]))
+		for f, s := range r.got[i] {
+			if v, err := strconv.ParseFloat(s, 64); err == nil {
+				fs[f] = v
+			}
+		}
+		read[k] = fs
+	}
+	c.read = read
+	return nil
+}
+
+// totals calls f with each key's totals as this replica knows them (the
+// last read plus the increments not yet applied), under the lock; f must
+// not keep the map.
+func (c *counters) totals(key string, f func(field string, v float64)) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for fl, v := range c.read[key] {
+		f(fl, v)
+	}
+	if c.inflight != nil {
+		for fl, v := range c.inflight.inc[key] {
+			f(fl, v)
+		}
+	}
+	for fl, v := range c.pending[key] {
+		f(fl, v)
+	}
+}
+
+// state returns the sync generation, whether the last sync failed, and
+// its error.
+func (c *counters) state() (gen uint64, degraded bool, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gen, c.degraded, c.lastErr
+}
+
+// prunePending drops pending increments of keys forget says are no
+// longer needed (past every window), so an outage cannot grow them.
+func (c *counters) prunePending(forget func(string) bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k := range c.pending {
+		if forget(k) {
+			delete(c.pending, k)
+		}
+	}
+}
+
+func newID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
