@@ -95,7 +95,7 @@ func (c *counters) add(key string, inc map[string]float64) {
 func (c *counters) due(now time.Time) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.syncing || now.Before(c.next) {
+	if c.syncing || now.Before(c.next) && c.next.Sub(now) <= c.every { // a clock set back does not stop syncs
 		return false
 	}
 	c.syncing = true
