@@ -103,6 +103,13 @@ func (c *counters) due(now time.Time) bool {
 	return true
 }
 
+// soon makes the next sync due at once.
+func (c *counters) soon() {
+	c.mu.Lock()
+	c.next = time.Time{}
+	c.mu.Unlock()
+}
+
 // sync sends the batch in flight (or the pending increments as a new
 // one) and reads keys, in one round trip bounded by the timeout; ttl
 // gives each written key's expiry (0: none). On success the read totals

@@ -1,0 +1,206 @@
+package redisstore_test
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/bandit"
+	"github.com/llmrouter/llmrouter/internal/redistest"
+	"github.com/llmrouter/llmrouter/latency"
+	"github.com/llmrouter/llmrouter/redisstore"
+	"github.com/llmrouter/llmrouter/routertest"
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// statsReplica is one router that learns from its own traffic: a latency
+// Tracker (on a redisstore.Latency) applied before a bandit Policy (on a
+// redisstore.Learner). "cheap" answers in 2s, "strong" in 300ms, on the
+// routers' fake clock.
+type statsReplica struct {
+	r       *llmrouter.Router
+	tracker *latency.Tracker
+	policy  *bandit.Policy
+	lat     *redisstore.Latency
+	learner *redisstore.Learner
+}
+
+const statsSyncEvery = time.Second
+
+func newStatsReplica(t testing.TB, addr string, clock *routertest.Clock, seed uint64, timeout time.Duration) *statsReplica {
+	rdb := redis.NewClient(&redis.Options{Addr: addr, ContextTimeoutEnabled: true, MaxRetries: -1})
+	t.Cleanup(func() { _ = rdb.Close() })
+	prefix := "{" + t.Name() + "}:"
+	lat, err := redisstore.NewLatency(rdb, redisstore.LatencyOptions{Prefix: prefix, Timeout: timeout, SyncEvery: statsSyncEvery})
+	require.NoError(t, err)
+	learner, err := redisstore.NewLearner(rdb, redisstore.LearnerOptions{Prefix: prefix, Timeout: timeout, SyncEvery: statsSyncEvery})
+	require.NoError(t, err)
+	tracker, err := latency.New(latency.Config{MinSamples: 3, Shared: lat})
+	require.NoError(t, err)
+	policy, err := bandit.New([]string{"cheap", "strong"}, bandit.Options{Seed: seed, Shared: learner})
+	require.NoError(t, err)
+	cheap := routertest.NewProvider(cheapCard, routertest.Response{Text: "ok", Latency: 2 * time.Second}).WithClock(clock)
+	strong := routertest.NewProvider(strongCard, routertest.Response{Text: "ok", Latency: 300 * time.Millisecond}).WithClock(clock)
+	r, err := llmrouter.New([]llmrouter.Provider{cheap, strong}, llmrouter.WithClock(clock),
+		llmrouter.WithSink(tracker, policy), llmrouter.WithPolicy(llmrouter.Chain(tracker, policy)))
+	require.NoError(t, err)
+	return &statsReplica{r: r, tracker: tracker, policy: policy, lat: lat, learner: learner}
+}
+
+// serve answers n requests and grades each (1 for strong, 0.2 for cheap).
+func (rep *statsReplica) serve(t testing.TB, n int) (answered map[string]int) {
+	t.Helper()
+	answered = map[string]int{}
+	for range n {
+		resp, err := rep.r.GenerateContent(context.Background(), prompt)
+		require.NoError(t, err)
+		d, ok := llmrouter.DecisionFrom(resp)
+		require.True(t, ok)
+		score := 0.2
+		if d.Answered == "strong" {
+			score = 1
+		}
+		require.NoError(t, rep.policy.Feedback(context.Background(), d.ID, score, ""))
+		answered[d.Answered]++
+	}
+	return answered
+}
+
+// arms is the policy's learnt arms: its state file without the header's
+// counters (which are each replica's own) and the checksum.
+func (rep *statsReplica) arms(t testing.TB) []byte {
+	var b bytes.Buffer
+	_, err := rep.policy.WriteTo(&b)
+	require.NoError(t, err)
+	return b.Bytes()[8+12+16+32 : b.Len()-4]
+}
+
+// routedLatency is the latency the replica routes model by now.
+func (rep *statsReplica) routedLatency(t testing.TB, model string) time.Duration {
+	d, err := rep.r.Route(context.Background(), prompt)
+	require.NoError(t, err)
+	for _, c := range d.Candidates {
+		if c.Model == model {
+			return c.Latency
+		}
+	}
+	t.Fatalf("no candidate %s", model)
+	return 0
+}
+
+// TestStatsSharedByReplicas: two routers on one real Redis. A serves and
+// learns; within one SyncEvery B, which served nothing, routes by A's
+// observed latencies and holds A's learnt arms exactly; then B serves
+// and A learns B's grades; every update is counted once.
+func TestStatsSharedByReplicas(t *testing.T) {
+	srv := redistest.Start(t)
+	clock := routertest.NewClock(start)
+	a := newStatsReplica(t, srv.Addr, clock, 1, 5*time.Second)
+	b := newStatsReplica(t, srv.Addr, clock, 2, 5*time.Second)
+
+	assert.Equal(t, cheapCard.TypicalLatency, b.routedLatency(t, "cheap"), "nothing observed yet: the card")
+	servedA := a.serve(t, 20)
+	clock.Advance(statsSyncEvery)
+	a.routedLatency(t, "cheap") // A's sync: sends its samples and updates
+	clock.Advance(time.Millisecond)
+	checked := 0
+	for _, m := range []struct {
+		name string
+		lat  time.Duration
+	}{{"cheap", 2 * time.Second}, {"strong", 300 * time.Millisecond}} {
+		if servedA[m.name] < 3 {
+			continue
+		}
+		checked++
+		assert.InEpsilon(t, float64(m.lat), float64(b.routedLatency(t, m.name)), 0.026, "B routes %s by A's samples", m.name)
+	}
+	require.Positive(t, checked, "A served a model 3 times: %v", servedA)
+	assert.Zero(t, b.tracker.Stats("cheap").Total.Samples+b.tracker.Stats("strong").Total.Samples, "B observed nothing itself")
+	assert.Equal(t, a.arms(t), b.arms(t), "B holds A's arms")
+
+	servedB := b.serve(t, 15)
+	clock.Advance(statsSyncEvery)
+	b.routedLatency(t, "cheap")
+	clock.Advance(time.Millisecond)
+	a.routedLatency(t, "cheap")
+	assert.Equal(t, b.arms(t), a.arms(t), "A holds B's arms")
+	o := a.lat.Observed("strong", 0.5, clock.Now())
+	assert.Equal(t, int64(servedA["strong"]+servedB["strong"]), o.Samples, "every sample counted once")
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
+	defer rdb.Close()
+	var updates float64
+	for _, m := range []string{"cheap", "strong"} {
+		v, err := rdb.HGet(context.Background(), "{"+t.Name()+"}:learner:lints8/"+m, "0").Float64()
+		require.NoError(t, err)
+		updates += v
+	}
+	assert.Equal(t, 35.0, updates, "Redis counts every grade once")
+	assert.Positive(t, servedA["strong"]+servedB["strong"])
+	require.NoError(t, a.learner.Err())
+	require.NoError(t, a.lat.Err())
+}
+
+// TestStatsRedisDown: with Redis killed, and then hanging (a listener
+// that never answers), no decision waits much past Timeout, each replica
+// keeps learning from its own traffic, and once Redis is back the updates
+// made meanwhile reach the other replica, counted once.
+func TestStatsRedisDown(t *testing.T) {
+	srv := redistest.Start(t, "--appendonly", "yes", "--appendfsync", "always") // the learnt totals survive the restart
+	clock := routertest.NewClock(start)
+	const timeout = 200 * time.Millisecond
+	a := newStatsReplica(t, srv.Addr, clock, 1, timeout)
+	b := newStatsReplica(t, srv.Addr, clock, 2, timeout)
+	a.serve(t, 10)
+	clock.Advance(statsSyncEvery)
+	a.routedLatency(t, "cheap")
+	require.False(t, a.learner.Degraded())
+
+	srv.Kill()
+	for i := range 3 {
+		clock.Advance(statsSyncEvery)
+		t0 := time.Now()
+		a.serve(t, 5)
+		assert.Less(t, time.Since(t0), 10*timeout, "round %d: no hang with Redis down", i)
+	}
+	assert.True(t, a.learner.Degraded())
+	assert.True(t, a.lat.Degraded())
+	assert.Equal(t, int64(25), a.lat.Observed("strong", 0.5, clock.Now()).Samples+a.lat.Observed("cheap", 0.5, clock.Now()).Samples,
+		"A pools what it read with its own samples")
+
+	srv.Start()
+	clock.Advance(statsSyncEvery)
+	a.routedLatency(t, "cheap") // sends the batch held since the outage
+	clock.Advance(statsSyncEvery)
+	a.routedLatency(t, "cheap") // and the samples summed meanwhile
+	require.NoError(t, a.learner.Err())
+	require.False(t, a.learner.Degraded())
+	clock.Advance(statsSyncEvery)
+	b.routedLatency(t, "cheap")
+	assert.Equal(t, a.arms(t), b.arms(t), "B learns what A learnt while Redis was down")
+	assert.Equal(t, int64(25), b.lat.Observed("strong", 0.5, clock.Now()).Samples+b.lat.Observed("cheap", 0.5, clock.Now()).Samples)
+
+	// A Redis that accepts connections and never answers.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	h := newStatsReplica(t, l.Addr().String(), clock, 3, timeout)
+	t0 := time.Now()
+	h.serve(t, 3)
+	assert.Less(t, time.Since(t0), 10*timeout, "no hang on a silent Redis")
+	assert.ErrorContains(t, h.learner.Err(), "timeout")
+	assert.True(t, h.lat.Degraded())
+}
