@@ -33,9 +33,12 @@ type statsReplica struct {
 const statsSyncEvery = time.Second
 
 func newStatsReplica(t testing.TB, addr string, clock *routertest.Clock, seed uint64, timeout time.Duration) *statsReplica {
+	return newStatsReplicaOn(t, addr, "{"+t.Name()+"}:", clock, seed, timeout)
+}
+
+func newStatsReplicaOn(t testing.TB, addr, prefix string, clock *routertest.Clock, seed uint64, timeout time.Duration) *statsReplica {
 	rdb := redis.NewClient(&redis.Options{Addr: addr, ContextTimeoutEnabled: true, MaxRetries: -1})
 	t.Cleanup(func() { _ = rdb.Close() })
-	prefix := "{" + t.Name() + "}:"
 	lat, err := redisstore.NewLatency(rdb, redisstore.LatencyOptions{Prefix: prefix, Timeout: timeout, SyncEvery: statsSyncEvery})
 	require.NoError(t, err)
 	learner, err := redisstore.NewLearner(rdb, redisstore.LearnerOptions{Prefix: prefix, Timeout: timeout, SyncEvery: statsSyncEvery})
