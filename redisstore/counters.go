@@ -138,6 +138,15 @@ func (c *counters) sync(keys []string, ttl func(key string) time.Duration, forge
 			}
 		}
 	}
+	if b == nil && len(keys) == 0 {
+		c.mu.Lock()
+		c.syncing = false
+		c.mu.Unlock()
+		return nil
+	}
+	if ttl == nil {
+		ttl = func(string) time.Duration { return 0 }
+	}
 	c.trips.Add(1)
 	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
 	defer cancel()
