@@ -208,3 +208,26 @@ func TestStatsRedisDown(t *testing.T) {
 	assert.Regexp(t, "timeout|deadline", h.learner.Err().Error())
 	assert.True(t, h.lat.Degraded())
 }
+
+// TestNewStatsRejectsBadOptions: bad options are refused, naming them.
+func TestNewStatsRejectsBadOptions(t *testing.T) {
+	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"})
+	defer rdb.Close()
+	for _, tc := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"latency nil client", second(redisstore.NewLatency(nil, redisstore.LatencyOptions{})), "nil client"},
+		{"latency negative", second(redisstore.NewLatency(rdb, redisstore.LatencyOptions{Window: -1})), "negative"},
+		{"latency window too long", second(redisstore.NewLatency(rdb, redisstore.LatencyOptions{Bucket: time.Millisecond, Window: time.Hour})), "at most 10000"},
+		{"learner nil client", second(redisstore.NewLearner(nil, redisstore.LearnerOptions{})), "nil client"},
+		{"learner negative", second(redisstore.NewLearner(rdb, redisstore.LearnerOptions{SyncEvery: -1})), "negative"},
+	} {
+		t.Run(tc.name, func(t *testing.T) { assert.ErrorContains(t, tc.err, tc.want) })
+	}
+	_, err := redisstore.NewLatency(rdb, redisstore.LatencyOptions{})
+	assert.NoError(t, err, "the zero options are ready to use")
+}
+
+func second[T any](_ T, err error) error { return err }
