@@ -76,16 +76,16 @@ func newCounters(rdb redis.UniversalClient, prefix string, timeout, every time.D
 		pending: map[string]map[string]float64{}, read: map[string]map[string]float64{}}
 }
 
-// add sums inc into the pending increments of key.
-func (c *counters) add(key string, inc map[string]float64) {
+// add sums inc[i] into the pending increment of key's field name(i).
+func (c *counters) add(key string, inc []float64, name func(int) string) {
 	c.mu.Lock()
 	p := c.pending[key]
 	if p == nil {
 		p = make(map[string]float64, len(inc))
 		c.pending[key] = p
 	}
-	for f, v := range inc {
-		p[f] += v
+	for i, v := range inc {
+		p[name(i)] += v
 	}
 	c.mu.Unlock()
 }

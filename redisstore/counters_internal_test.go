@@ -20,18 +20,19 @@ func TestCountersBatchAppliedOnce(t *testing.T) {
 	t.Cleanup(func() { _ = rdb.Close() })
 	c := newCounters(rdb, "{t}:", 5*time.Second, time.Second)
 	noTTL := func(string) time.Duration { return 0 }
+	x := func(int) string { return "x" }
 	sum := func(key string) (s float64) {
 		c.totals(key, func(_ string, v float64) { s += v })
 		return s
 	}
 
-	c.add("{t}:k", map[string]float64{"x": 1.5})
-	c.add("{t}:k", map[string]float64{"x": 1})
+	c.add("{t}:k", []float64{1.5}, x)
+	c.add("{t}:k", []float64{1}, x)
 	assert.Equal(t, 2.5, sum("{t}:k"), "pending counts before any sync")
 	require.NoError(t, c.sync([]string{"{t}:k"}, noTTL, nil))
 	assert.Equal(t, 2.5, sum("{t}:k"))
 
-	c.add("{t}:k", map[string]float64{"x": 4})
+	c.add("{t}:k", []float64{4}, x)
 	c.mu.Lock()
 	c.inflight = &batch{id: "fixed", inc: c.pending}
 	c.pending = map[string]map[string]float64{}
@@ -41,7 +42,7 @@ func TestCountersBatchAppliedOnce(t *testing.T) {
 	c.mu.Lock()
 	c.inflight = lost // as if the reply had been lost: sent again
 	c.mu.Unlock()
-	c.add("{t}:k", map[string]float64{"x": 100})
+	c.add("{t}:k", []float64{100}, x)
 	assert.Equal(t, 2.5+4+4+100, sum("{t}:k"), "until confirmed, the batch counts on top of the read totals")
 	require.NoError(t, c.sync([]string{"{t}:k"}, noTTL, nil))
 	got, err := rdb.HGet(context.Background(), "{t}:k", "x").Float64()

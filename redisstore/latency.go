@@ -133,8 +133,10 @@ func bucketOfKey(k string) (int64, bool) {
 // the next sync.
 func (l *Latency) Add(series string, v time.Duration, end time.Time) {
 	l.remember(series)
-	l.c.add(l.key(series, l.bucketOf(end)), map[string]float64{
-		"n": 1, "s": float64(v), strconv.Itoa(latency.Bin(v)): 1})
+	bin := field(latency.Bin(v))
+	l.c.add(l.key(series, l.bucketOf(end)), []float64{1, float64(v), 1}, func(i int) string {
+		return [...]string{"n", "s", bin}[i]
+	})
 }
 
 func (l *Latency) remember(series string) {

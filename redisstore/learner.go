@@ -92,7 +92,7 @@ func statsDefaults(prefix string, timeout, every time.Duration) (string, time.Du
 
 // fields names statistic i: its decimal index.
 var fields = func() []string {
-	f := make([]string, 256)
+	f := make([]string, 1024) // the learner's statistics and the latency bins
 	for i := range f {
 		f[i] = strconv.Itoa(i)
 	}
@@ -110,11 +110,7 @@ func field(i int) string {
 // increments of arm, sent at the next sync.
 func (l *Learner) Add(arm string, inc []float64) {
 	l.remember(arm)
-	m := make(map[string]float64, len(inc))
-	for i, v := range inc {
-		m[field(i)] = v
-	}
-	l.c.add(l.prefix+arm, m)
+	l.c.add(l.prefix+arm, inc, field)
 }
 
 func (l *Learner) remember(arms ...string) {
