@@ -39,6 +39,9 @@ type counters struct {
 	pending  map[string]map[string]float64 // increments not yet sent
 	inflight *batch                        // sent, not known applied; resent until it is
 	read     map[string]map[string]float64 // totals as Redis last reported them
+	mine     map[string]map[string]float64 // what this replica's applied batches added
+	epoch    string                        // the epoch key's value at the last sync
+	resets   int                           // times Redis was found to have lost its data
 	gen      uint64                        // bumped at every sync attempt
 	next     time.Time                     // when the next sync is due
 	syncing  bool
@@ -50,6 +53,17 @@ type batch struct {
 	id  string
 	inc map[string]map[string]float64
 }
+
+// epochScript returns the epoch key KEYS[1], setting it to ARGV[1] if
+// missing: a value other than the one a replica saw last means Redis lost
+// its data (restarted without persistence, flushed, failed over to a
+// replica that had not caught up), and each replica then adds again what
+// it had added.
+var epochScript = `
+local e = redis.call('GET', KEYS[1])
+if not e then redis.call('SET', KEYS[1], ARGV[1]); return ARGV[1] end
+return e
+`
 
 // markerTTL is how long a batch's marker lives: a batch retried later
 // than that after it was applied (and its reply lost) would count twice.
@@ -73,7 +87,7 @@ return 1
 
 func newCounters(rdb redis.UniversalClient, prefix string, timeout, every time.Duration) *counters {
 	return &counters{rdb: rdb, prefix: prefix, timeout: timeout, every: every,
-		pending: map[string]map[string]float64{}, read: map[string]map[string]float64{}}
+		pending: map[string]map[string]float64{}, read: map[string]map[string]float64{}, mine: map[string]map[string]float64{}}
 }
 
 // add sums inc[i] into the pending increment of key's field name(i).
@@ -151,14 +165,16 @@ func (c *counters) sync(keys []string, ttl func(key string) time.Duration, forge
 	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
 	defer cancel()
 	type result struct {
-		got []map[string]string
-		err error
+		got   []map[string]string
+		epoch string
+		err   error
 	}
 	ch := make(chan result, 1)
 	c.calls.Add(1)
 	go func() {
 		defer c.calls.Done()
 		pipe := c.rdb.Pipeline()
+		epoch := pipe.Eval(ctx, epochScript, []string{c.prefix + "epoch"}, newID())
 		if b != nil {
 			pipe.Eval(ctx, addScript, ks, args...)
 		}
@@ -174,7 +190,8 @@ func (c *counters) sync(keys []string, ttl func(key string) time.Duration, forge
 				got[i] = r.Val()
 			}
 		}
-		ch <- result{got, err}
+		e, _ := epoch.Text()
+		ch <- result{got, e, err}
 	}()
 	var r result
 	select {
@@ -187,18 +204,45 @@ func (c *counters) sync(keys []string, ttl func(key string) time.Duration, forge
 	defer c.mu.Unlock()
 	c.syncing = false
 	c.gen++
+	if forget != nil {
+		for _, m := range []map[string]map[string]float64{c.read, c.mine} {
+			for k := range m {
+				if forget(k) {
+					delete(m, k)
+				}
+			}
+		}
+	}
 	if r.err != nil {
 		c.lastErr = fmt.Errorf("redisstore: %w", r.err)
 		c.degraded = true
-		for k := range c.read {
-			if forget != nil && forget(k) {
-				delete(c.read, k)
-			}
-		}
 		return c.lastErr
 	}
 	c.lastErr, c.degraded = nil, false
+	var redo map[string]map[string]float64
+	if c.epoch != "" && r.epoch != c.epoch {
+		// Redis lost what was added before this sync's batch (applied
+		// after the epoch check): add this replica's part again.
+		redo, c.mine = c.mine, map[string]map[string]float64{}
+		c.resets++
+	}
+	c.epoch = r.epoch
 	c.inflight = nil
+	if b != nil {
+		for k, fs := range b.inc {
+			m := c.mine[k]
+			if m == nil {
+				m = make(map[string]float64, len(fs))
+				c.mine[k] = m
+			}
+			for f, v := range fs {
+				m[f] += v
+			}
+		}
+	}
+	if len(redo) > 0 {
+		c.inflight = &batch{id: newID(), inc: redo} // counted in totals until applied, at the next sync
+	}
 	read := make(map[string]map[string]float64, len(keys))
 	for i, k := range keys {
 		if len(r.got[i]) == 0 {
