@@ -58,8 +58,10 @@ type LatencyOptions struct {
 // last read (buckets that leave the Window dropped) with this replica's
 // own samples, and Redis is tried again SyncEvery later; when it answers,
 // the samples counted meanwhile (those still within the Window) are sent
-// and every replica's read again. No call blocks longer than about
-// Timeout; none panics. Safe for concurrent use.
+// and every replica's read again; if Redis lost its data meanwhile, each
+// replica adds again the samples it had added that are still in the
+// Window. No call blocks longer than about Timeout; none panics. Safe for
+// concurrent use.
 type Latency struct {
 	c       *counters
 	prefix  string

@@ -49,9 +49,11 @@ type LearnerOptions struct {
 // from the last totals read plus this replica's own updates (summed in
 // memory: a fixed size per arm, whatever the outage's length), and Redis
 // is tried again SyncEvery later; when it answers, the updates made
-// meanwhile are applied and the totals of every replica read again. No
-// call blocks longer than about Timeout; none panics. Safe for concurrent
-// use.
+// meanwhile are applied and the totals of every replica read again. If
+// Redis lost its data meanwhile (restarted without persistence: an epoch
+// key under Prefix changed), each replica adds again everything it had
+// added, so every update still counts once. No call blocks longer than
+// about Timeout; none panics. Safe for concurrent use.
 type Learner struct {
 	c      *counters
 	prefix string
