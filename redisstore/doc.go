@@ -47,5 +47,6 @@
 // trip bounded by Timeout: a request costs no round trip but the first of
 // each SyncEvery, which costs one per store. When Redis is away each
 // replica uses what it last read plus its own observations, and sends
-// these when Redis is back. See Latency and Learner.
+// these when Redis is back (and all it ever added, if Redis lost its
+// data). See Latency and Learner.
 package redisstore
