@@ -34,6 +34,7 @@ type counters struct {
 	every   time.Duration
 	trips   atomic.Int64
 	calls   sync.WaitGroup // commands abandoned at their deadline (tests wait for them)
+	bg      sync.WaitGroup // syncs run in the background while degraded
 
 	mu       sync.Mutex
 	pending  map[string]map[string]float64 // increments not yet sent
@@ -117,6 +118,22 @@ func (c *counters) due(now time.Time) bool {
 	return true
 }
 
+// start runs f, the sync a caller claimed with due: in the caller while
+// Redis answers (bounded by the timeout, once per every), in the
+// background while the last sync failed, so no request waits on a Redis
+// known to be failing.
+func (c *counters) start(f func()) {
+	if _, degraded, _ := c.state(); !degraded {
+		f()
+		return
+	}
+	c.bg.Add(1)
+	go func() {
+		defer c.bg.Done()
+		f()
+	}()
+}
+
 // soon makes the next sync due at once.
 func (c *counters) soon() {
 	c.mu.Lock()
@@ -131,6 +148,9 @@ func (c *counters) soon() {
 // longer wanted) and the batch stays in flight. Only the caller that
 // claimed the sync with due (or a test, alone) calls it.
 func (c *counters) sync(keys []string, ttl func(key string) time.Duration, forget func(key string) bool) error {
+	if ttl == nil {
+		ttl = func(string) time.Duration { return 0 }
+	}
 	c.mu.Lock()
 	if c.inflight == nil && len(c.pending) > 0 {
 		c.inflight = &batch{id: newID(), inc: c.pending}
@@ -157,9 +177,6 @@ func (c *counters) sync(keys []string, ttl func(key string) time.Duration, forge
 		c.syncing = false
 		c.mu.Unlock()
 		return nil
-	}
-	if ttl == nil {
-		ttl = func(string) time.Duration { return 0 }
 	}
 	c.trips.Add(1)
 	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)

@@ -46,7 +46,8 @@
 // lost reply) and read every replica's totals back in one pipelined round
 // trip bounded by Timeout: a request costs no round trip but the first of
 // each SyncEvery, which costs one per store. When Redis is away each
-// replica uses what it last read plus its own observations, and sends
+// replica retries in the background, uses what it last read plus its own
+// observations, and sends
 // these when Redis is back (and all it ever added, if Redis lost its
 // data). See Latency and Learner.
 package redisstore

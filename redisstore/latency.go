@@ -54,14 +54,15 @@ type LatencyOptions struct {
 // seen, in one pipelined round trip bounded by Timeout. Other decisions
 // cost no round trip; Observed answers from memory.
 //
-// When Redis fails or is slower than Timeout, Observed pools what was
-// last read (buckets that leave the Window dropped) with this replica's
-// own samples, and Redis is tried again SyncEvery later; when it answers,
-// the samples counted meanwhile (those still within the Window) are sent
-// and every replica's read again; if Redis lost its data meanwhile, each
-// replica adds again the samples it had added that are still in the
-// Window. No call blocks longer than about Timeout; none panics. Safe for
-// concurrent use.
+// When Redis fails or is slower than Timeout, Observed pools what was last
+// read (buckets that leave the Window dropped) with this replica's own
+// samples, and Redis is tried again SyncEvery later, in the background
+// (only the request whose sync first failed waited, at most Timeout); when
+// it answers, the samples counted meanwhile (those still within the
+// Window) are sent and every replica's read again; if Redis lost its data
+// meanwhile, each replica adds again the samples it had added that are
+// still in the Window. No call blocks longer than about Timeout; none
+// panics. Safe for concurrent use.
 type Latency struct {
 	c       *counters
 	prefix  string
@@ -164,7 +165,7 @@ func (l *Latency) Observed(series string, q float64, now time.Time) latency.Obse
 	l.remember(series)
 	cur := l.bucketOf(now)
 	if l.c.due(now) {
-		l.sync(cur)
+		l.c.start(func() { l.sync(cur) })
 	}
 	gen, _, _ := l.c.state()
 	k := obsKey{series, q}

@@ -48,12 +48,13 @@ type LearnerOptions struct {
 // When Redis fails or is slower than Timeout, the policy keeps learning
 // from the last totals read plus this replica's own updates (summed in
 // memory: a fixed size per arm, whatever the outage's length), and Redis
-// is tried again SyncEvery later; when it answers, the updates made
-// meanwhile are applied and the totals of every replica read again. If
-// Redis lost its data meanwhile (restarted without persistence: an epoch
-// key under Prefix changed), each replica adds again everything it had
-// added, so every update still counts once. No call blocks longer than
-// about Timeout; none panics. Safe for concurrent use.
+// is tried again SyncEvery later, in the background (only the request
+// whose sync first failed waited, at most Timeout); when it answers, the
+// updates made meanwhile are applied and the totals of every replica read
+// again. If Redis lost its data meanwhile (restarted without persistence:
+// an epoch key under Prefix changed), each replica adds again everything
+// it had added, so every update still counts once. No call blocks longer
+// than about Timeout; none panics. Safe for concurrent use.
 type Learner struct {
 	c      *counters
 	prefix string
@@ -140,7 +141,7 @@ func (l *Learner) Totals(arms []string, now time.Time, since uint64) ([][]float6
 			keys = append(keys, l.prefix+a)
 		}
 		l.mu.Unlock()
-		_ = l.c.sync(keys, func(string) time.Duration { return 0 }, nil) // the error is kept for Err
+		l.c.start(func() { _ = l.c.sync(keys, nil, nil) }) // the error is kept for Err
 	}
 	gen, _, _ := l.c.state()
 	if gen == since {
