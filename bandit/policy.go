@@ -76,8 +76,10 @@ type Options struct {
 	// Shared, if set, pools what this policy learns with the policies of
 	// other replicas (see Shared; redisstore.Learner on Redis): each
 	// update is added to it, and the arms are rebuilt from its totals
-	// when they change, replacing a state restored by ReadFrom. Default
-	// nil: the policy learns alone.
+	// when they change, replacing a state restored by ReadFrom. Apply
+	// never waits for an update; an update may wait for the pull of
+	// one decision (at most the Shared's own timeout). Default nil: the
+	// policy learns alone.
 	Shared Shared
 	// Base is the live policy run first: its filters remove candidates and
 	// its plan lists the models the bandit chooses among (and, after the

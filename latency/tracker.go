@@ -252,8 +252,8 @@ func (t *Tracker) stats(s *series) Series {
 // Apply implements llmrouter.Policy: it sets Candidate.Latency to each
 // model's observed quantile where the tracker (or Config.Shared, which
 // comes first) has MinSamples samples, the latest no older than MaxAge at
-// Routing.Now; other candidates keep the card's figure. Apply it before DefaultPolicy, whose latency filter
-// reads Candidate.Latency.
+// Routing.Now; other candidates keep the card's figure. Apply it before
+// DefaultPolicy, whose latency filter reads Candidate.Latency.
 func (t *Tracker) Apply(r *llmrouter.Routing) error {
 	ms := t.models.Load()
 	if ms == nil && t.cfg.Shared == nil {
