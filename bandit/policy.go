@@ -73,6 +73,14 @@ type Options struct {
 	// Shadow: compute the choice and count disagreements with the live
 	// plan, but change nothing in the Routing.
 	Shadow bool
+	// Shared, if set, pools what this policy learns with the policies of
+	// other replicas (see Shared; redisstore.Learner on Redis): each
+	// update is added to it, and the arms are rebuilt from its totals
+	// when they change, replacing a state restored by ReadFrom. Apply
+	// never waits for an update; an update may wait for the pull of
+	// one decision (at most the Shared's own timeout). Default nil: the
+	// policy learns alone.
+	Shared Shared
 	// Base is the live policy run first: its filters remove candidates and
 	// its plan lists the models the bandit chooses among (and, after the
 	// choice, the fallbacks in order). Default: llmrouter.DefaultPolicy().
@@ -119,6 +127,7 @@ type Policy struct {
 	stats  Stats
 	pend   *pendingStore
 	layout atomic.Pointer[[]int] // router model index → arm, cached
+	sharedState
 }
 
 var (
@@ -247,6 +256,7 @@ func (p *Policy) Apply(r *llmrouter.Routing) error {
 	if err != nil {
 		return err
 	}
+	p.pullShared(r.Now)
 	arms := *p.state.Load()
 	n := len(p.names)
 	e := &pendingEntry{quality: nanSlice(n), prior: nanSlice(n), estCost: nanSlice(n), answered: -1, cost: nan}
@@ -454,9 +464,11 @@ func (p *Policy) learn(id string, e *pendingEntry, a int, reward float64) error 
 	old := *p.state.Load()
 	next := append([]*arm(nil), old...)
 	c := *old[a]
-	c.update(e.context(a), reward-e.prior[a])
+	x, y := e.context(a), reward-e.prior[a]
+	c.update(x, y)
 	next[a] = &c
 	p.state.Store(&next)
+	p.pushShared(a, x, y)
 	p.mu.Lock()
 	p.stats.Updates++
 	p.mu.Unlock()

@@ -360,8 +360,11 @@ type Stats struct {
 }
 
 // Stats returns a snapshot at now without changing the breaker. State
-// reports an open breaker whose cooldown has ended as half-open.
+// reports an open breaker whose cooldown has ended as half-open. With
+// [Settings.Shared] it reports a model another replica opened as open
+// until the shared end (as Allow would adopt it).
 func (b *Breaker) Stats(now time.Time) Stats {
+	su := b.sharedUntil(now)
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	s := b.settings()
@@ -377,16 +380,21 @@ func (b *Breaker) Stats(now time.Time) Stats {
 	if st.State == Open && !now.Before(b.retryAt) {
 		st.State = HalfOpen
 	}
+	if su.After(st.RetryAt) { // another replica opened it (Shared)
+		st.State, st.RetryAt = Open, su
+	}
 	return st
 }
 
 // RetryAt returns the zero time when Allow(now) would let a request through,
-// and otherwise the earliest time it may. It does not change the breaker (in
+// and otherwise the earliest time it may (asking [Settings.Shared], if
+// set, as Allow does). It does not change the breaker (in
 // particular it takes no probe slot).
 func (b *Breaker) RetryAt(now time.Time) time.Time {
+	su := b.sharedUntil(now)
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.retryAtLocked(now, b.settings())
+	return laterShared(b.retryAtLocked(now, b.settings()), su)
 }
 
 func (b *Breaker) retryAtLocked(now time.Time, s *Settings) time.Time {
@@ -559,12 +567,17 @@ func (r *Registry) Record(model string, now time.Time, err error) State {
 
 // NextAvailable answers "when every candidate is cooling down, when does the
 // first come back?": it returns now if any of models would be allowed at now
-// (a model never seen is), otherwise the earliest retryAt among them. ok is
-// false only when models is empty. It changes no breaker.
+// (a model never seen is, unless [Settings.Shared] says another replica
+// opened it: its breaker is then made, to ask), otherwise the earliest
+// retryAt among them. ok is false only when models is empty. It changes
+// no breaker's state.
 func (r *Registry) NextAvailable(now time.Time, models ...string) (at time.Time, ok bool) {
 	bs := make([]*Breaker, 0, len(models))
 	for _, m := range models {
 		b := r.lookup(m)
+		if b == nil && r.settings.Shared != nil {
+			b = r.Breaker(m) // another replica may have opened it
+		}
 		if b == nil {
 			return now, true
 		}

@@ -63,3 +63,32 @@ func (b *Breaker) publish(now, until time.Time) {
 		b.shared.Opened(b.model, now, until)
 	}
 }
+
+// sharedUntil is the shared end of b's open period as adopt would take
+// it (capped at MaxCooldown from now), or the zero time when there is
+// none later than now. It changes nothing: the read methods report the
+// shared state without waiting for an Allow to adopt it.
+func (b *Breaker) sharedUntil(now time.Time) time.Time {
+	if b.shared == nil || b.model == "" {
+		return time.Time{}
+	}
+	until := b.shared.OpenUntil(b.model, now)
+	if !until.After(now) {
+		return time.Time{}
+	}
+	b.mu.Lock()
+	lim := now.Add(b.settings().MaxCooldown)
+	b.mu.Unlock()
+	if until.After(lim) {
+		until = lim
+	}
+	return until
+}
+
+// laterShared is retryAt, or the shared end su when that is later.
+func laterShared(retryAt, su time.Time) time.Time {
+	if su.After(retryAt) {
+		return su
+	}
+	return retryAt
+}

@@ -7,7 +7,9 @@
 // Policy before DefaultPolicy, it replaces each candidate's expected
 // latency (Candidate.Latency, the card's TypicalLatency by default) with
 // the observed quantile once a model has enough recent samples, so
-// Hints.LatencyBudget filters by what models actually do.
+// Hints.LatencyBudget filters by what models actually do. With
+// Config.Shared the trackers of several replicas pool their samples as
+// histograms (redisstore.Latency keeps them on Redis).
 //
 // FastestAdequate is a selection rule for latency-critical calls: the
 // fastest model whose predicted quality is adequate.

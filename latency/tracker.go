@@ -45,6 +45,13 @@ type Config struct {
 	// streamed calls) instead of time to the complete answer: for chat
 	// interfaces that stream. Default false.
 	FirstToken bool
+	// Shared, if set, pools samples with the trackers of other replicas
+	// (see Shared; redisstore.Latency on Redis): Record adds every sample
+	// to it, and Apply routes by its pooled quantile where that has
+	// MinSamples samples, the latest within MaxAge, and by this tracker's
+	// own figure otherwise. Stats stays this tracker's own. Default nil:
+	// the tracker observes alone.
+	Shared Shared
 }
 
 // Series summarises one latency of one model.
@@ -183,6 +190,7 @@ func (t *Tracker) Record(d *llmrouter.Decision) {
 		}
 		m := t.model(a.Model)
 		end := a.Start.Add(a.Latency)
+		t.sharedAdd(a.Model, a.Latency, a.FirstToken, end)
 		m.mu.Lock()
 		t.add(&m.total, a.Latency, end)
 		if a.FirstToken > 0 {
@@ -242,17 +250,24 @@ func (t *Tracker) stats(s *series) Series {
 }
 
 // Apply implements llmrouter.Policy: it sets Candidate.Latency to each
-// model's observed quantile where the tracker has MinSamples samples, the
-// latest no older than MaxAge at Routing.Now; other candidates keep the
-// card's figure. Apply it before DefaultPolicy, whose latency filter
-// reads Candidate.Latency.
+// model's observed quantile where the tracker (or Config.Shared, which
+// comes first) has MinSamples samples, the latest no older than MaxAge at
+// Routing.Now; other candidates keep the card's figure. Apply it before
+// DefaultPolicy, whose latency filter reads Candidate.Latency.
 func (t *Tracker) Apply(r *llmrouter.Routing) error {
 	ms := t.models.Load()
-	if ms == nil {
+	if ms == nil && t.cfg.Shared == nil {
 		return nil
 	}
 	now := r.Now.UnixNano()
 	for i := range r.Candidates {
+		if d, ok := t.sharedExpected(r.Candidates[i].Model, r.Now); ok {
+			r.Candidates[i].Latency = d
+			continue
+		}
+		if ms == nil {
+			continue
+		}
 		m := (*ms)[r.Candidates[i].Model]
 		if m == nil {
 			continue

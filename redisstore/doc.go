@@ -37,4 +37,17 @@
 // BreakersOptions.CacheFor. A trip costs one round trip; a request none,
 // except one read per model and CacheFor. When Redis is away each
 // replica's breakers act alone. See Breakers.
+//
+// Latency (latency.Config.Shared) and Learner (bandit.Options.Shared)
+// pool the observed latencies and the online learner's statistics, so
+// replicas route by each other's observations and learn together. Both
+// sum increments in memory and, at most once per SyncEvery, send them
+// (HINCRBYFLOAT in one Lua script, applied once even when resent after a
+// lost reply) and read every replica's totals back in one pipelined round
+// trip bounded by Timeout: a request costs no round trip but the first of
+// each SyncEvery, which costs one per store. When Redis is away each
+// replica retries in the background, uses what it last read plus its own
+// observations, and sends
+// these when Redis is back (and all it ever added, if Redis lost its
+// data). See Latency and Learner.
 package redisstore
