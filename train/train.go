@@ -361,6 +361,9 @@ func LinearSeq(records iter.Seq2[dataset.Record, error], opts Options) (*llmrout
 	if err != nil {
 		return nil, err
 	}
+	if researchHook != nil {
+		researchHook(ts, pr)
+	}
 	// Tuning's buffers; the final fit reuses their float64 vectors.
 	pbufs := make(chan *pathBuf, opts.Workers)
 	for range min(opts.Workers, len(pr.y)) {
