@@ -263,7 +263,7 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 		// than hashing letter by letter inside the scan, and hashing two
 		// lines at once (lh) less again.
 		lh  lineHasher
-		sym = &lh.bufs[0]
+		sym = &lh.bufs[0] // lh.bufs[lh.np]
 		k   int
 	)
 	lineStart := true
@@ -335,13 +335,22 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 						finalMarker = true
 					}
 				}
-				// A space (not hashed, nothing else to count) and another
-				// word: the common case goes on here.
-				if j+1 >= len(t) || t[j] != ' ' || byteClass[t[j+1]]&clLetter == 0 || k > symFlush {
+				// Plain punctuation (hashed, nothing else to count), a
+				// space (neither) and another word: the common cases go
+				// on here.
+				if j < len(t) && byteClass[t[j]]&(clDigit|clLetter|clNoHash|clAnswer) == 0 {
+					sym[k] = t[j]
+					k++
+					j++
+				}
+				if j < len(t) && t[j] == ' ' {
+					j++
+				}
+				if j >= len(t) || byteClass[t[j]]&clLetter == 0 || k > symFlush {
 					i = j
 					break
 				}
-				i = j + 1
+				i = j
 				c = t[i]
 			}
 			continue
@@ -454,20 +463,6 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 	x[fAnsNonASCII] = float64(nonASCII) / float64(len(t))
 }
 
-const (
-	fnvOffset = 2166136261
-	fnvPrime  = 16777619
-	symFlush  = 480 // sym's fill level at which a long line's bytes are hashed
-)
-
-// fnvRun continues the FNV-1a hash h over b.
-func fnvRun(h uint32, b []byte) uint32 {
-	for _, c := range b {
-		h = (h ^ uint32(c)) * fnvPrime
-	}
-	return h
-}
-
 // lineSet counts lines and the non-empty lines that repeat an earlier one
 // (by hash, among the first maxLineHashes). It is a value the scan keeps
 // on its stack; no closure captures the scan's loop variables, so they
@@ -493,52 +488,6 @@ func (s *lineSet) add(h uint32, n int) {
 		s.hashes[s.n] = h
 		s.n++
 	}
-}
-
-// lineHasher hashes the answer's lines two at a time: FNV-1a is one chain
-// of dependent multiplies, so two independent lines hashed in one loop
-// take little more time than one. A line's bytes wait in one of bufs
-// until the next line ends.
-type lineHasher struct {
-	bufs    [2][symFlush + 32]byte
-	cur     int    // the buffer the scan fills
-	pending bool   // the other buffer holds a finished line
-	ph      uint32 // its hash so far (of the bytes flushed before)
-	pn, pk  int    // its bytes hashed so far, its bytes waiting in the buffer
-}
-
-// end ends the current line (hash so far h, n bytes hashed, k waiting in
-// the current buffer) and returns the buffer to fill next.
-func (lh *lineHasher) end(ls *lineSet, h uint32, n, k int) *[symFlush + 32]byte {
-	if !lh.pending {
-		lh.pending, lh.ph, lh.pn, lh.pk = true, h, n, k
-		lh.cur ^= 1
-		return &lh.bufs[lh.cur]
-	}
-	h1, h2 := fnvRun2(lh.ph, lh.bufs[lh.cur^1][:lh.pk], h, lh.bufs[lh.cur][:k])
-	ls.add(h1, lh.pn+lh.pk)
-	ls.add(h2, n+k)
-	lh.pending = false
-	return &lh.bufs[lh.cur]
-}
-
-// flush adds the line still waiting, if any.
-func (lh *lineHasher) flush(ls *lineSet) {
-	if lh.pending {
-		ls.add(fnvRun(lh.ph, lh.bufs[lh.cur^1][:lh.pk]), lh.pn+lh.pk)
-		lh.pending = false
-	}
-}
-
-// fnvRun2 is fnvRun on two inputs at once.
-func fnvRun2(h1 uint32, b1 []byte, h2 uint32, b2 []byte) (uint32, uint32) {
-	n := min(len(b1), len(b2))
-	c1, c2 := b1[:n], b2[:n]
-	for i := range c1 {
-		h1 = (h1 ^ uint32(c1[i])) * fnvPrime
-		h2 = (h2 ^ uint32(c2[i:][0])) * fnvPrime
-	}
-	return fnvRun(h1, b1[n:]), fnvRun(h2, b2[n:])
 }
 
 // What a line starts with.
