@@ -96,8 +96,8 @@ func extract(prompt, answer string, x *[numFeatures]float64) {
 	pn := float64(max(ps.chars, 1))
 	x[fPromptLogChars] = math.Log1p(float64(len(prompt)))
 	x[fPromptDigits] = float64(ps.digits) / pn
-	x[fPromptNumbers] = math.Log1p(float64(ps.allNums))
-	x[fPromptQuestions] = math.Log1p(float64(ps.questions))
+	x[fPromptNumbers] = log1pN(ps.allNums)
+	x[fPromptQuestions] = log1pN(ps.questions)
 	x[fPromptCode] = b2f(ps.fences > 0 || float64(ps.codeSyms)/pn > 0.04)
 	x[fPromptAsksCode] = b2f(ps.asksCode > 0)
 	x[fPromptNonASCII] = float64(ps.nonASCII) / pn
@@ -226,7 +226,7 @@ func scanPrompt(p string, ps *promptStats) {
 
 func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 	full := len(a)
-	x[fAnsLogChars] = math.Log1p(float64(full))
+	x[fAnsLogChars] = log1pN(full)
 	if len(a) > scanBytes {
 		a = a[:scanBytes]
 	}
@@ -423,12 +423,12 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 	if inCode {
 		x[fAnsFenceOpen] = 1
 	}
-	x[fAnsLogLines] = math.Log1p(float64(ls.lines))
-	x[fAnsHeaders] = math.Log1p(float64(headers))
-	x[fAnsBullets] = math.Log1p(float64(bullets))
-	x[fAnsNumbered] = math.Log1p(float64(numbered))
-	x[fAnsBold] = math.Log1p(float64(bold / 2))
-	x[fAnsFences] = math.Log1p(float64(fences / 2))
+	x[fAnsLogLines] = log1pN(ls.lines)
+	x[fAnsHeaders] = log1pN(headers)
+	x[fAnsBullets] = log1pN(bullets)
+	x[fAnsNumbered] = log1pN(numbered)
+	x[fAnsBold] = log1pN(bold / 2)
+	x[fAnsFences] = log1pN(fences / 2)
 	x[fAnsCodeUnbalanced] = b2f(unbalanced > 0)
 	x[fAnsTruncated] = b2f(truncated(t))
 	x[fAnsFinalMarker] = b2f(finalMarker)
@@ -440,10 +440,10 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 			}
 		}
 	}
-	x[fAnsArithChecked] = math.Log1p(float64(checked))
-	x[fAnsArithWrong] = math.Log1p(float64(wrong))
+	x[fAnsArithChecked] = log1pN(checked)
+	x[fAnsArithWrong] = log1pN(wrong)
 	x[fAnsArithAnyWrong] = b2f(wrong > 0)
-	x[fAnsNumbers] = math.Log1p(float64(nums))
+	x[fAnsNumbers] = log1pN(nums)
 	if ps.nNums > 0 {
 		n := 0
 		for u := used; u != 0; u &= u - 1 {
@@ -453,7 +453,7 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 	} else {
 		x[fAnsPromptNumsUsed] = 1
 	}
-	x[fAnsHedge] = math.Log1p(float64(hedges))
+	x[fAnsHedge] = log1pN(hedges)
 	x[fAnsApology] = b2f(apologies > 0)
 	x[fAnsClarify] = b2f(clarify > 0 && len(t) < 600)
 	x[fAnsRefusal] = b2f(refusal(t))

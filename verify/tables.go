@@ -1,6 +1,9 @@
 package verify
 
-import "math/bits"
+import (
+	"math"
+	"math/bits"
+)
 
 // Byte classes and word sets: the scans look every byte up in byteClass
 // and every word up in a table indexed by its length and first letter, so
@@ -130,3 +133,19 @@ func lookup(m uint32, list []word, s string) uint8 {
 	}
 	return 0
 }
+
+// log1pN returns math.Log1p(float64(n)), from a table for the small counts
+// most features are.
+func log1pN(n int) float64 {
+	if uint(n) < uint(len(log1pTable)) {
+		return log1pTable[n]
+	}
+	return math.Log1p(float64(n))
+}
+
+var log1pTable = func() (t [256]float64) {
+	for i := range t {
+		t[i] = math.Log1p(float64(i))
+	}
+	return t
+}()
