@@ -96,8 +96,8 @@ func extract(prompt, answer string, x *[numFeatures]float64) {
 	pn := float64(max(ps.chars, 1))
 	x[fPromptLogChars] = math.Log1p(float64(len(prompt)))
 	x[fPromptDigits] = float64(ps.digits) / pn
-	x[fPromptNumbers] = math.Log1p(float64(ps.allNums))
-	x[fPromptQuestions] = math.Log1p(float64(ps.questions))
+	x[fPromptNumbers] = log1pN(ps.allNums)
+	x[fPromptQuestions] = log1pN(ps.questions)
 	x[fPromptCode] = b2f(ps.fences > 0 || float64(ps.codeSyms)/pn > 0.04)
 	x[fPromptAsksCode] = b2f(ps.asksCode > 0)
 	x[fPromptNonASCII] = float64(ps.nonASCII) / pn
@@ -180,14 +180,18 @@ func scanPrompt(p string, ps *promptStats) {
 		cl := byteClass[c]
 		switch {
 		case cl&clLetter != 0:
-			j := i + 1
-			for j < len(p) && byteClass[p[j]]&clLetter != 0 {
-				j++
+			for {
+				j := wordEnd(p, i+1)
+				if m := promptIndex.candidates(p[i:j]); m != 0 && lookup(m, promptWords, p[i:j]) != 0 {
+					ps.asksCode++
+				}
+				// A space (nothing to count) and another word: go on here.
+				if j+1 >= len(p) || p[j] != ' ' || byteClass[p[j+1]]&clLetter == 0 {
+					i = j
+					break
+				}
+				i = j + 1
 			}
-			if n := j - i; n >= 3 && n <= 10 && lookup(promptIndex, promptWords, p[i:j]) != 0 {
-				ps.asksCode++
-			}
-			i = j
 			continue
 		case cl&clDigit != 0:
 			if i == 0 || byteClass[p[i-1]]&clLetter == 0 {
@@ -222,7 +226,7 @@ func scanPrompt(p string, ps *promptStats) {
 
 func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 	full := len(a)
-	x[fAnsLogChars] = math.Log1p(float64(full))
+	x[fAnsLogChars] = log1pN(full)
 	if len(a) > scanBytes {
 		a = a[:scanBytes]
 	}
@@ -254,9 +258,21 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 		lineHash                                   uint32 = fnvOffset
 		lineLen                                    int
 		inCode                                     bool
+		// sym holds the current line's hashed bytes (k of them) until the
+		// line ends: hashing them in one tight loop per line costs less
+		// than hashing letter by letter inside the scan, and hashing two
+		// lines at once (lh) less again.
+		lh  lineHasher
+		sym = &lh.bufs[0] // lh.bufs[lh.np]
+		k   int
 	)
 	lineStart := true
 	for i := 0; i < len(t); {
+		if k > symFlush { // a long line: hash what it has so far
+			lineHash = fnvRun(lineHash, sym[:k])
+			lineLen += k
+			k = 0
+		}
 		if lineStart {
 			lineStart = false
 			switch lineHead(t, i) {
@@ -273,49 +289,83 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 		c := t[i]
 		cl := byteClass[c]
 		if cl&clLetter != 0 {
-			// A word. Its first letter enters the line hash twice (once
-			// as a byte, once as the word), as verify-dense-1 defines it.
-			h := (lineHash ^ uint32(c)) * fnvPrime
-			h = (h ^ uint32(c)) * fnvPrime
-			j := i + 1
-			for j < len(t) && byteClass[t[j]]&clLetter != 0 {
-				h = (h ^ uint32(t[j])) * fnvPrime
-				j++
-			}
-			lineHash = h
-			n := j - i
-			lineLen += n + 1
-			if n >= 4 && n <= maxWordLen {
-				switch lookup(answerIndex, answerWords, t[i:j]) {
-				case wordHedge:
-					hedges++
-				case wordApology:
-					apologies++
-				case wordClarify:
-					clarify++
-				case wordAnswer:
-					if j+4 < len(t) && (t[j] == ':' || t[j] == ' ' && (t[j+1] == 'i' || t[j+1] == 'I')) {
-						finalMarker = true // "answer: 42", "answer is 42"
+			// Words, and the single spaces between them, here.
+			for {
+				// A word. Its first letter enters the line hash twice (once
+				// as a byte, once as the word), as verify-dense-1 defines it.
+				sym[k] = c
+				k++
+				j := i
+				for {
+					if j+8 > len(t) {
+						for j < len(t) && byteClass[t[j]]&clLetter != 0 {
+							sym[k] = t[j]
+							k++
+							j++
+						}
+						break
 					}
-				case wordBoxed:
-					finalMarker = true
+					u := load8(t, j)
+					n := letters8(u)
+					store8(sym[k:], u)
+					k += n
+					j += n
+					if n < 8 {
+						break
+					}
+					if k > symFlush {
+						lineHash = fnvRun(lineHash, sym[:k])
+						lineLen += k
+						k = 0
+					}
 				}
+				if m := answerIndex.candidates(t[i:j]); m != 0 {
+					switch lookup(m, answerWords, t[i:j]) {
+					case wordHedge:
+						hedges++
+					case wordApology:
+						apologies++
+					case wordClarify:
+						clarify++
+					case wordAnswer:
+						if j+4 < len(t) && (t[j] == ':' || t[j] == ' ' && (t[j+1] == 'i' || t[j+1] == 'I')) {
+							finalMarker = true // "answer: 42", "answer is 42"
+						}
+					case wordBoxed:
+						finalMarker = true
+					}
+				}
+				// Plain punctuation (hashed, nothing else to count), a
+				// space (neither) and another word: the common cases go
+				// on here.
+				if j < len(t) && byteClass[t[j]]&(clDigit|clLetter|clNoHash|clAnswer) == 0 {
+					sym[k] = t[j]
+					k++
+					j++
+				}
+				if j < len(t) && t[j] == ' ' {
+					j++
+				}
+				if j >= len(t) || byteClass[t[j]]&clLetter == 0 || k > symFlush {
+					i = j
+					break
+				}
+				i = j
+				c = t[i]
 			}
-			i = j
 			continue
 		}
-		if cl&clNoHash == 0 {
-			lineHash = (lineHash ^ uint32(c)) * fnvPrime
-			lineLen++
-		}
+		// Every other byte but ' ', '\n' and '\r' is hashed.
+		sym[k] = c
+		k += int(^cl >> 2 & 1) // 1 unless clNoHash
 		if cl&clDigit != 0 {
 			if i == 0 || byteClass[t[i-1]]&clLetter == 0 {
 				v, j := number(t, i)
 				nums++
 				if nums <= maxAnswerNums {
-					for k := 0; k < ps.nNums; k++ {
-						if ps.nums[k] == v {
-							used |= 1 << k
+					for q := 0; q < ps.nNums; q++ {
+						if ps.nums[q] == v {
+							used |= 1 << q
 						}
 					}
 				}
@@ -332,8 +382,8 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 		}
 		switch {
 		case c == '\n':
-			ls.add(lineHash, lineLen)
-			lineHash, lineLen = fnvOffset, 0
+			sym = lh.end(&ls, lineHash, lineLen, k)
+			lineHash, lineLen, k = fnvOffset, 0, 0
 			lineStart = true
 		case c == '`' && i+2 < len(t) && t[i+1] == '`' && t[i+2] == '`':
 			fences++
@@ -368,16 +418,17 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 		}
 		i++
 	}
-	ls.add(lineHash, lineLen)
+	lh.end(&ls, lineHash, lineLen, k)
+	lh.flush(&ls)
 	if inCode {
 		x[fAnsFenceOpen] = 1
 	}
-	x[fAnsLogLines] = math.Log1p(float64(ls.lines))
-	x[fAnsHeaders] = math.Log1p(float64(headers))
-	x[fAnsBullets] = math.Log1p(float64(bullets))
-	x[fAnsNumbered] = math.Log1p(float64(numbered))
-	x[fAnsBold] = math.Log1p(float64(bold / 2))
-	x[fAnsFences] = math.Log1p(float64(fences / 2))
+	x[fAnsLogLines] = log1pN(ls.lines)
+	x[fAnsHeaders] = log1pN(headers)
+	x[fAnsBullets] = log1pN(bullets)
+	x[fAnsNumbered] = log1pN(numbered)
+	x[fAnsBold] = log1pN(bold / 2)
+	x[fAnsFences] = log1pN(fences / 2)
 	x[fAnsCodeUnbalanced] = b2f(unbalanced > 0)
 	x[fAnsTruncated] = b2f(truncated(t))
 	x[fAnsFinalMarker] = b2f(finalMarker)
@@ -389,10 +440,10 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 			}
 		}
 	}
-	x[fAnsArithChecked] = math.Log1p(float64(checked))
-	x[fAnsArithWrong] = math.Log1p(float64(wrong))
+	x[fAnsArithChecked] = log1pN(checked)
+	x[fAnsArithWrong] = log1pN(wrong)
 	x[fAnsArithAnyWrong] = b2f(wrong > 0)
-	x[fAnsNumbers] = math.Log1p(float64(nums))
+	x[fAnsNumbers] = log1pN(nums)
 	if ps.nNums > 0 {
 		n := 0
 		for u := used; u != 0; u &= u - 1 {
@@ -402,7 +453,7 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 	} else {
 		x[fAnsPromptNumsUsed] = 1
 	}
-	x[fAnsHedge] = math.Log1p(float64(hedges))
+	x[fAnsHedge] = log1pN(hedges)
 	x[fAnsApology] = b2f(apologies > 0)
 	x[fAnsClarify] = b2f(clarify > 0 && len(t) < 600)
 	x[fAnsRefusal] = b2f(refusal(t))
@@ -411,11 +462,6 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 	}
 	x[fAnsNonASCII] = float64(nonASCII) / float64(len(t))
 }
-
-const (
-	fnvOffset = 2166136261
-	fnvPrime  = 16777619
-)
 
 // lineSet counts lines and the non-empty lines that repeat an earlier one
 // (by hash, among the first maxLineHashes). It is a value the scan keeps
@@ -514,13 +560,10 @@ func truncated(t string) bool {
 // bytes, lower-cased, with curly apostrophes made straight, hold one of
 // refusalHeads.
 func refusal(t string) bool {
-	var b [120]byte
+	var b [120 + 1]byte // one spare byte so every s < n has b[s+1]
 	n := 0
-	for i := 0; i < len(t) && n < len(b); i++ {
-		c := t[i]
-		if c >= 'A' && c <= 'Z' {
-			c |= 0x20
-		}
+	for i := 0; i < len(t) && n < 120; i++ {
+		c := lower[t[i]]
 		if c == 0xe2 && i+2 < len(t) && t[i+1] == 0x80 && t[i+2] == 0x99 { // ’
 			c = '\''
 			i += 2
@@ -528,13 +571,21 @@ func refusal(t string) bool {
 		b[n] = c
 		n++
 	}
-	// Test the heads only where one could start.
+	// Test the heads only where one could start: at "i'", "i " or "as".
 	for s := 0; s+1 < n; s++ {
-		if !refusalFirst[b[s]] {
+		var heads [][]byte
+		switch uint16(b[s]) | uint16(b[s+1])<<8 {
+		case 'i' | '\''<<8:
+			heads = refusalHeads[:3]
+		case 'i' | ' '<<8:
+			heads = refusalHeads[3:7]
+		case 'a' | 's'<<8:
+			heads = refusalHeads[7:]
+		default:
 			continue
 		}
-		for _, h := range refusalHeads {
-			if b[s] == h[0] && b[s+1] == h[1] && bytes.HasPrefix(b[s:n], h) {
+		for _, h := range heads {
+			if bytes.HasPrefix(b[s:n], h) {
 				return true
 			}
 		}
@@ -542,12 +593,18 @@ func refusal(t string) bool {
 	return false
 }
 
-var refusalHeads = [][]byte{[]byte("i'm sorry, but i can"), []byte("i cannot"), []byte("i can't"), []byte("i am unable"),
-	[]byte("i'm unable"), []byte("i am not able"), []byte("i'm not able"), []byte("as an ai")}
+// refusalHeads, grouped by their first two bytes ("i'", "i ", "as").
+var refusalHeads = [][]byte{[]byte("i'm sorry, but i can"), []byte("i'm unable"), []byte("i'm not able"),
+	[]byte("i cannot"), []byte("i can't"), []byte("i am unable"), []byte("i am not able"),
+	[]byte("as an ai")}
 
-var refusalFirst = func() (f [256]bool) {
-	for _, h := range refusalHeads {
-		f[h[0]] = true
+// lower maps 'A'–'Z' to lower case and every other byte to itself.
+var lower = func() (l [256]byte) {
+	for c := range l {
+		l[c] = byte(c)
+		if c >= 'A' && c <= 'Z' {
+			l[c] = byte(c) | 0x20
+		}
 	}
-	return f
+	return l
 }()

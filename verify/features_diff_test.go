@@ -32,6 +32,9 @@ var diffSeeds = []struct{ prompt, answer string }{
 	{"a1b2 3.5.6", "**bold** ## head\n- item\n1. one\n1) two\n  ###\n####5\n#### $5\nThe answer is 7. boxed{7}"},
 	{"naïve café ½", "ÀÉÎ \r\n\r\na line\na line\n<<3*6"},
 	{strings.Repeat("implement the API in golang; ", 200), strings.Repeat("Perhaps the answer: 42 = 6 x 7\n", 700)},
+	{"q", "Well, I CANNOT say; i'm unable; I am not able, I’M NOT ABLE, as an AI: i can't. i am unable"},
+	{"q", "Has an aim: is 'I'm' i  am unable? asas an ai"},
+	{"code code", "Cool. " + strings.Repeat("x", 110) + " I cannot"},
 	{"q", "approximatelyy unfortunately Unfortunately UNFORTUNATELYX abcdefghijklmnopq answer:"},
 }
 

@@ -1,6 +1,9 @@
 package verify
 
-import "math/bits"
+import (
+	"math"
+	"math/bits"
+)
 
 // Byte classes and word sets: the scans look every byte up in byteClass
 // and every word up in a table indexed by its length and first letter, so
@@ -81,9 +84,15 @@ var promptWords = []word{
 
 const maxWordLen = 16
 
-// wordIndex[n][c] has bit k set when word k of its list has n letters and
-// starts with letter c ('a'+c).
-type wordIndex [maxWordLen + 1][26]uint32
+// A wordIndex has, for each word length n (n <= maxWordLen) and letter c
+// (either case: c&31 is 1–26 for both), the mask of its list's words of n
+// letters that start with c (first) and that end with c (last). A word's
+// candidates are in both masks, so most words are ruled out by two loads;
+// the rows past maxWordLen are empty, so a longer word needs no test of
+// its own, only its length capped at maxWordLen+1.
+type wordIndex struct {
+	first, last [(maxWordLen + 2) << 5]uint32
+}
 
 func indexWords(list []word) *wordIndex {
 	if len(list) > 32 {
@@ -91,7 +100,8 @@ func indexWords(list []word) *wordIndex {
 	}
 	var ix wordIndex
 	for k, w := range list {
-		ix[len(w.w)][w.w[0]-'a'] |= 1 << k
+		ix.first[len(w.w)<<5|int(w.w[0]&31)] |= 1 << k
+		ix.last[len(w.w)<<5|int(w.w[len(w.w)-1]&31)] |= 1 << k
 	}
 	return &ix
 }
@@ -101,10 +111,17 @@ var (
 	promptIndex = indexWords(promptWords)
 )
 
-// lookup returns the kind of the word s (ASCII letters, any case, at most
-// maxWordLen of them) in list, or 0.
-func lookup(ix *wordIndex, list []word, s string) uint8 {
-	for m := ix[len(s)][(s[0]|0x20)-'a']; m != 0; m &= m - 1 {
+// candidates returns the mask of ix's words that could be s: those of its
+// length, first letter and last letter (s non-empty, ASCII letters).
+func (ix *wordIndex) candidates(s string) uint32 {
+	n := min(len(s), maxWordLen+1) << 5
+	return ix.first[n|int(s[0]&31)] & ix.last[n|int(s[len(s)-1]&31)]
+}
+
+// lookup returns the kind of the word s (ASCII letters, any case) among
+// the candidates m of list, or 0.
+func lookup(m uint32, list []word, s string) uint8 {
+	for ; m != 0; m &= m - 1 {
 		w := list[bits.TrailingZeros32(m)]
 		k := 1
 		for k < len(s) && s[k]|0x20 == w.w[k] {
@@ -116,3 +133,19 @@ func lookup(ix *wordIndex, list []word, s string) uint8 {
 	}
 	return 0
 }
+
+// log1pN returns math.Log1p(float64(n)), from a table for the small counts
+// most features are.
+func log1pN(n int) float64 {
+	if uint(n) < uint(len(log1pTable)) {
+		return log1pTable[n]
+	}
+	return math.Log1p(float64(n))
+}
+
+var log1pTable = func() (t [256]float64) {
+	for i := range t {
+		t[i] = math.Log1p(float64(i))
+	}
+	return t
+}()
