@@ -430,8 +430,12 @@ func (s *sim) print(w io.Writer) {
 	n := len(s.curves[0])
 	fmt.Fprintf(w, "simulate %s: %d requests (%d rows without every model left out), %d models, seed %d\n",
 		s.files, n, s.dropped, len(s.models), s.f.seed)
-	fmt.Fprintf(w, "reward = score − λ·cost, λ = %.4g per USD; strong model = %s (dearest); judge noise %.2g, delay %d requests\n",
-		s.lambda, s.models[s.strong], s.f.noise, s.f.delay)
+	strong := s.models[s.strong] + " (dearest)"
+	if s.f.priceFree {
+		strong = s.models[s.strong] + " (price-free: every model costs 0, so this is merely the first)"
+	}
+	fmt.Fprintf(w, "reward = score − λ·cost, λ = %.4g per USD; strong model = %s; judge noise %.2g, delay %d requests\n",
+		s.lambda, strong, s.f.noise, s.f.delay)
 	fmt.Fprintln(w, "default = built-in classifier + CheapestAdequate; default-greedy = built-in classifier, highest predicted reward (the bandit's prior);")
 	fmt.Fprintln(w, "offline = linear classifier trained on the whole stream (in-sample ceiling), highest predicted reward; card Quality = mean score over the stream (in-sample)")
 	fmt.Fprintf(w, "offline (out-of-fold) = the same classifier cross-fitted on %d folds, each row routed by the one not trained on it\n", oofFolds)
