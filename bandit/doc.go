@@ -58,7 +58,9 @@
 // restarted-away decision joins through UpdateDecision, which recomputes
 // the context from the logged Decision.
 //
-// State (every arm's model and the exploration counters) is saved with
-// WriteTo / Save and restored with ReadFrom / Load: a versioned binary file
-// with a CRC-32C checksum, read with bounded allocation.
+// State (every arm's model, the exploration counters and the decisions
+// still waiting for their grade, so that a grade arriving after a restart
+// joins its decision) is saved with WriteTo / Save and restored with
+// ReadFrom / Load: a versioned binary file with a CRC-32C checksum, read
+// with bounded allocation.
 package bandit

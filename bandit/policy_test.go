@@ -122,7 +122,7 @@ func TestFeedbackUsesRecordedModelAndCost(t *testing.T) {
 	_, err = q.WriteTo(&bq)
 	require.NoError(t, err)
 	// Same learnt arms (the counters differ: q routed nothing).
-	assert.Equal(t, bp.Bytes()[36+36:len(bp.Bytes())-4], bq.Bytes()[36+36:len(bq.Bytes())-4])
+	assert.Equal(t, armsOf(bp.Bytes(), 3), armsOf(bq.Bytes(), 3))
 }
 
 func TestExplorationCostCap(t *testing.T) {
@@ -203,8 +203,20 @@ func TestLoadRejectsBadState(t *testing.T) {
 			binary.LittleEndian.PutUint64(b[79:], math.Float64bits(math.NaN()))
 			return b
 		}()), bandit.Options{}, "not finite"},
-		{"huge", bytes.Repeat([]byte("llmrbndt"), 1<<20), bandit.Options{}, "longer than"},
-		{"trailing", resum(append(append([]byte(nil), g[:len(g)-4]...), 1, 2, 3, 4, 0, 0, 0, 0)), bandit.Options{}, "after the last model"},
+		{"huge", bytes.Repeat([]byte("llmrbndt"), 1<<20), bandit.Options{MaxPending: 10}, "longer than"},
+		{"trailing", resum(append(append([]byte(nil), g[:len(g)-4]...), 1, 2, 3, 4, 0, 0, 0, 0)), bandit.Options{}, "after the last pending decision"},
+		{"pending count", resum(func() []byte {
+			b := append([]byte(nil), g...)
+			binary.LittleEndian.PutUint32(b[pendingAt(3):], 1<<30)
+			return b
+		}()), bandit.Options{}, "do not fit"},
+		{"pending model out of range", resum(func() []byte {
+			b := append([]byte(nil), g...)
+			at := pendingAt(3) + 4 // the first pending decision
+			at += 2 + int(binary.LittleEndian.Uint16(b[at:])) + 8*8
+			binary.LittleEndian.PutUint16(b[at:], 7) // chosen: model number 7 of 3
+			return b
+		}()), bandit.Options{}, "model number out of range"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.opt.Seed, tt.opt.MaxExploreShare = 4, 0.5

@@ -15,20 +15,32 @@ import (
 // The state file: magic, version, then little-endian fields, then the
 // CRC-32C of everything before it.
 //
-//	"llmrbndt" uint32 version(=1) uint32 contextDim uint32 models
+//	"llmrbndt" uint32 version(=2) uint32 contextDim uint32 models
 //	float64 CostWeight Ridge
 //	int64 Decisions Explored; float64 ExploreExtraUSD SpendUSD
 //	per model: uint16 len, name, int64 updates, A (d×d float64), b (d float64)
+//	uint32 pending, then per pending decision, oldest first: uint16 len, id,
+//	  context (d float64), int16 chosen answered (model numbers in the
+//	  file's order, −1 none), float64 cost, uint64 updated (a bit per model),
+//	  per model: float64 quality prior estCost
 //	uint32 crc32c
+//
+// Version 1 (the same without the pending decisions) is refused.
 const (
 	stateMagic   = "llmrbndt"
-	stateVersion = 1
+	stateVersion = 2
 	maxNameLen   = 1024
+	maxIDLen     = 1024
 )
 
 // maxStateBytes bounds what ReadFrom reads: MaxModels arms at the longest
-// names, so no file makes it allocate more.
-const maxStateBytes = 8 + 12 + 16 + 32 + MaxModels*(2+maxNameLen+8+8*contextDim*(contextDim+1)) + 4
+// names, and as many pending decisions (at the longest ids) as the reading
+// policy keeps (Options.MaxPending), so no file makes it allocate more.
+func (p *Policy) maxStateBytes() int {
+	arms := 8 + 12 + 16 + 32 + MaxModels*(2+maxNameLen+8+8*contextDim*(contextDim+1)) + 4 + 4
+	entry := 2 + maxIDLen + 8*contextDim + 4 + 8 + 8 + 24*len(p.names)
+	return arms + p.opt.MaxPending*entry
+}
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
 
@@ -36,14 +48,15 @@ var crcTable = crc32.MakeTable(crc32.Castagnoli)
 // checksum, size, or values.
 var ErrState = errors.New("bandit: bad state file")
 
-// WriteTo writes the learnt state (every arm's model and the exploration
-// counters; not the pending decisions) in the versioned, checksummed
-// format ReadFrom reads. Safe to call while the policy routes and learns:
-// it writes one consistent snapshot.
+// WriteTo writes the learnt state (every arm's model, the exploration
+// counters and the decisions still waiting for their grade) in the
+// versioned, checksummed format ReadFrom reads. Safe to call while the
+// policy routes and learns: it writes one consistent snapshot.
 func (p *Policy) WriteTo(w io.Writer) (int64, error) {
-	p.wmu.Lock() // no update between the arms and the counters
+	p.wmu.Lock() // no update between the arms, the counters and the pending
 	arms := *p.state.Load()
 	st := p.Stats()
+	pend := p.pendingSnapshot()
 	p.wmu.Unlock()
 	var b bytes.Buffer
 	b.WriteString(stateMagic)
@@ -64,6 +77,13 @@ func (p *Policy) WriteTo(w io.Writer) (int64, error) {
 		put(a.n)
 		put(a.a)
 		put(a.b)
+	}
+	put(uint32(len(pend)))
+	for _, pe := range pend {
+		id := pe.id[:min(len(pe.id), maxIDLen)]
+		put(uint16(len(id)))
+		b.WriteString(id)
+		writeEntry(&b, pe.e)
 	}
 	put(crc32.Checksum(b.Bytes(), crcTable))
 	n, err := w.Write(b.Bytes())
@@ -109,15 +129,19 @@ func (p *Policy) Load(path string) error {
 }
 
 // ReadFrom replaces the learnt state and the exploration counters with
-// those WriteTo wrote. The file must name the same models (in any order)
-// and have been learnt with the same CostWeight and Ridge, whose rewards
-// it holds; anything else, a checksum mismatch, a truncated or oversized
-// file (it reads at most a bound set by MaxModels), or a matrix that is not
-// symmetric positive definite is an error wrapping ErrState, and the
-// policy is left unchanged. Pending decisions are kept. Safe for
-// concurrent use.
+// those WriteTo wrote, and adds the file's pending decisions to the
+// policy's (oldest first; an id already held is replaced; beyond
+// Options.MaxPending the oldest are evicted). The file must name the same
+// models (in any order) and have been learnt with the same CostWeight
+// and Ridge, whose rewards it holds; anything else, a checksum
+// mismatch, a truncated or oversized file (it reads at most a bound set by
+// MaxModels and Options.MaxPending), a matrix that is not symmetric
+// positive definite or a pending decision out of range is an error
+// wrapping ErrState, and the policy is left unchanged. Safe for concurrent
+// use.
 func (p *Policy) ReadFrom(r io.Reader) (int64, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxStateBytes+1))
+	maxStateBytes := p.maxStateBytes()
+	data, err := io.ReadAll(io.LimitReader(r, int64(maxStateBytes)+1))
 	n := int64(len(data))
 	if err != nil {
 		return n, err
@@ -157,6 +181,7 @@ func (p *Policy) ReadFrom(r io.Reader) (int64, error) {
 		return n, fmt.Errorf("%w: counters out of range", ErrState)
 	}
 	arms := make([]*arm, len(p.names))
+	order := make([]int, 0, len(p.names)) // the file's model number → arm
 	for range hdr.Models {
 		var l uint16
 		if err := binary.Read(rd, le, &l); err != nil || int(l) > maxNameLen || int(l) > rd.Len() {
@@ -195,13 +220,21 @@ func (p *Policy) ReadFrom(r io.Reader) (int64, error) {
 			return n, fmt.Errorf("%w: model %q: %v", ErrState, name, err)
 		}
 		arms[k] = a
+		order = append(order, k)
+	}
+	pend, err := readPending(rd, order)
+	if err != nil {
+		return n, err
 	}
 	if rd.Len() != 0 {
-		return n, fmt.Errorf("%w: %d bytes after the last model", ErrState, rd.Len())
+		return n, fmt.Errorf("%w: %d bytes after the last pending decision", ErrState, rd.Len())
 	}
 	p.wmu.Lock()
 	p.state.Store(&arms)
 	p.mu.Lock()
+	for _, pe := range pend {
+		p.pend.put(pe.id, pe.e)
+	}
 	p.stats.Decisions, p.stats.Explored = hdr.Decisions, hdr.Explored
 	p.stats.ExploreExtraUSD, p.stats.SpendUSD = hdr.Extra, hdr.Spend
 	p.mu.Unlock()

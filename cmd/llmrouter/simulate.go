@@ -33,7 +33,7 @@ func init() {
 }
 
 // simPolicies are the columns of the learning curve, in order.
-var simPolicies = []string{"bandit", "default", "default-greedy", "offline (in-sample)", "random", "oracle"}
+var simPolicies = []string{"bandit", "default", "default-greedy", "offline (in-sample)", "random", "oracle", "offline (out-of-fold)"}
 
 type simFlags struct {
 	seed               uint64
@@ -46,6 +46,7 @@ type simFlags struct {
 	ridge, banditNoise float64
 	statePath          string
 	maxRows            int
+	priceFree          bool
 }
 
 func runSimulate(args []string, stdout io.Writer) error {
@@ -59,6 +60,7 @@ func runSimulate(args []string, stdout io.Writer) error {
 	fs.IntVar(&f.window, "window", 500, "requests per row of the learning curve")
 	fs.StringVar(&f.plotPath, "plot", "", "draw the learning curve (reward per window) to this file: .svg, .png or .pdf")
 	fs.StringVar(&f.prices, "prices", "", "USD per million tokens by model ({\"models\": {name: {input_per_mtok, output_per_mtok}}}) for data without costs")
+	fs.BoolVar(&f.priceFree, "price-free", false, "no costs: every call costs 0, so λ = 0 and reward = score (for data without costs when no cited prices exist)")
 	fs.IntVar(&f.outTokens, "output-tokens", 256, "with -prices: output tokens of an answer whose length the data does not give")
 	fs.Float64Var(&f.share, "explore-share", 0, "bandit's cap on the share of exploring decisions (0 = bandit.DefaultMaxExploreShare)")
 	fs.Float64Var(&f.costShare, "explore-cost", 0, "bandit's cap on exploration's extra spend, a share of spend (0 = bandit.DefaultMaxExploreCost)")
@@ -221,6 +223,8 @@ func newSim(ds *dataset.Dataset, f *simFlags) (*sim, error) {
 			score += o.Score
 			tin := tokensOf(len(r.Prompt))
 			switch {
+			case f.priceFree:
+				s.cost[i][k] = 0
 			case recorded:
 				s.cost[i][k], _ = o.CostValue()
 			case priced:
@@ -236,7 +240,9 @@ func newSim(ds *dataset.Dataset, f *simFlags) (*sim, error) {
 		// model's mean score over the stream (what a leaderboard would tell
 		// the default; in-sample).
 		c := llmrouter.ModelCard{Name: m, Quality: clampQ(score / float64(len(s.rows)))}
-		if recorded {
+		if f.priceFree {
+			// Free: the card's prices stay 0.
+		} else if recorded {
 			c.InputPerMTok = total / tokens * 1e6
 			c.OutputPerMTok = c.InputPerMTok
 		} else {
@@ -351,6 +357,10 @@ func (s *sim) run(w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	oof, err := s.outOfFold(ctx)
+	if err != nil {
+		return err
+	}
 	rng := rand.New(rand.NewPCG(f.seed, 0x5eed))
 	order := rng.Perm(len(s.rows))
 	if f.maxRows > 0 && f.maxRows < len(order) {
@@ -400,6 +410,7 @@ func (s *sim) run(w io.Writer) error {
 			}
 		}
 		s.add(5, i, best)
+		s.add(6, i, oof[i])
 	}
 	s.stats = b.Stats()
 	if f.statePath != "" {
@@ -419,10 +430,15 @@ func (s *sim) print(w io.Writer) {
 	n := len(s.curves[0])
 	fmt.Fprintf(w, "simulate %s: %d requests (%d rows without every model left out), %d models, seed %d\n",
 		s.files, n, s.dropped, len(s.models), s.f.seed)
-	fmt.Fprintf(w, "reward = score − λ·cost, λ = %.4g per USD; strong model = %s (dearest); judge noise %.2g, delay %d requests\n",
-		s.lambda, s.models[s.strong], s.f.noise, s.f.delay)
+	strong := s.models[s.strong] + " (dearest)"
+	if s.f.priceFree {
+		strong = s.models[s.strong] + " (price-free: every model costs 0, so this is merely the first)"
+	}
+	fmt.Fprintf(w, "reward = score − λ·cost, λ = %.4g per USD; strong model = %s; judge noise %.2g, delay %d requests\n",
+		s.lambda, strong, s.f.noise, s.f.delay)
 	fmt.Fprintln(w, "default = built-in classifier + CheapestAdequate; default-greedy = built-in classifier, highest predicted reward (the bandit's prior);")
 	fmt.Fprintln(w, "offline = linear classifier trained on the whole stream (in-sample ceiling), highest predicted reward; card Quality = mean score over the stream (in-sample)")
+	fmt.Fprintf(w, "offline (out-of-fold) = the same classifier cross-fitted on %d folds, each row routed by the one not trained on it\n", oofFolds)
 	fmt.Fprintf(w, "\nmean reward per window of %d requests\n%8s", s.f.window, "requests")
 	for _, p := range simPolicies {
 		fmt.Fprintf(w, " %20s", p)
@@ -436,13 +452,13 @@ func (s *sim) print(w io.Writer) {
 		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "\n%-20s %12s %12s %12s %12s %12s %12s\n", "policy", "reward@2000", "reward", "vs offline", "quality", "$/request", "strong share")
+	fmt.Fprintf(w, "\n%-21s %12s %12s %12s %12s %12s %12s\n", "policy", "reward@2000", "reward", "vs offline", "quality", "$/request", "strong share")
 	off := sumOf(s.curves[3], func(x step) float64 { return x.reward })
 	for p, name := range simPolicies {
 		c := s.curves[p]
 		r := sumOf(c, func(x step) float64 { return x.reward })
 		cost := sumOf(c, func(x step) float64 { return x.cost })
-		fmt.Fprintf(w, "%-20s %12.1f %12.1f %11.2f%% %12.4f %12.6f %12.3f\n", name,
+		fmt.Fprintf(w, "%-21s %12.1f %12.1f %11.2f%% %12.4f %12.6f %12.3f\n", name,
 			sumOf(c[:min(2000, n)], func(x step) float64 { return x.reward }), r, 100*(r-off)/math.Abs(off),
 			(r+s.lambda*cost)/float64(n), cost/float64(n), meanOf(c, func(x step) float64 { return b2f(x.strong) }))
 	}
@@ -463,6 +479,8 @@ func (s *sim) print(w io.Writer) {
 			pass = -1
 		}
 	}
+	oofR := sumOf(s.curves[6], func(x step) float64 { return x.reward })
+	fmt.Fprintf(w, "bandit vs offline (out-of-fold): %+.2f%%\n", 100*(sumOf(s.curves[0], func(x step) float64 { return x.reward })-oofR)/math.Abs(oofR))
 	if pass > 0 {
 		fmt.Fprintf(w, "bandit's cumulative reward is above the default's from request %d on\n", pass)
 	} else {

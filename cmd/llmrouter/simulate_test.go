@@ -47,10 +47,34 @@ func TestSimulateLearns(t *testing.T) {
 	assert.LessOrEqual(t, share, 20.0)
 	assert.LessOrEqual(t, spend, 10.0)
 	assert.Equal(t, "1190", m[3], "the last 10 grades are still on their way")
+	// The out-of-fold comparator: a row and a column of its own, and the
+	// bandit's gap to it.
+	oof := regexp.MustCompile(`(?m)^offline \(out-of-fold\) +(-?[0-9.]+) +(-?[0-9.]+) `).FindStringSubmatch(out)
+	require.NotNil(t, oof, out)
+	oofTotal, _ := strconv.ParseFloat(oof[2], 64)
+	assert.Greater(t, oofTotal, tot["random"], out)
+	assert.LessOrEqual(t, oofTotal, tot["oracle"], out)
+	assert.Contains(t, out, "bandit vs offline (out-of-fold): ")
 	assert.FileExists(t, plot)
 	assert.FileExists(t, state)
 	// Seeded: the same run prints the same.
 	assert.Equal(t, out, runOK(t, append(args[:len(args)-1:len(args)-1], "-plot", plot, "-state", state, data)...))
+}
+
+// -price-free plays data without costs: every call free, λ = 0, so the
+// reward is the score and no policy spends anything.
+func TestSimulatePriceFree(t *testing.T) {
+	dir := t.TempDir()
+	data := writeSynth(t, dir, "nocost.jsonl", 0, 200, mStrong, mMid, mWeak)
+	out := runOK(t, "simulate", "-seed", "2", "-window", "100", "-price-free", data)
+	assert.Contains(t, out, "λ = 0 per USD")
+	tot := totals(t, out)
+	assert.LessOrEqual(t, tot["bandit"], tot["oracle"], out)
+	rows := regexp.MustCompile(`(?m)^(?:bandit|default|oracle) .* ([0-9.]+) +[0-9.]+$`).FindAllStringSubmatch(out, -1)
+	require.Len(t, rows, 3, out)
+	for _, r := range rows {
+		assert.Equal(t, "0.000000", r[1], "$/request: %s", r[0])
+	}
 }
 
 func TestSimulateErrors(t *testing.T) {
