@@ -3,6 +3,7 @@ package redisstore_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"net"
 	"testing"
@@ -76,12 +77,24 @@ func (rep *statsReplica) serve(t testing.TB, n int) (answered map[string]int) {
 }
 
 // arms is the policy's learnt arms: its state file without the header's
-// counters (which are each replica's own) and the checksum.
+// counters, the decisions waiting for a grade (each replica's own) and the
+// checksum. An arm is its name (uint16 length, bytes), its update count
+// (int64), its 8×8 matrix and its 8-vector (float64s).
 func (rep *statsReplica) arms(t testing.TB) []byte {
 	var b bytes.Buffer
 	_, err := rep.policy.WriteTo(&b)
 	require.NoError(t, err)
-	return b.Bytes()[8+12+16+32 : b.Len()-4]
+	const head, dim = 8 + 12 + 16 + 32, 8
+	state := b.Bytes()
+	require.Greater(t, len(state), head)
+	n := int(binary.LittleEndian.Uint32(state[8+8:]))
+	end := head
+	for range n {
+		require.Less(t, end+2, len(state))
+		end += 2 + int(binary.LittleEndian.Uint16(state[end:])) + 8 + 8*dim*dim + 8*dim
+	}
+	require.LessOrEqual(t, end, len(state)-4)
+	return state[head:end]
 }
 
 // routedLatency is the latency the replica routes model by now.
