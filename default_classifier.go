@@ -52,15 +52,16 @@ var builtinClassifier = sync.OnceValue(func() Classifier {
 	if err != nil {
 		return heuristicClassifier{}
 	}
-	return &blendedClassifier{trained: lin, quantiles: defaultDifficultyQuantiles[:], shape: &defaultShapeWeights}
+	return &blendedClassifier{trained: lin, trainedWeight: defaultTrainedWeight, quantiles: defaultDifficultyQuantiles[:], shape: &defaultShapeWeights}
 })
 
 // blendedClassifier combines a trained difficulty, read as a percentile of
 // its training distribution, with weighted request-shape signals.
 type blendedClassifier struct {
-	trained   Classifier
-	quantiles []float64 // ascending: the 0th … 100th percentiles
-	shape     *[chatshape.N + 1]float64
+	trained       Classifier
+	trainedWeight float64   // the trained percentile logit's weight (generated)
+	quantiles     []float64 // ascending: the 0th … 100th percentiles
+	shape         *[chatshape.N + 1]float64
 }
 
 func (c *blendedClassifier) Classify(ctx context.Context, f *Features, models []ModelCard, p *Prediction) error {
@@ -72,7 +73,7 @@ func (c *blendedClassifier) Classify(ctx context.Context, f *Features, models []
 	if !math.IsNaN(p.Difficulty) {
 		// Shrink the percentile into [0.05, 0.95]: a prompt beyond every
 		// training prompt is not certain to be easy or hard.
-		z += logit(0.05 + 0.9*percentile(c.quantiles, p.Difficulty))
+		z += c.trainedWeight * logit(0.05+0.9*percentile(c.quantiles, p.Difficulty))
 	}
 	d := sigmoid(z)
 	p.Difficulty = d

@@ -24,6 +24,10 @@ var defaultDifficultyQuantiles = [101]float64{
 	0.670003, 0.680294, 0.691621, 0.703954, 0.745957,
 }
 
+// defaultTrainedWeight weighs the trained difficulty's percentile logit in
+// the blend (1 with the heuristic's shape; fitted with -shape ridge).
+const defaultTrainedWeight = 1.000000
+
 // defaultShapeWeights weigh the request-shape signals (internal/chatshape)
 // against the trained logit: bias, then one weight per signal.
 // The HeuristicClassifier's weights × blend weight 0.5, chosen by 5-fold CV
