@@ -46,9 +46,11 @@ type config struct {
 	// to the default) or "subject" (folds of whole tasks, MMLU's 57
 	// subjects each one: many more unseen tasks to learn a task prior from).
 	split string
-	// exclude names training records left out (near-copies of MT-Bench
-	// questions: see contaminated).
-	exclude map[string]bool
+	// dense fits the ridge shape without the trained logit (a = 0).
+	dense bool
+	// benchWeak, when set, makes a benchmark row's target the reference's
+	// score minus this model's alone (where the row has it).
+	benchWeak string
 }
 
 // corpus is the training data, analysed once: the benchmark rows, then one
@@ -254,6 +256,7 @@ func (c *corpus) fitShape(n *nested, cfg config) (*model, error) {
 	if cfg.fit == "fe" {
 		fixedEffect(rows, c.items, arena, L, X, y, wt)
 	}
+
 	m.w, m.a, m.lambda, err = fitBlend(L, X, y, wt, cfg)
 	m.alpha = m.a
 	return &m, err
@@ -399,11 +402,17 @@ func fitBlend(L []float64, X [][chatshape.N]float64, y, wt []float64, cfg config
 		beta, _ := ridge(rows, y, wt, seq(n), lambda)
 		return beta
 	}
-	beta := fit()
-	if beta[0] < 0 {
+	dropL := func() {
 		for i := range rows {
 			rows[i][0] = 0 // a constant column: weight 0
 		}
+	}
+	if cfg.dense {
+		dropL() // the shape signals alone
+	}
+	beta := fit()
+	if beta[0] < 0 {
+		dropL()
 		beta = fit()
 	}
 	z := make([]float64, n)

@@ -188,11 +188,61 @@ func TestParseVariants(t *testing.T) {
 	assert.Equal(t, config{shape: "prior", fit: "all", sel: "mixed", blend: -1}, vs[0].cfg)
 	assert.Equal(t, config{shape: "ridge", fit: "fe", sel: "source", blend: -1}, vs[1].cfg)
 	assert.Equal(t, config{shape: "prior", fit: "all", sel: "source", blend: 0.25}, vs[2].cfg)
-	for _, bad := range []string{"prior:x", "ridge", "blend:-1", "blend:x", "other:all"} {
+	vs, err = parseVariants("dense:all", base)
+	require.NoError(t, err)
+	assert.Equal(t, config{shape: "ridge", fit: "all", sel: "source", blend: -1, dense: true}, vs[0].cfg)
+	for _, bad := range []string{"prior:x", "ridge", "dense:chat", "blend:-1", "blend:x", "other:all"} {
 		_, err := parseVariants(bad, base)
 		assert.Error(t, err, bad)
 	}
 	vs, err = parseVariants("", base)
 	require.NoError(t, err)
 	assert.Equal(t, []variant{{"new default", base}}, vs)
+}
+
+func TestFitBlend(t *testing.T) {
+	var L, wt []float64
+	var X [][chatshape.N]float64
+	for i := range 300 {
+		L = append(L, math.Sin(float64(i)*0.37)*2)
+		X = append(X, [chatshape.N]float64{math.Cos(float64(i) * 1.3)})
+		wt = append(wt, 1)
+	}
+	target := func(cL float64) []float64 {
+		y := make([]float64, len(L))
+		for i := range y {
+			y[i] = cL*L[i] + X[i][0]
+		}
+		return y
+	}
+	tests := []struct {
+		name      string
+		cL        float64
+		dense     bool
+		wantRatio float64 // w[1]/a, or NaN when a must be 0
+	}{
+		{"trained logit and shape", 0.5, false, 2},
+		{"trained logit the wrong way round is dropped", -0.5, false, math.NaN()},
+		{"dense: shape alone", 0.5, true, math.NaN()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w, a, _, err := fitBlend(L, X, target(tt.cL), wt, config{folds: 5, seed: 1, dense: tt.dense})
+			require.NoError(t, err)
+			if math.IsNaN(tt.wantRatio) {
+				assert.Zero(t, a)
+				assert.Greater(t, w[1], 0.0)
+			} else {
+				assert.InDelta(t, tt.wantRatio, w[1]/a, 0.05)
+			}
+			// The blend keeps the trained logit's spread.
+			var s, ss, ls, lss float64
+			for i := range L {
+				z := a*L[i] + chatshape.Score(&w, &X[i])
+				s, ss, ls, lss = s+z, ss+z*z, ls+L[i], lss+L[i]*L[i]
+			}
+			n := float64(len(L))
+			assert.InDelta(t, math.Sqrt(lss/n-ls*ls/n/n), math.Sqrt(ss/n-s*s/n/n), 1e-9)
+		})
+	}
 }

@@ -8,9 +8,14 @@
 //	go run ./internal/gendefault -data ../shared/data
 //
 // With -cv it writes no files and reports instead the pooled out-of-fold
-// APGR of the whole build on the Arena prompts (see runCV), against the
-// compiled-in default, the trained model alone, the shape signals alone and
-// prompt length. MT-Bench is never read.
+// APGR of the whole build on the Arena prompts and the benchmark files (see
+// runCV), and the selection criterion (select.go), against the compiled-in
+// default, the trained model alone, the heuristic's shape alone and prompt
+// length; -variants compares several candidates on the same folds and
+// -split chooses the folds (at random by prompt, or by whole tasks). The
+// training data never includes MT-Bench; -holdout reports candidates on a
+// held-out file (MT-Bench, the out-of-domain test), to be run once the
+// candidates are final, as a report and never as a choice.
 package main
 
 import (
@@ -49,14 +54,17 @@ func main() {
 	out := flag.String("o", "default_quantiles.go", "the Go file of quantiles and shape weights to write")
 	probes := flag.String("probes", "default_probes_test.go", "the Go test file of probe difficulties to write")
 	cv := flag.Bool("cv", false, "report cross-validated APGR on the Arena prompts instead of writing files")
+	holdout := flag.String("holdout", "", "build every -variants candidate on all the training data and report its APGR on this held-out outcomes file (MT-Bench: only ever to report, never to choose) instead of writing files")
+	holdoutPair := flag.String("holdout-pair", reference+",mistralai/Mixtral-8x7B-Instruct-v0.1", "the strong and weak model of -holdout, comma-separated")
 	var cfg config
 	flag.IntVar(&cfg.bits, "bits", 16, "hash bits of the trained model")
 	flag.IntVar(&cfg.dup, "dup", 1, "copies of each Arena prompt in the trained model's data (its weight against the 17,556 benchmark rows); 0 leaves them out")
 	flag.Float64Var(&cfg.blend, "blend", -1, "fix the blend weight of the heuristic's shape weights (-shape prior) instead of choosing it by CV")
 	flag.StringVar(&cfg.target, "target", "slope", `Arena difficulty target: "slope" (gap between the strongest and weakest model, fitted over all models) or "mean"`)
 	flag.StringVar(&cfg.fit, "fit", "all", `rows the shape weights are fitted on: "all" (every source weighing the same), "fe" (the same, the Arena rows moved to the benchmarks' means: see fixedEffect) or "chat" (the Arena prompts)`)
+	flag.StringVar(&cfg.benchWeak, "bench-weak", "", `a benchmark row's target is `+reference+`'s score minus the mean of the others'; with a model name, minus that model's alone where the row has it (RouterBench: "mistralai/mixtral-8x7b-chat", so that every benchmark's gap is GPT-4's over Mixtral)`)
 	flag.StringVar(&cfg.sel, "select", "source", `how -shape prior chooses its blend weight: "source" (mean per-source APGR) or "mixed" (the criterion of select.go: routing across tasks and the Arena pairs)`)
-	variants := flag.String("variants", "", `with -cv, compare these candidates on the same folds instead of the flags' one: comma-separated prior:source, prior:mixed, ridge:all, ridge:fe, ridge:chat, blend:<weight>`)
+	variants := flag.String("variants", "", `with -cv, compare these candidates on the same folds instead of the flags' one: comma-separated prior:source, prior:mixed, ridge:all, ridge:fe, ridge:chat, dense:all, dense:fe (ridge without the trained logit), blend:<weight>`)
 	flag.StringVar(&cfg.shape, "shape", "prior", `shape weights: "prior" (the heuristic's hand-set weights × a blend weight chosen by CV) or "ridge" (fitted)`)
 	flag.StringVar(&cfg.split, "split", "prompt", `how folds are dealt, in -cv and in the blend fit: "prompt" (-folds folds at random, grouped by prompt), "task" (leave one task out) or "subject" (-folds folds of whole tasks, MMLU's subjects each one)`)
 	flag.IntVar(&cfg.folds, "folds", 5, "folds of the blend fit and of -cv")
@@ -98,6 +106,16 @@ func main() {
 	c, err := load(*dir, cfg)
 	if err != nil {
 		log.Fatalf("gendefault: %v", err)
+	}
+	if *holdout != "" {
+		strong, weak, ok := strings.Cut(*holdoutPair, ",")
+		if !ok {
+			log.Fatalf("gendefault: -holdout-pair %q: want strong,weak", *holdoutPair)
+		}
+		if err := runHoldout(os.Stdout, c, cfg, vs, *holdout, strong, weak); err != nil {
+			log.Fatalf("gendefault: %v", err)
+		}
+		return
 	}
 	if *cv {
 		if err := runCV(os.Stdout, c, cfg, vs); err != nil {
@@ -168,6 +186,16 @@ func load(dir string, cfg config) (*corpus, error) {
 			if contaminated[r.ID] {
 				continue
 			}
+			if cfg.benchWeak != "" {
+				if o, ok := r.Outcomes[cfg.benchWeak]; ok {
+					cp := *r
+					cp.Outcomes = map[string]dataset.Outcome{cfg.benchWeak: o}
+					if ref, ok := r.Outcomes[reference]; ok {
+						cp.Outcomes[reference] = ref
+					}
+					r = &cp
+				}
+			}
 			gap, ok := benchGap(r)
 			if !ok {
 				return nil, fmt.Errorf("%s: record %s: no %s outcome and another", path, r.ID, reference)
@@ -202,6 +230,8 @@ func parseVariants(s string, cfg config) ([]variant, error) {
 			v.cfg.shape, v.cfg.sel = "prior", arg
 		case kind == "ridge" && (arg == "all" || arg == "fe" || arg == "chat"):
 			v.cfg.shape, v.cfg.fit = "ridge", arg
+		case kind == "dense" && (arg == "all" || arg == "fe"):
+			v.cfg.shape, v.cfg.fit, v.cfg.dense = "ridge", arg, true
 		case kind == "blend":
 			b, err := strconv.ParseFloat(arg, 64)
 			if err != nil || b < 0 {
@@ -209,7 +239,7 @@ func parseVariants(s string, cfg config) ([]variant, error) {
 			}
 			v.cfg.shape, v.cfg.blend = "prior", b
 		default:
-			return nil, fmt.Errorf("-variants %q: want prior:source, prior:mixed, ridge:all, ridge:fe, ridge:chat or blend:<weight>", spec)
+			return nil, fmt.Errorf("-variants %q: want prior:source, prior:mixed, ridge:all, ridge:fe, ridge:chat, dense:all, dense:fe or blend:<weight>", spec)
 		}
 		vs = append(vs, v)
 	}
