@@ -27,13 +27,14 @@ const defaultToolsWeight = 0.2
 // — carry what a request's form says, which benchmarks do not span (they
 // hold no greetings or chit-chat). The blend,
 //
-//	d = σ(logit(0.05 + 0.9·percentile(d_trained)) + w·shape)
+//	d = σ(a·logit(0.05 + 0.9·percentile(d_trained)) + w·shape)
 //
 // reads the trained difficulty as its percentile among the model's own
 // training prompts (shrunk into [0.05, 0.95], as a prompt unlike any
 // training prompt is not certainly easy or hard) and adds the shape
 // signals with weights w: the heuristic's hand-set weights times
-// the blend weight 0.5 (the earlier blend, exactly). That weight was chosen,
+// the blend weight 0.5 (the earlier blend, exactly), at trained weight a = 1
+// (generated; a fitted blend may weigh the trained part down). That weight was chosen,
 // in an earlier version, looking at RouterBench's held-out split and at
 // MT-Bench, so the blend's MT-Bench figure is not out-of-domain.
 // Cross-validated on the training data with the Arena-Hard prompts added,

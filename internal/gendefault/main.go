@@ -58,7 +58,7 @@ func main() {
 	holdoutPair := flag.String("holdout-pair", reference+",mistralai/Mixtral-8x7B-Instruct-v0.1", "the strong and weak model of -holdout, comma-separated")
 	var cfg config
 	flag.IntVar(&cfg.bits, "bits", 16, "hash bits of the trained model")
-	flag.IntVar(&cfg.dup, "dup", 1, "copies of each Arena prompt in the trained model's data (its weight against the 17,556 benchmark rows); 0 leaves them out")
+	flag.IntVar(&cfg.dup, "dup", 1, "copies of each Arena prompt in the trained model's data (its weight against the 17,555 benchmark rows); 0 leaves them out")
 	flag.Float64Var(&cfg.blend, "blend", -1, "fix the blend weight of the heuristic's shape weights (-shape prior) instead of choosing it by CV")
 	flag.StringVar(&cfg.target, "target", "slope", `Arena difficulty target: "slope" (gap between the strongest and weakest model, fitted over all models) or "mean"`)
 	flag.StringVar(&cfg.fit, "fit", "all", `rows the shape weights are fitted on: "all" (every source weighing the same), "fe" (the same, the Arena rows moved to the benchmarks' means: see fixedEffect) or "chat" (the Arena prompts)`)
