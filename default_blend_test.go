@@ -49,21 +49,25 @@ func TestBlendShapeWeights(t *testing.T) {
 		Reasoning: f.Reasoning, MultiStep: f.MultiStep, Questions: f.Questions, CodeFences: f.CodeFences,
 		Code: f.Code, Math: f.Math}, &x)
 	var zero [chatshape.N + 1]float64
-	ref := logit(blendDifficulty(t, &blendedClassifier{trained: base.trained, quantiles: base.quantiles, shape: &zero}, text, 0))
+	ref := logit(blendDifficulty(t, &blendedClassifier{trained: base.trained, trainedWeight: 1, quantiles: base.quantiles, shape: &zero}, text, 0))
+	require.NotZero(t, ref, "the probe text's trained logit must not be 0, or its weight could not show")
 	tests := []struct {
 		name  string
 		w     [chatshape.N + 1]float64
+		a     float64 // the trained logit's weight
 		tools int
 		shift float64
 	}{
-		{"bias", [chatshape.N + 1]float64{0.7}, 0, 0.7},
-		{"code", [chatshape.N + 1]float64{0, 0, 1.5}, 0, 1.5 * x[1]},
-		{"questions", [chatshape.N + 1]float64{7: -0.5}, 0, -0.5 * x[6]},
-		{"tools", zero, 2, defaultToolsWeight},
+		{"bias", [chatshape.N + 1]float64{0.7}, 1, 0, 0.7},
+		{"code", [chatshape.N + 1]float64{0, 0, 1.5}, 1, 0, 1.5 * x[1]},
+		{"questions", [chatshape.N + 1]float64{7: -0.5}, 1, 0, -0.5 * x[6]},
+		{"tools", zero, 1, 2, defaultToolsWeight},
+		{"trained weight 0.4", zero, 0.4, 0, -0.6 * ref},
+		{"trained weight 0", [chatshape.N + 1]float64{0.7}, 0, 0, 0.7 - ref},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := &blendedClassifier{trained: base.trained, quantiles: base.quantiles, shape: &tt.w}
+			c := &blendedClassifier{trained: base.trained, trainedWeight: tt.a, quantiles: base.quantiles, shape: &tt.w}
 			assert.InDelta(t, ref+tt.shift, logit(blendDifficulty(t, c, text, tt.tools)), 1e-9)
 		})
 	}

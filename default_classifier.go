@@ -27,13 +27,14 @@ const defaultToolsWeight = 0.2
 // — carry what a request's form says, which benchmarks do not span (they
 // hold no greetings or chit-chat). The blend,
 //
-//	d = σ(logit(0.05 + 0.9·percentile(d_trained)) + w·shape)
+//	d = σ(a·logit(0.05 + 0.9·percentile(d_trained)) + w·shape)
 //
 // reads the trained difficulty as its percentile among the model's own
 // training prompts (shrunk into [0.05, 0.95], as a prompt unlike any
 // training prompt is not certainly easy or hard) and adds the shape
 // signals with weights w: the heuristic's hand-set weights times
-// the blend weight 0.5 (the earlier blend, exactly). That weight was chosen,
+// the blend weight 0.5 (the earlier blend, exactly), at trained weight a = 1
+// (generated; a fitted blend may weigh the trained part down). That weight was chosen,
 // in an earlier version, looking at RouterBench's held-out split and at
 // MT-Bench, so the blend's MT-Bench figure is not out-of-domain.
 // Cross-validated on the training data with the Arena-Hard prompts added,
@@ -52,15 +53,16 @@ var builtinClassifier = sync.OnceValue(func() Classifier {
 	if err != nil {
 		return heuristicClassifier{}
 	}
-	return &blendedClassifier{trained: lin, quantiles: defaultDifficultyQuantiles[:], shape: &defaultShapeWeights}
+	return &blendedClassifier{trained: lin, trainedWeight: defaultTrainedWeight, quantiles: defaultDifficultyQuantiles[:], shape: &defaultShapeWeights}
 })
 
 // blendedClassifier combines a trained difficulty, read as a percentile of
 // its training distribution, with weighted request-shape signals.
 type blendedClassifier struct {
-	trained   Classifier
-	quantiles []float64 // ascending: the 0th … 100th percentiles
-	shape     *[chatshape.N + 1]float64
+	trained       Classifier
+	trainedWeight float64   // the trained percentile logit's weight (generated)
+	quantiles     []float64 // ascending: the 0th … 100th percentiles
+	shape         *[chatshape.N + 1]float64
 }
 
 func (c *blendedClassifier) Classify(ctx context.Context, f *Features, models []ModelCard, p *Prediction) error {
@@ -72,7 +74,7 @@ func (c *blendedClassifier) Classify(ctx context.Context, f *Features, models []
 	if !math.IsNaN(p.Difficulty) {
 		// Shrink the percentile into [0.05, 0.95]: a prompt beyond every
 		// training prompt is not certain to be easy or hard.
-		z += logit(0.05 + 0.9*percentile(c.quantiles, p.Difficulty))
+		z += c.trainedWeight * logit(0.05+0.9*percentile(c.quantiles, p.Difficulty))
 	}
 	d := sigmoid(z)
 	p.Difficulty = d

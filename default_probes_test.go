@@ -8,10 +8,10 @@ var defaultProbes = []struct {
 	text  string
 	logit float64
 }{
-	{"", -2.54174039},
-	{"What is the capital of Australia?", -2.67130855},
-	{"Write a Python function that merges two sorted lists, with tests.", 0.861501843},
-	{"Prove that there are infinitely many primes, and explain why the argument fails without adding 1.", 0.617073737},
-	{"First summarise the text, then list three questions about it. Why does it matter? Who wrote it?\n1. a\n2. b\n3. c", -0.00392357143},
-	{"```go\nfunc f(x int) int { return x * 2 }\n```\nWhat does this do?", -1.85121798},
+	{"", -2.55644201},
+	{"What is the capital of Australia?", -2.6749994},
+	{"Write a Python function that merges two sorted lists, with tests.", 0.862636484},
+	{"Prove that there are infinitely many primes, and explain why the argument fails without adding 1.", 0.612922457},
+	{"First summarise the text, then list three questions about it. Why does it matter? Who wrote it?\n1. a\n2. b\n3. c", -0.011438693},
+	{"```go\nfunc f(x int) int { return x * 2 }\n```\nWhat does this do?", -1.85157046},
 }

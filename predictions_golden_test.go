@@ -31,10 +31,14 @@ import (
 // at most 2.8e-16 and no label changed); and training stopped storing
 // entry values (issue 8, item 3, memory), which moved the model trained
 // here within the solver's tolerance (its qualities by at most 6e-7),
-// serving unchanged.
+// serving unchanged; and the built-in model was retrained without GSM8K
+// row 326 (a copy of MT-Bench question 115 with other numbers, found by
+// the 8-word shingles they share; internal/gendefault's contaminated), which
+// moves the default's and the built-in model's difficulties (same
+// configuration, one training row fewer).
 // Floating-point results are pinned for amd64 only (other architectures may
 // fuse multiply-adds). Set LLMROUTER_PRINT_GOLDEN=1 to print the digest.
-const goldenPredictions = "c621586574ffdf7555e618f5"
+const goldenPredictions = "91b823c046b755edf81c64cb"
 
 var goldenFiles = []string{
 	"routellm-mmlu.jsonl", "routellm-gsm8k.jsonl", "routellm-mtbench.jsonl",

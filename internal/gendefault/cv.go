@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/llmrouter/llmrouter/eval"
+	"github.com/llmrouter/llmrouter/internal/chatshape"
 )
 
 // pair is a strong and a weak model of one source, routed between.
@@ -24,34 +25,52 @@ var pairs = []pair{
 	{"routerbench-train", reference, "mistralai/mixtral-8x7b-chat"},
 }
 
-// routers are the CV report's columns.
-var routers = []string{"new default", "embedded default", "trained only", "shape only", "length"}
+// baselines are the CV report's columns beside the candidates.
+var baselines = []string{"embedded default", "trained only", "heuristic shape", "length"}
+
+// variant is one candidate build: a name and its config.
+type variant struct {
+	name string
+	cfg  config
+}
 
 // cvScores builds the default cfg.folds times, each without one fold of the
 // prompts (benchmark and Arena, grouped by prompt), and scores the fold's
-// prompts with every router. It returns each router's out-of-fold scores
-// and each item's fold.
-func cvScores(w io.Writer, c *corpus, cfg config) (map[string][]float64, []int, error) {
+// prompts with every candidate (each fold's trained models are shared by
+// the candidates, which differ only in the shape fit) and every baseline.
+// It returns each router's out-of-fold scores and each item's fold.
+func cvScores(w io.Writer, c *corpus, cfg config, vs []variant) (map[string][]float64, []int, error) {
 	all := seq(len(c.items))
-	folds := c.folds(all, cfg.folds, cfg.seed)
+	folds := c.splits(all, cfg, cfg.seed)
 	scores := map[string][]float64{}
-	for _, r := range routers {
+	for _, r := range baselines {
 		scores[r] = make([]float64, len(c.items))
+	}
+	for _, v := range vs {
+		scores[v.name] = make([]float64, len(c.items))
 	}
 	foldOf := make([]int, len(c.items))
 	for f, test := range folds {
-		m, err := c.build(without(all, test), cfg)
+		n, err := c.trainNested(without(all, test), cfg)
 		if err != nil {
 			return nil, nil, fmt.Errorf("fold %d: %w", f, err)
 		}
-		fmt.Fprintf(w, "fold %d: blend weight (prior) or α (ridge) %.3f, λ %g, shape weights %s\n", f, m.alpha, m.lambda, fmtWeights(m.w[:]))
+		for _, v := range vs {
+			m, err := c.fitShape(n, v.cfg)
+			if err != nil {
+				return nil, nil, fmt.Errorf("fold %d, %s: %w", f, v.name, err)
+			}
+			fmt.Fprintf(w, "fold %d, %s: blend weight (prior) or α (ridge) %.3f, λ %g, shape weights %s\n", f, v.name, m.alpha, m.lambda, fmtWeights(m.w[:]))
+			for _, i := range test {
+				scores[v.name][i] = m.logit(c.items[i].prompt, &c.items[i].shape)
+			}
+		}
 		for _, i := range test {
 			foldOf[i] = f
 			it := &c.items[i]
-			_, d := m.lin.Predict(it.prompt)
-			scores["new default"][i] = m.logit(it.prompt, &it.shape)
+			_, d := n.all.lin.Predict(it.prompt)
 			scores["trained only"][i] = d
-			scores["shape only"][i] = dot(m.w[1:], it.shape[:])
+			scores["heuristic shape"][i] = chatshape.Score(&priorShape, &it.shape)
 			scores["length"][i] = float64(utf8.RuneCountInString(it.prompt))
 			e, err := embeddedDifficulty(it.prompt)
 			if err != nil {
@@ -64,19 +83,24 @@ func cvScores(w io.Writer, c *corpus, cfg config) (map[string][]float64, []int, 
 }
 
 // runCV reports the pooled out-of-fold APGR (cvScores) of each router on
-// each pair.
-func runCV(w io.Writer, c *corpus, cfg config) error {
-	scores, foldOf, err := cvScores(w, c, cfg)
+// each pair, and the selection criterion (select.go) of each.
+func runCV(w io.Writer, c *corpus, cfg config, vs []variant) error {
+	scores, foldOf, err := cvScores(w, c, cfg, vs)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\n%d-fold CV grouped by prompt (seed %d), pooled out-of-fold APGR [per-fold min–max]; target %q, fit %q, dup %d, %d hash bits, λ %v, idf %v\n\n",
-		cfg.folds, cfg.seed, cfg.target, cfg.fit, cfg.dup, cfg.bits, cfg.lambdas, cfg.idf)
+	var routers []string
+	for _, v := range vs {
+		routers = append(routers, v.name)
+	}
+	routers = append(routers, baselines...)
+	fmt.Fprintf(w, "\n%d-fold CV split by %s (seed %d), pooled out-of-fold APGR [per-fold min–max]; target %q, dup %d, %d hash bits, λ %v, idf %v\n\n",
+		foldCount(foldOf), cfg.split, cfg.seed, cfg.target, cfg.dup, cfg.bits, cfg.lambdas, cfg.idf)
 	fmt.Fprintf(w, "| pair | %s |\n|---|%s\n", strings.Join(routers, " | "), strings.Repeat("---|", len(routers)))
 	for _, pr := range pairs {
 		fmt.Fprintf(w, "| %s: %s vs %s |", pr.file, pr.strong, pr.weak)
 		for _, r := range routers {
-			pooled, lo, hi, err := pairAPGR(c, pr, scores[r], foldOf, cfg.folds)
+			pooled, lo, hi, err := pairAPGR(c, pr, scores[r], foldOf, foldCount(foldOf))
 			if err != nil {
 				return err
 			}
@@ -84,7 +108,24 @@ func runCV(w io.Writer, c *corpus, cfg config) error {
 		}
 		fmt.Fprintln(w)
 	}
+	for _, row := range []string{"criterion", "mixed tasks (exact APGR)", "Arena mean (exact APGR)"} {
+		fmt.Fprintf(w, "| %s |", row)
+		for _, r := range routers {
+			crit, mixed, chat := c.criterion(seq(len(c.items)), scores[r])
+			fmt.Fprintf(w, " %.3f |", map[string]float64{"criterion": crit, "mixed tasks (exact APGR)": mixed, "Arena mean (exact APGR)": chat}[row])
+		}
+		fmt.Fprintln(w)
+	}
 	return nil
+}
+
+// foldCount is the number of folds foldOf deals items into.
+func foldCount(foldOf []int) int {
+	k := 0
+	for _, f := range foldOf {
+		k = max(k, f+1)
+	}
+	return k
 }
 
 // outcome is item i's score of model in file, if it has one.
@@ -120,6 +161,9 @@ func pairAPGR(c *corpus, pr pair, score []float64, foldOf []int, k int) (pooled,
 	}
 	lo, hi = math.Inf(1), math.Inf(-1)
 	for f := range k {
+		if len(st[f]) == 0 {
+			continue // split by task: the pair's items are in one fold
+		}
 		a, err := eval.APGR(st[f], wk[f], sc[f])
 		if err != nil {
 			return 0, 0, 0, err

@@ -36,6 +36,21 @@ type config struct {
 	// blend, when ≥ 0, fixes the prior shape's blend weight instead of
 	// choosing it by CV (no inner trainings).
 	blend float64
+	// sel is how the prior shape's blend weight is chosen: "source" (the
+	// mean over the sources of each one's APGR on its gap) or "mixed" (the
+	// criterion of select.go, which also scores routing across tasks).
+	sel string
+	// split is how folds are dealt, outer and inner: "prompt" (at random,
+	// grouped by prompt), "task" (leave one task out: every fold is a
+	// task the models of the other folds never saw, as MT-Bench's chat is
+	// to the default) or "subject" (folds of whole tasks, MMLU's 57
+	// subjects each one: many more unseen tasks to learn a task prior from).
+	split string
+	// dense fits the ridge shape without the trained logit (a = 0).
+	dense bool
+	// benchWeak, when set, makes a benchmark row's target the reference's
+	// score minus this model's alone (where the row has it).
+	benchWeak string
 }
 
 // corpus is the training data, analysed once: the benchmark rows, then one
@@ -44,17 +59,22 @@ type corpus struct {
 	items []item
 	// sources name item.source: the benchmark files, then "arena".
 	sources []string
+	// tasks name item.task: a record's task up to its first "/" (mmlu,
+	// gsm8k, arc_challenge, winogrande, mbpp), then "arena".
+	tasks []string
 }
 
 // item is one training prompt.
 type item struct {
-	prompt string
-	source int
-	group  int     // items with the same prompt share a group (and a fold)
-	gap    float64 // difficulty target: the strong model's expected gain
-	bench  *dataset.Record
-	chat   *chatRow
-	shape  [chatshape.N]float64
+	prompt  string
+	source  int
+	group   int     // items with the same prompt share a group (and a fold)
+	task    int     // the item's task (corpus.tasks), for -split task
+	subject int     // the item's full task name (MMLU's subject), for -split subject
+	gap     float64 // difficulty target: the strong model's expected gain
+	bench   *dataset.Record
+	chat    *chatRow
+	shape   [chatshape.N]float64
 }
 
 // model is one built default: the trained difficulty model, its quantiles
@@ -63,9 +83,10 @@ type model struct {
 	lin *llmrouter.LinearClassifier
 	q   [quantiles + 1]float64
 	w   [chatshape.N + 1]float64
-	// alpha is the fitted weight of the trained logit against the gap,
-	// lambda the blend's chosen ridge penalty (reported, not served).
-	alpha, lambda float64
+	// a is the trained logit's weight in the blend (1 for the prior
+	// shape; fitted for ridge); alpha the prior shape's blend weight or
+	// the ridge's a, lambda the ridge's penalty (both reported only).
+	a, alpha, lambda float64
 }
 
 // shapeOf analyses text as the router does and returns its shape signals.
@@ -93,7 +114,7 @@ func (m *model) trainedLogit(text string) float64 {
 
 // logit is the blend's difficulty before the sigmoid.
 func (m *model) logit(text string, x *[chatshape.N]float64) float64 {
-	return m.trainedLogit(text) + chatshape.Score(&m.w, x)
+	return m.a*m.trainedLogit(text) + chatshape.Score(&m.w, x)
 }
 
 // trainLinear fits the difficulty model on the items idx, and reads its
@@ -123,7 +144,7 @@ func (c *corpus) trainLinear(idx []int, cfg config) (*model, error) {
 		_, d := lin.Predict(c.items[i].prompt)
 		ds = append(ds, d)
 	}
-	m := &model{lin: lin}
+	m := &model{lin: lin, a: 1}
 	m.q = quantileTable(ds)
 	return m, nil
 }
@@ -138,13 +159,36 @@ func (c *corpus) build(idx []int, cfg config) (*model, error) {
 		if err != nil {
 			return nil, err
 		}
-		m.alpha = cfg.blend
-		for k := range m.w {
-			m.w[k] = cfg.blend * priorShape[k]
-		}
-		return m, nil
+		return fixedBlend(m, cfg.blend), nil
 	}
-	folds := c.folds(idx, cfg.folds, cfg.seed+1)
+	n, err := c.trainNested(idx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return c.fitShape(n, cfg)
+}
+
+// fixedBlend returns m with the prior shape at blend weight b.
+func fixedBlend(m *model, b float64) *model {
+	out := *m
+	out.alpha, out.lambda = b, 0
+	for k := range out.w {
+		out.w[k] = b * priorShape[k]
+	}
+	return &out
+}
+
+// nested is the trained model on items idx and, for each of cfg.folds
+// folds of idx, one trained without that fold.
+type nested struct {
+	idx   []int
+	folds [][]int
+	inner []*model // inner[k] was trained without folds[k]
+	all   *model
+}
+
+func (c *corpus) trainNested(idx []int, cfg config) (*nested, error) {
+	folds := c.splits(idx, cfg, cfg.seed+1)
 	models := make([]*model, len(folds)+1)
 	errs := make([]error, len(folds)+1)
 	sem := make(chan struct{}, max(1, cfg.workers))
@@ -166,35 +210,56 @@ func (c *corpus) build(idx []int, cfg config) (*model, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	// Each source weighs the same in the fit ("all"), or the Arena prompts
-	// alone ("chat").
+	return &nested{idx: idx, folds: folds, inner: models[:len(folds)], all: models[len(folds)]}, nil
+}
+
+// fitShape fits the blend's shape weights (cfg.shape, cfg.fit, cfg.sel) on
+// the out-of-fold trained logits of n and returns the model trained on all
+// of n's items with them. n is not modified.
+func (c *corpus) fitShape(n *nested, cfg config) (*model, error) {
+	if cfg.shape == "prior" && cfg.blend >= 0 {
+		return fixedBlend(n.all, cfg.blend), nil
+	}
+	// Each source weighs the same in the fit ("all", "fe"), or the Arena
+	// prompts alone ("chat").
 	count := make([]float64, len(c.sources))
-	for _, i := range idx {
+	for _, i := range n.idx {
 		count[c.items[i].source]++
 	}
 	arena := len(c.sources) - 1
 	var L, y, wt []float64
 	var X [][chatshape.N]float64
-	for k, test := range folds {
+	var rows []int
+	for k, test := range n.folds {
 		for _, i := range test {
 			it := &c.items[i]
 			if cfg.fit == "chat" && it.source != arena {
 				continue
 			}
-			L = append(L, models[k].trainedLogit(it.prompt))
+			rows = append(rows, i)
+			L = append(L, n.inner[k].trainedLogit(it.prompt))
 			X = append(X, it.shape)
 			y = append(y, it.gap)
 			wt = append(wt, 1/count[it.source])
 		}
 	}
-	m := models[len(folds)]
+	m := *n.all
 	var err error
-	if cfg.shape == "prior" {
+	switch {
+	case cfg.shape == "prior" && cfg.sel == "mixed":
+		m.w, m.alpha = c.priorBlendMixed(rows, L, X)
+		return &m, nil
+	case cfg.shape == "prior":
 		m.w, m.alpha = priorBlend(L, X, y, wt)
-		return m, nil
+		return &m, nil
 	}
-	m.w, m.alpha, m.lambda, err = fitBlend(L, X, y, wt, cfg)
-	return m, err
+	if cfg.fit == "fe" {
+		fixedEffect(rows, c.items, arena, L, X, y, wt)
+	}
+
+	m.w, m.a, m.lambda, err = fitBlend(L, X, y, wt, cfg)
+	m.alpha = m.a
+	return &m, err
 }
 
 // priorShape are the HeuristicClassifier's hand-set weights on the shape
@@ -245,13 +310,44 @@ func priorBlend(L []float64, X [][chatshape.N]float64, y, wt []float64) (w [chat
 	return w, beta
 }
 
+// splits deals the items idx into folds as cfg.split says: cfg.folds folds
+// grouped by prompt, or one fold per task.
+func (c *corpus) splits(idx []int, cfg config, seed uint64) [][]int {
+	switch cfg.split {
+	case "subject":
+		return c.foldsBy(idx, cfg.folds, seed, func(it *item) int { return it.subject })
+	case "task":
+	default:
+		return c.folds(idx, cfg.folds, seed)
+	}
+	fold := map[int]int{}
+	var out [][]int
+	for _, i := range idx {
+		t := c.items[i].task
+		f, ok := fold[t]
+		if !ok {
+			f = len(out)
+			fold[t] = f
+			out = append(out, nil)
+		}
+		out[f] = append(out[f], i)
+	}
+	return out
+}
+
 // folds deals the groups of the items idx into k folds after a seeded
 // shuffle: items with the same prompt share a fold.
 func (c *corpus) folds(idx []int, k int, seed uint64) [][]int {
+	return c.foldsBy(idx, k, seed, func(it *item) int { return it.group })
+}
+
+// foldsBy deals the items idx into k folds after a seeded shuffle of their
+// keys: items with the same key share a fold.
+func (c *corpus) foldsBy(idx []int, k int, seed uint64, key func(*item) int) [][]int {
 	var groups []int
 	seen := map[int]bool{}
 	for _, i := range idx {
-		if g := c.items[i].group; !seen[g] {
+		if g := key(&c.items[i]); !seen[g] {
 			seen[g] = true
 			groups = append(groups, g)
 		}
@@ -264,7 +360,7 @@ func (c *corpus) folds(idx []int, k int, seed uint64) [][]int {
 	}
 	out := make([][]int, k)
 	for _, i := range idx {
-		f := fold[c.items[i].group]
+		f := fold[key(&c.items[i])]
 		out[f] = append(out[f], i)
 	}
 	return out
@@ -272,10 +368,13 @@ func (c *corpus) folds(idx []int, k int, seed uint64) [][]int {
 
 // fitBlend fits gap ≈ c + α·L + Σ b_k·x_k by ridge regression (standardised
 // columns, intercept free, penalty chosen by cross-validated squared
-// error) and returns the shape weights on the trained logit's scale,
-// w_k = b_k/α, so that the blend is L + w·x. The bias w[0] puts the median
-// fitted chat prompt at 0 (difficulty 0.5).
-func fitBlend(L []float64, X [][chatshape.N]float64, y, wt []float64, cfg config) (w [chatshape.N + 1]float64, alpha, lambda float64, err error) {
+// error). A negative α — the trained difficulty ranking the rows the wrong
+// way round — is not served: L is dropped and the fit redone, α = 0. The
+// blend a·L + w·x is the fit scaled so that its spread over the rows is
+// L's (the percentile logit's: the difficulty keeps the spread the router's
+// thresholds were set for), a = s·α, w_k = s·b_k; the bias w[0] puts the
+// median row at 0 (difficulty 0.5).
+func fitBlend(L []float64, X [][chatshape.N]float64, y, wt []float64, cfg config) (w [chatshape.N + 1]float64, a, lambda float64, err error) {
 	n := len(y)
 	const p = chatshape.N + 1
 	rows := make([][p]float64, n)
@@ -284,38 +383,67 @@ func fitBlend(L []float64, X [][chatshape.N]float64, y, wt []float64, cfg config
 		copy(rows[i][1:], X[i][:])
 	}
 	lambdas := []float64{0.01, 0.1, 1, 10, 100}
-	best := math.Inf(1)
 	folds := groupFolds(seq(n), cfg.folds, cfg.seed+2)
-	for _, l := range lambdas {
-		var sse float64
-		for _, test := range folds {
-			beta, c := ridge(rows, y, wt, without(seq(n), test), l)
-			for _, i := range test {
-				e := y[i] - c - dot(beta[:], rows[i][:])
-				sse += wt[i] * e * e
+	fit := func() [p]float64 {
+		best := math.Inf(1)
+		for _, l := range lambdas {
+			var sse float64
+			for _, test := range folds {
+				beta, c := ridge(rows, y, wt, without(seq(n), test), l)
+				for _, i := range test {
+					e := y[i] - c - dot(beta[:], rows[i][:])
+					sse += wt[i] * e * e
+				}
+			}
+			if sse < best {
+				best, lambda = sse, l
 			}
 		}
-		if sse < best {
-			best, lambda = sse, l
+		beta, _ := ridge(rows, y, wt, seq(n), lambda)
+		return beta
+	}
+	dropL := func() {
+		for i := range rows {
+			rows[i][0] = 0 // a constant column: weight 0
 		}
 	}
-	beta, _ := ridge(rows, y, wt, seq(n), lambda)
-	alpha = beta[0]
-	if !(alpha > 1e-6) {
-		return w, alpha, lambda, fmt.Errorf("the trained difficulty's fitted weight on chat is %.3g: it carries no chat signal, so the blend cannot be scaled to it", alpha)
+	if cfg.dense {
+		dropL() // the shape signals alone
 	}
+	beta := fit()
+	if beta[0] < 0 {
+		dropL()
+		beta = fit()
+	}
+	z := make([]float64, n)
+	var sz, szz, sl, sll, W float64
+	for i := range rows {
+		z[i] = dot(beta[:], rows[i][:])
+		sz += wt[i] * z[i]
+		szz += wt[i] * z[i] * z[i]
+		sl += wt[i] * L[i]
+		sll += wt[i] * L[i] * L[i]
+		W += wt[i]
+	}
+	sdZ := math.Sqrt(math.Max(0, szz/W-(sz/W)*(sz/W)))
+	sdL := math.Sqrt(math.Max(0, sll/W-(sl/W)*(sl/W)))
+	if !(sdZ > 1e-12) {
+		return w, 0, lambda, fmt.Errorf("the blend fitted no signal (every weight 0)")
+	}
+	s := sdL / sdZ
+	a = s * beta[0]
 	for k := 1; k < p; k++ {
-		w[k] = beta[k] / alpha
+		w[k] = s * beta[k]
 	}
-	var z []float64
-	for i := range L {
+	var zs []float64
+	for i := range z {
 		if wt[i] > 0 {
-			z = append(z, L[i]+chatshape.Score(&w, &X[i]))
+			zs = append(zs, s*z[i])
 		}
 	}
-	sort.Float64s(z)
-	w[0] = -z[len(z)/2]
-	return w, alpha, lambda, nil
+	sort.Float64s(zs)
+	w[0] = -zs[len(zs)/2]
+	return w, a, lambda, nil
 }
 
 // ridge solves min Σ_i∈idx wt_i·(y_i − c − β·x_i)² + λ·W/100·|β_std|² (W

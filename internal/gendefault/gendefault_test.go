@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/llmrouter/llmrouter/dataset"
+	"github.com/llmrouter/llmrouter/eval"
 	"github.com/llmrouter/llmrouter/internal/chatshape"
 	"github.com/llmrouter/llmrouter/internal/shareddata"
 	"github.com/llmrouter/llmrouter/train"
@@ -118,7 +119,7 @@ func TestArenaCVFloor(t *testing.T) {
 		lambdas: []float64{10}, idf: train.IDFOn}
 	c, err := load(dir, cfg)
 	require.NoError(t, err)
-	scores, foldOf, err := cvScores(io.Discard, c, cfg)
+	scores, foldOf, err := cvScores(io.Discard, c, cfg, []variant{{"new default", cfg}})
 	require.NoError(t, err)
 	var arena, length float64
 	floors := map[string]float64{"routellm-mmlu": 0.64, "routellm-gsm8k": 0.56, "routerbench-train": 0.53}
@@ -137,4 +138,111 @@ func TestArenaCVFloor(t *testing.T) {
 		length += l / 3
 	}
 	assert.Greater(t, arena, length, "on the Arena pairs the default must beat routing by prompt length")
+}
+
+func TestWeightedAPGR(t *testing.T) {
+	strong := []float64{1, 1, 0, 1, 1, 0.5}
+	weak := []float64{0, 1, 0, 0, 1, 0}
+	tests := []struct {
+		name  string
+		score []float64
+	}{
+		{"distinct scores", []float64{6, 5, 4, 3, 2, 1}},
+		{"ties", []float64{1, 1, 2, 2, 0, 0}},
+		{"reversed", []float64{1, 2, 3, 4, 5, 6}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ones := []float64{1, 1, 1, 1, 1, 1}
+			want, err := eval.StepAPGR(strong, weak, tt.score)
+			require.NoError(t, err)
+			assert.InDelta(t, want, weightedAPGR(strong, weak, tt.score, ones), 1e-12, "unit weights: the exact curve's APGR")
+			// Weight 2 on the first row is the row twice.
+			dup := func(x []float64) []float64 { return append([]float64{x[0]}, x...) }
+			want, err = eval.StepAPGR(dup(strong), dup(weak), dup(tt.score))
+			require.NoError(t, err)
+			assert.InDelta(t, want, weightedAPGR(strong, weak, tt.score, []float64{2, 1, 1, 1, 1, 1}), 1e-12, "weight 2 = the row twice")
+		})
+	}
+	assert.True(t, math.IsNaN(weightedAPGR([]float64{0}, []float64{1}, []float64{1}, []float64{1})), "strong no better than weak")
+}
+
+func TestFixedEffectMovesOnlyTheArenaLevel(t *testing.T) {
+	items := []item{{source: 0}, {source: 1}, {source: 1}, {source: 0}}
+	L := []float64{1, 5, 7, 3}
+	y := []float64{0.1, 0.6, 0.8, 0.3}
+	X := [][chatshape.N]float64{{1}, {4}, {6}, {3}}
+	wt := []float64{1, 1, 1, 1}
+	fixedEffect(seq(4), items, 1, L, X, y, wt)
+	assert.Equal(t, []float64{1, 1, 3, 3}, L, "Arena rows moved to the benchmark mean 2, their spread kept")
+	assert.InDeltaSlice(t, []float64{0.1, 0.1, 0.3, 0.3}, y, 1e-12)
+	assert.Equal(t, 1.0, X[1][0])
+	assert.Equal(t, 3.0, X[2][0])
+}
+
+func TestParseVariants(t *testing.T) {
+	base := config{shape: "prior", fit: "all", sel: "source", blend: 0.5}
+	vs, err := parseVariants("prior:mixed,ridge:fe,blend:0.25", base)
+	require.NoError(t, err)
+	require.Len(t, vs, 3)
+	assert.Equal(t, config{shape: "prior", fit: "all", sel: "mixed", blend: -1}, vs[0].cfg)
+	assert.Equal(t, config{shape: "ridge", fit: "fe", sel: "source", blend: -1}, vs[1].cfg)
+	assert.Equal(t, config{shape: "prior", fit: "all", sel: "source", blend: 0.25}, vs[2].cfg)
+	vs, err = parseVariants("dense:all", base)
+	require.NoError(t, err)
+	assert.Equal(t, config{shape: "ridge", fit: "all", sel: "source", blend: -1, dense: true}, vs[0].cfg)
+	for _, bad := range []string{"prior:x", "ridge", "dense:chat", "blend:-1", "blend:x", "other:all"} {
+		_, err := parseVariants(bad, base)
+		assert.Error(t, err, bad)
+	}
+	vs, err = parseVariants("", base)
+	require.NoError(t, err)
+	assert.Equal(t, []variant{{"new default", base}}, vs)
+}
+
+func TestFitBlend(t *testing.T) {
+	var L, wt []float64
+	var X [][chatshape.N]float64
+	for i := range 300 {
+		L = append(L, math.Sin(float64(i)*0.37)*2)
+		X = append(X, [chatshape.N]float64{math.Cos(float64(i) * 1.3)})
+		wt = append(wt, 1)
+	}
+	target := func(cL float64) []float64 {
+		y := make([]float64, len(L))
+		for i := range y {
+			y[i] = cL*L[i] + X[i][0]
+		}
+		return y
+	}
+	tests := []struct {
+		name      string
+		cL        float64
+		dense     bool
+		wantRatio float64 // w[1]/a, or NaN when a must be 0
+	}{
+		{"trained logit and shape", 0.5, false, 2},
+		{"trained logit the wrong way round is dropped", -0.5, false, math.NaN()},
+		{"dense: shape alone", 0.5, true, math.NaN()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w, a, _, err := fitBlend(L, X, target(tt.cL), wt, config{folds: 5, seed: 1, dense: tt.dense})
+			require.NoError(t, err)
+			if math.IsNaN(tt.wantRatio) {
+				assert.Zero(t, a)
+				assert.Greater(t, w[1], 0.0)
+			} else {
+				assert.InDelta(t, tt.wantRatio, w[1]/a, 0.05)
+			}
+			// The blend keeps the trained logit's spread.
+			var s, ss, ls, lss float64
+			for i := range L {
+				z := a*L[i] + chatshape.Score(&w, &X[i])
+				s, ss, ls, lss = s+z, ss+z*z, ls+L[i], lss+L[i]*L[i]
+			}
+			n := float64(len(L))
+			assert.InDelta(t, math.Sqrt(lss/n-ls*ls/n/n), math.Sqrt(ss/n-s*s/n/n), 1e-9)
+		})
+	}
 }

@@ -8,9 +8,14 @@
 //	go run ./internal/gendefault -data ../shared/data
 //
 // With -cv it writes no files and reports instead the pooled out-of-fold
-// APGR of the whole build on the Arena prompts (see runCV), against the
-// compiled-in default, the trained model alone, the shape signals alone and
-// prompt length. MT-Bench is never read.
+// APGR of the whole build on the Arena prompts and the benchmark files (see
+// runCV), and the selection criterion (select.go), against the compiled-in
+// default, the trained model alone, the heuristic's shape alone and prompt
+// length; -variants compares several candidates on the same folds and
+// -split chooses the folds (at random by prompt, or by whole tasks). The
+// training data never includes MT-Bench; -holdout reports candidates on a
+// held-out file (MT-Bench, the out-of-domain test), to be run once the
+// candidates are final, as a report and never as a choice.
 package main
 
 import (
@@ -21,6 +26,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -48,13 +54,19 @@ func main() {
 	out := flag.String("o", "default_quantiles.go", "the Go file of quantiles and shape weights to write")
 	probes := flag.String("probes", "default_probes_test.go", "the Go test file of probe difficulties to write")
 	cv := flag.Bool("cv", false, "report cross-validated APGR on the Arena prompts instead of writing files")
+	holdout := flag.String("holdout", "", "build every -variants candidate on all the training data and report its APGR on this held-out outcomes file (MT-Bench: only ever to report, never to choose) instead of writing files")
+	holdoutPair := flag.String("holdout-pair", reference+",mistralai/Mixtral-8x7B-Instruct-v0.1", "the strong and weak model of -holdout, comma-separated")
 	var cfg config
 	flag.IntVar(&cfg.bits, "bits", 16, "hash bits of the trained model")
-	flag.IntVar(&cfg.dup, "dup", 1, "copies of each Arena prompt in the trained model's data (its weight against the 17,556 benchmark rows); 0 leaves them out")
+	flag.IntVar(&cfg.dup, "dup", 1, "copies of each Arena prompt in the trained model's data (its weight against the 17,555 benchmark rows); 0 leaves them out")
 	flag.Float64Var(&cfg.blend, "blend", -1, "fix the blend weight of the heuristic's shape weights (-shape prior) instead of choosing it by CV")
 	flag.StringVar(&cfg.target, "target", "slope", `Arena difficulty target: "slope" (gap between the strongest and weakest model, fitted over all models) or "mean"`)
-	flag.StringVar(&cfg.fit, "fit", "all", `rows the shape weights are fitted on: "all" (every source weighing the same) or "chat" (the Arena prompts)`)
+	flag.StringVar(&cfg.fit, "fit", "all", `rows the shape weights are fitted on: "all" (every source weighing the same), "fe" (the same, the Arena rows moved to the benchmarks' means: see fixedEffect) or "chat" (the Arena prompts)`)
+	flag.StringVar(&cfg.benchWeak, "bench-weak", "", `a benchmark row's target is `+reference+`'s score minus the mean of the others'; with a model name, minus that model's alone where the row has it (RouterBench: "mistralai/mixtral-8x7b-chat", so that every benchmark's gap is GPT-4's over Mixtral)`)
+	flag.StringVar(&cfg.sel, "select", "source", `how -shape prior chooses its blend weight: "source" (mean per-source APGR) or "mixed" (the criterion of select.go: routing across tasks and the Arena pairs)`)
+	variants := flag.String("variants", "", `with -cv, compare these candidates on the same folds instead of the flags' one: comma-separated prior:source, prior:mixed, ridge:all, ridge:fe, ridge:chat, dense:all, dense:fe (ridge without the trained logit), blend:<weight>`)
 	flag.StringVar(&cfg.shape, "shape", "prior", `shape weights: "prior" (the heuristic's hand-set weights × a blend weight chosen by CV) or "ridge" (fitted)`)
+	flag.StringVar(&cfg.split, "split", "prompt", `how folds are dealt, in -cv and in the blend fit: "prompt" (-folds folds at random, grouped by prompt), "task" (leave one task out) or "subject" (-folds folds of whole tasks, MMLU's subjects each one)`)
 	flag.IntVar(&cfg.folds, "folds", 5, "folds of the blend fit and of -cv")
 	flag.Uint64Var(&cfg.seed, "seed", 1, "fold seed")
 	flag.IntVar(&cfg.workers, "workers", 2, "trainings run at once")
@@ -73,8 +85,18 @@ func main() {
 	default:
 		log.Fatalf("gendefault: -idf %q: want auto, on or off", *idf)
 	}
-	if cfg.fit != "all" && cfg.fit != "chat" {
-		log.Fatalf("gendefault: -fit %q: want all or chat", cfg.fit)
+	if cfg.fit != "all" && cfg.fit != "fe" && cfg.fit != "chat" {
+		log.Fatalf("gendefault: -fit %q: want all, fe or chat", cfg.fit)
+	}
+	if cfg.sel != "source" && cfg.sel != "mixed" {
+		log.Fatalf("gendefault: -select %q: want source or mixed", cfg.sel)
+	}
+	if cfg.split != "prompt" && cfg.split != "task" && cfg.split != "subject" {
+		log.Fatalf("gendefault: -split %q: want prompt, task or subject", cfg.split)
+	}
+	vs, err := parseVariants(*variants, cfg)
+	if err != nil {
+		log.Fatalf("gendefault: %v", err)
 	}
 	if cfg.target != "slope" && cfg.target != "mean" {
 		log.Fatalf("gendefault: -target %q: want slope or mean", cfg.target)
@@ -85,8 +107,18 @@ func main() {
 	if err != nil {
 		log.Fatalf("gendefault: %v", err)
 	}
+	if *holdout != "" {
+		strong, weak, ok := strings.Cut(*holdoutPair, ",")
+		if !ok {
+			log.Fatalf("gendefault: -holdout-pair %q: want strong,weak", *holdoutPair)
+		}
+		if err := runHoldout(os.Stdout, c, cfg, vs, *holdout, strong, weak); err != nil {
+			log.Fatalf("gendefault: %v", err)
+		}
+		return
+	}
 	if *cv {
-		if err := runCV(os.Stdout, c, cfg); err != nil {
+		if err := runCV(os.Stdout, c, cfg, vs); err != nil {
 			log.Fatalf("gendefault: %v", err)
 		}
 		fmt.Printf("\n(%s)\n", time.Since(start).Round(time.Second))
@@ -118,7 +150,21 @@ func main() {
 func load(dir string, cfg config) (*corpus, error) {
 	c := &corpus{}
 	group := map[string]int{}
-	add := func(it item) {
+	tasks, subjects := map[string]int{}, map[string]int{}
+	add := func(it item, task, subject string) {
+		s, ok := subjects[subject]
+		if !ok {
+			s = len(subjects)
+			subjects[subject] = s
+		}
+		it.subject = s
+		t, ok := tasks[task]
+		if !ok {
+			t = len(c.tasks)
+			tasks[task] = t
+			c.tasks = append(c.tasks, task)
+		}
+		it.task = t
 		g, ok := group[it.prompt]
 		if !ok {
 			g = len(group)
@@ -137,11 +183,25 @@ func load(dir string, cfg config) (*corpus, error) {
 		c.sources = append(c.sources, strings.TrimSuffix(name, ".jsonl"))
 		for k := range ds.Records {
 			r := &ds.Records[k]
+			if contaminated[r.ID] {
+				continue
+			}
+			if cfg.benchWeak != "" {
+				if o, ok := r.Outcomes[cfg.benchWeak]; ok {
+					cp := *r
+					cp.Outcomes = map[string]dataset.Outcome{cfg.benchWeak: o}
+					if ref, ok := r.Outcomes[reference]; ok {
+						cp.Outcomes[reference] = ref
+					}
+					r = &cp
+				}
+			}
 			gap, ok := benchGap(r)
 			if !ok {
 				return nil, fmt.Errorf("%s: record %s: no %s outcome and another", path, r.ID, reference)
 			}
-			add(item{prompt: r.Prompt, source: s, gap: gap, bench: r})
+			task, _, _ := strings.Cut(r.Task, "/")
+			add(item{prompt: r.Prompt, source: s, gap: gap, bench: r}, task, r.Task)
 		}
 	}
 	chat, err := loadChat(dir, cfg.target)
@@ -150,9 +210,40 @@ func load(dir string, cfg config) (*corpus, error) {
 	}
 	c.sources = append(c.sources, "arena")
 	for k := range chat {
-		add(item{prompt: chat[k].prompt, source: len(c.sources) - 1, gap: chat[k].gap, chat: &chat[k]})
+		add(item{prompt: chat[k].prompt, source: len(c.sources) - 1, gap: chat[k].gap, chat: &chat[k]}, "arena", "arena")
 	}
 	return c, nil
+}
+
+// parseVariants reads -variants; empty, it is the flags' own build.
+func parseVariants(s string, cfg config) ([]variant, error) {
+	if s == "" {
+		return []variant{{"new default", cfg}}, nil
+	}
+	var vs []variant
+	for _, spec := range strings.Split(s, ",") {
+		v := variant{name: spec, cfg: cfg}
+		v.cfg.blend = -1
+		kind, arg, _ := strings.Cut(spec, ":")
+		switch {
+		case kind == "prior" && (arg == "source" || arg == "mixed"):
+			v.cfg.shape, v.cfg.sel = "prior", arg
+		case kind == "ridge" && (arg == "all" || arg == "fe" || arg == "chat"):
+			v.cfg.shape, v.cfg.fit = "ridge", arg
+		case kind == "dense" && (arg == "all" || arg == "fe"):
+			v.cfg.shape, v.cfg.fit, v.cfg.dense = "ridge", arg, true
+		case kind == "blend":
+			b, err := strconv.ParseFloat(arg, 64)
+			if err != nil || b < 0 {
+				return nil, fmt.Errorf("-variants %q: want a blend weight ≥ 0", spec)
+			}
+			v.cfg.shape, v.cfg.blend = "prior", b
+		default:
+			return nil, fmt.Errorf("-variants %q: want prior:source, prior:mixed, ridge:all, ridge:fe, ridge:chat, dense:all, dense:fe or blend:<weight>", spec)
+		}
+		vs = append(vs, v)
+	}
+	return vs, nil
 }
 
 // counts returns the benchmark rows and the Arena prompts.
@@ -180,14 +271,17 @@ func quantilesSource(m *model, rows int, cfg config) []byte {
 		fmt.Fprintf(&b, "%.6f, ", v)
 	}
 	b.WriteString("\n}\n\n")
+	fmt.Fprintf(&b, "// defaultTrainedWeight weighs the trained difficulty's percentile logit in\n")
+	fmt.Fprintf(&b, "// the blend (1 with the heuristic's shape; fitted with -shape ridge).\n")
+	fmt.Fprintf(&b, "const defaultTrainedWeight = %.6f\n\n", m.a)
 	fmt.Fprintf(&b, "// defaultShapeWeights weigh the request-shape signals (internal/chatshape)\n")
 	fmt.Fprintf(&b, "// against the trained logit: bias, then one weight per signal.\n")
 	if cfg.shape == "prior" {
-		fmt.Fprintf(&b, "// The HeuristicClassifier's weights × blend weight %g, chosen by %d-fold CV\n", m.alpha, cfg.folds)
-		fmt.Fprintf(&b, "// on the training data's out-of-fold trained logits (fit %q).\n", cfg.fit)
+		fmt.Fprintf(&b, "// The HeuristicClassifier's weights × blend weight %g, fixed or chosen by CV\n", m.alpha)
+		fmt.Fprintf(&b, "// on the training data's out-of-fold trained logits (folds split by %s, select %q).\n", cfg.split, cfg.sel)
 	} else {
-		fmt.Fprintf(&b, "// Fitted by ridge (λ %g) on the out-of-fold trained logits (%d folds, fit %q;\n", m.lambda, cfg.folds, cfg.fit)
-		fmt.Fprintf(&b, "// the trained logit's fitted weight α %.4f).\n", m.alpha)
+		fmt.Fprintf(&b, "// Fitted by ridge (λ %g) with the trained logit's weight on the out-of-fold\n", m.lambda)
+		fmt.Fprintf(&b, "// trained logits (folds split by %s, fit %q), scaled to the trained logit's spread.\n", cfg.split, cfg.fit)
 	}
 	fmt.Fprintf(&b, "var defaultShapeWeights = [%d]float64{\n", chatshape.N+1)
 	fmt.Fprintf(&b, "%.6f, // bias\n", m.w[0])
