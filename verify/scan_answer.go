@@ -1,0 +1,243 @@
+package verify
+
+// The answer scan: one pass over the answer's first scanBytes that counts
+// its structure, words, numbers and repeated lines.
+
+func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
+	full := len(a)
+	x[fAnsLogChars] = log1pN(full)
+	if len(a) > scanBytes {
+		a = a[:scanBytes]
+	}
+	// Trim white space at both ends for the structural checks.
+	lo, hi := 0, len(a)
+	for lo < hi && isSpace(a[lo]) {
+		lo++
+	}
+	for hi > lo && isSpace(a[hi-1]) {
+		hi--
+	}
+	t := a[lo:hi]
+	if len(t) == 0 {
+		x[fAnsEmpty] = 1
+		x[fAnsTruncated] = 1
+		return
+	}
+
+	var (
+		headers, bullets, numbered, bold, fences   int
+		depth, unbalanced                          int
+		nonASCII, nums, hedges, apologies, clarify int
+		checked, wrong                             int
+		used                                       uint32
+		lastNum                                    float64
+		lastNumEnd                                 = -1
+		finalMarker                                bool
+		ls                                         lineSet
+		lineHash                                   uint32 = fnvOffset
+		lineLen                                    int
+		inCode                                     bool
+		// sym holds the current line's hashed bytes (k of them) until the
+		// line ends: hashing them in one tight loop per line costs less
+		// than hashing letter by letter inside the scan, and hashing two
+		// lines at once (lh) less again.
+		lh  lineHasher
+		sym = &lh.bufs[0] // lh.bufs[lh.np]
+		k   int
+	)
+	lineStart := true
+	for i := 0; i < len(t); {
+		if k > symFlush { // a long line: hash what it has so far
+			lineHash = fnvRun(lineHash, sym[:k])
+			lineLen += k
+			k = 0
+		}
+		if lineStart {
+			lineStart = false
+			switch lineHead(t, i) {
+			case headHeader:
+				headers++
+			case headBullet:
+				bullets++
+			case headNumbered:
+				numbered++
+			case headFinal:
+				finalMarker = true
+			}
+		}
+		c := t[i]
+		cl := byteClass[c]
+		if cl&clLetter != 0 {
+			// Words, and the single spaces between them, here.
+			for {
+				// A word. Its first letter enters the line hash twice (once
+				// as a byte, once as the word), as verify-dense-1 defines it.
+				sym[k] = c
+				k++
+				j := i
+				for {
+					if j+8 > len(t) {
+						for j < len(t) && byteClass[t[j]]&clLetter != 0 {
+							sym[k] = t[j]
+							k++
+							j++
+						}
+						break
+					}
+					u := load8(t, j)
+					n := letters8(u)
+					store8(sym[k:], u)
+					k += n
+					j += n
+					if n < 8 {
+						break
+					}
+					if k > symFlush {
+						lineHash = fnvRun(lineHash, sym[:k])
+						lineLen += k
+						k = 0
+					}
+				}
+				if m := answerIndex.candidates(t[i:j]); m != 0 {
+					switch lookup(m, answerWords, t[i:j]) {
+					case wordHedge:
+						hedges++
+					case wordApology:
+						apologies++
+					case wordClarify:
+						clarify++
+					case wordAnswer:
+						if j+4 < len(t) && (t[j] == ':' || t[j] == ' ' && (t[j+1] == 'i' || t[j+1] == 'I')) {
+							finalMarker = true // "answer: 42", "answer is 42"
+						}
+					case wordBoxed:
+						finalMarker = true
+					}
+				}
+				// Plain punctuation (hashed, nothing else to count), a
+				// space (neither) and another word: the common cases go
+				// on here.
+				if j < len(t) && byteClass[t[j]]&(clDigit|clLetter|clNoHash|clAnswer) == 0 {
+					sym[k] = t[j]
+					k++
+					j++
+				}
+				if j < len(t) && t[j] == ' ' {
+					j++
+				}
+				if j >= len(t) || byteClass[t[j]]&clLetter == 0 || k > symFlush {
+					i = j
+					break
+				}
+				i = j
+				c = t[i]
+			}
+			continue
+		}
+		// Every other byte but ' ', '\n' and '\r' is hashed.
+		sym[k] = c
+		k += int(^cl >> 2 & 1) // 1 unless clNoHash
+		if cl&clDigit != 0 {
+			if i == 0 || byteClass[t[i-1]]&clLetter == 0 {
+				v, j := number(t, i)
+				nums++
+				if nums <= maxAnswerNums {
+					for q := 0; q < ps.nNums; q++ {
+						if ps.nums[q] == v {
+							used |= 1 << q
+						}
+					}
+				}
+				lastNum, lastNumEnd = v, j
+				i = j
+				continue
+			}
+			i++
+			continue
+		}
+		if cl&clAnswer == 0 {
+			i++
+			continue
+		}
+		switch {
+		case c == '\n':
+			sym = lh.end(&ls, lineHash, lineLen, k)
+			lineHash, lineLen, k = fnvOffset, 0, 0
+			lineStart = true
+		case c == '`' && i+2 < len(t) && t[i+1] == '`' && t[i+2] == '`':
+			fences++
+			if inCode && depth != 0 {
+				unbalanced++
+			}
+			inCode = !inCode
+			depth = 0
+			i += 3
+			continue
+		case inCode && (c == '(' || c == '[' || c == '{'):
+			depth++
+		case inCode && (c == ')' || c == ']' || c == '}'):
+			depth--
+			if depth < 0 {
+				unbalanced++
+				depth = 0
+			}
+		case c == '*' && i+1 < len(t) && t[i+1] == '*':
+			bold++
+			i += 2
+			continue
+		case c == '=' && !inCode:
+			if ok, bad := checkEquation(t, i); ok {
+				checked++
+				if bad {
+					wrong++
+				}
+			}
+		case c >= 0x80:
+			nonASCII++
+		}
+		i++
+	}
+	lh.end(&ls, lineHash, lineLen, k)
+	lh.flush(&ls)
+	if inCode {
+		x[fAnsFenceOpen] = 1
+	}
+	x[fAnsLogLines] = log1pN(ls.lines)
+	x[fAnsHeaders] = log1pN(headers)
+	x[fAnsBullets] = log1pN(bullets)
+	x[fAnsNumbered] = log1pN(numbered)
+	x[fAnsBold] = log1pN(bold / 2)
+	x[fAnsFences] = log1pN(fences / 2)
+	x[fAnsCodeUnbalanced] = b2f(unbalanced > 0)
+	x[fAnsTruncated] = b2f(truncated(t))
+	x[fAnsFinalMarker] = b2f(finalMarker)
+	if lastNumEnd >= 0 && len(t)-lastNumEnd <= 120 {
+		x[fAnsTailNumber] = 1
+		for k := 0; k < ps.nNums; k++ {
+			if ps.nums[k] == lastNum {
+				x[fAnsTailInPrompt] = 1
+			}
+		}
+	}
+	x[fAnsArithChecked] = log1pN(checked)
+	x[fAnsArithWrong] = log1pN(wrong)
+	x[fAnsArithAnyWrong] = b2f(wrong > 0)
+	x[fAnsNumbers] = log1pN(nums)
+	if ps.nNums > 0 {
+		n := 0
+		for u := used; u != 0; u &= u - 1 {
+			n++
+		}
+		x[fAnsPromptNumsUsed] = float64(n) / float64(ps.nNums)
+	} else {
+		x[fAnsPromptNumsUsed] = 1
+	}
+	x[fAnsHedge] = log1pN(hedges)
+	x[fAnsApology] = b2f(apologies > 0)
+	x[fAnsClarify] = b2f(clarify > 0 && len(t) < 600)
+	x[fAnsRefusal] = b2f(refusal(t))
+	if ls.n > 1 {
+		x[fAnsRepeat] = float64(ls.repeats) / float64(ls.n)
+	}
+	x[fAnsNonASCII] = float64(nonASCII) / float64(len(t))
+}
