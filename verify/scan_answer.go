@@ -25,18 +25,11 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 	}
 
 	var (
-		headers, bullets, numbered, bold, fences   int
-		depth, unbalanced                          int
-		nonASCII, nums, hedges, apologies, clarify int
-		checked, wrong                             int
-		used                                       uint32
-		lastNum                                    float64
-		lastNumEnd                                 = -1
-		finalMarker                                bool
-		ls                                         lineSet
-		lineHash                                   uint32 = fnvOffset
-		lineLen                                    int
-		inCode                                     bool
+		// ac holds the counts: fields of a struct this large stay in
+		// memory, so the loop keeps its few hot variables (i, k, sym) in
+		// registers instead of shuffling two dozen at every turn.
+		ac answerCounts
+		ls lineSet
 		// sym holds the current line's hashed bytes (k of them) until the
 		// line ends: hashing them in one tight loop per line costs less
 		// than hashing letter by letter inside the scan, and hashing two
@@ -45,24 +38,25 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 		sym = &lh.bufs[0] // lh.bufs[lh.np]
 		k   int
 	)
+	ac.lastNumEnd, ac.lineHash = -1, fnvOffset
 	lineStart := true
 	for i := 0; i < len(t); {
 		if k > symFlush { // a long line: hash what it has so far
-			lineHash = fnvRun(lineHash, sym[:k])
-			lineLen += k
+			ac.lineHash = fnvRun(ac.lineHash, sym[:k])
+			ac.lineLen += k
 			k = 0
 		}
 		if lineStart {
 			lineStart = false
 			switch lineHead(t, i) {
 			case headHeader:
-				headers++
+				ac.headers++
 			case headBullet:
-				bullets++
+				ac.bullets++
 			case headNumbered:
-				numbered++
+				ac.numbered++
 			case headFinal:
-				finalMarker = true
+				ac.finalMarker = true
 			}
 		}
 		c := t[i]
@@ -93,25 +87,25 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 						break
 					}
 					if k > symFlush {
-						lineHash = fnvRun(lineHash, sym[:k])
-						lineLen += k
+						ac.lineHash = fnvRun(ac.lineHash, sym[:k])
+						ac.lineLen += k
 						k = 0
 					}
 				}
 				if m := answerIndex.candidates(t[i:j]); m != 0 {
 					switch lookup(m, answerWords, t[i:j]) {
 					case wordHedge:
-						hedges++
+						ac.hedges++
 					case wordApology:
-						apologies++
+						ac.apologies++
 					case wordClarify:
-						clarify++
+						ac.clarify++
 					case wordAnswer:
 						if j+4 < len(t) && (t[j] == ':' || t[j] == ' ' && (t[j+1] == 'i' || t[j+1] == 'I')) {
-							finalMarker = true // "answer: 42", "answer is 42"
+							ac.finalMarker = true // "answer: 42", "answer is 42"
 						}
 					case wordBoxed:
-						finalMarker = true
+						ac.finalMarker = true
 					}
 				}
 				// Plain punctuation (hashed, nothing else to count), a
@@ -140,15 +134,15 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 		if cl&clDigit != 0 {
 			if i == 0 || byteClass[t[i-1]]&clLetter == 0 {
 				v, j := number(t, i)
-				nums++
-				if nums <= maxAnswerNums {
+				ac.nums++
+				if ac.nums <= maxAnswerNums {
 					for q := 0; q < ps.nNums; q++ {
 						if ps.nums[q] == v {
-							used |= 1 << q
+							ac.used |= 1 << q
 						}
 					}
 				}
-				lastNum, lastNumEnd = v, j
+				ac.lastNum, ac.lastNumEnd = v, j
 				i = j
 				continue
 			}
@@ -161,83 +155,98 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 		}
 		switch {
 		case c == '\n':
-			sym = lh.end(&ls, lineHash, lineLen, k)
-			lineHash, lineLen, k = fnvOffset, 0, 0
+			sym = lh.end(&ls, ac.lineHash, ac.lineLen, k)
+			ac.lineHash, ac.lineLen, k = fnvOffset, 0, 0
 			lineStart = true
 		case c == '`' && i+2 < len(t) && t[i+1] == '`' && t[i+2] == '`':
-			fences++
-			if inCode && depth != 0 {
-				unbalanced++
+			ac.fences++
+			if ac.inCode && ac.depth != 0 {
+				ac.unbalanced++
 			}
-			inCode = !inCode
-			depth = 0
+			ac.inCode = !ac.inCode
+			ac.depth = 0
 			i += 3
 			continue
-		case inCode && (c == '(' || c == '[' || c == '{'):
-			depth++
-		case inCode && (c == ')' || c == ']' || c == '}'):
-			depth--
-			if depth < 0 {
-				unbalanced++
-				depth = 0
+		case ac.inCode && (c == '(' || c == '[' || c == '{'):
+			ac.depth++
+		case ac.inCode && (c == ')' || c == ']' || c == '}'):
+			ac.depth--
+			if ac.depth < 0 {
+				ac.unbalanced++
+				ac.depth = 0
 			}
 		case c == '*' && i+1 < len(t) && t[i+1] == '*':
-			bold++
+			ac.bold++
 			i += 2
 			continue
-		case c == '=' && !inCode:
+		case c == '=' && !ac.inCode:
 			if ok, bad := checkEquation(t, i); ok {
-				checked++
+				ac.checked++
 				if bad {
-					wrong++
+					ac.wrong++
 				}
 			}
 		case c >= 0x80:
-			nonASCII++
+			ac.nonASCII++
 		}
 		i++
 	}
-	lh.end(&ls, lineHash, lineLen, k)
+	lh.end(&ls, ac.lineHash, ac.lineLen, k)
 	lh.flush(&ls)
-	if inCode {
+	if ac.inCode {
 		x[fAnsFenceOpen] = 1
 	}
 	x[fAnsLogLines] = log1pN(ls.lines)
-	x[fAnsHeaders] = log1pN(headers)
-	x[fAnsBullets] = log1pN(bullets)
-	x[fAnsNumbered] = log1pN(numbered)
-	x[fAnsBold] = log1pN(bold / 2)
-	x[fAnsFences] = log1pN(fences / 2)
-	x[fAnsCodeUnbalanced] = b2f(unbalanced > 0)
+	x[fAnsHeaders] = log1pN(ac.headers)
+	x[fAnsBullets] = log1pN(ac.bullets)
+	x[fAnsNumbered] = log1pN(ac.numbered)
+	x[fAnsBold] = log1pN(ac.bold / 2)
+	x[fAnsFences] = log1pN(ac.fences / 2)
+	x[fAnsCodeUnbalanced] = b2f(ac.unbalanced > 0)
 	x[fAnsTruncated] = b2f(truncated(t))
-	x[fAnsFinalMarker] = b2f(finalMarker)
-	if lastNumEnd >= 0 && len(t)-lastNumEnd <= 120 {
+	x[fAnsFinalMarker] = b2f(ac.finalMarker)
+	if ac.lastNumEnd >= 0 && len(t)-ac.lastNumEnd <= 120 {
 		x[fAnsTailNumber] = 1
 		for k := 0; k < ps.nNums; k++ {
-			if ps.nums[k] == lastNum {
+			if ps.nums[k] == ac.lastNum {
 				x[fAnsTailInPrompt] = 1
 			}
 		}
 	}
-	x[fAnsArithChecked] = log1pN(checked)
-	x[fAnsArithWrong] = log1pN(wrong)
-	x[fAnsArithAnyWrong] = b2f(wrong > 0)
-	x[fAnsNumbers] = log1pN(nums)
+	x[fAnsArithChecked] = log1pN(ac.checked)
+	x[fAnsArithWrong] = log1pN(ac.wrong)
+	x[fAnsArithAnyWrong] = b2f(ac.wrong > 0)
+	x[fAnsNumbers] = log1pN(ac.nums)
 	if ps.nNums > 0 {
 		n := 0
-		for u := used; u != 0; u &= u - 1 {
+		for u := ac.used; u != 0; u &= u - 1 {
 			n++
 		}
 		x[fAnsPromptNumsUsed] = float64(n) / float64(ps.nNums)
 	} else {
 		x[fAnsPromptNumsUsed] = 1
 	}
-	x[fAnsHedge] = log1pN(hedges)
-	x[fAnsApology] = b2f(apologies > 0)
-	x[fAnsClarify] = b2f(clarify > 0 && len(t) < 600)
+	x[fAnsHedge] = log1pN(ac.hedges)
+	x[fAnsApology] = b2f(ac.apologies > 0)
+	x[fAnsClarify] = b2f(ac.clarify > 0 && len(t) < 600)
 	x[fAnsRefusal] = b2f(refusal(t))
 	if ls.n > 1 {
 		x[fAnsRepeat] = float64(ls.repeats) / float64(ls.n)
 	}
-	x[fAnsNonASCII] = float64(nonASCII) / float64(len(t))
+	x[fAnsNonASCII] = float64(ac.nonASCII) / float64(len(t))
+}
+
+// answerCounts are scanAnswer's counts.
+type answerCounts struct {
+	headers, bullets, numbered, bold, fences   int
+	depth, unbalanced                          int
+	nonASCII, nums, hedges, apologies, clarify int
+	checked, wrong                             int
+	used                                       uint32
+	lastNum                                    float64
+	lastNumEnd                                 int
+	finalMarker                                bool
+	lineHash                                   uint32
+	lineLen                                    int
+	inCode                                     bool
 }
