@@ -39,25 +39,12 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 		k   int
 	)
 	ac.lastNumEnd, ac.lineHash = -1, fnvOffset
-	lineStart := true
+	ac.lineHead(t, 0)
 	for i := 0; i < len(t); {
 		if k > symFlush { // a long line: hash what it has so far
 			ac.lineHash = fnvRun(ac.lineHash, sym[:k])
 			ac.lineLen += k
 			k = 0
-		}
-		if lineStart {
-			lineStart = false
-			switch lineHead(t, i) {
-			case headHeader:
-				ac.headers++
-			case headBullet:
-				ac.bullets++
-			case headNumbered:
-				ac.numbered++
-			case headFinal:
-				ac.finalMarker = true
-			}
 		}
 		c := t[i]
 		cl := byteClass[c]
@@ -66,13 +53,13 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 			for {
 				// A word. Its first letter enters the line hash twice (once
 				// as a byte, once as the word), as verify-dense-1 defines it.
-				sym[k] = c
+				sym[k&symMask] = c
 				k++
 				j := i
 				for {
 					if j+8 > len(t) {
 						for j < len(t) && byteClass[t[j]]&clLetter != 0 {
-							sym[k] = t[j]
+							sym[k&symMask] = t[j]
 							k++
 							j++
 						}
@@ -80,7 +67,7 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 					}
 					u := load8(t, j)
 					n := letters8(u)
-					store8(sym[k:], u)
+					store8(sym[k&symMask:], u)
 					k += n
 					j += n
 					if n < 8 {
@@ -112,7 +99,7 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 				// space (neither) and another word: the common cases go
 				// on here.
 				if j < len(t) && byteClass[t[j]]&(clDigit|clLetter|clNoHash|clAnswer) == 0 {
-					sym[k] = t[j]
+					sym[k&symMask] = t[j]
 					k++
 					j++
 				}
@@ -129,7 +116,7 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 			continue
 		}
 		// Every other byte but ' ', '\n' and '\r' is hashed.
-		sym[k] = c
+		sym[k&symMask] = c
 		k += int(^cl >> 2 & 1) // 1 unless clNoHash
 		if cl&clDigit != 0 {
 			if i == 0 || byteClass[t[i-1]]&clLetter == 0 {
@@ -157,7 +144,7 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 		case c == '\n':
 			sym = lh.end(&ls, ac.lineHash, ac.lineLen, k)
 			ac.lineHash, ac.lineLen, k = fnvOffset, 0, 0
-			lineStart = true
+			ac.lineHead(t, i+1) // t is trimmed: a line follows
 		case c == '`' && i+2 < len(t) && t[i+1] == '`' && t[i+2] == '`':
 			ac.fences++
 			if ac.inCode && ac.depth != 0 {
@@ -249,4 +236,18 @@ type answerCounts struct {
 	lineHash                                   uint32
 	lineLen                                    int
 	inCode                                     bool
+}
+
+// lineHead counts the head of the line starting at t[i].
+func (ac *answerCounts) lineHead(t string, i int) {
+	switch lineHead(t, i) {
+	case headHeader:
+		ac.headers++
+	case headBullet:
+		ac.bullets++
+	case headNumbered:
+		ac.numbered++
+	case headFinal:
+		ac.finalMarker = true
+	}
 }
