@@ -51,3 +51,11 @@ func wordEnd(s string, i int) int {
 	}
 	return i
 }
+
+// upper8 returns 0x80 in each byte of u (ASCII: no high bit set) that
+// is 'A'–'Z'.
+func upper8(u uint64) uint64 {
+	ge := u + (0x80-'A')*0x0101010101010101 // high bit set where u >= 'A'
+	gt := u + (0x7f-'Z')*0x0101010101010101 // high bit set where u > 'Z'
+	return ge &^ gt & his
+}
