@@ -13,7 +13,21 @@ func scanPrompt(p string, ps *promptStats) {
 		switch {
 		case cl&clLetter != 0:
 			for {
-				j := wordEnd(p, i+1)
+				// wordEnd, inlined: the call cost as much as the word.
+				j := i + 1
+				for {
+					if j+8 > len(p) {
+						for j < len(p) && byteClass[p[j]]&clLetter != 0 {
+							j++
+						}
+						break
+					}
+					n := letters8(load8(p, j))
+					j += n
+					if n < 8 {
+						break
+					}
+				}
 				if m := promptIndex.candidates(p[i:j]); m != 0 && lookup(m, promptWords, p[i:j]) != 0 {
 					ps.asksCode++
 				}
