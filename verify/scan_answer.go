@@ -98,13 +98,23 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 				// Plain punctuation (hashed, nothing else to count), a
 				// space (neither) and another word: the common cases go
 				// on here.
-				if j < len(t) && byteClass[t[j]]&(clDigit|clLetter|clNoHash|clAnswer) == 0 {
-					sym[k&symMask] = t[j]
-					k++
-					j++
-				}
-				if j < len(t) && t[j] == ' ' {
-					j++
+				// Away from the end, without a branch on which.
+				if j+2 <= len(t) {
+					c := t[j]
+					sym[k&symMask] = c
+					pl := plainPunct[c]
+					k += pl
+					j += pl
+					j += b2i(t[j] == ' ')
+				} else {
+					if j < len(t) && byteClass[t[j]]&(clDigit|clLetter|clNoHash|clAnswer) == 0 {
+						sym[k&symMask] = t[j]
+						k++
+						j++
+					}
+					if j < len(t) && t[j] == ' ' {
+						j++
+					}
 				}
 				if j >= len(t) || byteClass[t[j]]&clLetter == 0 || k > symFlush {
 					i = j

@@ -48,6 +48,24 @@ var byteClass = func() (t [256]uint8) {
 	return t
 }()
 
+// plainPunct is 1 for the bytes of no class: punctuation that is hashed
+// and nothing else.
+var plainPunct = func() (t [256]int) {
+	for c := range t {
+		if byteClass[c]&(clDigit|clLetter|clNoHash|clAnswer) == 0 {
+			t[c] = 1
+		}
+	}
+	return t
+}()
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // Kinds of answer word.
 const (
 	wordHedge = 1 + iota
