@@ -133,11 +133,11 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 				v, j := number(t, i)
 				ac.nums++
 				if ac.nums <= maxAnswerNums {
-					for q := 0; q < ps.nNums; q++ {
-						if ps.nums[q] == v {
-							ac.used |= 1 << q
-						}
+					var used uint32 // without a branch per number
+					for q, pv := range ps.nums[:ps.nNums] {
+						used |= uint32(b2i(pv == v)) << q
 					}
+					ac.used |= used
 				}
 				ac.lastNum, ac.lastNumEnd = v, j
 				i = j
