@@ -170,299 +170,6 @@ func allDigits(s string, i, n int) bool {
 	return i+n == len(s) || !isDigit(s[i+n])
 }
 
-func scanPrompt(p string, ps *promptStats) {
-	if len(p) > promptScanBytes {
-		p = p[:promptScanBytes]
-	}
-	ps.chars = len(p)
-	for i := 0; i < len(p); {
-		c := p[i]
-		cl := byteClass[c]
-		switch {
-		case cl&clLetter != 0:
-			for {
-				j := wordEnd(p, i+1)
-				if m := promptIndex.candidates(p[i:j]); m != 0 && lookup(m, promptWords, p[i:j]) != 0 {
-					ps.asksCode++
-				}
-				// A space (nothing to count) and another word: go on here.
-				if j+1 >= len(p) || p[j] != ' ' || byteClass[p[j+1]]&clLetter == 0 {
-					i = j
-					break
-				}
-				i = j + 1
-			}
-			continue
-		case cl&clDigit != 0:
-			if i == 0 || byteClass[p[i-1]]&clLetter == 0 {
-				v, j := number(p, i)
-				ps.digits += j - i
-				if ps.nNums < maxPromptNums {
-					ps.nums[ps.nNums] = v
-					ps.nNums++
-				}
-				ps.allNums++
-				i = j
-				continue
-			}
-			ps.digits++
-		case cl&clPrompt == 0:
-		case c == '?':
-			ps.questions++
-		case cl&clCodeSym != 0:
-			ps.codeSyms++
-		case c == '`':
-			if i+2 < len(p) && p[i+1] == '`' && p[i+2] == '`' {
-				ps.fences++
-				i += 3
-				continue
-			}
-		case c >= 0x80:
-			ps.nonASCII++
-		}
-		i++
-	}
-}
-
-func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
-	full := len(a)
-	x[fAnsLogChars] = log1pN(full)
-	if len(a) > scanBytes {
-		a = a[:scanBytes]
-	}
-	// Trim white space at both ends for the structural checks.
-	lo, hi := 0, len(a)
-	for lo < hi && isSpace(a[lo]) {
-		lo++
-	}
-	for hi > lo && isSpace(a[hi-1]) {
-		hi--
-	}
-	t := a[lo:hi]
-	if len(t) == 0 {
-		x[fAnsEmpty] = 1
-		x[fAnsTruncated] = 1
-		return
-	}
-
-	var (
-		headers, bullets, numbered, bold, fences   int
-		depth, unbalanced                          int
-		nonASCII, nums, hedges, apologies, clarify int
-		checked, wrong                             int
-		used                                       uint32
-		lastNum                                    float64
-		lastNumEnd                                 = -1
-		finalMarker                                bool
-		ls                                         lineSet
-		lineHash                                   uint32 = fnvOffset
-		lineLen                                    int
-		inCode                                     bool
-		// sym holds the current line's hashed bytes (k of them) until the
-		// line ends: hashing them in one tight loop per line costs less
-		// than hashing letter by letter inside the scan, and hashing two
-		// lines at once (lh) less again.
-		lh  lineHasher
-		sym = &lh.bufs[0] // lh.bufs[lh.np]
-		k   int
-	)
-	lineStart := true
-	for i := 0; i < len(t); {
-		if k > symFlush { // a long line: hash what it has so far
-			lineHash = fnvRun(lineHash, sym[:k])
-			lineLen += k
-			k = 0
-		}
-		if lineStart {
-			lineStart = false
-			switch lineHead(t, i) {
-			case headHeader:
-				headers++
-			case headBullet:
-				bullets++
-			case headNumbered:
-				numbered++
-			case headFinal:
-				finalMarker = true
-			}
-		}
-		c := t[i]
-		cl := byteClass[c]
-		if cl&clLetter != 0 {
-			// Words, and the single spaces between them, here.
-			for {
-				// A word. Its first letter enters the line hash twice (once
-				// as a byte, once as the word), as verify-dense-1 defines it.
-				sym[k] = c
-				k++
-				j := i
-				for {
-					if j+8 > len(t) {
-						for j < len(t) && byteClass[t[j]]&clLetter != 0 {
-							sym[k] = t[j]
-							k++
-							j++
-						}
-						break
-					}
-					u := load8(t, j)
-					n := letters8(u)
-					store8(sym[k:], u)
-					k += n
-					j += n
-					if n < 8 {
-						break
-					}
-					if k > symFlush {
-						lineHash = fnvRun(lineHash, sym[:k])
-						lineLen += k
-						k = 0
-					}
-				}
-				if m := answerIndex.candidates(t[i:j]); m != 0 {
-					switch lookup(m, answerWords, t[i:j]) {
-					case wordHedge:
-						hedges++
-					case wordApology:
-						apologies++
-					case wordClarify:
-						clarify++
-					case wordAnswer:
-						if j+4 < len(t) && (t[j] == ':' || t[j] == ' ' && (t[j+1] == 'i' || t[j+1] == 'I')) {
-							finalMarker = true // "answer: 42", "answer is 42"
-						}
-					case wordBoxed:
-						finalMarker = true
-					}
-				}
-				// Plain punctuation (hashed, nothing else to count), a
-				// space (neither) and another word: the common cases go
-				// on here.
-				if j < len(t) && byteClass[t[j]]&(clDigit|clLetter|clNoHash|clAnswer) == 0 {
-					sym[k] = t[j]
-					k++
-					j++
-				}
-				if j < len(t) && t[j] == ' ' {
-					j++
-				}
-				if j >= len(t) || byteClass[t[j]]&clLetter == 0 || k > symFlush {
-					i = j
-					break
-				}
-				i = j
-				c = t[i]
-			}
-			continue
-		}
-		// Every other byte but ' ', '\n' and '\r' is hashed.
-		sym[k] = c
-		k += int(^cl >> 2 & 1) // 1 unless clNoHash
-		if cl&clDigit != 0 {
-			if i == 0 || byteClass[t[i-1]]&clLetter == 0 {
-				v, j := number(t, i)
-				nums++
-				if nums <= maxAnswerNums {
-					for q := 0; q < ps.nNums; q++ {
-						if ps.nums[q] == v {
-							used |= 1 << q
-						}
-					}
-				}
-				lastNum, lastNumEnd = v, j
-				i = j
-				continue
-			}
-			i++
-			continue
-		}
-		if cl&clAnswer == 0 {
-			i++
-			continue
-		}
-		switch {
-		case c == '\n':
-			sym = lh.end(&ls, lineHash, lineLen, k)
-			lineHash, lineLen, k = fnvOffset, 0, 0
-			lineStart = true
-		case c == '`' && i+2 < len(t) && t[i+1] == '`' && t[i+2] == '`':
-			fences++
-			if inCode && depth != 0 {
-				unbalanced++
-			}
-			inCode = !inCode
-			depth = 0
-			i += 3
-			continue
-		case inCode && (c == '(' || c == '[' || c == '{'):
-			depth++
-		case inCode && (c == ')' || c == ']' || c == '}'):
-			depth--
-			if depth < 0 {
-				unbalanced++
-				depth = 0
-			}
-		case c == '*' && i+1 < len(t) && t[i+1] == '*':
-			bold++
-			i += 2
-			continue
-		case c == '=' && !inCode:
-			if ok, bad := checkEquation(t, i); ok {
-				checked++
-				if bad {
-					wrong++
-				}
-			}
-		case c >= 0x80:
-			nonASCII++
-		}
-		i++
-	}
-	lh.end(&ls, lineHash, lineLen, k)
-	lh.flush(&ls)
-	if inCode {
-		x[fAnsFenceOpen] = 1
-	}
-	x[fAnsLogLines] = log1pN(ls.lines)
-	x[fAnsHeaders] = log1pN(headers)
-	x[fAnsBullets] = log1pN(bullets)
-	x[fAnsNumbered] = log1pN(numbered)
-	x[fAnsBold] = log1pN(bold / 2)
-	x[fAnsFences] = log1pN(fences / 2)
-	x[fAnsCodeUnbalanced] = b2f(unbalanced > 0)
-	x[fAnsTruncated] = b2f(truncated(t))
-	x[fAnsFinalMarker] = b2f(finalMarker)
-	if lastNumEnd >= 0 && len(t)-lastNumEnd <= 120 {
-		x[fAnsTailNumber] = 1
-		for k := 0; k < ps.nNums; k++ {
-			if ps.nums[k] == lastNum {
-				x[fAnsTailInPrompt] = 1
-			}
-		}
-	}
-	x[fAnsArithChecked] = log1pN(checked)
-	x[fAnsArithWrong] = log1pN(wrong)
-	x[fAnsArithAnyWrong] = b2f(wrong > 0)
-	x[fAnsNumbers] = log1pN(nums)
-	if ps.nNums > 0 {
-		n := 0
-		for u := used; u != 0; u &= u - 1 {
-			n++
-		}
-		x[fAnsPromptNumsUsed] = float64(n) / float64(ps.nNums)
-	} else {
-		x[fAnsPromptNumsUsed] = 1
-	}
-	x[fAnsHedge] = log1pN(hedges)
-	x[fAnsApology] = b2f(apologies > 0)
-	x[fAnsClarify] = b2f(clarify > 0 && len(t) < 600)
-	x[fAnsRefusal] = b2f(refusal(t))
-	if ls.n > 1 {
-		x[fAnsRepeat] = float64(ls.repeats) / float64(ls.n)
-	}
-	x[fAnsNonASCII] = float64(nonASCII) / float64(len(t))
-}
-
 // lineSet counts lines and the non-empty lines that repeat an earlier one
 // (by hash, among the first maxLineHashes). It is a value the scan keeps
 // on its stack; no closure captures the scan's loop variables, so they
@@ -560,9 +267,17 @@ func truncated(t string) bool {
 // bytes, lower-cased, with curly apostrophes made straight, hold one of
 // refusalHeads.
 func refusal(t string) bool {
-	var b [120 + 1]byte // one spare byte so every s < n has b[s+1]
-	n := 0
-	for i := 0; i < len(t) && n < 120; i++ {
+	var b [120 + 8]byte // room for an 8-byte store at any n < 120
+	n, i := 0, 0
+	// Plain ASCII eight bytes at a time, lower-cased without a table.
+	for ; i+8 <= len(t) && n+8 <= 120; i, n = i+8, n+8 {
+		u := load8(t, i)
+		if u&his != 0 {
+			break
+		}
+		store8(b[n:], u|upper8(u)>>2)
+	}
+	for ; i < len(t) && n < 120; i++ {
 		c := lower[t[i]]
 		if c == 0xe2 && i+2 < len(t) && t[i+1] == 0x80 && t[i+2] == 0x99 { // ’
 			c = '\''
@@ -572,25 +287,27 @@ func refusal(t string) bool {
 		n++
 	}
 	// Test the heads only where one could start: at "i'", "i " or "as".
+	l := b[:n]
 	for s := 0; s+1 < n; s++ {
+		k := bytes.IndexByte(l[s:n-1], 'i')
+		if k < 0 {
+			break
+		}
+		s += k
 		var heads [][]byte
-		switch uint16(b[s]) | uint16(b[s+1])<<8 {
-		case 'i' | '\''<<8:
+		switch l[s+1] {
+		case '\'':
 			heads = refusalHeads[:3]
-		case 'i' | ' '<<8:
+		case ' ':
 			heads = refusalHeads[3:7]
-		case 'a' | 's'<<8:
-			heads = refusalHeads[7:]
-		default:
-			continue
 		}
 		for _, h := range heads {
-			if bytes.HasPrefix(b[s:n], h) {
+			if bytes.HasPrefix(l[s:], h) {
 				return true
 			}
 		}
 	}
-	return false
+	return bytes.Contains(l, refusalHeads[7])
 }
 
 // refusalHeads, grouped by their first two bytes ("i'", "i ", "as").

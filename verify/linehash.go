@@ -14,7 +14,12 @@ const (
 	hashWays  = 4
 )
 
-type symBuf = [symFlush + 32]byte
+// symBuf has 8 bytes more than symMask indexes, so an 8-byte store at
+// any index it masks fits without a bounds check.
+type symBuf = [symMask + 1 + 8]byte
+
+// symMask bounds a symBuf index (the fill never passes symFlush+17).
+const symMask = 511
 
 // lineHasher holds up to hashWays-1 finished lines waiting to be hashed
 // and the current line (in bufs[np]).

@@ -36,18 +36,10 @@ func letters8(u uint64) int {
 	return bits.TrailingZeros64(^m&his) >> 3
 }
 
-// wordEnd returns the index after the run of ASCII letters starting at
-// s[i].
-func wordEnd(s string, i int) int {
-	for i+8 <= len(s) {
-		n := letters8(load8(s, i))
-		i += n
-		if n < 8 {
-			return i
-		}
-	}
-	for i < len(s) && byteClass[s[i]]&clLetter != 0 {
-		i++
-	}
-	return i
+// upper8 returns 0x80 in each byte of u (ASCII: no high bit set) that
+// is 'A'–'Z'.
+func upper8(u uint64) uint64 {
+	ge := u + (0x80-'A')*0x0101010101010101 // high bit set where u >= 'A'
+	gt := u + (0x7f-'Z')*0x0101010101010101 // high bit set where u > 'Z'
+	return ge &^ gt & his
 }

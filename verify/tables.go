@@ -48,6 +48,24 @@ var byteClass = func() (t [256]uint8) {
 	return t
 }()
 
+// plainPunct is 1 for the bytes of no class: punctuation that is hashed
+// and nothing else.
+var plainPunct = func() (t [256]int) {
+	for c := range t {
+		if byteClass[c]&(clDigit|clLetter|clNoHash|clAnswer) == 0 {
+			t[c] = 1
+		}
+	}
+	return t
+}()
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // Kinds of answer word.
 const (
 	wordHedge = 1 + iota
@@ -84,6 +102,10 @@ var promptWords = []word{
 
 const maxWordLen = 16
 
+// wordRows is a power of two above maxWordLen+1, so a masked index needs
+// no bounds check.
+const wordRows = 32
+
 // A wordIndex has, for each word length n (n <= maxWordLen) and letter c
 // (either case: c&31 is 1–26 for both), the mask of its list's words of n
 // letters that start with c (first) and that end with c (last). A word's
@@ -91,7 +113,7 @@ const maxWordLen = 16
 // the rows past maxWordLen are empty, so a longer word needs no test of
 // its own, only its length capped at maxWordLen+1.
 type wordIndex struct {
-	first, last [(maxWordLen + 2) << 5]uint32
+	first, last [wordRows << 5]uint32
 }
 
 func indexWords(list []word) *wordIndex {
@@ -115,7 +137,8 @@ var (
 // length, first letter and last letter (s non-empty, ASCII letters).
 func (ix *wordIndex) candidates(s string) uint32 {
 	n := min(len(s), maxWordLen+1) << 5
-	return ix.first[n|int(s[0]&31)] & ix.last[n|int(s[len(s)-1]&31)]
+	const m = wordRows<<5 - 1
+	return ix.first[(n|int(s[0]&31))&m] & ix.last[(n|int(s[len(s)-1]&31))&m]
 }
 
 // lookup returns the kind of the word s (ASCII letters, any case) among
