@@ -508,11 +508,12 @@ func (s *hashSet) add(h uint32, cat uint64) {
 }
 
 func (s *hashSet) get(h uint32) uint64 {
-	if h == 0 {
-		h = 1
-	}
+	// The filter first: 0 and 1 (the key 0 stands for) share its bit.
 	if s.filter[h>>26]&(1<<(h>>20&63)) == 0 {
 		return 0
+	}
+	if h == 0 {
+		h = 1
 	}
 	for i := h & s.mask; ; i = (i + 1) & s.mask {
 		switch s.keys[i] {
@@ -528,13 +529,14 @@ func (s *hashSet) get(h uint32) uint64 {
 // f.NGrams and the counts of scanText's pass over runes characters.
 func markerSignals(f *Features, runes, digits, mathOps, codeSyms, latex, numbered int) {
 	var codeWords, mathWords int
-	for k, h := range f.NGrams {
-		if k > 0 && k%2 == 0 {
-			// Even positions ≥ 2 are bigrams (see HashNGrams).
-		} else {
-			f.Words++
-		}
-		cat := uint8(markerWords.get(h))
+	// Position 0 and the odd ones are words, even positions ≥ 2 bigrams
+	// (see HashNGrams).
+	if n := len(f.NGrams); n > 0 {
+		f.Words += n/2 + 1
+	}
+	set := markerWords // a local: the loop's stores need not reload it
+	for _, h := range f.NGrams {
+		cat := uint8(set.get(h))
 		if cat == 0 {
 			continue
 		}

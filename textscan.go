@@ -220,7 +220,7 @@ func scanText(f *Features, ngrams []uint32, maxWords int) runeCounts {
 			i = scanPlain(text, i, &pr)
 			ngrams, hU, hB, prevHash, words = pr.ngrams, pr.hU, pr.hB, pr.prevHash, pr.words
 			hashing, hasPrev, dWords, asciiWordBytes = pr.hashing, pr.hasPrev, pr.dWords, pr.asciiWordBytes
-			runes += pr.spaces
+			runes += pr.seps
 			digits += pr.digits
 			numbers += pr.numbers
 			upper += pr.upper

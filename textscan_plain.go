@@ -1,27 +1,29 @@
 package llmrouter
 
+import "unicode/utf8"
+
 // plainRun is the state scanText hands to scanPlain: the n-gram hashing
 // and the counts a run of plain words changes.
 type plainRun struct {
-	ngrams                         []uint32
-	hU, hB, prevHash               uint32
-	words, maxWords                int
-	hashing, hasPrev               bool
-	dWords, asciiWordBytes, spaces int
-	digits, numbers, upper         int
+	ngrams                       []uint32
+	hU, hB, prevHash             uint32
+	words, maxWords              int
+	hashing, hasPrev             bool
+	dWords, asciiWordBytes, seps int
+	digits, numbers, upper       int
 }
 
 // scanPlain continues the ASCII word that starts at text[i] (its hashes
 // already begun in r) through the run of plain text after it — ASCII
-// words separated by single spaces — as scanText's byte loop would, and
-// returns the index past the run's last word, which is left open (the
-// byte after it may continue it). Most of a prose prompt is such runs:
-// this loop keeps its few variables in registers, which scanText, with
-// every signal live, cannot.
+// words separated by spaces and plain punctuation (plainSep) — as
+// scanText's byte loop would, and returns the index past the run's last
+// word, which is left open (the byte after it may continue it). Most of
+// a prose prompt is such runs: this loop keeps its few variables in
+// registers, which scanText, with every signal live, cannot.
 func scanPlain(text string, i int, r *plainRun) int {
 	ngrams, hU, hB := r.ngrams, r.hU, r.hB
 	words, hashing, hasPrev, prev := r.words, r.hashing, r.hasPrev, r.prevHash
-	dWords, wordBytes, spaces := r.dWords, r.asciiWordBytes, 0
+	dWords, wordBytes, seps := r.dWords, r.asciiWordBytes, 0
 	for {
 		start := i
 		var seen uint32
@@ -46,8 +48,13 @@ func scanPlain(text string, i int, r *plainRun) int {
 			r.numbers += nm
 			r.upper += up
 		}
-		// Another word follows after a single space?
-		if i+1 >= len(text) || text[i] != ' ' || asciiWord[text[i+1]] == 0 {
+		// Another word follows after separators, bytes scanText only
+		// counts as runes (spaces, commas, full stops, quotes)?
+		j := i
+		for j < len(text) && plainSep[text[j]] {
+			j++
+		}
+		if j == i || j == len(text) || asciiWord[text[j]] == 0 {
 			break
 		}
 		// End this word, as scanText does at a separator.
@@ -56,8 +63,8 @@ func scanPlain(text string, i int, r *plainRun) int {
 		}
 		prev, hasPrev = hU, true
 		words++
-		spaces++
-		i++
+		seps += j - i
+		i = j
 		// Start the next one.
 		if words == r.maxWords {
 			hashing = false
@@ -68,6 +75,18 @@ func scanPlain(text string, i int, r *plainRun) int {
 	}
 	r.ngrams, r.hU, r.hB = ngrams, hU, hB
 	r.words, r.hashing, r.hasPrev, r.prevHash = words, hashing, hasPrev, prev
-	r.dWords, r.asciiWordBytes, r.spaces = dWords, wordBytes, spaces
+	r.dWords, r.asciiWordBytes, r.seps = dWords, wordBytes, seps
 	return i
 }
+
+// plainSep marks the ASCII bytes scanText's loop does nothing with but
+// count a rune and end a word (scanClass 0 or fSpace: space, tab, \r,
+// , . : ! ' " # @ ~ and control bytes other than \n), so a run of plain
+// text can go on through them. Prose breaks its runs at punctuation
+// often; every break cost a return to scanText.
+var plainSep = func() (t [256]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = scanClass[c] == 0 || scanClass[c] == fSpace
+	}
+	return t
+}()
