@@ -95,10 +95,9 @@ func run(args []string, w io.Writer) error {
 
 // rows is one pair's prompts with both models present.
 type rows struct {
-	prompt                      []string
-	strong, weak                []float64
-	weakAnswer, strongAnswer    []string
-	strongChars, weakCharsTotal []float64
+	prompt                   []string
+	strong, weak             []float64
+	weakAnswer, strongAnswer []string
 }
 
 func collect(ds *dataset.Dataset, p pair) rows {
