@@ -109,7 +109,7 @@ func TestGatherMatchesCounter(t *testing.T) {
 				} else {
 					b := new(bucketCounter)
 					b.acc = got
-					c.scores(b, ngrams, &Features{}, got)
+					c.scores(b, ngrams, &Features{}, got, false)
 					c.finish(&Features{}, want)
 				}
 				for o := range want {

@@ -299,6 +299,24 @@ func (c *LinearClassifier) Validate(models []ModelCard) error {
 // from another analyzer); it does not allocate.
 func (c *LinearClassifier) Classify(_ context.Context, f *Features, models []ModelCard, p *Prediction) error {
 	ngrams := linear.ClipNGrams(f.NGrams, c.cfg.MaxWords)
+	if (len(ngrams) > 0 || f.Text == "") && c.canStream(len(ngrams)) {
+		// The common case: one pass (linear_stream.go).
+		var buf [16]float32
+		acc := buf[:len(c.outputs)]
+		c.streamScores(ngrams, acc)
+		c.finish(f, acc)
+		c.fill(acc, models, p)
+		return nil
+	}
+	c.classifyRest(f, models, p, true)
+	return nil
+}
+
+// classifyRest is Classify's other paths: the models the stream does not
+// serve (by gather) and features without n-grams (hashing f.Text). With
+// stream false it is all gather: the stream's reference twin.
+func (c *LinearClassifier) classifyRest(f *Features, models []ModelCard, p *Prediction, stream bool) {
+	ngrams := linear.ClipNGrams(f.NGrams, c.cfg.MaxWords)
 	if (len(ngrams) > 0 || f.Text == "") && len(ngrams) <= gatherMax && len(c.outputs) <= 16 {
 		// The common case: a table on the stack (linear_gather.go).
 		var buf [16]float32
@@ -306,7 +324,7 @@ func (c *LinearClassifier) Classify(_ context.Context, f *Features, models []Mod
 		c.gatherScores(ngrams, acc)
 		c.finish(f, acc)
 		c.fill(acc, models, p)
-		return nil
+		return
 	}
 	b := counterPool.Get().(*bucketCounter)
 	defer counterPool.Put(b)
@@ -314,9 +332,8 @@ func (c *LinearClassifier) Classify(_ context.Context, f *Features, models []Mod
 		b.acc = make([]float32, len(c.outputs))
 	}
 	acc := b.acc[:len(c.outputs)]
-	c.scores(b, ngrams, f, acc)
+	c.scores(b, ngrams, f, acc, stream)
 	c.fill(acc, models, p)
-	return nil
 }
 
 // fill copies the outputs into p.
@@ -337,10 +354,15 @@ func (c *LinearClassifier) fill(acc []float32, models []ModelCard, p *Prediction
 // last human message is text. A convenience for tools and tests: it
 // allocates.
 func (c *LinearClassifier) Predict(text string) (quality []float64, difficulty float64) {
+	return c.predict(text, true)
+}
+
+// predict is Predict, by gather when stream is false.
+func (c *LinearClassifier) predict(text string, stream bool) (quality []float64, difficulty float64) {
 	b := counterPool.Get().(*bucketCounter)
 	defer counterPool.Put(b)
 	acc := make([]float32, len(c.outputs))
-	c.scores(b, nil, &Features{Text: text}, acc)
+	c.scores(b, nil, &Features{Text: text}, acc, stream)
 	quality = make([]float64, c.models)
 	for i := range quality {
 		quality[i] = clamp01(float64(acc[i]))
@@ -352,13 +374,16 @@ func (c *LinearClassifier) Predict(text string) (quality []float64, difficulty f
 	return quality, difficulty
 }
 
-// scores computes the raw (unclamped) outputs into acc.
-func (c *LinearClassifier) scores(b *bucketCounter, ngrams []uint32, f *Features, acc []float32) {
+// scores computes the raw (unclamped) outputs into acc, by the stream
+// where it may, else (or when stream is false) by gather.
+func (c *LinearClassifier) scores(b *bucketCounter, ngrams []uint32, f *Features, acc []float32, stream bool) {
 	if len(ngrams) == 0 && f.Text != "" {
 		b.scratch = hashNGrams(b.scratch[:0], scanWindow(f.Text), c.cfg.MaxWords)
 		ngrams = b.scratch
 	}
-	if ngrams = linear.ClipNGrams(ngrams, c.cfg.MaxWords); len(ngrams) <= gatherBigMax {
+	if ngrams = linear.ClipNGrams(ngrams, c.cfg.MaxWords); stream && c.canStream(len(ngrams)) {
+		c.streamScores(ngrams, acc)
+	} else if len(ngrams) <= gatherBigMax {
 		c.gatherScoresBig(&b.gather, ngrams, acc)
 	} else {
 		b.Count(ngrams, c.cfg.HashBits, c.cfg.MaxWords)
