@@ -24,23 +24,22 @@ const streamMaxBits = 20
 // streamMaxNGrams keeps every count within the uint16 counters.
 const streamMaxNGrams = math.MaxUint16
 
-// streamTab holds, for k < len, tf(k) − tf(k−1) and tf(k)² − tf(k−1)²
-// (tf(0) = 0, so both are 1 at k = 1); larger k are computed.
-var streamDTF, streamDN2 = func() (dtf, dn2 [256]float64) {
-	for k := 1; k < len(dtf); k++ {
-		dtf[k], dn2[k] = streamInc(k)
+// streamTab holds, for k < 256, tf(k) − tf(k−1) and tf(k)² − tf(k−1)²
+// (tf(0) = 0, so both are 1 at k = 1); streamInc computes larger k.
+var streamTab = func() (t [256][2]float64) {
+	for k := 1; k < len(t); k++ {
+		t[k][0], t[k][1] = streamInc(uint16(k))
 	}
 	return
 }()
 
 // streamInc is the k-th occurrence's increment of tf and of tf².
-func streamInc(k int) (dtf, dn2 float64) {
-	tf := 1 + math.Log(float64(k))
+func streamInc(k uint16) (dtf, dn2 float64) {
 	if k == 1 {
 		return 1, 1
 	}
-	prev := 1 + math.Log(float64(k-1))
-	return math.Log(float64(k)) - math.Log(float64(k-1)), tf*tf - prev*prev
+	l, p := math.Log(float64(k)), math.Log(float64(k-1))
+	return l - p, (l - p) * (2 + l + p) // (1+l)² − (1+p)²
 }
 
 // streamCounts is a pooled counter array; it is all zero between uses.
@@ -57,75 +56,170 @@ func (c *LinearClassifier) canStream(n int) bool {
 // gather does (see the top of this file); canStream(len(ngrams)) must hold.
 func (c *LinearClassifier) streamScores(ngrams []uint32, acc []float32) {
 	s := streamPool.Get().(*streamCounts)
+	defer streamPool.Put(s)
 	if size := 1 << c.cfg.HashBits; len(s.n) < size {
 		s.n = make([]uint16, size)
 	}
 	mask := uint32(1)<<c.cfg.HashBits - 1
 	cnt := s.n[:mask+1]
-	tab := c.table
-	if len(acc) == 1 && c.stride == 2 && c.sparse == nil {
-		// One output (the built-in model): no inner loop.
-		var a, n2 float64
+	if len(acc) > 1 || c.stride != 2 || c.sparse != nil {
+		c.streamRows(cnt, ngrams, mask, acc)
 		for _, h := range ngrams {
-			b := h & mask
-			k := cnt[b] + 1
-			cnt[b] = k
-			r := tab[2*b : 2*b+2 : 2*b+2]
-			idf := float64(r[0])
-			var dtf, dn2 float64
-			if k < uint16(len(streamDTF)) {
-				dtf, dn2 = streamDTF[k], streamDN2[k]
-			} else {
-				dtf, dn2 = streamInc(int(k))
-			}
-			a += dtf * idf * float64(r[1])
-			n2 += dn2 * idf * idf
+			cnt[h&mask] = 0
 		}
-		if n2 > 0 {
-			a /= math.Sqrt(n2)
+		return
+	}
+	// One output (the built-in model): no inner loop.
+	var a, n2 float64
+	if mask == 1<<16-1 {
+		cnt16 := (*[1 << 16]uint16)(cnt)
+		a, n2 = streamOne16(cnt16, (*[2 << 16]float32)(c.table), ngrams)
+		for _, h := range ngrams {
+			cnt16[uint16(h)] = 0
 		}
-		acc[0] = float32(a)
 	} else {
-		var sum [16]float64
-		out := sum[:len(acc)]
-		var n2 float64
-		st := c.stride
-		sp := c.sparse
+		a, n2 = streamOne(cnt, c.table, ngrams, mask)
 		for _, h := range ngrams {
-			b := h & mask
-			k := cnt[b] + 1
-			cnt[b] = k
-			var row []float32
-			if sp != nil {
-				row = sp.row(b)
-			} else {
-				i := int(b) * st
-				row = tab[i : i+st : i+st]
-			}
-			idf := float64(row[0])
-			var dtf, dn2 float64
-			if k < uint16(len(streamDTF)) {
-				dtf, dn2 = streamDTF[k], streamDN2[k]
-			} else {
-				dtf, dn2 = streamInc(int(k))
-			}
-			v := dtf * idf
-			n2 += dn2 * idf * idf
-			w := row[1:]
-			for o := range out {
-				out[o] += v * float64(w[o])
-			}
-		}
-		inv := 1.0
-		if n2 > 0 {
-			inv = 1 / math.Sqrt(n2)
-		}
-		for o := range acc {
-			acc[o] = float32(out[o] * inv)
+			cnt[h&mask] = 0
 		}
 	}
+	if n2 > 0 {
+		a /= math.Sqrt(n2)
+	}
+	acc[0] = float32(a)
+}
+
+// streamRows is the stream of any number of outputs (≤ 16) over a dense
+// or sparse table.
+func (c *LinearClassifier) streamRows(cnt []uint16, ngrams []uint32, mask uint32, acc []float32) {
+	var sum [16]float64
+	out := sum[:len(acc)]
+	var n2 float64
+	st := c.stride
+	tab, sp := c.table, c.sparse
 	for _, h := range ngrams {
-		cnt[h&mask] = 0
+		b := h & mask
+		k := cnt[b] + 1
+		cnt[b] = k
+		var row []float32
+		if sp != nil {
+			row = sp.row(b)
+		} else {
+			i := int(b) * st
+			row = tab[i : i+st : i+st]
+		}
+		idf := float64(row[0])
+		t := &streamTab[k&255]
+		dtf, dn2 := t[0], t[1]
+		if k > 255 {
+			dtf, dn2 = streamInc(k)
+		}
+		v := dtf * idf
+		n2 += dn2 * idf * idf
+		w := row[1:]
+		for o := range out {
+			out[o] += v * float64(w[o])
+		}
 	}
-	streamPool.Put(s)
+	inv := 1.0
+	if n2 > 0 {
+		inv = 1 / math.Sqrt(n2)
+	}
+	for o := range acc {
+		acc[o] = float32(out[o] * inv)
+	}
+}
+
+// streamOne is the stream of one output over a dense table (stride 2):
+// the dot product and squared norm, unscaled. Two chains of sums halve
+// the wait on float additions.
+func streamOne(cnt []uint16, tab []float32, ngrams []uint32, mask uint32) (a, n2 float64) {
+	var a1, n21 float64
+	i := 0
+	for ; i+1 < len(ngrams); i += 2 {
+		b0 := ngrams[i] & mask
+		k0 := cnt[b0] + 1
+		cnt[b0] = k0
+		b1 := ngrams[i+1] & mask
+		k1 := cnt[b1] + 1
+		cnt[b1] = k1
+		r0 := tab[2*b0 : 2*b0+2 : 2*b0+2]
+		r1 := tab[2*b1 : 2*b1+2 : 2*b1+2]
+		t0 := &streamTab[k0&255]
+		d0, e0 := t0[0], t0[1]
+		if k0 > 255 {
+			d0, e0 = streamInc(k0)
+		}
+		t1 := &streamTab[k1&255]
+		d1, e1 := t1[0], t1[1]
+		if k1 > 255 {
+			d1, e1 = streamInc(k1)
+		}
+		idf0, idf1 := float64(r0[0]), float64(r1[0])
+		a += d0 * idf0 * float64(r0[1])
+		a1 += d1 * idf1 * float64(r1[1])
+		n2 += e0 * idf0 * idf0
+		n21 += e1 * idf1 * idf1
+	}
+	if i < len(ngrams) {
+		b := ngrams[i] & mask
+		k := cnt[b] + 1
+		cnt[b] = k
+		r := tab[2*b : 2*b+2 : 2*b+2]
+		t := &streamTab[k&255]
+		d, e := t[0], t[1]
+		if k > 255 {
+			d, e = streamInc(k)
+		}
+		idf := float64(r[0])
+		a += d * idf * float64(r[1])
+		n2 += e * idf * idf
+	}
+	return a + a1, n2 + n21
+}
+
+// streamOne16 is streamOne for 16 hash bits (the built-in model), on
+// arrays the compiler needs no bounds checks for.
+func streamOne16(cnt *[1 << 16]uint16, tab *[2 << 16]float32, ngrams []uint32) (a, n2 float64) {
+	var a1, n21 float64
+	i := 0
+	for ; i+1 < len(ngrams); i += 2 {
+		b0 := uint16(ngrams[i])
+		k0 := cnt[b0] + 1
+		cnt[b0] = k0
+		b1 := uint16(ngrams[i+1])
+		k1 := cnt[b1] + 1
+		cnt[b1] = k1
+		j0, j1 := 2*uint32(b0), 2*uint32(b1)
+		t0 := &streamTab[k0&255]
+		d0, e0 := t0[0], t0[1]
+		if k0 > 255 {
+			d0, e0 = streamInc(k0)
+		}
+		t1 := &streamTab[k1&255]
+		d1, e1 := t1[0], t1[1]
+		if k1 > 255 {
+			d1, e1 = streamInc(k1)
+		}
+		idf0, idf1 := float64(tab[j0]), float64(tab[j1])
+		a += d0 * idf0 * float64(tab[j0+1])
+		a1 += d1 * idf1 * float64(tab[j1+1])
+		n2 += e0 * idf0 * idf0
+		n21 += e1 * idf1 * idf1
+	}
+	if i < len(ngrams) {
+		b := uint16(ngrams[i])
+		k := cnt[b] + 1
+		cnt[b] = k
+		j := 2 * uint32(b)
+		t := &streamTab[k&255]
+		d, e := t[0], t[1]
+		if k > 255 {
+			d, e = streamInc(k)
+		}
+		idf := float64(tab[j])
+		a += d * idf * float64(tab[j+1])
+		n2 += e * idf * idf
+	}
+	return a + a1, n2 + n21
 }
