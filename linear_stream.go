@@ -2,7 +2,7 @@ package llmrouter
 
 import (
 	"math"
-	"sync"
+	"sync/atomic"
 )
 
 // The classifier's hot path, one pass over the n-grams: a per-bucket
@@ -18,7 +18,8 @@ import (
 // model predicts the same whether it was loaded dense or sparse.
 
 // streamMaxBits bounds the hash bits of a model the stream serves: its
-// counter array is 2 bytes a bucket (2 MB at 20 bits), pooled.
+// counter array is 2 bytes a bucket (128 KB for the built-in model's 16
+// bits, 512 KB at 18, 2 MB at 20), pooled.
 const streamMaxBits = 20
 
 // streamMaxNGrams keeps every count within the uint16 counters.
@@ -42,10 +43,44 @@ func streamInc(k uint16) (dtf, dn2 float64) {
 	return l - p, (l - p) * (2 + l + p) // (1+l)² − (1+p)²
 }
 
-// streamCounts is a pooled counter array; it is all zero between uses.
+// streamCounts is a counter array; it is all zero between uses.
 type streamCounts struct{ n []uint16 }
 
-var streamPool = sync.Pool{New: func() any { return new(streamCounts) }}
+// streamFree keeps counter arrays between uses, in a few slots (one cache
+// line each) that garbage collection does not empty, as it empties a
+// sync.Pool: a 128 KB array made anew after every collection churned the
+// heap, which then collected more often (under -race, where a pool also
+// drops a quarter of what it is given, Route allocated twice). At most
+// len(streamFree) arrays are kept; more concurrent calls make their own.
+var streamFree [8]struct {
+	p atomic.Pointer[streamCounts]
+	_ [56]byte
+}
+
+// getCounts returns a zero counter array of at least size counters; hint
+// spreads concurrent callers over the slots.
+func getCounts(size int, hint uint32) *streamCounts {
+	for i := range streamFree {
+		slot := &streamFree[(int(hint)+i)%len(streamFree)].p
+		if s := slot.Load(); s != nil && slot.CompareAndSwap(s, nil) {
+			if len(s.n) >= size {
+				return s
+			}
+			break // a smaller model's: replace it
+		}
+	}
+	return &streamCounts{n: make([]uint16, size)}
+}
+
+// putCounts keeps s, all zero, for a later getCounts, if a slot is free.
+func putCounts(s *streamCounts, hint uint32) {
+	for i := range streamFree {
+		slot := &streamFree[(int(hint)+i)%len(streamFree)].p
+		if slot.Load() == nil && slot.CompareAndSwap(nil, s) {
+			return
+		}
+	}
+}
 
 // canStream reports whether streamScores serves c for n n-grams.
 func (c *LinearClassifier) canStream(n int) bool {
@@ -55,11 +90,12 @@ func (c *LinearClassifier) canStream(n int) bool {
 // streamScores sets acc to the n-gram block's contribution for ngrams, as
 // gather does (see the top of this file); canStream(len(ngrams)) must hold.
 func (c *LinearClassifier) streamScores(ngrams []uint32, acc []float32) {
-	s := streamPool.Get().(*streamCounts)
-	defer streamPool.Put(s)
-	if size := 1 << c.cfg.HashBits; len(s.n) < size {
-		s.n = make([]uint16, size)
+	// Put back only after a normal return: the counters are then zero.
+	var hint uint32
+	if len(ngrams) > 0 {
+		hint = ngrams[0]
 	}
+	s := getCounts(1<<c.cfg.HashBits, hint)
 	mask := uint32(1)<<c.cfg.HashBits - 1
 	cnt := s.n[:mask+1]
 	if len(acc) > 1 || c.stride != 2 || c.sparse != nil {
@@ -67,6 +103,7 @@ func (c *LinearClassifier) streamScores(ngrams []uint32, acc []float32) {
 		for _, h := range ngrams {
 			cnt[h&mask] = 0
 		}
+		putCounts(s, hint)
 		return
 	}
 	// One output (the built-in model): no inner loop.
@@ -83,6 +120,7 @@ func (c *LinearClassifier) streamScores(ngrams []uint32, acc []float32) {
 			cnt[h&mask] = 0
 		}
 	}
+	putCounts(s, hint)
 	if n2 > 0 {
 		a /= math.Sqrt(n2)
 	}

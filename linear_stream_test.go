@@ -77,14 +77,18 @@ func gatherRef(c *LinearClassifier, ngrams []uint32) []float32 {
 	return want
 }
 
-// streamEmpty reports whether the pooled counter arrays are all zero.
+// streamEmpty requires the kept counter arrays to be all zero.
 func streamEmpty(t testing.TB) {
 	t.Helper()
-	s := streamPool.Get().(*streamCounts)
-	defer streamPool.Put(s)
-	for b, k := range s.n {
-		if k != 0 {
-			require.Zero(t, k, "counter of bucket %d left set", b)
+	for i := range streamFree {
+		s := streamFree[i].p.Load()
+		if s == nil {
+			continue
+		}
+		for b, k := range s.n {
+			if k != 0 {
+				require.Zero(t, k, "slot %d: counter of bucket %d left set", i, b)
+			}
 		}
 	}
 }
@@ -174,4 +178,34 @@ func FuzzStreamMatchesGather(f *testing.F) {
 			requireStreamClose(t, streamTol, gatherRef(c, ngrams), got, "%s n=%d", name, len(ngrams))
 		}
 	})
+}
+
+// TestCountsFreeList: getCounts hands out arrays of at least the size
+// asked, replacing a kept one that is too small, and putCounts keeps at
+// most len(streamFree) arrays.
+func TestCountsFreeList(t *testing.T) {
+	for i := range streamFree { // start empty
+		streamFree[i].p.Store(nil)
+	}
+	small := getCounts(256, 0)
+	require.Len(t, small.n, 256)
+	putCounts(small, 0)
+	big := getCounts(1<<16, 0)
+	require.Len(t, big.n, 1<<16, "a kept array too small is replaced")
+	putCounts(big, 0)
+	require.Same(t, big, getCounts(256, 0), "a larger kept array serves a smaller model")
+	var made []*streamCounts
+	for i := 0; i < len(streamFree)+2; i++ {
+		made = append(made, getCounts(16, uint32(i)))
+	}
+	for i, s := range made {
+		putCounts(s, uint32(i))
+	}
+	kept := 0
+	for i := range streamFree {
+		if streamFree[i].p.Load() != nil {
+			kept++
+		}
+	}
+	require.Equal(t, len(streamFree), kept)
 }
