@@ -76,7 +76,9 @@ type Options struct {
 	// Shared, if set, pools what this policy learns with the policies of
 	// other replicas (see Shared; redisstore.Learner on Redis): each
 	// update is added to it, and the arms are rebuilt from its totals
-	// when they change, replacing a state restored by ReadFrom. Apply
+	// when they change; a state restored by ReadFrom seeds the totals of
+	// arms they hold none for, if Shared is a SharedSeeder (MemoryShared
+	// is), and is otherwise replaced by them at the next decision. Apply
 	// never waits for an update; an update may wait for the pull of
 	// one decision (at most the Shared's own timeout). Default nil: the
 	// policy learns alone.
