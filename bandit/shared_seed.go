@@ -1,5 +1,7 @@
 package bandit
 
+import "fmt"
+
 // SharedSeeder is a Shared whose totals can be seeded: ReadFrom (and Load)
 // on a policy whose Options.Shared is one seeds the totals of every arm
 // the state file has learnt and the shared totals hold none for, so that
@@ -12,26 +14,29 @@ type SharedSeeder interface {
 	Shared
 	// Seed sets arm's totals to tot if, and only if, the backend holds
 	// none for arm, atomically against every replica (so a file loaded by
-	// several replicas counts once), and reports whether it did. tot is
-	// not kept after Seed returns.
-	Seed(arm string, tot []float64) bool
+	// several replicas counts once), and reports whether it did; it fails
+	// when the backend does not answer (ReadFrom then fails, the policy
+	// unchanged, and may be called again). tot is not kept after Seed
+	// returns.
+	Seed(arm string, tot []float64) (bool, error)
 }
 
 var _ SharedSeeder = (*MemoryShared)(nil)
 
-// Seed implements SharedSeeder; the generation changes when it seeds.
-func (m *MemoryShared) Seed(arm string, tot []float64) bool {
+// Seed implements SharedSeeder; the generation changes when it seeds. It
+// never fails.
+func (m *MemoryShared) Seed(arm string, tot []float64) (bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.tot[arm] != nil {
-		return false
+		return false, nil
 	}
 	if m.tot == nil {
 		m.tot = map[string][]float64{}
 	}
 	m.tot[arm] = append([]float64(nil), tot...)
 	m.gen++
-	return true
+	return true, nil
 }
 
 // totalsOf is the shared totals whose arm is a at the ridge prior: the
@@ -51,20 +56,29 @@ func totalsOf(a *arm, ridge float64) []float64 {
 	return append(t, a.b[:]...)
 }
 
-// loadedShared seeds the shared totals from arms, a state ReadFrom just
-// restored (see SharedSeeder), and makes the next decision rebuild the
-// arms from the shared totals whatever their generation, so that the
-// loaded state does not outlive them; called with p.wmu held.
-func (p *Policy) loadedShared(arms []*arm) {
-	if p.opt.Shared == nil {
-		return
+// seedShared seeds the shared totals from arms, a state ReadFrom is
+// about to restore (see SharedSeeder); called with p.wmu held.
+func (p *Policy) seedShared(arms []*arm) error {
+	s, ok := p.opt.Shared.(SharedSeeder)
+	if !ok {
+		return nil
 	}
-	if s, ok := p.opt.Shared.(SharedSeeder); ok {
-		for k, a := range arms {
-			if a.n > 0 {
-				s.Seed(learnerLayout+p.names[k], totalsOf(a, p.opt.Ridge))
-			}
+	for k, a := range arms {
+		if a.n == 0 {
+			continue
+		}
+		if _, err := s.Seed(learnerLayout+p.names[k], totalsOf(a, p.opt.Ridge)); err != nil {
+			return fmt.Errorf("bandit: seeding the shared totals of %q: %w", p.names[k], err)
 		}
 	}
-	p.sharedGen = ^uint64(0) // no Shared returns it: the next pull rebuilds
+	return nil
+}
+
+// loadedShared makes the next decision rebuild the arms from the shared
+// totals whatever their generation, so that a state ReadFrom restored
+// does not outlive them; called with p.wmu held.
+func (p *Policy) loadedShared() {
+	if p.opt.Shared != nil {
+		p.sharedGen = ^uint64(0) // no Shared returns it: the next pull rebuilds
+	}
 }

@@ -2,6 +2,7 @@ package bandit
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -145,4 +146,28 @@ func TestSharedLoadWithoutSeeder(t *testing.T) {
 	require.NoError(t, p.Apply(sharedRouting("probe", 0)))
 	assert.Zero(t, updatesOf(p), "the shared totals (none) replaced the loaded state")
 	assert.Zero(t, sharedUpdates(sh))
+}
+
+// downSeeder is a SharedSeeder whose backend does not answer.
+type downSeeder struct{ *MemoryShared }
+
+func (downSeeder) Seed(string, []float64) (bool, error) { return false, errors.New("backend down") }
+
+// TestSharedLoadSeedFails: a seeding that fails fails ReadFrom, naming
+// the arm, and leaves the policy as it was.
+func TestSharedLoadSeedFails(t *testing.T) {
+	models := []string{"a", "b", "c"}
+	solo, err := New(models, Options{Seed: 7})
+	require.NoError(t, err)
+	teach(t, solo, "solo", 50, rand.New(rand.NewPCG(1, 1)))
+	var file bytes.Buffer
+	_, err = solo.WriteTo(&file)
+	require.NoError(t, err)
+	p, err := New(models, Options{Seed: 9, Shared: downSeeder{&MemoryShared{}}})
+	require.NoError(t, err)
+	_, err = p.ReadFrom(bytes.NewReader(file.Bytes()))
+	require.ErrorContains(t, err, "backend down")
+	assert.Contains(t, err.Error(), "seeding the shared totals of")
+	assert.Zero(t, updatesOf(p), "the policy unchanged")
+	assert.Zero(t, p.Stats().Decisions)
 }
