@@ -8,8 +8,9 @@ import "fmt"
 // what a single process learnt survives its move to shared learning. An
 // arm the shared totals already hold keeps them: the file's arm is
 // replaced at the next decision, as every replica learns from the same
-// totals. MemoryShared is a SharedSeeder; with a Shared that is not, the
-// shared totals replace the whole loaded state at the next decision.
+// totals. MemoryShared and redisstore.Learner are SharedSeeders; with a
+// Shared that is not, the shared totals replace the whole loaded state at
+// the next decision.
 type SharedSeeder interface {
 	Shared
 	// Seed sets arm's totals to tot if, and only if, the backend holds
