@@ -27,7 +27,10 @@ const (
 	vHedgedStream = "hedged stream with no injected fault failed"
 	vUnknown      = "attempt classified unknown"
 	vRetryEarly   = "retried sooner than Retry-After asked"
-	vRetryLate    = "retried over 1s later than Retry-After asked"
+	vRetryLate    = "retry waited longer than Retry-After asked"
+	// vRetryUnrecorded: the server saw a retry after a 429 the router
+	// received, and the router's record of the request has no retry.
+	vRetryUnrecorded = "retry after a 429 not in the router's record"
 )
 
 // The stages at which a soak request's caller cancels its own context.

@@ -52,49 +52,84 @@ func (s *soakAttempts) get(key string) []llmrouter.Attempt {
 
 // checkRetryAfter applies the Retry-After invariants to the requests the
 // server of model recorded, in arrival order, tallying what it saw in
-// tally: after a 429 with Retry-After that the router received, the
-// request's next call of the same model comes no sooner than the 429 asked
-// (10ms of slack), and not over a second later. A 429 the router's record
-// shows it did not receive (the attempt during which the server read the
-// request ended without a rate limit or a hint: on a loaded machine, the
-// server got to it after the attempt had timed out) asked the router for
-// nothing and is tallied, not checked; with no record, it is checked.
+// tally. After a 429 with Retry-After that the router received, the
+// request's next call of the same model arrives no sooner than the 429
+// asked (10ms of slack): a loaded machine only delays a retry, so this
+// holds on any machine. That it is not late is checked on what the router
+// decided, not on when the retry arrived (which a loaded machine delays
+// without bound): the retry's recorded Wait is no longer than the 429
+// asked, NotBefore less the time the server read the request (1ms of
+// slack for the two readings of the wall clock an HTTP-date compares);
+// that the router waits its Wait on its Clock is checked on a fake clock
+// (TestRetryAfterHeaderOpenAI). A retry the router's record does not show
+// is flagged. A 429 the router's record shows it did not receive (the
+// attempt during which the server read the request ended without a rate
+// limit or a hint: on a loaded machine, the server got to it after the
+// attempt had timed out) asked the router for nothing and is tallied, not
+// checked; with no record, it is checked.
 func checkRetryAfter(v *soakChecker, model string, reqs []openaitest.Request, attempts *soakAttempts, tally map[string]int) {
-	pending := map[string]openaitest.Request{} // a 429 with Retry-After the router received, awaiting its retry
+	type received struct {
+		r       openaitest.Request
+		attempt int // the index of the attempt that received r's 429; -1: no record
+	}
+	pending := map[string]received{} // a 429 with Retry-After the router received, awaiting its retry
 	for _, r := range reqs {
 		if p, ok := pending[r.Key()]; ok {
 			delete(pending, r.Key())
-			tally["retried on the same model after "+p.Fault]++
-			switch early, late := p.NotBefore.Sub(r.Arrived), r.Arrived.Sub(p.NotBefore); {
-			case early > 10*time.Millisecond:
+			tally["retried on the same model after "+p.r.Fault]++
+			if early := p.r.NotBefore.Sub(r.Arrived); early > 10*time.Millisecond {
 				v.add(vRetryEarly, "%s on %s: retried %s before the time its %s asked",
-					r.Key(), model, early.Round(time.Millisecond), p.Fault)
-			case late > time.Second:
-				v.add(vRetryLate, "%s on %s: retried %s after the time asked (%s)", r.Key(), model, late.Round(time.Millisecond), p.Fault)
+					r.Key(), model, early.Round(time.Millisecond), p.r.Fault)
+			}
+			asked := p.r.NotBefore.Sub(p.r.Arrived)
+			switch wait, ok := retryWait(model, p.attempt, attempts.get(r.Key())); {
+			case !ok:
+				v.add(vRetryUnrecorded, "%s on %s: the server saw a retry after its %s; the router's record shows none",
+					r.Key(), model, p.r.Fault)
+			case wait > asked+time.Millisecond:
+				v.add(vRetryLate, "%s on %s: waited %s where its %s asked for %s",
+					r.Key(), model, wait, p.r.Fault, asked.Round(time.Millisecond))
 			}
 		}
 		if r.NotBefore.IsZero() {
 			continue
 		}
-		if why := notReceived(model, r, attempts.get(r.Key())); why != "" {
+		i, why := receivedBy(model, r, attempts.get(r.Key()))
+		if why != "" {
 			tally["not received by the router after "+r.Fault+" ("+why+")"]++
 			continue
 		}
-		pending[r.Key()] = r
+		pending[r.Key()] = received{r: r, attempt: i}
 	}
 	for _, p := range pending {
-		tally["not retried on the same model after "+p.Fault]++
+		tally["not retried on the same model after "+p.r.Fault]++
 	}
 }
 
-// notReceived says why the router's attempts of a request show that it did
-// not receive the 429 its call of model got, which the server read at
-// r.Arrived, or "" if they do not. The router received it if an attempt
-// of model running then failed with a rate limit, or with an error carrying
-// a hint (RetryAfterTransport read the headers, though the attempt ended
-// otherwise). The reason names the last failed attempt of model started
-// by then: the one whose request the server got to late.
-func notReceived(model string, r openaitest.Request, attempts []llmrouter.Attempt) string {
+// retryWait returns the Wait the router recorded for its next call of
+// model after attempts[i] (the one that received a 429), and false when
+// the record shows no such call.
+func retryWait(model string, i int, attempts []llmrouter.Attempt) (time.Duration, bool) {
+	if i < 0 {
+		return 0, false
+	}
+	for _, a := range attempts[i+1:] {
+		if a.Model == model && a.Skipped == "" {
+			return a.Wait, true
+		}
+	}
+	return 0, false
+}
+
+// receivedBy returns the index in attempts of the attempt of model that
+// received the 429 the server read at r.Arrived (-1 with no record of
+// it), or why the attempts show that the router did not receive it. The
+// router received it if an attempt of model running then failed with a
+// rate limit, or with an error carrying a hint (RetryAfterTransport read
+// the headers, though the attempt ended otherwise). The reason names the
+// last failed attempt of model started by then: the one whose request the
+// server got to late.
+func receivedBy(model string, r openaitest.Request, attempts []llmrouter.Attempt) (int, string) {
 	var failed *llmrouter.Attempt
 	var hinted interface{ RetryAfter() time.Duration }
 	for i := range attempts {
@@ -103,17 +138,17 @@ func notReceived(model string, r openaitest.Request, attempts []llmrouter.Attemp
 			continue
 		}
 		if !a.Start.Add(a.Latency).Before(r.Arrived) && (a.Code == llms.ErrCodeRateLimit || errors.As(a.Err, &hinted)) {
-			return ""
+			return i, ""
 		}
 		failed = a
 	}
 	switch {
 	case failed == nil: // no record of the attempt: check it
-		return ""
+		return -1, ""
 	case failed.Start.Add(failed.Latency).Before(r.Arrived):
-		return "attempt ended first: " + string(failed.Code)
+		return -1, "attempt ended first: " + string(failed.Code)
 	}
-	return "attempt: " + string(failed.Code)
+	return -1, "attempt: " + string(failed.Code)
 }
 
 // hintedErr is an attempt error carrying a Retry-After hint, as the
@@ -139,6 +174,12 @@ func TestCheckRetryAfter(t *testing.T) {
 	attempt := func(start, end int, code llms.ErrorCode, err error) llmrouter.Attempt {
 		return llmrouter.Attempt{Model: model, Start: ms(start), Latency: time.Duration(end-start) * time.Millisecond, Code: code, Err: err}
 	}
+	// retry is the router's retry of the model, after a wait of wait.
+	retry := func(start, end int, wait time.Duration) llmrouter.Attempt {
+		a := attempt(start, end, "", nil)
+		a.Retry, a.Wait = 1, wait
+		return a
+	}
 	rateLimited := attempt(0, 120, llms.ErrCodeRateLimit, errors.New("429"))
 	timedOut := attempt(0, 90, llms.ErrCodeTimeout, errors.New("attempt timed out")) // ended before the server read the request
 	timedOutLate := attempt(0, 150, llms.ErrCodeTimeout, errors.New("attempt timed out"))
@@ -149,12 +190,27 @@ func TestCheckRetryAfter(t *testing.T) {
 		want     map[string]int // violations by kind
 		tally    string
 	}{
-		{name: "received, retried in time", retry: at(1105), attempts: []llmrouter.Attempt{rateLimited, attempt(1104, 1200, "", nil)},
+		{name: "received, retried in time", retry: at(1125), attempts: []llmrouter.Attempt{rateLimited, retry(1124, 1200, time.Second)},
 			tally: "retried on the same model after retry_after_seconds"},
-		{name: "received, retried 800ms early", retry: at(300), attempts: []llmrouter.Attempt{rateLimited, attempt(299, 400, "", nil)},
+		{name: "received, retried 800ms early", retry: at(300), attempts: []llmrouter.Attempt{rateLimited, retry(299, 400, 175*time.Millisecond)},
 			want: map[string]int{vRetryEarly: 1}, tally: "retried on the same model after retry_after_seconds"},
-		{name: "received, retried 2s late", retry: at(3100), attempts: []llmrouter.Attempt{rateLimited, attempt(3099, 3200, "", nil)},
+		// A loaded machine delays the retry, not the router's decision:
+		// its wait is what counts, not the time the retry arrived.
+		{name: "received, waited as asked, arrived 2s late", retry: at(3100), attempts: []llmrouter.Attempt{rateLimited, retry(3099, 3200, time.Second)},
+			tally: "retried on the same model after retry_after_seconds"},
+		{name: "received, waited 3s", retry: at(3125), attempts: []llmrouter.Attempt{rateLimited, retry(3124, 3200, 3*time.Second)},
 			want: map[string]int{vRetryLate: 1}, tally: "retried on the same model after retry_after_seconds"},
+		{name: "received, waited the hint plus a backoff", retry: at(1130), attempts: []llmrouter.Attempt{rateLimited, retry(1129, 1200, time.Second+5*time.Millisecond)},
+			want: map[string]int{vRetryLate: 1}, tally: "retried on the same model after retry_after_seconds"},
+		{name: "received, retried by another pass without a wait", retry: at(1500),
+			attempts: []llmrouter.Attempt{rateLimited, func() llmrouter.Attempt {
+				a := attempt(130, 200, llms.ErrCodeProviderUnavailable, errors.New("503"))
+				a.Model = "mid"
+				return a
+			}(), attempt(1499, 1600, "", nil)},
+			tally: "retried on the same model after retry_after_seconds"},
+		{name: "received, the retry not in the record", retry: at(1125), attempts: []llmrouter.Attempt{rateLimited},
+			want: map[string]int{vRetryUnrecorded: 1}, tally: "retried on the same model after retry_after_seconds"},
 		{name: "received, not retried", attempts: []llmrouter.Attempt{rateLimited},
 			tally: "not retried on the same model after retry_after_seconds"},
 		{name: "the attempt ended before the server read it", retry: at(95), attempts: []llmrouter.Attempt{timedOut, attempt(93, 200, "", nil)},
@@ -165,11 +221,11 @@ func TestCheckRetryAfter(t *testing.T) {
 			attempts: []llmrouter.Attempt{attempt(0, 150, llms.ErrCodeTimeout, hintedErr{time.Second}), attempt(299, 400, "", nil)},
 			want:     map[string]int{vRetryEarly: 1}, tally: "retried on the same model after retry_after_seconds"},
 		{name: "no attempt of the request recorded: checked", retry: at(300),
-			want: map[string]int{vRetryEarly: 1}, tally: "retried on the same model after retry_after_seconds"},
+			want: map[string]int{vRetryEarly: 1, vRetryUnrecorded: 1}, tally: "retried on the same model after retry_after_seconds"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			v := newSoakChecker(vRetryEarly, vRetryLate)
+			v := newSoakChecker(vRetryEarly, vRetryLate, vRetryUnrecorded)
 			reqs := []openaitest.Request{r429}
 			if !tt.retry.Arrived.IsZero() {
 				reqs = append(reqs, tt.retry)
@@ -287,7 +343,7 @@ func TestRetryAfterLate429(t *testing.T) {
 			}
 			as := newSoakAttempts()
 			as.put("request req-1", d.Attempts)
-			v := newSoakChecker(vRetryEarly, vRetryLate)
+			v := newSoakChecker(vRetryEarly, vRetryLate, vRetryUnrecorded)
 			tally := map[string]int{}
 			checkRetryAfter(v, cheapCard.Name, reqs, as, tally)
 			assert.Equal(t, tt.want, v.counts, "violations: %v", v.samples)

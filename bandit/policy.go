@@ -76,7 +76,10 @@ type Options struct {
 	// Shared, if set, pools what this policy learns with the policies of
 	// other replicas (see Shared; redisstore.Learner on Redis): each
 	// update is added to it, and the arms are rebuilt from its totals
-	// when they change, replacing a state restored by ReadFrom. Apply
+	// when they change. A state restored by ReadFrom gives way to the
+	// totals at the next decision, after seeding those of the arms they
+	// hold none for if Shared is a SharedSeeder (MemoryShared and
+	// redisstore.Learner are). Apply
 	// never waits for an update; an update may wait for the pull of
 	// one decision (at most the Shared's own timeout). Default nil: the
 	// policy learns alone.

@@ -137,8 +137,10 @@ func (p *Policy) Load(path string) error {
 // mismatch, a truncated or oversized file (it reads at most a bound set by
 // MaxModels and Options.MaxPending), a matrix that is not symmetric
 // positive definite or a pending decision out of range is an error
-// wrapping ErrState, and the policy is left unchanged. Safe for concurrent
-// use.
+// wrapping ErrState, and the policy is left unchanged. With
+// Options.Shared, the shared totals win: see SharedSeeder for the arms
+// the file seeds them with (a seeding that fails is an error too, and
+// leaves the policy unchanged). Safe for concurrent use.
 func (p *Policy) ReadFrom(r io.Reader) (int64, error) {
 	maxStateBytes := p.maxStateBytes()
 	data, err := io.ReadAll(io.LimitReader(r, int64(maxStateBytes)+1))
@@ -230,7 +232,12 @@ func (p *Policy) ReadFrom(r io.Reader) (int64, error) {
 		return n, fmt.Errorf("%w: %d bytes after the last pending decision", ErrState, rd.Len())
 	}
 	p.wmu.Lock()
+	if err := p.seedShared(arms); err != nil {
+		p.wmu.Unlock()
+		return n, err
+	}
 	p.state.Store(&arms)
+	p.loadedShared()
 	p.mu.Lock()
 	for _, pe := range pend {
 		p.pend.put(pe.id, pe.e)

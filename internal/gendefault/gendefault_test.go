@@ -1,9 +1,11 @@
 package main
 
 import (
-	"io"
 	"math"
+	"regexp"
 	"sort"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/llmrouter/llmrouter/dataset"
@@ -103,10 +105,14 @@ func TestPriorBlendPicksZeroWithoutSignal(t *testing.T) {
 	assert.Equal(t, [chatshape.N + 1]float64{}, w)
 }
 
-// TestArenaCVFloor cross-validates the whole build (trained model with the
-// ridge penalty and idf fixed, blend weight chosen inside each fold) and
-// pins its pooled out-of-fold APGR loosely, so that a regression of the
-// generator or of the data it reads fails. About a minute.
+// TestArenaCVFloor cross-validates the whole build `gendefault -cv` measures
+// (its flags' defaults: the Arena rows once, the prior shape with its
+// blend weight chosen inside each fold from the inner folds' out-of-fold
+// logits; the trained model's ridge penalty and idf fixed, to run fast)
+// and pins its pooled out-of-fold APGR loosely, so that a regression of
+// the generator (the trained model, the blend's choice) or of the data it
+// reads fails. The blend weight must be chosen (blend -1): a fixed one
+// would skip priorBlend. About a minute and a half.
 func TestArenaCVFloor(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains 30 models on the shared data; skipped with -short")
@@ -116,11 +122,22 @@ func TestArenaCVFloor(t *testing.T) {
 	}
 	dir, _ := shareddata.Dir()
 	cfg := config{bits: 16, dup: 1, target: "slope", fit: "all", shape: "prior", folds: 5, seed: 1, workers: 2,
-		lambdas: []float64{10}, idf: train.IDFOn}
+		blend: -1, sel: "source", split: "prompt", lambdas: []float64{10}, idf: train.IDFOn}
 	c, err := load(dir, cfg)
 	require.NoError(t, err)
-	scores, foldOf, err := cvScores(io.Discard, c, cfg, []variant{{"new default", cfg}})
+	var log strings.Builder
+	scores, foldOf, err := cvScores(&log, c, cfg, []variant{{"new default", cfg}})
 	require.NoError(t, err)
+	// Each fold's blend weight, as cvScores reports it: one of the
+	// candidates priorBlend tries.
+	chosen := regexp.MustCompile(`(?m)^fold \d, new default: blend weight \(prior\) or α \(ridge\) ([0-9.]+),`).FindAllStringSubmatch(log.String(), -1)
+	require.Len(t, chosen, cfg.folds, log.String())
+	for _, m := range chosen {
+		w, err := strconv.ParseFloat(m[1], 64)
+		require.NoError(t, err)
+		assert.Contains(t, blendWeights, w, "a blend weight priorBlend tries")
+		t.Logf("blend weight chosen in a fold: %g", w)
+	}
 	var arena, length float64
 	floors := map[string]float64{"routellm-mmlu": 0.64, "routellm-gsm8k": 0.56, "routerbench-train": 0.53}
 	for _, pr := range pairs {
