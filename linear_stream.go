@@ -2,6 +2,7 @@ package llmrouter
 
 import (
 	"math"
+	"runtime"
 	"sync/atomic"
 )
 
@@ -19,8 +20,9 @@ import (
 
 // streamMaxBits bounds the hash bits of a model the stream serves: its
 // counter array is 2 bytes a bucket (128 KB for the built-in model's 16
-// bits, 512 KB at 18, 2 MB at 20), pooled.
-const streamMaxBits = 20
+// bits, 512 KB at 18, train's default), kept per P (streamFree); larger
+// models take gather, whose table grows with the prompt, not the model.
+const streamMaxBits = 18
 
 // streamMaxNGrams keeps every count within the uint16 counters.
 const streamMaxNGrams = math.MaxUint16
@@ -46,15 +48,23 @@ func streamInc(k uint16) (dtf, dn2 float64) {
 // streamCounts is a counter array; it is all zero between uses.
 type streamCounts struct{ n []uint16 }
 
-// streamFree keeps counter arrays between uses, in a few slots (one cache
-// line each) that garbage collection does not empty, as it empties a
+// streamFree keeps counter arrays between uses, in slots (one cache line
+// each) that garbage collection does not empty, as it empties a
 // sync.Pool: a 128 KB array made anew after every collection churned the
 // heap, which then collected more often (under -race, where a pool also
-// drops a quarter of what it is given, Route allocated twice). At most
-// len(streamFree) arrays are kept; more concurrent calls make their own.
-var streamFree [8]struct {
+// drops a quarter of what it is given, Route allocated twice). There is a
+// slot per P (at least 8, at most 64), since an array is held only while
+// one Classify runs; arrays are made on demand, so memory follows the peak
+// number of concurrent calls: 2 bytes per hash bucket each (128 KB for the
+// built-in model, 512 KB for 18 bits). Calls beyond the slots make their own.
+var streamFree = make([]struct {
 	p atomic.Pointer[streamCounts]
 	_ [56]byte
+}, streamSlots(runtime.GOMAXPROCS(0)))
+
+// streamSlots is the number of counter slots kept for procs Ps.
+func streamSlots(procs int) int {
+	return min(max(procs, 8), 64)
 }
 
 // getCounts returns a zero counter array of at least size counters; hint

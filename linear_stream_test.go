@@ -3,9 +3,11 @@ package llmrouter
 import (
 	"encoding/binary"
 	"math"
+	"runtime"
 	"testing"
 
 	"github.com/llmrouter/llmrouter/internal/linear"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -208,4 +210,13 @@ func TestCountsFreeList(t *testing.T) {
 		}
 	}
 	require.Equal(t, len(streamFree), kept)
+}
+
+// TestStreamSlots: a counter slot per P, so a busy server on many cores
+// does not allocate a counter array per call, within a memory bound.
+func TestStreamSlots(t *testing.T) {
+	for _, tc := range []struct{ procs, want int }{{1, 8}, {2, 8}, {8, 8}, {32, 32}, {64, 64}, {1000, 64}} {
+		assert.Equal(t, tc.want, streamSlots(tc.procs), "procs %d", tc.procs)
+	}
+	assert.GreaterOrEqual(t, len(streamFree), min(runtime.GOMAXPROCS(0), 64))
 }
