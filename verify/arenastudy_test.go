@@ -721,6 +721,11 @@ func TestArenaStudyRepeatedInner(t *testing.T) {
 				for i := range ex {
 					s[i], w[i] = ex[i].Strong, ex[i].Weak
 				}
+				if reps == 1 { // one inner seed is exactly the shipped protocol
+					want, _, err := NestedCrossValidate(ex, 5, 5, seed, cands, nil)
+					require.NoError(t, err)
+					require.InDeltaSlice(t, want, scores, 1e-12, "x1 must reproduce NestedCrossValidate")
+				}
 				fmt.Printf("repeated-inner x%d %-20s seed %d APGR %.4f chosen %v\n", reps, p.Weak, seed, cascadeAPGR(s, w, scores), chosen)
 			}
 		}
