@@ -45,6 +45,7 @@ func scanPrompt(p string, ps *promptStats) {
 				ps.digits += j - i
 				if ps.nNums < maxPromptNums {
 					ps.nums[ps.nNums] = v
+					ps.numBits |= numBit(v)
 					ps.nNums++
 				}
 				ps.allNums++
