@@ -79,7 +79,7 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 						k = 0
 					}
 				}
-				if m := answerIndex.candidates(t[i:j]); m != 0 {
+				if m := answerIndex.candidatesOf(j-i, c, t[j-1]); m != 0 {
 					switch lookup(m, answerWords, t[i:j]) {
 					case wordHedge:
 						ac.hedges++
