@@ -52,6 +52,12 @@ func BenchmarkScore(b *testing.B) {
 	for k := range prompts {
 		read[k] = ReadPrompt(prompts[k])
 	}
+	b.Run("ReadPrompt", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			read[i%len(read)] = ReadPrompt(prompts[i%len(prompts)])
+		}
+	})
 	b.Run("1KBPrompted", func(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; b.Loop(); i++ {
