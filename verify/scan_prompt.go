@@ -15,10 +15,6 @@ func scanPrompt(p string, ps *promptStats) {
 			for {
 				// wordEnd, inlined: the call cost as much as the word.
 				j := i + 1
-				// w: the 8 bytes from the word's end on, when known
-				// (ahead), as in scanAnswer.
-				var w uint64
-				ahead := false
 				for {
 					if j+8 > len(p) {
 						for j < len(p) && byteClass[p[j]]&clLetter != 0 {
@@ -26,28 +22,17 @@ func scanPrompt(p string, ps *promptStats) {
 						}
 						break
 					}
-					u := load8(p, j)
-					n := letters8(u)
+					n := letters8(load8(p, j))
+					j += n
 					if n < 8 {
-						if j+16 <= len(p) {
-							w = u>>(8*n) | load8(p, j+8)<<(64-8*n)
-							ahead = true
-						}
-						j += n
 						break
 					}
-					j += n
 				}
 				if m := promptIndex.candidatesOf(j-i, p[i], p[j-1]); m != 0 && lookup(m, promptWords, p[i:j]) != 0 {
 					ps.asksCode++
 				}
 				// A space (nothing to count) and another word: go on here.
-				if ahead {
-					if byte(w) != ' ' || byteClass[byte(w>>8)]&clLetter == 0 {
-						i = j
-						break
-					}
-				} else if j+1 >= len(p) || p[j] != ' ' || byteClass[p[j+1]]&clLetter == 0 {
+				if j+1 >= len(p) || p[j] != ' ' || byteClass[p[j+1]]&clLetter == 0 {
 					i = j
 					break
 				}
