@@ -56,12 +56,6 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 				sym[k&symMask] = c
 				k++
 				j := i
-				// w holds the 8 bytes from the word's end on, when
-				// known (ahead): the bytes after a word come from
-				// registers instead of loads, each of whose address
-				// waited on the one before.
-				var w uint64
-				ahead := false
 				for {
 					if j+8 > len(t) {
 						for j < len(t) && byteClass[t[j]]&clLetter != 0 {
@@ -74,18 +68,11 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 					u := load8(t, j)
 					n := letters8(u)
 					store8(sym[k&symMask:], u)
-					if n < 8 {
-						if j+16 <= len(t) {
-							// the next load's address does not wait on n
-							w = u>>(8*n) | load8(t, j+8)<<(64-8*n)
-							ahead = true
-						}
-						k += n
-						j += n
-						break
-					}
 					k += n
 					j += n
+					if n < 8 {
+						break
+					}
 					if k > symFlush {
 						ac.lineHash = fnvRun(ac.lineHash, sym[:k])
 						ac.lineLen += k
@@ -112,23 +99,6 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 				// space (neither) and another word: the common cases go
 				// on here.
 				// Away from the end, without a branch on which.
-				if ahead {
-					// As below, from w: t[j], t[j+1] and t[j+2] are in it.
-					b := byte(w)
-					sym[k&symMask] = b
-					pl := plainPunct[b]
-					k += pl
-					w >>= 8 * pl
-					sp := b2i(byte(w) == ' ')
-					w >>= 8 * sp
-					j += pl + sp
-					if c = byte(w); byteClass[c]&clLetter == 0 || k > symFlush {
-						i = j
-						break
-					}
-					i = j
-					continue
-				}
 				if j+2 <= len(t) {
 					c := t[j]
 					sym[k&symMask] = c
