@@ -45,6 +45,26 @@ func BenchmarkScore(b *testing.B) {
 			m.Score(prompts[k], answers[k])
 		}
 	})
+	// 1KBPrompted is the same decision with each prompt read beforehand
+	// (ReadPrompt, ScorePrompt): the cost per answer when several answers
+	// to one prompt are scored.
+	read := make([]Prompt, len(prompts))
+	for k := range prompts {
+		read[k] = ReadPrompt(prompts[k])
+	}
+	b.Run("ReadPrompt", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			read[i%len(read)] = ReadPrompt(prompts[i%len(prompts)])
+		}
+	})
+	b.Run("1KBPrompted", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			k := i % len(answers)
+			m.ScorePrompt(&read[k], answers[k])
+		}
+	})
 	b.Run("Floor", func(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; b.Loop(); i++ {
@@ -59,7 +79,7 @@ func BenchmarkScore(b *testing.B) {
 	b.Run("Ratio", func(b *testing.B) {
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
-		var score, floor time.Duration
+		var score, prompted, floor time.Duration
 		n := 0
 		for b.Loop() {
 			t0 := threadCPU()
@@ -75,12 +95,20 @@ func BenchmarkScore(b *testing.B) {
 				}
 			}
 			t2 := threadCPU()
-			score, floor = score+t1-t0, floor+t2-t1
+			for r := 0; r < 16; r++ {
+				for k := range read {
+					m.ScorePrompt(&read[k], answers[k])
+				}
+			}
+			t3 := threadCPU()
+			score, floor, prompted = score+t1-t0, floor+t2-t1, prompted+t3-t2
 			n += 16 * len(prompts)
 		}
 		b.ReportMetric(float64(score)/float64(n), "score-cpu-ns/answer")
 		b.ReportMetric(float64(floor)/float64(n), "floor-cpu-ns/answer")
 		b.ReportMetric(float64(score)/float64(floor), "x-floor")
+		b.ReportMetric(float64(prompted)/float64(n), "prompted-cpu-ns/answer")
+		b.ReportMetric(float64(prompted)/float64(floor), "prompted-x-floor")
 	})
 }
 

@@ -84,16 +84,33 @@ type promptStats struct {
 	fences, asksCode                             int
 	nums                                         [maxPromptNums]float64
 	nNums, allNums                               int
+	// numBits has bit numBit(v) set for each v of nums: an answer number
+	// whose bit is clear equals none of them, so the scan skips the
+	// comparisons for most answer numbers.
+	numBits uint64
+}
+
+// numBit is the bit of v in promptStats.numBits. Equal numbers share it:
+// the values number returns are never -0 (+0 added makes any -0 +0 all
+// the same), and NaN, equal to nothing, may have any bit.
+func numBit(v float64) uint64 {
+	return 1 << ((math.Float64bits(v+0) * 0x9e3779b97f4a7c15) >> 58)
 }
 
 // extract fills x with the features of (prompt, answer).
 func extract(prompt, answer string, x *[numFeatures]float64) {
-	*x = [numFeatures]float64{}
-	var ps promptStats
-	scanPrompt(prompt, &ps)
+	var p Prompt
+	p.scan(prompt)
+	p.extract(answer, x)
+}
 
-	// Prompt features.
+// scan reads prompt into p: its stats and its own features.
+func (p *Prompt) scan(prompt string) {
+	*p = Prompt{n: len(prompt)}
+	ps := &p.ps
+	scanPrompt(prompt, ps)
 	pn := float64(max(ps.chars, 1))
+	x := &p.x
 	x[fPromptLogChars] = math.Log1p(float64(len(prompt)))
 	x[fPromptDigits] = float64(ps.digits) / pn
 	x[fPromptNumbers] = log1pN(ps.allNums)
@@ -101,8 +118,13 @@ func extract(prompt, answer string, x *[numFeatures]float64) {
 	x[fPromptCode] = b2f(ps.fences > 0 || float64(ps.codeSyms)/pn > 0.04)
 	x[fPromptAsksCode] = b2f(ps.asksCode > 0)
 	x[fPromptNonASCII] = float64(ps.nonASCII) / pn
+}
 
-	scanAnswer(answer, &ps, x)
+// extract fills x with the features of (p's prompt, answer).
+func (p *Prompt) extract(answer string, x *[numFeatures]float64) {
+	*x = p.x // the prompt's features; every answer feature 0
+	ps := &p.ps
+	scanAnswer(answer, ps, x)
 
 	mathPrompt := ps.allNums >= 2 && ps.fences == 0
 	if mathPrompt && x[fAnsTailNumber] == 0 {
@@ -114,7 +136,7 @@ func extract(prompt, answer string, x *[numFeatures]float64) {
 	if ps.asksCode > 0 && x[fAnsFences] == 0 {
 		x[fCodeNoFence] = 1
 	}
-	x[fAnsLogRatio] = math.Log((1 + float64(len(answer))) / (1 + float64(len(prompt))))
+	x[fAnsLogRatio] = math.Log((1 + float64(len(answer))) / (1 + float64(p.n)))
 }
 
 func b2f(b bool) float64 {

@@ -21,6 +21,18 @@ func sameFeatures(t testing.TB, prompt, answer string) {
 			t.Fatalf("%s: got %v, reference %v\nprompt %.200q\nanswer %.200q", featureNames[f], got[f], want[f], prompt, answer)
 		}
 	}
+	// A Prompt read once gives the same features for each answer it is
+	// used with: scoring one answer leaves it as it was.
+	p := ReadPrompt(prompt)
+	for range 2 {
+		var again [numFeatures]float64
+		p.extract(answer, &again)
+		for f := range got {
+			if math.Float64bits(again[f]) != math.Float64bits(want[f]) {
+				t.Fatalf("%s through a Prompt: got %v, reference %v\nprompt %.200q\nanswer %.200q", featureNames[f], again[f], want[f], prompt, answer)
+			}
+		}
+	}
 }
 
 var diffSeeds = []struct{ prompt, answer string }{

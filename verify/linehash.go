@@ -52,26 +52,28 @@ func (lh *lineHasher) end(ls *lineSet, h uint32, n, k int) *symBuf {
 
 // flush hashes the waiting lines and adds them in order.
 func (lh *lineHasher) flush(ls *lineSet) {
+	// Buffers are indexed i&symMask (i < symFlush+17 <= symMask, so the
+	// mask changes nothing): that needs no bounds check per byte.
 	switch lh.np {
 	case 4:
-		b0, b1, b2, b3 := lh.bufs[0][:lh.k[0]], lh.bufs[1][:lh.k[1]], lh.bufs[2][:lh.k[2]], lh.bufs[3][:lh.k[3]]
+		p0, p1, p2, p3 := &lh.bufs[0], &lh.bufs[1], &lh.bufs[2], &lh.bufs[3]
+		k0, k1, k2, k3 := lh.k[0], lh.k[1], lh.k[2], lh.k[3]
 		h0, h1, h2, h3 := lh.h[0], lh.h[1], lh.h[2], lh.h[3]
-		m := min(len(b0), len(b1), len(b2), len(b3))
-		c0, c1, c2, c3 := b0[:m], b1[:m], b2[:m], b3[:m]
-		for i := range c0 {
-			h0 = (h0 ^ uint32(c0[i])) * fnvPrime
-			h1 = (h1 ^ uint32(c1[i:][0])) * fnvPrime
-			h2 = (h2 ^ uint32(c2[i:][0])) * fnvPrime
-			h3 = (h3 ^ uint32(c3[i:][0])) * fnvPrime
+		m := min(k0, k1, k2, k3)
+		for i := 0; i < m; i++ {
+			h0 = (h0 ^ uint32(p0[i&symMask])) * fnvPrime
+			h1 = (h1 ^ uint32(p1[i&symMask])) * fnvPrime
+			h2 = (h2 ^ uint32(p2[i&symMask])) * fnvPrime
+			h3 = (h3 ^ uint32(p3[i&symMask])) * fnvPrime
 		}
-		h0, h1 = fnvRun2(h0, b0[m:], h1, b1[m:])
-		h2, h3 = fnvRun2(h2, b2[m:], h3, b3[m:])
+		h0, h1 = fnvPair(h0, p0, k0, h1, p1, k1, m)
+		h2, h3 = fnvPair(h2, p2, k2, h3, p3, k3, m)
 		lh.h[0], lh.h[1], lh.h[2], lh.h[3] = h0, h1, h2, h3
 	case 3:
-		lh.h[0], lh.h[1] = fnvRun2(lh.h[0], lh.bufs[0][:lh.k[0]], lh.h[1], lh.bufs[1][:lh.k[1]])
+		lh.h[0], lh.h[1] = fnvPair(lh.h[0], &lh.bufs[0], lh.k[0], lh.h[1], &lh.bufs[1], lh.k[1], 0)
 		lh.h[2] = fnvRun(lh.h[2], lh.bufs[2][:lh.k[2]])
 	case 2:
-		lh.h[0], lh.h[1] = fnvRun2(lh.h[0], lh.bufs[0][:lh.k[0]], lh.h[1], lh.bufs[1][:lh.k[1]])
+		lh.h[0], lh.h[1] = fnvPair(lh.h[0], &lh.bufs[0], lh.k[0], lh.h[1], &lh.bufs[1], lh.k[1], 0)
 	case 1:
 		lh.h[0] = fnvRun(lh.h[0], lh.bufs[0][:lh.k[0]])
 	}
@@ -89,13 +91,20 @@ func fnvRun(h uint32, b []byte) uint32 {
 	return h
 }
 
-// fnvRun2 is fnvRun on two inputs at once.
-func fnvRun2(h1 uint32, b1 []byte, h2 uint32, b2 []byte) (uint32, uint32) {
-	n := min(len(b1), len(b2))
-	c1, c2 := b1[:n], b2[:n]
-	for i := range c1 {
-		h1 = (h1 ^ uint32(c1[i])) * fnvPrime
-		h2 = (h2 ^ uint32(c2[i:][0])) * fnvPrime
+// fnvPair continues h1 over p1[i:k1] and h2 over p2[i:k2], two chains at
+// once.
+func fnvPair(h1 uint32, p1 *symBuf, k1 int, h2 uint32, p2 *symBuf, k2 int, i int) (uint32, uint32) {
+	n := min(k1, k2)
+	j := i
+	for ; j < n; j++ {
+		h1 = (h1 ^ uint32(p1[j&symMask])) * fnvPrime
+		h2 = (h2 ^ uint32(p2[j&symMask])) * fnvPrime
 	}
-	return fnvRun(h1, b1[n:]), fnvRun(h2, b2[n:])
+	for k := j; k < k1; k++ {
+		h1 = (h1 ^ uint32(p1[k&symMask])) * fnvPrime
+	}
+	for k := j; k < k2; k++ {
+		h2 = (h2 ^ uint32(p2[k&symMask])) * fnvPrime
+	}
+	return h1, h2
 }

@@ -79,7 +79,7 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 						k = 0
 					}
 				}
-				if m := answerIndex.candidates(t[i:j]); m != 0 {
+				if m := answerIndex.candidatesOf(j-i, c, t[j-1]); m != 0 {
 					switch lookup(m, answerWords, t[i:j]) {
 					case wordHedge:
 						ac.hedges++
@@ -132,7 +132,7 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 			if i == 0 || byteClass[t[i-1]]&clLetter == 0 {
 				v, j := number(t, i)
 				ac.nums++
-				if ac.nums <= maxAnswerNums {
+				if ac.nums <= maxAnswerNums && ps.numBits&numBit(v) != 0 {
 					var used uint32 // without a branch per number
 					for q, pv := range ps.nums[:ps.nNums] {
 						used |= uint32(b2i(pv == v)) << q

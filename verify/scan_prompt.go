@@ -28,7 +28,7 @@ func scanPrompt(p string, ps *promptStats) {
 						break
 					}
 				}
-				if m := promptIndex.candidates(p[i:j]); m != 0 && lookup(m, promptWords, p[i:j]) != 0 {
+				if m := promptIndex.candidatesOf(j-i, p[i], p[j-1]); m != 0 && lookup(m, promptWords, p[i:j]) != 0 {
 					ps.asksCode++
 				}
 				// A space (nothing to count) and another word: go on here.
@@ -45,6 +45,7 @@ func scanPrompt(p string, ps *promptStats) {
 				ps.digits += j - i
 				if ps.nNums < maxPromptNums {
 					ps.nums[ps.nNums] = v
+					ps.numBits |= numBit(v)
 					ps.nNums++
 				}
 				ps.allNums++

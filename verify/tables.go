@@ -133,12 +133,14 @@ var (
 	promptIndex = indexWords(promptWords)
 )
 
-// candidates returns the mask of ix's words that could be s: those of its
-// length, first letter and last letter (s non-empty, ASCII letters).
-func (ix *wordIndex) candidates(s string) uint32 {
-	n := min(len(s), maxWordLen+1) << 5
+// candidatesOf returns the mask of ix's words that could be the word of n
+// letters (n > 0, ASCII letters) from first to last: those of its length,
+// first letter and last letter. The scans have both letters at hand and
+// slice the word only when a candidate is left.
+func (ix *wordIndex) candidatesOf(n int, first, last byte) uint32 {
+	n = min(n, maxWordLen+1) << 5
 	const m = wordRows<<5 - 1
-	return ix.first[(n|int(s[0]&31))&m] & ix.last[(n|int(s[len(s)-1]&31))&m]
+	return ix.first[(n|int(first&31))&m] & ix.last[(n|int(last&31))&m]
 }
 
 // lookup returns the kind of the word s (ASCII letters, any case) among

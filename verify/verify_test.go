@@ -3,6 +3,7 @@ package verify
 import (
 	"context"
 	"errors"
+	"math"
 	"testing"
 
 	"github.com/llmrouter/llmrouter"
@@ -76,4 +77,25 @@ func TestTrainErrors(t *testing.T) {
 			assert.Contains(t, err.Error(), tt.msg)
 		})
 	}
+}
+
+func TestScorePrompt(t *testing.T) {
+	m := Default()
+	tests := []struct{ prompt, answer string }{
+		{"", "42"},
+		{"James has 3 apples and 1,200 pears. How many?", "3 + 1,200 = 1,203\n#### 1203"},
+		{"Write a Python function", "```python\ndef f(x):\n    return x\n```\n"},
+		{"Write a Python function", ""},
+	}
+	for _, tt := range tests {
+		p := ReadPrompt(tt.prompt)
+		want := m.Score(tt.prompt, tt.answer)
+		assert.Equal(t, math.Float64bits(want), math.Float64bits(m.ScorePrompt(&p, tt.answer)), "%q / %q", tt.prompt, tt.answer)
+		// and again: scoring does not change p
+		assert.Equal(t, math.Float64bits(want), math.Float64bits(m.ScorePrompt(&p, tt.answer)), "%q / %q, second use", tt.prompt, tt.answer)
+	}
+	// The zero Prompt is the empty prompt's.
+	assert.Equal(t, ReadPrompt(""), Prompt{})
+	var zero Prompt
+	assert.Equal(t, m.Score("", "The answer is 7."), m.ScorePrompt(&zero, "The answer is 7."))
 }
