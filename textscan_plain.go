@@ -26,27 +26,33 @@ func scanPlain(text string, i int, r *plainRun) int {
 	dWords, wordBytes, seps := r.dWords, r.asciiWordBytes, 0
 	for {
 		start := i
-		var seen uint32
-		e := asciiWord[text[i]]
+		var sum uint64 // the word's plainCount fields, summed
+		e := plainCount[text[i]]
 		for {
-			seen |= e
-			lc := e & 0xff
+			sum += e
+			lc := uint32(e) & 0xff
 			hU = (hU ^ lc) * fnvPrime32
 			hB = (hB ^ lc) * fnvPrime32
 			i++
 			if i == len(text) {
 				break
 			}
-			if e = asciiWord[text[i]]; e == 0 {
+			if e = plainCount[text[i]]; e == 0 {
 				break
 			}
 		}
 		wordBytes += i - start
-		if seen&(3<<8) != 0 {
-			dg, nm, up := countDigitsUpper(text[start:i])
-			r.digits += dg
-			r.numbers += nm
-			r.upper += up
+		if sum >= plainUpper {
+			if sum < plainDigit {
+				// Capitals only, the common case ("The"): their count is
+				// in the sum, no second look at the word needed.
+				r.upper += int(sum >> plainUpperShift)
+			} else {
+				dg, nm, up := countDigitsUpper(text[start:i])
+				r.digits += dg
+				r.numbers += nm
+				r.upper += up
+			}
 		}
 		// Another word follows after separators, bytes scanText only
 		// counts as runes (spaces, commas, full stops, quotes)?
@@ -90,3 +96,33 @@ var plainSep = func() (t [256]bool) {
 	}
 	return t
 }()
+
+// plainCount is asciiWord for scanPlain's word loop, which sums a word's
+// entries: the lower case in the low byte (so the low 24 bits hold the sum
+// of the letters, below 2^24 for any word within MaxScanBytes), plus
+// plainUpper for a capital and plainDigit for a digit, so the sum counts
+// them too (20 bits each) without a second pass over the word.
+var plainCount = func() (t [256]uint64) {
+	for c := range t {
+		e := asciiWord[c]
+		t[c] = uint64(e & 0xff)
+		if e&(1<<9) != 0 {
+			t[c] += plainUpper
+		}
+		if e&(1<<8) != 0 {
+			t[c] += plainDigit
+		}
+	}
+	return t
+}()
+
+const (
+	plainUpperShift = 24
+	plainUpper      = 1 << plainUpperShift
+	plainDigit      = 1 << 44
+)
+
+// The sums' fields must not overflow into one another for the longest
+// word scanPlain can see: 122 × MaxScanBytes < 2^24 and MaxScanBytes < 2^20.
+var _ = [plainUpper - 122*MaxScanBytes]struct{}{}
+var _ = [1<<20 - MaxScanBytes]struct{}{}
