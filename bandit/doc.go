@@ -9,10 +9,12 @@
 // Each model (arm) has a Bayesian linear model of the reward, learnt as a
 // correction to the router's own prediction: reward ≈ prior + θᵀx, where
 // prior = Candidate.Quality − λ·Candidate.Cost (the trained classifier's
-// or the built-in default's prediction, so a fresh bandit routes as the
-// greedy reading of that prediction: the warm start) and x is a small dense
-// context (the model's predicted quality, the difficulty, the request's
-// length, code, maths, reasoning and question signals; see contextDim).
+// or the built-in default's prediction), except that the Base policy's
+// own choice is raised to a margin above the best other model, so a fresh
+// bandit routes exactly as the live policy does (the warm start,
+// warmstart.go), and x is a small dense context (the model's predicted
+// quality, the difficulty, the request's length, code, maths, reasoning
+// and question signals, and that raise; see contextDim).
 // θ starts at 0 with a ridge prior and is updated in closed form by
 // Sherman–Morrison, O(d²) per grade.
 //
@@ -27,7 +29,8 @@
 // batched (a judge grades later): Thompson sampling's randomised choices
 // keep exploring between updates, where LinUCB repeats the same optimistic
 // choice until the grades arrive. And its exploration shrinks on its own
-// as the posterior narrows, with one interpretable knob (Options.Noise).
+// as the posterior narrows, with one interpretable knob (Options.Noise);
+// Options.ExploreDecay makes it fade further as grades accumulate.
 //
 // # Exploration caps
 //

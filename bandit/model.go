@@ -8,15 +8,16 @@ import (
 )
 
 // contextDim is the length of the context vector x (see contextOf).
-const contextDim = 8
+const contextDim = 9
 
 type vec [contextDim]float64
 
 // contextOf is the dense context of one model for one request: a bias, the
 // model's predicted quality, the predicted difficulty (0.5 when none), the
 // request's length (log tokens, capped), its code and maths scores, and
-// capped counts of reasoning/multi-step markers and questions. Every entry
-// is in [0, 2], so one ridge strength suits them all.
+// capped counts of reasoning/multi-step markers and questions, and the
+// warm start's bump (0 here; pendingEntry.context sets it for the Base's
+// choice). Every entry is in [0, 2], so one ridge strength suits them all.
 func contextOf(f *llmrouter.Features, difficulty, quality float64) vec {
 	if math.IsNaN(difficulty) {
 		difficulty = 0.5
@@ -33,6 +34,7 @@ func contextOf(f *llmrouter.Features, difficulty, quality float64) vec {
 		clamp(f.Math, 0, 1),
 		math.Min(float64(f.Reasoning+f.MultiStep), 4) / 4,
 		math.Min(float64(f.Questions), 4) / 4,
+		0,
 	}
 }
 

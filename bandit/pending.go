@@ -1,6 +1,10 @@
 package bandit
 
-import "github.com/llmrouter/llmrouter"
+import (
+	"math"
+
+	"github.com/llmrouter/llmrouter"
+)
 
 // pendingEntry is what a decision's grade needs to update the right arm
 // with the context seen at decision time: the shared context (x with the
@@ -15,11 +19,16 @@ type pendingEntry struct {
 	answered int       // arm that answered (from Record); −1 until known
 	cost     float64   // actual USD of the call (from Record); NaN until known
 	updated  uint64    // arms already updated, a bit each
+	live     int       // arm of the Base plan's first model, −1 if none
+	bump     float64   // how much live's prior was raised (warmStart)
 }
 
 func (e *pendingEntry) context(arm int) vec {
 	x := e.base
 	x[1] = clamp(e.quality[arm], 0, 1)
+	if arm == e.live {
+		x[8] = clamp(e.bump, 0, 2)
+	}
 	return x
 }
 
@@ -59,7 +68,7 @@ func (s *pendingStore) get(id string) *pendingEntry { return s.m[id] }
 // entryFromDecision recomputes a decision's pending entry from its logged
 // form: the same features, prediction and candidates the policy saw.
 func entryFromDecision(d *llmrouter.Decision, arms map[string]int, n int, lambda float64) (*pendingEntry, error) {
-	e := &pendingEntry{quality: nanSlice(n), prior: nanSlice(n), estCost: nanSlice(n), chosen: -1, answered: -1, cost: nan}
+	e := &pendingEntry{quality: nanSlice(n), prior: nanSlice(n), estCost: nanSlice(n), chosen: -1, answered: -1, cost: nan, live: -1}
 	e.base = contextOf(&d.Features, d.Prediction.Difficulty, 0)
 	for _, c := range d.Candidates {
 		k, ok := arms[c.Model]
@@ -72,6 +81,17 @@ func entryFromDecision(d *llmrouter.Decision, arms map[string]int, n int, lambda
 	if k, ok := arms[d.Model]; ok {
 		e.chosen = k
 	}
+	plan := make([]int, 0, len(d.Plan))
+	for _, st := range d.Plan {
+		if k, ok := arms[st.Model]; ok && !math.IsNaN(e.prior[k]) {
+			plan = append(plan, k)
+		}
+	}
+	live, ok := arms[liveOf(d.Plan)]
+	if !ok || math.IsNaN(e.prior[live]) {
+		live = -1
+	}
+	e.warmStart(live, plan)
 	if k, ok := arms[d.Answered]; ok {
 		e.answered, e.cost = k, d.Cost
 	}

@@ -46,6 +46,8 @@ func writeEntry(b *bytes.Buffer, e *pendingEntry) {
 	put(int16(e.answered))
 	put(e.cost)
 	put(e.updated)
+	put(int16(e.live))
+	put(e.bump)
 	for k := range e.quality {
 		put(e.quality[k])
 		put(e.prior[k])
@@ -64,7 +66,7 @@ func readPending(rd *bytes.Reader, order []int) ([]idEntry, error) {
 	n := len(order)
 	// Every entry takes at least this many bytes: no count makes us
 	// allocate past what the (already bounded) file holds.
-	if minEntry := 2 + 8*contextDim + 4 + 16 + 24*n; int64(count)*int64(minEntry) > int64(rd.Len()) {
+	if minEntry := 2 + 8*contextDim + 4 + 16 + 10 + 24*n; int64(count)*int64(minEntry) > int64(rd.Len()) {
 		return nil, fmt.Errorf("%w: %d pending decisions do not fit in the %d bytes left", ErrState, count, rd.Len())
 	}
 	out := make([]idEntry, 0, count)
@@ -83,6 +85,8 @@ func readPending(rd *bytes.Reader, order []int) ([]idEntry, error) {
 			Chosen, Answered int16
 			Cost             float64
 			Updated          uint64
+			Live             int16
+			Bump             float64
 		}
 		if err := binary.Read(rd, le, &fix); err != nil {
 			return nil, bad(err.Error())
@@ -96,11 +100,12 @@ func readPending(rd *bytes.Reader, order []int) ([]idEntry, error) {
 			}
 			return order[v], true
 		}
-		e := &pendingEntry{base: fix.Base, cost: fix.Cost, quality: nanSlice(n), prior: nanSlice(n), estCost: nanSlice(n)}
-		var ok1, ok2 bool
+		e := &pendingEntry{base: fix.Base, cost: fix.Cost, bump: fix.Bump, quality: nanSlice(n), prior: nanSlice(n), estCost: nanSlice(n)}
+		var ok1, ok2, ok3 bool
 		e.chosen, ok1 = arm(fix.Chosen)
 		e.answered, ok2 = arm(fix.Answered)
-		if !ok1 || !ok2 || fix.Updated>>n != 0 {
+		e.live, ok3 = arm(fix.Live)
+		if !ok1 || !ok2 || !ok3 || fix.Updated>>n != 0 {
 			return nil, bad("model number out of range")
 		}
 		for _, v := range fix.Base {
@@ -110,6 +115,9 @@ func readPending(rd *bytes.Reader, order []int) ([]idEntry, error) {
 		}
 		if !math.IsNaN(fix.Cost) && !finiteNonNeg(fix.Cost) {
 			return nil, bad("cost is negative or infinite")
+		}
+		if !finiteNonNeg(fix.Bump) {
+			return nil, bad("warm-start bump is negative or not finite")
 		}
 		for f := range n {
 			k := order[f]

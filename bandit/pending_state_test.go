@@ -34,18 +34,28 @@ func TestPendingSurvivesSaveLoad(t *testing.T) {
 	for _, tt := range []struct {
 		name     string
 		order    []string
-		feedback bool // Feedback (the answered model, from Record) or Update (a named model)
+		feedback bool   // Feedback (the answered model, from Record) or Update (a named model)
+		model    string // the model Update names; "" the Base's choice (its context holds the warm start's bump)
 	}{
-		{"feedback", names, true},
-		{"update", names, false},
-		{"feedback, models reordered", []string{"c", "a", "b"}, true},
-		{"update, models reordered", []string{"b", "c", "a"}, false},
+		{"feedback", names, true, ""},
+		{"update", names, false, "c"},
+		{"feedback, models reordered", []string{"c", "a", "b"}, true, ""},
+		{"update, models reordered", []string{"b", "c", "a"}, false, "c"},
+		{"update the Base's choice, models reordered", []string{"b", "c", "a"}, false, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			p, err := bandit.New(names, opt)
 			require.NoError(t, err)
+			live := ""
 			for _, id := range []string{"d0", "d1"} {
-				require.NoError(t, p.Apply(routing(id, 1, 0.01, 0.02, 0.03)))
+				r := routing(id, 1, 0.01, 0.02, 0.03)
+				require.NoError(t, llmrouter.DefaultPolicy().Apply(r))
+				live = r.Plan[0].Model
+				r.Plan = nil
+				require.NoError(t, p.Apply(r))
+			}
+			if tt.model == "" {
+				tt.model = live
 			}
 			p.Record(&llmrouter.Decision{ID: "d1", Answered: "b", Cost: 0.025})
 			require.NoError(t, p.Update("d0", "a", 0.7)) // graded before the save
@@ -63,9 +73,9 @@ func TestPendingSurvivesSaveLoad(t *testing.T) {
 				require.NoError(t, p.Feedback(context.Background(), "d1", 0.9, ""))
 				require.NoError(t, q.Feedback(context.Background(), "d1", 0.9, ""))
 			} else {
-				require.NoError(t, p.Update("d1", "c", 0.4))
-				require.NoError(t, q.Update("d1", "c", 0.4))
-				require.ErrorIs(t, q.Update("d1", "c", 0.4), bandit.ErrDuplicate)
+				require.NoError(t, p.Update("d1", tt.model, 0.4))
+				require.NoError(t, q.Update("d1", tt.model, 0.4))
+				require.ErrorIs(t, q.Update("d1", tt.model, 0.4), bandit.ErrDuplicate)
 			}
 			assert.Equal(t, canon(t, p), canon(t, q), "the same arms, counters and pending decisions")
 		})

@@ -19,6 +19,7 @@ const (
 	DefaultMaxExploreShare = 0.1
 	DefaultMaxExploreCost  = 0.1
 	DefaultMaxPending      = 50000
+	DefaultExploreDecay    = 250.0
 	// MaxModels is the most models a Policy routes between.
 	MaxModels = 64
 )
@@ -27,6 +28,10 @@ const (
 const (
 	ReasonGreedy  = "bandit: highest expected reward (quality − λ·cost)"
 	ReasonExplore = "bandit: exploring (Thompson sample)"
+	// ReasonKept and ReasonKeptExplore: the choice is the Base plan's
+	// first model (the live policy's own choice), greedily or by exploring.
+	ReasonKept        = "bandit: the live policy's choice, highest expected reward"
+	ReasonKeptExplore = "bandit: the live policy's choice, exploring (Thompson sample)"
 )
 
 var nan = math.NaN()
@@ -57,6 +62,10 @@ type Options struct {
 	// Noise scales the posterior's spread, hence how much the policy
 	// explores (DefaultNoise when ≤ 0; rewards of 0/1 grades suit 0.5).
 	Noise float64
+	// ExploreDecay makes exploration fade: every posterior spread is
+	// scaled by 1/√(1 + grades/ExploreDecay), grades counting every grade
+	// learnt (DefaultExploreDecay when 0; negative: no decay).
+	ExploreDecay float64
 	// MaxExploreShare caps the share of decisions that explore
 	// (DefaultMaxExploreShare when 0; negative: never explore).
 	MaxExploreShare float64
@@ -148,7 +157,8 @@ func New(models []string, opt Options) (*Policy, error) {
 		name string
 		v    float64
 	}{{"CostWeight", opt.CostWeight}, {"Ridge", opt.Ridge}, {"Noise", opt.Noise},
-		{"MaxExploreShare", opt.MaxExploreShare}, {"MaxExploreCost", opt.MaxExploreCost}} {
+		{"MaxExploreShare", opt.MaxExploreShare}, {"MaxExploreCost", opt.MaxExploreCost},
+		{"ExploreDecay", opt.ExploreDecay}} {
 		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
 			return nil, fmt.Errorf("bandit: Options.%s is %v; want a finite number", f.name, f.v)
 		}
@@ -170,6 +180,9 @@ func New(models []string, opt Options) (*Policy, error) {
 	}
 	if opt.MaxExploreCost == 0 {
 		opt.MaxExploreCost = DefaultMaxExploreCost
+	}
+	if opt.ExploreDecay == 0 {
+		opt.ExploreDecay = DefaultExploreDecay
 	}
 	if opt.MaxPending <= 0 {
 		opt.MaxPending = DefaultMaxPending
@@ -244,8 +257,10 @@ func (p *Policy) layoutFor(models []llmrouter.ModelCard) ([]int, error) {
 }
 
 // Apply runs the Base policy, then moves the model the bandit chooses
-// among the Base plan's models to the front (reason ReasonGreedy or
-// ReasonExplore) and sets r.Propensity, unless in shadow mode. The context
+// among the Base plan's models to the front (reason ReasonKept or
+// ReasonKeptExplore when it is the Base's first model, else ReasonGreedy
+// or ReasonExplore) and sets r.Propensity, unless in shadow mode. With no
+// grades its greedy choice is the Base's (warmstart.go). The context
 // is kept under r.DecisionID for the grade. Safe for concurrent use; it
 // never waits for an update.
 func (p *Policy) Apply(r *llmrouter.Routing) error {
@@ -262,7 +277,7 @@ func (p *Policy) Apply(r *llmrouter.Routing) error {
 	p.pullShared(r.Now)
 	arms := *p.state.Load()
 	n := len(p.names)
-	e := &pendingEntry{quality: nanSlice(n), prior: nanSlice(n), estCost: nanSlice(n), answered: -1, cost: nan}
+	e := &pendingEntry{quality: nanSlice(n), prior: nanSlice(n), estCost: nanSlice(n), answered: -1, cost: nan, live: -1}
 	diff := nan
 	if r.Prediction != nil {
 		diff = r.Prediction.Difficulty
@@ -273,6 +288,17 @@ func (p *Policy) Apply(r *llmrouter.Routing) error {
 		e.quality[k], e.estCost[k] = c.Quality, c.Cost
 		e.prior[k] = priorOf(c.Quality, c.Cost, p.opt.CostWeight)
 	}
+	var planBuf [MaxModels]int
+	plan := planBuf[:0]
+	for _, st := range r.Plan {
+		if a := layout[st.Index]; !math.IsNaN(e.prior[a]) {
+			plan = append(plan, a)
+		}
+	}
+	if a := layout[r.Plan[0].Index]; !math.IsNaN(e.prior[a]) {
+		e.warmStart(a, plan)
+	}
+	decay := p.decay(arms)
 	var buf [2 * MaxModels]float64
 	k := len(r.Plan)
 	m, s := buf[:k:k], buf[k:2*k]
@@ -281,7 +307,7 @@ func (p *Policy) Apply(r *llmrouter.Routing) error {
 		a := layout[st.Index]
 		x := e.context(a)
 		m[i] = e.prior[a] + arms[a].mean(x)
-		s[i] = arms[a].sd(x, p.opt.Noise)
+		s[i] = arms[a].sd(x, p.opt.Noise) * decay
 		if m[i] > m[greedy] {
 			greedy = i
 		}
@@ -303,8 +329,14 @@ func (p *Policy) Apply(r *llmrouter.Routing) error {
 		return nil
 	}
 	st := r.Plan[choice]
-	st.Reason = ReasonGreedy
-	if choice != greedy {
+	switch {
+	case choice == 0 && choice == greedy:
+		st.Reason = ReasonKept
+	case choice == 0:
+		st.Reason = ReasonKeptExplore
+	case choice == greedy:
+		st.Reason = ReasonGreedy
+	default:
 		st.Reason = ReasonExplore
 	}
 	copy(r.Plan[1:choice+1], r.Plan[:choice])
@@ -490,3 +522,17 @@ func (p *Policy) Stats() Stats {
 
 // Models returns the model names the policy was built with, in order.
 func (p *Policy) Models() []string { return append([]string(nil), p.names...) }
+
+// decay scales every posterior spread by 1/√(1 + grades/ExploreDecay), so
+// exploration fades as grades accumulate (the posterior alone stops
+// narrowing once each arm's context is covered).
+func (p *Policy) decay(arms []*arm) float64 {
+	if p.opt.ExploreDecay < 0 {
+		return 1
+	}
+	n := int64(0)
+	for _, a := range arms {
+		n += a.n
+	}
+	return 1 / math.Sqrt(1+float64(n)/p.opt.ExploreDecay)
+}

@@ -213,7 +213,7 @@ func TestLoadRejectsBadState(t *testing.T) {
 		{"pending model out of range", resum(func() []byte {
 			b := append([]byte(nil), g...)
 			at := pendingAt(3) + 4 // the first pending decision
-			at += 2 + int(binary.LittleEndian.Uint16(b[at:])) + 8*8
+			at += 2 + int(binary.LittleEndian.Uint16(b[at:])) + 8*9
 			binary.LittleEndian.PutUint16(b[at:], 7) // chosen: model number 7 of 3
 			return b
 		}()), bandit.Options{}, "model number out of range"},

@@ -15,20 +15,22 @@ import (
 // The state file: magic, version, then little-endian fields, then the
 // CRC-32C of everything before it.
 //
-//	"llmrbndt" uint32 version(=2) uint32 contextDim uint32 models
+//	"llmrbndt" uint32 version(=3) uint32 contextDim uint32 models
 //	float64 CostWeight Ridge
 //	int64 Decisions Explored; float64 ExploreExtraUSD SpendUSD
 //	per model: uint16 len, name, int64 updates, A (d×d float64), b (d float64)
 //	uint32 pending, then per pending decision, oldest first: uint16 len, id,
 //	  context (d float64), int16 chosen answered (model numbers in the
 //	  file's order, −1 none), float64 cost, uint64 updated (a bit per model),
-//	  per model: float64 quality prior estCost
+//	  int16 live (the Base's choice, −1 none), float64 bump (its prior's
+//	  raise), per model: float64 quality prior estCost
 //	uint32 crc32c
 //
-// Version 1 (the same without the pending decisions) is refused.
+// Versions 1 (without the pending decisions) and 2 (an 8-feature context,
+// no warm start on the Base's choice) are refused.
 const (
 	stateMagic   = "llmrbndt"
-	stateVersion = 2
+	stateVersion = 3
 	maxNameLen   = 1024
 	maxIDLen     = 1024
 )
@@ -38,7 +40,7 @@ const (
 // policy keeps (Options.MaxPending), so no file makes it allocate more.
 func (p *Policy) maxStateBytes() int {
 	arms := 8 + 12 + 16 + 32 + MaxModels*(2+maxNameLen+8+8*contextDim*(contextDim+1)) + 4 + 4
-	entry := 2 + maxIDLen + 8*contextDim + 4 + 8 + 8 + 24*len(p.names)
+	entry := 2 + maxIDLen + 8*contextDim + 4 + 8 + 8 + 2 + 8 + 24*len(p.names)
 	return arms + p.opt.MaxPending*entry
 }
 

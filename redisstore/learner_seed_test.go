@@ -17,7 +17,7 @@ import (
 // count and floats.
 func armFloats(t *testing.T, arms []byte) (names []string, counts []int64, fs []float64) {
 	t.Helper()
-	const dim = 8
+	const dim = 9 // the bandit's context size (state file version 3)
 	for len(arms) > 0 {
 		l := int(binary.LittleEndian.Uint16(arms))
 		names = append(names, string(arms[2:2+l]))

@@ -79,14 +79,16 @@ func (rep *statsReplica) serve(t testing.TB, n int) (answered map[string]int) {
 // arms is the policy's learnt arms: its state file without the header's
 // counters, the decisions waiting for a grade (each replica's own) and the
 // checksum. An arm is its name (uint16 length, bytes), its update count
-// (int64), its 8×8 matrix and its 8-vector (float64s).
+// (int64), its d×d matrix and its d-vector (float64s), d read from the
+// header.
 func (rep *statsReplica) arms(t testing.TB) []byte {
 	var b bytes.Buffer
 	_, err := rep.policy.WriteTo(&b)
 	require.NoError(t, err)
-	const head, dim = 8 + 12 + 16 + 32, 8
+	const head = 8 + 12 + 16 + 32
 	state := b.Bytes()
 	require.Greater(t, len(state), head)
+	dim := int(binary.LittleEndian.Uint32(state[8+4:]))
 	n := int(binary.LittleEndian.Uint32(state[8+8:]))
 	end := head
 	for range n {

@@ -303,7 +303,8 @@ func (s *sim) reward(i, k int) float64 {
 
 // rewardRule routes to the candidate of highest predicted reward,
 // Quality − λ·Cost, the rest by predicted quality after it: the reading of
-// a classifier's prediction the bandit starts from.
+// a classifier's prediction (the bandit starts from the default's own
+// choice instead, see bandit/warmstart.go).
 func rewardRule(lambda float64) llmrouter.Policy {
 	return llmrouter.PolicyFunc(func(r *llmrouter.Routing) error {
 		best := -1
@@ -436,7 +437,7 @@ func (s *sim) print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "reward = score − λ·cost, λ = %.4g per USD; strong model = %s; judge noise %.2g, delay %d requests\n",
 		s.lambda, strong, s.f.noise, s.f.delay)
-	fmt.Fprintln(w, "default = built-in classifier + CheapestAdequate; default-greedy = built-in classifier, highest predicted reward (the bandit's prior);")
+	fmt.Fprintln(w, "default = built-in classifier + CheapestAdequate; default-greedy = built-in classifier, highest predicted reward (the bandit starts from the default's choice);")
 	fmt.Fprintln(w, "offline = linear classifier trained on the whole stream (in-sample ceiling), highest predicted reward; card Quality = mean score over the stream (in-sample)")
 	fmt.Fprintf(w, "offline (out-of-fold) = the same classifier cross-fitted on %d folds, each row routed by the one not trained on it\n", oofFolds)
 	fmt.Fprintf(w, "\nmean reward per window of %d requests\n%8s", s.f.window, "requests")
