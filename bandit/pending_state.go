@@ -57,7 +57,7 @@ func writeEntry(b *bytes.Buffer, e *pendingEntry) {
 
 // readPending reads the pending decisions; order maps the file's model
 // numbers to the policy's arms.
-func readPending(rd *bytes.Reader, order []int) ([]idEntry, error) {
+func readPending(rd *bytes.Reader, order []int, dim int) ([]idEntry, error) {
 	le := binary.LittleEndian
 	var count uint32
 	if err := binary.Read(rd, le, &count); err != nil {
@@ -66,7 +66,11 @@ func readPending(rd *bytes.Reader, order []int) ([]idEntry, error) {
 	n := len(order)
 	// Every entry takes at least this many bytes: no count makes us
 	// allocate past what the (already bounded) file holds.
-	if minEntry := 2 + 8*contextDim + 4 + 16 + 10 + 24*n; int64(count)*int64(minEntry) > int64(rd.Len()) {
+	minEntry := 2 + 8*dim + 4 + 16 + 24*n
+	if dim == contextDim {
+		minEntry += 10 // live and bump
+	}
+	if int64(count)*int64(minEntry) > int64(rd.Len()) {
 		return nil, fmt.Errorf("%w: %d pending decisions do not fit in the %d bytes left", ErrState, count, rd.Len())
 	}
 	out := make([]idEntry, 0, count)
@@ -88,7 +92,7 @@ func readPending(rd *bytes.Reader, order []int) ([]idEntry, error) {
 			Live             int16
 			Bump             float64
 		}
-		if err := binary.Read(rd, le, &fix); err != nil {
+		if err := readPendingFixed(rd, &fix.Base, dim, &fix.Chosen, &fix.Answered, &fix.Cost, &fix.Updated, &fix.Live, &fix.Bump); err != nil {
 			return nil, bad(err.Error())
 		}
 		arm := func(v int16) (int, bool) {
@@ -136,4 +140,27 @@ func readPending(rd *bytes.Reader, order []int) ([]idEntry, error) {
 		out = append(out, idEntry{string(id), e})
 	}
 	return out, nil
+}
+
+// readPendingFixed reads a pending decision's fixed-size fields; a file of
+// an earlier version (dim < contextDim) has a shorter context and no live
+// and bump, which then read as no Base's choice (−1) and no bump.
+func readPendingFixed(rd *bytes.Reader, base *vec, dim int, chosen, answered *int16, cost *float64, updated *uint64, live *int16, bump *float64) error {
+	le := binary.LittleEndian
+	if err := binary.Read(rd, le, base[:dim]); err != nil {
+		return err
+	}
+	for _, v := range []any{chosen, answered, cost, updated} {
+		if err := binary.Read(rd, le, v); err != nil {
+			return err
+		}
+	}
+	if dim < contextDim {
+		*live, *bump = -1, 0
+		return nil
+	}
+	if err := binary.Read(rd, le, live); err != nil {
+		return err
+	}
+	return binary.Read(rd, le, bump)
 }

@@ -39,8 +39,11 @@ type Shared interface {
 
 // learnerLayout names the statistics Shared holds for this learner: per
 // arm, the update count, the upper triangle of Σ x xᵀ (row by row), and
-// Σ x y, over a context of contextDim features.
-const learnerLayout = "lints8/"
+// Σ x y, over a context of contextDim features. The name changes with the
+// layout, so replicas of releases with another context (lints8/: 8
+// features, before the warm start) keep their own totals during a rolling
+// upgrade instead of adding to and misreading each other's.
+const learnerLayout = "lints9/"
 
 // sharedLen is the length of one update's increments.
 const sharedLen = 1 + contextDim*(contextDim+1)/2 + contextDim

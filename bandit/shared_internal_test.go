@@ -140,3 +140,36 @@ func TestSharedBadTotalsKeepArm(t *testing.T) {
 	assert.Same(t, before[1], after[1], "b kept its arm")
 	assert.Equal(t, before[0].n, after[0].n, "a rebuilt from its totals")
 }
+
+// TestSharedLayoutOfEarlierRelease: replicas of the release before the warm
+// start (an 8-feature context) share a store with this one during a rolling
+// upgrade. Their totals have another length and meaning, so this release
+// keeps its own keys: it neither adds to theirs nor reads them as its own.
+func TestSharedLayoutOfEarlierRelease(t *testing.T) {
+	sh := &MemoryShared{}
+	const oldLen = 1 + 8*9/2 + 8 // one update's increments at 8 features
+	inc := make([]float64, oldLen)
+	for i := range inc {
+		inc[i] = 1
+	}
+	oldKeys := []string{"lints8/a", "lints8/b", "lints8/c"}
+	for _, k := range oldKeys {
+		for range 50 {
+			sh.Add(k, inc)
+		}
+	}
+	p, err := New([]string{"a", "b", "c"}, Options{Shared: sh, Seed: 1})
+	require.NoError(t, err)
+	teach(t, p, "u", 20, rand.New(rand.NewPCG(1, 2)))
+
+	tot, _ := sh.Totals(oldKeys, sharedT0, 0)
+	for i, k := range oldKeys {
+		require.Len(t, tot[i], oldLen, "%s: the earlier release's totals", k)
+		require.Equal(t, 50.0, tot[i][0], k)
+	}
+	var n int64
+	for _, a := range *p.state.Load() {
+		n += a.n
+	}
+	require.EqualValues(t, 20, n, "this release's arms hold its own updates only")
+}

@@ -26,8 +26,11 @@ import (
 //	  raise), per model: float64 quality prior estCost
 //	uint32 crc32c
 //
-// Versions 1 (without the pending decisions) and 2 (an 8-feature context,
-// no warm start on the Base's choice) are refused.
+// Version 2 (an 8-feature context, no warm start on the Base's choice, so
+// no live and bump in pending decisions) is read and migrated: each arm's
+// model gains the warm start's feature at its prior (ridge on the diagonal,
+// nothing learnt), pending decisions have no Base's choice. Version 1
+// (without the pending decisions) is refused.
 const (
 	stateMagic   = "llmrbndt"
 	stateVersion = 3
@@ -172,10 +175,10 @@ func (p *Policy) ReadFrom(r io.Reader) (int64, error) {
 		return n, fmt.Errorf("%w: header: %v", ErrState, err)
 	}
 	switch {
-	case hdr.Version != stateVersion:
-		return n, fmt.Errorf("%w: version %d; this build reads version %d", ErrState, hdr.Version, stateVersion)
-	case hdr.Dim != contextDim:
-		return n, fmt.Errorf("%w: context of %d features; this build uses %d", ErrState, hdr.Dim, contextDim)
+	case hdr.Version != stateVersion && hdr.Version != 2:
+		return n, fmt.Errorf("%w: version %d; this build reads versions 2 and %d", ErrState, hdr.Version, stateVersion)
+	case hdr.Version == stateVersion && hdr.Dim != contextDim, hdr.Version == 2 && hdr.Dim != contextDim-1:
+		return n, fmt.Errorf("%w: version %d with a context of %d features", ErrState, hdr.Version, hdr.Dim)
 	case int(hdr.Models) != len(p.names):
 		return n, fmt.Errorf("%w: %d models; the policy has %d", ErrState, hdr.Models, len(p.names))
 	case hdr.CostWeight != p.opt.CostWeight || hdr.Ridge != p.opt.Ridge:
@@ -201,10 +204,7 @@ func (p *Policy) ReadFrom(r io.Reader) (int64, error) {
 		if err := binary.Read(rd, le, &a.n); err != nil {
 			return n, fmt.Errorf("%w: model %q: %v", ErrState, name, err)
 		}
-		if err := binary.Read(rd, le, &a.a); err != nil {
-			return n, fmt.Errorf("%w: model %q: %v", ErrState, name, err)
-		}
-		if err := binary.Read(rd, le, &a.b); err != nil {
+		if err := readArm(rd, a, int(hdr.Dim), hdr.Ridge); err != nil {
 			return n, fmt.Errorf("%w: model %q: %v", ErrState, name, err)
 		}
 		for i := range contextDim {
@@ -226,7 +226,7 @@ func (p *Policy) ReadFrom(r io.Reader) (int64, error) {
 		arms[k] = a
 		order = append(order, k)
 	}
-	pend, err := readPending(rd, order)
+	pend, err := readPending(rd, order, int(hdr.Dim))
 	if err != nil {
 		return n, err
 	}
@@ -254,3 +254,19 @@ func (p *Policy) ReadFrom(r io.Reader) (int64, error) {
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 func finiteNonNeg(v float64) bool { return finite(v) && v >= 0 }
+
+// readArm reads an arm's A (dim × dim) and b (dim) into a; a file of an
+// earlier version has a shorter context (dim < contextDim), whose missing
+// features start at their prior: ridge on A's diagonal, 0 elsewhere.
+func readArm(rd *bytes.Reader, a *arm, dim int, ridge float64) error {
+	le := binary.LittleEndian
+	for i := range dim {
+		if err := binary.Read(rd, le, a.a[i][:dim]); err != nil {
+			return err
+		}
+	}
+	for i := dim; i < contextDim; i++ {
+		a.a[i][i] = ridge
+	}
+	return binary.Read(rd, le, a.b[:dim])
+}

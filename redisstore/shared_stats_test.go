@@ -292,7 +292,7 @@ func redisUpdates(t *testing.T, addr string) (n float64) {
 	rdb := redis.NewClient(&redis.Options{Addr: addr})
 	defer rdb.Close()
 	for _, m := range []string{"cheap", "strong"} {
-		v, err := rdb.HGet(context.Background(), "{"+t.Name()+"}:learner:lints8/"+m, "0").Float64()
+		v, err := rdb.HGet(context.Background(), "{"+t.Name()+"}:learner:lints9/"+m, "0").Float64()
 		if !errors.Is(err, redis.Nil) {
 			require.NoError(t, err)
 		}
