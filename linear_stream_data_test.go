@@ -7,7 +7,6 @@ import (
 
 	"github.com/llmrouter/llmrouter"
 	"github.com/llmrouter/llmrouter/dataset"
-	"github.com/llmrouter/llmrouter/internal/shareddata"
 	"github.com/llmrouter/llmrouter/routertest"
 	"github.com/llmrouter/llmrouter/train"
 	"github.com/stretchr/testify/require"
@@ -26,23 +25,7 @@ func TestStreamMatchesGatherOnSharedData(t *testing.T) {
 	if testing.Short() {
 		t.Skip("reads and trains on the shared data; skipped with -short")
 	}
-	var prompts []string
-	seen := map[string]bool{}
-	var mmlu *dataset.Dataset
-	for _, name := range goldenFiles {
-		ds, err := dataset.Load(shareddata.Path(t, name))
-		require.NoError(t, err)
-		if name == "routellm-mmlu.jsonl" {
-			mmlu = ds
-		}
-		for _, r := range ds.Records {
-			if !seen[r.Prompt] {
-				seen[r.Prompt] = true
-				prompts = append(prompts, r.Prompt)
-			}
-		}
-	}
-	require.Greater(t, len(prompts), 15000)
+	prompts, mmlu := goldenPrompts(t)
 	// A model with several outputs: two models and a difficulty head.
 	lin, err := train.Linear(&dataset.Dataset{Records: mmlu.Records[:3000]}, train.Options{
 		Lambdas: []float64{10}, IDF: train.IDFOn, DenseWeights: []float64{0.1}, Difficulty: true, Workers: 1})

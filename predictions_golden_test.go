@@ -57,16 +57,11 @@ var goldenFiles = []string{
 	"arenahard-gpt4o-dw1.jsonl", "arenahard-gpt4t-zp.jsonl",
 }
 
-func TestPredictionsGolden(t *testing.T) {
-	if testing.Short() {
-		t.Skip("reads and trains on the shared data; skipped with -short")
-	}
-	if runtime.GOARCH != "amd64" {
-		t.Skipf("golden predictions are for amd64, not %s", runtime.GOARCH)
-	}
-	var prompts []string
+// goldenPrompts returns every distinct prompt of goldenFiles, in file
+// order, and the MMLU file (the golden tests train on its first rows).
+func goldenPrompts(t *testing.T) (prompts []string, mmlu *dataset.Dataset) {
+	t.Helper()
 	seen := map[string]bool{}
-	var mmlu *dataset.Dataset
 	for _, name := range goldenFiles {
 		ds, err := dataset.Load(shareddata.Path(t, name))
 		require.NoError(t, err)
@@ -81,6 +76,17 @@ func TestPredictionsGolden(t *testing.T) {
 		}
 	}
 	require.Greater(t, len(prompts), 15000)
+	return prompts, mmlu
+}
+
+func TestPredictionsGolden(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads and trains on the shared data; skipped with -short")
+	}
+	if runtime.GOARCH != "amd64" {
+		t.Skipf("golden predictions are for amd64, not %s", runtime.GOARCH)
+	}
+	prompts, mmlu := goldenPrompts(t)
 	for _, p := range prompts {
 		// The scan window's size rests on this: no prompt the shipped
 		// model learnt from is cut by it.
