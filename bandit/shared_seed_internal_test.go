@@ -31,6 +31,19 @@ func sharedUpdates(sh *MemoryShared) int64 {
 	return int64(n)
 }
 
+// soloState is a single process's policy over models after 300 graded
+// decisions, and its saved state.
+func soloState(t *testing.T, models []string) (*Policy, *bytes.Buffer) {
+	t.Helper()
+	solo, err := New(models, Options{Seed: 7})
+	require.NoError(t, err)
+	teach(t, solo, "solo", 300, rand.New(rand.NewPCG(1, 1)))
+	var file bytes.Buffer
+	_, err = solo.WriteTo(&file)
+	require.NoError(t, err)
+	return solo, &file
+}
+
 // TestSharedLoad: a state file loaded into a policy with Options.Shared
 // seeds the shared totals of the arms they hold none for, once however
 // many replicas load it, so that what a single process learnt survives
@@ -39,12 +52,7 @@ func sharedUpdates(sh *MemoryShared) int64 {
 // before the load.
 func TestSharedLoad(t *testing.T) {
 	models := []string{"a", "b", "c"}
-	solo, err := New(models, Options{Seed: 7})
-	require.NoError(t, err)
-	teach(t, solo, "solo", 300, rand.New(rand.NewPCG(1, 1)))
-	var file bytes.Buffer
-	_, err = solo.WriteTo(&file)
-	require.NoError(t, err)
+	solo, file := soloState(t, models)
 	load := func(t *testing.T, p *Policy) {
 		t.Helper()
 		_, err := p.ReadFrom(bytes.NewReader(file.Bytes()))
@@ -106,12 +114,7 @@ func TestSharedLoad(t *testing.T) {
 // totals goes on learning from it, as the single process would have.
 func TestSharedLoadThenLearn(t *testing.T) {
 	models := []string{"a", "b", "c"}
-	solo, err := New(models, Options{Seed: 7})
-	require.NoError(t, err)
-	teach(t, solo, "solo", 300, rand.New(rand.NewPCG(1, 1)))
-	var file bytes.Buffer
-	_, err = solo.WriteTo(&file)
-	require.NoError(t, err)
+	_, file := soloState(t, models)
 
 	alone, err := New(models, Options{Seed: 9})
 	require.NoError(t, err)
