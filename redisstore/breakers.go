@@ -199,23 +199,5 @@ func (s *Breakers) putLocked(model string, e openEntry) {
 // own timeouts).
 func (s *Breakers) call(f func(context.Context) (any, error)) (any, error) {
 	s.trips.Add(1)
-	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
-	defer cancel()
-	type result struct {
-		v   any
-		err error
-	}
-	ch := make(chan result, 1)
-	s.calls.Add(1)
-	go func() {
-		defer s.calls.Done()
-		v, err := f(ctx)
-		ch <- result{v, err}
-	}()
-	select {
-	case r := <-ch:
-		return r.v, r.err
-	case <-ctx.Done():
-		return nil, fmt.Errorf("redisstore: %w", ctx.Err())
-	}
+	return within(context.Background(), s.timeout, &s.calls, f)
 }

@@ -44,29 +44,13 @@ func (c *counters) seed(key string, tot []float64, name func(int) string) (bool,
 		return false, nil
 	}
 	c.trips.Add(1)
-	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
-	defer cancel()
-	type result struct {
-		set int64
-		err error
+	set, err := within(context.Background(), c.timeout, &c.calls, func(ctx context.Context) (int64, error) {
+		return c.rdb.Eval(ctx, seedScript, []string{key}, args...).Int64()
+	})
+	if err != nil {
+		return false, fmt.Errorf("seeding %s: %w", key, err)
 	}
-	ch := make(chan result, 1)
-	c.calls.Add(1)
-	go func() { // abandoned at the deadline, as a sync is
-		defer c.calls.Done()
-		set, err := c.rdb.Eval(ctx, seedScript, []string{key}, args...).Int64()
-		ch <- result{set, err}
-	}()
-	var r result
-	select {
-	case r = <-ch:
-	case <-ctx.Done():
-		r.err = ctx.Err()
-	}
-	if r.err != nil {
-		return false, fmt.Errorf("redisstore: seeding %s: %w", key, r.err)
-	}
-	if r.set != 1 {
+	if set != 1 {
 		return false, nil
 	}
 	c.mu.Lock()

@@ -241,25 +241,9 @@ func (s *Store) redisRemaining(ctx context.Context, buckets []budget.Bucket, nee
 // even when the client ignores contexts (ContextTimeoutEnabled off): the
 // command is then abandoned to the client's own timeouts.
 func (s *Store) run(ctx context.Context, sc *redis.Script, keys []string, args []any) (any, error) {
-	ctx, cancel := context.WithTimeout(ctx, s.timeout)
-	defer cancel()
-	type result struct {
-		v   any
-		err error
-	}
-	ch := make(chan result, 1)
-	s.calls.Add(1)
-	go func() {
-		defer s.calls.Done()
-		v, err := sc.Run(ctx, s.rdb, keys, args...).Result()
-		ch <- result{v, err}
-	}()
-	select {
-	case r := <-ch:
-		return r.v, r.err
-	case <-ctx.Done():
-		return nil, fmt.Errorf("redisstore: %w", ctx.Err())
-	}
+	return within(ctx, s.timeout, &s.calls, func(ctx context.Context) (any, error) {
+		return sc.Run(ctx, s.rdb, keys, args...).Result()
+	})
 }
 
 func parseNanos(v any) (budget.Nanos, error) {
