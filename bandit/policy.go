@@ -90,8 +90,8 @@ type Options struct {
 	// hold none for if Shared is a SharedSeeder (MemoryShared and
 	// redisstore.Learner are). Apply
 	// never waits for an update; an update may wait for the pull of
-	// one decision (at most the Shared's own timeout). Default nil: the
-	// policy learns alone.
+	// one decision (one Shared.Totals call, which redisstore.Learner
+	// answers from memory). Default nil: the policy learns alone.
 	Shared Shared
 	// Base is the live policy run first: its filters remove candidates and
 	// its plan lists the models the bandit chooses among (and, after the

@@ -17,8 +17,10 @@ import (
 // in Redis hashes (key → field → total), added by every replica and read
 // back by all. Increments are summed locally and sent in one batch per
 // sync, one round trip that also reads the keys of interest, at most
-// once per every (on the callers' clock), by the call that finds a sync
-// due; concurrent calls answer from memory meanwhile.
+// once per every (on the callers' clock), started by the call that finds
+// a sync due and run in the background, one at a time: every call
+// answers from memory, so totals lag Redis by up to every plus a round
+// trip, and a sync's result is what the calls after it ends see.
 //
 // A batch is applied by a Lua script that first sets a marker named by
 // the batch's random id (SET NX): a batch whose reply was lost (a
@@ -34,7 +36,7 @@ type counters struct {
 	every   time.Duration
 	trips   atomic.Int64
 	calls   sync.WaitGroup // commands abandoned at their deadline (tests wait for them)
-	bg      sync.WaitGroup // syncs run in the background while degraded
+	bg      sync.WaitGroup // the sync running in the background (tests wait for it)
 
 	mu       sync.Mutex
 	pending  map[string]map[string]float64 // increments not yet sent
@@ -118,15 +120,12 @@ func (c *counters) due(now time.Time) bool {
 	return true
 }
 
-// start runs f, the sync a caller claimed with due: in the caller while
-// Redis answers (bounded by the timeout, once per every), in the
-// background while the last sync failed, so no request waits on a Redis
-// known to be failing.
+// start runs f, the sync a caller claimed with due, in the background
+// (due lets one run at a time), so that no request waits on Redis, slow
+// or failing: the caller answers from memory, and f's result (a new
+// generation) is seen by the calls made after it ends. f is bounded by
+// the timeout.
 func (c *counters) start(f func()) {
-	if _, degraded, _ := c.state(); !degraded {
-		f()
-		return
-	}
 	c.bg.Add(1)
 	go func() {
 		defer c.bg.Done()

@@ -44,10 +44,9 @@
 // sum increments in memory and, at most once per SyncEvery, send them
 // (HINCRBYFLOAT in one Lua script, applied once even when resent after a
 // lost reply) and read every replica's totals back in one pipelined round
-// trip bounded by Timeout: a request costs no round trip but the first of
-// each SyncEvery, which costs one per store. When Redis is away each
-// replica retries in the background, uses what it last read plus its own
-// observations, and sends
-// these when Redis is back (and all it ever added, if Redis lost its
-// data). See Latency and Learner.
+// trip bounded by Timeout, run in the background: no request waits on
+// Redis, and the totals lag by up to SyncEvery plus a round trip. When
+// Redis is away each replica uses what it last read plus its own
+// observations, and sends these when Redis is back (and all it ever
+// added, if Redis lost its data). See Latency and Learner.
 package redisstore

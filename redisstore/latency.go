@@ -25,10 +25,10 @@ type LatencyOptions struct {
 	Prefix string
 	// Timeout bounds each round trip. Default DefaultTimeout.
 	Timeout time.Duration
-	// SyncEvery is how often, on the routers' clock, one decision sends
-	// this replica's samples and reads every replica's: a sample reaches
-	// the other replicas (and this one's pooled figure) within about
-	// SyncEvery. Default DefaultSyncEvery.
+	// SyncEvery is how often, on the routers' clock, one decision starts
+	// a sync (in the background) that sends this replica's samples and
+	// reads every replica's: a sample reaches the other replicas within
+	// about SyncEvery plus a round trip. Default DefaultSyncEvery.
 	SyncEvery time.Duration
 	// Bucket is the span of time whose samples share one hash; Observed's
 	// Last is rounded up to a bucket's end. Default DefaultLatencyBucket.
@@ -48,21 +48,22 @@ type LatencyOptions struct {
 // number), expiring a Window (and a minute) after the bucket, whose
 // fields count samples per latency.Bin, with their number ("n") and sum
 // of nanoseconds ("s"). Add only counts in memory; at most once per
-// SyncEvery the decision that finds a sync due sends the counts (HINCRBYFLOAT in one
-// Lua script, applied once even when its reply is lost and it is sent
-// again) and reads the Window's buckets of every series this replica has
-// seen, in one pipelined round trip bounded by Timeout. Other decisions
-// cost no round trip; Observed answers from memory.
+// SyncEvery (and when a new series is seen) the decision that finds a
+// sync due starts it in the background (one at a time): it sends the
+// counts (HINCRBYFLOAT in one Lua script, applied once even when its
+// reply is lost and it is sent again) and reads the Window's buckets of
+// every series this replica has seen, in one pipelined round trip bounded
+// by Timeout. Observed always answers from memory, so no decision waits
+// on Redis; other replicas' samples show up to SyncEvery plus a round
+// trip late (this replica's own at once).
 //
 // When Redis fails or is slower than Timeout, Observed pools what was last
 // read (buckets that leave the Window dropped) with this replica's own
-// samples, and Redis is tried again SyncEvery later, in the background
-// (only the request whose sync first failed waited, at most Timeout); when
-// it answers, the samples counted meanwhile (those still within the
-// Window) are sent and every replica's read again; if Redis lost its data
-// meanwhile, each replica adds again the samples it had added that are
-// still in the Window. No call blocks longer than about Timeout; none
-// panics. Safe for concurrent use.
+// samples, and Redis is tried again SyncEvery later; when it answers, the
+// samples counted meanwhile (those still within the Window) are sent and
+// every replica's read again; if Redis lost its data meanwhile, each
+// replica adds again the samples it had added that are still in the
+// Window. No call waits on Redis; none panics. Safe for concurrent use.
 type Latency struct {
 	c       *counters
 	prefix  string
@@ -157,10 +158,10 @@ func (l *Latency) remember(series string) {
 	}
 }
 
-// Observed implements latency.Shared. When a sync is due at now it makes
-// it (one round trip, at most Timeout); otherwise it answers from memory,
-// recomputing series' figures only after a sync or when now enters
-// another Bucket.
+// Observed implements latency.Shared from memory, recomputing series'
+// figures only after a sync or when now enters another Bucket. When a
+// sync is due at now it starts it in the background; the calls after it
+// ends see its result.
 func (l *Latency) Observed(series string, q float64, now time.Time) latency.Observed {
 	l.remember(series)
 	cur := l.bucketOf(now)

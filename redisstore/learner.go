@@ -26,9 +26,10 @@ type LearnerOptions struct {
 	// Timeout bounds each round trip; past it the call is abandoned and
 	// retried at the next sync. Default DefaultTimeout.
 	Timeout time.Duration
-	// SyncEvery is how often, on the routers' clock, one decision sends
-	// this replica's updates and reads every replica's totals: what one
-	// replica learns reaches the others within about SyncEvery. Default
+	// SyncEvery is how often, on the routers' clock, one decision starts
+	// a sync (in the background) that sends this replica's updates and
+	// reads every replica's totals: what one replica learns reaches the
+	// others within about SyncEvery plus a round trip. Default
 	// DefaultSyncEvery.
 	SyncEvery time.Duration
 }
@@ -40,21 +41,23 @@ type LearnerOptions struct {
 // Each arm is one hash (Prefix + "learner:" + the arm's key) of float
 // totals, field i for statistic i, that never expires. Add only sums
 // increments in memory; at most once per SyncEvery the decision that
-// finds a sync due sends them (HINCRBYFLOAT in one Lua script, applied
-// once even when its reply is lost and it is sent again) and reads every
-// arm's hash back, in one pipelined round trip bounded by Timeout. Other
-// decisions cost no round trip.
+// finds a sync due starts it in the background (one at a time) and
+// answers from memory: the sync sends the increments (HINCRBYFLOAT in one
+// Lua script, applied once even when its reply is lost and it is sent
+// again) and reads every arm's hash back, in one pipelined round trip
+// bounded by Timeout, and the decisions after it ends see its totals. No
+// decision waits on Redis; the totals lag every replica's updates by up
+// to SyncEvery plus a round trip (this replica's own count at once).
 //
 // When Redis fails or is slower than Timeout, the policy keeps learning
 // from the last totals read plus this replica's own updates (summed in
 // memory: a fixed size per arm, whatever the outage's length), and Redis
-// is tried again SyncEvery later, in the background (only the request
-// whose sync first failed waited, at most Timeout); when it answers, the
-// updates made meanwhile are applied and the totals of every replica read
-// again. If Redis lost its data meanwhile (restarted without persistence:
-// an epoch key under Prefix changed), each replica adds again everything
-// it had added, so every update still counts once. No call blocks longer
-// than about Timeout; none panics. Safe for concurrent use.
+// is tried again SyncEvery later; when it answers, the updates made
+// meanwhile are applied and the totals of every replica read again. If
+// Redis lost its data meanwhile (restarted without persistence: an epoch
+// key under Prefix changed), each replica adds again everything it had
+// added, so every update still counts once. Only Seed waits on Redis (at
+// most about Timeout); no call panics. Safe for concurrent use.
 type Learner struct {
 	c      *counters
 	prefix string
@@ -129,9 +132,9 @@ func (l *Learner) remember(arms ...string) {
 	l.mu.Unlock()
 }
 
-// Totals implements bandit.Shared. When a sync is due at now it makes it
-// (one round trip, at most Timeout); the generation changes at every
-// sync, answered or not.
+// Totals implements bandit.Shared from memory. When a sync is due at now
+// it starts it in the background; the generation changes when a sync
+// ends, answered or not, so the call after it returns its totals.
 func (l *Learner) Totals(arms []string, now time.Time, since uint64) ([][]float64, uint64) {
 	l.remember(arms...)
 	if l.c.due(now) {
