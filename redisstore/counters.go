@@ -53,9 +53,15 @@ type counters struct {
 }
 
 type batch struct {
-	id  string
-	inc map[string]map[string]float64
+	id   string
+	inc  map[string]map[string]float64
+	redo bool // what this replica had added, added again after Redis lost it
 }
+
+// seededField marks a hash a state file's seed created (see seedScript):
+// it already holds every replica's part, so a replica's re-add after
+// Redis lost its data skips it.
+const seededField = "seeded"
 
 // epochScript returns the epoch key KEYS[1], setting it to ARGV[1] if
 // missing: a value other than the one a replica saw last means Redis lost
@@ -73,17 +79,23 @@ return e
 const markerTTL = time.Hour
 
 // addScript applies a batch once. KEYS[1] is the batch's marker,
-// KEYS[2..] the hashes; ARGV[1] the marker's ttl (ms), then per hash its
-// ttl (ms, 0: none), its number of fields, then field, increment pairs.
+// KEYS[2..] the hashes; ARGV[1] the marker's ttl (ms), ARGV[2] 1 for a
+// re-add (which skips the hashes a seed restored), then per hash its ttl
+// (ms, 0: none), its number of fields, then field, increment pairs.
 var addScript = `
 if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return 0 end
-local i = 2
+local redo = ARGV[2] == '1'
+local i = 3
 for k = 2, #KEYS do
   local ttl = tonumber(ARGV[i]); local n = tonumber(ARGV[i+1]); i = i + 2
-  for j = 1, n do
-    redis.call('HINCRBYFLOAT', KEYS[k], ARGV[i], ARGV[i+1]); i = i + 2
+  if redo and redis.call('HEXISTS', KEYS[k], '` + seededField + `') == 1 then
+    i = i + 2 * n
+  else
+    for j = 1, n do
+      redis.call('HINCRBYFLOAT', KEYS[k], ARGV[i], ARGV[i+1]); i = i + 2
+    end
+    if ttl > 0 then redis.call('PEXPIRE', KEYS[k], ttl) end
   end
-  if ttl > 0 then redis.call('PEXPIRE', KEYS[k], ttl) end
 end
 return 1
 `
@@ -162,7 +174,11 @@ func (c *counters) sync(keys []string, ttl func(key string) time.Duration, forge
 	var args []any
 	if b != nil {
 		ks = append(ks, c.prefix+"batch:"+b.id)
-		args = append(args, markerTTL.Milliseconds())
+		redo := 0
+		if b.redo {
+			redo = 1
+		}
+		args = append(args, markerTTL.Milliseconds(), redo)
 		for k, fs := range b.inc {
 			ks = append(ks, k)
 			args = append(args, ttl(k).Milliseconds(), len(fs))
@@ -244,8 +260,20 @@ func (c *counters) sync(keys []string, ttl func(key string) time.Duration, forge
 	}
 	c.epoch = r.epoch
 	c.inflight = nil
+	seeded := func(k string) bool { // read back after b: a re-add skipped it
+		for i, rk := range keys {
+			if rk == k {
+				_, ok := r.got[i][seededField]
+				return ok
+			}
+		}
+		return false
+	}
 	if b != nil {
 		for k, fs := range b.inc {
+			if b.redo && seeded(k) {
+				continue // the seed holds this replica's part: no longer its own
+			}
 			m := c.mine[k]
 			if m == nil {
 				m = make(map[string]float64, len(fs))
@@ -257,7 +285,7 @@ func (c *counters) sync(keys []string, ttl func(key string) time.Duration, forge
 		}
 	}
 	if len(redo) > 0 {
-		c.inflight = &batch{id: newID(), inc: redo} // counted in totals until applied, at the next sync
+		c.inflight = &batch{id: newID(), inc: redo, redo: true} // counted in totals until applied, at the next sync
 	}
 	read := make(map[string]map[string]float64, len(keys))
 	for i, k := range keys {

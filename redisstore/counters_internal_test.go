@@ -39,7 +39,7 @@ func TestCountersBatchAppliedOnce(t *testing.T) {
 	c.mu.Unlock()
 	// Its first send reached Redis, but the reply was lost.
 	require.NoError(t, rdb.Eval(context.Background(), addScript, []string{"{t}:batch:fixed", "{t}:k"},
-		markerTTL.Milliseconds(), 0, 1, "x", "4").Err())
+		markerTTL.Milliseconds(), 0, 0, 1, "x", "4").Err())
 	c.add("{t}:k", []float64{100}, x)
 	assert.Equal(t, 2.5+4+100, sum("{t}:k"), "until confirmed, the batch counts on top of the read totals")
 	require.NoError(t, c.sync([]string{"{t}:k"}, noTTL, nil))

@@ -155,7 +155,7 @@ func TestStatsSharedByReplicas(t *testing.T) {
 	assert.Equal(t, cheapCard.TypicalLatency, b.routedLatency(t, "cheap"), "nothing observed yet: the card")
 	servedA := a.serve(t, 20)
 	clock.Advance(statsSyncEvery)
-	a.routedLatency(t, "cheap") // A's sync: sends its samples and updates
+	a.sync(t) // A's sync: sends its samples and updates (and A reads them back)
 	clock.Advance(time.Millisecond)
 	b.sync(t) // B's sync reads them
 	checked := 0
@@ -219,7 +219,7 @@ func TestStatsRedisDown(t *testing.T) {
 	srv.Start()
 	clock.Advance(statsSyncEvery)
 	a.routedLatency(t, "cheap") // sends the batch held since the outage
-	require.False(t, a.learner.Degraded(), "recovered")
+	require.False(t, a.learner.Degraded(), "recovered: %v", a.learner.Err())
 	clock.Advance(statsSyncEvery)
 	a.sync(t) // then the samples summed meanwhile
 	require.NoError(t, a.learner.Err())
