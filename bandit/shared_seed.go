@@ -15,7 +15,10 @@ type SharedSeeder interface {
 	Shared
 	// Seed sets arm's totals to tot if, and only if, the backend holds
 	// none for arm, atomically against every replica (so a file loaded by
-	// several replicas counts once), and reports whether it did; it fails
+	// several replicas counts once), and reports whether it did (a
+	// backend may also decline where its replicas restore the totals
+	// themselves, as redisstore.Learner does after Redis lost its data,
+	// so that nothing counts twice); it fails
 	// when the backend does not answer (ReadFrom then fails, the policy
 	// unchanged, and may be called again). tot is not kept after Seed
 	// returns.
