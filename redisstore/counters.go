@@ -48,6 +48,7 @@ type counters struct {
 	gen      uint64                        // bumped at every sync attempt
 	next     time.Time                     // when the next sync is due
 	syncing  bool
+	idle     *sync.Cond // on mu: broadcast when a sync ends
 	lastErr  error
 	degraded bool
 }
@@ -101,8 +102,10 @@ return 1
 `
 
 func newCounters(rdb redis.UniversalClient, prefix string, timeout, every time.Duration) *counters {
-	return &counters{rdb: rdb, prefix: prefix, timeout: timeout, every: every,
+	c := &counters{rdb: rdb, prefix: prefix, timeout: timeout, every: every,
 		pending: map[string]map[string]float64{}, read: map[string]map[string]float64{}, mine: map[string]map[string]float64{}}
+	c.idle = sync.NewCond(&c.mu)
+	return c
 }
 
 // add sums inc[i] into the pending increment of key's field name(i).
@@ -145,6 +148,17 @@ func (c *counters) start(f func()) {
 	}()
 }
 
+// claim waits for the sync running, if any, to end (at most about the
+// timeout), and claims one (the caller must then call sync): a flush.
+func (c *counters) claim() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for c.syncing {
+		c.idle.Wait()
+	}
+	c.syncing = true
+}
+
 // soon makes the next sync due at once.
 func (c *counters) soon() {
 	c.mu.Lock()
@@ -157,7 +171,7 @@ func (c *counters) soon() {
 // gives each written key's expiry (0: none). On success the read totals
 // replace the old; on failure they are kept (forget drops those no
 // longer wanted) and the batch stays in flight. Only the caller that
-// claimed the sync with due (or a test, alone) calls it.
+// claimed the sync with due or claim (or a test, alone) calls it.
 func (c *counters) sync(keys []string, ttl func(key string) time.Duration, forget func(key string) bool) error {
 	if ttl == nil {
 		ttl = func(string) time.Duration { return 0 }
@@ -190,6 +204,7 @@ func (c *counters) sync(keys []string, ttl func(key string) time.Duration, forge
 	if b == nil && len(keys) == 0 {
 		c.mu.Lock()
 		c.syncing = false
+		c.idle.Broadcast()
 		c.mu.Unlock()
 		return nil
 	}
@@ -235,6 +250,7 @@ func (c *counters) sync(keys []string, ttl func(key string) time.Duration, forge
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.syncing = false
+	c.idle.Broadcast()
 	c.gen++
 	if forget != nil {
 		for _, m := range []map[string]map[string]float64{c.read, c.mine} {

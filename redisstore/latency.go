@@ -70,9 +70,10 @@ type Latency struct {
 	bucket  time.Duration
 	buckets int64 // in the window
 
-	mu    sync.Mutex
-	known map[string]struct{} // series to read
-	cache map[obsKey]obsEntry
+	mu     sync.Mutex
+	known  map[string]struct{} // series to read
+	cache  map[obsKey]obsEntry
+	latest int64 // the latest bucket of a sample or an Observed call: Flush syncs the Window ending there
 }
 
 type obsKey struct {
@@ -111,7 +112,7 @@ func NewLatency(rdb redis.UniversalClient, o LatencyOptions) (*Latency, error) {
 		return nil, fmt.Errorf("redisstore: Window %s is %d Buckets of %s; at most 10000", o.Window, n, o.Bucket)
 	}
 	return &Latency{c: newCounters(rdb, o.Prefix, o.Timeout, o.SyncEvery), prefix: o.Prefix + "latency:",
-		bucket: o.Bucket, buckets: max(n, 1), known: map[string]struct{}{}, cache: map[obsKey]obsEntry{}}, nil
+		bucket: o.Bucket, buckets: max(n, 1), known: map[string]struct{}{}, cache: map[obsKey]obsEntry{}, latest: math.MinInt64}, nil
 }
 
 func (l *Latency) bucketOf(t time.Time) int64 {
@@ -136,15 +137,17 @@ func bucketOfKey(k string) (int64, bool) {
 // Add implements latency.Shared: it counts the sample in memory, sent at
 // the next sync.
 func (l *Latency) Add(series string, v time.Duration, end time.Time) {
-	l.remember(series)
+	b := l.bucketOf(end)
+	l.remember(series, b)
 	bin := field(latency.Bin(v))
-	l.c.add(l.key(series, l.bucketOf(end)), []float64{1, float64(v), 1}, func(i int) string {
+	l.c.add(l.key(series, b), []float64{1, float64(v), 1}, func(i int) string {
 		return [...]string{"n", "s", bin}[i]
 	})
 }
 
-func (l *Latency) remember(series string) {
+func (l *Latency) remember(series string, bucket int64) {
 	l.mu.Lock()
+	l.latest = max(l.latest, bucket)
 	_, ok := l.known[series]
 	if !ok {
 		if len(l.known) >= maxModels {
@@ -163,10 +166,10 @@ func (l *Latency) remember(series string) {
 // sync is due at now it starts it in the background; the calls after it
 // ends see its result.
 func (l *Latency) Observed(series string, q float64, now time.Time) latency.Observed {
-	l.remember(series)
 	cur := l.bucketOf(now)
+	l.remember(series, cur)
 	if l.c.due(now) {
-		l.c.start(func() { l.sync(cur) })
+		l.c.start(func() { _ = l.sync(cur) }) // the error is kept for Err
 	}
 	gen, _, _ := l.c.state()
 	k := obsKey{series, q}
@@ -186,8 +189,27 @@ func (l *Latency) Observed(series string, q float64, now time.Time) latency.Obse
 	return o
 }
 
-// sync sends the counts and reads the Window's buckets ending with cur.
-func (l *Latency) sync(cur int64) {
+// Flush syncs now: it waits for the sync running in the background, if
+// any, then sends this replica's samples not yet applied and reads the
+// Window's buckets (ending with the latest bucket given to Add or
+// Observed) back, in one round trip bounded by Timeout (so it returns
+// within about twice Timeout), and returns that sync's error (kept for
+// Err too). Call it when the replica stops, so that the samples of its
+// last SyncEvery reach the others. Safe for concurrent use.
+func (l *Latency) Flush() error {
+	l.mu.Lock()
+	cur := l.latest
+	l.mu.Unlock()
+	if cur == math.MinInt64 { // nothing seen: nothing to send or read
+		cur = l.bucketOf(time.Now())
+	}
+	l.c.claim()
+	return l.sync(cur)
+}
+
+// sync sends the counts and reads the Window's buckets ending with cur;
+// its error is kept for Err.
+func (l *Latency) sync(cur int64) error {
 	l.mu.Lock()
 	keys := make([]string, 0, len(l.known)*int(l.buckets))
 	for s := range l.known {
@@ -205,7 +227,7 @@ func (l *Latency) sync(cur int64) {
 		return time.Duration(b-cur+l.buckets+1)*l.bucket + grace
 	}
 	l.c.prunePending(stale)
-	_ = l.c.sync(keys, ttl, stale) // the error is kept for Err
+	return l.c.sync(keys, ttl, stale)
 }
 
 // pool sums series' buckets in the Window ending with bucket cur.

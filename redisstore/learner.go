@@ -138,12 +138,7 @@ func (l *Learner) remember(arms ...string) {
 func (l *Learner) Totals(arms []string, now time.Time, since uint64) ([][]float64, uint64) {
 	l.remember(arms...)
 	if l.c.due(now) {
-		l.mu.Lock()
-		keys := make([]string, 0, len(l.known))
-		for a := range l.known {
-			keys = append(keys, l.prefix+a)
-		}
-		l.mu.Unlock()
+		keys := l.keys()
 		l.c.start(func() { _ = l.c.sync(keys, nil, nil) }) // the error is kept for Err
 	}
 	gen, _, _ := l.c.state()
@@ -166,6 +161,30 @@ func (l *Learner) Totals(arms []string, now time.Time, since uint64) ([][]float6
 		tot[i] = t
 	}
 	return tot, gen
+}
+
+// keys are the hashes of the arms to read.
+func (l *Learner) keys() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	keys := make([]string, 0, len(l.known))
+	for a := range l.known {
+		keys = append(keys, l.prefix+a)
+	}
+	return keys
+}
+
+// Flush syncs now: it waits for the sync running in the background, if
+// any, then sends this replica's updates not yet applied and reads every
+// arm's totals back, in one round trip bounded by Timeout (so it returns
+// within about twice Timeout), and returns that sync's error (kept for
+// Err too). Call it when the replica stops, so that the updates of its
+// last SyncEvery reach the others. Decisions meanwhile answer from memory
+// as usual. Safe for concurrent use.
+func (l *Learner) Flush() error {
+	keys := l.keys()
+	l.c.claim()
+	return l.c.sync(keys, nil, nil)
 }
 
 // Degraded reports whether the last sync failed: the policy then learns

@@ -30,6 +30,79 @@ func (h stallHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Pro
 	}
 }
 
+// syncStore is a Learner or a Latency seen the same way by the tests
+// below: add makes one increment (an update, a sample), read is what a
+// request reads at now (the increments counted), inRedis what Redis
+// holds.
+type syncStore struct {
+	add     func()
+	read    func(now time.Time) float64
+	inRedis func() float64
+	wait    func()
+	flush   func() error
+	trips   func() int
+	err     func() error
+}
+
+// syncStores builds each kind of store on rdb, under prefix.
+var syncStores = []struct {
+	name string
+	new  func(t *testing.T, rdb redis.UniversalClient, prefix string, timeout, every time.Duration) syncStore
+}{
+	{"learner", func(t *testing.T, rdb redis.UniversalClient, prefix string, timeout, every time.Duration) syncStore {
+		l, err := redisstore.NewLearner(rdb, redisstore.LearnerOptions{Prefix: prefix, Timeout: timeout, SyncEvery: every})
+		require.NoError(t, err)
+		var since uint64 = 1 << 60 // no generation: the first call returns totals
+		var last float64
+		read := func(now time.Time) float64 {
+			tot, gen := l.Totals([]string{"arm"}, now, since)
+			if tot != nil {
+				since, last = gen, 0
+				if len(tot[0]) > 0 {
+					last = tot[0][0]
+				}
+			}
+			return last
+		}
+		return syncStore{add: func() { l.Add("arm", []float64{1}) }, read: read,
+			inRedis: func() float64 { return hashSum(t, rdb, prefix+"learner:*", "0") },
+			wait:    l.WaitSync, flush: l.Flush, trips: l.RoundTrips, err: l.Err}
+	}},
+	{"latency", func(t *testing.T, rdb redis.UniversalClient, prefix string, timeout, every time.Duration) syncStore {
+		l, err := redisstore.NewLatency(rdb, redisstore.LatencyOptions{Prefix: prefix, Timeout: timeout, SyncEvery: every})
+		require.NoError(t, err)
+		return syncStore{add: func() { l.Add("m", time.Second, start) },
+			read:    func(now time.Time) float64 { return float64(l.Observed("m", 0.5, now).Samples) },
+			inRedis: func() float64 { return hashSum(t, rdb, prefix+"latency:*", "n") },
+			wait:    l.WaitSync, flush: l.Flush, trips: l.RoundTrips, err: l.Err}
+	}},
+}
+
+// hashSum sums field over the hashes whose keys match pattern.
+func hashSum(t *testing.T, rdb redis.UniversalClient, pattern, field string) (sum float64) {
+	t.Helper()
+	keys, err := rdb.Keys(context.Background(), pattern).Result()
+	require.NoError(t, err)
+	for _, k := range keys {
+		v, err := rdb.HGet(context.Background(), k, field).Float64()
+		require.NoError(t, err, k)
+		sum += v
+	}
+	return sum
+}
+
+// stalled is a client of srv whose pipelines h holds; the test's end
+// releases them and waits for the store's background sync (register it
+// with the cleanup returned, once the store exists).
+func stalled(t *testing.T, addr string) (redis.UniversalClient, stallHook, func()) {
+	rdb := redis.NewClient(&redis.Options{Addr: addr, ContextTimeoutEnabled: true, MaxRetries: -1})
+	t.Cleanup(func() { _ = rdb.Close() })
+	h := stallHook{entered: make(chan struct{}, 4), release: make(chan struct{})}
+	var once sync.Once
+	rdb.AddHook(h)
+	return rdb, h, func() { once.Do(func() { close(h.release) }) }
+}
+
 // TestSyncOffTheRequestPath: the request that finds a sync due while
 // Redis is healthy (no sync has failed) answers from memory at once and
 // the round trip runs in the background, one at a time; its result is
@@ -39,64 +112,58 @@ func (h stallHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Pro
 func TestSyncOffTheRequestPath(t *testing.T) {
 	srv := redistest.Start(t)
 	const every, timeout = time.Second, 3 * time.Second
-	for _, tc := range []struct {
-		name string
-		// setup returns add (one increment, counted from memory) and
-		// read (what a request reads at now: 1 once the increment counts).
-		setup func(t *testing.T, rdb redis.UniversalClient, prefix string) (add func(), read func(now time.Time) float64, wait func(), trips func() int, err func() error)
-	}{
-		{"learner", func(t *testing.T, rdb redis.UniversalClient, prefix string) (func(), func(time.Time) float64, func(), func() int, func() error) {
-			l, err := redisstore.NewLearner(rdb, redisstore.LearnerOptions{Prefix: prefix, Timeout: timeout, SyncEvery: every})
-			require.NoError(t, err)
-			var since uint64 = 1 << 60 // no generation: the first call returns totals
-			var last float64
-			read := func(now time.Time) float64 {
-				tot, gen := l.Totals([]string{"arm"}, now, since)
-				if tot != nil {
-					since, last = gen, 0
-					if len(tot[0]) > 0 {
-						last = tot[0][0]
-					}
-				}
-				return last
-			}
-			return func() { l.Add("arm", []float64{1}) }, read, l.WaitSync, l.RoundTrips, l.Err
-		}},
-		{"latency", func(t *testing.T, rdb redis.UniversalClient, prefix string) (func(), func(time.Time) float64, func(), func() int, func() error) {
-			l, err := redisstore.NewLatency(rdb, redisstore.LatencyOptions{Prefix: prefix, Timeout: timeout, SyncEvery: every})
-			require.NoError(t, err)
-			read := func(now time.Time) float64 { return float64(l.Observed("m", 0.5, now).Samples) }
-			return func() { l.Add("m", time.Second, start) }, read, l.WaitSync, l.RoundTrips, l.Err
-		}},
-	} {
+	for _, tc := range syncStores {
 		t.Run(tc.name, func(t *testing.T) {
-			rdb := redis.NewClient(&redis.Options{Addr: srv.Addr, ContextTimeoutEnabled: true, MaxRetries: -1})
-			t.Cleanup(func() { _ = rdb.Close() })
-			h := stallHook{entered: make(chan struct{}, 4), release: make(chan struct{})}
-			var once sync.Once
-			unstall := func() { once.Do(func() { close(h.release) }) }
-			rdb.AddHook(h)
-			add, read, wait, trips, errOf := tc.setup(t, rdb, "{"+t.Name()+"}:")
-			t.Cleanup(wait)    // second: the background sync has ended
+			rdb, h, unstall := stalled(t, srv.Addr)
+			st := tc.new(t, rdb, "{"+t.Name()+"}:", timeout, every)
+			t.Cleanup(st.wait) // second: the background sync has ended
 			t.Cleanup(unstall) // first, should the test stop early
 
-			add()
-			assert.Equal(t, 1.0, read(start), "a sync is due: the call answers from memory")
-			require.NoError(t, errOf(), "and did not wait for the stalled round trip (Timeout %s)", timeout)
+			st.add()
+			assert.Equal(t, 1.0, st.read(start), "a sync is due: the call answers from memory")
+			require.NoError(t, st.err(), "and did not wait for the stalled round trip (Timeout %s)", timeout)
 			<-h.entered // the round trip started, in the background
-			assert.Equal(t, 1.0, read(start.Add(2*every)), "one sync at a time: the next due call answers from memory too")
-			assert.Equal(t, 1, trips())
+			assert.Equal(t, 1.0, st.read(start.Add(2*every)), "one sync at a time: the next due call answers from memory too")
+			assert.Equal(t, 1, st.trips())
 
 			unstall()
-			wait()
-			require.NoError(t, errOf())
+			st.wait()
+			require.NoError(t, st.err())
 			// The sync's result is visible to the next call: the total
 			// as Redis holds it (the increment applied, not counted
 			// twice).
-			assert.Equal(t, 1.0, read(start.Add(2*every+time.Millisecond)))
-			got, err := rdb.Keys(context.Background(), "{"+t.Name()+"}:*").Result()
-			require.NoError(t, err)
-			assert.NotEmpty(t, got, "the batch reached Redis")
+			assert.Equal(t, 1.0, st.read(start.Add(2*every+time.Millisecond)))
+			assert.Equal(t, 1.0, st.inRedis(), "the batch reached Redis")
+		})
+	}
+}
+
+// TestFlush: Flush, called while a sync stalls in the background, waits
+// for it and then sends what was added since (no sync due), so a replica
+// that stops loses nothing.
+func TestFlush(t *testing.T) {
+	srv := redistest.Start(t)
+	const every, timeout = time.Second, 3 * time.Second
+	for _, tc := range syncStores {
+		t.Run(tc.name, func(t *testing.T) {
+			rdb, h, unstall := stalled(t, srv.Addr)
+			st := tc.new(t, rdb, "{"+t.Name()+"}:", timeout, every)
+			t.Cleanup(st.wait)
+			t.Cleanup(unstall)
+
+			st.add()
+			st.read(start) // starts a sync, which stalls
+			<-h.entered
+			st.add() // waits for the next sync
+			flushed := make(chan error, 1)
+			go func() { flushed <- st.flush() }()
+			unstall()
+			require.NoError(t, <-flushed)
+			assert.Equal(t, 2.0, st.inRedis(), "both increments sent, each once")
+			assert.Equal(t, 2, st.trips())
+			assert.Equal(t, 2.0, st.read(start), "and read back")
+			require.NoError(t, st.flush(), "nothing to send: a read")
+			assert.Equal(t, 2.0, st.inRedis())
 		})
 	}
 }
