@@ -219,6 +219,9 @@ func allDigits(s string, i, n int) bool {
 type lineSet struct {
 	hashes            [maxLineHashes]uint64
 	n, repeats, lines int
+	// seen has bit h*c>>58 set for each h of hashes: a line whose bit is
+	// clear repeats none, so most lines skip the comparisons.
+	seen uint64
 }
 
 // add ends a line of length n (bytes hashed) and hash h.
@@ -227,15 +230,19 @@ func (s *lineSet) add(h uint64, n int) {
 	if n == 0 {
 		return
 	}
-	for k := 0; k < s.n; k++ {
-		if s.hashes[k] == h {
-			s.repeats++
-			break
+	bit := uint64(1) << (h * 0x9e3779b97f4a7c15 >> 58)
+	if s.seen&bit != 0 {
+		for k := 0; k < s.n; k++ {
+			if s.hashes[k] == h {
+				s.repeats++
+				break
+			}
 		}
 	}
 	if s.n < maxLineHashes {
 		s.hashes[s.n] = h
 		s.n++
+		s.seen |= bit
 	}
 }
 
