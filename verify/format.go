@@ -104,8 +104,10 @@ func Load(path string) (*Model, error) {
 
 // Read reads a verifier in the saved-verifier format. Errors wrap
 // ErrBadModel and say what is wrong: not a verifier file, a newer format
-// version, a different feature set, a header over 64 KiB, values out of
-// range, truncation or a checksum mismatch. The file is untrusted: Read
+// version, a feature set other than verify-dense-2 (what this build
+// trains) or verify-dense-1 (earlier builds'; such a model scores as it
+// did there and saves as verify-dense-1), a header over 64 KiB, values out
+// of range, truncation or a checksum mismatch. The file is untrusted: Read
 // allocates at most the 64 KiB header and a fixed number of weights,
 // whatever the file declares, and reads no further than the checksum.
 func Read(r io.Reader) (*Model, error) {
