@@ -21,9 +21,17 @@ const (
 	maxLineHashes   = 64 // lines compared for repetition
 )
 
-// featureSet names this build's feature list; it is written in every model
-// file and must match on reading.
-const featureSet = "verify-dense-1"
+// featureSet names the feature list this build trains on and writes in
+// the files of models it trains. It differs from featureSet1 only in the
+// repeated-line feature's line hash (lineset.go): verify-dense-1 hashed a
+// line's bytes but spaces with FNV-1a, one multiply a byte and the
+// answer scan's largest single cost; verify-dense-2 hashes the line as it
+// stands, trailing blanks dropped, eight bytes a multiply.
+const featureSet = "verify-dense-2"
+
+// featureSet1 is the earlier feature set: its models still load and score
+// exactly as they did (Model.dense1, scanAnswer1).
+const featureSet1 = "verify-dense-1"
 
 // The feature indices.
 const (
@@ -97,11 +105,18 @@ func numBit(v float64) uint64 {
 	return 1 << ((math.Float64bits(v+0) * 0x9e3779b97f4a7c15) >> 58)
 }
 
-// extract fills x with the features of (prompt, answer).
+// extract fills x with the features of (prompt, answer) (featureSet).
 func extract(prompt, answer string, x *[numFeatures]float64) {
 	var p Prompt
 	p.scan(prompt)
-	p.extract(answer, x)
+	p.extract(answer, x, false)
+}
+
+// extract1 fills x with the features of (prompt, answer) in featureSet1.
+func extract1(prompt, answer string, x *[numFeatures]float64) {
+	var p Prompt
+	p.scan(prompt)
+	p.extract(answer, x, true)
 }
 
 // scan reads prompt into p: its stats and its own features.
@@ -120,11 +135,16 @@ func (p *Prompt) scan(prompt string) {
 	x[fPromptNonASCII] = float64(ps.nonASCII) / pn
 }
 
-// extract fills x with the features of (p's prompt, answer).
-func (p *Prompt) extract(answer string, x *[numFeatures]float64) {
+// extract fills x with the features of (p's prompt, answer): featureSet1's
+// if dense1, else featureSet's. The prompt's features are the same in both.
+func (p *Prompt) extract(answer string, x *[numFeatures]float64, dense1 bool) {
 	*x = p.x // the prompt's features; every answer feature 0
 	ps := &p.ps
-	scanAnswer(answer, ps, x)
+	if dense1 {
+		scanAnswer1(answer, ps, x)
+	} else {
+		scanAnswer(answer, ps, x)
+	}
 
 	mathPrompt := ps.allNums >= 2 && ps.fences == 0
 	if mathPrompt && x[fAnsTailNumber] == 0 {
@@ -197,25 +217,32 @@ func allDigits(s string, i, n int) bool {
 // on its stack; no closure captures the scan's loop variables, so they
 // stay in registers.
 type lineSet struct {
-	hashes            [maxLineHashes]uint32
+	hashes            [maxLineHashes]uint64
 	n, repeats, lines int
+	// seen has bit h*c>>58 set for each h of hashes: a line whose bit is
+	// clear repeats none, so most lines skip the comparisons.
+	seen uint64
 }
 
 // add ends a line of length n (bytes hashed) and hash h.
-func (s *lineSet) add(h uint32, n int) {
+func (s *lineSet) add(h uint64, n int) {
 	s.lines++
 	if n == 0 {
 		return
 	}
-	for k := 0; k < s.n; k++ {
-		if s.hashes[k] == h {
-			s.repeats++
-			break
+	bit := uint64(1) << (h * 0x9e3779b97f4a7c15 >> 58)
+	if s.seen&bit != 0 {
+		for k := 0; k < s.n; k++ {
+			if s.hashes[k] == h {
+				s.repeats++
+				break
+			}
 		}
 	}
 	if s.n < maxLineHashes {
 		s.hashes[s.n] = h
 		s.n++
+		s.seen |= bit
 	}
 }
 

@@ -10,26 +10,33 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// sameFeatures fails t unless extract and refExtract agree bit for bit.
+// sameFeatures fails t unless the fast extractors and refExtract agree bit
+// for bit, in both feature sets.
 func sameFeatures(t testing.TB, prompt, answer string) {
 	t.Helper()
-	var got, want [numFeatures]float64
-	extract(prompt, answer, &got)
-	refExtract(prompt, answer, &want)
-	for f := range got {
-		if math.Float64bits(got[f]) != math.Float64bits(want[f]) {
-			t.Fatalf("%s: got %v, reference %v\nprompt %.200q\nanswer %.200q", featureNames[f], got[f], want[f], prompt, answer)
+	for _, dense1 := range []bool{false, true} {
+		var got, want [numFeatures]float64
+		if dense1 {
+			extract1(prompt, answer, &got)
+		} else {
+			extract(prompt, answer, &got)
 		}
-	}
-	// A Prompt read once gives the same features for each answer it is
-	// used with: scoring one answer leaves it as it was.
-	p := ReadPrompt(prompt)
-	for range 2 {
-		var again [numFeatures]float64
-		p.extract(answer, &again)
+		refExtract(prompt, answer, &want, dense1)
 		for f := range got {
-			if math.Float64bits(again[f]) != math.Float64bits(want[f]) {
-				t.Fatalf("%s through a Prompt: got %v, reference %v\nprompt %.200q\nanswer %.200q", featureNames[f], again[f], want[f], prompt, answer)
+			if math.Float64bits(got[f]) != math.Float64bits(want[f]) {
+				t.Fatalf("%s (dense1 %v): got %v, reference %v\nprompt %.200q\nanswer %.200q", featureNames[f], dense1, got[f], want[f], prompt, answer)
+			}
+		}
+		// A Prompt read once gives the same features for each answer it
+		// is used with: scoring one answer leaves it as it was.
+		p := ReadPrompt(prompt)
+		for range 2 {
+			var again [numFeatures]float64
+			p.extract(answer, &again, dense1)
+			for f := range got {
+				if math.Float64bits(again[f]) != math.Float64bits(want[f]) {
+					t.Fatalf("%s through a Prompt (dense1 %v): got %v, reference %v\nprompt %.200q\nanswer %.200q", featureNames[f], dense1, again[f], want[f], prompt, answer)
+				}
 			}
 		}
 	}
@@ -48,6 +55,11 @@ var diffSeeds = []struct{ prompt, answer string }{
 	{"q", "Has an aim: is 'I'm' i  am unable? asas an ai"},
 	{"code code", "Cool. " + strings.Repeat("x", 110) + " I cannot"},
 	{"q", "approximatelyy unfortunately Unfortunately UNFORTUNATELYX abcdefghijklmnopq answer:"},
+	// Lines that repeat but for trailing blanks, a carriage return, an
+	// inner space (verify-dense-1 alone ignores it) or a byte past the
+	// eighth; lines of 7, 8, 9 and 16 bytes, the last near the end.
+	{"q", "same line  \nsame line\r\nsameline\nsame line\n\t \r\n12345678\n123456789\n123456780\n1234567\n12345678abcdefgh\n12345678abcdefgh"},
+	{"q", "ab\nab\na"},
 }
 
 // TestExtractMatchesReference compares the table-driven extractor with the

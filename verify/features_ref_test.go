@@ -3,6 +3,7 @@ package verify
 import (
 	"bytes"
 	"math"
+	"strings"
 )
 
 // The reference extractor: the straightforward scan features.go had before
@@ -10,8 +11,9 @@ import (
 // extractor must give bit-identical features (TestExtractMatchesReference,
 // FuzzExtractMatchesReference).
 
-// extract fills x with the features of (prompt, answer).
-func refExtract(prompt, answer string, x *[numFeatures]float64) {
+// refExtract fills x with the features of (prompt, answer): featureSet1's
+// if dense1, else featureSet's (the line hash the only difference).
+func refExtract(prompt, answer string, x *[numFeatures]float64, dense1 bool) {
 	*x = [numFeatures]float64{}
 	var ps promptStats
 	refScanPrompt(prompt, &ps)
@@ -26,7 +28,7 @@ func refExtract(prompt, answer string, x *[numFeatures]float64) {
 	x[fPromptAsksCode] = b2f(ps.asksCode > 0)
 	x[fPromptNonASCII] = float64(ps.nonASCII) / pn
 
-	refScanAnswer(answer, &ps, x)
+	refScanAnswer(answer, &ps, x, dense1)
 
 	mathPrompt := ps.allNums >= 2 && ps.fences == 0
 	if mathPrompt && x[fAnsTailNumber] == 0 {
@@ -124,7 +126,7 @@ func refHedgeWord(w []byte) int {
 	return 0
 }
 
-func refScanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
+func refScanAnswer(a string, ps *promptStats, x *[numFeatures]float64, dense1 bool) {
 	full := len(a)
 	x[fAnsLogChars] = math.Log1p(float64(full))
 	if len(a) > scanBytes {
@@ -154,7 +156,7 @@ func refScanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 		lastNum                                         float64
 		lastNumEnd                                      = -1
 		finalMarker                                     bool
-		hashes                                          [maxLineHashes]uint32
+		hashes                                          [maxLineHashes]uint64
 		nh, repeats                                     int
 		lineHash                                        uint32 = 2166136261
 		lineLen                                         int
@@ -162,17 +164,24 @@ func refScanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 		word                                            [16]byte
 	)
 	lineStart := true
-	endLine := func() {
+	lineLo := 0 // the current line's first byte
+	endLine := func(end int) {
 		lines++
+		h := uint64(lineHash)
+		if !dense1 {
+			line := strings.TrimRight(t[lineLo:end], " \t\r")
+			h, lineLen = refLineHash2(line), len(line)
+		}
+		lineLo = end + 1
 		if lineLen > 0 {
 			for k := 0; k < nh; k++ {
-				if hashes[k] == lineHash {
+				if hashes[k] == h {
 					repeats++
 					break
 				}
 			}
 			if nh < maxLineHashes {
-				hashes[nh] = lineHash
+				hashes[nh] = h
 				nh++
 			}
 		}
@@ -218,7 +227,7 @@ func refScanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 		}
 		switch {
 		case c == '\n':
-			endLine()
+			endLine(i)
 		case c == '`' && i+2 < len(t) && t[i+1] == '`' && t[i+2] == '`':
 			fences++
 			if inCode && depth != 0 {
@@ -295,7 +304,7 @@ func refScanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 		}
 		i++
 	}
-	endLine()
+	endLine(len(t))
 	if inCode {
 		x[fAnsFenceOpen] = 1
 	}
@@ -370,3 +379,18 @@ func refRefusal(t string) bool {
 
 var refRefusalHeads = [][]byte{[]byte("i'm sorry, but i can"), []byte("i cannot"), []byte("i can't"), []byte("i am unable"),
 	[]byte("i'm unable"), []byte("i am not able"), []byte("i'm not able"), []byte("as an ai")}
+
+// refLineHash2 is verify-dense-2's line hash byte by byte: the length
+// seeds it, then each 8-byte chunk, little-endian, the last zero-padded.
+func refLineHash2(line string) uint64 {
+	h := uint64(0x243f6a8885a308d3) ^ uint64(len(line))
+	for off := 0; off < len(line); off += 8 {
+		var w uint64
+		for k := 0; k < 8 && off+k < len(line); k++ {
+			w |= uint64(line[off+k]) << (8 * k)
+		}
+		h = (h ^ w) * 0x9e3779b97f4a7c15
+		h ^= h >> 29
+	}
+	return h
+}

@@ -54,7 +54,11 @@ type fileHeader struct {
 
 // WriteTo writes m in the saved-verifier format.
 func (m *Model) WriteTo(w io.Writer) (int64, error) {
-	h := fileHeader{FeatureSet: featureSet, Features: featureNames[:], Cutoff: m.cutoff, Quantiles: m.quantiles, Info: m.info}
+	fs := featureSet
+	if m.dense1 {
+		fs = featureSet1
+	}
+	h := fileHeader{FeatureSet: fs, Features: featureNames[:], Cutoff: m.cutoff, Quantiles: m.quantiles, Info: m.info}
 	hdr, err := json.Marshal(h)
 	if err != nil {
 		return 0, err
@@ -100,8 +104,10 @@ func Load(path string) (*Model, error) {
 
 // Read reads a verifier in the saved-verifier format. Errors wrap
 // ErrBadModel and say what is wrong: not a verifier file, a newer format
-// version, a different feature set, a header over 64 KiB, values out of
-// range, truncation or a checksum mismatch. The file is untrusted: Read
+// version, a feature set other than verify-dense-2 (what this build
+// trains) or verify-dense-1 (earlier builds'; such a model scores as it
+// did there and saves as verify-dense-1), a header over 64 KiB, values out
+// of range, truncation or a checksum mismatch. The file is untrusted: Read
 // allocates at most the 64 KiB header and a fixed number of weights,
 // whatever the file declares, and reads no further than the checksum.
 func Read(r io.Reader) (*Model, error) {
@@ -135,8 +141,8 @@ func Read(r io.Reader) (*Model, error) {
 	if err := json.Unmarshal(hdr, &h); err != nil {
 		return nil, bad("header: %v", err)
 	}
-	if h.FeatureSet != featureSet {
-		return nil, bad("feature set %q; this build computes %q: retrain the verifier", h.FeatureSet, featureSet)
+	if h.FeatureSet != featureSet && h.FeatureSet != featureSet1 {
+		return nil, bad("feature set %q; this build computes %q or %q: retrain the verifier", h.FeatureSet, featureSet, featureSet1)
 	}
 	if len(h.Features) != numFeatures {
 		return nil, bad("header names %d features; feature set %s has %d", len(h.Features), featureSet, numFeatures)
@@ -157,7 +163,7 @@ func Read(r io.Reader) (*Model, error) {
 			return nil, bad("quantile %d (%v) outside [0,1] or out of order", i, q)
 		}
 	}
-	m := &Model{cutoff: h.Cutoff, quantiles: h.Quantiles, info: h.Info}
+	m := &Model{cutoff: h.Cutoff, quantiles: h.Quantiles, info: h.Info, dense1: h.FeatureSet == featureSet1}
 	var wts [8 * (numFeatures + 1)]byte
 	if _, err := io.ReadFull(tr, wts[:]); err != nil {
 		return nil, bad("truncated weights (%v)", err)

@@ -24,7 +24,7 @@ var goldenFiles = []string{"routellm-gsm8k-answers.jsonl", "arenahard-gpt4o-dw1.
 // featureDigests returns, per feature, an FNV-1a digest of the exact bits
 // of its value on every (prompt, answer) of the real files, in file and
 // record order, models sorted by name; and the number of answers read.
-func featureDigests(t *testing.T) (map[string]string, int) {
+func featureDigests(t *testing.T, dense1 bool) (map[string]string, int) {
 	var h [numFeatures]uint64
 	for f := range h {
 		h[f] = 14695981039346656037
@@ -41,7 +41,11 @@ func featureDigests(t *testing.T) (map[string]string, int) {
 			sort.Strings(models)
 			for _, m := range models {
 				var x [numFeatures]float64
-				extract(r.Prompt, r.Outcomes[m].Answer, &x)
+				if dense1 {
+					extract1(r.Prompt, r.Outcomes[m].Answer, &x)
+				} else {
+					extract(r.Prompt, r.Outcomes[m].Answer, &x)
+				}
 				for f, v := range x {
 					b := math.Float64bits(v)
 					for k := 0; k < 8; k++ {
@@ -77,28 +81,38 @@ type golden struct {
 }
 
 // TestGoldenFeatures pins every feature's exact value on every real answer
-// of the shared data: a faster extractor must give bit-identical vectors
-// (or change featureSet, retrain the default and regenerate this file with
-// -update-golden).
+// of the shared data, in each feature set (verify-dense-1's digests are
+// those it had before verify-dense-2 was added): a faster extractor must
+// give bit-identical vectors (or change featureSet, retrain the default
+// and write a new file with -update-golden).
 func TestGoldenFeatures(t *testing.T) {
 	if testing.Short() {
 		t.Skip("reads every real answer")
 	}
-	got, n := featureDigests(t)
-	const path = "testdata/features.golden.json"
-	if *updateGolden {
-		b, err := json.MarshalIndent(golden{FeatureSet: featureSet, Answers: n, Digests: got}, "", "  ")
-		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(path, append(b, '\n'), 0o644))
-	}
-	b, err := os.ReadFile(path)
-	require.NoError(t, err)
-	var want golden
-	require.NoError(t, json.Unmarshal(b, &want))
-	require.Equal(t, featureSet, want.FeatureSet, "feature set changed: regenerate with -update-golden after retraining")
-	require.Equal(t, want.Answers, n, "answers read")
-	require.Len(t, want.Digests, numFeatures)
-	for f := 0; f < numFeatures; f++ {
-		assert.Equal(t, want.Digests[featureNames[f]], got[featureNames[f]], featureNames[f])
+	for _, tt := range []struct {
+		set, path string
+		dense1    bool
+	}{
+		{featureSet, "testdata/features-dense-2.golden.json", false},
+		{featureSet1, "testdata/features.golden.json", true},
+	} {
+		t.Run(tt.set, func(t *testing.T) {
+			got, n := featureDigests(t, tt.dense1)
+			if *updateGolden && !tt.dense1 {
+				b, err := json.MarshalIndent(golden{FeatureSet: tt.set, Answers: n, Digests: got}, "", "  ")
+				require.NoError(t, err)
+				require.NoError(t, os.WriteFile(tt.path, append(b, '\n'), 0o644))
+			}
+			b, err := os.ReadFile(tt.path)
+			require.NoError(t, err)
+			var want golden
+			require.NoError(t, json.Unmarshal(b, &want))
+			require.Equal(t, tt.set, want.FeatureSet, "feature set changed: regenerate with -update-golden after retraining")
+			require.Equal(t, want.Answers, n, "answers read")
+			require.Len(t, want.Digests, numFeatures)
+			for f := 0; f < numFeatures; f++ {
+				assert.Equal(t, want.Digests[featureNames[f]], got[featureNames[f]], featureNames[f])
+			}
+		})
 	}
 }

@@ -1,6 +1,7 @@
 package verify
 
-// The answer's line hashes (verify-dense-1's repeated-line feature) are
+// The answer's line hashes of verify-dense-1 (scanAnswer1's repeated-line
+// feature) are
 // FNV-1a: one chain of dependent multiplies per line, the scan's largest
 // single cost when hashed byte by byte. The scan instead copies each
 // line's hashed bytes into a buffer and lineHasher hashes finished lines
@@ -78,7 +79,7 @@ func (lh *lineHasher) flush(ls *lineSet) {
 		lh.h[0] = fnvRun(lh.h[0], lh.bufs[0][:lh.k[0]])
 	}
 	for i := 0; i < lh.np; i++ {
-		ls.add(lh.h[i], lh.n[i]+lh.k[i])
+		ls.add(uint64(lh.h[i]), lh.n[i]+lh.k[i])
 	}
 	lh.np = 0
 }

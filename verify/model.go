@@ -32,6 +32,9 @@ type Model struct {
 	// answers fall: CutoffForShare reads it.
 	quantiles []float64
 	info      Info
+	// dense1 marks a model read from a featureSet1 file: it scores
+	// featureSet1's features, and saves as featureSet1.
+	dense1 bool
 }
 
 // Info describes how a model was trained; it is saved with the model.
@@ -65,9 +68,9 @@ func (m *Model) Info() Info { return m.info }
 // better. Only the first 16 KiB of the answer and 4 KiB of the prompt are
 // read closely; beyond that only their lengths count.
 func (m *Model) Score(prompt, answer string) float64 {
-	var x [numFeatures]float64
-	extract(prompt, answer, &x)
-	return m.score(&x)
+	var p Prompt
+	p.scan(prompt)
+	return m.ScorePrompt(&p, answer)
 }
 
 func (m *Model) score(x *[numFeatures]float64) float64 {

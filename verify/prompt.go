@@ -25,6 +25,6 @@ func ReadPrompt(prompt string) Prompt {
 // from, reading only the answer. It does not allocate.
 func (m *Model) ScorePrompt(p *Prompt, answer string) float64 {
 	var x [numFeatures]float64
-	p.extract(answer, &x)
+	p.extract(answer, &x, m.dense1)
 	return m.score(&x)
 }

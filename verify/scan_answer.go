@@ -1,7 +1,10 @@
 package verify
 
-// The answer scan: one pass over the answer's first scanBytes that counts
-// its structure, words, numbers and repeated lines.
+// verify-dense-2's answer scan: one pass over the answer's first scanBytes
+// that counts its structure, words and numbers, and marks where each line
+// ends; the line is hashed then, eight bytes at a time (lineset.go). It
+// is scanAnswer1 without the copy of each line's hashed bytes that FNV-1a
+// needed.
 
 func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 	full := len(a)
@@ -25,58 +28,32 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 	}
 
 	var (
-		// ac holds the counts: fields of a struct this large stay in
-		// memory, so the loop keeps its few hot variables (i, k, sym) in
-		// registers instead of shuffling two dozen at every turn.
-		ac answerCounts
-		ls lineSet
-		// sym holds the current line's hashed bytes (k of them) until the
-		// line ends: hashing them in one tight loop per line costs less
-		// than hashing letter by letter inside the scan, and hashing two
-		// lines at once (lh) less again.
-		lh  lineHasher
-		sym = &lh.bufs[0] // lh.bufs[lh.np]
-		k   int
+		// ac holds the counts in memory (see scanAnswer1), so the loop
+		// keeps i and the line's start in registers.
+		ac    answerCounts
+		ls    lineSet
+		start int // the current line's first byte
 	)
-	ac.lastNumEnd, ac.lineHash = -1, fnvOffset
+	ac.lastNumEnd = -1
 	ac.lineHead(t, 0)
 	for i := 0; i < len(t); {
-		if k > symFlush { // a long line: hash what it has so far
-			ac.lineHash = fnvRun(ac.lineHash, sym[:k])
-			ac.lineLen += k
-			k = 0
-		}
 		c := t[i]
 		cl := byteClass[c]
 		if cl&clLetter != 0 {
 			// Words, and the single spaces between them, here.
 			for {
-				// A word. Its first letter enters the line hash twice (once
-				// as a byte, once as the word), as verify-dense-1 defines it.
-				sym[k&symMask] = c
-				k++
-				j := i
+				j := i + 1
 				for {
 					if j+8 > len(t) {
 						for j < len(t) && byteClass[t[j]]&clLetter != 0 {
-							sym[k&symMask] = t[j]
-							k++
 							j++
 						}
 						break
 					}
-					u := load8(t, j)
-					n := letters8(u)
-					store8(sym[k&symMask:], u)
-					k += n
+					n := letters8(load8(t, j))
 					j += n
 					if n < 8 {
 						break
-					}
-					if k > symFlush {
-						ac.lineHash = fnvRun(ac.lineHash, sym[:k])
-						ac.lineLen += k
-						k = 0
 					}
 				}
 				if m := answerIndex.candidatesOf(j-i, c, t[j-1]); m != 0 {
@@ -95,28 +72,21 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 						ac.finalMarker = true
 					}
 				}
-				// Plain punctuation (hashed, nothing else to count), a
-				// space (neither) and another word: the common cases go
-				// on here.
-				// Away from the end, without a branch on which.
+				// Plain punctuation (nothing to count), a space and
+				// another word: the common cases go on here, away from
+				// the end without a branch on which.
 				if j+2 <= len(t) {
-					c := t[j]
-					sym[k&symMask] = c
-					pl := plainPunct[c]
-					k += pl
-					j += pl
+					j += plainPunct[t[j]]
 					j += b2i(t[j] == ' ')
 				} else {
-					if j < len(t) && byteClass[t[j]]&(clDigit|clLetter|clNoHash|clAnswer) == 0 {
-						sym[k&symMask] = t[j]
-						k++
+					if j < len(t) && plainPunct[t[j]] != 0 {
 						j++
 					}
 					if j < len(t) && t[j] == ' ' {
 						j++
 					}
 				}
-				if j >= len(t) || byteClass[t[j]]&clLetter == 0 || k > symFlush {
+				if j >= len(t) || byteClass[t[j]]&clLetter == 0 {
 					i = j
 					break
 				}
@@ -125,9 +95,6 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 			}
 			continue
 		}
-		// Every other byte but ' ', '\n' and '\r' is hashed.
-		sym[k&symMask] = c
-		k += int(^cl >> 2 & 1) // 1 unless clNoHash
 		if cl&clDigit != 0 {
 			if i == 0 || byteClass[t[i-1]]&clLetter == 0 {
 				v, j := number(t, i)
@@ -152,8 +119,8 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 		}
 		switch {
 		case c == '\n':
-			sym = lh.end(&ls, ac.lineHash, ac.lineLen, k)
-			ac.lineHash, ac.lineLen, k = fnvOffset, 0, 0
+			ls.addLine(t, start, i)
+			start = i + 1
 			ac.lineHead(t, i+1) // t is trimmed: a line follows
 		case c == '`' && i+2 < len(t) && t[i+1] == '`' && t[i+2] == '`':
 			ac.fences++
@@ -188,76 +155,6 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 		}
 		i++
 	}
-	lh.end(&ls, ac.lineHash, ac.lineLen, k)
-	lh.flush(&ls)
-	if ac.inCode {
-		x[fAnsFenceOpen] = 1
-	}
-	x[fAnsLogLines] = log1pN(ls.lines)
-	x[fAnsHeaders] = log1pN(ac.headers)
-	x[fAnsBullets] = log1pN(ac.bullets)
-	x[fAnsNumbered] = log1pN(ac.numbered)
-	x[fAnsBold] = log1pN(ac.bold / 2)
-	x[fAnsFences] = log1pN(ac.fences / 2)
-	x[fAnsCodeUnbalanced] = b2f(ac.unbalanced > 0)
-	x[fAnsTruncated] = b2f(truncated(t))
-	x[fAnsFinalMarker] = b2f(ac.finalMarker)
-	if ac.lastNumEnd >= 0 && len(t)-ac.lastNumEnd <= 120 {
-		x[fAnsTailNumber] = 1
-		for k := 0; k < ps.nNums; k++ {
-			if ps.nums[k] == ac.lastNum {
-				x[fAnsTailInPrompt] = 1
-			}
-		}
-	}
-	x[fAnsArithChecked] = log1pN(ac.checked)
-	x[fAnsArithWrong] = log1pN(ac.wrong)
-	x[fAnsArithAnyWrong] = b2f(ac.wrong > 0)
-	x[fAnsNumbers] = log1pN(ac.nums)
-	if ps.nNums > 0 {
-		n := 0
-		for u := ac.used; u != 0; u &= u - 1 {
-			n++
-		}
-		x[fAnsPromptNumsUsed] = float64(n) / float64(ps.nNums)
-	} else {
-		x[fAnsPromptNumsUsed] = 1
-	}
-	x[fAnsHedge] = log1pN(ac.hedges)
-	x[fAnsApology] = b2f(ac.apologies > 0)
-	x[fAnsClarify] = b2f(ac.clarify > 0 && len(t) < 600)
-	x[fAnsRefusal] = b2f(refusal(t))
-	if ls.n > 1 {
-		x[fAnsRepeat] = float64(ls.repeats) / float64(ls.n)
-	}
-	x[fAnsNonASCII] = float64(ac.nonASCII) / float64(len(t))
-}
-
-// answerCounts are scanAnswer's counts.
-type answerCounts struct {
-	headers, bullets, numbered, bold, fences   int
-	depth, unbalanced                          int
-	nonASCII, nums, hedges, apologies, clarify int
-	checked, wrong                             int
-	used                                       uint32
-	lastNum                                    float64
-	lastNumEnd                                 int
-	finalMarker                                bool
-	lineHash                                   uint32
-	lineLen                                    int
-	inCode                                     bool
-}
-
-// lineHead counts the head of the line starting at t[i].
-func (ac *answerCounts) lineHead(t string, i int) {
-	switch lineHead(t, i) {
-	case headHeader:
-		ac.headers++
-	case headBullet:
-		ac.bullets++
-	case headNumbered:
-		ac.numbered++
-	case headFinal:
-		ac.finalMarker = true
-	}
+	ls.addLine(t, start, len(t))
+	ac.finish(&ls, t, ps, x)
 }
