@@ -527,35 +527,44 @@ func (s *hashSet) get(h uint32) uint64 {
 	}
 }
 
+// markerCounts counts the n-grams of each marker category in set. Its
+// own function, so the loop over the n-grams (over 99% of which the
+// filter rejects) keeps its few variables in registers: inside
+// markerSignals it spilled and reloaded them at every n-gram.
+func markerCounts(set *hashSet, ngrams []uint32) (code, math, reasoning, multiStep int) {
+	filter := &set.filter
+	for _, h := range ngrams {
+		if filter[h>>23]&(1<<(h>>17&63)) == 0 {
+			continue
+		}
+		cat := uint8(set.get(h))
+		if cat&catCode != 0 {
+			code++
+		}
+		if cat&catMath != 0 {
+			math++
+		}
+		if cat&catReasoning != 0 {
+			reasoning++
+		}
+		if cat&catMultiStep != 0 {
+			multiStep++
+		}
+	}
+	return
+}
+
 // markerSignals fills Words, Reasoning, MultiStep, Code and Math from
 // f.NGrams and the counts of scanText's pass over runes characters.
 func markerSignals(f *Features, runes, digits, mathOps, codeSyms, latex, numbered int) {
-	var codeWords, mathWords int
 	// Position 0 and the odd ones are words, even positions ≥ 2 bigrams
 	// (see HashNGrams).
 	if n := len(f.NGrams); n > 0 {
 		f.Words += n/2 + 1
 	}
-	set := markerWords // a local: the loop's stores need not reload it
-	for _, h := range f.NGrams {
-		cat := uint8(set.get(h))
-		if cat == 0 {
-			continue
-		}
-		if cat&catCode != 0 {
-			codeWords++
-		}
-		if cat&catMath != 0 {
-			mathWords++
-		}
-		if cat&catReasoning != 0 {
-			f.Reasoning++
-		}
-		if cat&catMultiStep != 0 {
-			f.MultiStep++
-		}
-	}
-	f.MultiStep += numbered
+	codeWords, mathWords, reasoning, multiStep := markerCounts(markerWords, f.NGrams)
+	f.Reasoning += reasoning
+	f.MultiStep += multiStep + numbered
 
 	if runes > 0 {
 		n := float64(runes)
