@@ -20,8 +20,6 @@ const (
 	DefaultMaxExploreCost  = 0.1
 	DefaultMaxPending      = 50000
 	DefaultExploreDecay    = 250.0
-	// DefaultMaxExploreRegret: see Options.MaxExploreRegret (regret.go).
-	DefaultMaxExploreRegret = 0.005
 	// MaxModels is the most models a Policy routes between.
 	MaxModels = 64
 )
@@ -77,8 +75,8 @@ type Options struct {
 	MaxExploreCost float64
 	// MaxExploreRegret caps exploration's expected loss of reward: the
 	// greedy model's posterior mean minus the explored one's, summed over
-	// exploring decisions, stays within MaxExploreRegret per decision
-	// (DefaultMaxExploreRegret when 0; negative: no cap). See regret.go.
+	// exploring decisions, stays within MaxExploreRegret per decision.
+	// Default 0 (or negative): no cap. Not on by default: see regret.go.
 	MaxExploreRegret float64
 	// MaxPending bounds the decisions kept for their grades
 	// (DefaultMaxPending when ≤ 0); the oldest is evicted first.
@@ -120,7 +118,8 @@ type Stats struct {
 	ExploreExtraUSD, SpendUSD float64
 	// ExploreRegret sums the expected reward given up by exploring (the
 	// greedy model's posterior mean minus the chosen one's);
-	// ExploreRegret ≤ MaxExploreRegret·Decisions holds throughout.
+	// with a positive MaxExploreRegret, ExploreRegret ≤
+	// MaxExploreRegret·Decisions holds throughout.
 	ExploreRegret float64
 	// Disagreements counts shadow decisions whose choice differed from
 	// the live plan's first model.
@@ -195,9 +194,6 @@ func New(models []string, opt Options) (*Policy, error) {
 	}
 	if opt.ExploreDecay == 0 {
 		opt.ExploreDecay = DefaultExploreDecay
-	}
-	if opt.MaxExploreRegret == 0 {
-		opt.MaxExploreRegret = DefaultMaxExploreRegret
 	}
 	if opt.MaxPending <= 0 {
 		opt.MaxPending = DefaultMaxPending

@@ -336,3 +336,19 @@ func TestExplorationRegretCap(t *testing.T) {
 	assert.Less(t, capped.Explored, free.Explored/5)
 	assert.Greater(t, free.ExploreRegret, 0.02*2000, "the uncapped run gives up more than the cap allows")
 }
+
+// A restored state holds no regret counter: the budget counts as spent,
+// so a restart does not set off a burst of exploring.
+func TestRestoredRegretBudgetSpent(t *testing.T) {
+	p := trained(t, 4)
+	var buf bytes.Buffer
+	_, err := p.WriteTo(&buf)
+	require.NoError(t, err)
+	q, err := bandit.New(names, bandit.Options{Seed: 4, MaxExploreShare: 0.5, MaxExploreRegret: 0.01})
+	require.NoError(t, err)
+	_, err = q.ReadFrom(&buf)
+	require.NoError(t, err)
+	st := q.Stats()
+	require.EqualValues(t, 300, st.Decisions)
+	assert.InDelta(t, 3.0, st.ExploreRegret, 1e-12)
+}

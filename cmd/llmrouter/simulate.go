@@ -65,7 +65,7 @@ func runSimulate(args []string, stdout io.Writer) error {
 	fs.IntVar(&f.outTokens, "output-tokens", 256, "with -prices: output tokens of an answer whose length the data does not give")
 	fs.Float64Var(&f.share, "explore-share", 0, "bandit's cap on the share of exploring decisions (0 = bandit.DefaultMaxExploreShare)")
 	fs.Float64Var(&f.costShare, "explore-cost", 0, "bandit's cap on exploration's extra spend, a share of spend (0 = bandit.DefaultMaxExploreCost)")
-	fs.Float64Var(&f.regret, "explore-regret", 0, "bandit's cap on exploration's expected reward loss per decision (0 = bandit.DefaultMaxExploreRegret, negative: none)")
+	fs.Float64Var(&f.regret, "explore-regret", 0, "bandit's cap on exploration's expected reward loss per decision (0 = none, the default)")
 	fs.Float64Var(&f.decay, "explore-decay", 0, "bandit's exploration decay, in grades (0 = bandit.DefaultExploreDecay, negative: none)")
 	fs.Float64Var(&f.ridge, "ridge", 0, "bandit's prior strength (0 = bandit.DefaultRidge)")
 	fs.Float64Var(&f.banditNoise, "bandit-noise", 0, "bandit's posterior scale (0 = bandit.DefaultNoise)")
