@@ -73,6 +73,11 @@ type Options struct {
 	// of the estimated spend of all decisions (DefaultMaxExploreCost when
 	// 0; negative: exploration never picks a dearer model).
 	MaxExploreCost float64
+	// MaxExploreRegret caps exploration's expected loss of reward: the
+	// greedy model's posterior mean minus the explored one's, summed over
+	// exploring decisions, stays within MaxExploreRegret per decision.
+	// Default 0 (or negative): no cap. Not on by default: see regret.go.
+	MaxExploreRegret float64
 	// MaxPending bounds the decisions kept for their grades
 	// (DefaultMaxPending when ≤ 0); the oldest is evicted first.
 	MaxPending int
@@ -100,7 +105,8 @@ type Options struct {
 }
 
 // Stats are a Policy's counters since New (or since the state was saved,
-// for restored counters: Decisions, Explored, ExploreExtraUSD, SpendUSD).
+// for restored counters: Decisions, Explored, ExploreExtraUSD, SpendUSD;
+// ExploreRegret restarts at its cap, MaxExploreRegret·Decisions).
 type Stats struct {
 	// Decisions counts Apply calls that chose (or, in shadow mode, would
 	// have chosen) a model; Explored those whose choice was not the greedy
@@ -110,6 +116,11 @@ type Stats struct {
 	// minus greedy, when dearer); SpendUSD the estimated cost of every
 	// choice. ExploreExtraUSD ≤ MaxExploreCost·SpendUSD holds throughout.
 	ExploreExtraUSD, SpendUSD float64
+	// ExploreRegret sums the expected reward given up by exploring (the
+	// greedy model's posterior mean minus the chosen one's);
+	// with a positive MaxExploreRegret, ExploreRegret ≤
+	// MaxExploreRegret·Decisions holds throughout.
+	ExploreRegret float64
 	// Disagreements counts shadow decisions whose choice differed from
 	// the live plan's first model.
 	Disagreements int64
@@ -158,7 +169,7 @@ func New(models []string, opt Options) (*Policy, error) {
 		v    float64
 	}{{"CostWeight", opt.CostWeight}, {"Ridge", opt.Ridge}, {"Noise", opt.Noise},
 		{"MaxExploreShare", opt.MaxExploreShare}, {"MaxExploreCost", opt.MaxExploreCost},
-		{"ExploreDecay", opt.ExploreDecay}} {
+		{"ExploreDecay", opt.ExploreDecay}, {"MaxExploreRegret", opt.MaxExploreRegret}} {
 		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
 			return nil, fmt.Errorf("bandit: Options.%s is %v; want a finite number", f.name, f.v)
 		}
@@ -364,11 +375,12 @@ func (p *Policy) choose(plan []llmrouter.Step, layout []int, e *pendingEntry, m,
 	// MaxExploreCost of the spend (counting this decision at its greedy cost).
 	canExplore := p.opt.MaxExploreShare > 0 && float64(st.Explored+1) <= p.opt.MaxExploreShare*float64(st.Decisions+1)
 	room := math.Max(p.opt.MaxExploreCost, 0)*(st.SpendUSD+cost(greedy)) - st.ExploreExtraUSD
+	regretRoom := p.regretRoom()
 	var idxBuf [MaxModels]int
 	var subBuf [2 * MaxModels]float64
 	idx := idxBuf[:0]
 	for i := range m {
-		if i == greedy || canExplore && cost(i)-cost(greedy) <= room {
+		if i == greedy || canExplore && cost(i)-cost(greedy) <= room && m[greedy]-m[i] <= regretRoom {
 			idx = append(idx, i)
 		}
 	}
@@ -391,6 +403,7 @@ func (p *Policy) choose(plan []llmrouter.Step, layout []int, e *pendingEntry, m,
 	if choice != greedy {
 		st.Explored++
 		st.ExploreExtraUSD += math.Max(cost(choice)-cost(greedy), 0)
+		st.ExploreRegret += m[greedy] - m[choice]
 	}
 	return choice, prop
 }

@@ -311,3 +311,44 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		})
 	}
 }
+
+// The regret budget: exploring gives up at most MaxExploreRegret of
+// expected reward per decision, so a policy told to explore freely (a wide
+// posterior, no share or spend cap) explores far less when the models it
+// would try are plainly worse; it still explores.
+func TestExplorationRegretCap(t *testing.T) {
+	explored := func(maxRegret float64) bandit.Stats {
+		p, err := bandit.New(names, bandit.Options{Seed: 5, MaxExploreShare: 1, MaxExploreCost: 1, MaxExploreRegret: maxRegret, Noise: 5})
+		require.NoError(t, err)
+		for i := range 2000 {
+			r := routing(fmt.Sprint(i), 0)
+			r.Candidates[0].Quality, r.Candidates[1].Quality, r.Candidates[2].Quality = 0.9, 0.6, 0.2
+			require.NoError(t, p.Apply(r))
+			if st := p.Stats(); maxRegret > 0 {
+				require.LessOrEqual(t, st.ExploreRegret, maxRegret*float64(st.Decisions)+1e-9, "decision %d", i)
+			}
+		}
+		return p.Stats()
+	}
+	free, capped := explored(-1), explored(0.02)
+	assert.Greater(t, free.Explored, int64(1000), "uncapped, a wide posterior explores about 2 decisions in 3")
+	assert.Positive(t, capped.Explored)
+	assert.Less(t, capped.Explored, free.Explored/5)
+	assert.Greater(t, free.ExploreRegret, 0.02*2000, "the uncapped run gives up more than the cap allows")
+}
+
+// A restored state holds no regret counter: the budget counts as spent,
+// so a restart does not set off a burst of exploring.
+func TestRestoredRegretBudgetSpent(t *testing.T) {
+	p := trained(t, 4)
+	var buf bytes.Buffer
+	_, err := p.WriteTo(&buf)
+	require.NoError(t, err)
+	q, err := bandit.New(names, bandit.Options{Seed: 4, MaxExploreShare: 0.5, MaxExploreRegret: 0.01})
+	require.NoError(t, err)
+	_, err = q.ReadFrom(&buf)
+	require.NoError(t, err)
+	st := q.Stats()
+	require.EqualValues(t, 300, st.Decisions)
+	assert.InDelta(t, 3.0, st.ExploreRegret, 1e-12)
+}

@@ -145,7 +145,9 @@ func (p *Policy) Load(path string) error {
 // wrapping ErrState, and the policy is left unchanged. With
 // Options.Shared, the shared totals win: see SharedSeeder for the arms
 // the file seeds them with (a seeding that fails is an error too, and
-// leaves the policy unchanged). Safe for concurrent use.
+// leaves the policy unchanged). The file holds no regret counter: the
+// restored policy's regret budget counts as spent (see restoredRegret).
+// Safe for concurrent use.
 func (p *Policy) ReadFrom(r io.Reader) (int64, error) {
 	maxStateBytes := p.maxStateBytes()
 	data, err := io.ReadAll(io.LimitReader(r, int64(maxStateBytes)+1))
@@ -246,6 +248,7 @@ func (p *Policy) ReadFrom(r io.Reader) (int64, error) {
 	}
 	p.stats.Decisions, p.stats.Explored = hdr.Decisions, hdr.Explored
 	p.stats.ExploreExtraUSD, p.stats.SpendUSD = hdr.Extra, hdr.Spend
+	p.stats.ExploreRegret = restoredRegret(p.opt.MaxExploreRegret, hdr.Decisions)
 	p.mu.Unlock()
 	p.wmu.Unlock()
 	return n, nil

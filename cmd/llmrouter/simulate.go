@@ -43,6 +43,7 @@ type simFlags struct {
 	plotPath, prices   string
 	outTokens          int
 	share, costShare   float64
+	regret, decay      float64
 	ridge, banditNoise float64
 	statePath          string
 	maxRows            int
@@ -64,6 +65,8 @@ func runSimulate(args []string, stdout io.Writer) error {
 	fs.IntVar(&f.outTokens, "output-tokens", 256, "with -prices: output tokens of an answer whose length the data does not give")
 	fs.Float64Var(&f.share, "explore-share", 0, "bandit's cap on the share of exploring decisions (0 = bandit.DefaultMaxExploreShare)")
 	fs.Float64Var(&f.costShare, "explore-cost", 0, "bandit's cap on exploration's extra spend, a share of spend (0 = bandit.DefaultMaxExploreCost)")
+	fs.Float64Var(&f.regret, "explore-regret", 0, "bandit's cap on exploration's expected reward loss per decision (0 = none, the default)")
+	fs.Float64Var(&f.decay, "explore-decay", 0, "bandit's exploration decay, in grades (0 = bandit.DefaultExploreDecay, negative: none)")
 	fs.Float64Var(&f.ridge, "ridge", 0, "bandit's prior strength (0 = bandit.DefaultRidge)")
 	fs.Float64Var(&f.banditNoise, "bandit-noise", 0, "bandit's posterior scale (0 = bandit.DefaultNoise)")
 	fs.StringVar(&f.statePath, "state", "", "save the bandit's learnt state to this file at the end")
@@ -332,7 +335,7 @@ func (s *sim) run(w io.Writer) error {
 	f := s.f
 	ctx := context.Background()
 	b, err := bandit.New(s.models, bandit.Options{CostWeight: s.lambda, Ridge: f.ridge, Noise: f.banditNoise,
-		MaxExploreShare: f.share, MaxExploreCost: f.costShare, Seed: f.seed})
+		MaxExploreShare: f.share, MaxExploreCost: f.costShare, MaxExploreRegret: f.regret, ExploreDecay: f.decay, Seed: f.seed})
 	if err != nil {
 		return err
 	}
@@ -465,9 +468,9 @@ func (s *sim) print(w io.Writer) {
 	}
 	st := s.stats
 	capShare, capCost := cmp.Or(s.f.share, bandit.DefaultMaxExploreShare), cmp.Or(s.f.costShare, bandit.DefaultMaxExploreCost)
-	fmt.Fprintf(w, "\nbandit exploration: %d of %d decisions (%.2f%%, cap %.0f%%); extra estimated spend $%.4f = %.2f%% of $%.4f (cap %.0f%%); %d grades learnt\n",
+	fmt.Fprintf(w, "\nbandit exploration: %d of %d decisions (%.2f%%, cap %.0f%%); extra estimated spend $%.4f = %.2f%% of $%.4f (cap %.0f%%); %d grades learnt; expected regret of exploring %.1f reward\n",
 		st.Explored, st.Decisions, 100*float64(st.Explored)/float64(max(st.Decisions, 1)), 100*capShare,
-		st.ExploreExtraUSD, 100*st.ExploreExtraUSD/math.Max(st.SpendUSD, 1e-300), st.SpendUSD, 100*capCost, st.Updates)
+		st.ExploreExtraUSD, 100*st.ExploreExtraUSD/math.Max(st.SpendUSD, 1e-300), st.SpendUSD, 100*capCost, st.Updates, st.ExploreRegret)
 	// When the bandit's cumulative reward first passes the default's.
 	var cb, cd float64
 	pass := -1
