@@ -56,6 +56,9 @@ func newDesign(m *trainMatrix, fit []int, useIDF bool, dw float64, old *design) 
 		for b, c := range df {
 			d.idf[b] = float32(math.Log((1+n)/(1+float64(c))) + 1)
 		}
+		if researchDesignHook != nil {
+			researchDesignHook(d, fit)
+		}
 	} else {
 		for b := range d.mul {
 			d.mul[b] = 1
