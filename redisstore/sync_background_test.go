@@ -91,6 +91,16 @@ func hashSum(t *testing.T, rdb redis.UniversalClient, pattern, field string) (su
 	return sum
 }
 
+// stalledStore is a store made by newStore on a stalled client of addr
+// (see stalled), its background sync waited for at the test's end.
+func stalledStore(t *testing.T, addr string, newStore func(*testing.T, redis.UniversalClient, string, time.Duration, time.Duration) syncStore, timeout, every time.Duration) (syncStore, stallHook, func()) {
+	rdb, h, unstall := stalled(t, addr)
+	st := newStore(t, rdb, "{"+t.Name()+"}:", timeout, every)
+	t.Cleanup(st.wait) // second: the background sync has ended
+	t.Cleanup(unstall) // first, should the test stop early
+	return st, h, unstall
+}
+
 // stalled is a client of srv whose pipelines h holds; the test's end
 // releases them and waits for the store's background sync (register it
 // with the cleanup returned, once the store exists).
@@ -114,10 +124,7 @@ func TestSyncOffTheRequestPath(t *testing.T) {
 	const every, timeout = time.Second, 3 * time.Second
 	for _, tc := range syncStores {
 		t.Run(tc.name, func(t *testing.T) {
-			rdb, h, unstall := stalled(t, srv.Addr)
-			st := tc.new(t, rdb, "{"+t.Name()+"}:", timeout, every)
-			t.Cleanup(st.wait) // second: the background sync has ended
-			t.Cleanup(unstall) // first, should the test stop early
+			st, h, unstall := stalledStore(t, srv.Addr, tc.new, timeout, every)
 
 			st.add()
 			assert.Equal(t, 1.0, st.read(start), "a sync is due: the call answers from memory")
@@ -146,10 +153,7 @@ func TestFlush(t *testing.T) {
 	const every, timeout = time.Second, 3 * time.Second
 	for _, tc := range syncStores {
 		t.Run(tc.name, func(t *testing.T) {
-			rdb, h, unstall := stalled(t, srv.Addr)
-			st := tc.new(t, rdb, "{"+t.Name()+"}:", timeout, every)
-			t.Cleanup(st.wait)
-			t.Cleanup(unstall)
+			st, h, unstall := stalledStore(t, srv.Addr, tc.new, timeout, every)
 
 			st.add()
 			st.read(start) // starts a sync, which stalls

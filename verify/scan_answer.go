@@ -7,23 +7,8 @@ package verify
 // needed.
 
 func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
-	full := len(a)
-	x[fAnsLogChars] = log1pN(full)
-	if len(a) > scanBytes {
-		a = a[:scanBytes]
-	}
-	// Trim white space at both ends for the structural checks.
-	lo, hi := 0, len(a)
-	for lo < hi && isSpace(a[lo]) {
-		lo++
-	}
-	for hi > lo && isSpace(a[hi-1]) {
-		hi--
-	}
-	t := a[lo:hi]
-	if len(t) == 0 {
-		x[fAnsEmpty] = 1
-		x[fAnsTruncated] = 1
+	t, ok := answerText(a, x)
+	if !ok {
 		return
 	}
 
@@ -157,4 +142,28 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 	}
 	ls.addLine(t, start, len(t))
 	ac.finish(&ls, t, ps, x)
+}
+
+// answerText sets the answer's length feature and returns what both
+// feature sets' scans read: its first scanBytes, white space trimmed at
+// both ends for the structural checks. An answer that is all white space
+// is marked empty and cut short, and ok is false.
+func answerText(a string, x *[numFeatures]float64) (t string, ok bool) {
+	x[fAnsLogChars] = log1pN(len(a))
+	if len(a) > scanBytes {
+		a = a[:scanBytes]
+	}
+	lo, hi := 0, len(a)
+	for lo < hi && isSpace(a[lo]) {
+		lo++
+	}
+	for hi > lo && isSpace(a[hi-1]) {
+		hi--
+	}
+	if lo == hi {
+		x[fAnsEmpty] = 1
+		x[fAnsTruncated] = 1
+		return "", false
+	}
+	return a[lo:hi], true
 }

@@ -5,23 +5,8 @@ package verify
 // numbers and repeated lines, the lines hashed with FNV-1a (linehash.go).
 
 func scanAnswer1(a string, ps *promptStats, x *[numFeatures]float64) {
-	full := len(a)
-	x[fAnsLogChars] = log1pN(full)
-	if len(a) > scanBytes {
-		a = a[:scanBytes]
-	}
-	// Trim white space at both ends for the structural checks.
-	lo, hi := 0, len(a)
-	for lo < hi && isSpace(a[lo]) {
-		lo++
-	}
-	for hi > lo && isSpace(a[hi-1]) {
-		hi--
-	}
-	t := a[lo:hi]
-	if len(t) == 0 {
-		x[fAnsEmpty] = 1
-		x[fAnsTruncated] = 1
+	t, ok := answerText(a, x)
+	if !ok {
 		return
 	}
 
