@@ -166,7 +166,11 @@ func DecisionFrom(resp *llms.ContentResponse) (*Decision, bool) {
 // every candidate with its predicted quality, cost and any reason for
 // removal, the plan, and the attempts if a call was made. The user is
 // shown as the decision records it: redacted under WithUserRedaction.
+// A nil decision (DecisionFrom of a failed call) explains as "no decision".
 func (d *Decision) Explain() string {
+	if d == nil { // DecisionFrom of a failed call's nil response
+		return "no decision (the call failed before routing, or the response is not the router's)\n"
+	}
 	var b strings.Builder
 	f := &d.Features
 	fmt.Fprintf(&b, "decision %s at %s\n", d.ID, d.Time.UTC().Format(time.RFC3339))

@@ -509,7 +509,7 @@ type Threshold struct {
 	Cutoff float64
 }
 
-// Validate reports unknown model names.
+// Validate reports unknown model names and a NaN Cutoff.
 func (p Threshold) Validate(models []ModelCard) error {
 	for _, n := range []string{p.Strong, p.Weak} {
 		if indexOfModel(models, n) < 0 {
@@ -518,6 +518,9 @@ func (p Threshold) Validate(models []ModelCard) error {
 	}
 	if p.Strong == p.Weak {
 		return fmt.Errorf("llmrouter: threshold policy: strong and weak are both %q", p.Strong)
+	}
+	if math.IsNaN(p.Cutoff) { // gap >= NaN is never true: every request would go weak
+		return fmt.Errorf("llmrouter: threshold policy: cutoff NaN")
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"reflect"
 	"strings"
 	"time"
 
@@ -182,9 +183,23 @@ type Provider interface {
 // NewProvider adapts any langchaingo model to a Provider described by card.
 // The model name option sent to m is set from card.APIModel (see
 // ModelCard.APIModel); every other option passes through untouched.
-// The result is as safe for concurrent use as m is.
+// The result is as safe for concurrent use as m is. New rejects it when m
+// is nil or a nil pointer (a client whose constructor returned an error).
 func NewProvider(card ModelCard, m llms.Model) Provider {
 	return &modelProvider{card: card, model: m}
+}
+
+// isNil reports whether v is nil or an interface holding a nil pointer (a
+// client whose constructor failed: every call on it would panic).
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	switch rv := reflect.ValueOf(v); rv.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface:
+		return rv.IsNil()
+	}
+	return false
 }
 
 type modelProvider struct {

@@ -106,13 +106,16 @@ func New(providers []Provider, opts ...Option) (*Router, error) {
 	r := &Router{config: cfg}
 	seen := make(map[string]int, len(providers))
 	for i, p := range providers {
-		if p == nil {
+		if isNil(p) {
 			return nil, fmt.Errorf("llmrouter: provider %d is nil", i)
 		}
 		card := p.Card()
 		switch {
 		case card.Name == "":
 			return nil, fmt.Errorf("llmrouter: provider %d has a card with no name", i)
+		}
+		if mp, ok := p.(*modelProvider); ok && isNil(mp.model) {
+			return nil, fmt.Errorf("llmrouter: provider %d (%q) wraps a nil llms.Model (did the client's constructor fail?)", i, card.Name)
 		}
 		if err := card.check(); err != nil {
 			return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 	"testing"
@@ -61,6 +62,12 @@ func TestNewRejectsBadConfig(t *testing.T) {
 	}{
 		{name: "no providers", is: llmrouter.ErrNoProviders},
 		{name: "nil provider", providers: []llmrouter.Provider{nil}, contains: "provider 0 is nil"},
+		{name: "typed nil provider", providers: []llmrouter.Provider{p(cheapCard), (*routertest.Provider)(nil)}, contains: "provider 1 is nil"},
+		// openai.New failing leaves a nil *openai.LLM: every call would panic.
+		{name: "nil model", providers: []llmrouter.Provider{llmrouter.NewProvider(cheapCard, nil)}, contains: `provider 0 ("cheap") wraps a nil llms.Model`},
+		{name: "typed nil model", providers: []llmrouter.Provider{llmrouter.NewProvider(cheapCard, (*routertest.Provider)(nil))}, contains: `provider 0 ("cheap") wraps a nil llms.Model`},
+		{name: "threshold NaN cutoff", providers: []llmrouter.Provider{p(cheapCard), p(strongCard)},
+			opts: []llmrouter.Option{llmrouter.WithPolicy(llmrouter.Threshold{Strong: "strong", Weak: "cheap", Cutoff: math.NaN()})}, contains: "cutoff NaN"},
 		{name: "no name", providers: []llmrouter.Provider{p(llmrouter.ModelCard{})}, contains: "no name"},
 		{name: "duplicate name", providers: []llmrouter.Provider{p(cheapCard), p(cheapCard)}, contains: `duplicate model name "cheap"`},
 		{name: "negative price", providers: []llmrouter.Provider{p(llmrouter.ModelCard{Name: "x", InputPerMTok: -1})}, contains: `"x": prices`},
@@ -503,4 +510,14 @@ func TestWithAnalyzerAndTokenCounter(t *testing.T) {
 	assert.Positive(t, counted, "the counter is used by the analyzer and the usage estimate")
 	assert.Equal(t, 5004, d.Features.Tokens, "5,000 counted + 4 framing tokens")
 	assert.Equal(t, 5000, d.Usage.OutputTokens, "the answer's tokens are estimated with it too")
+}
+
+// README's quickstart prints DecisionFrom(resp).Explain() without checking
+// the call; after a failed call resp is nil and so is the decision.
+func TestExplainNilDecision(t *testing.T) {
+	d, ok := llmrouter.DecisionFrom(nil)
+	require.False(t, ok)
+	require.NotPanics(t, func() {
+		assert.Equal(t, "no decision (the call failed before routing, or the response is not the router's)\n", d.Explain())
+	})
 }

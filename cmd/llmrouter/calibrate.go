@@ -36,11 +36,22 @@ func runCalibrate(args []string, stdout io.Writer) error {
 		fmt.Fprintln(stdout, "prints the cutoff for the Threshold policy (route strong when Quality(strong) − Quality(weak) ≥ cutoff)")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *strong == "" || *weak == "" {
 		return errors.New("-strong and -weak are required")
+	}
+	// Targets default to -1 (unset); NaN would read as unset too.
+	for _, f := range []struct {
+		name     string
+		v        float64
+		isTarget bool
+	}{{"share", *share, true}, {"quality", *quality, true}, {"pgr", *pgr, true},
+		{"strong-quality", *strongQ, false}, {"weak-quality", *weakQ, false}} {
+		if !(f.v >= 0 && f.v <= 1) && !(f.isTarget && f.v == -1) {
+			return fmt.Errorf("-%s %v: want a number in [0,1]", f.name, f.v)
+		}
 	}
 	set := 0
 	for _, v := range []float64{*share, *quality, *pgr} {

@@ -27,7 +27,7 @@ func runValidate(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	env := fs.Bool("env", false, "also check that every api_key_env variable is set")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -67,6 +67,9 @@ func runModels(args []string, stdout io.Writer) error {
 	fs.SetOutput(stdout)
 	sources := fs.Bool("sources", false, "print each row's source page")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "model catalog as of %s (USD per million tokens; 0 = unknown, cached 0 = billed as input)\n", catalog.Date)

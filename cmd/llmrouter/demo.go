@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"time"
 
@@ -121,6 +122,9 @@ func runDemo(args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
 	clock := routertest.NewClock(time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC))
 	if *cfg != "" {
 		return runDemoConfig(*cfg, clock, stdout)
@@ -171,11 +175,14 @@ func runExplain(args []string, stdout io.Writer) error {
 	tier := fs.String("tier", "", "the user's tier (the demo router has a \"free\" tier)")
 	maxCost := fs.Float64("max-cost", 0, "the request's cost limit in USD (0: none)")
 	cfg := fs.String("config", "", "route with the router a configuration file declares (no model is called)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
 		return fmt.Errorf("want exactly one prompt argument, got %d", fs.NArg())
+	}
+	if !(*maxCost >= 0) || math.IsInf(*maxCost, 0) {
+		return fmt.Errorf("-max-cost %v: want a finite number of USD, 0 for none", *maxCost)
 	}
 	clock := routertest.NewClock(time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC))
 	r, err := demoRouter(clock)

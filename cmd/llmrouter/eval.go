@@ -51,7 +51,7 @@ func runEval(args []string, stdout io.Writer) error {
        llmrouter eval -data data.jsonl [-model model.bin | -cv 5] [-strong M -weak M] [-plot curve.svg]`)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	opts, err := tf.options()

@@ -39,6 +39,9 @@ func runReplay(args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
 	if *outcomes == "" && *logDir == "" {
 		fs.Usage()
 		return errors.New("give -outcomes, -log or both")

@@ -77,11 +77,11 @@ func runSimulate(args []string, stdout io.Writer) error {
 		fmt.Fprintln(stdout, "usage: llmrouter simulate [flags] data.jsonl…   (several files play as one stream)")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if f.window <= 0 || f.delay < 0 || f.noise < 0 || f.lambda < 0 || f.outTokens < 0 {
-		return errors.New("-window must be positive; -delay, -noise, -lambda and -output-tokens not negative")
+	if f.window <= 0 || f.delay < 0 || !(f.noise >= 0) || f.lambda < 0 || f.outTokens < 0 || f.maxRows < 0 {
+		return errors.New("-window must be positive; -delay, -noise, -lambda, -max-rows and -output-tokens not negative")
 	}
 	if f.plotPath != "" {
 		if ext := strings.ToLower(filepath.Ext(f.plotPath)); indexOf(plotFormats, ext) < 0 {
@@ -375,7 +375,7 @@ func (s *sim) run(w io.Writer) error {
 		id    string
 		score float64
 	}
-	queue := make([]grade, 0, f.delay+1)
+	queue := make([]grade, 0, min(f.delay, len(order))+1) // a longer delay: no grade arrives
 	idx := func(name string) int { return indexOf(s.models, name) }
 	for t, i := range order {
 		rctx := context.WithValue(ctx, recKey{}, simRec{row: i})

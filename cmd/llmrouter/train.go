@@ -118,6 +118,9 @@ func loadDatasets(paths []string, opts ...dataset.Option) (*dataset.Dataset, err
 			if err != nil {
 				return nil, err
 			}
+			if len(ds.Records) == 0 {
+				return nil, fmt.Errorf("%s: no records (an empty outcomes file)", q)
+			}
 			all.Records = append(all.Records, ds.Records...)
 			sets = append(sets, modelSet{q, ds.Models()})
 		}
@@ -158,7 +161,9 @@ func streamFile(path string, models map[string]bool, opts []dataset.Option, yiel
 		return false
 	}
 	defer f.Close()
+	n := 0
 	for rec, err := range dataset.ReadSeq(f, opts...) {
+		n++
 		if err != nil {
 			yield(dataset.Record{}, fmt.Errorf("%s: %w", path, err))
 			return false
@@ -169,6 +174,10 @@ func streamFile(path string, models map[string]bool, opts []dataset.Option, yiel
 		if !yield(rec, nil) {
 			return false
 		}
+	}
+	if n == 0 {
+		yield(dataset.Record{}, fmt.Errorf("%s: no records (an empty outcomes file)", path))
+		return false
 	}
 	return true
 }
@@ -189,7 +198,7 @@ func runTrain(args []string, stdout io.Writer) error {
 		fmt.Fprintln(stdout, "       llmrouter train [flags] -data data.jsonl[,more.jsonl] -out model.bin")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	opts, err := tf.options()

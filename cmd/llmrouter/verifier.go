@@ -66,7 +66,7 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 		fmt.Fprintln(stdout, "each record gives one example per pair with both models present: the weak model's answer")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	pairs, err := pairsFlag(*strong, *weak)
@@ -320,7 +320,7 @@ func runPredictVerifier(args []string, stdout io.Writer) error {
 		fmt.Fprintln(stdout, "writes one JSON line per record: {\"id\":…,\"model\":…,\"score\":…,\"escalate\":…}")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *weak == "" {
@@ -348,18 +348,30 @@ func runPredictVerifier(args []string, stdout io.Writer) error {
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
+	scored := 0
 	for _, r := range ds.Records {
 		for _, name := range strings.Split(*weak, ",") {
 			o, ok := r.Outcomes[name]
 			if !ok {
 				continue
 			}
+			if o.Answer == "" { // unknown (dataset.Outcome), not an empty answer
+				err = fmt.Errorf("record %q (line %d): model %q has no answer text; score an outcomes file with answers", r.ID, r.Line, name)
+				break
+			}
+			scored++
 			s := m.Score(r.Prompt, o.Answer)
 			if err = enc.Encode(verifierLine{ID: r.ID, Model: name, Score: s, Escalate: s > m.Cutoff()}); err != nil {
 				break
 			}
 			break
 		}
+		if err != nil {
+			break
+		}
+	}
+	if err == nil && scored == 0 {
+		err = fmt.Errorf("-weak %q: no record of %s has an outcome for it", *weak, strings.Join(dataFiles(*data, fs.Args()), ", "))
 	}
 	if ferr := bw.Flush(); err == nil {
 		err = ferr
