@@ -209,3 +209,22 @@ func TestSinkPanic(t *testing.T) {
 	assert.Contains(t, text, "llmrouter: sink llmrouter.SinkFunc panicked on decision "+id+": sink boom")
 	assert.Contains(t, text, "panic_test.go", "the stack is logged")
 }
+
+// WithSink(nil) (a sink left unset in the caller's config) is ignored:
+// it used to log a nil-pointer panic with its stack on every request.
+func TestNilSinkIgnored(t *testing.T) {
+	var logged syncBuffer
+	out, flags := log.Writer(), log.Flags()
+	log.SetOutput(&logged)
+	defer func() { log.SetOutput(out); log.SetFlags(flags) }()
+
+	var typedNil *llmrouter.FeedbackLog
+	after := &lastSink{}
+	r, err := llmrouter.New([]llmrouter.Provider{routertest.NewProvider(cheapCard, ok("a"))},
+		llmrouter.WithSink(nil, typedNil, after))
+	require.NoError(t, err)
+	_, err = r.GenerateContent(context.Background(), human("hi"))
+	require.NoError(t, err)
+	require.NotNil(t, after.last(), "the other sinks still get the decision")
+	assert.Empty(t, logged.String())
+}

@@ -72,8 +72,17 @@ func WithClassifier(cl Classifier) Option { return func(c *config) { c.classifie
 // WithPolicy sets the policy. Default: DefaultPolicy().
 func WithPolicy(p Policy) Option { return func(c *config) { c.policy = p } }
 
-// WithSink adds sinks that receive every decision after its call.
-func WithSink(s ...Sink) Option { return func(c *config) { c.sinks = append(c.sinks, s...) } }
+// WithSink adds sinks that receive every decision after its call. Nil
+// sinks (and nil pointers) are ignored.
+func WithSink(s ...Sink) Option {
+	return func(c *config) {
+		for _, x := range s {
+			if !isNil(x) {
+				c.sinks = append(c.sinks, x)
+			}
+		}
+	}
+}
 
 // WithClock sets the clock the router reads for decision times and
 // latencies, and that plan execution waits on (backoff, cooldowns, hedge
