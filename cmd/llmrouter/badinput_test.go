@@ -92,3 +92,22 @@ func TestSimulateHugeDelayBounded(t *testing.T) {
 	out := runOK(t, "simulate", "-price-free", "-window", "30", "-delay", "35184372088832", data)
 	assert.Contains(t, out, "delay 35184372088832 requests")
 }
+
+// help lines up every summary in one column, long command names included.
+func TestUsageAligned(t *testing.T) {
+	var out bytes.Buffer
+	usage(&out)
+	col := -1
+	for _, l := range strings.Split(out.String(), "\n") {
+		name, _, ok := strings.Cut(strings.TrimPrefix(l, "  "), " ")
+		if !strings.HasPrefix(l, "  ") || !ok {
+			continue
+		}
+		i := len("  ") + len(name) + len(strings.TrimPrefix(l, "  "+name)) - len(strings.TrimLeft(strings.TrimPrefix(l, "  "+name), " "))
+		if col < 0 {
+			col = i
+		}
+		assert.Equal(t, col, i, "summary column of %q", name)
+	}
+	assert.Positive(t, col)
+}
