@@ -22,6 +22,9 @@ func TestBadInputsFailClearly(t *testing.T) {
 	require.NoError(t, os.WriteFile(answers, []byte(`{"id":"a","prompt":"2+2?","outcomes":{"big":{"score":1,"answer":"4"},"small":{"score":1,"answer":"4"}}}
 {"id":"b","prompt":"3+3?","outcomes":{"big":{"score":1,"answer":"6"},"small":{"score":0}}}
 `), 0o644))
+	same := filepath.Join(dir, "same.jsonl")
+	require.NoError(t, os.WriteFile(same, []byte(`{"id":"a","prompt":"hi","outcomes":{"`+mStrong+`":{"score":1},"`+mWeak+`":{"score":1}}}
+`), 0o644))
 	model := filepath.Join(dir, "m.bin")
 	runOK(t, append(append([]string{"train"}, fastTrain...), "-quiet", "-o", model, good)...)
 	cal := []string{"calibrate", "-model", model, "-strong", mStrong, "-weak", mWeak}
@@ -49,6 +52,7 @@ func TestBadInputsFailClearly(t *testing.T) {
 		{"predict: empty file", []string{"predict", "-model", model, empty}, []string{"empty.jsonl", "no records"}},
 		{"predict-verifier: empty file", []string{"predict-verifier", "-weak", "small", empty}, []string{"empty.jsonl", "no records"}},
 		{"eval: empty file", []string{"eval", "-quiet", empty}, []string{"empty.jsonl", "no records"}},
+		{"eval: test models score the same", []string{"eval", "-model", model, "-test", same}, []string{"same mean score", "-strong and -weak"}},
 		{"train: empty file", []string{"train", "-quiet", "-o", filepath.Join(dir, "e.bin"), empty}, []string{"empty.jsonl", "no records"}},
 	}
 	for _, tt := range tests {

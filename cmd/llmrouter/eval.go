@@ -165,6 +165,9 @@ func (e *evaluator) trainTest(testPaths, modelPath string, trainPaths []string, 
 		return err
 	}
 	e.print("test", r, true)
+	if r.bin == nil && r.multi == nil && r.noGap != "" {
+		return fmt.Errorf("nothing to evaluate: %s; give another pair with -strong and -weak among %v", r.noGap, testDS.Models())
+	}
 	if r.bin == nil && r.multi == nil {
 		return fmt.Errorf("nothing to evaluate: give -strong and -weak among the test data's models %v", testDS.Models())
 	}
@@ -216,6 +219,7 @@ type evaluator struct {
 type result struct {
 	bin   *binaryResult
 	multi *multiResult
+	noGap string // why there are no binary metrics, when the pair scores the same
 }
 
 type binaryResult struct {
@@ -324,6 +328,7 @@ func (e *evaluator) evaluate(label string, c *llmrouter.LinearClassifier, train,
 		case errors.Is(err, eval.ErrNoGap) && e.strong == "":
 			// A small fold where both models score the same: no PGR.
 			e.report(label, "no binary metrics: %s and %s score the same on average here", strong, weak)
+			res.noGap = fmt.Sprintf("%s and %s have the same mean score on the test data (PGR is undefined)", strong, weak)
 		case err != nil:
 			return nil, err
 		default:
