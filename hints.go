@@ -2,6 +2,7 @@ package llmrouter
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -21,7 +22,7 @@ type Hints struct {
 	Tags []string
 	// MaxCost is the most this request may cost in USD, over all its
 	// attempts together (retries, fallbacks, escalations and concurrent
-	// hedges). Zero means no limit. DefaultPolicy's budget filter removes models whose
+	// hedges). Zero means no limit; negative or NaN fails the request. DefaultPolicy's budget filter removes models whose
 	// estimate exceeds it; during the call the router reserves each
 	// attempt's cost before starting it and starts none the remaining
 	// budget cannot pay for (see CostCap). Input tokens are the router's
@@ -41,7 +42,8 @@ type Hints struct {
 	// (code, structured output) would rather pay than be truncated.
 	UncappedOutput bool
 	// LatencyBudget is the most time the answer may take; models whose
-	// typical latency exceeds it are filtered out. Zero means no budget.
+	// typical latency exceeds it are filtered out. Zero means no budget;
+	// negative fails the request.
 	LatencyBudget time.Duration
 	// BufferStream buffers this request's streamed chunks per attempt and
 	// delivers only the chunks of the answer the router returns, so that
@@ -57,6 +59,19 @@ type hintsKey struct{}
 // hints wholesale.
 func WithHints(ctx context.Context, h Hints) context.Context {
 	return context.WithValue(ctx, hintsKey{}, h)
+}
+
+// check rejects limits that would otherwise read as "no limit": a negative
+// or NaN MaxCost (a remaining budget gone below zero), a negative
+// LatencyBudget.
+func (h *Hints) check() error {
+	if !(h.MaxCost >= 0) {
+		return fmt.Errorf("llmrouter: Hints.MaxCost %v: want USD >= 0 (0: no limit)", h.MaxCost)
+	}
+	if h.LatencyBudget < 0 {
+		return fmt.Errorf("llmrouter: Hints.LatencyBudget %s: want >= 0 (0: no budget)", h.LatencyBudget)
+	}
+	return nil
 }
 
 // hintsFromContext returns the hints ctx carries, or the zero Hints.

@@ -224,7 +224,8 @@ type scratch struct {
 // router would do and lets tests pin routing behaviour. It fails with
 // ErrNoMessages for a request without content, a *NoCandidateError
 // (matching ErrNoCandidate) when the policy removed every model, or the
-// classifier's or policy's error. Route does not block; ctx supplies Hints.
+// classifier's or policy's error, or an error naming a negative or NaN
+// Hints limit. Route does not block; ctx supplies Hints.
 func (r *Router) Route(ctx context.Context, messages []llms.MessageContent, options ...llms.CallOption) (*Decision, error) {
 	if err := checkMessages(messages); err != nil {
 		return nil, err
@@ -239,6 +240,9 @@ func (r *Router) Route(ctx context.Context, messages []llms.MessageContent, opti
 		}
 	}
 	s.req.Hints = hintsFromContext(ctx)
+	if err := s.req.Hints.check(); err != nil {
+		return nil, err
+	}
 	s.features.NGrams = s.ngrams[:0]
 	if err := analyzeRequest(r.analyzer, &s.req, &s.features); err != nil {
 		return nil, fmt.Errorf("llmrouter: analyzer: %w", err)

@@ -521,3 +521,20 @@ func TestExplainNilDecision(t *testing.T) {
 		assert.Equal(t, "no decision (the call failed before routing, or the response is not the router's)\n", d.Explain())
 	})
 }
+
+// A cost cap or latency budget that is negative or NaN is a caller's bug
+// (a remaining budget gone below zero); it used to read as "no limit".
+func TestRouteRejectsBadHints(t *testing.T) {
+	r, fakes := threeModels(t)
+	for _, h := range []llmrouter.Hints{{MaxCost: -0.01}, {MaxCost: math.NaN()}, {LatencyBudget: -time.Second}} {
+		ctx := llmrouter.WithHints(context.Background(), h)
+		_, err := r.Route(ctx, human("hi"))
+		require.Error(t, err, "%+v", h)
+		assert.Contains(t, err.Error(), "Hints.")
+		_, err = r.GenerateContent(ctx, human("hi"))
+		require.Error(t, err, "%+v", h)
+	}
+	for _, f := range fakes {
+		assert.Zero(t, f.CallCount())
+	}
+}
