@@ -84,8 +84,10 @@ func Files(dir string) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("decisionlog: %w", err)
 	}
-	if _, err := os.Stat(dir); err != nil {
+	if fi, err := os.Stat(dir); err != nil {
 		return nil, fmt.Errorf("decisionlog: %w", err)
+	} else if !fi.IsDir() {
+		return nil, fmt.Errorf("decisionlog: %s is not a directory (give the log's directory)", dir)
 	}
 	sort.Strings(names)
 	return names, nil

@@ -80,3 +80,13 @@ func TestScanMissingDir(t *testing.T) {
 	_, err := Scan(filepath.Join(t.TempDir(), "nope"), func(*Entry) error { return nil })
 	require.ErrorContains(t, err, "nope")
 }
+
+// A log file given where its directory belongs reads as an empty log
+// unless refused: say it is not a directory.
+func TestScanFileNotDir(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "one.jsonl")
+	require.NoError(t, os.WriteFile(f, []byte(fbLine+"\n"), 0o644))
+	_, err := Scan(f, func(*Entry) error { return nil })
+	require.ErrorContains(t, err, "one.jsonl")
+	require.ErrorContains(t, err, "not a directory")
+}
