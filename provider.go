@@ -183,10 +183,11 @@ type Provider interface {
 // NewProvider adapts any langchaingo model to a Provider described by card.
 // The model name option sent to m is set from card.APIModel (see
 // ModelCard.APIModel); every other option passes through untouched.
-// The result is as safe for concurrent use as m is. New rejects it when m
-// is nil or a nil pointer (a client whose constructor returned an error).
+// The result is as safe for concurrent use as m is. When m is nil or a nil
+// pointer (a client whose constructor returned an error) every call fails
+// with an error saying so; Route, which calls no model, works.
 func NewProvider(card ModelCard, m llms.Model) Provider {
-	return &modelProvider{card: card, model: m}
+	return &modelProvider{card: card, model: m, nilModel: isNil(m)}
 }
 
 // isNil reports whether v is nil or an interface holding a nil pointer (a
@@ -203,13 +204,17 @@ func isNil(v any) bool {
 }
 
 type modelProvider struct {
-	card  ModelCard
-	model llms.Model
+	card     ModelCard
+	model    llms.Model
+	nilModel bool // calling it would panic
 }
 
 func (p *modelProvider) Card() ModelCard { return p.card }
 
 func (p *modelProvider) GenerateContent(ctx context.Context, messages []llms.MessageContent, options ...llms.CallOption) (*llms.ContentResponse, error) {
+	if p.nilModel {
+		return nil, fmt.Errorf("llmrouter: model %q: NewProvider was given a nil llms.Model (did the client's constructor fail?)", p.card.Name)
+	}
 	return p.model.GenerateContent(ctx, messages, options...)
 }
 

@@ -123,9 +123,6 @@ func New(providers []Provider, opts ...Option) (*Router, error) {
 		case card.Name == "":
 			return nil, fmt.Errorf("llmrouter: provider %d has a card with no name", i)
 		}
-		if mp, ok := p.(*modelProvider); ok && isNil(mp.model) {
-			return nil, fmt.Errorf("llmrouter: provider %d (%q) wraps a nil llms.Model (did the client's constructor fail?)", i, card.Name)
-		}
 		if err := card.check(); err != nil {
 			return nil, err
 		}

@@ -63,9 +63,6 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{name: "no providers", is: llmrouter.ErrNoProviders},
 		{name: "nil provider", providers: []llmrouter.Provider{nil}, contains: "provider 0 is nil"},
 		{name: "typed nil provider", providers: []llmrouter.Provider{p(cheapCard), (*routertest.Provider)(nil)}, contains: "provider 1 is nil"},
-		// openai.New failing leaves a nil *openai.LLM: every call would panic.
-		{name: "nil model", providers: []llmrouter.Provider{llmrouter.NewProvider(cheapCard, nil)}, contains: `provider 0 ("cheap") wraps a nil llms.Model`},
-		{name: "typed nil model", providers: []llmrouter.Provider{llmrouter.NewProvider(cheapCard, (*routertest.Provider)(nil))}, contains: `provider 0 ("cheap") wraps a nil llms.Model`},
 		{name: "threshold NaN cutoff", providers: []llmrouter.Provider{p(cheapCard), p(strongCard)},
 			opts: []llmrouter.Option{llmrouter.WithPolicy(llmrouter.Threshold{Strong: "strong", Weak: "cheap", Cutoff: math.NaN()})}, contains: "cutoff NaN"},
 		{name: "no name", providers: []llmrouter.Provider{p(llmrouter.ModelCard{})}, contains: "no name"},
@@ -536,5 +533,22 @@ func TestRouteRejectsBadHints(t *testing.T) {
 	}
 	for _, f := range fakes {
 		assert.Zero(t, f.CallCount())
+	}
+}
+
+// openai.New failing leaves a nil *openai.LLM (README's quickstart drops
+// that error): a call on it fails saying so, not with a recovered
+// nil-pointer panic and its stack; Route, a dry run, still works.
+func TestNilModelFailsClearly(t *testing.T) {
+	for _, m := range []llms.Model{nil, (*routertest.Provider)(nil)} {
+		r, err := llmrouter.New([]llmrouter.Provider{llmrouter.NewProvider(cheapCard, m), llmrouter.NewProvider(strongCard, m)})
+		require.NoError(t, err)
+		_, err = r.Route(context.Background(), human("hi"))
+		require.NoError(t, err)
+		_, err = r.GenerateContent(context.Background(), human("hi"))
+		require.Error(t, err)
+		assert.NotErrorIs(t, err, llmrouter.ErrPanic)
+		assert.Contains(t, err.Error(), `model "cheap": NewProvider was given a nil llms.Model`)
+		assert.NotContains(t, err.Error(), "goroutine")
 	}
 }
