@@ -22,23 +22,18 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 		start int // the current line's first byte
 		// next is the first byte no event has consumed (a number, a
 		// fence, "**"): events before it are passed over.
-		next int
-		// the last byte before the block is a letter (a digit)
-		lastL, lastD uint64
-		open         = -1 // the start of a word running on past the block
+		next  int
+		lastL uint64 // the last byte before the block is a letter
+		open  = -1   // the start of a word running on past the block
 	)
 	ac.lastNumEnd = -1
 	ac.lineHead(t, 0)
 	for base := 0; base < len(t); base += 64 {
-		letters, digits, special := answerBlock(t, base)
+		letters, events := answerBlock(t, base)
 		prevL := letters<<1 | lastL // bit k: t[base+k-1] is a letter
 		edges := letters ^ prevL
 		starts, ends := edges&letters, edges&^letters
-		// A number starts at the first digit of a run unless a letter
-		// precedes it ("a12"): then at the run's second digit, if any.
-		firsts := digits &^ (digits<<1 | lastD)
-		events := special | firsts
-		lastL, lastD = letters>>63, digits>>63
+		lastL = letters >> 63
 
 		// Words: starts and ends alternate, a word's end is the first
 		// byte after it.
@@ -63,14 +58,11 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 			if i < next {
 				continue
 			}
-			next = i + 1
 			c := t[i]
-			if c-'0' < 10 {
+			cl := byteClass[c]
+			if cl&clDigit != 0 {
 				if prevL>>uint(i-base)&1 != 0 {
-					// "a12": the 1 belongs to no number; the 2 starts one.
-					if i++; i >= len(t) || t[i]-'0' >= 10 {
-						continue
-					}
+					continue // "a12": the 1 is no number's; the 2 starts one
 				}
 				v, j := number(t, i)
 				ac.nums++
@@ -83,6 +75,9 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 				}
 				ac.lastNum, ac.lastNumEnd = v, j
 				next = j
+				continue
+			}
+			if cl&clAnswer == 0 {
 				continue
 			}
 			switch {
