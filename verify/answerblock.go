@@ -13,28 +13,45 @@ import "math/bits"
 // letters, and the bytes the scan visits (its events): all but letters
 // and spaces, none past t's end.
 func answerBlock(t string, base int) (letters, events uint64) {
-	const ones = 0x0101010101010101
-	for k := 0; k < 64; k += 8 {
+	if base+64 <= len(t) {
+		// A whole block, written out: no loop, no bounds check.
+		b := t[base : base+64]
+		l0, e0 := classes8(load8(b, 0))
+		l1, e1 := classes8(load8(b, 8))
+		l2, e2 := classes8(load8(b, 16))
+		l3, e3 := classes8(load8(b, 24))
+		l4, e4 := classes8(load8(b, 32))
+		l5, e5 := classes8(load8(b, 40))
+		l6, e6 := classes8(load8(b, 48))
+		l7, e7 := classes8(load8(b, 56))
+		letters = l0 | l1<<8 | l2<<16 | l3<<24 | l4<<32 | l5<<40 | l6<<48 | l7<<56
+		events = e0 | e1<<8 | e2<<16 | e3<<24 | e4<<32 | e5<<40 | e6<<48 | e7<<56
+		return letters, events
+	}
+	for k := 0; base+k < len(t); k += 8 {
 		var u uint64
 		if i := base + k; i+8 <= len(t) {
 			u = load8(t, i)
 		} else {
 			u = tail8(t, i)
 		}
-		// As letters8: 0x80 in each byte of u that is a letter (l), and
-		// in each byte that is not a space (ns). The body is written out
-		// here: a call spilled the masks.
-		x := (u | 0x20*ones) & lo7s // lower case
-		l := (x + 0x1f*ones) &^ (x + 0x05*ones) &^ u & his
-		z := u ^ 0x20*ones
-		ns := ((z & lo7s) + lo7s | z) & his
-		letters |= pack8(l) << k
-		events |= pack8(ns&^l) << k
+		l, e := classes8(u)
+		letters |= l << k
+		events |= e << k
 	}
-	if n := len(t) - base; n < 64 {
-		events &= 1<<n - 1 // the zeros past the end
-	}
-	return letters, events
+	return letters, events &^ (^uint64(0) << (len(t) - base)) // not the zeros past the end
+}
+
+// classes8 returns the masks of the 8 bytes of u (bit k for byte k, from
+// the lowest): its ASCII letters (as letters8), and the bytes that are
+// neither letters nor spaces.
+func classes8(u uint64) (letters, events uint64) {
+	const ones = 0x0101010101010101
+	x := (u | 0x20*ones) & lo7s // lower case
+	l := (x + 0x1f*ones) &^ (x + 0x05*ones) &^ u & his
+	z := u ^ 0x20*ones                      // 0 where a space
+	e := ((z & lo7s) + lo7s | z) & his &^ l // not a space, not a letter
+	return pack8(l), pack8(e)
 }
 
 // tail8 returns t[i:], fewer than 8 bytes, as a little-endian uint64

@@ -38,7 +38,10 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 		// Words: starts and ends alternate, a word's end is the first
 		// byte after it.
 		if open >= 0 && ends != 0 {
-			ac.word(t, open, base+tz(ends))
+			j := base + tz(ends)
+			if m := answerIndex.candidatesOf(j-open, t[open], t[j-1]); m != 0 {
+				ac.word(t, open, j, m)
+			}
 			ends &= ends - 1
 			open = -1
 		}
@@ -49,8 +52,11 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 				open = i
 				break
 			}
-			ac.word(t, i, base+tz(ends))
+			j := base + tz(ends)
 			ends &= ends - 1
+			if m := answerIndex.candidatesOf(j-i, t[i], t[j-1]); m != 0 {
+				ac.word(t, i, j, m)
+			}
 		}
 
 		for ; events != 0; events &= events - 1 {
@@ -117,21 +123,18 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 		}
 	}
 	if open >= 0 {
-		ac.word(t, open, len(t))
+		if m := answerIndex.candidatesOf(len(t)-open, t[open], t[len(t)-1]); m != 0 {
+			ac.word(t, open, len(t), m)
+		}
 	}
 	ls.addLine(t, start, len(t))
 	ac.finish(&ls, t, ps, x)
 }
 
-// word counts the word t[i:j] (ASCII letters, i < j).
-func (ac *answerCounts) word(t string, i, j int) {
-	if m := answerIndex.candidatesOf(j-i, t[i], t[j-1]); m != 0 {
-		ac.knownWord(t, i, j, m)
-	}
-}
-
-// knownWord counts the word t[i:j] whose candidates in answerWords are m.
-func (ac *answerCounts) knownWord(t string, i, j int, m uint32) {
+// word counts the word t[i:j] (ASCII letters, i < j) whose candidates
+// in answerWords are m (answerIndex.candidatesOf): most words have none,
+// and the scan calls word only for the others.
+func (ac *answerCounts) word(t string, i, j int, m uint32) {
 	switch lookup(m, answerWords, t[i:j]) {
 	case wordHedge:
 		ac.hedges++
