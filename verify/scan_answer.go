@@ -29,7 +29,7 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 	ac.lastNumEnd = -1
 	ac.lineHead(t, 0)
 	for base := 0; base < len(t); base += 64 {
-		letters, events := answerBlock(t, base)
+		letters, events := blockMasks(t, base)
 		prevL := letters<<1 | lastL // bit k: t[base+k-1] is a letter
 		edges := letters ^ prevL
 		starts, ends := edges&letters, edges&^letters

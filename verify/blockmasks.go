@@ -9,10 +9,10 @@ import "math/bits"
 // dependent loads from one word to the next: each word's ends come from
 // the masks by bit arithmetic, independently of the word before.
 
-// answerBlock returns the masks of the 64 bytes of t from base: its ASCII
+// blockMasks returns the masks of the 64 bytes of t from base: its ASCII
 // letters, and the bytes the scan visits (its events): all but letters
 // and spaces, none past t's end.
-func answerBlock(t string, base int) (letters, events uint64) {
+func blockMasks(t string, base int) (letters, events uint64) {
 	if base+64 <= len(t) {
 		// A whole block, written out: no loop, no bounds check.
 		b := t[base : base+64]
