@@ -3,9 +3,9 @@ package verify
 // verify-dense-2's answer scan: one pass over the answer's first scanBytes
 // that counts its structure, words and numbers, and marks where each line
 // ends; the line is hashed then, eight bytes at a time (lineset.go). It
-// reads the answer 64 bytes at a time (answerblock.go): the words from
-// the block's letter mask, then the block's events (special bytes and the
-// digits that may start a number) in order. Words touch only their own
+// reads the answer 64 bytes at a time (blockmasks.go): the words from
+// the block's letter mask, then the block's events (every byte but letters
+// and spaces) in order. Words touch only their own
 // counts, so taking a block's words before its events changes nothing.
 
 func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
