@@ -163,7 +163,7 @@ func Read(r io.Reader) (*Model, error) {
 			return nil, bad("quantile %d (%v) outside [0,1] or out of order", i, q)
 		}
 	}
-	m := &Model{cutoff: h.Cutoff, quantiles: h.Quantiles, info: h.Info, dense1: h.FeatureSet == featureSet1}
+	m := &Model{memo: new(promptMemo), cutoff: h.Cutoff, quantiles: h.Quantiles, info: h.Info, dense1: h.FeatureSet == featureSet1}
 	var wts [8 * (numFeatures + 1)]byte
 	if _, err := io.ReadFull(tr, wts[:]); err != nil {
 		return nil, bad("truncated weights (%v)", err)

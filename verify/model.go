@@ -22,8 +22,10 @@ import (
 //
 //	r, _ := llmrouter.New(providers, llmrouter.WithFallback(llmrouter.Fallback{Verifier: verify.Default()}), …)
 //
-// A Model is immutable: safe for concurrent use. Score allocates nothing;
-// Verify allocates only the rejection error.
+// A Model is immutable but for the read prompts Verify keeps for the
+// next attempt (promptmemo.go): safe for concurrent use. Score allocates
+// nothing; Verify allocates nothing when it accepts, and when it rejects
+// the rejection error and the read prompt it keeps.
 type Model struct {
 	w      [numFeatures]float64 // over raw features
 	bias   float64
@@ -35,6 +37,9 @@ type Model struct {
 	// dense1 marks a model read from a featureSet1 file: it scores
 	// featureSet1's features, and saves as featureSet1.
 	dense1 bool
+	// memo keeps the prompts of rejected answers read, for the next
+	// attempt's Verify; copies (WithCutoff) share it. Nil keeps none.
+	memo *promptMemo
 }
 
 // Info describes how a model was trained; it is saved with the model.
@@ -157,14 +162,28 @@ func (e *RejectedError) Error() string {
 // the request's last human message (its first text part) and rejects with
 // a *RejectedError when the score is above the cutoff. An answer with no
 // text (tool calls only) is accepted: there is nothing to read. It never
-// blocks and ignores ctx.
+// blocks and ignores ctx. The prompt of a rejected answer is kept read
+// (the last few of them), so the next attempt's Verify reads only its
+// answer.
 func (m *Model) Verify(_ context.Context, a *llmrouter.Answer) error {
 	text := a.Text()
 	if text == "" {
 		return nil
 	}
-	s := m.Score(promptOf(a.Messages), text)
+	prompt := promptOf(a.Messages)
+	var read Prompt
+	p := m.memo.get(prompt)
+	if p == nil {
+		read.scan(prompt)
+		p = &read
+	}
+	s := m.ScorePrompt(p, text)
 	if s > m.cutoff {
+		if p == &read {
+			// The request is likely escalated: its next answer is
+			// verified against the same prompt.
+			m.memo.put(prompt, p)
+		}
 		return &RejectedError{Score: s, Cutoff: m.cutoff}
 	}
 	return nil

@@ -3,8 +3,10 @@ package verify
 // verify-dense-2's answer scan: one pass over the answer's first scanBytes
 // that counts its structure, words and numbers, and marks where each line
 // ends; the line is hashed then, eight bytes at a time (lineset.go). It
-// is scanAnswer1 without the copy of each line's hashed bytes that FNV-1a
-// needed.
+// reads the answer 64 bytes at a time (blockmasks.go): the words from
+// the block's letter mask, then the block's events (every byte but letters
+// and spaces) in order. Words touch only their own
+// counts, so taking a block's words before its events changes nothing.
 
 func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 	t, ok := answerText(a, x)
@@ -14,74 +16,60 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 
 	var (
 		// ac holds the counts in memory (see scanAnswer1), so the loop
-		// keeps i and the line's start in registers.
+		// keeps its position and masks in registers.
 		ac    answerCounts
 		ls    lineSet
 		start int // the current line's first byte
+		// next is the first byte no event has consumed (a number, a
+		// fence, "**"): events before it are passed over.
+		next  int
+		lastL uint64 // the last byte before the block is a letter
+		open  = -1   // the start of a word running on past the block
 	)
 	ac.lastNumEnd = -1
 	ac.lineHead(t, 0)
-	for i := 0; i < len(t); {
-		c := t[i]
-		cl := byteClass[c]
-		if cl&clLetter != 0 {
-			// Words, and the single spaces between them, here.
-			for {
-				j := i + 1
-				for {
-					if j+8 > len(t) {
-						for j < len(t) && byteClass[t[j]]&clLetter != 0 {
-							j++
-						}
-						break
-					}
-					n := letters8(load8(t, j))
-					j += n
-					if n < 8 {
-						break
-					}
-				}
-				if m := answerIndex.candidatesOf(j-i, c, t[j-1]); m != 0 {
-					switch lookup(m, answerWords, t[i:j]) {
-					case wordHedge:
-						ac.hedges++
-					case wordApology:
-						ac.apologies++
-					case wordClarify:
-						ac.clarify++
-					case wordAnswer:
-						if j+4 < len(t) && (t[j] == ':' || t[j] == ' ' && (t[j+1] == 'i' || t[j+1] == 'I')) {
-							ac.finalMarker = true // "answer: 42", "answer is 42"
-						}
-					case wordBoxed:
-						ac.finalMarker = true
-					}
-				}
-				// Plain punctuation (nothing to count), a space and
-				// another word: the common cases go on here, away from
-				// the end without a branch on which.
-				if j+2 <= len(t) {
-					j += plainPunct[t[j]]
-					j += b2i(t[j] == ' ')
-				} else {
-					if j < len(t) && plainPunct[t[j]] != 0 {
-						j++
-					}
-					if j < len(t) && t[j] == ' ' {
-						j++
-					}
-				}
-				if j >= len(t) || byteClass[t[j]]&clLetter == 0 {
-					i = j
-					break
-				}
-				i = j
-				c = t[i]
+	for base := 0; base < len(t); base += 64 {
+		letters, events := blockMasks(t, base)
+		prevL := letters<<1 | lastL // bit k: t[base+k-1] is a letter
+		edges := letters ^ prevL
+		starts, ends := edges&letters, edges&^letters
+		lastL = letters >> 63
+
+		// Words: starts and ends alternate, a word's end is the first
+		// byte after it.
+		if open >= 0 && ends != 0 {
+			j := base + tz(ends)
+			if m := answerIndex.candidatesOf(j-open, t[open], t[j-1]); m != 0 {
+				ac.word(t, open, j, m)
 			}
-			continue
+			ends &= ends - 1
+			open = -1
 		}
-		if cl&clDigit != 0 {
-			if i == 0 || byteClass[t[i-1]]&clLetter == 0 {
+		for starts != 0 {
+			i := base + tz(starts)
+			starts &= starts - 1
+			if ends == 0 {
+				open = i
+				break
+			}
+			j := base + tz(ends)
+			ends &= ends - 1
+			if m := answerIndex.candidatesOf(j-i, t[i], t[j-1]); m != 0 {
+				ac.word(t, i, j, m)
+			}
+		}
+
+		for ; events != 0; events &= events - 1 {
+			i := base + tz(events)
+			if i < next {
+				continue
+			}
+			c := t[i]
+			cl := byteClass[c]
+			if cl&clDigit != 0 {
+				if prevL>>uint(i-base)&1 != 0 {
+					continue // "a12": the 1 is no number's; the 2 starts one
+				}
 				v, j := number(t, i)
 				ac.nums++
 				if ac.nums <= maxAnswerNums && ps.numBits&numBit(v) != 0 {
@@ -92,56 +80,75 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 					ac.used |= used
 				}
 				ac.lastNum, ac.lastNumEnd = v, j
-				i = j
+				next = j
 				continue
 			}
-			i++
-			continue
-		}
-		if cl&clAnswer == 0 {
-			i++
-			continue
-		}
-		switch {
-		case c == '\n':
-			ls.addLine(t, start, i)
-			start = i + 1
-			ac.lineHead(t, i+1) // t is trimmed: a line follows
-		case c == '`' && i+2 < len(t) && t[i+1] == '`' && t[i+2] == '`':
-			ac.fences++
-			if ac.inCode && ac.depth != 0 {
-				ac.unbalanced++
+			if cl&clAnswer == 0 {
+				continue
 			}
-			ac.inCode = !ac.inCode
-			ac.depth = 0
-			i += 3
-			continue
-		case ac.inCode && (c == '(' || c == '[' || c == '{'):
-			ac.depth++
-		case ac.inCode && (c == ')' || c == ']' || c == '}'):
-			ac.depth--
-			if ac.depth < 0 {
-				ac.unbalanced++
-				ac.depth = 0
-			}
-		case c == '*' && i+1 < len(t) && t[i+1] == '*':
-			ac.bold++
-			i += 2
-			continue
-		case c == '=' && !ac.inCode:
-			if ok, bad := checkEquation(t, i); ok {
-				ac.checked++
-				if bad {
-					ac.wrong++
+			switch {
+			case c == '\n':
+				ls.addLine(t, start, i)
+				start = i + 1
+				ac.lineHead(t, i+1) // t is trimmed: a line follows
+			case c == '`' && i+2 < len(t) && t[i+1] == '`' && t[i+2] == '`':
+				ac.fences++
+				if ac.inCode && ac.depth != 0 {
+					ac.unbalanced++
 				}
+				ac.inCode = !ac.inCode
+				ac.depth = 0
+				next = i + 3
+			case ac.inCode && (c == '(' || c == '[' || c == '{'):
+				ac.depth++
+			case ac.inCode && (c == ')' || c == ']' || c == '}'):
+				ac.depth--
+				if ac.depth < 0 {
+					ac.unbalanced++
+					ac.depth = 0
+				}
+			case c == '*' && i+1 < len(t) && t[i+1] == '*':
+				ac.bold++
+				next = i + 2
+			case c == '=' && !ac.inCode:
+				if ok, bad := checkEquation(t, i); ok {
+					ac.checked++
+					if bad {
+						ac.wrong++
+					}
+				}
+			case c >= 0x80:
+				ac.nonASCII++
 			}
-		case c >= 0x80:
-			ac.nonASCII++
 		}
-		i++
+	}
+	if open >= 0 {
+		if m := answerIndex.candidatesOf(len(t)-open, t[open], t[len(t)-1]); m != 0 {
+			ac.word(t, open, len(t), m)
+		}
 	}
 	ls.addLine(t, start, len(t))
 	ac.finish(&ls, t, ps, x)
+}
+
+// word counts the word t[i:j] (ASCII letters, i < j) whose candidates
+// in answerWords are m (answerIndex.candidatesOf): most words have none,
+// and the scan calls word only for the others.
+func (ac *answerCounts) word(t string, i, j int, m uint32) {
+	switch lookup(m, answerWords, t[i:j]) {
+	case wordHedge:
+		ac.hedges++
+	case wordApology:
+		ac.apologies++
+	case wordClarify:
+		ac.clarify++
+	case wordAnswer:
+		if j+4 < len(t) && (t[j] == ':' || t[j] == ' ' && (t[j+1] == 'i' || t[j+1] == 'I')) {
+			ac.finalMarker = true // "answer: 42", "answer is 42"
+		}
+	case wordBoxed:
+		ac.finalMarker = true
+	}
 }
 
 // answerText sets the answer's length feature and returns what both

@@ -7,40 +7,55 @@ func scanPrompt(p string, ps *promptStats) {
 		p = p[:promptScanBytes]
 	}
 	ps.chars = len(p)
-	for i := 0; i < len(p); {
-		c := p[i]
-		cl := byteClass[c]
-		switch {
-		case cl&clLetter != 0:
-			for {
-				// wordEnd, inlined: the call cost as much as the word.
-				j := i + 1
-				for {
-					if j+8 > len(p) {
-						for j < len(p) && byteClass[p[j]]&clLetter != 0 {
-							j++
-						}
-						break
-					}
-					n := letters8(load8(p, j))
-					j += n
-					if n < 8 {
-						break
-					}
-				}
-				if m := promptIndex.candidatesOf(j-i, p[i], p[j-1]); m != 0 && lookup(m, promptWords, p[i:j]) != 0 {
-					ps.asksCode++
-				}
-				// A space (nothing to count) and another word: go on here.
-				if j+1 >= len(p) || p[j] != ' ' || byteClass[p[j+1]]&clLetter == 0 {
-					i = j
-					break
-				}
-				i = j + 1
+	// As scanAnswer: 64 bytes at a time, words from the letter mask,
+	// then the other bytes but spaces in order.
+	var (
+		next  int    // the first byte no number or fence has consumed
+		lastL uint64 // the last byte before the block is a letter
+		open  = -1   // the start of a word running on past the block
+	)
+	for base := 0; base < len(p); base += 64 {
+		letters, events := blockMasks(p, base)
+		prevL := letters<<1 | lastL // bit k: p[base+k-1] is a letter
+		edges := letters ^ prevL
+		starts, ends := edges&letters, edges&^letters
+		lastL = letters >> 63
+
+		if open >= 0 && ends != 0 {
+			j := base + tz(ends)
+			if m := promptIndex.candidatesOf(j-open, p[open], p[j-1]); m != 0 && lookup(m, promptWords, p[open:j]) != 0 {
+				ps.asksCode++
 			}
-			continue
-		case cl&clDigit != 0:
-			if i == 0 || byteClass[p[i-1]]&clLetter == 0 {
+			ends &= ends - 1
+			open = -1
+		}
+		for starts != 0 {
+			i := base + tz(starts)
+			starts &= starts - 1
+			if ends == 0 {
+				open = i
+				break
+			}
+			j := base + tz(ends)
+			ends &= ends - 1
+			if m := promptIndex.candidatesOf(j-i, p[i], p[j-1]); m != 0 && lookup(m, promptWords, p[i:j]) != 0 {
+				ps.asksCode++
+			}
+		}
+
+		for ; events != 0; events &= events - 1 {
+			i := base + tz(events)
+			if i < next {
+				continue
+			}
+			c := p[i]
+			cl := byteClass[c]
+			switch {
+			case cl&clDigit != 0:
+				if prevL>>uint(i-base)&1 != 0 {
+					ps.digits++ // "a12": the 1 is no number's; the 2 starts one
+					continue
+				}
 				v, j := number(p, i)
 				ps.digits += j - i
 				if ps.nNums < maxPromptNums {
@@ -49,24 +64,25 @@ func scanPrompt(p string, ps *promptStats) {
 					ps.nNums++
 				}
 				ps.allNums++
-				i = j
-				continue
+				next = j
+			case cl&clPrompt == 0:
+			case c == '?':
+				ps.questions++
+			case cl&clCodeSym != 0:
+				ps.codeSyms++
+			case c == '`':
+				if i+2 < len(p) && p[i+1] == '`' && p[i+2] == '`' {
+					ps.fences++
+					next = i + 3
+				}
+			case c >= 0x80:
+				ps.nonASCII++
 			}
-			ps.digits++
-		case cl&clPrompt == 0:
-		case c == '?':
-			ps.questions++
-		case cl&clCodeSym != 0:
-			ps.codeSyms++
-		case c == '`':
-			if i+2 < len(p) && p[i+1] == '`' && p[i+2] == '`' {
-				ps.fences++
-				i += 3
-				continue
-			}
-		case c >= 0x80:
-			ps.nonASCII++
 		}
-		i++
+	}
+	if open >= 0 {
+		if m := promptIndex.candidatesOf(len(p)-open, p[open], p[len(p)-1]); m != 0 && lookup(m, promptWords, p[open:]) != 0 {
+			ps.asksCode++
+		}
 	}
 }

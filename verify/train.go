@@ -218,7 +218,7 @@ func Train(ex []Example, opts TrainOptions) (*Model, error) {
 			break
 		}
 	}
-	m := &Model{info: Info{Pairs: opts.Pairs, Target: opts.Target, Rows: len(ex), L2: l2, Share: share, Note: opts.Note}}
+	m := &Model{memo: new(promptMemo), info: Info{Pairs: opts.Pairs, Target: opts.Target, Rows: len(ex), L2: l2, Share: share, Note: opts.Note}}
 	if m.info.Target == "" {
 		m.info.Target = TargetGain
 	}

@@ -1,0 +1,73 @@
+package verify
+
+import "math/bits"
+
+// The answer scan's byte classes, 64 bytes at a time: bit k of a block's
+// masks is t[base+k]. Words are then the runs of letter bits and the scan
+// visits only the bytes it has something to do with (its events), so it
+// takes no branch per word to find where the word ends and no chain of
+// dependent loads from one word to the next: each word's ends come from
+// the masks by bit arithmetic, independently of the word before.
+
+// blockMasks returns the masks of the 64 bytes of t from base: its ASCII
+// letters, and the bytes the scan visits (its events): all but letters
+// and spaces, none past t's end.
+func blockMasks(t string, base int) (letters, events uint64) {
+	if base+64 <= len(t) {
+		// A whole block, written out: no loop, no bounds check.
+		b := t[base : base+64]
+		l0, e0 := classes8(load8(b, 0))
+		l1, e1 := classes8(load8(b, 8))
+		l2, e2 := classes8(load8(b, 16))
+		l3, e3 := classes8(load8(b, 24))
+		l4, e4 := classes8(load8(b, 32))
+		l5, e5 := classes8(load8(b, 40))
+		l6, e6 := classes8(load8(b, 48))
+		l7, e7 := classes8(load8(b, 56))
+		letters = l0 | l1<<8 | l2<<16 | l3<<24 | l4<<32 | l5<<40 | l6<<48 | l7<<56
+		events = e0 | e1<<8 | e2<<16 | e3<<24 | e4<<32 | e5<<40 | e6<<48 | e7<<56
+		return letters, events
+	}
+	for k := 0; base+k < len(t); k += 8 {
+		var u uint64
+		if i := base + k; i+8 <= len(t) {
+			u = load8(t, i)
+		} else {
+			u = tail8(t, i)
+		}
+		l, e := classes8(u)
+		letters |= l << k
+		events |= e << k
+	}
+	return letters, events &^ (^uint64(0) << (len(t) - base)) // not the zeros past the end
+}
+
+// classes8 returns the masks of the 8 bytes of u (bit k for byte k, from
+// the lowest): its ASCII letters (as letters8), and the bytes that are
+// neither letters nor spaces.
+func classes8(u uint64) (letters, events uint64) {
+	const ones = 0x0101010101010101
+	x := (u | 0x20*ones) & lo7s // lower case
+	l := (x + 0x1f*ones) &^ (x + 0x05*ones) &^ u & his
+	z := u ^ 0x20*ones                      // 0 where a space
+	e := ((z & lo7s) + lo7s | z) & his &^ l // not a space, not a letter
+	return pack8(l), pack8(e)
+}
+
+// tail8 returns t[i:], fewer than 8 bytes, as a little-endian uint64
+// padded with zeros.
+func tail8(t string, i int) uint64 {
+	var u uint64
+	for j := min(i+8, len(t)) - 1; j >= i; j-- {
+		u = u<<8 | uint64(t[j])
+	}
+	return u
+}
+
+// pack8 gathers the high bits of m's bytes (m has no other bits set) into
+// its low 8 bits, byte k's to bit k.
+func pack8(m uint64) uint64 {
+	return (m >> 7) * 0x0102040810204080 >> 56
+}
+
+func tz(m uint64) int { return bits.TrailingZeros64(m) }

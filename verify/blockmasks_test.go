@@ -1,0 +1,62 @@
+package verify
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestBlockMasks checks blockMasks against byteClass for every byte value
+// at every position of a block, in whole blocks and in a block cut short
+// at each length.
+func TestBlockMasks(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		letter := byteClass[c]&clLetter != 0
+		for pos := 0; pos < 64; pos++ {
+			for _, n := range []int{64, 128, pos + 1, pos + 7, pos + 9} {
+				b := []byte(strings.Repeat(" ", n))
+				b[pos] = byte(c)
+				for base := 0; base < n; base += 64 {
+					letters, events := blockMasks(string(b), base)
+					if base > 0 {
+						require.Zero(t, letters|events, "byte %#x at %d, block at %d of %d", c, pos, base, n)
+						continue
+					}
+					want := uint64(1) << pos
+					if letter {
+						require.Equal(t, want, letters, "letters: byte %#x at %d of %d", c, pos, n)
+						require.Zero(t, events, "events: byte %#x at %d of %d", c, pos, n)
+					} else {
+						require.Zero(t, letters, "letters: byte %#x at %d of %d", c, pos, n)
+						if c == ' ' {
+							want = 0
+						}
+						require.Equal(t, want, events, "events: byte %#x at %d of %d", c, pos, n)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestExtractAtBlockEdges puts words, numbers, fences and lines across the
+// scans' 64-byte block edges at every offset and compares the features with
+// the reference scan.
+func TestExtractAtBlockEdges(t *testing.T) {
+	pieces := []string{
+		"perhaps", "unfortunately", "answer: 42", "answer is 7", "a12", "x1,234.5", "1,234,567.89",
+		"```go\nf(x[1]{\n```", "**bold**", "3 * 4 = 12", "5+5=11", "naïve", "\nsame\nsame\n",
+		"implement", "python?", "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz",
+		"#### 12", "- item", "boxed", "I cannot",
+	}
+	for _, piece := range pieces {
+		for off := 0; off < 140; off++ {
+			s := strings.Repeat("a b. ", off/5) + strings.Repeat("x", off%5) + piece
+			for _, tail := range []string{"", " end", "\n" + piece} {
+				sameFeatures(t, s+tail, s+tail)
+				sameFeatures(t, piece, s+tail)
+			}
+		}
+	}
+}
