@@ -41,7 +41,12 @@
 // Options.MaxExploreCost of the estimated spend. When a cap would be passed
 // the policy samples only among the models that keep within it (the greedy
 // one always does), and states the propensity of that restricted draw, so
-// the recorded propensities stay exact.
+// the recorded propensities stay exact. Two more limits shape the draw:
+// exploring a model other than the live policy's choice is capped at
+// Options.MaxExploreAway of the decisions (exploring back to the live
+// choice, when the greedy one has departed from it, is not), and each
+// exploring decision's expected loss is charged to a budget of
+// Options.MaxExploreRegret per decision (explore_away.go, regret.go).
 //
 // # Shadow mode
 //

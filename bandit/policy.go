@@ -20,6 +20,10 @@ const (
 	DefaultMaxExploreCost  = 0.1
 	DefaultMaxPending      = 50000
 	DefaultExploreDecay    = 250.0
+	// DefaultMaxExploreAway and DefaultMaxExploreRegret: chosen on
+	// RouterBench seeds 11–30 (explore_away.go).
+	DefaultMaxExploreAway   = 0.02
+	DefaultMaxExploreRegret = 0.005
 	// MaxModels is the most models a Policy routes between.
 	MaxModels = 64
 )
@@ -75,9 +79,20 @@ type Options struct {
 	MaxExploreCost float64
 	// MaxExploreRegret caps exploration's expected loss of reward: the
 	// greedy model's posterior mean minus the explored one's, summed over
-	// exploring decisions, stays within MaxExploreRegret per decision.
-	// Default 0 (or negative): no cap. Not on by default: see regret.go.
+	// exploring decisions, stays within MaxExploreRegret per decision
+	// (DefaultMaxExploreRegret when 0; negative: no cap). See regret.go.
 	MaxExploreRegret float64
+	// Pool, in [0, 1], shrinks every arm's learnt correction towards the
+	// correction learnt from all arms' grades together, with this weight
+	// (see pool.go). Default 0: each arm learns alone.
+	Pool float64
+	// MaxExploreAway caps the share of decisions that explore a model
+	// other than the live policy's choice (the Base plan's first);
+	// exploring back to the live choice, when the greedy one departs from
+	// it, counts only against MaxExploreShare (DefaultMaxExploreAway when
+	// 0; negative: never explore away from the live choice; at or above
+	// MaxExploreShare it never binds). See explore_away.go.
+	MaxExploreAway float64
 	// MaxPending bounds the decisions kept for their grades
 	// (DefaultMaxPending when ≤ 0); the oldest is evicted first.
 	MaxPending int
@@ -112,6 +127,9 @@ type Stats struct {
 	// have chosen) a model; Explored those whose choice was not the greedy
 	// one.
 	Decisions, Explored int64
+	// ExploredAway counts the exploring decisions whose choice was not
+	// the live policy's (restored as Explored).
+	ExploredAway int64
 	// ExploreExtraUSD sums the estimated extra cost of exploring (chosen
 	// minus greedy, when dearer); SpendUSD the estimated cost of every
 	// choice. ExploreExtraUSD ≤ MaxExploreCost·SpendUSD holds throughout.
@@ -149,7 +167,8 @@ type Policy struct {
 	rng    *rand.Rand
 	stats  Stats
 	pend   *pendingStore
-	layout atomic.Pointer[[]int] // router model index → arm, cached
+	layout atomic.Pointer[[]int]  // router model index → arm, cached
+	pool   atomic.Pointer[pooled] // Options.Pool's means, cached per state
 	sharedState
 }
 
@@ -169,13 +188,16 @@ func New(models []string, opt Options) (*Policy, error) {
 		v    float64
 	}{{"CostWeight", opt.CostWeight}, {"Ridge", opt.Ridge}, {"Noise", opt.Noise},
 		{"MaxExploreShare", opt.MaxExploreShare}, {"MaxExploreCost", opt.MaxExploreCost},
-		{"ExploreDecay", opt.ExploreDecay}, {"MaxExploreRegret", opt.MaxExploreRegret}} {
+		{"ExploreDecay", opt.ExploreDecay}, {"MaxExploreRegret", opt.MaxExploreRegret}, {"Pool", opt.Pool}, {"MaxExploreAway", opt.MaxExploreAway}} {
 		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
 			return nil, fmt.Errorf("bandit: Options.%s is %v; want a finite number", f.name, f.v)
 		}
 	}
 	if opt.CostWeight < 0 {
 		return nil, fmt.Errorf("bandit: Options.CostWeight %v is negative", opt.CostWeight)
+	}
+	if opt.Pool > 1 {
+		return nil, fmt.Errorf("bandit: Options.Pool %v is above 1", opt.Pool)
 	}
 	if opt.MaxExploreShare > 1 {
 		return nil, fmt.Errorf("bandit: Options.MaxExploreShare %v is above 1", opt.MaxExploreShare)
@@ -191,6 +213,12 @@ func New(models []string, opt Options) (*Policy, error) {
 	}
 	if opt.MaxExploreCost == 0 {
 		opt.MaxExploreCost = DefaultMaxExploreCost
+	}
+	if opt.MaxExploreRegret == 0 {
+		opt.MaxExploreRegret = DefaultMaxExploreRegret
+	}
+	if opt.MaxExploreAway == 0 {
+		opt.MaxExploreAway = DefaultMaxExploreAway
 	}
 	if opt.ExploreDecay == 0 {
 		opt.ExploreDecay = DefaultExploreDecay
@@ -286,7 +314,8 @@ func (p *Policy) Apply(r *llmrouter.Routing) error {
 		return err
 	}
 	p.pullShared(r.Now)
-	arms := *p.state.Load()
+	src := p.state.Load()
+	arms, pm := *src, p.pooledMeans(src)
 	n := len(p.names)
 	e := &pendingEntry{quality: nanSlice(n), prior: nanSlice(n), estCost: nanSlice(n), answered: -1, cost: nan, live: -1}
 	diff := nan
@@ -317,7 +346,11 @@ func (p *Policy) Apply(r *llmrouter.Routing) error {
 	for i, st := range r.Plan {
 		a := layout[st.Index]
 		x := e.context(a)
-		m[i] = e.prior[a] + arms[a].mean(x)
+		if pm != nil {
+			m[i] = e.prior[a] + dot(pm[a], x)
+		} else {
+			m[i] = e.prior[a] + arms[a].mean(x)
+		}
 		s[i] = arms[a].sd(x, p.opt.Noise) * decay
 		if m[i] > m[greedy] {
 			greedy = i
@@ -376,11 +409,12 @@ func (p *Policy) choose(plan []llmrouter.Step, layout []int, e *pendingEntry, m,
 	canExplore := p.opt.MaxExploreShare > 0 && float64(st.Explored+1) <= p.opt.MaxExploreShare*float64(st.Decisions+1)
 	room := math.Max(p.opt.MaxExploreCost, 0)*(st.SpendUSD+cost(greedy)) - st.ExploreExtraUSD
 	regretRoom := p.regretRoom()
+	canAway := p.canExploreAway()
 	var idxBuf [MaxModels]int
 	var subBuf [2 * MaxModels]float64
 	idx := idxBuf[:0]
 	for i := range m {
-		if i == greedy || canExplore && cost(i)-cost(greedy) <= room && m[greedy]-m[i] <= regretRoom {
+		if i == greedy || canExplore && cost(i)-cost(greedy) <= room && m[greedy]-m[i] <= regretRoom && (i == 0 || canAway) {
 			idx = append(idx, i)
 		}
 	}
@@ -404,6 +438,9 @@ func (p *Policy) choose(plan []llmrouter.Step, layout []int, e *pendingEntry, m,
 		st.Explored++
 		st.ExploreExtraUSD += math.Max(cost(choice)-cost(greedy), 0)
 		st.ExploreRegret += m[greedy] - m[choice]
+		if choice != 0 {
+			st.ExploredAway++
+		}
 	}
 	return choice, prop
 }

@@ -318,7 +318,7 @@ func TestNewRejectsBadOptions(t *testing.T) {
 // would try are plainly worse; it still explores.
 func TestExplorationRegretCap(t *testing.T) {
 	explored := func(maxRegret float64) bandit.Stats {
-		p, err := bandit.New(names, bandit.Options{Seed: 5, MaxExploreShare: 1, MaxExploreCost: 1, MaxExploreRegret: maxRegret, Noise: 5})
+		p, err := bandit.New(names, bandit.Options{Seed: 5, MaxExploreShare: 1, MaxExploreCost: 1, MaxExploreAway: 1, MaxExploreRegret: maxRegret, Noise: 5})
 		require.NoError(t, err)
 		for i := range 2000 {
 			r := routing(fmt.Sprint(i), 0)
@@ -351,4 +351,5 @@ func TestRestoredRegretBudgetSpent(t *testing.T) {
 	st := q.Stats()
 	require.EqualValues(t, 300, st.Decisions)
 	assert.InDelta(t, 3.0, st.ExploreRegret, 1e-12)
+	assert.Equal(t, st.Explored, st.ExploredAway, "the away budget counts as spent too")
 }

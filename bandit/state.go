@@ -247,6 +247,7 @@ func (p *Policy) ReadFrom(r io.Reader) (int64, error) {
 		p.pend.put(pe.id, pe.e)
 	}
 	p.stats.Decisions, p.stats.Explored = hdr.Decisions, hdr.Explored
+	p.stats.ExploredAway = hdr.Explored
 	p.stats.ExploreExtraUSD, p.stats.SpendUSD = hdr.Extra, hdr.Spend
 	p.stats.ExploreRegret = restoredRegret(p.opt.MaxExploreRegret, hdr.Decisions)
 	p.mu.Unlock()

@@ -91,7 +91,7 @@ func TestNoFeedbackChoosesAsBase(t *testing.T) {
 // pending context does.
 func TestUpdateDecisionFindsBaseChoice(t *testing.T) {
 	models := []string{"a", "b", "c", "d", "e"}
-	opt := bandit.Options{Seed: 5, CostWeight: 30, MaxExploreShare: 1, MaxExploreCost: 1, Noise: 5}
+	opt := bandit.Options{Seed: 5, CostWeight: 30, MaxExploreShare: 1, MaxExploreCost: 1, MaxExploreAway: 1, MaxExploreRegret: -1, Noise: 5}
 	rng := rand.New(rand.NewPCG(1, 2))
 	seen := map[string]bool{}
 	for i := 0; len(seen) < 2 && i < 200; i++ {

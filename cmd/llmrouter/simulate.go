@@ -44,6 +44,9 @@ type simFlags struct {
 	outTokens          int
 	share, costShare   float64
 	regret, decay      float64
+	pool               float64
+	away               float64
+	noRefs             bool
 	ridge, banditNoise float64
 	statePath          string
 	maxRows            int
@@ -65,7 +68,10 @@ func runSimulate(args []string, stdout io.Writer) error {
 	fs.IntVar(&f.outTokens, "output-tokens", 256, "with -prices: output tokens of an answer whose length the data does not give")
 	fs.Float64Var(&f.share, "explore-share", 0, "bandit's cap on the share of exploring decisions (0 = bandit.DefaultMaxExploreShare)")
 	fs.Float64Var(&f.costShare, "explore-cost", 0, "bandit's cap on exploration's extra spend, a share of spend (0 = bandit.DefaultMaxExploreCost)")
-	fs.Float64Var(&f.regret, "explore-regret", 0, "bandit's cap on exploration's expected reward loss per decision (0 = none, the default)")
+	fs.Float64Var(&f.regret, "explore-regret", 0, "bandit's cap on exploration's expected reward loss per decision (0 = bandit.DefaultMaxExploreRegret, negative: none)")
+	fs.Float64Var(&f.pool, "pool", 0, "bandit's weight on the correction pooled over all models (0 = none, the default)")
+	fs.Float64Var(&f.away, "explore-away", 0, "bandit's cap on the share of decisions exploring a model other than the live policy's choice (0 = bandit.DefaultMaxExploreAway, negative: never)")
+	fs.BoolVar(&f.noRefs, "no-offline", false, "skip training the offline classifiers (faster; their rows then repeat the default's)")
 	fs.Float64Var(&f.decay, "explore-decay", 0, "bandit's exploration decay, in grades (0 = bandit.DefaultExploreDecay, negative: none)")
 	fs.Float64Var(&f.ridge, "ridge", 0, "bandit's prior strength (0 = bandit.DefaultRidge)")
 	fs.Float64Var(&f.banditNoise, "bandit-noise", 0, "bandit's posterior scale (0 = bandit.DefaultNoise)")
@@ -335,7 +341,7 @@ func (s *sim) run(w io.Writer) error {
 	f := s.f
 	ctx := context.Background()
 	b, err := bandit.New(s.models, bandit.Options{CostWeight: s.lambda, Ridge: f.ridge, Noise: f.banditNoise,
-		MaxExploreShare: f.share, MaxExploreCost: f.costShare, MaxExploreRegret: f.regret, ExploreDecay: f.decay, Seed: f.seed})
+		MaxExploreShare: f.share, MaxExploreCost: f.costShare, MaxExploreRegret: f.regret, Pool: f.pool, MaxExploreAway: f.away, ExploreDecay: f.decay, Seed: f.seed})
 	if err != nil {
 		return err
 	}
@@ -351,19 +357,22 @@ func (s *sim) run(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	trainDS := &dataset.Dataset{Records: s.rows}
-	fmt.Fprintf(w, "training the offline classifier on all %d rows (in-sample ceiling)…\n", len(s.rows))
-	cl, err := train.Linear(trainDS, train.Options{Models: s.models, Seed: f.seed})
-	if err != nil {
-		return fmt.Errorf("offline classifier: %w", err)
-	}
-	offline, err := llmrouter.New(s.providers(), llmrouter.WithClassifier(cl), llmrouter.WithPolicy(llmrouter.DefaultPolicy(rewardRule(s.lambda))))
-	if err != nil {
-		return err
-	}
-	oof, err := s.outOfFold(ctx)
-	if err != nil {
-		return err
+	offline, oof := def, []int(nil)
+	if !f.noRefs {
+		trainDS := &dataset.Dataset{Records: s.rows}
+		fmt.Fprintf(w, "training the offline classifier on all %d rows (in-sample ceiling)…\n", len(s.rows))
+		cl, err := train.Linear(trainDS, train.Options{Models: s.models, Seed: f.seed})
+		if err != nil {
+			return fmt.Errorf("offline classifier: %w", err)
+		}
+		if offline, err = llmrouter.New(s.providers(), llmrouter.WithClassifier(cl), llmrouter.WithPolicy(llmrouter.DefaultPolicy(rewardRule(s.lambda)))); err != nil {
+			return err
+		}
+		if oof, err = s.outOfFold(ctx); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintln(w, "-no-offline: the offline rows repeat the default's")
 	}
 	rng := rand.New(rand.NewPCG(f.seed, 0x5eed))
 	order := rng.Perm(len(s.rows))
@@ -399,10 +408,14 @@ func (s *sim) run(w io.Writer) error {
 			}
 			queue = queue[1:]
 		}
+		defK := -1
 		for p, r := range []*llmrouter.Router{def, greedy, offline} {
 			dd, err := r.Route(rctx, msgs)
 			if err != nil {
 				return err
+			}
+			if p == 0 {
+				defK = idx(dd.Model)
 			}
 			s.add(p+1, i, idx(dd.Model))
 		}
@@ -414,7 +427,11 @@ func (s *sim) run(w io.Writer) error {
 			}
 		}
 		s.add(5, i, best)
-		s.add(6, i, oof[i])
+		if oof == nil {
+			s.add(6, i, defK)
+		} else {
+			s.add(6, i, oof[i])
+		}
 	}
 	s.stats = b.Stats()
 	if f.statePath != "" {
@@ -468,9 +485,9 @@ func (s *sim) print(w io.Writer) {
 	}
 	st := s.stats
 	capShare, capCost := cmp.Or(s.f.share, bandit.DefaultMaxExploreShare), cmp.Or(s.f.costShare, bandit.DefaultMaxExploreCost)
-	fmt.Fprintf(w, "\nbandit exploration: %d of %d decisions (%.2f%%, cap %.0f%%); extra estimated spend $%.4f = %.2f%% of $%.4f (cap %.0f%%); %d grades learnt; expected regret of exploring %.1f reward\n",
+	fmt.Fprintf(w, "\nbandit exploration: %d of %d decisions (%.2f%%, cap %.0f%%); extra estimated spend $%.4f = %.2f%% of $%.4f (cap %.0f%%); %d grades learnt; expected regret of exploring %.1f reward; %d explored away from the live choice\n",
 		st.Explored, st.Decisions, 100*float64(st.Explored)/float64(max(st.Decisions, 1)), 100*capShare,
-		st.ExploreExtraUSD, 100*st.ExploreExtraUSD/math.Max(st.SpendUSD, 1e-300), st.SpendUSD, 100*capCost, st.Updates, st.ExploreRegret)
+		st.ExploreExtraUSD, 100*st.ExploreExtraUSD/math.Max(st.SpendUSD, 1e-300), st.SpendUSD, 100*capCost, st.Updates, st.ExploreRegret, st.ExploredAway)
 	// When the bandit's cumulative reward first passes the default's.
 	var cb, cd float64
 	pass := -1

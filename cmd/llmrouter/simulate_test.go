@@ -61,6 +61,24 @@ func TestSimulateLearns(t *testing.T) {
 	assert.Equal(t, out, runOK(t, append(args[:len(args)-1:len(args)-1], "-plot", plot, "-state", state, data)...))
 }
 
+// -no-offline skips the offline classifiers (a quick run for tuning the
+// bandit): the bandit's and the default's rows are those of the full run.
+func TestSimulateNoOffline(t *testing.T) {
+	dir := t.TempDir()
+	data := writeSynth(t, dir, "synth.jsonl", 0, 300, mStrong, mMid, mWeak)
+	args := []string{"simulate", "-seed", "4", "-window", "100", "-lambda", "20", data}
+	full := runOK(t, args...)
+	quick := runOK(t, append([]string{"simulate", "-no-offline"}, args[1:]...)...)
+	assert.Contains(t, quick, "-no-offline: the offline rows repeat the default's")
+	assert.NotContains(t, quick, "training the offline classifier")
+	row := regexp.MustCompile(`(?m)^(?:bandit|default) +-?[0-9.]+ +-?[0-9.]+ `) // reward@2000, reward
+	require.Len(t, row.FindAllString(full, -1), 2, full)
+	assert.Equal(t, row.FindAllString(full, -1), row.FindAllString(quick, -1))
+	ft, qt := totals(t, full), totals(t, quick)
+	assert.Equal(t, qt["default"], qt["offline (in-sample)"])
+	assert.NotEqual(t, ft["default"], ft["offline (in-sample)"], "the full run trains the classifier")
+}
+
 // -price-free plays data without costs: every call free, λ = 0, so the
 // reward is the score and no policy spends anything.
 func TestSimulatePriceFree(t *testing.T) {
