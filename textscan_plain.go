@@ -28,12 +28,12 @@ type plainRun struct {
 // byte on its chain).
 func scanPlain(text string, i int, r *plainRun) int {
 	hU, hB := r.hU, r.hB
-	words0 := r.words
+	words0, n := r.words, len(r.ngrams)
 	r.seps = -i    // the run's bytes less its word bytes, at the end
 	var run uint64 // the run's plainCount entries, summed
 	for {
 		var sum uint64 // the word's
-		for ; i < len(text); i++ {
+		for uint(i) < uint(len(text)) {
 			e := plainCount[text[i]]
 			if e == 0 {
 				break
@@ -42,6 +42,7 @@ func scanPlain(text string, i int, r *plainRun) int {
 			lc := uint32(e >> plainLowerShift)
 			hU = (hU ^ lc) * fnvPrime32
 			hB = (hB ^ lc) * fnvPrime32
+			i++
 		}
 		run += sum
 		if sum&plainDigitMask != 0 {
@@ -56,10 +57,10 @@ func scanPlain(text string, i int, r *plainRun) int {
 		// Another word follows after separators, bytes scanText only
 		// counts as runes (spaces, commas, full stops, quotes)?
 		j := i
-		for j < len(text) && plainSep[text[j]] {
+		for uint(j) < uint(len(text)) && plainSep[text[j]] {
 			j++
 		}
-		if j == i || j == len(text) || asciiWord[text[j]] == 0 {
+		if j == i || uint(j) >= uint(len(text)) || plainCount[text[j]] == 0 {
 			break
 		}
 		// End this word, as scanText does at a separator: while hashing,
@@ -68,19 +69,15 @@ func scanPlain(text string, i int, r *plainRun) int {
 		// call in this loop, which would make the compiler keep its
 		// values on the stack.
 		if r.words < r.maxWords {
-			ng := r.ngrams
-			n := len(ng)
-			if n+2 > cap(ng) {
+			ng := r.ngrams[:cap(r.ngrams)]
+			if n+2 > len(ng) {
 				break
 			}
-			ng = ng[:n+2]
-			ng[n] = hU
-			if r.hasPrev {
-				ng[n+1] = hB
-			} else {
-				ng = ng[:n+1]
+			ng[n], ng[n+1] = hU, hB // the bigram's slot is taken only after a word
+			n += 2
+			if !r.hasPrev {
+				n--
 			}
-			r.ngrams = ng
 		}
 		r.prevHash, r.hasPrev = hU, true
 		r.words++
@@ -90,6 +87,7 @@ func scanPlain(text string, i int, r *plainRun) int {
 		hU = fnvOffset32
 	}
 	wordBytes := int(run & plainField)
+	r.ngrams = r.ngrams[:n]
 	r.hU, r.hB = hU, hB
 	r.dWords += r.words - words0
 	r.hashing = r.words < r.maxWords
