@@ -39,7 +39,7 @@ func scanPlain(text string, i int, r *plainRun) int {
 				break
 			}
 			sum += e
-			lc := uint32(e >> plainLowerShift)
+			lc := uint32(uint8(e))
 			hU = (hU ^ lc) * fnvPrime32
 			hB = (hB ^ lc) * fnvPrime32
 			i++
@@ -48,7 +48,7 @@ func scanPlain(text string, i int, r *plainRun) int {
 		if sum&plainDigitMask != 0 {
 			// A word with digits: count its runs of them.
 			prevD := uint64(0)
-			for _, c := range []byte(text[i-int(sum&plainField) : i]) {
+			for _, c := range []byte(text[i-int(sum>>plainByteShift&plainField) : i]) {
 				d := plainCount[c] >> plainDigitShift & 1
 				r.numbers += int(d &^ prevD)
 				prevD = d
@@ -86,7 +86,7 @@ func scanPlain(text string, i int, r *plainRun) int {
 		hB = (hU ^ ' ') * fnvPrime32
 		hU = fnvOffset32
 	}
-	wordBytes := int(run & plainField)
+	wordBytes := int(run >> plainByteShift & plainField)
 	r.ngrams = r.ngrams[:n]
 	r.hU, r.hB = hU, hB
 	r.dWords += r.words - words0
@@ -111,18 +111,18 @@ var plainSep = func() (t [256]bool) {
 }()
 
 // plainCount is asciiWord for scanPlain's word loop, which sums a run's
-// entries: 1 (a word byte) in the low field, plainUpper for a capital,
-// plainDigit for a digit, and the lower case in the top byte (its sum
-// wraps there, harmlessly). Each field is 18 bits, room for any run
-// within MaxScanBytes, so the sum counts the word bytes, capitals and
-// digits without a second pass over the words.
+// entries: the lower case in the low byte (its sum over a run within
+// MaxScanBytes stays below 2^21), then 1 (a word byte), plainUpper for a
+// capital and plainDigit for a digit in fields of 14 bits, so the sum
+// counts the word bytes, capitals and digits without a second pass over
+// the words.
 var plainCount = func() (t [256]uint64) {
 	for c := range t {
 		e := asciiWord[c]
 		if e == 0 {
 			continue
 		}
-		t[c] = uint64(e&0xff)<<plainLowerShift | 1
+		t[c] = uint64(e&0xff) | plainByte
 		if e&(1<<9) != 0 {
 			t[c] += plainUpper
 		}
@@ -134,15 +134,17 @@ var plainCount = func() (t [256]uint64) {
 }()
 
 const (
-	plainField      = 1<<18 - 1
-	plainUpperShift = 18
+	plainField      = 1<<14 - 1
+	plainByteShift  = 21
+	plainByte       = 1 << plainByteShift
+	plainUpperShift = 35
 	plainUpper      = 1 << plainUpperShift
-	plainDigitShift = 36
+	plainDigitShift = 49
 	plainDigit      = 1 << plainDigitShift
 	plainDigitMask  = plainField << plainDigitShift
-	plainLowerShift = 56
 )
 
 // The sums' fields must not overflow into one another for the longest
-// run scanPlain can see.
+// run scanPlain can see: 122 × MaxScanBytes < 2^21, MaxScanBytes < 2^14.
+var _ = [plainByte - 122*MaxScanBytes]struct{}{}
 var _ = [plainField - MaxScanBytes]struct{}{}
