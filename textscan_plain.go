@@ -56,11 +56,16 @@ func scanPlain(text string, i int, r *plainRun) int {
 		}
 		// Another word follows after separators, bytes scanText only
 		// counts as runes (spaces, commas, full stops, quotes)?
-		j := i
-		for uint(j) < uint(len(text)) && plainSep[text[j]] {
-			j++
+		j := i + 1
+		if uint(j) >= uint(len(text)) || !plainSep[text[i]] {
+			break
 		}
-		if j == i || uint(j) >= uint(len(text)) || plainCount[text[j]] == 0 {
+		for plainSep[text[j]] {
+			if j++; uint(j) >= uint(len(text)) {
+				break
+			}
+		}
+		if uint(j) >= uint(len(text)) || plainCount[text[j]] == 0 {
 			break
 		}
 		// End this word, as scanText does at a separator: while hashing,

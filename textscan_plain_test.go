@@ -14,6 +14,9 @@ import (
 // in the buffer handed in (no allocation).
 func TestScanPlainBufferRoom(t *testing.T) {
 	texts := append(append([]string(nil), scanCases...), plainRunCases...)
+	// Runs ending at the text's end, in separators, or before a byte
+	// that is no word byte.
+	texts = append(texts, "a b", "a ", "a,", "a, ", "a ,b", " a", "a  b\n", "a,.b", "a.\"b\"", "ab  ", "a b?", "a é", "a1 2b, 3")
 	for _, size := range []int{100, 1 << 10, 10 << 10} {
 		prompts, _ := benchPrompts(size)
 		texts = append(texts, prompts[:min(10, len(prompts))]...)
