@@ -29,20 +29,22 @@ type plainRun struct {
 func scanPlain(text string, i int, r *plainRun) int {
 	hU, hB := r.hU, r.hB
 	words0, n := r.words, len(r.ngrams)
-	r.seps = -i    // the run's bytes less its word bytes, at the end
-	var run uint64 // the run's plainCount entries, summed
+	r.seps = -i              // the run's bytes less its word bytes, at the end
+	var run uint64           // the run's plainCount entries, summed
+	e := plainCount[text[i]] // not 0: text[i] is a word byte
 	for {
 		var sum uint64 // the word's
-		for uint(i) < uint(len(text)) {
-			e := plainCount[text[i]]
-			if e == 0 {
-				break
-			}
+		for {
 			sum += e
 			lc := uint32(uint8(e))
 			hU = (hU ^ lc) * fnvPrime32
 			hB = (hB ^ lc) * fnvPrime32
-			i++
+			if i++; uint(i) >= uint(len(text)) {
+				break
+			}
+			if e = plainCount[text[i]]; e == 0 {
+				break
+			}
 		}
 		run += sum
 		if sum&plainDigitMask != 0 {
@@ -65,7 +67,10 @@ func scanPlain(text string, i int, r *plainRun) int {
 				break
 			}
 		}
-		if uint(j) >= uint(len(text)) || plainCount[text[j]] == 0 {
+		if uint(j) >= uint(len(text)) {
+			break
+		}
+		if e = plainCount[text[j]]; e == 0 {
 			break
 		}
 		// End this word, as scanText does at a separator: while hashing,
