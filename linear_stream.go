@@ -227,9 +227,39 @@ func streamOne(cnt []uint16, tab []float32, ngrams []uint32, mask uint32) (a, n2
 }
 
 // streamOne16 is streamOne for 16 hash bits (the built-in model), on
-// arrays the compiler needs no bounds checks for.
+// arrays the compiler needs no bounds checks for. Its loop makes no call
+// (a call there made the compiler keep the four sums on the stack): it
+// stops where a bucket may reach its 255th occurrence, and
+// streamOne16Tail goes on from there in the same order, so the sums are
+// the same bits.
 func streamOne16(cnt *[1 << 16]uint16, tab *[2 << 16]float32, ngrams []uint32) (a, n2 float64) {
 	var a1, n21 float64
+	i := 0
+	for ; i+1 < len(ngrams); i += 2 {
+		b0, b1 := uint16(ngrams[i]), uint16(ngrams[i+1])
+		if cnt[b0] >= 254 || cnt[b1] >= 254 {
+			break // k could pass 255: streamInc's
+		}
+		k0 := cnt[b0] + 1
+		cnt[b0] = k0
+		k1 := cnt[b1] + 1
+		cnt[b1] = k1
+		j0, j1 := 2*uint32(b0), 2*uint32(b1)
+		t0, t1 := &streamTab[uint8(k0)], &streamTab[uint8(k1)]
+		d0, e0 := t0[0], t0[1]
+		d1, e1 := t1[0], t1[1]
+		idf0, idf1 := float64(tab[j0]), float64(tab[j1])
+		a += d0 * idf0 * float64(tab[j0+1])
+		a1 += d1 * idf1 * float64(tab[j1+1])
+		n2 += e0 * idf0 * idf0
+		n21 += e1 * idf1 * idf1
+	}
+	return streamOne16Tail(cnt, tab, ngrams[i:], a, a1, n2, n21)
+}
+
+// streamOne16Tail is streamOne16 from where its loop stopped: pairs of
+// n-grams into the same two chains of sums, then an odd last one.
+func streamOne16Tail(cnt *[1 << 16]uint16, tab *[2 << 16]float32, ngrams []uint32, a, a1, n2, n21 float64) (float64, float64) {
 	i := 0
 	for ; i+1 < len(ngrams); i += 2 {
 		b0 := uint16(ngrams[i])

@@ -19,69 +19,92 @@ type plainRun struct {
 // scanText's byte loop would, and returns the index past the run's last
 // word, which is left open (the byte after it may continue it). Most of
 // a prose prompt is such runs: this loop keeps its few variables in
-// registers, which scanText, with every signal live, cannot.
+// registers, which scanText, with every signal live, cannot. The byte
+// loop is the floor's (two FNV-1a chains) plus one add: the run's
+// capitals, digits and word bytes are summed from plainCount, and what
+// can be derived at the end (separators, dense words, hashing) is not
+// kept per word, so the compiler keeps the loop's values in registers
+// (with them all live it kept the sum on the stack, a store and a load a
+// byte on its chain).
 func scanPlain(text string, i int, r *plainRun) int {
-	ngrams, hU, hB := r.ngrams, r.hU, r.hB
-	words, hashing, hasPrev, prev := r.words, r.hashing, r.hasPrev, r.prevHash
-	dWords, wordBytes, seps := r.dWords, r.asciiWordBytes, 0
+	hU, hB := r.hU, r.hB
+	words0, n := r.words, len(r.ngrams)
+	r.seps = -i              // the run's bytes less its word bytes, at the end
+	var run uint64           // the run's plainCount entries, summed
+	e := plainCount[text[i]] // not 0: text[i] is a word byte
 	for {
-		start := i
-		var sum uint64 // the word's plainCount fields, summed
-		e := plainCount[text[i]]
+		var sum uint64 // the word's
 		for {
 			sum += e
-			lc := uint32(e) & 0xff
+			lc := uint32(uint8(e))
 			hU = (hU ^ lc) * fnvPrime32
 			hB = (hB ^ lc) * fnvPrime32
-			i++
-			if i == len(text) {
+			if i++; uint(i) >= uint(len(text)) {
 				break
 			}
 			if e = plainCount[text[i]]; e == 0 {
 				break
 			}
 		}
-		wordBytes += i - start
-		if sum >= plainUpper {
-			if sum < plainDigit {
-				// Capitals only, the common case ("The"): their count is
-				// in the sum, no second look at the word needed.
-				r.upper += int(sum >> plainUpperShift)
-			} else {
-				dg, nm, up := countDigitsUpper(text[start:i])
-				r.digits += dg
-				r.numbers += nm
-				r.upper += up
+		run += sum
+		if sum&plainDigitMask != 0 {
+			// A word with digits: count its runs of them.
+			prevD := uint64(0)
+			for _, c := range []byte(text[i-int(sum>>plainByteShift&plainField) : i]) {
+				d := plainCount[c] >> plainDigitShift & 1
+				r.numbers += int(d &^ prevD)
+				prevD = d
 			}
 		}
 		// Another word follows after separators, bytes scanText only
 		// counts as runes (spaces, commas, full stops, quotes)?
-		j := i
-		for j < len(text) && plainSep[text[j]] {
-			j++
-		}
-		if j == i || j == len(text) || asciiWord[text[j]] == 0 {
+		j := i + 1
+		if uint(j) >= uint(len(text)) || !plainSep[text[i]] {
 			break
 		}
-		// End this word, as scanText does at a separator.
-		if hashing {
-			ngrams = appendWord(ngrams, hU, hB, hasPrev)
+		for plainSep[text[j]] {
+			if j++; uint(j) >= uint(len(text)) {
+				break
+			}
 		}
-		prev, hasPrev = hU, true
-		words++
-		seps += j - i
+		if uint(j) >= uint(len(text)) {
+			break
+		}
+		if e = plainCount[text[j]]; e == 0 {
+			break
+		}
+		// End this word, as scanText does at a separator: while hashing,
+		// words < maxWords (scanText stops at the word that reaches it).
+		// Where ngrams is full, scanText ends it (and grows ngrams): no
+		// call in this loop, which would make the compiler keep its
+		// values on the stack.
+		if r.words < r.maxWords {
+			ng := r.ngrams[:cap(r.ngrams)]
+			if n+2 > len(ng) {
+				break
+			}
+			ng[n], ng[n+1] = hU, hB // the bigram's slot is taken only after a word
+			n += 2
+			if !r.hasPrev {
+				n--
+			}
+		}
+		r.prevHash, r.hasPrev = hU, true
+		r.words++
 		i = j
 		// Start the next one.
-		if words == r.maxWords {
-			hashing = false
-		}
+		hB = (hU ^ ' ') * fnvPrime32
 		hU = fnvOffset32
-		hB = (prev ^ ' ') * fnvPrime32
-		dWords++
 	}
-	r.ngrams, r.hU, r.hB = ngrams, hU, hB
-	r.words, r.hashing, r.hasPrev, r.prevHash = words, hashing, hasPrev, prev
-	r.dWords, r.asciiWordBytes, r.seps = dWords, wordBytes, seps
+	wordBytes := int(run >> plainByteShift & plainField)
+	r.ngrams = r.ngrams[:n]
+	r.hU, r.hB = hU, hB
+	r.dWords += r.words - words0
+	r.hashing = r.words < r.maxWords
+	r.asciiWordBytes += wordBytes
+	r.seps += i - wordBytes
+	r.digits += int(run >> plainDigitShift & plainField)
+	r.upper += int(run >> plainUpperShift & plainField)
 	return i
 }
 
@@ -97,15 +120,19 @@ var plainSep = func() (t [256]bool) {
 	return t
 }()
 
-// plainCount is asciiWord for scanPlain's word loop, which sums a word's
-// entries: the lower case in the low byte (so the low 24 bits hold the sum
-// of the letters, below 2^24 for any word within MaxScanBytes), plus
-// plainUpper for a capital and plainDigit for a digit, so the sum counts
-// them too (20 bits each) without a second pass over the word.
+// plainCount is asciiWord for scanPlain's word loop, which sums a run's
+// entries: the lower case in the low byte (its sum over a run within
+// MaxScanBytes stays below 2^21), then 1 (a word byte), plainUpper for a
+// capital and plainDigit for a digit in fields of 14 bits, so the sum
+// counts the word bytes, capitals and digits without a second pass over
+// the words.
 var plainCount = func() (t [256]uint64) {
 	for c := range t {
 		e := asciiWord[c]
-		t[c] = uint64(e & 0xff)
+		if e == 0 {
+			continue
+		}
+		t[c] = uint64(e&0xff) | plainByte
 		if e&(1<<9) != 0 {
 			t[c] += plainUpper
 		}
@@ -117,12 +144,17 @@ var plainCount = func() (t [256]uint64) {
 }()
 
 const (
-	plainUpperShift = 24
+	plainField      = 1<<14 - 1
+	plainByteShift  = 21
+	plainByte       = 1 << plainByteShift
+	plainUpperShift = 35
 	plainUpper      = 1 << plainUpperShift
-	plainDigit      = 1 << 44
+	plainDigitShift = 49
+	plainDigit      = 1 << plainDigitShift
+	plainDigitMask  = plainField << plainDigitShift
 )
 
 // The sums' fields must not overflow into one another for the longest
-// word scanPlain can see: 122 × MaxScanBytes < 2^24 and MaxScanBytes < 2^20.
-var _ = [plainUpper - 122*MaxScanBytes]struct{}{}
-var _ = [1<<20 - MaxScanBytes]struct{}{}
+// run scanPlain can see: 122 × MaxScanBytes < 2^21, MaxScanBytes < 2^14.
+var _ = [plainByte - 122*MaxScanBytes]struct{}{}
+var _ = [plainField - MaxScanBytes]struct{}{}
