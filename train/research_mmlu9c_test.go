@@ -41,6 +41,13 @@ type cand struct {
 	smooth float64
 	// gap: the reference output learns strong − weak, the other 0.
 	gap bool
+	// centre: every output's targets less their weighted mean (the bias
+	// takes it back): the final fit's CG tolerance, relative to the
+	// right-hand side, then bounds the signal's error, not the mean's.
+	centre bool
+	// diff: train a difficulty head (strong − weak gain) and rank by it:
+	// the gap unclamped (Predict clamps each model's quality to [0,1]).
+	diff bool
 	// subject: append a token naming the training fold's nearest task
 	// centroid (cross-fitted on training rows).
 	subject bool
@@ -81,6 +88,20 @@ func fitCand(t *testing.T, c cand, trainDS, testDS *dataset.Dataset, strong, wea
 				}
 			}
 		}
+		if c.centre {
+			for o := range pr.y {
+				var sw, swy float64
+				for i, w := range pr.w[o] {
+					sw += w
+					swy += w * pr.y[o][i]
+				}
+				for i, w := range pr.w[o] {
+					if w != 0 {
+						pr.y[o][i] -= swy / sw
+					}
+				}
+			}
+		}
 	}
 	o := c.opts
 	if c.nb > 0 {
@@ -88,6 +109,10 @@ func fitCand(t *testing.T, c cand, trainDS, testDS *dataset.Dataset, strong, wea
 		o.IDF = IDFOn
 	}
 	o.Seed = seed
+	if c.diff {
+		o.Difficulty = true
+		o.Reference = strong
+	}
 	m, err := Linear(trainDS, o)
 	researchHook, researchDesignHook = nil, nil
 	require.NoError(t, err)
@@ -103,14 +128,21 @@ func fitCand(t *testing.T, c cand, trainDS, testDS *dataset.Dataset, strong, wea
 	for k, d := range []*dataset.Dataset{testDS, trainDS} {
 		out := make([]float64, d.Len())
 		for i, r := range d.Records {
-			p, _ := m.Predict(r.Prompt)
+			p, df := m.Predict(r.Prompt)
 			out[i] = p[si] - p[wi]
+			if c.diff {
+				out[i] = df
+			}
 		}
 		if k == 0 {
 			te = out
 		} else {
 			tr = out
 		}
+	}
+	if os.Getenv("LLMR_VERBOSE") != "" {
+		inf := m.Info()
+		t.Logf("%s seed %d: idf=%v dw=%g λ=%g cv=%.4f", c.name, seed, inf.IDF, inf.DenseWeight, inf.Lambda, inf.CVScore)
 	}
 	return te, tr, m.Info().CVScore
 }
@@ -273,6 +305,9 @@ type variant9c struct {
 	cands []cand
 	pick  bool
 	seeds []uint64 // inner tuning seeds; default {1}
+	// raw: average the candidates' raw predictions (same kind of model:
+	// one scale across folds, which pooling needs).
+	raw bool
 }
 
 func TestResearchMMLU9c(t *testing.T) {
@@ -292,10 +327,30 @@ func TestResearchMMLU9c(t *testing.T) {
 	nb1s := cand{name: "nb1s07", nb: 1, smooth: 0.7}
 	nb1dw0s := cand{name: "nb1dw0s07", nb: 1, smooth: 0.7, opts: dw0}
 	s123 := []uint64{1, 2, 3}
+	b16 := Options{HashBits: 16}
 	variants := map[string]variant9c{
 		"base":       {cands: []cand{base}},
 		"gap":        {cands: []cand{{gap: true}}},
+		"diff":       {cands: []cand{{diff: true}}},
+		"b16diff":    {cands: []cand{{diff: true, opts: b16}}},
+		"b17diff":    {cands: []cand{{diff: true, opts: Options{HashBits: 17}}}},
+		"nb1diff":    {cands: []cand{{diff: true, nb: 1}}},
+		"b16nb1diff": {cands: []cand{{diff: true, nb: 1, opts: b16}}},
+		"nb1s07diff": {cands: []cand{{diff: true, nb: 1, smooth: 0.7}}},
+		"s07diff":    {cands: []cand{{diff: true, smooth: 0.7}}},
+		"centre":     {cands: []cand{{centre: true}}},
+		"gapc":       {cands: []cand{{gap: true, centre: true}}},
+		"nb1gap":     {cands: []cand{{nb: 1, gap: true}}},
+		"nb1c":       {cands: []cand{{nb: 1, centre: true}}},
+		"nb1s07c":    {cands: []cand{{nb: 1, smooth: 0.7, centre: true}}},
 		"b16":        {cands: []cand{{opts: Options{HashBits: 16}}}},
+		"b15":        {cands: []cand{{opts: Options{HashBits: 15}}}},
+		"b14":        {cands: []cand{{opts: Options{HashBits: 14}}}},
+		"b16c":       {cands: []cand{{opts: b16, centre: true}}},
+		"b16nb1":     {cands: []cand{{opts: b16, nb: 1}}},
+		"b16nb1s07":  {cands: []cand{{opts: b16, nb: 1, smooth: 0.7}}},
+		"b16s07":     {cands: []cand{{opts: b16, smooth: 0.7}}},
+		"b16salt3":   {cands: []cand{{opts: b16}, {opts: b16, aug: saltAug("1")}, {opts: b16, aug: saltAug("2")}}, raw: true},
 		"b17":        {cands: []cand{{opts: Options{HashBits: 17}}}},
 		"b19":        {cands: []cand{{opts: Options{HashBits: 19}}}},
 		"tri":        {cands: []cand{{aug: triAug}}},
@@ -303,8 +358,9 @@ func TestResearchMMLU9c(t *testing.T) {
 		"nb1subj":    {cands: []cand{{subject: true, nb: 1}}},
 		"nb1s07":     {cands: []cand{nb1s}},
 		"nb1dw0s07":  {cands: []cand{nb1dw0s}},
-		"salt3":      {cands: []cand{base, {aug: saltAug("1")}, {aug: saltAug("2")}}},
-		"nb1salt3":   {cands: []cand{nb1, {nb: 1, aug: saltAug("1")}, {nb: 1, aug: saltAug("2")}}},
+		"salt3":      {cands: []cand{base, {aug: saltAug("1")}, {aug: saltAug("2")}}, raw: true},
+		"salt3c":     {cands: []cand{{centre: true}, {centre: true, aug: saltAug("1")}, {centre: true, aug: saltAug("2")}}, raw: true},
+		"nb1salt3":   {cands: []cand{nb1, {nb: 1, aug: saltAug("1")}, {nb: 1, aug: saltAug("2")}}, raw: true},
 		"pick_nb1":   {cands: []cand{base, nb1}, pick: true},
 		"pick3_nb1":  {cands: []cand{base, nb1}, pick: true, seeds: s123},
 		"pick3_nbs":  {cands: []cand{base, nb1, nb1s}, pick: true, seeds: s123},
@@ -351,7 +407,7 @@ func TestResearchMMLU9c(t *testing.T) {
 						continue
 					}
 					sd := 1.0 // one model: raw scores, as `eval` pools
-					if len(v.cands) > 1 {
+					if len(v.cands) > 1 && !v.raw {
 						var s1, s2 float64
 						for _, x := range tr {
 							s1 += x
