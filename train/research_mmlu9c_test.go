@@ -22,7 +22,7 @@
 //	b17                                       0.6649 0.6666 0.6689 | 0.6384 0.6495 0.6558
 //	tri (word-trigram tokens)                 0.6568 -      -      | 0.6357 0.6374 0.6530
 //	subj (nearest task centroid token)        0.6711 0.6709 0.6640 | = base (one task: no token)
-//	salt3 (3 hash salts, raw mean)            SALT3MMLU | 0.6429 0.6471 0.6603
+//	salt3 (3 hash salts, raw mean)            0.6627 0.6654 0.6593 | 0.6429 0.6471 0.6603
 //	nb1s07 (NB α 1 + task-smoothed targets)   0.6759 0.6705 0.6724 | 0.6207 0.6481 0.6426
 //	nb1s07subj                                0.6791 0.6743 0.6735 | as nb1s07 (one task)
 //	b16nb1s07                                 0.6730 0.6689 0.6696 | 0.6308 0.6485 0.6519
