@@ -51,8 +51,9 @@
 // the order of every negative prediction. A difficulty head (the gap,
 // unclamped) gains GSM8K +0.002 / +0.001 / 0 and nothing on MMLU. The
 // subject token needs task labels at training and centroids in the saved
-// model (a format change and a centroid scan per decision); it adds 0.004
-// to 0.008 on MMLU. A constant appended token moved GSM8K seed 1 from
+// model (a format change and a centroid scan per decision); it adds 0.005
+// to 0.010 on MMLU alone, 0.001 to 0.004 on top of nb1s07. A constant
+// appended token moved GSM8K seed 1 from
 // 0.642 to 0.632 in an earlier run of subj (before single-task data
 // skipped it): that fold seed's figure moves by 0.01 under changes that
 // carry no information.
