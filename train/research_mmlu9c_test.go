@@ -53,10 +53,9 @@
 // subject token needs task labels at training and centroids in the saved
 // model (a format change and a centroid scan per decision); it adds 0.005
 // to 0.010 on MMLU alone, 0.001 to 0.004 on top of nb1s07. A constant
-// appended token moved GSM8K seed 1 from
-// 0.642 to 0.632 in an earlier run of subj (before single-task data
-// skipped it): that fold seed's figure moves by 0.01 under changes that
-// carry no information.
+// appended token moved GSM8K seed 1 from 0.642 to 0.632 in an earlier run
+// of subj (before single-task data skipped it): that fold seed's figure
+// moves by 0.01 under changes that carry no information.
 package train
 
 import (
