@@ -54,6 +54,10 @@ func TestBadInputsFailClearly(t *testing.T) {
 		{"eval: empty file", []string{"eval", "-quiet", empty}, []string{"empty.jsonl", "no records"}},
 		{"eval: test models score the same", []string{"eval", "-model", model, "-test", same}, []string{"same mean score", "-strong and -weak"}},
 		{"train: empty file", []string{"train", "-quiet", "-o", filepath.Join(dir, "e.bin"), empty}, []string{"empty.jsonl", "no records"}},
+		{"replay: missing outcomes file", []string{"replay", "-outcomes", filepath.Join(dir, "missing.jsonl")}, []string{"-outcomes", "missing.jsonl"}},
+		{"train: output in a missing directory", []string{"train", "-quiet", "-o", filepath.Join(dir, "nodir", "m.bin"), good}, []string{"-o", "nodir"}},
+		{"train: output is a directory", []string{"train", "-quiet", "-o", dir, good}, []string{"-o", "directory"}},
+		{"simulate: state is a directory", []string{"simulate", "-price-free", "-no-offline", "-state", dir, good}, []string{"-state", "directory"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,6 +3,8 @@ package main
 import (
 	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -39,6 +41,27 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 func noArgs(fs *flag.FlagSet) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument(s) %q: %s takes flags only", strings.Join(fs.Args(), " "), fs.Name())
+	}
+	return nil
+}
+
+// checkOutput fails early, before any long work, when path (given by flag
+// name) cannot be written: it is a directory, or its directory is missing.
+// Whether the file itself can be created is known only when it is.
+func checkOutput(name, path string) error {
+	if path == "" {
+		return nil
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return fmt.Errorf("-%s %s: is a directory, not a file", name, path)
+	}
+	dir := filepath.Dir(path)
+	st, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("-%s %s: its directory: %w", name, path, err)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("-%s %s: %s is not a directory", name, path, dir)
 	}
 	return nil
 }

@@ -46,19 +46,20 @@ func runReplay(args []string, stdout io.Writer) error {
 		fs.Usage()
 		return errors.New("give -outcomes, -log or both")
 	}
+	cardsFlag := "-cards"
 	if *cardsFrom == "" {
 		if *outcomes == "" {
 			return errors.New("-log needs -cards (an outcomes file naming the models) to build the candidate router")
 		}
-		*cardsFrom = *outcomes
+		*cardsFrom, cardsFlag = *outcomes, "-outcomes"
 	}
 	cardsDS, err := dataset.Load(*cardsFrom)
 	if err != nil {
-		return fmt.Errorf("-cards: %w", err)
+		return fmt.Errorf("%s: %w", cardsFlag, err)
 	}
 	cards, err := replay.CardsFromOutcomes(cardsDS.Records)
 	if err != nil {
-		return fmt.Errorf("-cards %s: %w", *cardsFrom, err)
+		return fmt.Errorf("%s %s: %w", cardsFlag, *cardsFrom, err)
 	}
 	pol, err := parsePolicy(*policy)
 	if err != nil {

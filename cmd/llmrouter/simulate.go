@@ -98,6 +98,9 @@ func runSimulate(args []string, stdout io.Writer) error {
 	if len(files) == 0 {
 		return errors.New("no data: pass outcomes files as arguments or -data")
 	}
+	if err := checkOutput("state", f.statePath); err != nil {
+		return err
+	}
 	ds, err := loadDatasets(files, alias.options()...)
 	if err != nil {
 		return err
@@ -436,7 +439,7 @@ func (s *sim) run(w io.Writer) error {
 	s.stats = b.Stats()
 	if f.statePath != "" {
 		if err := b.Save(f.statePath); err != nil {
-			return err
+			return fmt.Errorf("-state: %w", err)
 		}
 	}
 	s.print(w)

@@ -210,6 +210,9 @@ func runTrain(args []string, stdout io.Writer) error {
 	if len(files) == 0 {
 		return errors.New("no data files given")
 	}
+	if err := checkOutput("o", *out); err != nil {
+		return err
+	}
 	if os.Getenv("GOGC") == "" {
 		// Training's heap is mostly large pointer-free arrays, so
 		// collecting at 40% growth instead of 100% costs little CPU and
@@ -228,7 +231,7 @@ func runTrain(args []string, stdout io.Writer) error {
 	}
 	took := time.Since(start)
 	if err := c.Save(*out); err != nil {
-		return err
+		return fmt.Errorf("-o: %w", err)
 	}
 	st, err := os.Stat(*out)
 	if err != nil {
