@@ -34,6 +34,16 @@ func (p *Policy) mayBeat(m, s []float64, i, greedy int) bool {
 // live one until the posterior chance that the departure beats it,
 // Φ((m_g − m_0) / √(s_g² + s_0²)), reaches MinDepartChance: a margin
 // that shrinks as the grades narrow the spreads.
+//
+// Measured 2026-12-01 against the defaults, paired by seed (BENCHMARKS.md):
+// on RouterBench tuning seeds 11–30, 0.65 was ahead of the default at
+// request 2,000 on 17 seeds (14 without) but ended −7.8 ± 23.3 a run
+// below (0.55 / 0.6 / 0.7 / 0.9: −10.4 / −1.5 / −9.8 / −13.2); on Arena
+// price-free seeds 11–20 it scored +9.6 ± 7.6 (0.7: +11.0). It loses on
+// the tuning mean, so it stays off. MinExploreChance 0.05–0.3 moved the
+// RouterBench mean by +1.6 to +2.6 (sd 14–20) and Arena by about 0:
+// there exploring back to the live choice, which it exempts, is most of
+// the exploring, so it stays off too.
 
 // departGate returns the greedy plan position after the departure gate.
 func (p *Policy) departGate(m, s []float64, greedy int) int {
