@@ -93,6 +93,16 @@ type Options struct {
 	// 0; negative: never explore away from the live choice; at or above
 	// MaxExploreShare it never binds). See explore_away.go.
 	MaxExploreAway float64
+	// MinExploreChance, in [0, 1]: a model other than the greedy one and
+	// the live choice enters the Thompson draw only if the posterior
+	// chance that it beats the greedy one is at least this. Default 0:
+	// no gate. See explore_chance.go.
+	MinExploreChance float64
+	// MinDepartChance, in [0, 1]: the greedy choice departs from the live
+	// choice only when the posterior chance that it beats the live one is
+	// at least this. Default 0 (as any value up to 1/2): the highest
+	// posterior mean. See explore_chance.go.
+	MinDepartChance float64
 	// MaxPending bounds the decisions kept for their grades
 	// (DefaultMaxPending when ≤ 0); the oldest is evicted first.
 	MaxPending int
@@ -188,7 +198,7 @@ func New(models []string, opt Options) (*Policy, error) {
 		v    float64
 	}{{"CostWeight", opt.CostWeight}, {"Ridge", opt.Ridge}, {"Noise", opt.Noise},
 		{"MaxExploreShare", opt.MaxExploreShare}, {"MaxExploreCost", opt.MaxExploreCost},
-		{"ExploreDecay", opt.ExploreDecay}, {"MaxExploreRegret", opt.MaxExploreRegret}, {"Pool", opt.Pool}, {"MaxExploreAway", opt.MaxExploreAway}} {
+		{"ExploreDecay", opt.ExploreDecay}, {"MaxExploreRegret", opt.MaxExploreRegret}, {"Pool", opt.Pool}, {"MaxExploreAway", opt.MaxExploreAway}, {"MinExploreChance", opt.MinExploreChance}, {"MinDepartChance", opt.MinDepartChance}} {
 		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
 			return nil, fmt.Errorf("bandit: Options.%s is %v; want a finite number", f.name, f.v)
 		}
@@ -198,6 +208,12 @@ func New(models []string, opt Options) (*Policy, error) {
 	}
 	if opt.Pool > 1 {
 		return nil, fmt.Errorf("bandit: Options.Pool %v is above 1", opt.Pool)
+	}
+	if opt.MinExploreChance < 0 || opt.MinExploreChance > 1 {
+		return nil, fmt.Errorf("bandit: Options.MinExploreChance %v is outside [0, 1]", opt.MinExploreChance)
+	}
+	if opt.MinDepartChance < 0 || opt.MinDepartChance > 1 {
+		return nil, fmt.Errorf("bandit: Options.MinDepartChance %v is outside [0, 1]", opt.MinDepartChance)
 	}
 	if opt.MaxExploreShare > 1 {
 		return nil, fmt.Errorf("bandit: Options.MaxExploreShare %v is above 1", opt.MaxExploreShare)
@@ -356,6 +372,7 @@ func (p *Policy) Apply(r *llmrouter.Routing) error {
 			greedy = i
 		}
 	}
+	greedy = p.departGate(m, s, greedy)
 	choice, prop := p.choose(r.Plan, layout, e, m, s, greedy)
 	e.chosen = layout[r.Plan[choice].Index]
 	if p.opt.Shadow {
@@ -414,7 +431,7 @@ func (p *Policy) choose(plan []llmrouter.Step, layout []int, e *pendingEntry, m,
 	var subBuf [2 * MaxModels]float64
 	idx := idxBuf[:0]
 	for i := range m {
-		if i == greedy || canExplore && cost(i)-cost(greedy) <= room && m[greedy]-m[i] <= regretRoom && (i == 0 || canAway) {
+		if i == greedy || canExplore && cost(i)-cost(greedy) <= room && m[greedy]-m[i] <= regretRoom && (i == 0 || canAway) && p.mayBeat(m, s, i, greedy) {
 			idx = append(idx, i)
 		}
 	}

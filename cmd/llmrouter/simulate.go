@@ -46,6 +46,8 @@ type simFlags struct {
 	regret, decay      float64
 	pool               float64
 	away               float64
+	chance             float64
+	depart             float64
 	noRefs             bool
 	ridge, banditNoise float64
 	statePath          string
@@ -71,6 +73,8 @@ func runSimulate(args []string, stdout io.Writer) error {
 	fs.Float64Var(&f.regret, "explore-regret", 0, "bandit's cap on exploration's expected reward loss per decision (0 = bandit.DefaultMaxExploreRegret, negative: none)")
 	fs.Float64Var(&f.pool, "pool", 0, "bandit's weight on the correction pooled over all models (0 = none, the default)")
 	fs.Float64Var(&f.away, "explore-away", 0, "bandit's cap on the share of decisions exploring a model other than the live policy's choice (0 = bandit.DefaultMaxExploreAway, negative: never)")
+	fs.Float64Var(&f.chance, "explore-chance", 0, "bandit's least posterior chance of beating the greedy model for a model to be explored (0 = none, the default)")
+	fs.Float64Var(&f.depart, "depart-chance", 0, "bandit's least posterior chance of beating the live choice for the greedy choice to depart from it (0 = none, the default)")
 	fs.BoolVar(&f.noRefs, "no-offline", false, "skip training the offline classifiers (faster; their rows then repeat the default's)")
 	fs.Float64Var(&f.decay, "explore-decay", 0, "bandit's exploration decay, in grades (0 = bandit.DefaultExploreDecay, negative: none)")
 	fs.Float64Var(&f.ridge, "ridge", 0, "bandit's prior strength (0 = bandit.DefaultRidge)")
@@ -344,7 +348,7 @@ func (s *sim) run(w io.Writer) error {
 	f := s.f
 	ctx := context.Background()
 	b, err := bandit.New(s.models, bandit.Options{CostWeight: s.lambda, Ridge: f.ridge, Noise: f.banditNoise,
-		MaxExploreShare: f.share, MaxExploreCost: f.costShare, MaxExploreRegret: f.regret, Pool: f.pool, MaxExploreAway: f.away, ExploreDecay: f.decay, Seed: f.seed})
+		MaxExploreShare: f.share, MaxExploreCost: f.costShare, MaxExploreRegret: f.regret, Pool: f.pool, MaxExploreAway: f.away, MinExploreChance: f.chance, MinDepartChance: f.depart, ExploreDecay: f.decay, Seed: f.seed})
 	if err != nil {
 		return err
 	}
