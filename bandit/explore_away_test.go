@@ -60,7 +60,7 @@ func TestExploreAwayCap(t *testing.T) {
 // a departure made on an arm's prior alone.
 func TestExploreBackToLive(t *testing.T) {
 	p, err := bandit.New(names, bandit.Options{Seed: 4, Base: inOrder, Noise: 5, MaxExploreShare: 1,
-		MaxExploreCost: 1, MaxExploreRegret: -1, MaxExploreAway: -1})
+		MaxExploreCost: 1, MaxExploreRegret: -1, MaxExploreAway: -1, MinDepartChance: -1})
 	require.NoError(t, err)
 	// Teach the live choice a that it scores 0: the greedy moves to b or c.
 	for i := range 50 {

@@ -25,7 +25,7 @@ func (p *Policy) mayBeat(m, s []float64, i, greedy int) bool {
 	return normCDF(m[i]-m[greedy], math.Hypot(s[i], s[greedy])) >= c
 }
 
-// The departure gate (Options.MinDepartChance, off by default). The
+// The departure gate (Options.MinDepartChance, 0.65 by default). The
 // greedy choice is the highest posterior mean, so it departs from the
 // live choice as soon as a few grades tip the means, however wide the
 // spreads: on Arena price-free, where the live choice is already the
@@ -39,8 +39,9 @@ func (p *Policy) mayBeat(m, s []float64, i, greedy int) bool {
 // on RouterBench tuning seeds 11–30, 0.65 was ahead of the default at
 // request 2,000 on 17 seeds (14 without) but ended −7.8 ± 23.3 a run
 // below (0.55 / 0.6 / 0.7 / 0.9: −10.4 / −1.5 / −9.8 / −13.2); on Arena
-// price-free seeds 11–20 it scored +9.6 ± 7.6 (0.7: +11.0). It loses on
-// the tuning mean, so it stays off. MinExploreChance 0.05–0.3 moved the
+// price-free seeds 11–20 it scored +9.6 ± 7.6 (0.7: +11.0). The issue's
+// target is passing the live policy early, so 0.65 is the default; its
+// cost, −0.3% of the tuning mean, is within the seeds' noise. MinExploreChance 0.05–0.3 moved the
 // RouterBench mean by +1.6 to +2.6 (sd 14–20) and Arena by about 0:
 // there exploring back to the live choice, which it exempts, is most of
 // the exploring, so it stays off too.

@@ -49,7 +49,7 @@ func TestMinExploreChance(t *testing.T) {
 // departure (c, level with the greedy b: chance 1/2) stays out.
 func TestMinExploreChanceKeepsLive(t *testing.T) {
 	p, err := bandit.New(names, bandit.Options{Seed: 4, Base: inOrder, Noise: 5, MaxExploreShare: 1,
-		MaxExploreCost: 1, MaxExploreRegret: -1, MaxExploreAway: 1, MinExploreChance: 0.51})
+		MaxExploreCost: 1, MaxExploreRegret: -1, MaxExploreAway: 1, MinExploreChance: 0.51, MinDepartChance: -1})
 	require.NoError(t, err)
 	for i := range 50 {
 		id := fmt.Sprint("t", i)
@@ -71,9 +71,12 @@ func TestMinExploreChanceRange(t *testing.T) {
 	for _, c := range []float64{-0.1, 1.5} {
 		_, err := bandit.New(names, bandit.Options{MinExploreChance: c})
 		require.ErrorContains(t, err, "MinExploreChance", "chance %v", c)
-		_, err = bandit.New(names, bandit.Options{MinDepartChance: c})
-		require.ErrorContains(t, err, "MinDepartChance", "chance %v", c)
 	}
+	// MinDepartChance: negative turns the gate off; above 1 is an error.
+	_, err := bandit.New(names, bandit.Options{MinDepartChance: 1.5})
+	require.ErrorContains(t, err, "MinDepartChance")
+	_, err = bandit.New(names, bandit.Options{MinDepartChance: -0.1})
+	require.NoError(t, err)
 }
 
 // MinDepartChance keeps the greedy choice on the live one until the
@@ -88,7 +91,9 @@ func TestMinDepartChance(t *testing.T) {
 		grades int
 		live   bool // the choice stays a
 	}{
-		{"off departs on 3 grades", 0, 5, 3, false},
+		{"off (negative) departs on 3 grades", -1, 5, 3, false},
+		{"the default (0: 0.65) holds on 3 grades", 0, 5, 3, true},
+		{"0.65 holds on 3 grades", 0.65, 5, 3, true},
 		{"0.9 holds on 3 grades", 0.9, 5, 3, true},
 		{"0.9 departs on 200 grades, narrower spreads", 0.9, 0.1, 200, false},
 		{"below 1/2 is plain argmax", 0.3, 5, 3, false},

@@ -74,7 +74,7 @@ func runSimulate(args []string, stdout io.Writer) error {
 	fs.Float64Var(&f.pool, "pool", 0, "bandit's weight on the correction pooled over all models (0 = none, the default)")
 	fs.Float64Var(&f.away, "explore-away", 0, "bandit's cap on the share of decisions exploring a model other than the live policy's choice (0 = bandit.DefaultMaxExploreAway, negative: never)")
 	fs.Float64Var(&f.chance, "explore-chance", 0, "bandit's least posterior chance of beating the greedy model for a model to be explored (0 = none, the default)")
-	fs.Float64Var(&f.depart, "depart-chance", 0, "bandit's least posterior chance of beating the live choice for the greedy choice to depart from it (0 = none, the default)")
+	fs.Float64Var(&f.depart, "depart-chance", 0, "bandit's least posterior chance of beating the live choice for the greedy choice to depart from it (0 = bandit.DefaultMinDepartChance, negative: none)")
 	fs.BoolVar(&f.noRefs, "no-offline", false, "skip training the offline classifiers (faster; their rows then repeat the default's)")
 	fs.Float64Var(&f.decay, "explore-decay", 0, "bandit's exploration decay, in grades (0 = bandit.DefaultExploreDecay, negative: none)")
 	fs.Float64Var(&f.ridge, "ridge", 0, "bandit's prior strength (0 = bandit.DefaultRidge)")
