@@ -532,12 +532,14 @@ func (s *hashSet) get(h uint32) uint64 {
 // filter rejects) keeps its few variables in registers: inside
 // markerSignals it spilled and reloaded them at every n-gram.
 func markerCounts(set *hashSet, ngrams []uint32) (code, math, reasoning, multiStep int) {
-	filter := &set.filter
-	for _, h := range ngrams {
-		if filter[h>>23]&(1<<(h>>17&63)) == 0 {
-			continue
+	for i := 0; i < len(ngrams); i++ {
+		if i&1 == 0 {
+			i = markerSkip(&set.filter, ngrams, i)
+			if i >= len(ngrams) {
+				break
+			}
 		}
-		cat := uint8(set.get(h))
+		cat := uint8(set.get(ngrams[i]))
 		if cat&catCode != 0 {
 			code++
 		}
@@ -552,6 +554,30 @@ func markerCounts(set *hashSet, ngrams []uint32) (code, math, reasoning, multiSt
 		}
 	}
 	return
+}
+
+// markerSkip returns the first even index from i (even) of a pair of
+// ngrams, or of a last odd one, that the filter lets through, else
+// len(ngrams). A loop without calls and two n-grams a turn: fewer
+// instructions for each rejected one, over 99% of them.
+func markerSkip(filter *[512]uint64, ngrams []uint32, i int) int {
+	_ = filter[0] // the nil check, out of the loop
+	// In this form the compiler drops the pair's bounds checks.
+	p := ngrams[i:]
+	j := 0
+	for ; j < len(p)-1; j += 2 {
+		h0, h1 := p[j], p[j+1]
+		if filter[h0>>23]&(1<<(h0>>17&63)) != 0 || filter[h1>>23]&(1<<(h1>>17&63)) != 0 {
+			return i + j
+		}
+	}
+	i += j
+	if i < len(ngrams) {
+		if h := ngrams[i]; filter[h>>23]&(1<<(h>>17&63)) != 0 {
+			return i
+		}
+	}
+	return len(ngrams)
 }
 
 // markerSignals fills Words, Reasoning, MultiStep, Code and Math from
