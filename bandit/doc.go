@@ -47,10 +47,11 @@
 // choice, when the greedy one has departed from it, is not), and each
 // exploring decision's expected loss is charged to a budget of
 // Options.MaxExploreRegret per decision (explore_away.go, regret.go).
-// Two gates, off by default, read the posterior's chances
-// (explore_chance.go): Options.MinExploreChance keeps out of the draw a
-// model unlikely to beat the greedy one, and Options.MinDepartChance keeps
-// the greedy choice on the live one until a departure is likely to beat it.
+// Two gates read the posterior's chances (explore_chance.go):
+// Options.MinDepartChance (0.65 by default) keeps the greedy choice on the
+// live one until a departure beats it with that chance, and
+// Options.MinExploreChance (off by default) keeps out of the draw a model
+// unlikely to beat the greedy one.
 //
 // # Shadow mode
 //
