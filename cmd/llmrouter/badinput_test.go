@@ -56,6 +56,8 @@ func TestBadInputsFailClearly(t *testing.T) {
 		{"train: empty file", []string{"train", "-quiet", "-o", filepath.Join(dir, "e.bin"), empty}, []string{"empty.jsonl", "no records"}},
 		{"replay: missing outcomes file", []string{"replay", "-outcomes", filepath.Join(dir, "missing.jsonl")}, []string{"-outcomes", "missing.jsonl"}},
 		{"train: output in a missing directory", []string{"train", "-quiet", "-o", filepath.Join(dir, "nodir", "m.bin"), good}, []string{"-o", "nodir"}},
+		{"train-verifier: output in a missing directory", []string{"train-verifier", "-strong", "big", "-weak", "small", "-o", filepath.Join(dir, "nodir", "v.bin"), answers}, []string{"-o", "nodir"}},
+		{"eval: plot in a missing directory", []string{"eval", "-quiet", "-plot", filepath.Join(dir, "nodir", "p.png"), good}, []string{"-plot", "nodir"}},
 		{"train: output is a directory", []string{"train", "-quiet", "-o", dir, good}, []string{"-o", "directory"}},
 		{"simulate: state is a directory", []string{"simulate", "-price-free", "-no-offline", "-state", dir, good}, []string{"-state", "directory"}},
 	}

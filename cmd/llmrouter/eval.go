@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -63,8 +62,8 @@ func runEval(args []string, stdout io.Writer) error {
 		if indexOf(plotFormats, ext) < 0 {
 			return fmt.Errorf("-plot %s: unknown format %q; want one of %s", *plotPath, ext, strings.Join(plotFormats, ", "))
 		}
-		if st, err := os.Stat(filepath.Dir(*plotPath)); err != nil || !st.IsDir() {
-			return fmt.Errorf("-plot %s: no directory %s to write it in", *plotPath, filepath.Dir(*plotPath))
+		if err := checkOutput("plot", *plotPath); err != nil {
+			return err
 		}
 	}
 	e := &evaluator{strong: *strong, weak: *weak, readOpts: alias.options()}

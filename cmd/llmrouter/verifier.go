@@ -76,6 +76,9 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 	if *out == "" && *cv == 0 {
 		return errors.New("nothing to do: give -o FILE, -cv K or both")
 	}
+	if err := checkOutput("o", *out); err != nil {
+		return err
+	}
 	ds, err := loadDatasets(dataFiles(*data, fs.Args()))
 	if err != nil {
 		return err
@@ -138,7 +141,7 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 		return err
 	}
 	if err := m.Save(*out); err != nil {
-		return err
+		return fmt.Errorf("-o: %w", err)
 	}
 	fmt.Fprintf(stdout, "wrote %s (cutoff %.4f escalates %.1f%% of the training answers)\n", *out, m.Cutoff(), 100**share)
 	return nil
