@@ -50,9 +50,9 @@ type Options struct {
 	DenseWeights []float64
 	// TuneFolds is the number of cross-validation folds used to choose
 	// among more than one setting (prompts grouped: identical prompts share
-	// a fold). Default 3. Tuning sees only the dataset given to
-	// Linear, so a caller that holds out test data gets nested
-	// cross-validation.
+	// a fold). Default 3 (when 0); tuning fails with fewer than 2. Tuning
+	// sees only the dataset given to Linear, so a caller that holds out
+	// test data gets nested cross-validation.
 	TuneFolds int
 	// Seed seeds the tuning folds; training is deterministic given it.
 	Seed uint64
@@ -395,6 +395,9 @@ func LinearSeq(records iter.Seq2[dataset.Record, error], opts Options) (*llmrout
 	if tuned {
 		if len(pr.models) < 2 {
 			return nil, errors.New("llmrouter: train: tuning needs at least two models; give a single lambda, dense weight and IDF mode")
+		}
+		if opts.TuneFolds < 2 {
+			return nil, fmt.Errorf("llmrouter: train: TuneFolds %d: tuning needs at least 2 folds", opts.TuneFolds)
 		}
 		folds := groupFolds(ts.key, opts.TuneFolds, opts.Seed)
 		if folds == nil {
