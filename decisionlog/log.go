@@ -232,8 +232,9 @@ func (l *Log) enqueue(it item) {
 // the decision need not be in this Log, and is not looked up (ExportOutcomes
 // joins the two and counts feedback without a decision). Feedback returns
 // once the record is written and fsynced, or with ctx's error when ctx ends
-// first (the record may then still be written), or ErrClosed. Later feedback
-// on the same decision replaces earlier feedback when exporting.
+// first (the record may then still be written; under a ctx that had ended
+// before the call, nothing is), or ErrClosed. Later feedback on the same
+// decision replaces earlier feedback when exporting.
 func (l *Log) Feedback(ctx context.Context, id string, score float64, note string) error {
 	switch {
 	case id == "":
@@ -242,6 +243,9 @@ func (l *Log) Feedback(ctx context.Context, id string, score float64, note strin
 		return fmt.Errorf("decisionlog: Feedback for decision %q: score %v is outside [0,1]", id, score)
 	case len(note) > MaxNoteBytes:
 		return fmt.Errorf("decisionlog: Feedback for decision %q: note of %d bytes is longer than %d", id, len(note), MaxNoteBytes)
+	}
+	if err := ctx.Err(); err != nil {
+		return err // before the select, which may pick a ready queue over an ended ctx
 	}
 	it := item{kind: KindFeedback, id: id, score: score, note: note, logged: l.clock.Now(), done: make(chan error, 1)}
 	select {
