@@ -61,6 +61,9 @@ func (f *File) line(path string) int {
 func (f *File) has(path string) bool { _, ok := f.lines[path]; return ok }
 
 func (f *File) errorf(errs *Errors, path, format string, args ...any) {
+	if f.bad[path] {
+		return // already reported by the decoder; its zero value says nothing
+	}
 	errs.add(&Error{File: f.name, Line: f.line(path), Field: path, Msg: fmt.Sprintf(format, args...)})
 }
 

@@ -68,8 +68,9 @@ type File struct {
 	Fallback *Fallback `yaml:"fallback"`
 	Budgets  *Budgets  `yaml:"budgets"`
 
-	name  string         // the file name errors carry
-	lines map[string]int // field path -> line
+	name  string          // the file name errors carry
+	lines map[string]int  // field path -> line
+	bad   map[string]bool // field paths that failed to decode
 }
 
 // Model declares one model: its card, and how to reach it.
@@ -180,12 +181,12 @@ func Parse(name string, data []byte) (*File, error) {
 		errs.add(syntaxError(name, data, err))
 		return nil, errs.err()
 	}
-	f := &File{name: name, lines: map[string]int{}}
+	f := &File{name: name, lines: map[string]int{}, bad: map[string]bool{}}
 	if len(root.Content) == 0 {
 		errs.add(&Error{File: name, Msg: "empty: declare at least one model under models"})
 		return nil, errs.err()
 	}
-	d := &decoder{file: name, errs: &errs, lines: f.lines}
+	d := &decoder{file: name, errs: &errs, lines: f.lines, bad: f.bad}
 	d.decode(root.Content[0], reflect.ValueOf(f).Elem(), "", 0)
 	f.check(&errs)
 	if err := errs.err(); err != nil {

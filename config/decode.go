@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -21,6 +22,7 @@ type decoder struct {
 	file  string
 	errs  *Errors
 	lines map[string]int
+	bad   map[string]bool // paths that failed to decode: checks skip them
 }
 
 var (
@@ -35,6 +37,7 @@ func (d *decoder) fail(n *yaml.Node, path, format string, args ...any) {
 		line = n.Line
 	}
 	d.errs.add(&Error{File: d.file, Line: line, Field: path, Msg: fmt.Sprintf(format, args...)})
+	d.bad[path] = true
 }
 
 func kindName(n *yaml.Node) string {
@@ -48,9 +51,23 @@ func kindName(n *yaml.Node) string {
 	case "!!null":
 		return "nothing"
 	case "!!str":
-		return fmt.Sprintf("the text %q", n.Value)
+		return fmt.Sprintf("the text %q", quoteCut(n.Value))
 	}
-	return fmt.Sprintf("%s %s", strings.TrimPrefix(n.ShortTag(), "!!"), n.Value)
+	return fmt.Sprintf("%s %s", strings.TrimPrefix(n.ShortTag(), "!!"), quoteCut(n.Value))
+}
+
+// quoteCut shortens a value an error quotes to its first 60 bytes (whole
+// runes) and "…", so a long line does not come back whole.
+func quoteCut(s string) string {
+	const maxQuote = 60
+	if len(s) <= maxQuote {
+		return s
+	}
+	i := maxQuote
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
 }
 
 // decode sets v from n; depth bounds nesting (aliases can loop).
