@@ -14,7 +14,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"sort"
+	"strings"
 )
 
 // command is one subcommand. run receives the arguments after the
@@ -46,7 +48,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
-		fmt.Fprintf(stderr, "llmrouter %s: %v\n", args[0], err)
+		fmt.Fprintf(stderr, "llmrouter %s: %s\n", args[0], errMessage(args[0], err))
 		return 1
 	}
 	return 0
@@ -67,4 +69,15 @@ func usage(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-*s %s\n", width, n, commands[n].summary)
 	}
+}
+
+// libPrefix matches the "llmrouter: " the library's errors begin with, at
+// the start of the message or of a wrapped part or listed problem.
+var libPrefix = regexp.MustCompile(`(^|: |\n[ \t]*)llmrouter: `)
+
+// errMessage is err's text without what the "llmrouter CMD: " prefix
+// already says: the library's "llmrouter: " and a leading "CMD: ".
+func errMessage(name string, err error) string {
+	msg := libPrefix.ReplaceAllString(err.Error(), "$1")
+	return strings.TrimPrefix(msg, name+": ")
 }

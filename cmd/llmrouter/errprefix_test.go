@@ -1,0 +1,39 @@
+package main
+
+import (
+	"bytes"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// An error prints once, as "llmrouter CMD: what: why": the library's own
+// "llmrouter: " and a repeat of the command's name are not printed again
+// ("llmrouter train: llmrouter: train: lambda -1" used to be printed).
+func TestErrorPrefixNotDoubled(t *testing.T) {
+	dir := t.TempDir()
+	good := writeSynth(t, dir, "good.jsonl", 0, 30, mStrong, mWeak)
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"train: negative lambda", []string{"train", "-quiet", "-lambda", "-1", "-o", filepath.Join(dir, "m.bin"), good}, "llmrouter train: lambda -1"},
+		{"train: unknown reference", []string{"train", "-quiet", "-reference", "nosuch", "-o", filepath.Join(dir, "m.bin"), good}, `llmrouter train: reference model "nosuch"`},
+		{"eval: bad hash bits", []string{"eval", "-quiet", "-bits", "3", good}, "llmrouter eval: fold 1: train: HashBits 3"},
+		{"explain: empty prompt", []string{"explain", ""}, "llmrouter explain: no messages"},
+		{"train: a directory as data", []string{"train", "-quiet", "-o", filepath.Join(dir, "m.bin"), dir}, "llmrouter train: " + dir + ": reading dataset"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			assert.Equal(t, 1, run(tt.args, &out, &errb))
+			msg := errb.String()
+			assert.Contains(t, msg, tt.want)
+			assert.Equal(t, 1, strings.Count(msg, "llmrouter"), "one prefix: %s", msg)
+			assert.Equal(t, 1, strings.Count(msg, tt.args[0]+": "), "the command named once: %s", msg)
+		})
+	}
+}
