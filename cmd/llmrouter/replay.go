@@ -42,6 +42,12 @@ func runReplay(args []string, stdout io.Writer) error {
 	if err := noArgs(fs); err != nil {
 		return err
 	}
+	if !(*conf > 0 && *conf < 1) {
+		return fmt.Errorf("-confidence %v: want a level in (0,1)", *conf)
+	}
+	if *folds < 1 {
+		return fmt.Errorf("-folds %d: want at least 1", *folds)
+	}
 	if *outcomes == "" && *logDir == "" {
 		fs.Usage()
 		return errors.New("give -outcomes, -log or both")
