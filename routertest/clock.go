@@ -7,13 +7,13 @@ import (
 	"time"
 )
 
-// Clock is a fake clock that moves only when told to. Pass its Now method
-// to llmrouter.WithClock and the clock itself as llmrouter.Fallback.Clock
-// (it implements llmrouter.Clock), and give it to fake providers, whose
-// scripted latencies advance it, so decisions record exact, repeatable
-// latencies and backoffs, cooldowns, hedge delays and attempt timeouts run
-// without any sleeping. The zero value starts at the Unix epoch; NewClock
-// starts elsewhere. Safe for concurrent use.
+// Clock is a fake clock that moves only when told to. Pass it to
+// llmrouter.WithClock (it implements llmrouter.Clock; Fallback waits on
+// the router's clock unless Fallback.Clock names another), and give it to
+// fake providers, whose scripted latencies advance it, so decisions record
+// exact, repeatable latencies and backoffs, cooldowns, hedge delays and
+// attempt timeouts run without any sleeping. The zero value starts at the
+// Unix epoch; NewClock starts elsewhere. Safe for concurrent use.
 //
 // By default a wait (After) ends only when Advance moves the clock past its
 // deadline: a test drives time with WaitForWaiters and Advance. With
