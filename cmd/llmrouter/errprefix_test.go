@@ -11,7 +11,8 @@ import (
 
 // An error prints once, as "llmrouter CMD: what: why": the library's own
 // "llmrouter: " and a repeat of the command's name are not printed again
-// ("llmrouter train: llmrouter: train: lambda -1" used to be printed).
+// ("llmrouter train: llmrouter: train: reference model ..." used to be
+// printed).
 func TestErrorPrefixNotDoubled(t *testing.T) {
 	dir := t.TempDir()
 	good := writeSynth(t, dir, "good.jsonl", 0, 30, mStrong, mWeak)
@@ -20,9 +21,9 @@ func TestErrorPrefixNotDoubled(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"train: negative lambda", []string{"train", "-quiet", "-lambda", "-1", "-o", filepath.Join(dir, "m.bin"), good}, "llmrouter train: lambda -1"},
+		{"train: unknown model", []string{"train", "-quiet", "-models", "nosuch", "-o", filepath.Join(dir, "m.bin"), good}, `llmrouter train: no record has an outcome for model "nosuch"`},
 		{"train: unknown reference", []string{"train", "-quiet", "-reference", "nosuch", "-o", filepath.Join(dir, "m.bin"), good}, `llmrouter train: reference model "nosuch"`},
-		{"eval: bad hash bits", []string{"eval", "-quiet", "-bits", "3", good}, "llmrouter eval: fold 1: train: HashBits 3"},
+		{"eval: unknown reference", []string{"eval", "-quiet", "-reference", "nosuch", good}, `llmrouter eval: fold 1: train: reference model "nosuch"`},
 		{"explain: empty prompt", []string{"explain", ""}, "llmrouter explain: no messages"},
 		{"train: a directory as data", []string{"train", "-quiet", "-o", filepath.Join(dir, "m.bin"), dir}, "llmrouter train: " + dir + ": reading dataset"},
 	}

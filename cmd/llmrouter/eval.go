@@ -57,6 +57,9 @@ func runEval(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if *folds < 2 {
+		return fmt.Errorf("-cv %d: want at least 2 folds", *folds)
+	}
 	if *plotPath != "" {
 		ext := strings.ToLower(filepath.Ext(*plotPath))
 		if indexOf(plotFormats, ext) < 0 {

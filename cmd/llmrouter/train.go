@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"math"
 	"os"
 	"runtime/debug"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/llmrouter/llmrouter/dataset"
+	"github.com/llmrouter/llmrouter/internal/linear"
 	"github.com/llmrouter/llmrouter/train"
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
@@ -57,6 +59,24 @@ func (t *trainFlags) options() (train.Options, error) {
 	}
 	if o.DenseWeights, err = floats(t.dense); err != nil {
 		return o, fmt.Errorf("-dense: %w", err)
+	}
+	// The numbers train.Linear checks too, checked here before any data is
+	// read and named by their flags.
+	for _, l := range o.Lambdas {
+		if !(l > 0) || math.IsInf(l, 0) {
+			return o, fmt.Errorf("-lambda %v: want positive numbers", l)
+		}
+	}
+	for _, v := range o.DenseWeights {
+		if !(v >= 0) || math.IsInf(v, 0) {
+			return o, fmt.Errorf("-dense %v: want numbers ≥ 0", v)
+		}
+	}
+	if t.bits < linear.MinHashBits || t.bits > linear.MaxHashBits {
+		return o, fmt.Errorf("-bits %d: want %d to %d", t.bits, linear.MinHashBits, linear.MaxHashBits)
+	}
+	if t.tuneFolds < 2 {
+		return o, fmt.Errorf("-tune-folds %d: want at least 2", t.tuneFolds)
 	}
 	switch t.idf {
 	case "auto":

@@ -79,15 +79,9 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 	if err := checkOutput("o", *out); err != nil {
 		return err
 	}
-	ds, err := loadDatasets(dataFiles(*data, fs.Args()))
-	if err != nil {
+	if err := checkVerifierFlags(*cv, *l2, *share, *quality); err != nil {
 		return err
 	}
-	ex, skipped, err := verify.Examples(ds, pairs, verify.Target(*target))
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "%d examples (%d records without a pair skipped)\n", len(ex), skipped)
 	opts := verify.TrainOptions{L2: *l2, Share: *share, Pairs: pairs, Target: verify.Target(*target), Note: *note}
 	var pr map[string]price
 	if *prices != "" {
@@ -97,6 +91,9 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 	}
 	var tuning *verifierTuning
 	if *l2Grid != "" {
+		if *inner < 2 {
+			return fmt.Errorf("-inner %d: want at least 2 folds", *inner)
+		}
 		tuning = &verifierTuning{inner: *inner, name: *tune}
 		if tuning.grid, err = parseL2Grid(*l2Grid); err != nil {
 			return err
@@ -110,6 +107,15 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 			}
 		}
 	}
+	ds, err := loadDatasets(dataFiles(*data, fs.Args()))
+	if err != nil {
+		return err
+	}
+	ex, skipped, err := verify.Examples(ds, pairs, verify.Target(*target))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d examples (%d records without a pair skipped)\n", len(ex), skipped)
 	if *cv != 0 {
 		sh, err := verifierCV(stdout, ex, pairs, *cv, *seed, opts, pr, *quality, tuning)
 		if err != nil {
@@ -328,6 +334,9 @@ func runPredictVerifier(args []string, stdout io.Writer) error {
 	}
 	if *weak == "" {
 		return errors.New("-weak is required")
+	}
+	if err := checkOutput("o", *out); err != nil {
+		return err
 	}
 	m := verify.Default()
 	if *model != "" {

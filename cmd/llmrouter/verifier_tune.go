@@ -27,7 +27,7 @@ func parseL2Grid(s string) ([]float64, error) {
 	var out []float64
 	for _, f := range strings.Split(s, ",") {
 		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
-		if err != nil || v <= 0 || math.IsInf(v, 0) {
+		if err != nil || !(v > 0) || math.IsInf(v, 0) {
 			return nil, fmt.Errorf("-l2-grid: %q is not a positive number", f)
 		}
 		out = append(out, v)
@@ -151,4 +151,20 @@ func outOfFold(w io.Writer, ex []verify.Example, k int, seed uint64, opts verify
 	}
 	fmt.Fprintf(w, "nested CV: l2 chosen by %d-fold inner CV (%s) in each outer fold: %s\n", t.inner, t.name, strings.Join(l2, " "))
 	return scores, nil
+}
+
+// checkVerifierFlags checks train-verifier's numbers before any data is
+// read, so a typo fails at once and names its flag.
+func checkVerifierFlags(cv int, l2, share, quality float64) error {
+	switch {
+	case cv != 0 && cv < 2:
+		return fmt.Errorf("-cv %d: want at least 2 folds (0: no cross-validation)", cv)
+	case !(l2 > 0) || math.IsInf(l2, 0):
+		return fmt.Errorf("-l2 %v: want a positive number", l2)
+	case !(share >= 0 && share <= 1):
+		return fmt.Errorf("-share %v: want a share in [0,1]", share)
+	case quality != 0 && (!(quality > 0) || math.IsInf(quality, 0)):
+		return fmt.Errorf("-quality %v: want a positive fraction such as 0.95 (0: use -share)", quality)
+	}
+	return nil
 }
