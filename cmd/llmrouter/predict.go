@@ -47,6 +47,9 @@ func runPredict(args []string, stdout io.Writer) error {
 	if *model == "" {
 		return errors.New("-model is required")
 	}
+	if err := checkOutput("o", *out); err != nil {
+		return err
+	}
 	c, err := loadModel(*model)
 	if err != nil {
 		return err
