@@ -16,6 +16,12 @@ import (
 // DefaultHashBits is Options.HashBits' default: 2^18 n-gram buckets.
 const DefaultHashBits = linear.DefaultHashBits
 
+// MaxModels is the most models Linear trains at once (the data's, or
+// Options.Models). Each takes 2^HashBits float64s of weights while
+// training (2 MiB at the default bits), so the bound keeps a crafted
+// dataset naming thousands of models from taking gigabytes.
+const MaxModels = 256
+
 // IDFMode says whether a LinearClassifier weighs n-grams by inverse
 // document frequency.
 type IDFMode int
@@ -117,6 +123,9 @@ func readRows(records iter.Seq2[dataset.Record, error], opts *Options) (*trainMa
 	given := len(opts.Models) > 0
 	pr := &problem{ref: -1}
 	index := map[string]int{}
+	if len(opts.Models) > MaxModels {
+		return nil, nil, fmt.Errorf("llmrouter: train: Options.Models names %d models; at most %d (MaxModels)", len(opts.Models), MaxModels)
+	}
 	for _, name := range opts.Models {
 		if _, dup := index[name]; dup || name == "" {
 			return nil, nil, fmt.Errorf("llmrouter: train: empty or repeated model %q", name)
@@ -142,6 +151,9 @@ func readRows(records iter.Seq2[dataset.Record, error], opts *Options) (*trainMa
 				}
 				if name == "" {
 					return nil, nil, fmt.Errorf("llmrouter: train: empty or repeated model %q", name)
+				}
+				if len(pr.models) == MaxModels {
+					return nil, nil, fmt.Errorf("llmrouter: train: record %q (row %d): more than %d models in the data (MaxModels); pick the models to train with Options.Models", rec.ID, row+1, MaxModels)
 				}
 				j = len(pr.models)
 				index[name] = j
