@@ -187,8 +187,11 @@ func (f *File) Build(o BuildOptions) (*llmrouter.Router, error) {
 		opts = append(opts, llmrouter.WithFallback(fb))
 	}
 	r, err := llmrouter.New(providers, append(opts, o.Options...)...)
-	if err != nil {
+	if err != nil && f.name != "" {
 		return nil, fmt.Errorf("%s: %w", f.name, err)
+	}
+	if err != nil {
+		return nil, err // a File made in code has no name
 	}
 	return r, nil
 }

@@ -21,7 +21,9 @@ func (e *Error) Error() string {
 	if e.Line > 0 {
 		fmt.Fprintf(&b, ":%d", e.Line)
 	}
-	b.WriteString(": ")
+	if b.Len() > 0 { // a File made in code has no name
+		b.WriteString(": ")
+	}
 	if e.Field != "" {
 		b.WriteString(e.Field)
 		b.WriteString(": ")
