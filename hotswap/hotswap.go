@@ -77,12 +77,16 @@ func (h *Classifier) Classify(ctx context.Context, f *llmrouter.Features, models
 }
 
 // Validate validates the current classifier against models (if it has a
-// Validate method) and remembers models for later Swaps. New calls it.
+// Validate method) and, when it passes, remembers models for later Swaps
+// (a set that fails belongs to no router). New calls it.
 func (h *Classifier) Validate(models []llmrouter.ModelCard) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if err := (modelSets{models}).check("classifier", h.cur.Load().c); err != nil {
+		return err // New fails: no router uses these models
+	}
 	h.sets.add(models)
-	return modelSets{models}.check("classifier", h.cur.Load().c)
+	return nil
 }
 
 // Swap makes c (nil: llmrouter.DefaultClassifier()) the classifier of every
@@ -132,12 +136,16 @@ func orDefaultPolicy(p llmrouter.Policy) llmrouter.Policy {
 func (h *Policy) Apply(r *llmrouter.Routing) error { return h.cur.Load().p.Apply(r) }
 
 // Validate validates the current policy against models (if it has a
-// Validate method) and remembers models for later Swaps. New calls it.
+// Validate method) and, when it passes, remembers models for later Swaps
+// (a set that fails belongs to no router). New calls it.
 func (h *Policy) Validate(models []llmrouter.ModelCard) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if err := (modelSets{models}).check("policy", h.cur.Load().p); err != nil {
+		return err // New fails: no router uses these models
+	}
 	h.sets.add(models)
-	return modelSets{models}.check("policy", h.cur.Load().p)
+	return nil
 }
 
 // Swap makes p (nil: llmrouter.DefaultPolicy()) the policy of every request

@@ -53,14 +53,18 @@ func (h *Pair) Classify(ctx context.Context, f *llmrouter.Features, models []llm
 // Apply runs the current policy.
 func (h *Pair) Apply(r *llmrouter.Routing) error { return h.cur.Load().p.Apply(r) }
 
-// Validate validates the current classifier and policy against models and
-// remembers models for later Swaps. New calls it.
+// Validate validates the current classifier and policy against models and,
+// when they pass, remembers models for later Swaps (a set that fails
+// belongs to no router). New calls it.
 func (h *Pair) Validate(models []llmrouter.ModelCard) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.sets.add(models)
 	b := h.cur.Load()
-	return modelSets{models}.check("classifier or policy", b.c, b.p)
+	if err := (modelSets{models}).check("classifier or policy", b.c, b.p); err != nil {
+		return err // New fails: no router uses these models
+	}
+	h.sets.add(models)
+	return nil
 }
 
 // Swap replaces both stages at once (nil: that stage's default), after
