@@ -4,6 +4,7 @@
 //	llmrouter demo                 route a dozen example prompts across three fake models
 //	llmrouter explain "prompt"     print the decision for one prompt
 //	llmrouter validate FILE        check a router configuration file
+//	llmrouter help CMD             print CMD's flags
 //
 // Run "llmrouter help" for every command.
 package main
@@ -34,6 +35,9 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 2 && args[0] == "help" {
+		args = []string{args[1], "-h"} // "help CMD" is "CMD -h"
+	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(stdout)
 		return 0
