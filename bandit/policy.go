@@ -476,8 +476,12 @@ func (p *Policy) choose(plan []llmrouter.Step, layout []int, e *pendingEntry, m,
 // Record implements llmrouter.Sink: it notes which model answered the
 // decision and its cost, so that Feedback credits the model that answered
 // (a fallback's, when the choice failed) with its actual cost. Decisions
-// the policy does not hold are ignored. Quick and safe for concurrent use.
+// the policy does not hold, and nil, are ignored. Quick and safe for
+// concurrent use.
 func (p *Policy) Record(d *llmrouter.Decision) {
+	if d == nil {
+		return
+	}
 	k, ok := p.arms[d.Answered]
 	if !ok {
 		return
@@ -545,6 +549,9 @@ func (p *Policy) Update(id, model string, reward float64) error {
 // features, prediction and candidates, exactly as Apply computed it. It
 // does not check for an earlier update of the same decision.
 func (p *Policy) UpdateDecision(d *llmrouter.Decision, model string, reward float64) error {
+	if d == nil {
+		return errors.New("bandit: UpdateDecision: nil decision")
+	}
 	a, ok := p.arms[model]
 	if !ok {
 		return &UnknownModelError{Model: model}
