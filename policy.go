@@ -402,6 +402,16 @@ type CheapestAdequate struct {
 	IgnoreStrengths bool
 }
 
+// Validate reports a MinQuality outside [0,1] or NaN, which would route
+// every request to the highest-quality model (or, negative, act as 0);
+// New calls it.
+func (p CheapestAdequate) Validate([]ModelCard) error {
+	if !(p.MinQuality >= 0 && p.MinQuality <= 1) {
+		return fmt.Errorf("llmrouter: CheapestAdequate: MinQuality %v is outside [0,1]", p.MinQuality)
+	}
+	return nil
+}
+
 // Apply implements Policy.
 func (p CheapestAdequate) Apply(r *Routing) error {
 	tau := p.MinQuality
