@@ -2,6 +2,7 @@ package latency
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"slices"
 
@@ -28,6 +29,15 @@ type FastestAdequate struct {
 	// MinQuality is the threshold in [0,1]; 0 means
 	// llmrouter.DefaultMinQuality.
 	MinQuality float64
+}
+
+// Validate reports a MinQuality outside [0,1] or NaN, which would route
+// every request to the highest-quality model; llmrouter.New calls it.
+func (p FastestAdequate) Validate([]llmrouter.ModelCard) error {
+	if !(p.MinQuality >= 0 && p.MinQuality <= 1) {
+		return fmt.Errorf("latency: FastestAdequate: MinQuality %v is outside [0,1]", p.MinQuality)
+	}
+	return nil
 }
 
 // Apply implements llmrouter.Policy.
