@@ -609,13 +609,16 @@ func ReadSeq(r io.Reader, opts ...Option) iter.Seq2[Record, error] {
 }
 
 // Load reads the JSONL outcomes dataset in the file at path, as
-// Read does.
+// Read does; a directory at path is an error naming it.
 func Load(path string, opts ...Option) (*Dataset, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return nil, fmt.Errorf("%s: a directory, not an outcomes file", path)
+	}
 	ds, err := Read(f, opts...)
 	if err != nil {
 		return ds, fmt.Errorf("%s: %w", path, err)

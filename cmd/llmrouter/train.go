@@ -181,6 +181,10 @@ func streamFile(path string, models map[string]bool, opts []dataset.Option, yiel
 		return false
 	}
 	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		yield(dataset.Record{}, fmt.Errorf("%s: a directory, not an outcomes file", path))
+		return false
+	}
 	n := 0
 	for rec, err := range dataset.ReadSeq(f, opts...) {
 		n++
