@@ -163,9 +163,10 @@ func dsErr(line int, id, field string, kind error, format string, args ...any) *
 type Option func(*readConfig)
 
 type readConfig struct {
-	aliases   map[string]string
-	maxErrors int
-	maxLine   int
+	aliases    map[string]string
+	maxErrors  int
+	maxLine    int
+	noOutcomes bool // records without outcomes pass (WithoutOutcomes)
 }
 
 // DefaultMaxErrors is how many problems Read reports in full
@@ -197,6 +198,13 @@ const DefaultMaxLineBytes = 32 << 20
 // reading goes on at the next line.
 func WithMaxLineBytes(n int) Option {
 	return func(c *readConfig) { c.maxLine = n }
+}
+
+// WithoutOutcomes accepts records with no outcomes, for reading prompts
+// to predict on; every other check holds, and outcomes that are present
+// are checked as usual.
+func WithoutOutcomes() Option {
+	return func(c *readConfig) { c.noOutcomes = true }
 }
 
 // WithMaxErrors sets how many problems Read reports in full
@@ -327,7 +335,7 @@ func (d *Reader) Next() (Record, error) {
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		rec, errs := decodeRecord(line, d.line, d.cfg.aliases)
+		rec, errs := decodeRecord(line, d.line, d.cfg.aliases, d.cfg.noOutcomes)
 		switch len(errs) {
 		case 0:
 			return rec, nil
@@ -377,7 +385,7 @@ type rawRecord struct {
 }
 
 // decodeRecord parses and validates one line.
-func decodeRecord(line []byte, lineNo int, aliases map[string]string) (Record, []*Error) {
+func decodeRecord(line []byte, lineNo int, aliases map[string]string, noOutcomes bool) (Record, []*Error) {
 	var raw rawRecord
 	if err := json.Unmarshal(line, &raw); err != nil {
 		id := peekID(line)
@@ -447,6 +455,9 @@ func decodeRecord(line []byte, lineNo int, aliases map[string]string) (Record, [
 	for _, e := range validateRecord(&rec, lineNo) {
 		// Outcomes that were present but all invalid are already reported.
 		if e.Field == "outcomes" && len(raw.Outcomes) > 0 && len(rec.Outcomes) == 0 {
+			continue
+		}
+		if noOutcomes && e.Field == "outcomes" && len(raw.Outcomes) == 0 {
 			continue
 		}
 		errs = append(errs, e)

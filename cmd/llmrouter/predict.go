@@ -39,6 +39,7 @@ func runPredict(args []string, stdout io.Writer) error {
 		fmt.Fprintln(stdout, "usage: llmrouter predict -model model.bin [-o pred.jsonl] data.jsonl [more.jsonl…]")
 		fmt.Fprintln(stdout, "       llmrouter predict -model model.bin -data test.jsonl -out pred.jsonl")
 		fmt.Fprintln(stdout, "writes one JSON line per record: {\"id\":…,\"predicted\":{model: quality}}")
+		fmt.Fprintln(stdout, "records need an id and a prompt; outcomes are optional")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -54,7 +55,7 @@ func runPredict(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ds, err := loadDatasets(dataFiles(*data, fs.Args()))
+	ds, err := loadDatasets(dataFiles(*data, fs.Args()), dataset.WithoutOutcomes()) // new prompts have none
 	if err != nil {
 		return err
 	}
