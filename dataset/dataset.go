@@ -85,7 +85,8 @@ var (
 	ErrMissing = errors.New("llmrouter: missing dataset field")
 	// ErrRange: a number is outside its allowed range (or NaN).
 	ErrRange = errors.New("llmrouter: dataset value out of range")
-	// ErrDuplicate: an id (or, after aliasing, a model) appears twice.
+	// ErrDuplicate: an id appears twice, or a model twice in one record
+	// (named twice, or two spellings after aliasing).
 	ErrDuplicate = errors.New("llmrouter: duplicate in dataset")
 	// ErrLineTooLong: a line is longer than the reader's limit (see
 	// WithMaxLineBytes).
@@ -408,6 +409,12 @@ func decodeRecord(line []byte, lineNo int, aliases map[string]string, noOutcomes
 	rec := Record{Task: raw.Task, Prompt: raw.Prompt, Turns: raw.Turns, Messages: raw.Messages, Line: lineNo}
 	if raw.ID != nil {
 		rec.ID = *raw.ID
+	}
+	if len(raw.Outcomes) > 0 {
+		if m, dup := repeatedOutcome(line); dup {
+			return rec, []*Error{dsErr(lineNo, rec.ID, "outcomes."+m, ErrDuplicate,
+				"model %q appears twice in the record's outcomes", m)}
+		}
 	}
 	var errs []*Error
 	if raw.Outcomes != nil {

@@ -1,0 +1,52 @@
+package dataset_test
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/llmrouter/llmrouter/dataset"
+	"github.com/stretchr/testify/require"
+)
+
+// A model named twice in one record's outcomes is an error naming the
+// model and the line; encoding/json used to keep the last silently, so one
+// of the two scores vanished.
+func TestDuplicateOutcomeKey(t *testing.T) {
+	in := `{"id":"a","prompt":"p","outcomes":{"m":{"score":1},"n":{"score":0}}}
+{"id":"b","prompt":"q","outcomes":{"m":{"score":1},"n":{"score":0},"m":{"score":0}}}
+`
+	_, err := dataset.Read(strings.NewReader(in))
+	require.ErrorIs(t, err, dataset.ErrDuplicate)
+	var errs *dataset.Errors
+	require.True(t, errors.As(err, &errs), "%v", err)
+	require.Len(t, errs.Errs, 1)
+	require.Equal(t, 2, errs.Errs[0].Line)
+	require.Equal(t, "outcomes.m", errs.Errs[0].Field)
+	require.ErrorContains(t, err, `model "m" appears twice`)
+
+	// Escaped spellings of one key are the same key.
+	_, err = dataset.Read(strings.NewReader(`{"id":"c","prompt":"q","outcomes":{"m":{"score":1},"\u006d":{"score":0}}}` + "\n"))
+	require.ErrorIs(t, err, dataset.ErrDuplicate)
+}
+
+// Many models in one record are checked in linear time, and a repeat
+// among them is still found.
+func TestDuplicateOutcomeKeyMany(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"id":"a","prompt":"p","outcomes":{`)
+	for i := range 200_000 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`"m` + strconv.Itoa(i) + `":{"score":1}`)
+	}
+	ok := b.String() + "}}\n"
+	ds, err := dataset.Read(strings.NewReader(ok))
+	require.NoError(t, err)
+	require.Len(t, ds.Records[0].Outcomes, 200_000)
+
+	_, err = dataset.Read(strings.NewReader(b.String() + `,"m7":{"score":0}}}` + "\n"))
+	require.ErrorContains(t, err, `model "m7" appears twice`)
+}
