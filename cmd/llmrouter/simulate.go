@@ -212,7 +212,7 @@ func newSim(ds *dataset.Dataset, f *simFlags) (*sim, error) {
 	if f.prices != "" {
 		b, err := os.ReadFile(f.prices)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("-prices %s: %w", f.prices, err)
 		}
 		if err := json.Unmarshal(b, &prices); err != nil {
 			return nil, fmt.Errorf("-prices %s: %w", f.prices, err)

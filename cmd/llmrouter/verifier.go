@@ -161,13 +161,13 @@ type price struct {
 func loadPrices(path string) (map[string]price, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("-prices %s: %w", path, err)
 	}
 	var f struct {
 		Models map[string]price `json:"models"`
 	}
 	if err := json.Unmarshal(b, &f); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("-prices %s: %w", path, err)
 	}
 	return f.Models, nil
 }
