@@ -14,19 +14,7 @@ import "math/bits"
 // and spaces, none past t's end.
 func blockMasks(t string, base int) (letters, events uint64) {
 	if base+64 <= len(t) {
-		// A whole block, written out: no loop, no bounds check.
-		b := t[base : base+64]
-		l0, e0 := classes8(load8(b, 0))
-		l1, e1 := classes8(load8(b, 8))
-		l2, e2 := classes8(load8(b, 16))
-		l3, e3 := classes8(load8(b, 24))
-		l4, e4 := classes8(load8(b, 32))
-		l5, e5 := classes8(load8(b, 40))
-		l6, e6 := classes8(load8(b, 48))
-		l7, e7 := classes8(load8(b, 56))
-		letters = l0 | l1<<8 | l2<<16 | l3<<24 | l4<<32 | l5<<40 | l6<<48 | l7<<56
-		events = e0 | e1<<8 | e2<<16 | e3<<24 | e4<<32 | e5<<40 | e6<<48 | e7<<56
-		return letters, events
+		return masks64(t[base : base+64])
 	}
 	for k := 0; base+k < len(t); k += 8 {
 		var u uint64
@@ -40,6 +28,24 @@ func blockMasks(t string, base int) (letters, events uint64) {
 		events |= e << k
 	}
 	return letters, events &^ (^uint64(0) << (len(t) - base)) // not the zeros past the end
+}
+
+// masks64Go is masks64 in Go: a whole block, written out (no loop, no
+// bounds check). It is masks64 where there is no assembly, and the
+// assembly's reference in the tests.
+func masks64Go(b string) (letters, events uint64) {
+	b = b[:64]
+	l0, e0 := classes8(load8(b, 0))
+	l1, e1 := classes8(load8(b, 8))
+	l2, e2 := classes8(load8(b, 16))
+	l3, e3 := classes8(load8(b, 24))
+	l4, e4 := classes8(load8(b, 32))
+	l5, e5 := classes8(load8(b, 40))
+	l6, e6 := classes8(load8(b, 48))
+	l7, e7 := classes8(load8(b, 56))
+	letters = l0 | l1<<8 | l2<<16 | l3<<24 | l4<<32 | l5<<40 | l6<<48 | l7<<56
+	events = e0 | e1<<8 | e2<<16 | e3<<24 | e4<<32 | e5<<40 | e6<<48 | e7<<56
+	return letters, events
 }
 
 // classes8 returns the masks of the 8 bytes of u (bit k for byte k, from

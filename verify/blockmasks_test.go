@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -58,5 +59,40 @@ func TestExtractAtBlockEdges(t *testing.T) {
 				sameFeatures(t, piece, s+tail)
 			}
 		}
+	}
+}
+
+// TestMasks64MatchesGo compares masks64 (assembly where there is one)
+// with masks64Go on blocks of every byte value at every position and on
+// random blocks drawn from letters, spaces, digits, punctuation and
+// non-ASCII bytes.
+func TestMasks64MatchesGo(t *testing.T) {
+	check := func(b []byte) {
+		l, e := masks64(string(b))
+		wl, we := masks64Go(string(b))
+		require.Equal(t, wl, l, "letters of %q", b)
+		require.Equal(t, we, e, "events of %q", b)
+	}
+	for c := 0; c < 256; c++ {
+		for pos := 0; pos < 64; pos++ {
+			for _, fill := range []byte{' ', 'a', 'Z', '0', 0x80} {
+				b := []byte(strings.Repeat(string(fill), 64))
+				b[pos] = byte(c)
+				check(b)
+			}
+		}
+	}
+	alphabet := []byte("aZ@[`{ \n\t0.,*=\x00\x7f\x80\xc3\xe1\xff")
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		var b [64]byte
+		for k := range b {
+			if rng.IntN(2) == 0 {
+				b[k] = alphabet[rng.IntN(len(alphabet))]
+			} else {
+				b[k] = byte(rng.IntN(256))
+			}
+		}
+		check(b[:])
 	}
 }
