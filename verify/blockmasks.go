@@ -1,6 +1,9 @@
 package verify
 
-import "math/bits"
+import (
+	"math/bits"
+	"unsafe"
+)
 
 // The answer scan's byte classes, 64 bytes at a time: bit k of a block's
 // masks is t[base+k]. Words are then the runs of letter bits and the scan
@@ -16,18 +19,12 @@ func blockMasks(t string, base int) (letters, events uint64) {
 	if base+64 <= len(t) {
 		return masks64(t[base : base+64])
 	}
-	for k := 0; base+k < len(t); k += 8 {
-		var u uint64
-		if i := base + k; i+8 <= len(t) {
-			u = load8(t, i)
-		} else {
-			u = tail8(t, i)
-		}
-		l, e := classes8(u)
-		letters |= l << k
-		events |= e << k
-	}
-	return letters, events &^ (^uint64(0) << (len(t) - base)) // not the zeros past the end
+	// The last block, cut short: its bytes copied into a zeroed block (a
+	// zero is no letter; its events are masked off).
+	var b [64]byte
+	copy(b[:], t[base:])
+	letters, events = masks64(unsafe.String(&b[0], len(b)))
+	return letters, events &^ after(len(t)-base) // not the zeros past the end
 }
 
 // masks64Go is masks64 in Go: a whole block, written out (no loop, no
@@ -60,16 +57,6 @@ func classes8(u uint64) (letters, events uint64) {
 	return pack8(l), pack8(e)
 }
 
-// tail8 returns t[i:], fewer than 8 bytes, as a little-endian uint64
-// padded with zeros.
-func tail8(t string, i int) uint64 {
-	var u uint64
-	for j := min(i+8, len(t)) - 1; j >= i; j-- {
-		u = u<<8 | uint64(t[j])
-	}
-	return u
-}
-
 // pack8 gathers the high bits of m's bytes (m has no other bits set) into
 // its low 8 bits, byte k's to bit k.
 func pack8(m uint64) uint64 {
@@ -77,3 +64,7 @@ func pack8(m uint64) uint64 {
 }
 
 func tz(m uint64) int { return bits.TrailingZeros64(m) }
+
+// after returns the mask of a block's bits from k on (k > 0): none when
+// k >= 64.
+func after(k int) uint64 { return ^uint64(0) << uint(k) }

@@ -59,11 +59,14 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 			}
 		}
 
-		for ; events != 0; events &= events - 1 {
+		// An event a number, a fence or "**" consumed is dropped from
+		// the mask as it is consumed (after), no test per event.
+		if next > base {
+			events &= after(next - base)
+		}
+		for events != 0 {
 			i := base + tz(events)
-			if i < next {
-				continue
-			}
+			events &= events - 1
 			c := t[i]
 			cl := byteClass[c]
 			if cl&clDigit != 0 {
@@ -81,6 +84,7 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 				}
 				ac.lastNum, ac.lastNumEnd = v, j
 				next = j
+				events &= after(j - base)
 				continue
 			}
 			if cl&clAnswer == 0 {
@@ -99,6 +103,7 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 				ac.inCode = !ac.inCode
 				ac.depth = 0
 				next = i + 3
+				events &= after(next - base)
 			case ac.inCode && (c == '(' || c == '[' || c == '{'):
 				ac.depth++
 			case ac.inCode && (c == ')' || c == ']' || c == '}'):
@@ -110,6 +115,7 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 			case c == '*' && i+1 < len(t) && t[i+1] == '*':
 				ac.bold++
 				next = i + 2
+				events &= after(next - base)
 			case c == '=' && !ac.inCode:
 				if ok, bad := checkEquation(t, i); ok {
 					ac.checked++

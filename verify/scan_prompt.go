@@ -43,11 +43,14 @@ func scanPrompt(p string, ps *promptStats) {
 			}
 		}
 
-		for ; events != 0; events &= events - 1 {
+		// An event a number, a fence or "**" consumed is dropped from
+		// the mask as it is consumed (after), no test per event.
+		if next > base {
+			events &= after(next - base)
+		}
+		for events != 0 {
 			i := base + tz(events)
-			if i < next {
-				continue
-			}
+			events &= events - 1
 			c := p[i]
 			cl := byteClass[c]
 			switch {
@@ -65,6 +68,7 @@ func scanPrompt(p string, ps *promptStats) {
 				}
 				ps.allNums++
 				next = j
+				events &= after(j - base)
 			case cl&clPrompt == 0:
 			case c == '?':
 				ps.questions++
@@ -74,6 +78,7 @@ func scanPrompt(p string, ps *promptStats) {
 				if i+2 < len(p) && p[i+1] == '`' && p[i+2] == '`' {
 					ps.fences++
 					next = i + 3
+					events &= after(next - base)
 				}
 			case c >= 0x80:
 				ps.nonASCII++
