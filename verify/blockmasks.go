@@ -68,3 +68,22 @@ func tz(m uint64) int { return bits.TrailingZeros64(m) }
 // after returns the mask of a block's bits from k on (k > 0): none when
 // k >= 64.
 func after(k int) uint64 { return ^uint64(0) << uint(k) }
+
+// longRuns5 returns the bits k of letters that start a run of at least 5
+// letters or one that reaches the block's end: the bytes past the block
+// count as letters, so a word running on into the next block is kept
+// whatever its length there. longRuns3 is the same for 3 letters.
+func longRuns5(letters uint64) uint64 {
+	m2 := letters & fillShr(letters, 1)
+	m4 := m2 & fillShr(m2, 2)
+	return m4 & fillShr(letters, 4)
+}
+
+func longRuns3(letters uint64) uint64 {
+	m2 := letters & fillShr(letters, 1)
+	return m2 & fillShr(letters, 2)
+}
+
+// fillShr shifts m down by k (0 < k < 64), filling the top k bits with
+// ones.
+func fillShr(m uint64, k uint) uint64 { return m>>k | ^uint64(0)<<(64-k) }

@@ -96,3 +96,39 @@ func TestMasks64MatchesGo(t *testing.T) {
 		check(b[:])
 	}
 }
+
+// TestWordListsLengths checks that no listed word is shorter than the
+// length below which the scans pass words over.
+func TestWordListsLengths(t *testing.T) {
+	for _, w := range answerWords {
+		require.GreaterOrEqual(t, len(w.w), minAnswerWord, "answer word %q", w.w)
+	}
+	for _, w := range promptWords {
+		require.GreaterOrEqual(t, len(w.w), minPromptWord, "prompt word %q", w.w)
+	}
+}
+
+// TestLongRuns compares longRuns5 and longRuns3 with a bit-by-bit count
+// on random masks.
+func TestLongRuns(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 20000 {
+		letters := rng.Uint64() | rng.Uint64() // runs of various lengths
+		if rng.IntN(4) == 0 {
+			letters |= rng.Uint64()
+		}
+		for n, f := range map[int]func(uint64) uint64{3: longRuns3, 5: longRuns5} {
+			var want uint64
+			for k := 0; k < 64; k++ {
+				run := 0
+				for run < n && (k+run >= 64 || letters>>uint(k+run)&1 != 0) {
+					run++
+				}
+				if run == n {
+					want |= 1 << uint(k)
+				}
+			}
+			require.Equal(t, want, f(letters), "letters %#x n %d", letters, n)
+		}
+	}
+}

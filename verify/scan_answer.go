@@ -35,25 +35,24 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 		starts, ends := edges&letters, edges&^letters
 		lastL = letters >> 63
 
-		// Words: starts and ends alternate, a word's end is the first
-		// byte after it.
+		// Words: a word's end is the first byte after it, the first end
+		// bit above its start. Words shorter than any of answerWords are
+		// passed over by their starts' mask (longRuns5).
 		if open >= 0 && ends != 0 {
 			j := base + tz(ends)
 			if m := answerIndex.candidatesOf(j-open, t[open], t[j-1]); m != 0 {
 				ac.word(t, open, j, m)
 			}
-			ends &= ends - 1
 			open = -1
 		}
-		for starts != 0 {
-			i := base + tz(starts)
-			starts &= starts - 1
-			if ends == 0 {
-				open = i
+		for s := starts & longRuns5(letters); s != 0; s &= s - 1 {
+			k := tz(s)
+			e := ends & after(k)
+			if e == 0 {
+				open = base + k
 				break
 			}
-			j := base + tz(ends)
-			ends &= ends - 1
+			i, j := base+k, base+tz(e)
 			if m := answerIndex.candidatesOf(j-i, t[i], t[j-1]); m != 0 {
 				ac.word(t, i, j, m)
 			}

@@ -26,18 +26,16 @@ func scanPrompt(p string, ps *promptStats) {
 			if m := promptIndex.candidatesOf(j-open, p[open], p[j-1]); m != 0 && lookup(m, promptWords, p[open:j]) != 0 {
 				ps.asksCode++
 			}
-			ends &= ends - 1
 			open = -1
 		}
-		for starts != 0 {
-			i := base + tz(starts)
-			starts &= starts - 1
-			if ends == 0 {
-				open = i
+		for s := starts & longRuns3(letters); s != 0; s &= s - 1 {
+			k := tz(s)
+			e := ends & after(k)
+			if e == 0 {
+				open = base + k
 				break
 			}
-			j := base + tz(ends)
-			ends &= ends - 1
+			i, j := base+k, base+tz(e)
 			if m := promptIndex.candidatesOf(j-i, p[i], p[j-1]); m != 0 && lookup(m, promptWords, p[i:j]) != 0 {
 				ps.asksCode++
 			}
