@@ -174,6 +174,16 @@ func isLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 // decimal point) and returns its value and the index after it. It does not
 // allocate (strconv would, through its error).
 func number(s string, i int) (float64, int) {
+	if i+8 <= len(s) {
+		if v, j, ok := integer8(s, i); ok {
+			return v, j
+		}
+	}
+	return numberBytes(s, i)
+}
+
+// numberBytes is number a byte at a time.
+func numberBytes(s string, i int) (float64, int) {
 	v, scale := 0.0, 0.0
 	j := i
 	for ; j < len(s); j++ {
