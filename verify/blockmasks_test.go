@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -57,6 +58,77 @@ func TestExtractAtBlockEdges(t *testing.T) {
 				sameFeatures(t, s+tail, s+tail)
 				sameFeatures(t, piece, s+tail)
 			}
+		}
+	}
+}
+
+// TestMasks64MatchesGo compares masks64 (assembly where there is one)
+// with masks64Go on blocks of every byte value at every position and on
+// random blocks drawn from letters, spaces, digits, punctuation and
+// non-ASCII bytes.
+func TestMasks64MatchesGo(t *testing.T) {
+	check := func(b []byte) {
+		l, e := masks64(string(b))
+		wl, we := masks64Go(string(b))
+		require.Equal(t, wl, l, "letters of %q", b)
+		require.Equal(t, we, e, "events of %q", b)
+	}
+	for c := 0; c < 256; c++ {
+		for pos := 0; pos < 64; pos++ {
+			for _, fill := range []byte{' ', 'a', 'Z', '0', 0x80} {
+				b := []byte(strings.Repeat(string(fill), 64))
+				b[pos] = byte(c)
+				check(b)
+			}
+		}
+	}
+	alphabet := []byte("aZ@[`{ \n\t0.,*=\x00\x7f\x80\xc3\xe1\xff")
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		var b [64]byte
+		for k := range b {
+			if rng.IntN(2) == 0 {
+				b[k] = alphabet[rng.IntN(len(alphabet))]
+			} else {
+				b[k] = byte(rng.IntN(256))
+			}
+		}
+		check(b[:])
+	}
+}
+
+// TestWordListsLengths checks that no listed word is shorter than the
+// length below which the scans pass words over.
+func TestWordListsLengths(t *testing.T) {
+	for _, w := range answerWords {
+		require.GreaterOrEqual(t, len(w.w), minAnswerWord, "answer word %q", w.w)
+	}
+	for _, w := range promptWords {
+		require.GreaterOrEqual(t, len(w.w), minPromptWord, "prompt word %q", w.w)
+	}
+}
+
+// TestLongRuns compares longRuns5 and longRuns3 with a bit-by-bit count
+// on random masks.
+func TestLongRuns(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 20000 {
+		letters := rng.Uint64() | rng.Uint64() // runs of various lengths
+		if rng.IntN(4) == 0 {
+			letters |= rng.Uint64()
+		}
+		for n, f := range map[int]func(uint64) uint64{3: longRuns3, 5: longRuns5} {
+			var want uint64
+			for k := 0; k < 64; k++ {
+				run := 0
+				for run < n && (k+run >= 64 || letters>>uint(k+run)&1 != 0) {
+					run++
+				}
+				if run == n {
+					want |= 1 << uint(k)
+				}
+			}
+			require.Equal(t, want, f(letters), "letters %#x n %d", letters, n)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"bytes"
+	"encoding/binary"
 	"math"
 	"strings"
 )
@@ -173,6 +174,16 @@ func isLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 // decimal point) and returns its value and the index after it. It does not
 // allocate (strconv would, through its error).
 func number(s string, i int) (float64, int) {
+	if i+8 <= len(s) {
+		if v, j, ok := integer8(s, i); ok {
+			return v, j
+		}
+	}
+	return numberBytes(s, i)
+}
+
+// numberBytes is number a byte at a time.
+func numberBytes(s string, i int) (float64, int) {
 	v, scale := 0.0, 0.0
 	j := i
 	for ; j < len(s); j++ {
@@ -305,9 +316,18 @@ func truncated(t string) bool {
 	}
 	// A GSM8K calculator annotation is short: look for an open one in the
 	// tail only.
+	// Is the last "<<" after the last ">>"? Most tails have no '<'.
 	tail := t[len(t)-min(len(t), 48):]
-	if o := strings.LastIndex(tail, "<<"); o >= 0 && strings.LastIndex(tail, ">>") < o {
-		return true
+	if strings.IndexByte(tail, '<') < 0 {
+		return false
+	}
+	for k := len(tail) - 2; k >= 0; k-- {
+		if tail[k] == '<' && tail[k+1] == '<' {
+			return true
+		}
+		if tail[k] == '>' && tail[k+1] == '>' {
+			return false
+		}
 	}
 	return false
 }
@@ -335,28 +355,46 @@ func refusal(t string) bool {
 		b[n] = c
 		n++
 	}
-	// Test the heads only where one could start: at "i'", "i " or "as".
+	// Heads start at "i'", "i " or "as": eight bytes at a time, a mask
+	// marks where they may (byte k's high bit for l[s0+k]), so an answer
+	// with none takes no loop over its bytes. b is zero past n.
 	l := b[:n]
-	for s := 0; s+1 < n; s++ {
-		k := bytes.IndexByte(l[s:n-1], 'i')
-		if k < 0 {
-			break
-		}
-		s += k
-		var heads [][]byte
-		switch l[s+1] {
-		case '\'':
-			heads = refusalHeads[:3]
-		case ' ':
-			heads = refusalHeads[3:7]
-		}
-		for _, h := range heads {
-			if bytes.HasPrefix(l[s:], h) {
-				return true
+	for s0 := 0; s0+1 < n; s0 += 8 {
+		u := binary.LittleEndian.Uint64(b[s0:])
+		v := binary.LittleEndian.Uint64(b[s0+1:])
+		m := has8(u, 'i')&(has8(v, '\'')|has8(v, ' ')) | has8(u, 'a')&has8(v, 's')
+		for ; m != 0; m &= m - 1 {
+			s := s0 + tz(m)>>3
+			if s+1 >= n {
+				break
+			}
+			var heads [][]byte
+			switch {
+			case l[s] == 'a':
+				heads = refusalHeads[7:]
+			case l[s] != 'i':
+			case l[s+1] == '\'':
+				heads = refusalHeads[:3]
+			case l[s+1] == ' ':
+				heads = refusalHeads[3:7]
+			}
+			for _, h := range heads {
+				if bytes.HasPrefix(l[s:], h) {
+					return true
+				}
 			}
 		}
 	}
-	return bytes.Contains(l, refusalHeads[7])
+	return false
+}
+
+// has8 returns the high bit of each byte of u that equals c, and maybe
+// of others above one that does (the borrow runs on): refusal tests each
+// place in full.
+func has8(u uint64, c byte) uint64 {
+	const ones = 0x0101010101010101
+	z := u ^ uint64(c)*ones
+	return (z - ones) &^ z & his
 }
 
 // refusalHeads, grouped by their first two bytes ("i'", "i ", "as").

@@ -30,8 +30,8 @@ func (s *lineSet) addLine(t string, lo, hi int) {
 func lineHash(t string, lo, hi int) uint64 {
 	h := lineSeed ^ uint64(hi-lo)
 	j := lo
-	for ; j+8 <= hi; j += 8 {
-		h = (h ^ load8(t, j)) * lineMul
+	for l := t[:hi]; j+8 <= len(l); j += 8 { // l: one bounds check, not one a chunk
+		h = (h ^ load8(l, j)) * lineMul
 		h ^= h >> 29
 	}
 	if n := hi - j; n > 0 {

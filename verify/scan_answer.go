@@ -35,35 +35,37 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 		starts, ends := edges&letters, edges&^letters
 		lastL = letters >> 63
 
-		// Words: starts and ends alternate, a word's end is the first
-		// byte after it.
+		// Words: a word's end is the first byte after it, the first end
+		// bit above its start. Words shorter than any of answerWords are
+		// passed over by their starts' mask (longRuns5).
 		if open >= 0 && ends != 0 {
 			j := base + tz(ends)
 			if m := answerIndex.candidatesOf(j-open, t[open], t[j-1]); m != 0 {
 				ac.word(t, open, j, m)
 			}
-			ends &= ends - 1
 			open = -1
 		}
-		for starts != 0 {
-			i := base + tz(starts)
-			starts &= starts - 1
-			if ends == 0 {
-				open = i
+		for s := starts & longRuns5(letters); s != 0; s &= s - 1 {
+			k := tz(s)
+			e := ends & after(k)
+			if e == 0 {
+				open = base + k
 				break
 			}
-			j := base + tz(ends)
-			ends &= ends - 1
+			i, j := base+k, base+tz(e)
 			if m := answerIndex.candidatesOf(j-i, t[i], t[j-1]); m != 0 {
 				ac.word(t, i, j, m)
 			}
 		}
 
-		for ; events != 0; events &= events - 1 {
+		// An event a number, a fence or "**" consumed is dropped from
+		// the mask as it is consumed (after), no test per event.
+		if next > base {
+			events &= after(next - base)
+		}
+		for events != 0 {
 			i := base + tz(events)
-			if i < next {
-				continue
-			}
+			events &= events - 1
 			c := t[i]
 			cl := byteClass[c]
 			if cl&clDigit != 0 {
@@ -81,6 +83,7 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 				}
 				ac.lastNum, ac.lastNumEnd = v, j
 				next = j
+				events &= after(j - base)
 				continue
 			}
 			if cl&clAnswer == 0 {
@@ -99,6 +102,7 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 				ac.inCode = !ac.inCode
 				ac.depth = 0
 				next = i + 3
+				events &= after(next - base)
 			case ac.inCode && (c == '(' || c == '[' || c == '{'):
 				ac.depth++
 			case ac.inCode && (c == ')' || c == ']' || c == '}'):
@@ -110,6 +114,7 @@ func scanAnswer(a string, ps *promptStats, x *[numFeatures]float64) {
 			case c == '*' && i+1 < len(t) && t[i+1] == '*':
 				ac.bold++
 				next = i + 2
+				events &= after(next - base)
 			case c == '=' && !ac.inCode:
 				if ok, bad := checkEquation(t, i); ok {
 					ac.checked++

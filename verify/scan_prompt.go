@@ -26,28 +26,29 @@ func scanPrompt(p string, ps *promptStats) {
 			if m := promptIndex.candidatesOf(j-open, p[open], p[j-1]); m != 0 && lookup(m, promptWords, p[open:j]) != 0 {
 				ps.asksCode++
 			}
-			ends &= ends - 1
 			open = -1
 		}
-		for starts != 0 {
-			i := base + tz(starts)
-			starts &= starts - 1
-			if ends == 0 {
-				open = i
+		for s := starts & longRuns3(letters); s != 0; s &= s - 1 {
+			k := tz(s)
+			e := ends & after(k)
+			if e == 0 {
+				open = base + k
 				break
 			}
-			j := base + tz(ends)
-			ends &= ends - 1
+			i, j := base+k, base+tz(e)
 			if m := promptIndex.candidatesOf(j-i, p[i], p[j-1]); m != 0 && lookup(m, promptWords, p[i:j]) != 0 {
 				ps.asksCode++
 			}
 		}
 
-		for ; events != 0; events &= events - 1 {
+		// An event a number, a fence or "**" consumed is dropped from
+		// the mask as it is consumed (after), no test per event.
+		if next > base {
+			events &= after(next - base)
+		}
+		for events != 0 {
 			i := base + tz(events)
-			if i < next {
-				continue
-			}
+			events &= events - 1
 			c := p[i]
 			cl := byteClass[c]
 			switch {
@@ -65,6 +66,7 @@ func scanPrompt(p string, ps *promptStats) {
 				}
 				ps.allNums++
 				next = j
+				events &= after(j - base)
 			case cl&clPrompt == 0:
 			case c == '?':
 				ps.questions++
@@ -74,6 +76,7 @@ func scanPrompt(p string, ps *promptStats) {
 				if i+2 < len(p) && p[i+1] == '`' && p[i+2] == '`' {
 					ps.fences++
 					next = i + 3
+					events &= after(next - base)
 				}
 			case c >= 0x80:
 				ps.nonASCII++

@@ -43,3 +43,28 @@ func upper8(u uint64) uint64 {
 	gt := u + (0x7f-'Z')*0x0101010101010101 // high bit set where u > 'Z'
 	return ge &^ gt & his
 }
+
+// integer8 reads the common number, fewer than 8 digits with no comma or
+// point after them, from the 8 bytes at s[i] (i+8 <= len(s)) without a
+// branch per digit; ok is false for any other, which number reads a byte
+// at a time. The value is exact below 10^8, as number's float steps are.
+func integer8(s string, i int) (v float64, j int, ok bool) {
+	const ones = 0x0101010101010101
+	u := load8(s, i)
+	x := u & lo7s
+	m := (x + (0x80-'0')*ones) &^ (x + (0x80-'9'-1)*ones) &^ u & his // digits
+	n := bits.TrailingZeros64(^m&his) >> 3                           // leading digits
+	if n == 0 || n == 8 {
+		return 0, 0, false
+	}
+	if c := byte(u >> (8 * uint(n))); c == ',' || c == '.' {
+		return 0, 0, false
+	}
+	// The digits' values, the first in the highest place of 8: the classic
+	// three multiplies.
+	d := (u & (0x0f * ones)) << (8 * uint(8-n))
+	d = (d * (10<<8 + 1)) >> 8 & 0x00ff00ff00ff00ff
+	d = (d * (100<<16 + 1)) >> 16 & 0x0000ffff0000ffff
+	d = (d * (10000<<32 + 1)) >> 32
+	return float64(d), i + n, true
+}

@@ -102,6 +102,13 @@ var promptWords = []word{
 
 const maxWordLen = 16
 
+// The shortest words of answerWords and promptWords: the scans read no
+// shorter word (longRuns5, longRuns3; TestWordListsLengths).
+const (
+	minAnswerWord = 5
+	minPromptWord = 3
+)
+
 // wordRows is a power of two above maxWordLen+1, so a masked index needs
 // no bounds check.
 const wordRows = 32
