@@ -94,8 +94,12 @@ type Rule struct {
 type RuleClassifier struct {
 	rules    []compiledRule
 	keywords *hashSet // keyword hash → bit i set when rule i (< 64) has it
-	labels   map[string]map[string]float64
-	fallback Classifier
+	// anyKeyword: some rule has keywords. (It was read from the table's
+	// first slot, which is empty in a small table unless a key lands
+	// there: rules with few keywords then never matched.)
+	anyKeyword bool
+	labels     map[string]map[string]float64
+	fallback   Classifier
 }
 
 type compiledRule struct {
@@ -164,6 +168,7 @@ func NewRuleClassifier(set RuleSet) (*RuleClassifier, error) {
 		}
 		for _, h := range r.hashes {
 			c.keywords.add(h, 1<<i)
+			c.anyKeyword = true
 		}
 	}
 	return c, nil
@@ -213,7 +218,7 @@ func validateQualityTables(kind string, tables []qualityTable, models []ModelCar
 func (c *RuleClassifier) Classify(ctx context.Context, f *Features, models []ModelCard, p *Prediction) error {
 	// One pass over the n-grams finds the keywords of the first 64 rules.
 	var hit uint64
-	if len(c.keywords.keys) > 8 || c.keywords.vals[0] != 0 {
+	if c.anyKeyword {
 		for _, h := range f.NGrams {
 			hit |= c.keywords.get(h)
 		}
