@@ -112,6 +112,11 @@ func New(providers []Provider, opts ...Option) (*Router, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
+	if f := cfg.fallback; f != nil && !f.NoBreaker && f.Breakers == nil {
+		if err := f.Breaker.Validate(); err != nil {
+			return nil, fmt.Errorf("llmrouter: Fallback.Breaker: %w", err)
+		}
+	}
 	r := &Router{config: cfg}
 	seen := make(map[string]int, len(providers))
 	for i, p := range providers {
