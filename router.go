@@ -171,12 +171,8 @@ func New(providers []Provider, opts ...Option) (*Router, error) {
 	}
 	r.redactUser = redact
 	r.pair = pairOf(r.classifier, r.policy)
-	for _, v := range []any{r.classifier, r.policy} {
-		if mv, ok := v.(modelValidator); ok {
-			if err := mv.Validate(r.models); err != nil {
-				return nil, err
-			}
-		}
+	if err := validateStages(r.models, r.classifier, r.policy); err != nil {
+		return nil, err
 	}
 	var b [4]byte
 	_, _ = rand.Read(b[:])
