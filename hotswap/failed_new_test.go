@@ -42,3 +42,16 @@ func TestNewFailingAfterValidateNotRemembered(t *testing.T) {
 	// The built router's models still constrain Swap.
 	require.Error(t, h.Swap(namesClassifier{need: "x"}))
 }
+
+// The same through Chain: a holder inside a chain whose later policy
+// fails New does not remember the router's models.
+func TestNewFailingInChainNotRemembered(t *testing.T) {
+	other := []llmrouter.ModelCard{{Name: "x", InputPerMTok: 1, OutputPerMTok: 1}, {Name: "y", InputPerMTok: 2, OutputPerMTok: 2}}
+	h := hotswap.NewPolicy(nil)
+	_, err := llmrouter.New(otherProviders(other), llmrouter.WithPolicy(llmrouter.Chain(h, llmrouter.Threshold{Strong: "b", Weak: "a"})))
+	require.Error(t, err, "a and b are not among x and y")
+	_, err = llmrouter.New(providers(), llmrouter.WithPolicy(llmrouter.Chain(h)))
+	require.NoError(t, err)
+	require.NoError(t, h.Swap(llmrouter.Threshold{Strong: "b", Weak: "a"}))
+	require.Error(t, h.Swap(llmrouter.Threshold{Strong: "y", Weak: "x"}))
+}
