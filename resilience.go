@@ -129,7 +129,7 @@ type Fallback struct {
 	// takes traffic within one cooldown; breaker.Settings.CooldownGrowth
 	// makes the period grow instead). The caller's cancellations, invalid
 	// requests, token limits and content filters do not count
-	// (breaker.IsFailure).
+	// (breaker.IsFailure). New fails when breaker.Settings.Validate does.
 	Breaker breaker.Settings
 	// Breakers, if set, is the registry to use instead of a new one with
 	// Breaker's settings: routers sharing it share the models' health.

@@ -112,6 +112,11 @@ func New(providers []Provider, opts ...Option) (*Router, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
+	if f := cfg.fallback; f != nil && !f.NoBreaker && f.Breakers == nil {
+		if err := f.Breaker.Validate(); err != nil {
+			return nil, fmt.Errorf("llmrouter: Fallback.Breaker: %w", err)
+		}
+	}
 	r := &Router{config: cfg}
 	seen := make(map[string]int, len(providers))
 	for i, p := range providers {
@@ -166,12 +171,8 @@ func New(providers []Provider, opts ...Option) (*Router, error) {
 	}
 	r.redactUser = redact
 	r.pair = pairOf(r.classifier, r.policy)
-	for _, v := range []any{r.classifier, r.policy} {
-		if mv, ok := v.(modelValidator); ok {
-			if err := mv.Validate(r.models); err != nil {
-				return nil, err
-			}
-		}
+	if err := validateStages(r.models, r.classifier, r.policy); err != nil {
+		return nil, err
 	}
 	var b [4]byte
 	_, _ = rand.Read(b[:])

@@ -96,7 +96,7 @@ func (p *Policy) WriteTo(w io.Writer) (int64, error) {
 }
 
 // Save writes the state to path atomically (a temporary file in the same
-// directory, synced, then renamed over path).
+// directory, synced, then renamed over path, and the directory synced).
 func (p *Policy) Save(path string) error {
 	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
 	if err != nil {
@@ -117,7 +117,18 @@ func (p *Policy) Save(path string) error {
 	if err := os.Rename(f.Name(), path); err != nil {
 		return fmt.Errorf("bandit: save: %w", err)
 	}
+	syncDir(filepath.Dir(path)) // the new name survives a crash too
 	return nil
+}
+
+// syncDir syncs directory dir so that a rename in it survives a machine
+// crash; best effort, as not every platform syncs directories. A variable
+// for tests.
+var syncDir = func(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
 }
 
 // Load restores the state saved at path; see ReadFrom.

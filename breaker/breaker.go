@@ -37,7 +37,10 @@ func (s State) String() string {
 }
 
 // Settings configures a [Breaker]. The zero value is ready to use;
-// each zero field takes the default given in its comment.
+// each zero field takes the default given in its comment. Negative
+// durations and counts (but ConsecutiveFailures and FailureRate, where
+// negative disables a trigger) and a NaN FailureRate are invalid:
+// [Settings.Validate] reports them; New treats them as zero.
 type Settings struct {
 	// ConsecutiveFailures opens the breaker after this many failures in a
 	// row. Zero means 5; negative disables this trigger.

@@ -126,6 +126,14 @@ func newSweep(scores, strong, weak []float64) (*sweep, error) {
 		if len(strong) != len(scores) || len(weak) != len(scores) {
 			return nil, fmt.Errorf("llmrouter: calibrate: %d scores, %d strong and %d weak outcomes", len(scores), len(strong), len(weak))
 		}
+		for i := range strong {
+			if strong[i] != strong[i] {
+				return nil, fmt.Errorf("llmrouter: calibrate: strong outcome %d is NaN", i)
+			}
+			if weak[i] != weak[i] {
+				return nil, fmt.Errorf("llmrouter: calibrate: weak outcome %d is NaN", i)
+			}
+		}
 	}
 	sw := &sweep{strong: strong, weak: weak, order: make([]int, len(scores))}
 	for i := range sw.order {
@@ -206,6 +214,9 @@ func Share(scores, strong, weak []float64, share float64) (Result, error) {
 func Quality(scores, strong, weak []float64, target float64) (Result, error) {
 	if strong == nil || weak == nil {
 		return Result{}, errors.New("llmrouter: calibrate: quality calibration needs the strong and weak outcomes")
+	}
+	if target != target {
+		return Result{}, errors.New("llmrouter: calibrate: target quality NaN; want a mean score")
 	}
 	sw, err := newSweep(scores, strong, weak)
 	if err != nil {

@@ -136,8 +136,19 @@ func (f *File) FallbackSettings() (llmrouter.Fallback, bool) {
 // llmrouter.RetryAfterTransport), the cards, the policy (with a fresh
 // in-memory budget when the file declares budgets) and the fallback.
 // Missing environment variables are reported together, as Errors naming
-// the file, line and field. Build does not call any model.
+// the file, line and field. A File made in code rather than by Parse or
+// Load is first checked as Parse checks a file (its errors carry no file
+// name or line; a field Parse checks only when the file sets it, such as
+// quality or policy.min_quality, is not checked). Build does not call any
+// model.
 func (f *File) Build(o BuildOptions) (*llmrouter.Router, error) {
+	if f.lines == nil { // made in code, not by Parse: check it as Parse would
+		var errs Errors
+		f.check(&errs)
+		if err := errs.err(); err != nil {
+			return nil, err
+		}
+	}
 	lookup := o.LookupEnv
 	if lookup == nil {
 		lookup = os.LookupEnv

@@ -9,13 +9,13 @@ import (
 )
 
 // A File made in code (fields set, no Parse) has no file name; its errors
-// do not begin with an empty one (": llmrouter: no providers").
+// do not begin with an empty one (": models: missing").
 func TestBuildFileWithoutName(t *testing.T) {
 	var f config.File
 	_, err := f.Build(config.BuildOptions{})
 	require.Error(t, err)
 	assert.NotRegexp(t, `^:`, err.Error())
-	assert.Contains(t, err.Error(), "no providers")
+	assert.Contains(t, err.Error(), "models: missing") // checked as a parsed file is
 
 	f.Models = []config.Model{{Name: "a", Provider: config.KindOpenAI, APIKeyEnv: "LLMROUTER_TEST_UNSET"}}
 	_, err = f.Build(config.BuildOptions{LookupEnv: func(string) (string, bool) { return "", false }})

@@ -410,11 +410,12 @@ func decodeRecord(line []byte, lineNo int, aliases map[string]string, noOutcomes
 	if raw.ID != nil {
 		rec.ID = *raw.ID
 	}
-	if len(raw.Outcomes) > 0 {
-		if m, dup := repeatedOutcome(line); dup {
-			return rec, []*Error{dsErr(lineNo, rec.ID, "outcomes."+m, ErrDuplicate,
-				"model %q appears twice in the record's outcomes", m)}
-		}
+	if k, inOutcomes, dup := repeatedKey(line); dup && inOutcomes {
+		return rec, []*Error{dsErr(lineNo, rec.ID, "outcomes."+k, ErrDuplicate,
+			"model %q appears twice in the record's outcomes", k)}
+	} else if dup {
+		return rec, []*Error{dsErr(lineNo, rec.ID, k, ErrDuplicate,
+			"key %q appears twice in the record; JSON readers would keep one silently", k)}
 	}
 	var errs []*Error
 	if raw.Outcomes != nil {

@@ -50,3 +50,32 @@ func TestDuplicateOutcomeKeyMany(t *testing.T) {
 	_, err = dataset.Read(strings.NewReader(b.String() + `,"m7":{"score":0}}}` + "\n"))
 	require.ErrorContains(t, err, `model "m7" appears twice`)
 }
+
+// A top-level key twice in one record ("prompt" twice) is an error naming
+// the key and the line; encoding/json kept the last silently, so the
+// record trained on a prompt other than the one its writer saw first.
+func TestDuplicateRecordKey(t *testing.T) {
+	for _, tc := range []struct {
+		name, line, field string
+	}{
+		{"prompt", `{"id":"b","prompt":"q","outcomes":{"m":{"score":1}},"prompt":"other"}`, "prompt"},
+		{"id before outcomes", `{"id":"b","id":"c","prompt":"q","outcomes":{"m":{"score":1}}}`, "id"},
+		{"outcomes", `{"id":"b","prompt":"q","outcomes":{"m":{"score":1}},"outcomes":{"n":{"score":0}}}`, "outcomes"},
+		{"escaped", `{"id":"b","prompt":"q","\u0070rompt":"r","outcomes":{"m":{"score":1}}}`, "prompt"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := `{"id":"a","prompt":"p","outcomes":{"m":{"score":1}}}` + "\n" + tc.line + "\n"
+			_, err := dataset.Read(strings.NewReader(in))
+			require.ErrorIs(t, err, dataset.ErrDuplicate)
+			var errs *dataset.Errors
+			require.True(t, errors.As(err, &errs), "%v", err)
+			require.Len(t, errs.Errs, 1)
+			require.Equal(t, 2, errs.Errs[0].Line)
+			require.Equal(t, tc.field, errs.Errs[0].Field)
+			require.ErrorContains(t, err, `key "`+tc.field+`" appears twice`)
+		})
+	}
+	// The same key in different objects is no repeat.
+	_, err := dataset.Read(strings.NewReader(`{"id":"a","prompt":"p","outcomes":{"prompt":{"score":1},"id":{"score":0}}}` + "\n"))
+	require.NoError(t, err)
+}

@@ -5,36 +5,19 @@ import (
 	"encoding/json"
 )
 
-// repeatedOutcome returns a model the outcomes object of the record line
-// (valid JSON: decoded already) names twice. encoding/json keeps the last
-// of repeated keys, which would drop a model's score silently. One pass
-// over the bytes, strings skipped with IndexByte, no allocation: Load
-// takes ~11% longer on RouterBench (a json.Decoder walk of the outcomes
-// took 70% longer).
-func repeatedOutcome(line []byte) (string, bool) {
-	depth, expectKey, inOutcomes := 0, false, false
-	for i := 0; i < len(line); i++ {
-		switch c := line[i]; c {
-		case '"':
-			j := stringEnd(line, i)
-			if depth == 1 && expectKey {
-				inOutcomes = bytes.Equal(jsonKey(line[i:j+1]), []byte("outcomes"))
-				expectKey = false
-			}
-			i = j
-		case '{', '[':
-			depth++
-			expectKey = depth == 1 && c == '{'
-			if depth == 2 && c == '{' && inOutcomes {
-				return repeatedKey(line[i:])
-			}
-		case '}', ']':
-			depth--
-		case ',':
-			expectKey = depth == 1
-		}
+// repeatedKey returns a key the record line (valid JSON: decoded
+// already) holds twice at its top level, or in its outcomes object
+// (inOutcomes). encoding/json keeps the last of repeated keys, which would
+// drop a prompt or a model's score silently. One pass over the bytes,
+// strings skipped with IndexByte, no allocation for records of up to 16
+// keys an object.
+func repeatedKey(line []byte) (key string, inOutcomes, dup bool) {
+	i := bytes.IndexByte(line, '{')
+	if i < 0 {
+		return "", false, false
 	}
-	return "", false
+	key, inOutcomes, dup, _ = objectKeys(line[i:], true)
+	return key, inOutcomes, dup
 }
 
 // stringEnd returns the index of the quote closing the JSON string that
@@ -70,53 +53,82 @@ func jsonKey(q []byte) []byte {
 	return k
 }
 
-// repeatedKey returns a key the JSON object opening at b[0] holds twice.
-func repeatedKey(b []byte) (string, bool) {
-	var buf [16][]byte
-	keys := buf[:0]
-	var many map[string]struct{} // past a few keys: a crafted line may hold a million
-	depth, expectKey := 0, false
+// keySet holds an object's keys: a few in an array, past them a map (a
+// crafted line may hold a million).
+type keySet struct {
+	buf  [16][]byte
+	keys [][]byte
+	many map[string]struct{}
+}
+
+// add adds k, reporting whether it was there already.
+func (s *keySet) add(k []byte) bool {
+	if s.many != nil {
+		if _, dup := s.many[string(k)]; dup {
+			return true
+		}
+		s.many[string(k)] = struct{}{}
+		return false
+	}
+	for _, seen := range s.keys {
+		if bytes.Equal(seen, k) {
+			return true
+		}
+	}
+	if s.keys == nil {
+		s.keys = s.buf[:0]
+	}
+	if len(s.keys) < len(s.buf) {
+		s.keys = append(s.keys, k)
+		return false
+	}
+	s.many = make(map[string]struct{}, 2*len(s.keys))
+	for _, seen := range s.keys {
+		s.many[string(seen)] = struct{}{}
+	}
+	s.many[string(k)] = struct{}{}
+	return false
+}
+
+// objectKeys returns a key the JSON object opening at b[0] holds twice
+// and the index of its closing brace. At the top (top), it also checks
+// the "outcomes" object's keys (inOutcomes).
+func objectKeys(b []byte, top bool) (key string, inOutcomes, dup bool, end int) {
+	var set keySet
+	depth, expectKey, outcomes := 0, false, false
 	for i := 0; i < len(b); i++ {
 		switch c := b[i]; c {
 		case '"':
 			j := stringEnd(b, i)
 			if depth == 1 && expectKey {
 				k := jsonKey(b[i : j+1])
-				if many != nil {
-					if _, dup := many[string(k)]; dup {
-						return string(k), true
-					}
-					many[string(k)] = struct{}{}
-				} else {
-					for _, seen := range keys {
-						if bytes.Equal(seen, k) {
-							return string(k), true
-						}
-					}
-					if len(keys) < len(buf) {
-						keys = append(keys, k)
-					} else {
-						many = make(map[string]struct{}, 2*len(keys))
-						for _, s := range keys {
-							many[string(s)] = struct{}{}
-						}
-						many[string(k)] = struct{}{}
-					}
+				if set.add(k) {
+					return string(k), false, true, j
 				}
+				outcomes = top && string(k) == "outcomes"
 				expectKey = false
 			}
 			i = j
 		case '{', '[':
+			if depth == 1 && c == '{' && outcomes {
+				k, _, d, e := objectKeys(b[i:], false)
+				if d {
+					return k, true, true, i + e
+				}
+				i += e
+				outcomes = false
+				continue
+			}
 			depth++
 			expectKey = depth == 1 && c == '{'
 		case '}', ']':
 			depth--
 			if depth == 0 {
-				return "", false
+				return "", false, false, i
 			}
 		case ',':
 			expectKey = depth == 1
 		}
 	}
-	return "", false
+	return "", false, false, len(b)
 }

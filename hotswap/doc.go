@@ -25,7 +25,9 @@
 //
 // New calls a holder's Validate with the router's models (as it does for
 // any classifier or policy naming models); the holder remembers them when
-// they pass (a router New refused does not constrain later Swaps). Swap
+// they pass (a router New refused does not constrain later Swaps: New
+// checks every stage, through CheckModels for holders, before any holder's
+// Validate). Swap
 // validates the new value against every model set its holder was validated
 // with — a policy naming a model the router lacks is refused, Swap returns
 // the error, and the old value stays live. Values without a

@@ -58,7 +58,8 @@ type Result struct {
 
 // Estimate estimates the values of a candidate that would have chosen
 // target[i] for logged[i]. It fails on mismatched lengths, no decisions, a
-// propensity outside (0,1] or bad Options.
+// propensity outside (0,1], a score outside [0,1], a negative or infinite
+// cost, or bad Options.
 func Estimate(logged []Logged, target []string, opts Options) (Result, error) {
 	var res Result
 	if len(logged) != len(target) {
@@ -87,6 +88,12 @@ func Estimate(logged []Logged, target []string, opts Options) (Result, error) {
 	for i, l := range logged {
 		if !(l.Propensity > 0 && l.Propensity <= 1) {
 			return res, fmt.Errorf("replay: decision %s: propensity %v outside (0,1]", l.ID, l.Propensity)
+		}
+		if !(l.Score >= 0 && l.Score <= 1) {
+			return res, fmt.Errorf("replay: decision %s: score %v outside [0,1]", l.ID, l.Score)
+		}
+		if !(l.Cost >= 0) || math.IsInf(l.Cost, 1) {
+			return res, fmt.Errorf("replay: decision %s: cost %v; want a finite USD amount ≥ 0", l.ID, l.Cost)
 		}
 		if !l.HasPropensity {
 			res.NoPropensity++

@@ -22,6 +22,18 @@ const DefaultHashBits = linear.DefaultHashBits
 // dataset naming thousands of models from taking gigabytes.
 const MaxModels = 256
 
+// MaxWeights bounds the weight table training allocates: its outputs (the
+// models, plus the difficulty head) × 2^HashBits float64s, 512 MiB at most.
+// MaxModels models fit at DefaultHashBits; at 24 bits, four outputs.
+const MaxWeights = MaxModels << DefaultHashBits
+
+// MaxCells bounds the models × rows that training stores densely: each
+// model's score, regression target and weight at every row, and tuning's
+// predictions, about 40 bytes a cell (168 MiB at the bound). A file naming
+// many models, each scoring few rows, would otherwise take memory far
+// faster than its size; past the bound, LinearSeq fails naming the record.
+const MaxCells = 1 << 22
+
 // IDFMode says whether a LinearClassifier weighs n-grams by inverse
 // document frequency.
 type IDFMode int
@@ -126,6 +138,9 @@ func readRows(records iter.Seq2[dataset.Record, error], opts *Options) (*trainMa
 	if len(opts.Models) > MaxModels {
 		return nil, nil, fmt.Errorf("llmrouter: train: Options.Models names %d models; at most %d (MaxModels)", len(opts.Models), MaxModels)
 	}
+	if err := weightsFit(len(opts.Models), opts); err != nil {
+		return nil, nil, fmt.Errorf("llmrouter: train: Options.Models: %w", err)
+	}
 	for _, name := range opts.Models {
 		if _, dup := index[name]; dup || name == "" {
 			return nil, nil, fmt.Errorf("llmrouter: train: empty or repeated model %q", name)
@@ -139,6 +154,9 @@ func readRows(records iter.Seq2[dataset.Record, error], opts *Options) (*trainMa
 			return nil, nil, err
 		}
 		row := m.n
+		if len(pr.models)*(row+1) > MaxCells {
+			return nil, nil, fmt.Errorf("llmrouter: train: record %q (row %d): %d models × %d rows exceed MaxCells %d, the scores training stores densely (about 40 bytes each); pick fewer models with Options.Models or train on fewer rows", rec.ID, row+1, len(pr.models), row+1, MaxCells)
+		}
 		m.add(rec.Prompt, opts.MaxWords)
 		for j := range pr.score {
 			pr.score[j] = append(pr.score[j], math.NaN())
@@ -154,6 +172,12 @@ func readRows(records iter.Seq2[dataset.Record, error], opts *Options) (*trainMa
 				}
 				if len(pr.models) == MaxModels {
 					return nil, nil, fmt.Errorf("llmrouter: train: record %q (row %d): more than %d models in the data (MaxModels); pick the models to train with Options.Models", rec.ID, row+1, MaxModels)
+				}
+				if err := weightsFit(len(pr.models)+1, opts); err != nil {
+					return nil, nil, fmt.Errorf("llmrouter: train: record %q (row %d): %w", rec.ID, row+1, err)
+				}
+				if (len(pr.models)+1)*(row+1) > MaxCells {
+					return nil, nil, fmt.Errorf("llmrouter: train: record %q (row %d): %d models × %d rows exceed MaxCells %d, the scores training stores densely (about 40 bytes each); pick fewer models with Options.Models or train on fewer rows", rec.ID, row+1, len(pr.models)+1, row+1, MaxCells)
 				}
 				j = len(pr.models)
 				index[name] = j
@@ -210,6 +234,21 @@ func readRows(records iter.Seq2[dataset.Record, error], opts *Options) (*trainMa
 		}
 	}
 	return m, pr, pr.targets(m.n, opts)
+}
+
+// weightsFit reports whether models models' weight table (with the
+// difficulty head's) fits MaxWeights at opts.HashBits.
+func weightsFit(models int, opts *Options) error {
+	outs := models
+	if opts.DifficultyOnly {
+		outs = 1
+	} else if opts.Difficulty {
+		outs++
+	}
+	if outs<<opts.HashBits > MaxWeights {
+		return fmt.Errorf("%d outputs × 2^%d weights exceed MaxWeights %d (%d MiB); use fewer models or HashBits", outs, opts.HashBits, MaxWeights, MaxWeights>>17)
+	}
+	return nil
 }
 
 // targets fills the outputs' regression targets and weights from the scores.
@@ -317,7 +356,8 @@ func Linear(ds *dataset.Dataset, opts Options) (*llmrouter.LinearClassifier, err
 // LinearSeq is Linear on records read once, in order, as they
 // come: it keeps each prompt's distinct n-gram buckets (four bytes each),
 // dense signals and scores, never the text, so an outcomes file larger
-// than memory trains in memory linear in its rows (see dataset.ReadSeq).
+// than memory trains in memory linear in its rows (see dataset.ReadSeq),
+// up to MaxCells models × rows.
 // It stops at the first error records yields and returns it. The model is
 // that of Linear on the same records, byte for byte; like it,
 // LinearSeq is deterministic given opts.Seed and safe to call

@@ -66,7 +66,7 @@ func runModels(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("models", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	sources := fs.Bool("sources", false, "print each row's source page")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if err := noArgs(fs); err != nil {

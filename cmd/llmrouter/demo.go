@@ -119,7 +119,7 @@ func runDemo(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	cfg := fs.String("config", "", "route with the models a configuration file declares (as fakes) instead of the built-in three")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if err := noArgs(fs); err != nil {

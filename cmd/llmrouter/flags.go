@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,7 +17,7 @@ import (
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	var files []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		if err := parse(fs, args); err != nil {
 			return err
 		}
 		rest := fs.Args()
@@ -33,7 +35,34 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		}
 		args = rest[i:]
 	}
-	return fs.Parse(append([]string{"--"}, files...))
+	return parse(fs, append([]string{"--"}, files...))
+}
+
+// flagError is a flag the flag package could not parse.
+type flagError struct{ err error }
+
+func (e flagError) Error() string { return e.err.Error() }
+func (e flagError) Unwrap() error { return e.err }
+
+// parse is fs.Parse without the flag package's own report of a bad flag
+// (the message and usage, on stdout), which run then printed again: the
+// error comes back as a flagError for run to print once. -h still prints
+// the usage.
+func parse(fs *flag.FlagSet, args []string) error {
+	out, usage := fs.Output(), fs.Usage
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	err := fs.Parse(args)
+	fs.SetOutput(out)
+	fs.Usage = usage
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fs.Usage()
+		return err
+	case err != nil:
+		return flagError{err}
+	}
+	return nil
 }
 
 // noArgs fails when a command that takes no file arguments got some, so

@@ -53,6 +53,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 0
 		}
 		fmt.Fprintf(stderr, "llmrouter %s: %s\n", args[0], errMessage(args[0], err))
+		if errors.As(err, new(flagError)) {
+			fmt.Fprintf(stderr, "(llmrouter %s -h lists its flags)\n", args[0])
+		}
 		return 1
 	}
 	return 0

@@ -36,7 +36,7 @@ func runReplay(args []string, stdout io.Writer) error {
 		fmt.Fprintln(stdout, "usage: llmrouter replay [-outcomes test.jsonl] [-log dir] [-cards train.jsonl] [-model model.bin] [-policy spec]")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if err := noArgs(fs); err != nil {

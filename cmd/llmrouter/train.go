@@ -152,7 +152,7 @@ func loadDatasets(paths []string, opts ...dataset.Option) (*dataset.Dataset, err
 // streamDatasets reads outcomes files one record at a time, each file
 // validated as loadDatasets does; an error names its file and stops. Having
 // read every file, it warns as loadDatasets does.
-func streamDatasets(paths []string, opts ...dataset.Option) iter.Seq2[dataset.Record, error] {
+func streamDatasets(paths []string, pos *streamPos, opts ...dataset.Option) iter.Seq2[dataset.Record, error] {
 	return func(yield func(dataset.Record, error) bool) {
 		if len(paths) == 0 {
 			yield(dataset.Record{}, errors.New("no data files given"))
@@ -162,7 +162,7 @@ func streamDatasets(paths []string, opts ...dataset.Option) iter.Seq2[dataset.Re
 		for _, p := range paths {
 			for _, q := range strings.Split(p, ",") {
 				models := map[string]bool{}
-				if !streamFile(q, models, opts, yield) {
+				if !streamFile(q, models, pos, opts, yield) {
 					return
 				}
 				sets = append(sets, modelSet{q, sortedKeys(models)})
@@ -172,9 +172,16 @@ func streamDatasets(paths []string, opts ...dataset.Option) iter.Seq2[dataset.Re
 	}
 }
 
+// streamPos is where training stopped reading, when it stopped early:
+// the file and its record (counted from 1).
+type streamPos struct {
+	path   string
+	record int
+}
+
 // streamFile yields the records of one file, noting their models; false
 // means stop.
-func streamFile(path string, models map[string]bool, opts []dataset.Option, yield func(dataset.Record, error) bool) bool {
+func streamFile(path string, models map[string]bool, pos *streamPos, opts []dataset.Option, yield func(dataset.Record, error) bool) bool {
 	f, err := os.Open(path)
 	if err != nil {
 		yield(dataset.Record{}, err)
@@ -196,6 +203,9 @@ func streamFile(path string, models map[string]bool, opts []dataset.Option, yiel
 			models[m] = true
 		}
 		if !yield(rec, nil) {
+			if pos != nil {
+				pos.path, pos.record = path, n
+			}
 			return false
 		}
 	}
@@ -248,9 +258,13 @@ func runTrain(args []string, stdout io.Writer) error {
 	opts.Progress = bar.fraction(0, 1000)
 	// The files are streamed: training keeps each prompt's hashed
 	// features, not its text (see BENCHMARKS.md, "Training").
-	c, err := train.LinearSeq(streamDatasets(files, alias.options()...), opts)
+	var pos streamPos
+	c, err := train.LinearSeq(streamDatasets(files, &pos, alias.options()...), opts)
 	bar.finish()
 	if err != nil {
+		if pos.path != "" { // training stopped the stream at this record
+			return fmt.Errorf("%s (its record %d): %w", pos.path, pos.record, err)
+		}
 		return err
 	}
 	took := time.Since(start)

@@ -1,0 +1,35 @@
+package breaker
+
+import (
+	"fmt"
+	"time"
+)
+
+// Validate reports the first field of s that is invalid: a negative
+// duration (Window, Cooldown, MaxCooldown, ProbeTimeout) or count
+// (MinRequests, HalfOpenProbes), or a NaN FailureRate. New and
+// NewRegistry, which cannot fail, treat such a field as zero (its
+// default); llmrouter.New rejects a Fallback.Breaker that Validate
+// rejects. It is pure.
+func (s Settings) Validate() error {
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"Window", s.Window}, {"Cooldown", s.Cooldown}, {"MaxCooldown", s.MaxCooldown}, {"ProbeTimeout", s.ProbeTimeout}} {
+		if d.v < 0 {
+			return fmt.Errorf("breaker: Settings.%s %v is negative; want ≥ 0 (0: the default)", d.name, d.v)
+		}
+	}
+	for _, c := range []struct {
+		name string
+		v    int
+	}{{"MinRequests", s.MinRequests}, {"HalfOpenProbes", s.HalfOpenProbes}} {
+		if c.v < 0 {
+			return fmt.Errorf("breaker: Settings.%s %d is negative; want ≥ 0 (0: the default)", c.name, c.v)
+		}
+	}
+	if s.FailureRate != s.FailureRate {
+		return fmt.Errorf("breaker: Settings.FailureRate is NaN; want a number (0: the default, negative: off)")
+	}
+	return nil
+}
