@@ -27,12 +27,27 @@ const MaxModels = 256
 // MaxModels models fit at DefaultHashBits; at 24 bits, four outputs.
 const MaxWeights = MaxModels << DefaultHashBits
 
-// MaxCells bounds the models × rows that training stores densely: each
+// MaxCells bounds the models × rows that training stores densely (each
 // model's score, regression target and weight at every row, and tuning's
-// predictions, about 40 bytes a cell (168 MiB at the bound). A file naming
-// many models, each scoring few rows, would otherwise take memory far
-// faster than its size; past the bound, LinearSeq fails naming the record.
+// predictions, about 40 bytes a cell: 168 MiB at the bound) when the data
+// fills them sparsely: past it, LinearSeq fails naming the record once the
+// cells outnumber the outcomes read by more than maxCellsPerOutcome (16).
+// A file naming many models, each scoring few rows, would otherwise take
+// memory far faster than its size, while data where each row scores a
+// share of the models (an exported decision log scores one of ten) grows
+// linearly and is never refused.
 const MaxCells = 1 << 22
+
+// maxCellsPerOutcome is how many dense cells an outcome read may pay for
+// past MaxCells: about 640 bytes of tables for an outcome of about 20
+// bytes of JSON, a bound on memory linear in the input.
+const maxCellsPerOutcome = 16
+
+// denseTooBig reports whether cells dense score cells, holding outcomes
+// outcomes, are past MaxCells and too sparse to be paid for by the input.
+func denseTooBig(cells, outcomes int) bool {
+	return cells > MaxCells && cells > maxCellsPerOutcome*outcomes
+}
 
 // IDFMode says whether a LinearClassifier weighs n-grams by inverse
 // document frequency.
@@ -149,13 +164,14 @@ func readRows(records iter.Seq2[dataset.Record, error], opts *Options) (*trainMa
 		pr.models = append(pr.models, name)
 		pr.score = append(pr.score, nil)
 	}
+	outcomes := 0 // outcomes stored so far
 	for rec, err := range records {
 		if err != nil {
 			return nil, nil, err
 		}
 		row := m.n
-		if len(pr.models)*(row+1) > MaxCells {
-			return nil, nil, fmt.Errorf("llmrouter: train: record %q (row %d): %d models × %d rows exceed MaxCells %d, the scores training stores densely (about 40 bytes each); pick fewer models with Options.Models or train on fewer rows", rec.ID, row+1, len(pr.models), row+1, MaxCells)
+		if denseTooBig(len(pr.models)*(row+1), outcomes+len(rec.Outcomes)) {
+			return nil, nil, denseErr(rec.ID, row+1, len(pr.models), outcomes+len(rec.Outcomes))
 		}
 		m.add(rec.Prompt, opts.MaxWords)
 		for j := range pr.score {
@@ -176,8 +192,8 @@ func readRows(records iter.Seq2[dataset.Record, error], opts *Options) (*trainMa
 				if err := weightsFit(len(pr.models)+1, opts); err != nil {
 					return nil, nil, fmt.Errorf("llmrouter: train: record %q (row %d): %w", rec.ID, row+1, err)
 				}
-				if (len(pr.models)+1)*(row+1) > MaxCells {
-					return nil, nil, fmt.Errorf("llmrouter: train: record %q (row %d): %d models × %d rows exceed MaxCells %d, the scores training stores densely (about 40 bytes each); pick fewer models with Options.Models or train on fewer rows", rec.ID, row+1, len(pr.models)+1, row+1, MaxCells)
+				if denseTooBig((len(pr.models)+1)*(row+1), outcomes+len(rec.Outcomes)) {
+					return nil, nil, denseErr(rec.ID, row+1, len(pr.models)+1, outcomes+len(rec.Outcomes))
 				}
 				j = len(pr.models)
 				index[name] = j
@@ -192,6 +208,7 @@ func readRows(records iter.Seq2[dataset.Record, error], opts *Options) (*trainMa
 				return nil, nil, fmt.Errorf("llmrouter: train: record %q: model %q: score %v outside [0,1]", rec.ID, name, o.Score)
 			}
 			pr.score[j][row] = o.Score
+			outcomes++
 		}
 	}
 	m.done()
@@ -694,4 +711,9 @@ func complementRows(n int, test []int) []int {
 		out = append(out, i)
 	}
 	return out
+}
+
+// denseErr is the error of denseTooBig at a record.
+func denseErr(id string, rows, models, outcomes int) error {
+	return fmt.Errorf("llmrouter: train: record %q (row %d): %d models × %d rows exceed MaxCells %d while the data holds only %d outcomes: the scores training stores densely (about 40 bytes each) would take memory far faster than the input; pick fewer models (Options.Models, the CLI's -models) or train on fewer rows", id, rows, models, rows, MaxCells, outcomes)
 }
