@@ -27,6 +27,21 @@ type plainRun struct {
 // (with them all live it kept the sum on the stack, a store and a load a
 // byte on its chain).
 func scanPlain(text string, i int, r *plainRun) int {
+	if !plainFastOff {
+		if end, ok := scanPlainFast(text, i, r); ok {
+			return end
+		}
+	}
+	return scanPlainLoop(text, i, r)
+}
+
+// plainFastOff makes scanPlain use scanPlainLoop only, for tests that
+// hold the two equal.
+var plainFastOff bool
+
+// scanPlainLoop is scanPlain's loop with a branch at each word's end,
+// which scanPlainFast avoids: it runs where scanPlainFast cannot.
+func scanPlainLoop(text string, i int, r *plainRun) int {
 	hU, hB := r.hU, r.hB
 	words0, n := r.words, len(r.ngrams)
 	r.seps = -i              // the run's bytes less its word bytes, at the end
