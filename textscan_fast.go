@@ -25,10 +25,13 @@ func scanPlainFast(text string, i int, r *plainRun) (end int, ok bool) {
 	if r.words >= r.maxWords {
 		return i, false
 	}
-	lim := len(ng)
+	// One slot is kept back so that the loop's next-slot pointer, formed
+	// on every byte, never points past the buffer's allocation (which
+	// unsafe.Pointer's rules forbid).
+	lim := len(ng) - 1
 	if rem := r.maxWords - r.words; rem < lim {
 		// The last word that may be hashed commits slots up to lim.
-		lim = min(n0+2*rem, len(ng))
+		lim = min(n0+2*rem, len(ng)-1)
 	}
 	if n0+2 > lim {
 		return i, false
