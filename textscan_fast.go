@@ -113,19 +113,22 @@ func plainFastLoop(text string, i int, q unsafe.Pointer, hU, hB uint32) (int, un
 	lc := uint32(uint8(e))
 	hU = (hU ^ lc) * fnvPrime32
 	hB = (hB ^ lc) * fnvPrime32
+	prev := e // text[i-1]'s plainFast entry (a word byte's is plainCount's)
 	for i++; uint(i) < uint(len(text)); i++ {
 		c := text[i]
 		e := plainFast[c]
 		if e == 0 {
 			break
 		}
-		// The previous byte's entry again (a load, not a register): x has
-		// the word byte bit set at a word's first byte and the digit bit at
-		// a number's first digit, so sx sums the words started and the
-		// numbers.
+		// The previous byte's entry, kept from the last iteration (which
+		// drops a load and a bounds check a byte; the register it takes
+		// costs no spill in the loop): x has the word byte bit set at a
+		// word's first byte and the digit bit at a number's first digit,
+		// so sx sums the words started and the numbers.
 		// The fields of sx hold (plainCount's bounds apply: x's fields are
 		// at most e's).
-		x := e &^ plainFast[text[i-1]]
+		x := e &^ prev
+		prev = e
 		sx += x
 		run += e
 		m := plainMul[c]
