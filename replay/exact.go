@@ -2,6 +2,7 @@ package replay
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -42,10 +43,13 @@ type ExactResult struct {
 
 // Exact replays choose on every record: the chosen model's recorded score
 // and cost. It fails, naming the record, when the chooser fails or chooses a
-// model the record has no outcome for. ctx is passed to the chooser; Exact
-// stops when it is done.
+// model the record has no outcome for, and at once when choose is nil. ctx
+// is passed to the chooser; Exact stops when it is done.
 func Exact(ctx context.Context, recs []dataset.Record, choose Chooser) (ExactResult, error) {
 	res := ExactResult{Chosen: map[string]int{}}
+	if choose == nil {
+		return res, errors.New("replay: Exact: nil Chooser")
+	}
 	var q, c float64
 	for i := range recs {
 		rec := &recs[i]
