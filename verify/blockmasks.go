@@ -49,7 +49,6 @@ func masks64Go(b string) (letters, events uint64) {
 // the lowest): its ASCII letters (as letters8), and the bytes that are
 // neither letters nor spaces.
 func classes8(u uint64) (letters, events uint64) {
-	const ones = 0x0101010101010101
 	x := (u | 0x20*ones) & lo7s // lower case
 	l := (x + 0x1f*ones) &^ (x + 0x05*ones) &^ u & his
 	z := u ^ 0x20*ones                      // 0 where a space

@@ -392,7 +392,6 @@ func refusal(t string) bool {
 // of others above one that does (the borrow runs on): refusal tests each
 // place in full.
 func has8(u uint64, c byte) uint64 {
-	const ones = 0x0101010101010101
 	z := u ^ uint64(c)*ones
 	return (z - ones) &^ z & his
 }

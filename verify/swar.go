@@ -7,6 +7,7 @@ import "math/bits"
 // misses once per word (the scans' largest cost before).
 
 const (
+	ones = 0x0101010101010101 // 1 in every byte
 	lo7s = 0x7f7f7f7f7f7f7f7f
 	his  = 0x8080808080808080
 )
@@ -39,8 +40,8 @@ func letters8(u uint64) int {
 // upper8 returns 0x80 in each byte of u (ASCII: no high bit set) that
 // is 'A'–'Z'.
 func upper8(u uint64) uint64 {
-	ge := u + (0x80-'A')*0x0101010101010101 // high bit set where u >= 'A'
-	gt := u + (0x7f-'Z')*0x0101010101010101 // high bit set where u > 'Z'
+	ge := u + (0x80-'A')*ones // high bit set where u >= 'A'
+	gt := u + (0x7f-'Z')*ones // high bit set where u > 'Z'
 	return ge &^ gt & his
 }
 
@@ -49,7 +50,6 @@ func upper8(u uint64) uint64 {
 // branch per digit; ok is false for any other, which number reads a byte
 // at a time. The value is exact below 10^8, as number's float steps are.
 func integer8(s string, i int) (v float64, j int, ok bool) {
-	const ones = 0x0101010101010101
 	u := load8(s, i)
 	x := u & lo7s
 	m := (x + (0x80-'0')*ones) &^ (x + (0x80-'9'-1)*ones) &^ u & his // digits
