@@ -25,24 +25,57 @@ func starters(p Policy, dst []callStarter) []callStarter {
 	return dst
 }
 
-// startCall runs the policy's call starters for d, in order. When one
-// refuses the call, the ones that had started are finished with d, so
-// that what they reserved is released, and its error is returned.
+// startCall runs the policy's call starters for d, in order (see
+// startAll); when one refuses the call, d.Err is its error.
 func (r *Router) startCall(ctx context.Context, d *Decision) ([]func(*Decision), error) {
-	h := hintsFromContext(ctx) // as given: d.Hints.User may be redacted
+	done, err := startAll(ctx, r.starters, d, hintsFromContext(ctx)) // as given: d.Hints.User may be redacted
+	if err != nil {
+		d.Err = err
+		finishCall(done, d) // never reached by the failed starter: the ones before it release
+		return nil, err
+	}
+	return done, nil
+}
+
+// startAll runs ss for d, in order, and returns the done functions of
+// those that started. When one refuses the call it stops there and
+// returns the ones started so far with its error, for the caller to
+// finish with the failed decision, so that what they reserved is
+// released.
+func startAll(ctx context.Context, ss []callStarter, d *Decision, h Hints) ([]func(*Decision), error) {
 	var done []func(*Decision)
-	for _, s := range r.starters {
+	for _, s := range ss {
 		fn, err := s.StartCall(ctx, d, h)
 		if err != nil {
-			d.Err = err
-			finishCall(done, d)
-			return nil, err
+			return done, err
 		}
 		if fn != nil {
 			done = append(done, fn)
 		}
 	}
 	return done, nil
+}
+
+// StartCall runs the call starters among the chain's policies, in order,
+// and finishes them last first, so that a value holding a chain (a
+// hotswap holder) can hand the call to them: New looks through a chain it
+// is given, never through a holder. When one refuses the call, the ones
+// before it are finished with d, its Err set to the refusal.
+func (c chain) StartCall(ctx context.Context, d *Decision, h Hints) (func(*Decision), error) {
+	ss := starters(c, nil)
+	if len(ss) == 0 {
+		return nil, nil
+	}
+	done, err := startAll(ctx, ss, d, h)
+	if err != nil {
+		d.Err = err
+		finishCall(done, d)
+		return nil, err
+	}
+	if len(done) == 0 {
+		return nil, nil
+	}
+	return func(d *Decision) { finishCall(done, d) }, nil
 }
 
 // finishCall hands the finished decision to the starters, last first.

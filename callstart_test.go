@@ -218,3 +218,61 @@ func (p *chunkedProvider) GenerateContent(ctx context.Context, _ []llms.MessageC
 	}
 	return &llms.ContentResponse{Choices: []*llms.ContentChoice{{Content: text}}}, nil
 }
+
+// holderPolicy hands Apply and StartCall to the policy it holds, as
+// hotswap's holders do; New does not look through it.
+type holderPolicy struct{ p llmrouter.Policy }
+
+func (h holderPolicy) Apply(r *llmrouter.Routing) error { return h.p.Apply(r) }
+
+func (h holderPolicy) StartCall(ctx context.Context, d *llmrouter.Decision, hints llmrouter.Hints) (func(*llmrouter.Decision), error) {
+	s, ok := h.p.(interface {
+		StartCall(context.Context, *llmrouter.Decision, llmrouter.Hints) (func(*llmrouter.Decision), error)
+	})
+	if !ok {
+		return nil, nil
+	}
+	return s.StartCall(ctx, d, hints)
+}
+
+// A Chain (and so DefaultPolicy) held by a value New does not look
+// through hands the call to its starters: they run in order, finish last
+// first, and a refusal finishes the ones before it. Before, a chain had
+// no StartCall, so a budget behind a holder was never charged.
+func TestChainStartCallThroughHolder(t *testing.T) {
+	refused := errors.New("refused by the second starter")
+	for _, tc := range []struct {
+		name     string
+		refuse   error
+		wantDone int // the first starter's done calls
+	}{
+		{"both start, both finish", nil, 1},
+		{"the second refuses: the first is finished", refused, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			first, second := &starterPolicy{}, &starterPolicy{refuse: tc.refuse}
+			prov := routertest.NewProvider(cheapCard)
+			var sunk []*llmrouter.Decision
+			r, err := llmrouter.New([]llmrouter.Provider{prov},
+				llmrouter.WithPolicy(holderPolicy{llmrouter.DefaultPolicy(first, llmrouter.Chain(second), llmrouter.CheapestAdequate{})}),
+				llmrouter.WithSink(llmrouter.SinkFunc(func(d *llmrouter.Decision) { sunk = append(sunk, d) })))
+			require.NoError(t, err)
+			_, err = r.GenerateContent(context.Background(), human("hello there"))
+			require.Len(t, sunk, 1)
+			assert.Len(t, first.started, 1)
+			assert.Len(t, second.started, 1)
+			require.Len(t, first.done, tc.wantDone)
+			if tc.refuse != nil {
+				require.ErrorIs(t, err, tc.refuse)
+				assert.ErrorIs(t, first.done[0].Err, tc.refuse, "the first starter sees the refusal")
+				assert.Zero(t, prov.CallCount())
+				assert.Empty(t, second.done)
+				return
+			}
+			require.NoError(t, err)
+			assert.Same(t, sunk[0], first.done[0])
+			require.Len(t, second.done, 1)
+			assert.Same(t, sunk[0], second.done[0])
+		})
+	}
+}

@@ -110,7 +110,10 @@ func (r *Routing) Remaining() int {
 // call: GenerateContent returns it, and the decision, with Err set, still
 // goes to the sinks. done, unless nil, receives the finished decision
 // before the sinks, failed calls included. New finds such policies
-// through Chain and DefaultPolicy (budget.Budget is one).
+// through Chain and DefaultPolicy (budget.Budget is one); a value that
+// holds a policy New cannot see into (hotswap's holders) needs a StartCall
+// of its own that calls its policy's (a Chain has one, running its
+// policies' hooks).
 type Policy interface {
 	Apply(r *Routing) error
 }

@@ -32,4 +32,10 @@
 // with — a policy naming a model the router lacks is refused, Swap returns
 // the error, and the old value stays live. Values without a
 // Validate(models []llmrouter.ModelCard) error method are taken as they are.
+//
+// # Policies that act around each call
+//
+// A Policy or Pair holder forwards the StartCall hook (see llmrouter.Policy)
+// to the policy it holds when the call starts, so a budget.Budget behind a
+// holder still reserves and charges each call.
 package hotswap
