@@ -20,7 +20,9 @@ import (
 //     [*net.OpError] (connection refused, reset, DNS failure) means the
 //     provider is unavailable, and so does a [*json.SyntaxError] or
 //     [*json.UnmarshalTypeError] (a 200 whose body was not the JSON answer,
-//     as the openai and anthropic clients return it).
+//     as the openai and anthropic clients return it), and so does
+//     [io.EOF] or [io.ErrUnexpectedEOF] (the server closed the connection
+//     before answering, or sent an empty body).
 //  3. The error text. langchaingo's clients return plain strings (the
 //     openai and anthropic clients "API returned unexpected status code: 429:
 //     <message>", mistral-go "(HTTP Error 429) <body>", the Gemini REST client
@@ -29,8 +31,10 @@ import (
 //     policy, quota, bad API key, unknown model), then the HTTP status code
 //     (408/504 timeout, 429 rate limit, 401/403 authentication, 404 not found,
 //     413 token limit, 402 quota, other 4xx invalid request, 5xx and 529
-//     provider unavailable), then looser phrases ("overloaded", "rate limit",
-//     "timeout", "connection refused", ...).
+//     provider unavailable), then a client's "no response" or "empty
+//     response" (langchaingo's ErrEmptyResponse: a 200 with no answer in
+//     it) as provider unavailable, then looser phrases ("overloaded",
+//     "rate limit", "timeout", "connection refused", ...).
 //
 // One deliberate subtlety: a quota message that also carries a retry delay
 // (Gemini answers per-minute free-tier limits with "You exceeded your current

@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net"
 	"strconv"
 	"strings"
@@ -29,7 +30,9 @@ import (
 //     [*net.OpError] (connection refused, reset, DNS failure) means the
 //     provider is unavailable, and so does a [*json.SyntaxError] or
 //     [*json.UnmarshalTypeError] (a 200 whose body was not the JSON answer,
-//     as the openai and anthropic clients return it).
+//     as the openai and anthropic clients return it), and so does
+//     [io.EOF] or [io.ErrUnexpectedEOF] (the server closed the connection
+//     before answering, or sent an empty body).
 //  3. The error text. langchaingo's clients return plain strings (the
 //     openai and anthropic clients "API returned unexpected status code: 429:
 //     <message>", mistral-go "(HTTP Error 429) <body>", the Gemini REST client
@@ -38,8 +41,10 @@ import (
 //     policy, quota, bad API key, unknown model), then the HTTP status code
 //     (408/504 timeout, 429 rate limit, 401/403 authentication, 404 not found,
 //     413 token limit, 402 quota, other 4xx invalid request, 5xx and 529
-//     provider unavailable), then looser phrases ("overloaded", "rate limit",
-//     "timeout", "connection refused", ...).
+//     provider unavailable), then a client's "no response" or "empty
+//     response" (langchaingo's ErrEmptyResponse: a 200 with no answer in
+//     it) as provider unavailable, then looser phrases ("overloaded",
+//     "rate limit", "timeout", "connection refused", ...).
 //
 // One deliberate subtlety: a quota message that also carries a retry delay
 // (Gemini answers per-minute free-tier limits with "You exceeded your current
@@ -72,7 +77,23 @@ func ErrorCodeOf(err error) llms.ErrorCode {
 	if errors.As(err, &se) || errors.As(err, &te) {
 		return llms.ErrCodeProviderUnavailable // a 200 whose body is not the JSON answer
 	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return llms.ErrCodeProviderUnavailable // the connection closed before an answer, or an empty body
+	}
 	return classifyText(err.Error())
+}
+
+// noAnswer reports whether s (lower case) is the error of a client that
+// got a response with no answer in it: langchaingo's clients return
+// their ErrEmptyResponse, "no response" (openai: no choice; anthropic: no
+// content block, or a stream with no message), as it is or wrapped.
+func noAnswer(s string) bool {
+	for _, p := range [...]string{"no response", "empty response"} {
+		if s == p || strings.HasSuffix(s, ": "+p) {
+			return true
+		}
+	}
+	return false
 }
 
 // ClassifyError returns err as an [*llms.Error] whose Code is
@@ -310,6 +331,8 @@ func classifyText(text string) llms.ErrorCode {
 		return code
 	}
 	switch {
+	case noAnswer(s):
+		return llms.ErrCodeProviderUnavailable
 	case containsAny(s, timeoutPhrases):
 		return llms.ErrCodeTimeout
 	case containsAny(s, rateLimitPhrases):

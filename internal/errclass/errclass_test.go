@@ -12,7 +12,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"net/url"
 	"os"
 	"testing"
 	"time"
@@ -102,6 +104,13 @@ func TestErrorCodeOf_Typed(t *testing.T) {
 		{"llms error wins over text", llms.NewError(llms.ErrCodeQuotaExceeded, "x", "status code: 429"), llms.ErrCodeQuotaExceeded},
 		{"llms sentinel", fmt.Errorf("x: %w", llms.ErrRateLimit), llms.ErrCodeRateLimit},
 		{"unknown llms error falls back to text", llms.NewError(llms.ErrCodeUnknown, "x", "API returned unexpected status code: 503"), llms.ErrCodeProviderUnavailable},
+		{"connection closed before an answer", &url.Error{Op: "Post", URL: "http://x/v1", Err: io.EOF}, llms.ErrCodeProviderUnavailable},
+		{"empty body", fmt.Errorf("parse response: %w", io.EOF), llms.ErrCodeProviderUnavailable},
+		{"body cut short", fmt.Errorf("decode: %w", io.ErrUnexpectedEOF), llms.ErrCodeProviderUnavailable},
+		{"client's empty response", errors.New("no response"), llms.ErrCodeProviderUnavailable},
+		{"client's empty response, wrapped", errors.New("anthropic: create message: Empty Response"), llms.ErrCodeProviderUnavailable},
+		{"no response within a sentence is not it", errors.New("the tool gave no response to parse"), llms.ErrCodeUnknown},
+		{"a status wins over no response", errors.New("API returned unexpected status code: 400: no response"), llms.ErrCodeInvalidRequest},
 		{"plain unknown", errors.New("something odd"), llms.ErrCodeUnknown},
 		{"empty text", errors.New(""), llms.ErrCodeUnknown},
 		{"status 408", errors.New("API returned unexpected status code: 408"), llms.ErrCodeTimeout},
