@@ -91,7 +91,8 @@ type result struct {
 	id   int32
 	rej  error // the verifier's rejection, if any
 	// verifierPanic: the attempt failed because the verifier panicked,
-	// the router's side's fault, so the model's breaker is not fed.
+	// the router's side's fault: the model's breaker records the answer
+	// as the success it was.
 	verifierPanic bool
 }
 
@@ -405,8 +406,12 @@ func (x *exec) record(res result) (*llms.ContentResponse, *Attempt) {
 	d.Usage.Estimated = d.Usage.Estimated || a.Usage.Estimated
 	d.Cost += a.Cost
 	x.settleCost(res.id, &a)
-	if b := x.breaker(res.step); b != nil && !res.verifierPanic {
-		b.Record(fb.clock.Now(), a.Err)
+	if b := x.breaker(res.step); b != nil {
+		err := a.Err
+		if res.verifierPanic {
+			err = nil // the model answered: a success to its breaker (and a half-open probe's slot freed)
+		}
+		b.Record(fb.clock.Now(), err)
 	}
 	if a.Err == nil && fb.latency != nil {
 		fb.latency[res.step.Index].add(a.Latency)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -227,4 +228,39 @@ func TestNilSinkIgnored(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, after.last(), "the other sinks still get the decision")
 	assert.Empty(t, logged.String())
+}
+
+// A half-open breaker's probe whose answer the verifier panicked on must
+// not hold the probe slot: the model answered, so the next request may
+// call it. The probe's outcome used to go unrecorded, so the model was
+// refused as cooling down for ProbeTimeout (a minute by default).
+func TestVerifierPanicOnProbeFreesTheBreaker(t *testing.T) {
+	var panicking atomic.Bool
+	v := llmrouter.VerifierFunc(func(_ context.Context, a *llmrouter.Answer) error {
+		if a.Model == "cheap" && panicking.CompareAndSwap(true, false) {
+			panic("verifier boom")
+		}
+		return nil
+	})
+	clock := routertest.NewClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	cheap := routertest.NewProvider(cheapCard, fail(routertest.ErrUnavailable), fail(routertest.ErrUnavailable), ok("c"))
+	mid := routertest.NewProvider(midCard, ok("m"))
+	r, err := llmrouter.New([]llmrouter.Provider{cheap, mid}, llmrouter.WithClock(clock),
+		llmrouter.WithFallback(llmrouter.Fallback{MaxRetries: -1, Rand: half, Verifier: v,
+			Breaker: breaker.Settings{ConsecutiveFailures: 2, Cooldown: time.Second}}))
+	require.NoError(t, err)
+	answered := func() string {
+		resp, err := r.GenerateContent(context.Background(), human("hi"))
+		require.NoError(t, err)
+		d, _ := llmrouter.DecisionFrom(resp)
+		return d.Answered
+	}
+	require.Equal(t, "mid", answered())
+	require.Equal(t, "mid", answered())
+	require.Equal(t, breaker.Open, r.Breakers().Breaker("cheap").Stats(clock.Now()).State)
+	clock.Advance(time.Second) // half-open: the next request probes cheap
+	panicking.Store(true)
+	assert.Equal(t, "mid", answered(), "the verifier panicked on cheap's answer")
+	assert.Equal(t, "cheap", answered(), "cheap answered the probe: it is not cooling down")
+	assert.Equal(t, 4, cheap.CallCount())
 }
