@@ -51,7 +51,8 @@ var (
 	// in a hedge goroutine, and records it as that attempt's error, with
 	// code llms.ErrCodeUnknown: the plan moves on to the next model without
 	// retrying the same one. A provider's panic counts against the model's
-	// breaker; a verifier's does not (it is no fault of the model's). A panic in
+	// breaker; a verifier's does not (it is no fault of the model's, whose
+	// answer the breaker records as a success). A panic in
 	// the analyzer, classifier or policy fails Route (and GenerateContent)
 	// with an error naming the stage. The error's text holds the panic value
 	// and the goroutine's stack.
