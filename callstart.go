@@ -1,6 +1,11 @@
 package llmrouter
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"log"
+	"runtime/debug"
+)
 
 // callStarter is the optional interface of a Policy that acts around each
 // call (see Policy): a spend budget reserves before the call and charges
@@ -45,7 +50,7 @@ func (r *Router) startCall(ctx context.Context, d *Decision) ([]func(*Decision),
 func startAll(ctx context.Context, ss []callStarter, d *Decision, h Hints) ([]func(*Decision), error) {
 	var done []func(*Decision)
 	for _, s := range ss {
-		fn, err := s.StartCall(ctx, d, h)
+		fn, err := startOne(ctx, s, d, h)
 		if err != nil {
 			return done, err
 		}
@@ -78,9 +83,30 @@ func (c chain) StartCall(ctx context.Context, d *Decision, h Hints) (func(*Decis
 	return func(d *Decision) { finishCall(done, d) }, nil
 }
 
-// finishCall hands the finished decision to the starters, last first.
+// startOne runs s's StartCall, turning a panic into an error naming the
+// stage (as a panic in Apply is).
+func startOne(ctx context.Context, s callStarter, d *Decision, h Hints) (fn func(*Decision), err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			fn, err = nil, fmt.Errorf("llmrouter: policy: %w", recovered(fmt.Sprintf("StartCall of %T", s), v))
+		}
+	}()
+	return s.StartCall(ctx, d, h)
+}
+
+// finishCall hands the finished decision to the starters, last first. A
+// panic in one is logged, as a sink's is, and the others still run.
 func finishCall(done []func(*Decision), d *Decision) {
 	for i := len(done) - 1; i >= 0; i-- {
-		done[i](d)
+		finishOne(done[i], d)
 	}
+}
+
+func finishOne(fn func(*Decision), d *Decision) {
+	defer func() {
+		if v := recover(); v != nil {
+			log.Printf("llmrouter: a policy's StartCall hook panicked on finished decision %s: %v\n%s", d.ID, v, debug.Stack())
+		}
+	}()
+	fn(d)
 }

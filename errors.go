@@ -54,7 +54,9 @@ var (
 	// breaker; a verifier's does not (it is no fault of the model's, whose
 	// answer the breaker records as a success). A panic in
 	// the analyzer, classifier or policy fails Route (and GenerateContent)
-	// with an error naming the stage. The error's text holds the panic value
+	// with an error naming the stage, and so does one in a policy's
+	// StartCall hook (GenerateContent only); one in the function that
+	// hook returned is logged, as a sink's is. The error's text holds the panic value
 	// and the goroutine's stack.
 	ErrPanic = errors.New("llmrouter: recovered panic")
 	// ErrRejected is matched by the error returned when the Verifier rejected

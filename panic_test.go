@@ -264,3 +264,56 @@ func TestVerifierPanicOnProbeFreesTheBreaker(t *testing.T) {
 	assert.Equal(t, "cheap", answered(), "cheap answered the probe: it is not cooling down")
 	assert.Equal(t, 4, cheap.CallCount())
 }
+
+// panicStarter is a policy whose call hook panics before the call (start)
+// or in the function that receives the finished decision.
+type panicStarter struct{ start bool }
+
+func (panicStarter) Apply(*llmrouter.Routing) error { return nil }
+
+func (p panicStarter) StartCall(context.Context, *llmrouter.Decision, llmrouter.Hints) (func(*llmrouter.Decision), error) {
+	if p.start {
+		panic("start boom")
+	}
+	return func(*llmrouter.Decision) { panic("done boom") }, nil
+}
+
+// A policy's StartCall hook is part of the policy: its panic fails the
+// call with an error naming the stage, and the hooks started before it
+// are finished; a panic in the function that receives the finished
+// decision is logged, as a sink's is, and neither replaces the call's
+// outcome nor keeps the other hooks and the sinks from the decision. Both
+// used to unwind through GenerateContent into the caller.
+func TestStartCallPanic(t *testing.T) {
+	var logged syncBuffer
+	out, flags := log.Writer(), log.Flags()
+	log.SetOutput(&logged)
+	defer func() { log.SetOutput(out); log.SetFlags(flags) }()
+	for _, tc := range []struct {
+		name  string
+		start bool
+	}{{"StartCall panics", true}, {"done panics", false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			first := &starterPolicy{}
+			p := routertest.NewProvider(cheapCard, ok("a"))
+			sink := &lastSink{}
+			r, err := llmrouter.New([]llmrouter.Provider{p}, llmrouter.WithSink(sink),
+				llmrouter.WithPolicy(llmrouter.DefaultPolicy(first, panicStarter{start: tc.start}, llmrouter.CheapestAdequate{})))
+			require.NoError(t, err)
+			var resp *llms.ContentResponse
+			require.NotPanics(t, func() { resp, err = r.GenerateContent(context.Background(), human("hi")) })
+			require.NotNil(t, sink.last(), "the decision reaches the sinks")
+			require.Len(t, first.done, 1, "the hook started before is finished")
+			if tc.start {
+				require.ErrorIs(t, err, llmrouter.ErrPanic)
+				assert.Contains(t, err.Error(), "llmrouter: policy: StartCall of llmrouter_test.panicStarter panicked: start boom")
+				assert.Zero(t, p.CallCount())
+				assert.ErrorIs(t, sink.last().Err, llmrouter.ErrPanic)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, "a", resp.Choices[0].Content)
+			assert.Contains(t, logged.String(), "done boom")
+		})
+	}
+}
