@@ -280,9 +280,14 @@ func (a DefaultAnalyzer) Analyze(req *Request, f *Features) {
 				if p != nil && i != fuse {
 					tokens += a.count(p.Text)
 				}
-			case llms.ImageURLContent, *llms.ImageURLContent:
+			case llms.ImageURLContent:
 				f.Images++
 				tokens += imageTokens
+			case *llms.ImageURLContent:
+				if p != nil {
+					f.Images++
+					tokens += imageTokens
+				}
 			case llms.BinaryContent:
 				tokens += a.binary(f, p.MIMEType, len(p.Data))
 			case *llms.BinaryContent:

@@ -275,7 +275,9 @@ func checkMessages(messages []llms.MessageContent) error {
 					return nil
 				}
 			default:
-				return nil
+				if !isNil(p) { // a nil *ImageURLContent is no image
+					return nil
+				}
 			}
 		}
 	}

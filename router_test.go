@@ -114,12 +114,15 @@ func TestRuleClassifierRejectsBadRules(t *testing.T) {
 func TestRouteRejectsEmptyRequests(t *testing.T) {
 	r, _ := threeModels(t)
 	for name, msgs := range map[string][]llms.MessageContent{
-		"nil":          nil,
-		"no parts":     {{Role: llms.ChatMessageTypeHuman}},
-		"empty text":   human(""),
-		"nil part":     {{Role: llms.ChatMessageTypeHuman, Parts: []llms.ContentPart{nil}}},
-		"nil pointer":  {{Role: llms.ChatMessageTypeHuman, Parts: []llms.ContentPart{(*llms.TextContent)(nil)}}},
-		"system empty": {llms.TextParts(llms.ChatMessageTypeSystem, "")},
+		"nil":           nil,
+		"no parts":      {{Role: llms.ChatMessageTypeHuman}},
+		"empty text":    human(""),
+		"nil part":      {{Role: llms.ChatMessageTypeHuman, Parts: []llms.ContentPart{nil}}},
+		"nil pointer":   {{Role: llms.ChatMessageTypeHuman, Parts: []llms.ContentPart{(*llms.TextContent)(nil)}}},
+		"nil image":     {{Role: llms.ChatMessageTypeHuman, Parts: []llms.ContentPart{(*llms.ImageURLContent)(nil)}}},
+		"nil binary":    {{Role: llms.ChatMessageTypeHuman, Parts: []llms.ContentPart{(*llms.BinaryContent)(nil)}}},
+		"nil tool call": {{Role: llms.ChatMessageTypeAI, Parts: []llms.ContentPart{(*llms.ToolCall)(nil)}}},
+		"system empty":  {llms.TextParts(llms.ChatMessageTypeSystem, "")},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := r.Route(context.Background(), msgs)
@@ -127,6 +130,19 @@ func TestRouteRejectsEmptyRequests(t *testing.T) {
 			_, err = r.GenerateContent(context.Background(), msgs)
 			assert.ErrorIs(t, err, llmrouter.ErrNoMessages)
 		})
+	}
+}
+
+// A nil image pointer beside the text is no image: it used to count as
+// one, so the request needed a vision model and every other was removed.
+func TestNilImagePointerIsNoImage(t *testing.T) {
+	r, _ := threeModels(t)
+	msgs := []llms.MessageContent{{Role: llms.ChatMessageTypeHuman, Parts: []llms.ContentPart{llms.TextPart("hi"), (*llms.ImageURLContent)(nil)}}}
+	d, err := r.Route(context.Background(), msgs)
+	require.NoError(t, err)
+	assert.Zero(t, d.Features.Images)
+	for _, c := range d.Candidates {
+		assert.Empty(t, c.Removed, c.Model)
 	}
 }
 
