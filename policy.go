@@ -242,6 +242,9 @@ func (p contextWindowFilter) Apply(r *Routing) error {
 		}
 	}
 	need := r.Features.Tokens + out
+	if need < out { // overflowed: a crafted MaxTokens near math.MaxInt fits no window
+		need = math.MaxInt
+	}
 	for i, m := range r.Models {
 		if m.ContextWindow > 0 && need > m.ContextWindow {
 			r.Remove(i, "context window "+strconv.Itoa(m.ContextWindow)+" < "+strconv.Itoa(need)+" tokens needed")

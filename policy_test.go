@@ -3,6 +3,7 @@ package llmrouter_test
 import (
 	"context"
 	"math"
+	"strconv"
 	"testing"
 	"time"
 
@@ -109,6 +110,9 @@ func TestFilters(t *testing.T) {
 			map[string]string{"cheap": "lacks vision|tools (set ModelCard.Capabilities to include llmrouter.Vision|llmrouter.Tools)", "mid": "lacks vision (set ModelCard.Capabilities to include llmrouter.Vision)"}},
 		{"context window with max tokens", llmrouter.ContextWindowFilter{}, llmrouter.Features{Tokens: 7000, MaxTokens: 1001}, llmrouter.Hints{},
 			map[string]string{"cheap": "context window 8000 < 8001 tokens needed"}},
+		{"context window with a MaxTokens that overflows the sum", llmrouter.ContextWindowFilter{}, llmrouter.Features{Tokens: 7000, MaxTokens: math.MaxInt}, llmrouter.Hints{},
+			map[string]string{"cheap": "context window 8000 < " + strconv.Itoa(math.MaxInt) + " tokens needed",
+				"mid": "context window 32000 < " + strconv.Itoa(math.MaxInt) + " tokens needed", "strong": "context window 128000 < " + strconv.Itoa(math.MaxInt) + " tokens needed"}},
 		{"context window fits exactly", llmrouter.ContextWindowFilter{}, llmrouter.Features{Tokens: 7000, MaxTokens: 1000}, llmrouter.Hints{}, map[string]string{}},
 		{"context window default reserve", llmrouter.ContextWindowFilter{}, llmrouter.Features{Tokens: 31800}, llmrouter.Hints{},
 			map[string]string{"cheap": "context window 8000 < 32056 tokens needed", "mid": "context window 32000 < 32056 tokens needed"}},
