@@ -2,6 +2,8 @@ package llmrouter
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -95,7 +97,8 @@ func defaultAction(code llms.ErrorCode) Action {
 // A Fallback is read once by New; changing it later has no effect.
 type Fallback struct {
 	// Actions overrides the built-in Action for the codes it lists (an
-	// ActionDefault entry keeps the default). For example
+	// ActionDefault entry keeps the default; a value that is none of the
+	// Action constants fails New). For example
 	// {llms.ErrCodeContentFilter: ActionStop} stops on a content filter.
 	Actions map[llms.ErrorCode]Action
 
@@ -111,14 +114,14 @@ type Fallback struct {
 	// provider's Retry-After asks for more, the router moves to the next
 	// model instead. (One request's hint does not cool the model down for
 	// other requests; the breaker honours the hint when it trips.) Zero
-	// means the Backoff's Max (10s by default).
+	// means the Backoff's Max (10s by default); negative fails New.
 	MaxRetryWait time.Duration
 	// AttemptTimeout bounds each attempt; an attempt that takes longer is
 	// cancelled and fails with llms.ErrCodeTimeout (then retried or moved
 	// on like any timeout), even when the provider returns the text it had
 	// so far with no error, as langchaingo's clients do for a stream cut
 	// short by its context. Zero means no limit besides the caller's
-	// deadline.
+	// deadline; negative fails New.
 	AttemptTimeout time.Duration
 
 	// Breaker configures the per-model circuit breakers consulted before
@@ -196,7 +199,7 @@ type Fallback struct {
 type Hedge struct {
 	// Delay is how long an attempt runs alone before the next starts.
 	// With P95, it is the delay used until a model has MinSamples observed
-	// latencies. Zero with P95 unset means no hedging.
+	// latencies. Zero with P95 unset means no hedging; negative fails New.
 	Delay time.Duration
 	// P95 uses each model's observed 95th-percentile latency (over its last
 	// 128 successful attempts) as its delay; before MinSamples are seen it
@@ -204,14 +207,45 @@ type Hedge struct {
 	// model is not hedged.
 	P95 bool
 	// MinSamples is how many latencies a model needs before its p95 is
-	// used. Zero means 20.
+	// used. Zero means 20; negative fails New.
 	MinSamples int
 	// MaxExtra is how many hedges may run beside the first attempt. Zero
-	// means 1.
+	// means 1; negative fails New.
 	MaxExtra int
 }
 
 func (h Hedge) enabled() bool { return h.Delay > 0 || h.P95 }
+
+// check reports the first field of f that New rejects, naming it: a
+// negative duration or count whose zero value means a default (a negative
+// MaxRetries is documented: no retries), or an Action that is none of the
+// constants. Backoff's fields are documented to take their defaults when
+// negative.
+func (f *Fallback) check() error {
+	for _, d := range [...]struct {
+		field, zero string
+		v           time.Duration
+	}{{"AttemptTimeout", "no limit", f.AttemptTimeout}, {"MaxRetryWait", "Backoff.Max", f.MaxRetryWait},
+		{"Hedge.Delay", "no hedging unless P95", f.Hedge.Delay}} {
+		if d.v < 0 {
+			return fmt.Errorf("llmrouter: Fallback.%s %s: want >= 0 (0: %s)", d.field, d.v, d.zero)
+		}
+	}
+	for _, n := range [...]struct {
+		field, zero string
+		v           int
+	}{{"Hedge.MinSamples", "20", f.Hedge.MinSamples}, {"Hedge.MaxExtra", "1", f.Hedge.MaxExtra}} {
+		if n.v < 0 {
+			return fmt.Errorf("llmrouter: Fallback.%s %d: want >= 0 (0: %s)", n.field, n.v, n.zero)
+		}
+	}
+	for _, code := range slices.Sorted(maps.Keys(f.Actions)) {
+		if a := f.Actions[code]; a > ActionStop {
+			return fmt.Errorf("llmrouter: Fallback.Actions[%s]: unknown action %d", code, a)
+		}
+	}
+	return nil
+}
 
 // WithFallback turns on resilient plan execution configured by f (its zero
 // value gives the defaults; see Fallback). Without it the router runs the

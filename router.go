@@ -102,8 +102,8 @@ func WithIDGenerator(fn func() string) Option { return func(c *config) { c.newID
 // there are none, and with an error naming the problem when a provider is
 // nil, a card has no name or repeats one, a price is negative or not
 // finite, a context window or typical latency is negative, a quality is
-// outside [0,1], or the classifier or policy names a model the router does
-// not have.
+// outside [0,1], a Fallback field is out of range (see Fallback), or the
+// classifier or policy names a model the router does not have.
 func New(providers []Provider, opts ...Option) (*Router, error) {
 	if len(providers) == 0 {
 		return nil, ErrNoProviders
@@ -111,6 +111,11 @@ func New(providers []Provider, opts ...Option) (*Router, error) {
 	var cfg config
 	for _, o := range opts {
 		o(&cfg)
+	}
+	if f := cfg.fallback; f != nil {
+		if err := f.check(); err != nil {
+			return nil, err
+		}
 	}
 	if f := cfg.fallback; f != nil && !f.NoBreaker && f.Breakers == nil {
 		if err := f.Breaker.Validate(); err != nil {
