@@ -131,6 +131,8 @@ type Options struct {
 	// Base is the live policy run first: its filters remove candidates and
 	// its plan lists the models the bandit chooses among (and, after the
 	// choice, the fallbacks in order). Default: llmrouter.DefaultPolicy().
+	// A StartCall hook of the Base (a budget.Budget among its filters) runs
+	// around each call through the bandit (see Policy.StartCall).
 	Base llmrouter.Policy
 }
 
