@@ -138,8 +138,8 @@ func play(ctx context.Context, r Response, opts *llms.CallOptions, clock *Clock)
 	if clock != nil && r.Latency > 0 {
 		clock.Advance(r.Latency)
 	}
+	chunks := r.Chunks
 	if opts.StreamingFunc != nil {
-		chunks := r.Chunks
 		if chunks == nil && r.Err == nil {
 			chunks = []string{r.Text}
 		}
@@ -154,7 +154,7 @@ func play(ctx context.Context, r Response, opts *llms.CallOptions, clock *Clock)
 		if opts.StreamingFunc == nil {
 			return nil, ctx.Err()
 		}
-		r.Text, r.Err = strings.Join(r.Chunks, ""), nil
+		r.Text, r.Err = strings.Join(chunks, ""), nil // what was streamed
 	}
 	if r.Err != nil {
 		return nil, r.Err

@@ -99,19 +99,24 @@ func TestProviderBlockUntilCancelled(t *testing.T) {
 }
 
 func TestProviderStall(t *testing.T) {
+	partial := routertest.Response{Text: "partial and the rest", Chunks: []string{"partial "}, Stall: true}
 	tests := []struct {
 		name     string
+		r        routertest.Response
 		stream   bool
 		wantText string
 		wantErr  error
 		wantSeen string
 	}{
-		{name: "streaming: the partial text, nil error, once the context ends", stream: true, wantText: "partial ", wantSeen: "partial "},
-		{name: "not streaming: the context's error", wantErr: context.Canceled},
+		{name: "streaming: the partial text, nil error, once the context ends", r: partial, stream: true, wantText: "partial ", wantSeen: "partial "},
+		// Without Chunks, Text is streamed as one chunk, and that is the
+		// text sent so far (the answer used to be empty).
+		{name: "streaming Text alone: the text sent", r: routertest.Response{Text: "all sent", Stall: true}, stream: true, wantText: "all sent", wantSeen: "all sent"},
+		{name: "not streaming: the context's error", r: partial, wantErr: context.Canceled},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := routertest.NewProvider(llmrouter.ModelCard{Name: "m"}, routertest.Response{Text: "partial and the rest", Chunks: []string{"partial "}, Stall: true})
+			p := routertest.NewProvider(llmrouter.ModelCard{Name: "m"}, tt.r)
 			ctx, cancel := context.WithCancel(context.Background())
 			var seen strings.Builder
 			var opts []llms.CallOption
