@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -32,7 +33,8 @@ const (
 // required; every other field has the default named on it.
 type Options struct {
 	// Judge is the grading model; its card's prices cost its calls (and
-	// its APIModel, when set, is passed with llms.WithModel). Wrap any
+	// its APIModel, when set, is passed with llms.WithModel). New fails on
+	// a price (of Judge or Reference) that is not a finite number >= 0. Wrap any
 	// llms.Model with llmrouter.NewProvider.
 	Judge llmrouter.Provider
 	// Reference, when set, makes the judge pairwise: the reference model
@@ -183,14 +185,24 @@ var errClosing = errors.New("judge: closed before the call finished")
 // caller must Close the judge.
 func New(opts Options) (*Judge, error) {
 	switch {
-	case opts.Judge == nil:
+	case isNil(opts.Judge):
 		return nil, errors.New("judge: New: Options.Judge is required")
+	case opts.Reference != nil && isNil(opts.Reference):
+		return nil, fmt.Errorf("judge: New: Options.Reference is a nil %T", opts.Reference)
 	case opts.Feedback == nil && opts.OnResult == nil:
 		return nil, errors.New("judge: New: nothing receives the grades: set Options.Feedback or Options.OnResult")
 	case math.IsNaN(opts.Rate) || opts.Rate < 0 || opts.Rate > 1:
 		return nil, fmt.Errorf("judge: New: Options.Rate %v is outside [0,1]", opts.Rate)
 	case math.IsNaN(opts.SpendCap) || math.IsInf(opts.SpendCap, 0) || opts.SpendCap < 0:
 		return nil, fmt.Errorf("judge: New: Options.SpendCap %v must be a finite USD amount ≥ 0", opts.SpendCap)
+	}
+	if err := checkPrices("Judge", opts.Judge); err != nil {
+		return nil, err
+	}
+	if opts.Reference != nil {
+		if err := checkPrices("Reference", opts.Reference); err != nil {
+			return nil, err
+		}
 	}
 	if opts.Rate == 0 {
 		opts.Rate = DefaultRate
@@ -408,4 +420,31 @@ func (j *Judge) work() {
 			}
 		}
 	}
+}
+
+// isNil reports whether p is nil or holds a nil pointer (a provider whose
+// constructor failed: calling it would panic on a worker).
+func isNil(p llmrouter.Provider) bool {
+	if p == nil {
+		return true
+	}
+	v := reflect.ValueOf(p)
+	return v.Kind() == reflect.Pointer && v.IsNil()
+}
+
+// checkPrices rejects a card whose prices are not finite and non-negative:
+// they cost every call, and a NaN or negative cost would make the spend
+// cap never hold. (llmrouter.New checks the router's cards; the judge's
+// need not be among them.)
+func checkPrices(field string, p llmrouter.Provider) error {
+	c := p.Card()
+	for _, f := range [...]struct {
+		name string
+		v    float64
+	}{{"InputPerMTok", c.InputPerMTok}, {"OutputPerMTok", c.OutputPerMTok}} {
+		if !(f.v >= 0) || math.IsInf(f.v, 1) {
+			return fmt.Errorf("judge: New: Options.%s: model %q: %s is %v; want a finite price >= 0", field, c.Name, f.name, f.v)
+		}
+	}
+	return nil
 }

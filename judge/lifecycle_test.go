@@ -49,9 +49,20 @@ func TestNewErrors(t *testing.T) {
 		{"rate NaN", judge.Options{Judge: jp, Feedback: fb, Rate: math.NaN()}, "Options.Rate NaN"},
 		{"negative cap", judge.Options{Judge: jp, Feedback: fb, SpendCap: -1}, "Options.SpendCap -1"},
 		{"infinite cap", judge.Options{Judge: jp, Feedback: fb, SpendCap: math.Inf(1)}, "Options.SpendCap +Inf"},
+		// A card New does not check would cost the calls NaN or less than
+		// nothing, and the spend cap would never hold; a typed nil
+		// provider would panic on a worker, outside any recover.
+		{"judge price NaN", judge.Options{Judge: llmrouter.NewProvider(llmrouter.ModelCard{Name: "j", InputPerMTok: math.NaN()}, &fakeModel{}), Feedback: fb},
+			`Options.Judge: model "j": InputPerMTok is NaN; want a finite price >= 0`},
+		{"reference price negative", judge.Options{Judge: jp, Reference: llmrouter.NewProvider(llmrouter.ModelCard{Name: "r", OutputPerMTok: -1}, &fakeModel{}), Feedback: fb},
+			`Options.Reference: model "r": OutputPerMTok is -1; want a finite price >= 0`},
+		{"typed nil judge", judge.Options{Judge: (*routertest.Provider)(nil), Feedback: fb}, "Options.Judge is required"},
+		{"typed nil reference", judge.Options{Judge: jp, Reference: (*routertest.Provider)(nil), Feedback: fb}, "Options.Reference is a nil"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			j, err := judge.New(tc.opts)
+			var j *judge.Judge
+			var err error
+			require.NotPanics(t, func() { j, err = judge.New(tc.opts) })
 			require.Error(t, err)
 			assert.Nil(t, j)
 			assert.Contains(t, err.Error(), tc.want)
