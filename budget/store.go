@@ -27,7 +27,7 @@ func FromUSD(usd float64) Nanos {
 // hold for a cost estimate.
 func ceilUSD(usd float64) Nanos {
 	n := FromUSD(usd)
-	if float64(n) < usd*1e9 {
+	if float64(n) < usd*1e9 && n < math.MaxInt64 { // saturated stays so: n++ would wrap negative
 		n++
 	}
 	return n
