@@ -30,7 +30,8 @@ type Prediction struct {
 
 // Classifier predicts, for a request's features, how well each model will
 // answer. Classify receives p with p.Quality sized to len(models) and filled
-// with NaN and p.Difficulty NaN; it fills what it knows. Implementations
+// with NaN and p.Difficulty NaN; it fills what it knows, in place (a
+// p.Quality of another length fails the request). Implementations
 // must be safe for concurrent use, must not retain f or p, and should not
 // allocate: they run on every request.
 //

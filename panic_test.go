@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log"
 	"sync"
 	"sync/atomic"
@@ -315,5 +316,22 @@ func TestStartCallPanic(t *testing.T) {
 			assert.Equal(t, "a", resp.Choices[0].Content)
 			assert.Contains(t, logged.String(), "done boom")
 		})
+	}
+}
+
+// A classifier that replaces Prediction.Quality with a slice of another
+// length (rather than writing in place) fails the request with an error
+// saying so; Route used to panic with an index out of range, outside any
+// recover, taking the caller down.
+func TestClassifierQualityLength(t *testing.T) {
+	for _, n := range []int{0, 1, 3} {
+		cl := llmrouter.ClassifierFunc(func(_ context.Context, _ *llmrouter.Features, _ []llmrouter.ModelCard, p *llmrouter.Prediction) error {
+			p.Quality = make([]float64, n)
+			return nil
+		})
+		r, err := llmrouter.New([]llmrouter.Provider{routertest.NewProvider(cheapCard), routertest.NewProvider(midCard)}, llmrouter.WithClassifier(cl))
+		require.NoError(t, err)
+		require.NotPanics(t, func() { _, err = r.Route(context.Background(), human("hi")) }, "%d entries", n)
+		assert.EqualError(t, err, fmt.Sprintf("llmrouter: classifier: Prediction.Quality has %d entries for the router's 2 models (write in place, NaN for no opinion)", n))
 	}
 }

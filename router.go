@@ -318,6 +318,9 @@ func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 	if err := classifyRequest(ctx, classifier, f, r.models, &d.Prediction); err != nil {
 		return nil, fmt.Errorf("llmrouter: classifier: %w", err)
 	}
+	if len(d.Prediction.Quality) != n {
+		return nil, fmt.Errorf("llmrouter: classifier: Prediction.Quality has %d entries for the router's %d models (write in place, NaN for no opinion)", len(d.Prediction.Quality), n)
+	}
 	out := f.MaxTokens
 	if out <= 0 {
 		out = DefaultExpectedOutputTokens
