@@ -109,19 +109,12 @@ func (r *Router) newExec(ctx context.Context, d *Decision, messages []llms.Messa
 
 func (x *exec) run() (*llms.ContentResponse, error) {
 	ctx, d, options := x.ctx, x.d, x.options
-	for _, o := range options {
-		if o != nil {
-			o(&x.caller)
-		}
-	}
+	applyOptions(&x.caller, options)
 	if x.caller.Metadata != nil {
 		// Options such as llms.WithThinking write into the Metadata map the
 		// caller passed; give every application its own copy, so attempts
 		// (concurrent ones when hedging) never share or re-grow it.
-		x.caller = llms.CallOptions{}
-		isolated := isolateMetadata(options)
-		isolated(&x.caller)
-		x.options = []llms.CallOption{isolated}
+		x.options = []llms.CallOption{isolateMetadata(options)}
 	}
 	if x.caller.StreamingFunc != nil {
 		x.user = x.caller.StreamingFunc
@@ -135,27 +128,33 @@ func (x *exec) run() (*llms.ContentResponse, error) {
 	return x.runSequential()
 }
 
-// isolateMetadata returns one option applying options in order, each
-// followed by a step that gives the options their own copy of a Metadata
-// map they did not create, so helpers writing into it write into the copy.
+// isolateMetadata returns one option applying options as applyOptions
+// does.
 func isolateMetadata(options []llms.CallOption) llms.CallOption {
-	return func(o *llms.CallOptions) {
-		var own uintptr
-		fix := func() {
-			if o.Metadata == nil {
-				return
-			}
-			if p := reflect.ValueOf(o.Metadata).Pointer(); p != own {
-				o.Metadata = maps.Clone(o.Metadata)
-				own = reflect.ValueOf(o.Metadata).Pointer()
-			}
+	return func(o *llms.CallOptions) { applyOptions(o, options) }
+}
+
+// applyOptions applies options to o in order, each followed by a step
+// that gives o its own copy of a Metadata map it did not create, so that
+// options writing into the map (llms.WithThinking after llms.WithMetadata)
+// write into the copy, never into the caller's map, which concurrent
+// requests may share. Without Metadata it costs nothing.
+func applyOptions(o *llms.CallOptions, options []llms.CallOption) {
+	var own uintptr
+	fix := func() {
+		if o.Metadata == nil {
+			return
 		}
-		fix()
-		for _, opt := range options {
-			if opt != nil {
-				opt(o)
-				fix()
-			}
+		if p := reflect.ValueOf(o.Metadata).Pointer(); p != own {
+			o.Metadata = maps.Clone(o.Metadata)
+			own = reflect.ValueOf(o.Metadata).Pointer()
+		}
+	}
+	fix()
+	for _, opt := range options {
+		if opt != nil {
+			opt(o)
+			fix()
 		}
 	}
 }

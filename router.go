@@ -237,11 +237,7 @@ func (r *Router) Route(ctx context.Context, messages []llms.MessageContent, opti
 	defer r.putScratch(s)
 	s.req.Messages = messages
 	s.req.Options = llms.CallOptions{}
-	for _, o := range options {
-		if o != nil {
-			o(&s.req.Options)
-		}
-	}
+	applyOptions(&s.req.Options, options) // never writes into the caller's Metadata map
 	s.req.Hints = hintsFromContext(ctx)
 	if err := s.req.Hints.check(); err != nil {
 		return nil, err
