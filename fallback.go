@@ -527,15 +527,16 @@ type streamSink struct {
 	x      *exec
 	id     int32
 	chunks [][]byte
-	mu     sync.Mutex  // orders end with a claim or a buffered chunk
+	mu     sync.Mutex  // orders end with a claim, a buffered chunk or first
 	ended  atomic.Bool // written under mu (see end)
-	first  time.Time   // when the first text arrived (Attempt.FirstToken)
+	first  time.Time   // when the first text arrived (Attempt.FirstToken); under mu, read after end
+	seen   atomic.Bool // first is set, or text came after end
 }
 
 func (s *streamSink) stream(ctx context.Context, chunk []byte) error {
 	x := s.x
-	if len(chunk) > 0 && s.first.IsZero() {
-		s.first = x.r.now()
+	if len(chunk) > 0 && !s.seen.Load() {
+		s.noteFirst()
 	}
 	if x.buffered {
 		s.mu.Lock()

@@ -295,3 +295,43 @@ func TestHedgedStopRacesStreamClaim(t *testing.T) {
 	}
 	assert.Empty(t, fails[:min(3, len(fails))], "%d of %d requests broke the unbuffered stream rule", len(fails), n)
 }
+
+// A chunk a provider's stray reader sends after the call returned, the
+// attempt's first, races with nothing: the attempt's time to first token
+// was written outside the sink's lock, unordered with the router reading
+// it once the call returned (a data race under -race). The late chunk is
+// refused and the attempt records no first token.
+func TestLateFirstChunkNoRace(t *testing.T) {
+	for _, buffered := range []bool{false, true} {
+		returned := make(chan struct{})
+		lateErr := make(chan error, 1)
+		cheap := &funcProvider{card: cheapCard, fn: func(_ context.Context, o *llms.CallOptions) (*llms.ContentResponse, error) {
+			go func() { // a reader that outlives the call
+				<-returned
+				lateErr <- o.StreamingFunc(context.Background(), []byte("late"))
+			}()
+			close(returned)
+			return nil, routertest.ErrUnavailable
+		}}
+		sink := &lastSink{}
+		r, err := llmrouter.New([]llmrouter.Provider{cheap, routertest.NewProvider(midCard, ok("mid"))},
+			llmrouter.WithFallback(llmrouter.Fallback{MaxRetries: -1, BufferStreams: buffered}), llmrouter.WithSink(sink))
+		require.NoError(t, err)
+		var mu sync.Mutex
+		var got []string
+		resp, err := r.GenerateContent(context.Background(), human("hi"), llms.WithStreamingFunc(func(_ context.Context, c []byte) error {
+			mu.Lock()
+			got = append(got, string(c))
+			mu.Unlock()
+			return nil
+		}))
+		require.NoError(t, err)
+		assert.Equal(t, "mid", resp.Choices[0].Content)
+		assert.Error(t, <-lateErr, "the late chunk is refused")
+		mu.Lock()
+		assert.Equal(t, []string{"mid"}, got)
+		mu.Unlock()
+		d := sink.last()
+		assert.Zero(t, d.Attempts[0].FirstToken)
+	}
+}

@@ -50,3 +50,15 @@ func (s *streamSink) end() {
 	s.ended.Store(true)
 	s.mu.Unlock()
 }
+
+// noteFirst records when the attempt's first text arrived, unless its
+// call has returned (a stray reader's chunk is no time to first token of
+// the attempt, and the router may be reading first).
+func (s *streamSink) noteFirst() {
+	s.mu.Lock()
+	if s.first.IsZero() && !s.ended.Load() {
+		s.first = s.x.r.now()
+	}
+	s.seen.Store(true)
+	s.mu.Unlock()
+}
