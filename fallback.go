@@ -378,10 +378,15 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 	} else if fb.verifier != nil {
 		ans := &slot.answer // the slot is this attempt's alone
 		*ans = Answer{Model: card.Name, Messages: x.messages, Options: &x.caller, Response: resp}
-		if rej, perr := verify(x.ctx, fb.verifier, ans); perr != nil {
+		// Under parent, the hedge's context when hedging: a hedge the router
+		// cancels has its verification cancelled too.
+		if rej, perr := verify(parent, fb.verifier, ans); perr != nil {
 			resp = nil
 			a.Code, a.Err = panicAttempt(card.Name, perr)
 			res.verifierPanic = true
+		} else if rej != nil && x.ctx.Err() == nil && isRouterCancel(context.Cause(parent)) {
+			resp = nil // cut short by the router, not judged: no rejection
+			a.Code, a.Err = routerCancel(card.Name, context.Cause(parent), rej)
 		} else if rej != nil {
 			a.Rejected = rej.Error()
 			res.rej = rej

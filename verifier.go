@@ -49,8 +49,10 @@ func (a *Answer) Text() string {
 //
 // Verify runs after each successful attempt, possibly concurrently for
 // hedged attempts: implementations must be safe for concurrent use. ctx is
-// the request's context (a verifier that calls a judge model should honour
-// it).
+// the request's context, or for a hedged attempt the hedge's, which the
+// router cancels when another attempt wins or stops the plan (the
+// verification then counts as cancelled, not as a rejection); a verifier
+// that calls a judge model should honour it.
 type Verifier interface {
 	Verify(ctx context.Context, a *Answer) error
 }
