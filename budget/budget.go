@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -84,7 +85,10 @@ var ErrExceeded = errors.New("budget: spend limit reached")
 // It matches ErrExceeded and llmrouter.ErrNoCandidate.
 type ExceededError struct {
 	// Budget is the bucket key: "user=alice/day", "tag=search/rolling-hour",
-	// "global/month".
+	// "global/month". The error's text, and the reasons the Budget gives
+	// for removing models, show a per-user key without the user id
+	// ("user=*/day"), so that a router built WithUserRedaction records no
+	// user in its decisions.
 	Budget string
 	// Limit, Spent and Held (by calls in flight) describe the budget in
 	// USD; Need is the least the request could cost.
@@ -100,7 +104,19 @@ func (e *ExceededError) Error() string {
 		when = "at " + e.Resets.UTC().Format(time.RFC3339)
 	}
 	return fmt.Sprintf("%s: %s has $%.6f left of $%.6f (spent $%.6f, held $%.6f by calls in flight), the request needs $%.6f; it frees up %s",
-		ErrExceeded.Error(), e.Budget, max(0, e.Limit-e.Spent-e.Held), e.Limit, e.Spent, e.Held, e.Need, when)
+		ErrExceeded.Error(), shownKey(e.Budget), max(0, e.Limit-e.Spent-e.Held), e.Limit, e.Spent, e.Held, e.Need, when)
+}
+
+// shownKey is key as texts show it: a per-user key without the user id
+// ("user=*/day"), which decisions may not record (WithUserRedaction).
+// The window, after the last '/', never holds one.
+func shownKey(key string) string {
+	if rest, ok := strings.CutPrefix(key, "user="); ok {
+		if i := strings.LastIndexByte(rest, '/'); i >= 0 {
+			return "user=*" + rest[i:]
+		}
+	}
+	return key
 }
 
 // Is reports whether target is ErrExceeded or llmrouter.ErrNoCandidate.
@@ -311,7 +327,7 @@ func exceeded(bs []Bucket, st Status, need Nanos) *ExceededError {
 
 // short is the removal reason: which budget, what is left, when it frees up.
 func (e *ExceededError) short() string {
-	s := fmt.Sprintf("%s has $%.6f left of $%.6f", e.Budget, max(0, e.Limit-e.Spent-e.Held), e.Limit)
+	s := fmt.Sprintf("%s has $%.6f left of $%.6f", shownKey(e.Budget), max(0, e.Limit-e.Spent-e.Held), e.Limit)
 	if e.Held > 0 {
 		s += fmt.Sprintf(" ($%.6f held by calls in flight)", e.Held)
 	}

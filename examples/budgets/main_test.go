@@ -14,7 +14,7 @@ func TestRun(t *testing.T) {
 	got := out.String()
 	for _, want := range []string{
 		"alice (free): → large, $0.001575\n",
-		"alice (free): → small, $0.000323; large removed: over budget: user=alice/day has $0.001275 left of $0.006000, resets 2025-06-02T00:00:00Z",
+		"alice (free): → small, $0.000323; large removed: over budget: user=*/day has $0.001275 left of $0.006000, resets 2025-06-02T00:00:00Z",
 		"alice (free): refused: user=alice/day is spent; resets 2025-06-02T00:00:00Z",
 		"bob (pro): → large",
 		"next day:\n  alice (free): → large",
