@@ -3,6 +3,7 @@ package llmrouter
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -22,7 +23,8 @@ type Hints struct {
 	Tags []string
 	// MaxCost is the most this request may cost in USD, over all its
 	// attempts together (retries, fallbacks, escalations and concurrent
-	// hedges). Zero means no limit; negative or NaN fails the request. DefaultPolicy's budget filter removes models whose
+	// hedges). Zero means no limit; negative, NaN or infinite fails the
+	// request. DefaultPolicy's budget filter removes models whose
 	// estimate exceeds it; during the call the router reserves each
 	// attempt's cost before starting it and starts none the remaining
 	// budget cannot pay for (see CostCap). Input tokens are the router's
@@ -63,10 +65,10 @@ func WithHints(ctx context.Context, h Hints) context.Context {
 
 // check rejects limits that would otherwise read as "no limit": a negative
 // or NaN MaxCost (a remaining budget gone below zero), a negative
-// LatencyBudget.
+// LatencyBudget; and an infinite MaxCost, which would read as a cap.
 func (h *Hints) check() error {
-	if !(h.MaxCost >= 0) {
-		return fmt.Errorf("llmrouter: Hints.MaxCost %v: want USD >= 0 (0: no limit)", h.MaxCost)
+	if !(h.MaxCost >= 0) || math.IsInf(h.MaxCost, 1) {
+		return fmt.Errorf("llmrouter: Hints.MaxCost %v: want a finite USD amount >= 0 (0: no limit)", h.MaxCost)
 	}
 	if h.LatencyBudget < 0 {
 		return fmt.Errorf("llmrouter: Hints.LatencyBudget %s: want >= 0 (0: no budget)", h.LatencyBudget)

@@ -228,7 +228,8 @@ type scratch struct {
 // ErrNoMessages for a request without content, a *NoCandidateError
 // (matching ErrNoCandidate) when the policy removed every model, or the
 // classifier's or policy's error, or an error naming a negative or NaN
-// Hints limit. Route does not block; ctx supplies Hints.
+// Hints limit (or an infinite MaxCost). Route does not block; ctx supplies
+// Hints.
 func (r *Router) Route(ctx context.Context, messages []llms.MessageContent, options ...llms.CallOption) (*Decision, error) {
 	if err := checkMessages(messages); err != nil {
 		return nil, err

@@ -536,10 +536,13 @@ func TestExplainNilDecision(t *testing.T) {
 }
 
 // A cost cap or latency budget that is negative or NaN is a caller's bug
-// (a remaining budget gone below zero); it used to read as "no limit".
+// (a remaining budget gone below zero); it used to read as "no limit". An
+// infinite cost cap (a division by zero) is one too: it read as a cap,
+// limiting every attempt's output to DefaultOutputCapTokens, and was
+// recorded as a Max of +Inf (null in the decision's JSON).
 func TestRouteRejectsBadHints(t *testing.T) {
 	r, fakes := threeModels(t)
-	for _, h := range []llmrouter.Hints{{MaxCost: -0.01}, {MaxCost: math.NaN()}, {LatencyBudget: -time.Second}} {
+	for _, h := range []llmrouter.Hints{{MaxCost: -0.01}, {MaxCost: math.NaN()}, {MaxCost: math.Inf(1)}, {LatencyBudget: -time.Second}} {
 		ctx := llmrouter.WithHints(context.Background(), h)
 		_, err := r.Route(ctx, human("hi"))
 		require.Error(t, err, "%+v", h)
