@@ -3,6 +3,7 @@ package llmrouter_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -183,5 +184,52 @@ func TestErrorMessages(t *testing.T) {
 				assert.ErrorIs(t, err, e)
 			}
 		})
+	}
+}
+
+// A caller whose context ended before any model was called gets the same
+// error as one who cancelled mid-attempt: it matches ctx.Err() and the
+// llms code (canceled, or timeout for a deadline), and errors.As finds
+// the *llms.Error. It used to be the bare ctx.Err(), matching neither
+// llms.ErrCanceled nor llms.ErrTimeout.
+func TestCallerEndedBeforeAnyAttempt(t *testing.T) {
+	past := time.Now().Add(-time.Second)
+	for _, tc := range []struct {
+		name  string
+		ctx   func() (context.Context, context.CancelFunc)
+		match []error
+		code  llms.ErrorCode
+	}{
+		{"canceled", func() (context.Context, context.CancelFunc) {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			return ctx, cancel
+		}, []error{context.Canceled, llms.ErrCanceled}, llms.ErrCodeCanceled},
+		{"deadline", func() (context.Context, context.CancelFunc) { return context.WithDeadline(context.Background(), past) },
+			[]error{context.DeadlineExceeded, llms.ErrTimeout}, llms.ErrCodeTimeout},
+	} {
+		for _, fb := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s, fallback %v", tc.name, fb), func(t *testing.T) {
+				p := routertest.NewProvider(cheapCard)
+				var opts []llmrouter.Option
+				if fb {
+					opts = append(opts, llmrouter.WithFallback(llmrouter.Fallback{}))
+				}
+				r, err := llmrouter.New([]llmrouter.Provider{p}, opts...)
+				require.NoError(t, err)
+				ctx, cancel := tc.ctx()
+				defer cancel()
+				_, err = r.GenerateContent(ctx, human("hi"))
+				for _, e := range tc.match {
+					assert.ErrorIs(t, err, e)
+				}
+				var le *llms.Error
+				require.ErrorAs(t, err, &le)
+				assert.Equal(t, tc.code, le.Code)
+				assert.Contains(t, err.Error(), "llmrouter: "+string(tc.code)+": context ")
+				assert.Contains(t, err.Error(), "(no model was called)")
+				assert.Zero(t, p.CallCount())
+			})
+		}
 	}
 }

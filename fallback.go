@@ -477,7 +477,7 @@ func (x *exec) canceled(cause error) error {
 		}
 	}
 	if n == 0 {
-		return cause
+		return fmt.Errorf("llmrouter: %w (no model was called)", callerEnded(cause)) // matches cause and its llms code, as below
 	}
 	return fmt.Errorf("llmrouter: %w (after %s): %w", callerEnded(cause), plural(n, "attempt"), &AllFailedError{Attempts: x.d.Attempts, stopAt: x.stopAt})
 }
