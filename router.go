@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"reflect"
 	"slices"
 	"strconv"
 	"sync"
@@ -102,8 +103,10 @@ func WithIDGenerator(fn func() string) Option { return func(c *config) { c.newID
 // there are none, and with an error naming the problem when a provider is
 // nil, a card has no name or repeats one, a price is negative or not
 // finite, a context window or typical latency is negative, a quality is
-// outside [0,1], a Fallback field is out of range (see Fallback), or the
-// classifier or policy names a model the router does not have.
+// outside [0,1], a Fallback field is out of range (see Fallback), a stage,
+// clock or verifier is a nil pointer or nil func (a constructor whose error
+// was dropped), or the classifier or policy names a model the router does
+// not have.
 func New(providers []Provider, opts ...Option) (*Router, error) {
 	if len(providers) == 0 {
 		return nil, ErrNoProviders
@@ -111,6 +114,9 @@ func New(providers []Provider, opts ...Option) (*Router, error) {
 	var cfg config
 	for _, o := range opts {
 		o(&cfg)
+	}
+	if err := cfg.checkNil(); err != nil {
+		return nil, err
 	}
 	if f := cfg.fallback; f != nil {
 		if err := f.check(); err != nil {
@@ -184,6 +190,29 @@ func New(providers []Provider, opts ...Option) (*Router, error) {
 	r.idPrefix = "d" + strconv.FormatUint(uint64(binary.BigEndian.Uint32(b[:])), 36) + "-"
 	r.scratch.New = func() any { return &scratch{ngrams: make([]uint32, 0, 1024)} }
 	return r, nil
+}
+
+// checkNil reports a stage, clock or verifier given as a nil pointer or
+// nil func (a constructor whose error was dropped): it would panic on
+// every request, or in New. A nil interface takes the default.
+func (c *config) checkNil() error {
+	type option struct {
+		name string
+		v    any
+	}
+	vs := []option{{"WithAnalyzer", c.analyzer}, {"WithClassifier", c.classifier}, {"WithPolicy", c.policy}, {"WithClock", c.clock}}
+	if f := c.fallback; f != nil {
+		vs = append(vs, option{"Fallback.Verifier", f.Verifier}, option{"Fallback.Clock", f.Clock})
+	}
+	for _, x := range vs {
+		if x.v == nil {
+			continue
+		}
+		if k := reflect.ValueOf(x.v).Kind(); (k == reflect.Pointer || k == reflect.Func) && isNil(x.v) {
+			return fmt.Errorf("llmrouter: %s: a nil %T (did its constructor fail?)", x.name, x.v)
+		}
+	}
+	return nil
 }
 
 // strengths returns each model's prior strength: its card's Quality, or
