@@ -30,13 +30,17 @@ type Case struct {
 
 // AssertRoutes runs each case through r.Route (no model is called) as a
 // subtest named after Case.Name and reports every mismatch with the
-// decision's explanation. A failure's line is the AssertRoutes call; the
+// decision's explanation. A case that sets none of Want, WantPlan,
+// WantLabel and WantErr fails: it would check nothing. A failure's line is the AssertRoutes call; the
 // subtest name says which row failed, so give every row a distinct Name.
 func AssertRoutes(t *testing.T, r *llmrouter.Router, cases []Case) {
 	t.Helper()
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
 			t.Helper()
+			if c.Want == "" && c.WantPlan == nil && c.WantLabel == "" && c.WantErr == nil {
+				t.Fatalf("case %q checks nothing: set Want, WantPlan, WantLabel or WantErr", c.Name)
+			}
 			msgs := c.Messages
 			if msgs == nil {
 				msgs = []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman, c.Prompt)}

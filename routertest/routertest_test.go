@@ -3,6 +3,8 @@ package routertest_test
 import (
 	"context"
 	"errors"
+	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -221,4 +223,22 @@ func TestClock(t *testing.T) {
 	assert.Equal(t, time.Date(2026, 1, 1, 0, 1, 0, 0, time.UTC), <-ch)
 	assert.Zero(t, c.Waiters())
 	assert.Equal(t, []time.Duration{time.Minute}, c.Waits())
+}
+
+// A Case that names no expectation (no Want, WantPlan, WantLabel or
+// WantErr: a field left out by mistake) fails its subtest saying so; it
+// passed, checking nothing. The failing run happens in a child process.
+func TestAssertRoutesRejectsCaseWithoutExpectation(t *testing.T) {
+	if os.Getenv("ROUTERTEST_CHILD") == "empty-case" {
+		r, err := llmrouter.New([]llmrouter.Provider{routertest.NewProvider(llmrouter.ModelCard{Name: "m"})})
+		require.NoError(t, err)
+		routertest.AssertRoutes(t, r, []routertest.Case{{Name: "forgot Want", Prompt: "hello"}})
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestAssertRoutesRejectsCaseWithoutExpectation$", "-test.v")
+	cmd.Env = append(os.Environ(), "ROUTERTEST_CHILD=empty-case")
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	require.ErrorAs(t, err, &ee, "the child run must fail:\n%s", out)
+	assert.Contains(t, string(out), `case "forgot Want" checks nothing: set Want, WantPlan, WantLabel or WantErr`)
 }
