@@ -191,6 +191,8 @@ func New(opts Options) (*Judge, error) {
 		return nil, fmt.Errorf("judge: New: Options.Reference is a nil %T", opts.Reference)
 	case opts.Feedback == nil && opts.OnResult == nil:
 		return nil, errors.New("judge: New: nothing receives the grades: set Options.Feedback or Options.OnResult")
+	case opts.Feedback != nil && isNil(opts.Feedback):
+		return nil, fmt.Errorf("judge: New: Options.Feedback is a nil %T (did its constructor fail?)", opts.Feedback)
 	case math.IsNaN(opts.Rate) || opts.Rate < 0 || opts.Rate > 1:
 		return nil, fmt.Errorf("judge: New: Options.Rate %v is outside [0,1]", opts.Rate)
 	case math.IsNaN(opts.SpendCap) || math.IsInf(opts.SpendCap, 0) || opts.SpendCap < 0:
@@ -422,14 +424,15 @@ func (j *Judge) work() {
 	}
 }
 
-// isNil reports whether p is nil or holds a nil pointer (a provider whose
-// constructor failed: calling it would panic on a worker).
-func isNil(p llmrouter.Provider) bool {
-	if p == nil {
+// isNil reports whether v is nil or holds a nil pointer or func (a
+// provider or log whose constructor failed: calling it would panic on a
+// worker).
+func isNil(v any) bool {
+	if v == nil {
 		return true
 	}
-	v := reflect.ValueOf(p)
-	return v.Kind() == reflect.Pointer && v.IsNil()
+	rv := reflect.ValueOf(v)
+	return (rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Func) && rv.IsNil()
 }
 
 // checkPrices rejects a card whose prices are not finite and non-negative:

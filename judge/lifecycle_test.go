@@ -58,6 +58,9 @@ func TestNewErrors(t *testing.T) {
 			`Options.Reference: model "r": OutputPerMTok is -1; want a finite price >= 0`},
 		{"typed nil judge", judge.Options{Judge: (*routertest.Provider)(nil), Feedback: fb}, "Options.Judge is required"},
 		{"typed nil reference", judge.Options{Judge: jp, Reference: (*routertest.Provider)(nil), Feedback: fb}, "Options.Reference is a nil"},
+		// A log whose Open failed: its Feedback panicked on a worker.
+		{"typed nil feedback", judge.Options{Judge: jp, Feedback: (*decisionlog.Log)(nil)}, "Options.Feedback is a nil *decisionlog.Log"},
+		{"nil feedback func", judge.Options{Judge: jp, Feedback: judge.FeedbackFunc(nil)}, "Options.Feedback is a nil judge.FeedbackFunc"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var j *judge.Judge
