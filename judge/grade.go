@@ -32,7 +32,7 @@ func (j *Judge) run(it Item) {
 	j.outTokens.Add(int64(r.Usage.OutputTokens))
 	switch {
 	case r.Err == nil && j.opts.Feedback != nil:
-		if err := j.opts.Feedback.Feedback(ctx, it.ID, r.Score, r.Note); err != nil {
+		if err := j.feedback(ctx, it.ID, r.Score, r.Note); err != nil {
 			r.Err = fmt.Errorf("judge: feedback for decision %q: %w", it.ID, err)
 			j.feedbackFailed.Add(1)
 		} else {
@@ -53,6 +53,17 @@ func (j *Judge) run(it Item) {
 	if j.opts.OnResult != nil {
 		j.opts.OnResult(r)
 	}
+}
+
+// feedback delivers a grade, turning a panic in Feedback into its error:
+// a judge never takes the process down.
+func (j *Judge) feedback(ctx context.Context, id string, score float64, note string) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("panicked: %v", v)
+		}
+	}()
+	return j.opts.Feedback.Feedback(ctx, id, score, note)
 }
 
 // grade fills r's grade, score, note, usage and cost.

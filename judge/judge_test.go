@@ -264,6 +264,18 @@ func TestModelFailures(t *testing.T) {
 		assert.Equal(t, judge.Stats{Sampled: 1, FeedbackFailed: 1}, zeroMoney(st))
 		assert.Contains(t, st.LastProblem, `feedback for decision "x": log closed`)
 	})
+	// A Feedback that panics is a failed delivery, as one that errs: the
+	// panic unwound the worker, outside any recover, ending the process.
+	t.Run("feedback panics", func(t *testing.T) {
+		boom := judge.FeedbackFunc(func(context.Context, string, float64, string) error { panic("feedback boom") })
+		j, err := judge.New(judge.Options{Judge: llmrouter.NewProvider(judgeCard, &fakeModel{reply: says("[[5]]")}), Feedback: boom, Rate: 1, Rand: always})
+		require.NoError(t, err)
+		j.SubmitItem(judge.Item{ID: "x", Model: "m", Prompt: "q", Answer: "a"})
+		require.NoError(t, j.Close(context.Background()))
+		st := j.Stats()
+		assert.Equal(t, judge.Stats{Sampled: 1, FeedbackFailed: 1}, zeroMoney(st))
+		assert.Contains(t, st.LastProblem, `feedback for decision "x": panicked: feedback boom`)
+	})
 }
 
 type nilModel struct{}
