@@ -30,7 +30,9 @@
 // Validate). Swap
 // validates the new value against every model set its holder was validated
 // with — a policy naming a model the router lacks is refused, Swap returns
-// the error, and the old value stays live. Values without a
+// the error, and the old value stays live; so is a nil pointer or func (a
+// classifier whose constructor failed), and a holder made with one fails
+// New. Values without a
 // Validate(models []llmrouter.ModelCard) error method are taken as they are.
 //
 // # Policies that act around each call

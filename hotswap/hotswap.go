@@ -95,6 +95,9 @@ func (h *Classifier) Validate(models []llmrouter.ModelCard) error {
 // keeps the old classifier.
 func (h *Classifier) Swap(c llmrouter.Classifier) error {
 	c = orDefaultClassifier(c)
+	if err := nilValue(nilNew, "classifier", c); err != nil {
+		return err
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if err := h.sets.check("classifier", c); err != nil {
@@ -154,6 +157,9 @@ func (h *Policy) Validate(models []llmrouter.ModelCard) error {
 // old policy.
 func (h *Policy) Swap(p llmrouter.Policy) error {
 	p = orDefaultPolicy(p)
+	if err := nilValue(nilNew, "policy", p); err != nil {
+		return err
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if err := h.sets.check("policy", p); err != nil {

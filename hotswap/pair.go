@@ -74,6 +74,12 @@ func (h *Pair) Validate(models []llmrouter.ModelCard) error {
 // goroutines swap).
 func (h *Pair) Swap(c llmrouter.Classifier, p llmrouter.Policy) error {
 	c, p = orDefaultClassifier(c), orDefaultPolicy(p)
+	if err := nilValue(nilNew, "classifier", c); err != nil {
+		return err
+	}
+	if err := nilValue(nilNew, "policy", p); err != nil {
+		return err
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if err := h.sets.check("classifier or policy", c, p); err != nil {
