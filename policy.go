@@ -126,7 +126,9 @@ func (fn PolicyFunc) Apply(r *Routing) error { return fn(r) }
 
 // Chain applies policies in order and stops at the first error. Filters
 // usually come first and a selection rule last. If no policy wrote a plan,
-// the router orders the remaining candidates by predicted quality.
+// the router orders the remaining candidates by predicted quality. New
+// fails, naming its place, on a policy that is nil or a nil pointer or
+// func.
 func Chain(policies ...Policy) Policy { return chain(policies) }
 
 type chain []Policy

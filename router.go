@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"maps"
 	"math"
-	"reflect"
 	"slices"
 	"strconv"
 	"sync"
@@ -208,7 +207,7 @@ func (c *config) checkNil() error {
 		if x.v == nil {
 			continue
 		}
-		if k := reflect.ValueOf(x.v).Kind(); (k == reflect.Pointer || k == reflect.Func) && isNil(x.v) {
+		if isNilPointerOrFunc(x.v) {
 			return fmt.Errorf("llmrouter: %s: a nil %T (did its constructor fail?)", x.name, x.v)
 		}
 	}

@@ -1,5 +1,10 @@
 package llmrouter
 
+import (
+	"fmt"
+	"reflect"
+)
+
 // modelChecker is the optional CheckModels method of a stage whose
 // Validate remembers the models it passes (hotswap's holders, and Chain,
 // which may hold them): CheckModels validates without remembering.
@@ -43,12 +48,28 @@ func validateStages(models []ModelCard, stages ...any) error {
 }
 
 // CheckModels checks every policy of the chain as checkStage does, so
-// that a holder in the chain does not remember models New then refuses.
+// that a holder in the chain does not remember models New then refuses;
+// a policy that is a nil pointer or func fails it, naming its place.
 func (c chain) CheckModels(models []ModelCard) error {
-	for _, p := range c {
+	for i, p := range c {
+		if p == nil {
+			return fmt.Errorf("llmrouter: Chain: policy %d is nil", i)
+		}
+		if isNilPointerOrFunc(p) {
+			return fmt.Errorf("llmrouter: Chain: policy %d is a nil %T (did its constructor fail?)", i, p)
+		}
 		if err := checkStage(models, p); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// isNilPointerOrFunc reports whether v (not nil) is a nil pointer or nil
+// func: a value whose methods would panic. Nil slices and maps are not
+// (Chain() is an empty chain).
+func isNilPointerOrFunc(v any) bool {
+	rv := reflect.ValueOf(v)
+	k := rv.Kind()
+	return (k == reflect.Pointer || k == reflect.Func) && rv.IsNil()
 }

@@ -42,3 +42,33 @@ func TestNewRejectsTypedNilStages(t *testing.T) {
 	_, err = r.Route(context.Background(), human("hi"))
 	require.NoError(t, err, "an empty chain plans nothing; the router ranks by quality")
 }
+
+// nilPtrPolicy is a policy with a Validate method, as budget.Budget has,
+// whose methods dereference their receiver.
+type nilPtrPolicy struct{ models []llmrouter.ModelCard }
+
+func (p *nilPtrPolicy) Apply(*llmrouter.Routing) error { return nil }
+func (p *nilPtrPolicy) Validate(m []llmrouter.ModelCard) error {
+	p.models = m
+	return nil
+}
+
+// A nil pointer among a Chain's (or DefaultPolicy's) policies (a
+// budget.New whose error was dropped) fails New naming its place; New
+// panicked validating it.
+func TestNewRejectsTypedNilInChain(t *testing.T) {
+	ps := []llmrouter.Provider{routertest.NewProvider(cheapCard)}
+	for _, tc := range []struct {
+		p    llmrouter.Policy
+		want string
+	}{
+		{llmrouter.Chain(llmrouter.CheapestAdequate{}, (*nilPtrPolicy)(nil)), "llmrouter: Chain: policy 1 is a nil *llmrouter_test.nilPtrPolicy (did its constructor fail?)"},
+		{llmrouter.DefaultPolicy((*nilPtrPolicy)(nil)), "llmrouter: Chain: policy 4 is a nil *llmrouter_test.nilPtrPolicy (did its constructor fail?)"},
+		{llmrouter.Chain(llmrouter.Chain(llmrouter.PolicyFunc(nil))), "llmrouter: Chain: policy 0 is a nil llmrouter.PolicyFunc (did its constructor fail?)"},
+		{llmrouter.Chain(llmrouter.CheapestAdequate{}, nil), "llmrouter: Chain: policy 1 is nil"},
+	} {
+		var err error
+		require.NotPanics(t, func() { _, err = llmrouter.New(ps, llmrouter.WithPolicy(tc.p)) }, tc.want)
+		assert.EqualError(t, err, tc.want)
+	}
+}
