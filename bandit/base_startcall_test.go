@@ -38,3 +38,18 @@ func TestBaseBudgetCharges(t *testing.T) {
 	assert.Equal(t, budget.FromUSD(d.Cost), spent, "the call is charged")
 	assert.Zero(t, held)
 }
+
+// nilBase is a Base policy whose methods dereference their receiver.
+type nilBase struct{ seen int }
+
+func (b *nilBase) Apply(*llmrouter.Routing) error { b.seen++; return nil }
+
+// A Base that is a nil pointer or func (a constructor whose error was
+// dropped) fails New naming it; every Apply panicked.
+func TestNewRejectsNilBase(t *testing.T) {
+	for _, base := range []llmrouter.Policy{(*nilBase)(nil), llmrouter.PolicyFunc(nil)} {
+		_, err := bandit.New([]string{"m"}, bandit.Options{Base: base})
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "bandit: Options.Base is a nil ")
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"sync"
 	"sync/atomic"
 
@@ -130,7 +131,8 @@ type Options struct {
 	Shared Shared
 	// Base is the live policy run first: its filters remove candidates and
 	// its plan lists the models the bandit chooses among (and, after the
-	// choice, the fallbacks in order). Default: llmrouter.DefaultPolicy().
+	// choice, the fallbacks in order). Default: llmrouter.DefaultPolicy();
+	// a nil pointer or func fails New.
 	// A StartCall hook of the Base (a budget.Budget among its filters) runs
 	// around each call through the bandit (see Policy.StartCall).
 	Base llmrouter.Policy
@@ -262,6 +264,8 @@ func New(models []string, opt Options) (*Policy, error) {
 		rng: rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x9e3779b97f4a7c15)), pend: newPendingStore(opt.MaxPending)}
 	if p.base == nil {
 		p.base = llmrouter.DefaultPolicy()
+	} else if rv := reflect.ValueOf(p.base); (rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Func) && rv.IsNil() {
+		return nil, fmt.Errorf("bandit: Options.Base is a nil %T (did its constructor fail?)", p.base)
 	}
 	arms := make([]*arm, len(models))
 	for i, m := range models {
