@@ -53,3 +53,10 @@ func TestNewRejectsNilBase(t *testing.T) {
 		assert.Contains(t, err.Error(), "bandit: Options.Base is a nil ")
 	}
 }
+
+// An Options.Shared that is a nil pointer (a redisstore.NewLearner whose
+// error was dropped) fails New naming it; every Apply panicked.
+func TestNewRejectsNilShared(t *testing.T) {
+	_, err := bandit.New([]string{"m"}, bandit.Options{Shared: (*bandit.MemoryShared)(nil)})
+	require.EqualError(t, err, "bandit: Options.Shared is a nil *bandit.MemoryShared (did its constructor fail?)")
+}

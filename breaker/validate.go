@@ -2,12 +2,14 @@ package breaker
 
 import (
 	"fmt"
+	"reflect"
 	"time"
 )
 
 // Validate reports the first field of s that is invalid: a negative
 // duration (Window, Cooldown, MaxCooldown, ProbeTimeout) or count
-// (MinRequests, HalfOpenProbes), or a NaN FailureRate. New and
+// (MinRequests, HalfOpenProbes), a NaN FailureRate, or a Shared that is
+// a nil pointer (every Allow would panic). New and
 // NewRegistry, which cannot fail, treat such a field as zero (its
 // default); llmrouter.New rejects a Fallback.Breaker that Validate
 // rejects. It is pure.
@@ -30,6 +32,11 @@ func (s Settings) Validate() error {
 	}
 	if s.FailureRate != s.FailureRate {
 		return fmt.Errorf("breaker: Settings.FailureRate is NaN; want a number (0: the default, negative: off)")
+	}
+	if s.Shared != nil {
+		if rv := reflect.ValueOf(s.Shared); rv.Kind() == reflect.Pointer && rv.IsNil() {
+			return fmt.Errorf("breaker: Settings.Shared is a nil %T (did its constructor fail?)", s.Shared)
+		}
 	}
 	return nil
 }

@@ -25,6 +25,9 @@ func TestSettingsValidate(t *testing.T) {
 		{"negative probe timeout", breaker.Settings{ProbeTimeout: -time.Second}, "ProbeTimeout"},
 		{"negative min requests", breaker.Settings{MinRequests: -1}, "MinRequests"},
 		{"negative half-open probes", breaker.Settings{HalfOpenProbes: -1}, "HalfOpenProbes"},
+		// A shared state whose constructor failed: every Allow panicked,
+		// outside any recover, in the caller of GenerateContent.
+		{"nil shared state", breaker.Settings{Shared: (*nilShared)(nil)}, "Settings.Shared is a nil *breaker_test.nilShared"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.s.Validate()
@@ -40,3 +43,9 @@ func TestSettingsValidate(t *testing.T) {
 		require.NoError(t, s.Validate())
 	}
 }
+
+// nilShared is a Shared whose methods dereference their receiver.
+type nilShared struct{ until time.Time }
+
+func (s *nilShared) OpenUntil(string, time.Time) time.Time { return s.until }
+func (s *nilShared) Opened(_ string, _, until time.Time)   { s.until = until }

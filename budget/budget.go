@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -175,11 +176,14 @@ var _ llmrouter.Policy = (*Budget)(nil)
 
 // New returns a Budget enforcing cfg. It fails, naming the limit, on an
 // unknown scope or window, a PerTag limit without a tag, a negative or
-// non-finite amount, or a negative TTL or MaxPerRequest.
+// non-finite amount, a negative TTL or MaxPerRequest, or a Store that is
+// a nil pointer.
 func New(cfg Config) (*Budget, error) {
 	b := &Budget{store: cfg.Store, defaultTier: cfg.DefaultTier, ttl: cfg.TTL, onError: cfg.OnError}
 	if b.store == nil {
 		b.store = NewMemoryStore()
+	} else if rv := reflect.ValueOf(b.store); rv.Kind() == reflect.Pointer && rv.IsNil() {
+		return nil, fmt.Errorf("budget: Config.Store is a nil %T (did its constructor fail?)", b.store)
 	}
 	switch {
 	case cfg.TTL < 0:

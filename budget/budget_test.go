@@ -208,6 +208,9 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{"NaN amount", budget.Config{Limits: []budget.Limit{{Scope: budget.Global, USD: nan(), Window: day}}}, "limit 0: USD NaN"},
 		{"negative TTL", budget.Config{TTL: -time.Second}, "negative TTL"},
 		{"negative MaxPerRequest", budget.Config{MaxPerRequest: -1}, "MaxPerRequest -1"},
+		// A store whose constructor failed (redisstore.New): every request
+		// failed with a recovered panic.
+		{"nil store", budget.Config{Store: (*budget.MemoryStore)(nil)}, "Config.Store is a nil *budget.MemoryStore"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := budget.New(tc.cfg)

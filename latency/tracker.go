@@ -3,6 +3,7 @@ package latency
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -116,7 +117,8 @@ var (
 )
 
 // New returns a Tracker. It fails, naming the field, on an Alpha outside
-// (0,1], a Quantile outside (0,1), or a negative MinSamples or Window.
+// (0,1], a Quantile outside (0,1), a negative MinSamples or Window, or a
+// Shared that is a nil pointer.
 func New(cfg Config) (*Tracker, error) {
 	switch {
 	case cfg.Alpha == 0:
@@ -145,6 +147,11 @@ func New(cfg Config) (*Tracker, error) {
 	cfg.Window = max(cfg.Window, cfg.MinSamples)
 	if cfg.MaxAge == 0 {
 		cfg.MaxAge = DefaultMaxAge
+	}
+	if cfg.Shared != nil {
+		if rv := reflect.ValueOf(cfg.Shared); rv.Kind() == reflect.Pointer && rv.IsNil() {
+			return nil, fmt.Errorf("latency: Config.Shared is a nil %T (did its constructor fail?)", cfg.Shared)
+		}
 	}
 	return &Tracker{cfg: cfg}, nil
 }

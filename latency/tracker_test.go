@@ -128,6 +128,9 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{latency.Config{Quantile: 1}, "Quantile 1"},
 		{latency.Config{MinSamples: -1}, "MinSamples"},
 		{latency.Config{Window: -1}, "Window"},
+		// A shared store whose constructor failed: every Apply and Record
+		// panicked.
+		{latency.Config{Shared: (*latency.MemoryShared)(nil)}, "Config.Shared is a nil *latency.MemoryShared"},
 	} {
 		_, err := latency.New(tc.cfg)
 		assert.ErrorContains(t, err, tc.want)
