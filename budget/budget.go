@@ -140,8 +140,11 @@ func (e *ExceededError) Is(target error) bool {
 // cheapest planned model's estimate, at most the chosen model's cost at
 // its output ceiling (the caller's MaxTokens, else the card's
 // MaxOutputTokens or llmrouter.DefaultOutputCapTokens; at most
-// MaxPerRequest and Hints.MaxCost). The reservation becomes the request's
-// Hints.MaxCost, so the router holds every attempt to it, limiting output
+// MaxPerRequest, Hints.MaxCost and the cap an earlier StartCall hook set,
+// such as another Budget's grant). The reservation becomes the request's
+// Hints.MaxCost unless that is lower (a cap is only ever lowered, so two
+// budgets in one chain hold the call to the smaller grant), so the router
+// holds every attempt to it, limiting output
 // tokens where needed; a model it cannot pay for is skipped. After the
 // call the decision's Cost is charged and the rest released; a request
 // that never finishes frees its hold after TTL. If another request took
@@ -365,6 +368,10 @@ func (b *Budget) StartCall(ctx context.Context, d *llmrouter.Decision, h llmrout
 	if h.MaxCost > 0 {
 		hi = min(hi, FromUSD(h.MaxCost))
 	}
+	held := d.Hints.MaxCost // the caller's cap, or an earlier hook's grant (another Budget's)
+	if held > 0 {
+		hi = min(hi, ceilUSD(held))
+	}
 	if b.maxPer > 0 {
 		hi = min(hi, b.maxPer)
 	}
@@ -377,7 +384,11 @@ func (b *Budget) StartCall(ctx context.Context, d *llmrouter.Decision, h llmrout
 	if refused != nil {
 		return nil, exceeded(bs, *refused, lo)
 	}
-	d.Hints.MaxCost = max(got.USD(), zeroGrant)
+	grant := max(got.USD(), zeroGrant)
+	if held > 0 {
+		grant = min(grant, held) // never raise a cap another hook set
+	}
+	d.Hints.MaxCost = grant
 	return func(d *llmrouter.Decision) {
 		cctx := context.WithoutCancel(ctx) // charge even when the caller gave up
 		var err error
