@@ -384,9 +384,9 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 			resp = nil
 			a.Code, a.Err = panicAttempt(card.Name, perr)
 			res.verifierPanic = true
-		} else if rej != nil && x.ctx.Err() == nil && isRouterCancel(context.Cause(parent)) {
-			resp = nil // cut short by the router, not judged: no rejection
-			a.Code, a.Err = routerCancel(card.Name, context.Cause(parent), rej)
+		} else if rej != nil && (x.ctx.Err() != nil || isRouterCancel(context.Cause(parent))) {
+			resp = nil // cut short by the caller or the router, not judged: no rejection
+			a.Code, a.Err = x.classify(parent, actx, card.Name, rej)
 		} else if rej != nil {
 			a.Rejected = rej.Error()
 			res.rej = rej

@@ -90,3 +90,34 @@ func TestHedgeLoserVerificationCancelled(t *testing.T) {
 		})
 	}
 }
+
+// A verification the caller's cancellation cut short is no verdict: the
+// attempt is recorded as cancelled by the caller, not as rejected with
+// "context canceled" (which read as the verifier's judgement).
+func TestCallerCancelDuringVerification(t *testing.T) {
+	for _, hedged := range []bool{false, true} {
+		ctx, cancel := context.WithCancel(context.Background())
+		v := llmrouter.VerifierFunc(func(vctx context.Context, _ *llmrouter.Answer) error {
+			cancel() // the caller gives up while the judge runs
+			<-vctx.Done()
+			return vctx.Err()
+		})
+		fb := llmrouter.Fallback{Verifier: v}
+		if hedged {
+			fb.Clock = routertest.NewClock(time.Now())
+			fb.Hedge = llmrouter.Hedge{Delay: time.Hour}
+		}
+		sink := &lastSink{}
+		r, err := llmrouter.New([]llmrouter.Provider{routertest.NewProvider(cheapCard), routertest.NewProvider(midCard)},
+			llmrouter.WithFallback(fb), llmrouter.WithSink(sink))
+		require.NoError(t, err)
+		_, err = r.GenerateContent(ctx, human("hi"))
+		require.ErrorIs(t, err, context.Canceled)
+		assert.NotErrorIs(t, err, llmrouter.ErrRejected)
+		d := sink.last()
+		require.Len(t, d.Attempts, 1, d.Explain())
+		a := d.Attempts[0]
+		assert.Empty(t, a.Rejected, "hedged %v: no verdict was reached", hedged)
+		assert.Equal(t, llms.ErrCodeCanceled, a.Code, "hedged %v", hedged)
+	}
+}
