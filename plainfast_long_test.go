@@ -1,0 +1,62 @@
+package llmrouter
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestScanPlainFastLongRuns holds scanText with scanPlainFast equal to
+// scanText with scanPlainLoop alone on plain runs longer than the
+// fastMaxRun bytes plainFastLoop reads at a time (its fields count no
+// more), so that its stops at that bound, inside a word or in
+// separators, and the restarts after them are checked. Some texts are
+// all capitals, all digits or mostly separators, so that a field would
+// overflow past the bound.
+func TestScanPlainFastLongRuns(t *testing.T) {
+	rng := rand.New(rand.NewPCG(20, 1))
+	alphabets := []string{"abcxyzAQZ0179", "ABQZ", "0179", "aZ9"}
+	const seps = "  ,.'\"\t:!#@~"
+	for iter := range 400 {
+		var b strings.Builder
+		size := fastMaxRun - 60 + iter%80 + rng.IntN(MaxScanBytes)
+		letters := alphabets[iter%len(alphabets)]
+		maxLen, maxSeps := 12, 2
+		if iter%5 == 0 {
+			maxLen, maxSeps = 2, 6
+		}
+		for b.Len() < size {
+			for range 1 + rng.IntN(maxLen) {
+				b.WriteByte(letters[rng.IntN(len(letters))])
+			}
+			for range 1 + rng.IntN(maxSeps) {
+				b.WriteByte(seps[rng.IntN(len(seps))])
+			}
+			if rng.IntN(300) == 0 {
+				b.WriteString(strings.Repeat("w", 1+iter%40)) // a long word
+			}
+		}
+		text := b.String()
+		maxWords := DefaultMaxNGramWords
+		if iter%4 == 0 {
+			maxWords = 100 + rng.IntN(900)
+		}
+		run := func(off bool) (Features, runeCounts) {
+			plainFastOff = off
+			defer func() { plainFastOff = false }()
+			var f Features
+			f.Text = text
+			tc := scanText(&f, make([]uint32, 0, rng.IntN(8000)), maxWords)
+			if len(f.NGrams) == 0 {
+				f.NGrams = nil
+			}
+			return f, tc
+		}
+		want, wantTC := run(true)
+		got, gotTC := run(false)
+		require.Equal(t, wantTC, gotTC, "iter %d", iter)
+		require.Equal(t, want, got, "iter %d maxWords %d", iter, maxWords)
+	}
+}
