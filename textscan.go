@@ -144,6 +144,7 @@ func scanText(f *Features, ngrams []uint32, maxWords int) runeCounts {
 		// bytes ≥ 0x80; a number a run of digits
 		dWords, numbers, mathc, code, upper, fences int
 		dInWord                                     bool
+		pr                                          plainRun // scanPlain's state
 	)
 	for i := 0; i < len(text); {
 		c := text[i]
@@ -213,10 +214,12 @@ func scanText(f *Features, ngrams []uint32, maxWords int) runeCounts {
 			}
 			lineStart = false
 			// The word and the plain words after it (textscan_plain.go).
-			pr := plainRun{
-				ngrams: ngrams, hU: hU, hB: hB, prevHash: prevHash, words: words, maxWords: maxWords,
-				hashing: hashing, hasPrev: hasPrev, dWords: dWords, asciiWordBytes: asciiWordBytes,
-			}
+			// pr is filled field by field: as a composite literal it was
+			// built on the stack and then copied with wider loads than the
+			// stores that had just written it, which stalled each of them.
+			pr.ngrams, pr.hU, pr.hB, pr.prevHash, pr.words, pr.maxWords = ngrams, hU, hB, prevHash, words, maxWords
+			pr.hashing, pr.hasPrev, pr.dWords, pr.asciiWordBytes = hashing, hasPrev, dWords, asciiWordBytes
+			pr.seps, pr.digits, pr.numbers, pr.upper = 0, 0, 0, 0
 			i = scanPlain(text, i, &pr)
 			ngrams, hU, hB, prevHash, words = pr.ngrams, pr.hU, pr.hB, pr.prevHash, pr.words
 			hashing, hasPrev, dWords, asciiWordBytes = pr.hashing, pr.hasPrev, pr.dWords, pr.asciiWordBytes
