@@ -325,10 +325,16 @@ func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 				q = sigmoid(r.strengthZ[i] - dz) // QualityForDifficulty
 			}
 		}
-		d.Candidates[i] = Candidate{Model: m.Name, Index: i, Quality: q, Cost: m.Cost(f.Tokens, out), Latency: m.TypicalLatency}
+		// Field by field (the candidates are zero): a composite literal
+		// was built on the stack and copied with loads wider than its
+		// stores, which stalled them; so for rt below.
+		c := &d.Candidates[i]
+		c.Model, c.Index, c.Quality, c.Cost, c.Latency = m.Name, i, q, m.Cost(f.Tokens, out), m.TypicalLatency
 	}
 	rt := &s.routing
-	*rt = Routing{Features: f, Prediction: &d.Prediction, Hints: req.Hints, Models: r.models, Candidates: d.Candidates, Plan: d.Plan, Now: d.Time, DecisionID: d.ID}
+	*rt = Routing{}
+	rt.Features, rt.Prediction, rt.Hints, rt.Models = f, &d.Prediction, req.Hints, r.models
+	rt.Candidates, rt.Plan, rt.Now, rt.DecisionID = d.Candidates, d.Plan, d.Time, d.ID
 	if err := applyPolicy(policy, rt); err != nil {
 		return nil, fmt.Errorf("llmrouter: policy: %w", err)
 	}
