@@ -1,6 +1,9 @@
 package llmrouter
 
-import "unsafe"
+import (
+	"strings"
+	"unsafe"
+)
 
 // scanPlainFast is scanPlain's loop without a branch that depends on the
 // text, but for the one that leaves it at a byte that is neither a word
@@ -79,6 +82,9 @@ func scanPlainFast(text string, i int, r *plainRun) (end int, ok bool) {
 			i--
 		}
 	}
+	if nl := strings.IndexByte(text[i0:i], '\n'); nl >= 0 {
+		r.lines, r.numbered = runLines(text, i0+nl, i)
+	}
 	if starts > 0 {
 		r.prevHash = ng[n-2]
 		if !r.hasPrev {
@@ -150,13 +156,37 @@ func plainFastLoop(text string, i int, q unsafe.Pointer, hU, hB uint32) (int, un
 	return j, q, hU, hB, run, sx
 }
 
+// runLines counts the newlines in text[k:end] (text[k] is one) and the
+// lines among them that scanText counts as numbered: after the newline
+// and any spaces, tabs or carriage returns (which keep scanText's
+// lineStart), a digit followed by '.' or ')'. A newline whose line goes
+// on with another newline is left to that one.
+func runLines(text string, k, end int) (lines, numbered int) {
+	for {
+		lines++
+		j := k + 1
+		for j < end && scanClass[text[j]] == fSpace {
+			j++
+		}
+		if j < end && scanClass[text[j]]&fDigit != 0 && j+1 < len(text) && (text[j+1] == '.' || text[j+1] == ')') {
+			numbered++
+		}
+		nl := strings.IndexByte(text[k+1:end], '\n')
+		if nl < 0 {
+			return lines, numbered
+		}
+		k += 1 + nl
+	}
+}
+
 // plainTabs are plainFastLoop's tables, behind one pointer. e holds, for
 // a word byte, its lower case in the low byte (so that the low 32 bits
 // are the lower case alone), a capital and a digit in fields of 10 bits
 // from bit 42 (enough for fastMaxRun bytes) and bit 63 (the sign, which
-// the loop tests for a word's start); for a plain separator (plainSep), 1
-// in the field at bit 32, which counts them; 0 marks the bytes that end
-// a run. m is the FNV-1a prime for a word byte and 1 for every other byte
+// the loop tests for a word's start); for a plain separator (plainSep)
+// or a newline, 1 in the field at bit 32, which counts them; 0 marks the
+// bytes that end a run. (Newlines, a run's most common end in prompts,
+// are counted after the loop, by runLines.) m is the FNV-1a prime for a word byte and 1 for every other byte
 // (a plain separator leaves the loop's hashes as they are). Bit 63 of a
 // run's sum is never read.
 type plainTabs struct {
@@ -173,7 +203,7 @@ var plainTab = func() *plainTabs {
 			t.e[c] = pc&0xff | 1<<63 |
 				(pc>>plainUpperShift&1)<<fastUpperShift | (pc>>plainDigitShift&1)<<fastDigitShift
 		}
-		if c < len(plainSep) && plainSep[c] {
+		if c < len(plainSep) && plainSep[c] || c == '\n' {
 			t.e[c] = fastSep
 		}
 	}

@@ -11,6 +11,10 @@ type plainRun struct {
 	hashing, hasPrev             bool
 	dWords, asciiWordBytes, seps int
 	digits, numbers, upper       int
+	// Set by scanPlainFast alone, whose runs go on through newlines:
+	// the run's newlines and its lines numbered "1." or "2)" (scanText's
+	// lineStart rule).
+	lines, numbered int
 }
 
 // scanPlain continues the ASCII word that starts at text[i] (its hashes
