@@ -18,7 +18,7 @@ import (
 func TestScanPlainFastLongRuns(t *testing.T) {
 	rng := rand.New(rand.NewPCG(20, 1))
 	alphabets := []string{"abcxyzAQZ0179", "ABQZ", "0179", "aZ9"}
-	const seps = "  ,.'\"\t:!#@~"
+	const seps = "  ,.'\"\t:!#@~\n\r"
 	for iter := range 400 {
 		var b strings.Builder
 		size := fastMaxRun - 60 + iter%80 + rng.IntN(MaxScanBytes)
@@ -58,5 +58,33 @@ func TestScanPlainFastLongRuns(t *testing.T) {
 		got, gotTC := run(false)
 		require.Equal(t, wantTC, gotTC, "iter %d", iter)
 		require.Equal(t, want, got, "iter %d maxWords %d", iter, maxWords)
+	}
+}
+
+// TestScanPlainFastNewlines holds scanText with scanPlainFast, whose runs
+// go on through newlines, equal to scanText with scanPlainLoop alone,
+// whose runs end at them: numbered lines after spaces, tabs and carriage
+// returns, blank lines, newlines at a run's end, and other scripts
+// beside ASCII words (the Latin script's count takes the runs' word
+// bytes, which the newlines must not join).
+func TestScanPlainFastNewlines(t *testing.T) {
+	for _, text := range []string{
+		"word\n1. next", "word\n\t1. next", "word\n\r2) next", "word \n 3. x", "a\n\n4. b", "a\n \n5) b",
+		"a\n7x. b", "a\n12. b", "a\n1 . b", "a\n1", "a\n1.", "a\n,1. b", "a b\n\n", "a b\n \n?", "a\n\n\n",
+		"a\nb\nc\nd", "Step one\n2) step two\n\t3) three\n", "x\n\r\n\t\n9. y",
+		"слово word\nword\nword слово", "日本 ab\ncd\nef 日本語の文", "мир a\nb\nc\nd\ne мир мир мир",
+	} {
+		run := func(off bool) (Features, runeCounts) {
+			plainFastOff = off
+			defer func() { plainFastOff = false }()
+			var f Features
+			f.Text = text
+			tc := scanText(&f, make([]uint32, 0, 64), 0)
+			return f, tc
+		}
+		want, wantTC := run(true)
+		got, gotTC := run(false)
+		require.Equal(t, wantTC, gotTC, "%q", text)
+		require.Equal(t, want, got, "%q", text)
 	}
 }

@@ -1,9 +1,6 @@
 package llmrouter
 
-import (
-	"strings"
-	"unsafe"
-)
+import "unsafe"
 
 // scanPlainFast is scanPlain's loop without a branch that depends on the
 // text, but for the one that leaves it at a byte that is neither a word
@@ -47,12 +44,36 @@ func scanPlainFast(text string, i int, r *plainRun) (end int, ok bool) {
 	// and an index the loop's values fit in registers.
 	ng = ng[:lim]
 	q0 := unsafe.Pointer(unsafe.SliceData(ng[n0:]))
-	j, q, hU, hB, run, sx := plainFastLoop(text[:iEnd], i, q0, r.hU, r.hB)
-	i = iEnd - 1 + j
+	q, hU, hB := q0, r.hU, r.hB
+	var run, sx uint64
+	prev := plainTab.e['a'] // text[i] continues the open word, and may start a number
+	lines, numbered := 0, 0
+	for {
+		var j int
+		j, q, hU, hB, run, sx = plainFastLoop(text[:iEnd], i, q, hU, hB, run, sx, prev)
+		i = iEnd - 1 + j
+		// A newline, the most common end of the loop's runs in prompts,
+		// does not end the plain run: it is counted, with whether it
+		// starts a numbered line ("1." or "2)" after spaces: scanText's
+		// lineStart rule), and the loop goes on after it. (In the loop,
+		// a newline's table entry would need a field of its own.)
+		if i+1 >= iEnd || text[i] != '\n' {
+			break
+		}
+		lines++
+		k := i + 1
+		for k < iEnd && (text[k] == ' ' || text[k] == '\t' || text[k] == '\r') {
+			k++
+		}
+		if k < iEnd && text[k]-'0' < 10 && k+1 < len(text) && (text[k+1] == '.' || text[k+1] == ')') {
+			numbered++
+		}
+		i, prev = i+1, fastSep
+	}
 	n := n0 + int((uintptr(q)-uintptr(q0))/4)
 	starts := int((uintptr(q) - uintptr(q0)) / 8)
 	numbers := int(sx >> fastDigitShift & fastField)
-	wordBytes := i - i0 - int(run>>fastSepShift&fastField)
+	wordBytes := i - i0 - int(run>>fastSepShift&fastField) - lines
 	digits := int(run >> fastDigitShift & fastField)
 	upper := int(run >> fastUpperShift & fastField)
 	if prevE := plainCount[text[i-1]]; prevE != 0 {
@@ -77,14 +98,16 @@ func scanPlainFast(text string, i int, r *plainRun) (end int, ok bool) {
 		digits += int(run >> plainDigitShift & plainField)
 		upper += int(run >> plainUpperShift & plainField)
 	} else {
-		// Stopped in separators: the run ends after the last word.
+		// Stopped in separators: the run ends after the last word (and
+		// scanText reads the newlines after it).
 		for plainCount[text[i-1]] == 0 {
 			i--
+			if text[i] == '\n' {
+				lines--
+			}
 		}
 	}
-	if nl := strings.IndexByte(text[i0:i], '\n'); nl >= 0 {
-		r.lines, r.numbered = runLines(text, i0+nl, i)
-	}
+	r.lines, r.numbered = lines, numbered
 	if starts > 0 {
 		r.prevHash = ng[n-2]
 		if !r.hasPrev {
@@ -110,31 +133,26 @@ func scanPlainFast(text string, i int, r *plainRun) (end int, ok bool) {
 // plainFastLoop is scanPlainFast's loop, alone in a function so that its
 // values stay in registers. It reads text[i:] (at most fastMaxRun bytes)
 // and returns j, the index of where it stopped less len(text)-1.
-func plainFastLoop(text string, i int, q unsafe.Pointer, hU, hB uint32) (int, unsafe.Pointer, uint32, uint32, uint64, uint64) {
+func plainFastLoop(text string, i int, q unsafe.Pointer, hU, hB uint32, run, sx, prev uint64) (int, unsafe.Pointer, uint32, uint32, uint64, uint64) {
 	tab := plainTab
-	// text[i] continues the open word, and may start a number.
-	e := tab.e[text[i]]
-	run, sx := e, e&fastDigit
-	hU = (hU ^ uint32(e)) * fnvPrime32
-	hB = (hB ^ uint32(e)) * fnvPrime32
-	prev := e // text[i-1]'s entry
+	_ = tab.e[0] // the nil check, before the loop
 	// The loop reads text[len(text)-1+j] for j ≤ 0: one register holds
 	// both the position and the bound. The tables are behind a pointer
 	// held in a register (as globals, the compiler formed their addresses
 	// anew on every byte), and an entry's low 32 bits are the lower case
 	// alone, so the hashes take them as they are.
 	last := unsafe.Pointer(unsafe.StringData(text[len(text)-1:]))
-	j := i + 1 - (len(text) - 1)
+	j := i - (len(text) - 1)
 	for ; j <= 0; j++ {
 		c := *(*byte)(unsafe.Add(last, j))
 		e := tab.e[c]
 		if e == 0 {
 			break
 		}
-		// The previous byte's entry, kept from the last iteration: x has
-		// its sign bit set at a word's first byte and the digit bit at a
-		// number's first digit, so sx sums the numbers (x's fields are at
-		// most e's).
+		// prev is the previous byte's entry, kept from the last
+		// iteration: x has its sign bit set at a word's first byte and the
+		// digit bit at a number's first digit, so sx sums the numbers
+		// (x's fields are at most e's).
 		x := e &^ prev
 		prev = e
 		sx += x
@@ -156,37 +174,13 @@ func plainFastLoop(text string, i int, q unsafe.Pointer, hU, hB uint32) (int, un
 	return j, q, hU, hB, run, sx
 }
 
-// runLines counts the newlines in text[k:end] (text[k] is one) and the
-// lines among them that scanText counts as numbered: after the newline
-// and any spaces, tabs or carriage returns (which keep scanText's
-// lineStart), a digit followed by '.' or ')'. A newline whose line goes
-// on with another newline is left to that one.
-func runLines(text string, k, end int) (lines, numbered int) {
-	for {
-		lines++
-		j := k + 1
-		for j < end && scanClass[text[j]] == fSpace {
-			j++
-		}
-		if j < end && scanClass[text[j]]&fDigit != 0 && j+1 < len(text) && (text[j+1] == '.' || text[j+1] == ')') {
-			numbered++
-		}
-		nl := strings.IndexByte(text[k+1:end], '\n')
-		if nl < 0 {
-			return lines, numbered
-		}
-		k += 1 + nl
-	}
-}
-
 // plainTabs are plainFastLoop's tables, behind one pointer. e holds, for
 // a word byte, its lower case in the low byte (so that the low 32 bits
 // are the lower case alone), a capital and a digit in fields of 10 bits
 // from bit 42 (enough for fastMaxRun bytes) and bit 63 (the sign, which
-// the loop tests for a word's start); for a plain separator (plainSep)
-// or a newline, 1 in the field at bit 32, which counts them; 0 marks the
-// bytes that end a run. (Newlines, a run's most common end in prompts,
-// are counted after the loop, by runLines.) m is the FNV-1a prime for a word byte and 1 for every other byte
+// the loop tests for a word's start); for a plain separator (plainSep),
+// 1 in the field at bit 32, which counts them; 0 marks the bytes that end
+// the loop (scanPlainFast goes on after a newline). m is the FNV-1a prime for a word byte and 1 for every other byte
 // (a plain separator leaves the loop's hashes as they are). Bit 63 of a
 // run's sum is never read.
 type plainTabs struct {
@@ -203,7 +197,7 @@ var plainTab = func() *plainTabs {
 			t.e[c] = pc&0xff | 1<<63 |
 				(pc>>plainUpperShift&1)<<fastUpperShift | (pc>>plainDigitShift&1)<<fastDigitShift
 		}
-		if c < len(plainSep) && plainSep[c] || c == '\n' {
+		if c < len(plainSep) && plainSep[c] {
 			t.e[c] = fastSep
 		}
 	}
