@@ -62,17 +62,20 @@ func TestScanPlainFastLongRuns(t *testing.T) {
 }
 
 // TestScanPlainFastNewlines holds scanText with scanPlainFast, whose runs
-// go on through newlines, equal to scanText with scanPlainLoop alone,
-// whose runs end at them: numbered lines after spaces, tabs and carriage
+// go on through newlines and punctuation scanText only counts, equal to
+// scanText with scanPlainLoop alone, whose runs end at them: numbered lines after spaces, tabs and carriage
 // returns, blank lines, newlines at a run's end, and other scripts
 // beside ASCII words (the Latin script's count takes the runs' word
-// bytes, which the newlines must not join).
+// bytes, which the newlines must not join), and each such punctuation
+// mark, at a run's end too.
 func TestScanPlainFastNewlines(t *testing.T) {
 	for _, text := range []string{
 		"word\n1. next", "word\n\t1. next", "word\n\r2) next", "word \n 3. x", "a\n\n4. b", "a\n \n5) b",
 		"a\n7x. b", "a\n12. b", "a\n1 . b", "a\n1", "a\n1.", "a\n,1. b", "a b\n\n", "a b\n \n?", "a\n\n\n",
 		"a\nb\nc\nd", "Step one\n2) step two\n\t3) three\n", "x\n\r\n\t\n9. y",
 		"слово word\nword\nword слово", "日本 ab\ncd\nef 日本語の文", "мир a\nb\nc\nd\ne мир мир мир",
+		"a-b (c) d? e$f", "x\n-1. y", "x\n(1) y", "a;b{c}d|e&f_g[h]i", "a\n?", "a b -", "a b-\n", "what? why?\n1. this",
+		"x+y*z/w^v<u>t%s", "a = b == c => d", "a\\b \\alpha", "a ```go\nx\n```", "a-\nb", "-a-", "a--b", "1-2-3",
 	} {
 		run := func(off bool) (Features, runeCounts) {
 			plainFastOff = off

@@ -219,7 +219,7 @@ func scanText(f *Features, ngrams []uint32, maxWords int) runeCounts {
 			// stores that had just written it, which stalled each of them.
 			pr.ngrams, pr.hU, pr.hB, pr.prevHash, pr.words, pr.maxWords = ngrams, hU, hB, prevHash, words, maxWords
 			pr.hashing, pr.hasPrev, pr.dWords, pr.asciiWordBytes = hashing, hasPrev, dWords, asciiWordBytes
-			pr.seps, pr.digits, pr.numbers, pr.upper, pr.lines, pr.numbered = 0, 0, 0, 0, 0, 0
+			pr.seps, pr.digits, pr.numbers, pr.upper, pr.stops, pr.numbered = 0, 0, 0, 0, 0, 0
 			i = scanPlain(text, i, &pr)
 			ngrams, hU, hB, prevHash, words = pr.ngrams, pr.hU, pr.hB, pr.prevHash, pr.words
 			hashing, hasPrev, dWords, asciiWordBytes = pr.hashing, pr.hasPrev, pr.dWords, pr.asciiWordBytes
@@ -227,8 +227,15 @@ func scanText(f *Features, ngrams []uint32, maxWords int) runeCounts {
 			digits += pr.digits
 			numbers += pr.numbers
 			upper += pr.upper
-			newlines += pr.lines
 			numbered += pr.numbered
+			if st := pr.stops; st != 0 {
+				newlines += int(st >> stopLines & stopField)
+				questions += int(st >> stopQuestions & stopField)
+				mathc += int(st >> stopMathc & stopField)
+				code += int(st >> stopCode & stopField)
+				mathOps += int(st >> stopMathOps & stopField)
+				codeSyms += int(st >> stopCodeSyms & stopField)
+			}
 			continue
 		}
 		if inWord {

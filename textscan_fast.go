@@ -1,6 +1,9 @@
 package llmrouter
 
-import "unsafe"
+import (
+	"unicode/utf8"
+	"unsafe"
+)
 
 // scanPlainFast is scanPlain's loop without a branch that depends on the
 // text, but for the one that leaves it at a byte that is neither a word
@@ -47,33 +50,44 @@ func scanPlainFast(text string, i int, r *plainRun) (end int, ok bool) {
 	q, hU, hB := q0, r.hU, r.hB
 	var run, sx uint64
 	prev := plainTab.e['a'] // text[i] continues the open word, and may start a number
-	lines, numbered := 0, 0
+	var stops uint64        // the counts of the stop bytes passed (stopCounts)
+	skipped, numbered := 0, 0
 	for {
 		var j int
 		j, q, hU, hB, run, sx = plainFastLoop(text[:iEnd], i, q, hU, hB, run, sx, prev)
 		i = iEnd - 1 + j
-		// A newline, the most common end of the loop's runs in prompts,
-		// does not end the plain run: it is counted, with whether it
-		// starts a numbered line ("1." or "2)" after spaces: scanText's
-		// lineStart rule), and the loop goes on after it. (In the loop,
-		// a newline's table entry would need a field of its own.)
-		if i+1 >= iEnd || text[i] != '\n' {
+		// A byte that ends the loop but not the plain run (a newline, the
+		// most common in prompts, and punctuation scanText only counts)
+		// is counted here, and the loop goes on after it as after a
+		// separator. (In the loop, their counts would need fields of
+		// their own in its table.)
+		if i+1 >= iEnd {
 			break
 		}
-		lines++
-		k := i + 1
-		for k < iEnd && (text[k] == ' ' || text[k] == '\t' || text[k] == '\r') {
-			k++
+		c := text[i]
+		add := stopCounts[c]
+		if add == 0 {
+			break
 		}
-		if k < iEnd && text[k]-'0' < 10 && k+1 < len(text) && (text[k+1] == '.' || text[k+1] == ')') {
-			numbered++
+		stops += add
+		skipped++
+		if c == '\n' {
+			// Does it start a numbered line ("1." or "2)" after spaces:
+			// scanText's lineStart rule)?
+			k := i + 1
+			for k < iEnd && (text[k] == ' ' || text[k] == '\t' || text[k] == '\r') {
+				k++
+			}
+			if k < iEnd && text[k]-'0' < 10 && k+1 < len(text) && (text[k+1] == '.' || text[k+1] == ')') {
+				numbered++
+			}
 		}
 		i, prev = i+1, fastSep
 	}
 	n := n0 + int((uintptr(q)-uintptr(q0))/4)
 	starts := int((uintptr(q) - uintptr(q0)) / 8)
 	numbers := int(sx >> fastDigitShift & fastField)
-	wordBytes := i - i0 - int(run>>fastSepShift&fastField) - lines
+	wordBytes := i - i0 - int(run>>fastSepShift&fastField) - skipped
 	digits := int(run >> fastDigitShift & fastField)
 	upper := int(run >> fastUpperShift & fastField)
 	if prevE := plainCount[text[i-1]]; prevE != 0 {
@@ -102,12 +116,10 @@ func scanPlainFast(text string, i int, r *plainRun) (end int, ok bool) {
 		// scanText reads the newlines after it).
 		for plainCount[text[i-1]] == 0 {
 			i--
-			if text[i] == '\n' {
-				lines--
-			}
+			stops -= stopCounts[text[i]]
 		}
 	}
-	r.lines, r.numbered = lines, numbered
+	r.stops, r.numbered = stops, numbered
 	if starts > 0 {
 		r.prevHash = ng[n-2]
 		if !r.hasPrev {
@@ -173,6 +185,53 @@ func plainFastLoop(text string, i int, q unsafe.Pointer, hU, hB uint32, run, sx,
 	}
 	return j, q, hU, hB, run, sx
 }
+
+// stopCounts holds, for each byte that ends plainFastLoop but not a plain
+// run, what scanText counts for it, in fields of 10 bits (stopField;
+// enough for fastMaxRun bytes): newlines, questions, mathc, code, mathOps
+// and codeSyms (scanText's names), from bit 10 times its position in
+// that list; 0 for every other byte. A byte whose counts depend on the
+// bytes after it ('=', '\\', '`') or that scanText reads as more than
+// an ASCII separator is not one (a newline's numbered lines are counted
+// in scanPlainFast).
+var stopCounts = func() (t [256]uint64) {
+	for c := range utf8.RuneSelf {
+		cls := scanClass[c]
+		if cls&fWord != 0 || plainSep[c] || c == '=' || cls&(fBacktick|fBackslash) != 0 {
+			continue
+		}
+		if cls&fNewline != 0 {
+			t[c] |= 1 << stopLines
+		}
+		if cls&fQuestion != 0 {
+			t[c] |= 1 << stopQuestions
+		}
+		if cls&fDMath != 0 {
+			t[c] |= 1 << stopMathc
+		}
+		if cls&fDCode != 0 {
+			t[c] |= 1 << stopCode
+		}
+		if cls&fMath != 0 {
+			t[c] |= 1 << stopMathOps
+		}
+		if cls&fCode != 0 {
+			t[c] |= 1 << stopCodeSyms
+		}
+	}
+	return t
+}()
+
+// stopCounts' fields.
+const (
+	stopLines     = 0
+	stopQuestions = 10
+	stopMathc     = 20
+	stopCode      = 30
+	stopMathOps   = 40
+	stopCodeSyms  = 50
+	stopField     = 1<<10 - 1
+)
 
 // plainTabs are plainFastLoop's tables, behind one pointer. e holds, for
 // a word byte, its lower case in the low byte (so that the low 32 bits
