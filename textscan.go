@@ -55,23 +55,52 @@ func (f *Features) countsFor() (*textCounts, bool) {
 // dense computes LinearDenseFeatures from the counts of a text of n bytes.
 // Counts of a window shorter than the text are scaled to the whole text.
 func (c *textCounts) dense(n int, d *[numDense]float64) {
-	s := 1.0
-	if int(c.scanned) < n && c.scanned > 0 {
-		s = float64(n) / float64(c.scanned)
-	}
 	fn := float64(n)
-	words := float64(c.words) * s
-	d[0] = math.Log1p(fn)
-	d[1] = math.Log1p(words)
-	d[2] = float64(c.digits) * s / (fn + 1)
-	d[3] = math.Log1p(float64(c.numbers) * s)
-	d[4] = math.Log1p(float64(c.mathc) * s)
-	d[5] = math.Log1p(float64(c.questions) * s)
-	d[6] = math.Log1p(float64(c.lines) * s)
-	d[7] = math.Log1p(float64(c.code+5*c.fences) * s)
-	d[8] = float64(c.upper) * s / (fn + 1)
+	if int(c.scanned) < n && c.scanned > 0 {
+		s := float64(n) / float64(c.scanned)
+		words := float64(c.words) * s
+		d[0] = math.Log1p(fn)
+		d[1] = math.Log1p(words)
+		d[2] = float64(c.digits) * s / (fn + 1)
+		d[3] = math.Log1p(float64(c.numbers) * s)
+		d[4] = math.Log1p(float64(c.mathc) * s)
+		d[5] = math.Log1p(float64(c.questions) * s)
+		d[6] = math.Log1p(float64(c.lines) * s)
+		d[7] = math.Log1p(float64(c.code+5*c.fences) * s)
+		d[8] = float64(c.upper) * s / (fn + 1)
+		d[9] = fn / (words + 1)
+		return
+	}
+	// The whole text was read (s = 1): the logarithms are of whole
+	// numbers, most of them small, which log1pInt looks up.
+	words := float64(c.words)
+	d[0] = log1pInt(n)
+	d[1] = log1pInt(int(c.words))
+	d[2] = float64(c.digits) / (fn + 1)
+	d[3] = log1pInt(int(c.numbers))
+	d[4] = log1pInt(int(c.mathc))
+	d[5] = log1pInt(int(c.questions))
+	d[6] = log1pInt(int(c.lines))
+	d[7] = log1pInt(int(c.code + 5*c.fences))
+	d[8] = float64(c.upper) / (fn + 1)
 	d[9] = fn / (words + 1)
 }
+
+// log1pInt is math.Log1p(float64(k)), from a table for k < 1024 (the
+// same function's values, so the same bits: TestLog1pInt).
+func log1pInt(k int) float64 {
+	if uint(k) < uint(len(log1pTab)) {
+		return log1pTab[k]
+	}
+	return math.Log1p(float64(k))
+}
+
+var log1pTab = func() (t [1024]float64) {
+	for k := range t {
+		t[k] = math.Log1p(float64(k))
+	}
+	return t
+}()
 
 // Byte classes of the analyzer's one pass (bits).
 const (
