@@ -285,6 +285,13 @@ func checkMessages(messages []llms.MessageContent) error {
 func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 	req, f := &s.req, &s.features
 	n := len(r.models)
+	// The sequence number is taken before the Decision is allocated: an
+	// atomic add waits for the stores before it, and the allocation
+	// zeroes 2 KB.
+	var seq uint64
+	if r.newID == nil {
+		seq = r.seq.Add(1)
+	}
 	d := &Decision{Time: r.now(), Hints: req.Hints}
 	if r.redactUser != nil && d.Hints.User != "" {
 		d.Hints.User = r.redactUser(d.Hints.User) // the policy gets req.Hints, unredacted
@@ -292,7 +299,7 @@ func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 	if r.newID != nil {
 		d.ID = r.newID()
 	} else {
-		d.setID(r.idPrefix, r.seq.Add(1))
+		d.setID(r.idPrefix, seq)
 	}
 	if n <= inlineModels {
 		d.Prediction.Quality = d.qualityBuf[:n]
