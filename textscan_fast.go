@@ -15,8 +15,13 @@ import (
 // slot after the last, which only a word's start commits. It runs while
 // the n-grams it may commit fit in r.ngrams' capacity and under maxWords;
 // ok is false when they do not at the start (scanPlain's own loop then
-// runs), and it stops early, at a word's end, where they stop fitting.
-// The result is scanPlain's, bit for bit (TestScanPlainFastMatches).
+// runs), and it stops early, at a word's end, where they stop fitting
+// or after fastMaxRun bytes. Unlike scanPlainLoop's, its runs go on
+// through newlines and the punctuation scanText only counts (stopCounts),
+// whose counts it returns in r.stops and r.numbered (in prompts those
+// ended most runs, each costing a return to scanText). scanText's result
+// is the same, bit for bit, with either loop (TestScanPlainFastMatches,
+// TestScanPlainFastNewlines, TestScanPlainFastLongRuns).
 // Measured (session 19, BenchmarkRouteVsFloorCPU/1KB): 35% more
 // instructions a Route but 230 fewer mispredicts, Route 6-8% faster
 // against the floor. The slot is written through a pointer (unsafe)
