@@ -242,7 +242,7 @@ func streamOne16(cnt *[1 << 16]uint16, tab *[2 << 16]float32, ngrams []uint32) (
 	p, tp := unsafe.Pointer(unsafe.SliceData(ngrams)), unsafe.Pointer(tab)
 	k, pairs := 0, len(ngrams)/2
 	for ; k < pairs; k++ {
-		pair := *(*uint64)(unsafe.Add(p, 8*k))
+		pair := loadPair(p, 2*k)
 		b0, b1 := int(uint16(pair)), int(uint16(pair>>32))
 		// The rows' offsets in tab, from pair (as b0<<3 the compiler made
 		// them an index times 8 and formed each address twice).
@@ -275,13 +275,21 @@ func clearCounts16(cnt *[1 << 16]uint16, ngrams []uint32) {
 	p := unsafe.Pointer(unsafe.SliceData(ngrams))
 	k, pairs := 0, len(ngrams)/2
 	for ; k < pairs; k++ {
-		pair := *(*uint64)(unsafe.Add(p, 8*k))
+		pair := loadPair(p, 2*k)
 		cnt[uint16(pair)] = 0
 		cnt[uint16(pair>>32)] = 0
 	}
 	if 2*k < len(ngrams) {
 		cnt[uint16(ngrams[2*k])] = 0
 	}
+}
+
+// loadPair returns the uint32s at p[i] and p[i+1] as the low and high
+// halves of a uint64: on amd64 (and other targets with unaligned loads)
+// the compiler makes it one load, and elsewhere two, so that the pair's
+// 8-byte alignment does not matter.
+func loadPair(p unsafe.Pointer, i int) uint64 {
+	return uint64(*(*uint32)(unsafe.Add(p, 4*i))) | uint64(*(*uint32)(unsafe.Add(p, 4*i+4)))<<32
 }
 
 // streamTabP is &streamTab, which streamOne16 holds in a register.
