@@ -4,6 +4,7 @@ import (
 	"math"
 	"runtime"
 	"sync/atomic"
+	"unsafe"
 )
 
 // The classifier's hot path, one pass over the n-grams: a per-bucket
@@ -121,9 +122,7 @@ func (c *LinearClassifier) streamScores(ngrams []uint32, acc []float32) {
 	if mask == 1<<16-1 {
 		cnt16 := (*[1 << 16]uint16)(cnt)
 		a, n2 = streamOne16(cnt16, (*[2 << 16]float32)(c.table), ngrams)
-		for _, h := range ngrams {
-			cnt16[uint16(h)] = 0
-		}
+		clearCounts16(cnt16, ngrams)
 	} else {
 		a, n2 = streamOne(cnt, c.table, ngrams, mask)
 		for _, h := range ngrams {
@@ -234,28 +233,67 @@ func streamOne(cnt []uint16, tab []float32, ngrams []uint32, mask uint32) (a, n2
 // the same bits.
 func streamOne16(cnt *[1 << 16]uint16, tab *[2 << 16]float32, ngrams []uint32) (a, n2 float64) {
 	var a1, n21 float64
-	i := 0
-	for ; i+1 < len(ngrams); i += 2 {
-		b0, b1 := uint16(ngrams[i]), uint16(ngrams[i+1])
-		if cnt[b0] >= 254 || cnt[b1] >= 254 {
-			break // k could pass 255: streamInc's
+	// The nil checks before the loop, the increments' table as a value
+	// (as a global its address was formed anew each turn), the n-grams
+	// read through a pointer (no bounds checks), the buckets as ints and
+	// a bucket's row as a pointer (one address for its two numbers).
+	st := streamTabP
+	_, _, _ = cnt[0], tab[0], st[0]
+	p, tp := unsafe.Pointer(unsafe.SliceData(ngrams)), unsafe.Pointer(tab)
+	k, pairs := 0, len(ngrams)/2
+	for ; k < pairs; k++ {
+		pair := loadPair(p, 2*k)
+		b0, b1 := int(uint16(pair)), int(uint16(pair>>32))
+		// The rows' offsets in tab, from pair (as b0<<3 the compiler made
+		// them an index times 8 and formed each address twice).
+		o0, o1 := int(pair<<3&(1<<19-8)), int(pair>>29&(1<<19-8))
+		c0, c1 := cnt[b0], cnt[b1]
+		if c0|c1 >= 254 {
+			break // k could pass 255: streamInc's (or both are large)
 		}
-		k0 := cnt[b0] + 1
+		k0 := c0 + 1
 		cnt[b0] = k0
-		k1 := cnt[b1] + 1
+		k1 := cnt[b1] + 1 // b1 may be b0
 		cnt[b1] = k1
-		j0, j1 := 2*uint32(b0), 2*uint32(b1)
-		t0, t1 := &streamTab[uint8(k0)], &streamTab[uint8(k1)]
+		t0, t1 := &st[uint8(k0)], &st[uint8(k1)]
 		d0, e0 := t0[0], t0[1]
 		d1, e1 := t1[0], t1[1]
-		idf0, idf1 := float64(tab[j0]), float64(tab[j1])
-		a += d0 * idf0 * float64(tab[j0+1])
-		a1 += d1 * idf1 * float64(tab[j1+1])
+		idf0 := float64(*(*float32)(unsafe.Add(tp, o0)))
+		idf1 := float64(*(*float32)(unsafe.Add(tp, o1)))
+		a += d0 * idf0 * float64(*(*float32)(unsafe.Add(tp, o0+4)))
+		a1 += d1 * idf1 * float64(*(*float32)(unsafe.Add(tp, o1+4)))
 		n2 += e0 * idf0 * idf0
 		n21 += e1 * idf1 * idf1
 	}
-	return streamOne16Tail(cnt, tab, ngrams[i:], a, a1, n2, n21)
+	return streamOne16Tail(cnt, tab, ngrams[2*k:], a, a1, n2, n21)
 }
+
+// clearCounts16 zeroes the counters of ngrams' buckets, two n-grams a
+// turn.
+func clearCounts16(cnt *[1 << 16]uint16, ngrams []uint32) {
+	_ = cnt[0] // the nil check, before the loop
+	p := unsafe.Pointer(unsafe.SliceData(ngrams))
+	k, pairs := 0, len(ngrams)/2
+	for ; k < pairs; k++ {
+		pair := loadPair(p, 2*k)
+		cnt[uint16(pair)] = 0
+		cnt[uint16(pair>>32)] = 0
+	}
+	if 2*k < len(ngrams) {
+		cnt[uint16(ngrams[2*k])] = 0
+	}
+}
+
+// loadPair returns the uint32s at p[i] and p[i+1] as the low and high
+// halves of a uint64: on amd64 (and other targets with unaligned loads)
+// the compiler makes it one load, and elsewhere two, so that the pair's
+// 8-byte alignment does not matter.
+func loadPair(p unsafe.Pointer, i int) uint64 {
+	return uint64(*(*uint32)(unsafe.Add(p, 4*i))) | uint64(*(*uint32)(unsafe.Add(p, 4*i+4)))<<32
+}
+
+// streamTabP is &streamTab, which streamOne16 holds in a register.
+var streamTabP = &streamTab
 
 // streamOne16Tail is streamOne16 from where its loop stopped: pairs of
 // n-grams into the same two chains of sums, then an odd last one.

@@ -317,6 +317,13 @@ func checkMessages(messages []llms.MessageContent) error {
 func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 	req, f := &s.req, &s.features
 	n := len(r.models)
+	// The sequence number is taken before the Decision is allocated: an
+	// atomic add waits for the stores before it, and the allocation
+	// zeroes 2 KB.
+	var seq uint64
+	if r.newID == nil {
+		seq = r.seq.Add(1)
+	}
 	d := &Decision{Time: r.now(), Hints: req.Hints}
 	if r.redactUser != nil && d.Hints.User != "" {
 		d.Hints.User = r.redactUser(d.Hints.User) // the policy gets req.Hints, unredacted
@@ -324,7 +331,7 @@ func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 	if r.newID != nil {
 		d.ID = r.newID()
 	} else {
-		d.setID(r.idPrefix, r.seq.Add(1))
+		d.setID(r.idPrefix, seq)
 	}
 	if n <= inlineModels {
 		d.Prediction.Quality = d.qualityBuf[:n]
@@ -360,10 +367,16 @@ func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 				q = sigmoid(r.strengthZ[i] - dz) // QualityForDifficulty
 			}
 		}
-		d.Candidates[i] = Candidate{Model: m.Name, Index: i, Quality: q, Cost: m.Cost(f.Tokens, out), Latency: m.TypicalLatency}
+		// Field by field (the candidates are zero): a composite literal
+		// was built on the stack and copied with loads wider than its
+		// stores, which stalled them; so for rt below.
+		c := &d.Candidates[i]
+		c.Model, c.Index, c.Quality, c.Cost, c.Latency = m.Name, i, q, m.Cost(f.Tokens, out), m.TypicalLatency
 	}
 	rt := &s.routing
-	*rt = Routing{Features: f, Prediction: &d.Prediction, Hints: req.Hints, Models: r.models, Candidates: d.Candidates, Plan: d.Plan, Now: d.Time, DecisionID: d.ID}
+	*rt = Routing{}
+	rt.Features, rt.Prediction, rt.Hints, rt.Models = f, &d.Prediction, req.Hints, r.models
+	rt.Candidates, rt.Plan, rt.Now, rt.DecisionID = d.Candidates, d.Plan, d.Time, d.ID
 	if err := applyPolicy(policy, rt); err != nil {
 		return nil, fmt.Errorf("llmrouter: policy: %w", err)
 	}

@@ -55,23 +55,52 @@ func (f *Features) countsFor() (*textCounts, bool) {
 // dense computes LinearDenseFeatures from the counts of a text of n bytes.
 // Counts of a window shorter than the text are scaled to the whole text.
 func (c *textCounts) dense(n int, d *[numDense]float64) {
-	s := 1.0
-	if int(c.scanned) < n && c.scanned > 0 {
-		s = float64(n) / float64(c.scanned)
-	}
 	fn := float64(n)
-	words := float64(c.words) * s
-	d[0] = math.Log1p(fn)
-	d[1] = math.Log1p(words)
-	d[2] = float64(c.digits) * s / (fn + 1)
-	d[3] = math.Log1p(float64(c.numbers) * s)
-	d[4] = math.Log1p(float64(c.mathc) * s)
-	d[5] = math.Log1p(float64(c.questions) * s)
-	d[6] = math.Log1p(float64(c.lines) * s)
-	d[7] = math.Log1p(float64(c.code+5*c.fences) * s)
-	d[8] = float64(c.upper) * s / (fn + 1)
+	if int(c.scanned) < n && c.scanned > 0 {
+		s := float64(n) / float64(c.scanned)
+		words := float64(c.words) * s
+		d[0] = math.Log1p(fn)
+		d[1] = math.Log1p(words)
+		d[2] = float64(c.digits) * s / (fn + 1)
+		d[3] = math.Log1p(float64(c.numbers) * s)
+		d[4] = math.Log1p(float64(c.mathc) * s)
+		d[5] = math.Log1p(float64(c.questions) * s)
+		d[6] = math.Log1p(float64(c.lines) * s)
+		d[7] = math.Log1p(float64(c.code+5*c.fences) * s)
+		d[8] = float64(c.upper) * s / (fn + 1)
+		d[9] = fn / (words + 1)
+		return
+	}
+	// The whole text was read (s = 1): the logarithms are of whole
+	// numbers, most of them small, which log1pInt looks up.
+	words := float64(c.words)
+	d[0] = log1pInt(n)
+	d[1] = log1pInt(int(c.words))
+	d[2] = float64(c.digits) / (fn + 1)
+	d[3] = log1pInt(int(c.numbers))
+	d[4] = log1pInt(int(c.mathc))
+	d[5] = log1pInt(int(c.questions))
+	d[6] = log1pInt(int(c.lines))
+	d[7] = log1pInt(int(c.code + 5*c.fences))
+	d[8] = float64(c.upper) / (fn + 1)
 	d[9] = fn / (words + 1)
 }
+
+// log1pInt is math.Log1p(float64(k)), from a table for k < 1024 (the
+// same function's values, so the same bits: TestLog1pInt).
+func log1pInt(k int) float64 {
+	if uint(k) < uint(len(log1pTab)) {
+		return log1pTab[k]
+	}
+	return math.Log1p(float64(k))
+}
+
+var log1pTab = func() (t [1024]float64) {
+	for k := range t {
+		t[k] = math.Log1p(float64(k))
+	}
+	return t
+}()
 
 // Byte classes of the analyzer's one pass (bits).
 const (
@@ -144,6 +173,7 @@ func scanText(f *Features, ngrams []uint32, maxWords int) runeCounts {
 		// bytes ≥ 0x80; a number a run of digits
 		dWords, numbers, mathc, code, upper, fences int
 		dInWord                                     bool
+		pr                                          plainRun // scanPlain's state
 	)
 	for i := 0; i < len(text); {
 		c := text[i]
@@ -213,10 +243,12 @@ func scanText(f *Features, ngrams []uint32, maxWords int) runeCounts {
 			}
 			lineStart = false
 			// The word and the plain words after it (textscan_plain.go).
-			pr := plainRun{
-				ngrams: ngrams, hU: hU, hB: hB, prevHash: prevHash, words: words, maxWords: maxWords,
-				hashing: hashing, hasPrev: hasPrev, dWords: dWords, asciiWordBytes: asciiWordBytes,
-			}
+			// pr is filled field by field: as a composite literal it was
+			// built on the stack and then copied with wider loads than the
+			// stores that had just written it, which stalled each of them.
+			pr.ngrams, pr.hU, pr.hB, pr.prevHash, pr.words, pr.maxWords = ngrams, hU, hB, prevHash, words, maxWords
+			pr.hashing, pr.hasPrev, pr.dWords, pr.asciiWordBytes = hashing, hasPrev, dWords, asciiWordBytes
+			pr.seps, pr.digits, pr.numbers, pr.upper, pr.stops, pr.numbered = 0, 0, 0, 0, 0, 0
 			i = scanPlain(text, i, &pr)
 			ngrams, hU, hB, prevHash, words = pr.ngrams, pr.hU, pr.hB, pr.prevHash, pr.words
 			hashing, hasPrev, dWords, asciiWordBytes = pr.hashing, pr.hasPrev, pr.dWords, pr.asciiWordBytes
@@ -224,6 +256,15 @@ func scanText(f *Features, ngrams []uint32, maxWords int) runeCounts {
 			digits += pr.digits
 			numbers += pr.numbers
 			upper += pr.upper
+			numbered += pr.numbered
+			if st := pr.stops; st != 0 {
+				newlines += int(st >> stopLines & stopField)
+				questions += int(st >> stopQuestions & stopField)
+				mathc += int(st >> stopMathc & stopField)
+				code += int(st >> stopCode & stopField)
+				mathOps += int(st >> stopMathOps & stopField)
+				codeSyms += int(st >> stopCodeSyms & stopField)
+			}
 			continue
 		}
 		if inWord {

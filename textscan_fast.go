@@ -1,6 +1,9 @@
 package llmrouter
 
-import "unsafe"
+import (
+	"unicode/utf8"
+	"unsafe"
+)
 
 // scanPlainFast is scanPlain's loop without a branch that depends on the
 // text, but for the one that leaves it at a byte that is neither a word
@@ -12,8 +15,13 @@ import "unsafe"
 // slot after the last, which only a word's start commits. It runs while
 // the n-grams it may commit fit in r.ngrams' capacity and under maxWords;
 // ok is false when they do not at the start (scanPlain's own loop then
-// runs), and it stops early, at a word's end, where they stop fitting.
-// The result is scanPlain's, bit for bit (TestScanPlainFastMatches).
+// runs), and it stops early, at a word's end, where they stop fitting
+// or after fastMaxRun bytes. Unlike scanPlainLoop's, its runs go on
+// through newlines and the punctuation scanText only counts (stopCounts),
+// whose counts it returns in r.stops and r.numbered (in prompts those
+// ended most runs, each costing a return to scanText). scanText's result
+// is the same, bit for bit, with either loop (TestScanPlainFastMatches,
+// TestScanPlainFastNewlines, TestScanPlainFastLongRuns).
 // Measured (session 19, BenchmarkRouteVsFloorCPU/1KB): 35% more
 // instructions a Route but 230 fewer mispredicts, Route 6-8% faster
 // against the floor. The slot is written through a pointer (unsafe)
@@ -39,15 +47,58 @@ func scanPlainFast(text string, i int, r *plainRun) (end int, ok bool) {
 	// Every word started after text[i0] commits 2 slots after at least 2
 	// bytes, so stopping at iEnd keeps n+2 <= lim.
 	i0 := i
-	iEnd := min(len(text), i0+lim-n0-1)
+	iEnd := min(len(text), i0+lim-n0-1, i0+fastMaxRun)
 	// The next slot as a pointer, bounded by iEnd: without ng's length
 	// and an index the loop's values fit in registers.
 	ng = ng[:lim]
 	q0 := unsafe.Pointer(unsafe.SliceData(ng[n0:]))
-	i, q, hU, hB, run, sx := plainFastLoop(text[:iEnd], i, q0, r.hU, r.hB)
+	q, hU, hB := q0, r.hU, r.hB
+	var run, sx uint64
+	prev := plainTab.e['a'] // text[i] continues the open word, and may start a number
+	var stops uint64        // the counts of the stop bytes passed (stopCounts)
+	skipped, numbered := 0, 0
+	for {
+		var j int
+		j, q, hU, hB, run, sx = plainFastLoop(text[:iEnd], i, q, hU, hB, run, sx, prev)
+		i = iEnd - 1 + j
+		// A byte that ends the loop but not the plain run (a newline, the
+		// most common in prompts, and punctuation scanText only counts)
+		// is counted here, and the loop goes on after it as after a
+		// separator. (In the loop, their counts would need fields of
+		// their own in its table.)
+		if i+1 >= iEnd {
+			break
+		}
+		c := text[i]
+		add := stopCounts[c]
+		if add == 0 {
+			break
+		}
+		stops += add
+		skipped++
+		if c == '\n' {
+			// Does it start a numbered line ("1." or "2)" after spaces:
+			// scanText's lineStart rule)?
+			k := i + 1
+			for k < iEnd && (text[k] == ' ' || text[k] == '\t' || text[k] == '\r') {
+				k++
+			}
+			if k < iEnd && text[k]-'0' < 10 && k+1 < len(text) && (text[k+1] == '.' || text[k+1] == ')') {
+				numbered++
+			}
+		}
+		i, prev = i+1, fastSep
+	}
 	n := n0 + int((uintptr(q)-uintptr(q0))/4)
+	starts := int((uintptr(q) - uintptr(q0)) / 8)
+	numbers := int(sx >> fastDigitShift & fastField)
+	wordBytes := i - i0 - int(run>>fastSepShift&fastField) - skipped
+	digits := int(run >> fastDigitShift & fastField)
+	upper := int(run >> fastUpperShift & fastField)
 	if prevE := plainCount[text[i-1]]; prevE != 0 {
-		// Stopped inside a word (where the slots ran out): finish it.
+		// Stopped inside a word (where the slots ran out or at
+		// fastMaxRun): finish it.
+		var run, sx uint64
 		for uint(i) < uint(len(text)) {
 			e := plainCount[text[i]]
 			if e == 0 {
@@ -61,13 +112,19 @@ func scanPlainFast(text string, i int, r *plainRun) (end int, ok bool) {
 			prevE = e
 			i++
 		}
+		numbers += int(sx >> plainDigitShift & plainField)
+		wordBytes += int(run >> plainByteShift & plainField)
+		digits += int(run >> plainDigitShift & plainField)
+		upper += int(run >> plainUpperShift & plainField)
 	} else {
-		// Stopped in separators: the run ends after the last word.
+		// Stopped in separators: the run ends after the last word (and
+		// scanText reads the newlines after it).
 		for plainCount[text[i-1]] == 0 {
 			i--
+			stops -= stopCounts[text[i]]
 		}
 	}
-	starts := int(sx >> plainByteShift & plainField)
+	r.stops, r.numbered = stops, numbered
 	if starts > 0 {
 		r.prevHash = ng[n-2]
 		if !r.hasPrev {
@@ -77,8 +134,7 @@ func scanPlainFast(text string, i int, r *plainRun) (end int, ok bool) {
 		}
 		r.hasPrev = true
 	}
-	r.numbers += int(sx >> plainDigitShift & plainField)
-	wordBytes := int(run >> plainByteShift & plainField)
+	r.numbers += numbers
 	r.ngrams = r.ngrams[:n]
 	r.hU, r.hB = hU, hB
 	r.words += starts
@@ -86,52 +142,39 @@ func scanPlainFast(text string, i int, r *plainRun) (end int, ok bool) {
 	r.hashing = r.words < r.maxWords
 	r.asciiWordBytes += wordBytes
 	r.seps = i - i0 - wordBytes
-	r.digits += int(run >> plainDigitShift & plainField)
-	r.upper += int(run >> plainUpperShift & plainField)
+	r.digits += digits
+	r.upper += upper
 	return i, true
 }
 
-// plainFast is plainCount with bit 63 set for a plain separator
-// (plainSep), so that 0 marks the bytes that end a run. Bit 63 of a run's
-// sum is never read.
-var plainFast = func() (t [256]uint64) {
-	for c := range t {
-		t[c] = plainCount[c]
-		if c < len(plainSep) && plainSep[c] {
-			t[c] |= 1 << 63
-		}
-	}
-	return t
-}()
-
 // plainFastLoop is scanPlainFast's loop, alone in a function so that its
-// values stay in registers.
-func plainFastLoop(text string, i int, q unsafe.Pointer, hU, hB uint32) (int, unsafe.Pointer, uint32, uint32, uint64, uint64) {
-	// text[i] continues the open word, and may start a number.
-	e := plainCount[text[i]]
-	run, sx := e, e&plainDigit
-	lc := uint32(uint8(e))
-	hU = (hU ^ lc) * fnvPrime32
-	hB = (hB ^ lc) * fnvPrime32
-	prev := e // text[i-1]'s plainFast entry (a word byte's is plainCount's)
-	for i++; uint(i) < uint(len(text)); i++ {
-		c := text[i]
-		e := plainFast[c]
+// values stay in registers. It reads text[i:] (at most fastMaxRun bytes)
+// and returns j, the index of where it stopped less len(text)-1.
+func plainFastLoop(text string, i int, q unsafe.Pointer, hU, hB uint32, run, sx, prev uint64) (int, unsafe.Pointer, uint32, uint32, uint64, uint64) {
+	tab := plainTab
+	_ = tab.e[0] // the nil check, before the loop
+	// The loop reads text[len(text)-1+j] for j ≤ 0: one register holds
+	// both the position and the bound. The tables are behind a pointer
+	// held in a register (as globals, the compiler formed their addresses
+	// anew on every byte), and an entry's low 32 bits are the lower case
+	// alone, so the hashes take them as they are.
+	last := unsafe.Pointer(unsafe.StringData(text[len(text)-1:]))
+	j := i - (len(text) - 1)
+	for ; j <= 0; j++ {
+		c := *(*byte)(unsafe.Add(last, j))
+		e := tab.e[c]
 		if e == 0 {
 			break
 		}
-		// The previous byte's entry, kept from the last iteration (which
-		// drops a load and a bounds check a byte; the register it takes
-		// costs no spill in the loop): x has the word byte bit set at a
-		// word's first byte and the digit bit at a number's first digit,
-		// so sx sums the words started and the numbers.
-		// The fields of sx hold (plainCount's bounds apply: x's fields are
-		// at most e's).
+		// prev is the previous byte's entry, kept from the last
+		// iteration: x has its sign bit set at a word's first byte and the
+		// digit bit at a number's first digit, so sx sums the numbers
+		// (x's fields are at most e's).
 		x := e &^ prev
 		prev = e
 		sx += x
 		run += e
-		m := plainMul[c]
+		m := tab.m[c]
 		// The open word's hashes, final at its first separator, go to the
 		// next slot; the next word's start commits them (as a bigram: the
 		// text's first word's is dropped after).
@@ -139,24 +182,105 @@ func plainFastLoop(text string, i int, q unsafe.Pointer, hU, hB uint32) (int, un
 		*(*uint32)(unsafe.Add(q, 4)) = hB
 		t := (hU ^ ' ') * fnvPrime32
 		next := unsafe.Add(q, 8)
-		if x&plainByte != 0 {
+		if int64(x) < 0 {
 			hB, hU, q = t, fnvOffset32, next
 		}
-		lc := uint32(uint8(e))
-		hU = (hU ^ lc) * m
-		hB = (hB ^ lc) * m
+		hU = (hU ^ uint32(e)) * m
+		hB = (hB ^ uint32(e)) * m
 	}
-	return i, q, hU, hB, run, sx
+	return j, q, hU, hB, run, sx
 }
 
-// plainMul is the FNV-1a prime for a word byte and 1 for every other
-// byte: a plain separator leaves plainFastLoop's hashes as they are.
-var plainMul = func() (t [256]uint32) {
-	for c := range t {
-		t[c] = 1
-		if plainCount[c] != 0 {
-			t[c] = fnvPrime32
+// stopCounts holds, for each byte that ends plainFastLoop but not a plain
+// run, what scanText counts for it, in fields of 10 bits (stopField;
+// enough for fastMaxRun bytes): newlines, questions, mathc, code, mathOps
+// and codeSyms (scanText's names), from bit 10 times its position in
+// that list; 0 for every other byte. A byte whose counts depend on the
+// bytes after it ('=', '\\', '`') or that scanText reads as more than
+// an ASCII separator is not one (a newline's numbered lines are counted
+// in scanPlainFast).
+var stopCounts = func() (t [256]uint64) {
+	for c := range utf8.RuneSelf {
+		cls := scanClass[c]
+		if cls&fWord != 0 || plainSep[c] || c == '=' || cls&(fBacktick|fBackslash) != 0 {
+			continue
+		}
+		if cls&fNewline != 0 {
+			t[c] |= 1 << stopLines
+		}
+		if cls&fQuestion != 0 {
+			t[c] |= 1 << stopQuestions
+		}
+		if cls&fDMath != 0 {
+			t[c] |= 1 << stopMathc
+		}
+		if cls&fDCode != 0 {
+			t[c] |= 1 << stopCode
+		}
+		if cls&fMath != 0 {
+			t[c] |= 1 << stopMathOps
+		}
+		if cls&fCode != 0 {
+			t[c] |= 1 << stopCodeSyms
 		}
 	}
 	return t
 }()
+
+// stopCounts' fields.
+const (
+	stopLines     = 0
+	stopQuestions = 10
+	stopMathc     = 20
+	stopCode      = 30
+	stopMathOps   = 40
+	stopCodeSyms  = 50
+	stopField     = 1<<10 - 1
+)
+
+// plainTabs are plainFastLoop's tables, behind one pointer. e holds, for
+// a word byte, its lower case in the low byte (so that the low 32 bits
+// are the lower case alone), a capital and a digit in fields of 10 bits
+// from bit 42 (enough for fastMaxRun bytes) and bit 63 (the sign, which
+// the loop tests for a word's start); for a plain separator (plainSep),
+// 1 in the field at bit 32, which counts them; 0 marks the bytes that end
+// the loop (scanPlainFast goes on after a newline). m is the FNV-1a prime for a word byte and 1 for every other byte
+// (a plain separator leaves the loop's hashes as they are). Bit 63 of a
+// run's sum is never read.
+type plainTabs struct {
+	e [256]uint64
+	m [256]uint32
+}
+
+var plainTab = func() *plainTabs {
+	t := new(plainTabs)
+	for c := range t.e {
+		t.m[c] = 1
+		if pc := plainCount[c]; pc != 0 {
+			t.m[c] = fnvPrime32
+			t.e[c] = pc&0xff | 1<<63 |
+				(pc>>plainUpperShift&1)<<fastUpperShift | (pc>>plainDigitShift&1)<<fastDigitShift
+		}
+		if c < len(plainSep) && plainSep[c] {
+			t.e[c] = fastSep
+		}
+	}
+	return t
+}()
+
+// The fields of plainTab.e, and the most bytes plainFastLoop reads, which
+// they count.
+const (
+	fastMaxRun     = 1<<10 - 1
+	fastField      = 1<<10 - 1
+	fastSepShift   = 32
+	fastSep        = 1 << fastSepShift
+	fastUpperShift = 42
+	fastDigitShift = 52
+	fastDigit      = 1 << fastDigitShift
+)
+
+// The lower case summed over fastMaxRun bytes stays under bit 32, and the
+// digit field under bit 63.
+var _ = [1<<32 - 255*fastMaxRun]struct{}{}
+var _ = [63 - fastDigitShift - 10]struct{}{}

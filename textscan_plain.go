@@ -11,6 +11,12 @@ type plainRun struct {
 	hashing, hasPrev             bool
 	dWords, asciiWordBytes, seps int
 	digits, numbers, upper       int
+	// Set by scanPlainFast alone, whose runs go on through newlines and
+	// punctuation scanText only counts: their counts (stopCounts' fields)
+	// and the run's lines numbered "1." or "2)" (scanText's lineStart
+	// rule).
+	stops    uint64
+	numbered int
 }
 
 // scanPlain continues the ASCII word that starts at text[i] (its hashes
