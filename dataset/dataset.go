@@ -410,12 +410,12 @@ func decodeRecord(line []byte, lineNo int, aliases map[string]string, noOutcomes
 	if raw.ID != nil {
 		rec.ID = *raw.ID
 	}
-	if k, inOutcomes, dup := repeatedKey(line); dup && inOutcomes {
-		return rec, []*Error{dsErr(lineNo, rec.ID, "outcomes."+k, ErrDuplicate,
-			"model %q appears twice in the record's outcomes", k)}
+	if path, dup := repeatedKey(line); dup && len(path) == 2 && path[0] == "outcomes" {
+		return rec, []*Error{dsErr(lineNo, rec.ID, fieldPath(path), ErrDuplicate,
+			"model %q appears twice in the record's outcomes", path[1])}
 	} else if dup {
-		return rec, []*Error{dsErr(lineNo, rec.ID, k, ErrDuplicate,
-			"key %q appears twice in the record; JSON readers would keep one silently", k)}
+		return rec, []*Error{dsErr(lineNo, rec.ID, fieldPath(path), ErrDuplicate,
+			"key %q appears twice in one object; JSON readers would keep one silently", path[len(path)-1])}
 	}
 	var errs []*Error
 	if raw.Outcomes != nil {
