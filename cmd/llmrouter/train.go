@@ -1,12 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"iter"
-	"math"
 	"os"
 	"runtime/debug"
 	"strconv"
@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/llmrouter/llmrouter/dataset"
-	"github.com/llmrouter/llmrouter/internal/linear"
 	"github.com/llmrouter/llmrouter/train"
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
@@ -60,21 +59,6 @@ func (t *trainFlags) options() (train.Options, error) {
 	if o.DenseWeights, err = floats(t.dense); err != nil {
 		return o, fmt.Errorf("-dense: %w", err)
 	}
-	// The numbers train.Linear checks too, checked here before any data is
-	// read and named by their flags.
-	for _, l := range o.Lambdas {
-		if !(l > 0) || math.IsInf(l, 0) {
-			return o, fmt.Errorf("-lambda %v: want positive numbers", l)
-		}
-	}
-	for _, v := range o.DenseWeights {
-		if !(v >= 0) || math.IsInf(v, 0) {
-			return o, fmt.Errorf("-dense %v: want numbers ≥ 0", v)
-		}
-	}
-	if t.bits < linear.MinHashBits || t.bits > linear.MaxHashBits {
-		return o, fmt.Errorf("-bits %d: want %d to %d", t.bits, linear.MinHashBits, linear.MaxHashBits)
-	}
 	if t.tuneFolds < 2 {
 		return o, fmt.Errorf("-tune-folds %d: want at least 2", t.tuneFolds)
 	}
@@ -89,6 +73,23 @@ func (t *trainFlags) options() (train.Options, error) {
 	}
 	if t.models != "" {
 		o.Models = strings.Split(t.models, ",")
+	}
+	// What train refuses whatever the data, checked before any data is
+	// read and named by its flag.
+	var oe *train.OptionError
+	if err := o.Check(); errors.As(err, &oe) {
+		flag := map[string]string{"HashBits": "-bits", "Lambdas": "-lambda", "DenseWeights": "-dense",
+			"IDF": "-idf", "TuneFolds": "-tune-folds", "Models": "-models", "Reference": "-reference",
+			"Difficulty": "-difficulty"}[oe.Field]
+		if flag == "-difficulty" && t.diffOnly {
+			flag = "-difficulty-only"
+		}
+		if flag == "" || oe.Value == "" {
+			return o, fmt.Errorf("%s: %s", cmp.Or(flag, "Options."+oe.Field), oe.Msg)
+		}
+		return o, fmt.Errorf("%s %s: %s", flag, oe.Value, oe.Msg)
+	} else if err != nil {
+		return o, err
 	}
 	return o, nil
 }
