@@ -40,7 +40,7 @@ type Options struct {
 	// IDF: whether to weigh n-grams by idf. Default IDFAuto (tuned).
 	IDF IDFMode
 	// DenseWeights are the candidate scales of the dense features; nil
-	// means {0.1}; {0} leaves them out.
+	// or empty means {0.1}; {0} leaves them out.
 	DenseWeights []float64
 	// TuneFolds is the number of cross-validation folds used to choose
 	// among more than one setting (prompts grouped: identical prompts share
@@ -199,7 +199,7 @@ func (o *Options) candidates() (lambdas, dws []float64, idfs []bool) {
 	if len(lambdas) == 0 {
 		lambdas = defaultLambdas
 	}
-	if dws == nil {
+	if len(dws) == 0 {
 		dws = defaultDenseWeights
 	}
 	switch o.IDF {

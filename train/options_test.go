@@ -72,3 +72,23 @@ func names(n int) []string {
 	}
 	return out
 }
+
+// Empty (non-nil) Lambdas and DenseWeights mean their defaults, as nil
+// does: DenseWeights: []float64{} used to panic with an index out of
+// range (the default was taken for nil only, and tuning read the first
+// candidate). Found reading Options' defaults while moving them to
+// options.go.
+func TestOptionsEmptyCandidates(t *testing.T) {
+	ds := synthDataset(60)
+	for _, opts := range []train.Options{
+		{DenseWeights: []float64{}, Lambdas: []float64{1}, IDF: train.IDFOn},
+		{Lambdas: []float64{}, DenseWeights: []float64{}, IDF: train.IDFOff},
+	} {
+		require.NoError(t, opts.Check())
+		want, err := train.Linear(ds, train.Options{Lambdas: opts.Lambdas, IDF: opts.IDF})
+		require.NoError(t, err)
+		got, err := train.Linear(ds, opts)
+		require.NoError(t, err)
+		assert.Equal(t, want.Info(), got.Info())
+	}
+}
