@@ -65,7 +65,7 @@ func runEval(args []string, stdout io.Writer) error {
 		if indexOf(plotFormats, ext) < 0 {
 			return fmt.Errorf("-plot %s: unknown format %q; want one of %s", *plotPath, ext, strings.Join(plotFormats, ", "))
 		}
-		if err := checkOutput("plot", *plotPath); err != nil {
+		if err := checkOutput("plot", *plotPath, append(dataFiles(*data, fs.Args()), *test, *model)...); err != nil {
 			return err
 		}
 	}

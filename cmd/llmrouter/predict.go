@@ -48,7 +48,7 @@ func runPredict(args []string, stdout io.Writer) error {
 	if *model == "" {
 		return errors.New("-model is required")
 	}
-	if err := checkOutput("o", *out); err != nil {
+	if err := checkOutput("o", *out, append(dataFiles(*data, fs.Args()), *model)...); err != nil {
 		return err
 	}
 	c, err := loadModel(*model)

@@ -13,6 +13,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/llmrouter/llmrouter"
@@ -102,7 +103,11 @@ func runSimulate(args []string, stdout io.Writer) error {
 	if len(files) == 0 {
 		return errors.New("no data: pass outcomes files as arguments or -data")
 	}
-	if err := checkOutput("state", f.statePath); err != nil {
+	inputs := append(slices.Clone(files), f.prices)
+	if err := checkOutput("state", f.statePath, inputs...); err != nil {
+		return err
+	}
+	if err := checkOutput("plot", f.plotPath, inputs...); err != nil {
 		return err
 	}
 	ds, err := loadDatasets(files, alias.options()...)

@@ -245,7 +245,7 @@ func runTrain(args []string, stdout io.Writer) error {
 	if len(files) == 0 {
 		return errors.New("no data files given")
 	}
-	if err := checkOutput("o", *out); err != nil {
+	if err := checkOutput("o", *out, files...); err != nil {
 		return err
 	}
 	if os.Getenv("GOGC") == "" {

@@ -76,7 +76,7 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 	if *out == "" && *cv == 0 {
 		return errors.New("nothing to do: give -o FILE, -cv K or both")
 	}
-	if err := checkOutput("o", *out); err != nil {
+	if err := checkOutput("o", *out, append(dataFiles(*data, fs.Args()), *prices)...); err != nil {
 		return err
 	}
 	if err := checkVerifierFlags(*cv, *l2, *share, *quality); err != nil {
@@ -335,7 +335,7 @@ func runPredictVerifier(args []string, stdout io.Writer) error {
 	if *weak == "" {
 		return errors.New("-weak is required")
 	}
-	if err := checkOutput("o", *out); err != nil {
+	if err := checkOutput("o", *out, append(dataFiles(*data, fs.Args()), *model)...); err != nil {
 		return err
 	}
 	m := verify.Default()
