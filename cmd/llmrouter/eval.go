@@ -666,7 +666,7 @@ func meanCurve(cs []eval.Curve) eval.Curve {
 func (e *evaluator) savePlot(path string) func(*plot.Plot, error) error {
 	return func(p *plot.Plot, err error) error {
 		if err == nil {
-			err = eval.SavePlot(p, path)
+			err = savePlot(p, path)
 		}
 		if err != nil {
 			return fmt.Errorf("-plot %s: %w", path, err)

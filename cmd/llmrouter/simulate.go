@@ -19,7 +19,6 @@ import (
 	"github.com/llmrouter/llmrouter"
 	"github.com/llmrouter/llmrouter/bandit"
 	"github.com/llmrouter/llmrouter/dataset"
-	"github.com/llmrouter/llmrouter/eval"
 	"github.com/llmrouter/llmrouter/train"
 	"github.com/tmc/langchaingo/llms"
 	"gonum.org/v1/plot"
@@ -127,7 +126,7 @@ func runSimulate(args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if err := eval.SavePlot(p, f.plotPath); err != nil {
+		if err := savePlot(p, f.plotPath); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "plot: %s\n", f.plotPath)

@@ -269,7 +269,7 @@ func runTrain(args []string, stdout io.Writer) error {
 		return err
 	}
 	took := time.Since(start)
-	if err := c.Save(*out); err != nil {
+	if err := writeOutput(*out, func(w io.Writer) error { _, err := c.WriteTo(w); return err }); err != nil {
 		return fmt.Errorf("-o: %w", err)
 	}
 	st, err := os.Stat(*out)

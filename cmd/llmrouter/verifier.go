@@ -146,7 +146,7 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := m.Save(*out); err != nil {
+	if err := writeOutput(*out, func(w io.Writer) error { _, err := m.WriteTo(w); return err }); err != nil {
 		return fmt.Errorf("-o: %w", err)
 	}
 	fmt.Fprintf(stdout, "wrote %s (cutoff %.4f escalates %.1f%% of the training answers)\n", *out, m.Cutoff(), 100**share)
@@ -349,49 +349,43 @@ func runPredictVerifier(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	w := stdout
-	var f *os.File
-	if *out != "" {
-		if f, err = os.Create(*out); err != nil {
-			return err
-		}
-		w = f
-	}
-	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
-	scored := 0
-	for _, r := range ds.Records {
-		for _, name := range strings.Split(*weak, ",") {
-			o, ok := r.Outcomes[name]
-			if !ok {
-				continue
-			}
-			if o.Answer == "" { // unknown (dataset.Outcome), not an empty answer
-				err = fmt.Errorf("record %q (line %d): model %q has no answer text; score an outcomes file with answers", r.ID, r.Line, name)
+	write := func(w io.Writer) error {
+		var err error
+		bw := bufio.NewWriter(w)
+		enc := json.NewEncoder(bw)
+		enc.SetEscapeHTML(false)
+		scored := 0
+		for _, r := range ds.Records {
+			for _, name := range strings.Split(*weak, ",") {
+				o, ok := r.Outcomes[name]
+				if !ok {
+					continue
+				}
+				if o.Answer == "" { // unknown (dataset.Outcome), not an empty answer
+					err = fmt.Errorf("record %q (line %d): model %q has no answer text; score an outcomes file with answers", r.ID, r.Line, name)
+					break
+				}
+				scored++
+				s := m.Score(r.Prompt, o.Answer)
+				if err = enc.Encode(verifierLine{ID: r.ID, Model: name, Score: s, Escalate: s > m.Cutoff()}); err != nil {
+					break
+				}
 				break
 			}
-			scored++
-			s := m.Score(r.Prompt, o.Answer)
-			if err = enc.Encode(verifierLine{ID: r.ID, Model: name, Score: s, Escalate: s > m.Cutoff()}); err != nil {
+			if err != nil {
 				break
 			}
-			break
 		}
-		if err != nil {
-			break
+		if err == nil && scored == 0 {
+			err = fmt.Errorf("-weak %q: no record of %s has an outcome for it", *weak, strings.Join(dataFiles(*data, fs.Args()), ", "))
 		}
-	}
-	if err == nil && scored == 0 {
-		err = fmt.Errorf("-weak %q: no record of %s has an outcome for it", *weak, strings.Join(dataFiles(*data, fs.Args()), ", "))
-	}
-	if ferr := bw.Flush(); err == nil {
-		err = ferr
-	}
-	if f != nil {
-		if cerr := f.Close(); err == nil {
-			err = cerr
+		if ferr := bw.Flush(); err == nil {
+			err = ferr
 		}
+		return err
 	}
-	return err
+	if *out == "" {
+		return write(stdout)
+	}
+	return writeOutput(*out, write)
 }
