@@ -116,3 +116,21 @@ func assertOnlyFiles(t *testing.T, dir string, names ...string) {
 	}
 	assert.ElementsMatch(t, names, got)
 }
+
+// simulate -state writes through a symbolic link, as every output does;
+// bandit.Policy.Save renamed its temporary file over the link (over
+// /dev/stdout, for "-state /dev/stdout > state.bin").
+func TestSimulateStateThroughLink(t *testing.T) {
+	dir := t.TempDir()
+	data := writeSynth(t, dir, "data.jsonl", 0, 30, mStrong, mWeak)
+	target, link := filepath.Join(dir, "state.bin"), filepath.Join(dir, "link")
+	require.NoError(t, os.WriteFile(target, nil, 0o644))
+	require.NoError(t, os.Symlink(target, link))
+	runOK(t, "simulate", "-no-offline", "-price-free", "-state", link, data)
+	lst, err := os.Lstat(link)
+	require.NoError(t, err)
+	assert.NotZero(t, lst.Mode()&os.ModeSymlink, "the link is still a link")
+	st, err := os.Stat(target)
+	require.NoError(t, err)
+	assert.NotZero(t, st.Size(), "the state went through the link")
+}

@@ -16,8 +16,8 @@ import (
 
 // writeOutput writes a command's output file with write. A regular file
 // (or a new one) is replaced only once write and the file's close
-// succeed: the output goes to a temporary file beside it, renamed over
-// path at the end, so a failure part-way (a bad record, a full disk)
+// succeed: the output goes to a temporary file beside it, synced and
+// renamed over path at the end, so a failure part-way (a bad record, a full disk)
 // leaves the old file as it was and no temporary file behind. A new file
 // gets the mode os.Create gives, an existing one keeps its mode. Anything
 // else (/dev/null, a pipe, a symbolic link such as /dev/stdout) is
@@ -46,6 +46,9 @@ func writeOutput(path string, write func(io.Writer) error) error {
 		return err
 	}
 	err = write(f)
+	if err == nil {
+		err = f.Sync() // the new contents before the new name
+	}
 	if err == nil && st != nil {
 		err = f.Chmod(perm) // the umask applied at creation
 	}

@@ -446,7 +446,7 @@ func (s *sim) run(w io.Writer) error {
 	}
 	s.stats = b.Stats()
 	if f.statePath != "" {
-		if err := b.Save(f.statePath); err != nil {
+		if err := writeOutput(f.statePath, func(w io.Writer) error { _, err := b.WriteTo(w); return err }); err != nil {
 			return fmt.Errorf("-state: %w", err)
 		}
 	}
