@@ -231,8 +231,10 @@ func newReadConfig(opts []Option) readConfig {
 // Reader reads an outcomes dataset one record at a time. Lines up
 // to DefaultMaxLineBytes (32 MiB; see WithMaxLineBytes) are read, so a
 // multi-megabyte prompt is fine and a huge line in a crafted or broken
-// file is an error, not unbounded memory; blank lines are skipped. Each record is checked as Record.Validate does; duplicate ids
-// are detected by Read, not by the reader.
+// file is an error, not unbounded memory; blank lines are skipped, lines
+// may end in "\n" or "\r\n", and a UTF-8 byte-order mark opening the input
+// is skipped. Each record is checked as Record.Validate does; duplicate
+// ids are detected by Read, not by the reader.
 //
 // A Reader is not safe for concurrent use.
 type Reader struct {
@@ -292,6 +294,9 @@ func (d *Reader) readLine() ([]byte, error) {
 		}
 		d.line++
 		line := bytes.TrimRight(d.buf, "\r\n")
+		if d.line == 1 { // a UTF-8 byte-order mark starts no record
+			line = bytes.TrimPrefix(line, []byte("\ufeff"))
+		}
 		if len(line) > d.cfg.maxLine {
 			return nil, errLineTooLong
 		}
