@@ -3,7 +3,6 @@ package main
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -186,13 +184,6 @@ func (m simModel) Call(ctx context.Context, prompt string, options ...llms.CallO
 	return llms.GenerateFromSinglePrompt(ctx, m, prompt, options...)
 }
 
-type priceFile struct {
-	Models map[string]struct {
-		In  float64 `json:"input_per_mtok"`
-		Out float64 `json:"output_per_mtok"`
-	} `json:"models"`
-}
-
 // tokensOf estimates tokens from text length, as the price-based costs
 // here are an assumption anyway: 4 characters a token.
 func tokensOf(chars int) int { return (chars + 3) / 4 }
@@ -212,14 +203,11 @@ func newSim(ds *dataset.Dataset, f *simFlags) (*sim, error) {
 	if len(s.rows) == 0 {
 		return nil, errors.New("no row has an outcome for every model")
 	}
-	var prices priceFile
+	var prices map[string]price
 	if f.prices != "" {
-		b, err := os.ReadFile(f.prices)
-		if err != nil {
-			return nil, fmt.Errorf("-prices %s: %w", f.prices, err)
-		}
-		if err := json.Unmarshal(b, &prices); err != nil {
-			return nil, fmt.Errorf("-prices %s: %w", f.prices, err)
+		var err error
+		if prices, err = loadPrices(f.prices); err != nil {
+			return nil, err
 		}
 	}
 	n := len(s.models)
@@ -236,7 +224,7 @@ func newSim(ds *dataset.Dataset, f *simFlags) (*sim, error) {
 				break
 			}
 		}
-		pr, priced := prices.Models[m]
+		pr, priced := prices[m]
 		var total, tokens, score float64
 		for i, r := range s.rows {
 			o := r.Outcomes[m]

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 
@@ -151,25 +150,6 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "wrote %s (cutoff %.4f escalates %.1f%% of the training answers)\n", *out, m.Cutoff(), 100**share)
 	return nil
-}
-
-type price struct {
-	In  float64 `json:"input_per_mtok"`
-	Out float64 `json:"output_per_mtok"`
-}
-
-func loadPrices(path string) (map[string]price, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("-prices %s: %w", path, err)
-	}
-	var f struct {
-		Models map[string]price `json:"models"`
-	}
-	if err := json.Unmarshal(b, &f); err != nil {
-		return nil, fmt.Errorf("-prices %s: %w", path, err)
-	}
-	return f.Models, nil
 }
 
 // verifierCV prints, per pair, the pooled out-of-fold cascade the verifier
