@@ -133,6 +133,7 @@ func loadDatasets(paths []string, opts ...dataset.Option) (*dataset.Dataset, err
 	}
 	all := &dataset.Dataset{}
 	var sets []modelSet
+	ids := newIDFiles(paths)
 	for _, p := range paths {
 		for _, q := range strings.Split(p, ",") {
 			ds, err := dataset.Load(q, opts...)
@@ -141,6 +142,11 @@ func loadDatasets(paths []string, opts ...dataset.Option) (*dataset.Dataset, err
 			}
 			if len(ds.Records) == 0 {
 				return nil, fmt.Errorf("%s: no records (an empty outcomes file)", q)
+			}
+			for i := range ds.Records {
+				if err := ids.add(q, &ds.Records[i]); err != nil {
+					return nil, err
+				}
 			}
 			all.Records = append(all.Records, ds.Records...)
 			sets = append(sets, modelSet{q, ds.Models()})
@@ -160,10 +166,11 @@ func streamDatasets(paths []string, pos *streamPos, opts ...dataset.Option) iter
 			return
 		}
 		var sets []modelSet
+		ids := newIDFiles(paths)
 		for _, p := range paths {
 			for _, q := range strings.Split(p, ",") {
 				models := map[string]bool{}
-				if !streamFile(q, models, pos, opts, yield) {
+				if !streamFile(q, models, ids, pos, opts, yield) {
 					return
 				}
 				sets = append(sets, modelSet{q, sortedKeys(models)})
@@ -182,7 +189,7 @@ type streamPos struct {
 
 // streamFile yields the records of one file, noting their models; false
 // means stop.
-func streamFile(path string, models map[string]bool, pos *streamPos, opts []dataset.Option, yield func(dataset.Record, error) bool) bool {
+func streamFile(path string, models map[string]bool, ids idFiles, pos *streamPos, opts []dataset.Option, yield func(dataset.Record, error) bool) bool {
 	f, err := os.Open(path)
 	if err != nil {
 		yield(dataset.Record{}, err)
@@ -198,6 +205,10 @@ func streamFile(path string, models map[string]bool, pos *streamPos, opts []data
 		n++
 		if err != nil {
 			yield(dataset.Record{}, fmt.Errorf("%s: %w", path, err))
+			return false
+		}
+		if err := ids.add(path, &rec); err != nil {
+			yield(dataset.Record{}, err)
 			return false
 		}
 		for m := range rec.Outcomes {
@@ -386,4 +397,40 @@ func (p *progress) finish() {
 	if p != nil && p.bar != nil {
 		p.bar.Finish()
 	}
+}
+
+// idFiles maps each record id read so far to its file and line, to find
+// an id in two files (a repeat within one file the dataset reader finds).
+// It is nil, and checks nothing, for a single file.
+type idFiles map[string]idAt
+
+type idAt struct {
+	path string
+	line int
+}
+
+// newIDFiles returns the idFiles for files (each a file or a
+// comma-separated list).
+func newIDFiles(files []string) idFiles {
+	n := 0
+	for _, f := range files {
+		n += strings.Count(f, ",") + 1
+	}
+	if n < 2 {
+		return nil
+	}
+	return idFiles{}
+}
+
+// add notes rec, read from path; an id some other file holds is an error
+// naming both.
+func (m idFiles) add(path string, rec *dataset.Record) error {
+	if m == nil {
+		return nil
+	}
+	if at, ok := m[rec.ID]; ok {
+		return fmt.Errorf("%s: line %d (id %q): %w: also on line %d of %s", path, rec.Line, rec.ID, dataset.ErrDuplicate, at.line, at.path)
+	}
+	m[rec.ID] = idAt{path, rec.Line}
+	return nil
 }
