@@ -31,7 +31,8 @@ type Record struct {
 	ID string `json:"id"`
 	// Task is the sub-benchmark or traffic class ("mmlu/anatomy", "gsm8k"); optional.
 	Task string `json:"task,omitempty"`
-	// Prompt is the user prompt (for a multi-turn record, the first turn).
+	// Prompt is the user prompt (for a multi-turn record, the first turn:
+	// a record read with turns and no prompt gets its first turn here).
 	Prompt string `json:"prompt"`
 	// Turns holds the user turns of a multi-turn conversation; optional.
 	Turns []string `json:"turns,omitempty"`
@@ -412,6 +413,9 @@ func decodeRecord(line []byte, lineNo int, aliases map[string]string, noOutcomes
 		}
 	}
 	rec := Record{Task: raw.Task, Prompt: raw.Prompt, Turns: raw.Turns, Messages: raw.Messages, Line: lineNo}
+	if strings.TrimSpace(rec.Prompt) == "" && len(rec.Turns) > 0 {
+		rec.Prompt = rec.Turns[0] // a multi-turn record's prompt is its first turn
+	}
 	if raw.ID != nil {
 		rec.ID = *raw.ID
 	}
