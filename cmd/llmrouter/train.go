@@ -144,7 +144,7 @@ func loadDatasets(paths []string, opts ...dataset.Option) (*dataset.Dataset, err
 				return nil, fmt.Errorf("%s: no records (an empty outcomes file)", q)
 			}
 			for i := range ds.Records {
-				if err := ids.add(q, &ds.Records[i]); err != nil {
+				if err := checkRecord(q, &ds.Records[i], ids); err != nil {
 					return nil, err
 				}
 			}
@@ -207,7 +207,7 @@ func streamFile(path string, models map[string]bool, ids idFiles, pos *streamPos
 			yield(dataset.Record{}, fmt.Errorf("%s: %w", path, err))
 			return false
 		}
-		if err := ids.add(path, &rec); err != nil {
+		if err := checkRecord(path, &rec, ids); err != nil {
 			yield(dataset.Record{}, err)
 			return false
 		}
@@ -433,4 +433,15 @@ func (m idFiles) add(path string, rec *dataset.Record) error {
 	}
 	m[rec.ID] = idAt{path, rec.Line}
 	return nil
+}
+
+// checkRecord refuses what the commands cannot use of a record read from
+// path, naming the file and line: no prompt text (a record with messages
+// only: the commands route on the prompt; a turns-only record has its
+// first turn as prompt), an id another file holds (ids).
+func checkRecord(path string, rec *dataset.Record, ids idFiles) error {
+	if strings.TrimSpace(rec.Prompt) == "" {
+		return fmt.Errorf("%s: line %d (id %q): no prompt text (messages only): the commands route on the prompt; give the record a \"prompt\"", path, rec.Line, rec.ID)
+	}
+	return ids.add(path, rec)
 }
