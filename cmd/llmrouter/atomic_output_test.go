@@ -29,7 +29,7 @@ func TestFailedOutputKeepsOldFile(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"record without answer", []string{"-weak", "small"}, `record "b" (line 2)`},
+		{"record without answer", []string{"-weak", "small"}, `answers.jsonl: line 2 (id "b")`},
 		{"no record of the model", []string{"-weak", "nosuch"}, `no record of`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -133,4 +133,18 @@ func TestSimulateStateThroughLink(t *testing.T) {
 	st, err := os.Stat(target)
 	require.NoError(t, err)
 	assert.NotZero(t, st.Size(), "the state went through the link")
+}
+
+// predict-verifier's error for a record without an answer names the file
+// as well as the line: with several files, "record "b" (line 1)" did not
+// say which. Found running it on two files.
+func TestPredictVerifierErrorNamesFile(t *testing.T) {
+	dir := t.TempDir()
+	first := filepath.Join(dir, "first.jsonl")
+	require.NoError(t, os.WriteFile(first, []byte(`{"id":"a","prompt":"2+2?","outcomes":{"small":{"score":1,"answer":"4"}}}`+"\n"), 0o644))
+	second := filepath.Join(dir, "second.jsonl")
+	require.NoError(t, os.WriteFile(second, []byte(`{"id":"b","prompt":"3+3?","outcomes":{"small":{"score":0}}}`+"\n"), 0o644))
+	var stdout, errb bytes.Buffer
+	assert.Equal(t, 1, run([]string{"predict-verifier", "-weak", "small", first, second}, &stdout, &errb))
+	assert.Contains(t, errb.String(), second+`: line 1 (id "b"): model "small" has no answer text`)
 }

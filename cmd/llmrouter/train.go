@@ -9,6 +9,7 @@ import (
 	"iter"
 	"os"
 	"runtime/debug"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -109,7 +110,6 @@ func floats(s string) ([]float64, error) {
 	return out, nil
 }
 
-// loadDatasets reads and concatenates outcomes files.
 // dataFlag registers -data, the outcomes files as a flag (comma-separated),
 // for the form "llmrouter train -data train.jsonl -out model.bin"; files
 // given as arguments count too.
@@ -126,10 +126,36 @@ func dataFiles(data string, args []string) []string {
 	return append(files, args...)
 }
 
-// It warns (warnModelSets) when the files name different models.
+// loadDatasets reads and concatenates outcomes files (each path a file or
+// a comma-separated list), each checked by checkRecord. It warns
+// (warnModelSets) when the files name different models.
 func loadDatasets(paths []string, opts ...dataset.Option) (*dataset.Dataset, error) {
+	ds, _, err := loadDatasetFiles(paths, opts...)
+	return ds, err
+}
+
+// dataFileSpans are the files loadDatasetFiles read: the records of
+// names[k] end before ends[k].
+type dataFileSpans struct {
+	names []string
+	ends  []int
+}
+
+// of returns the file record i was read from.
+func (s dataFileSpans) of(i int) string {
+	k := sort.SearchInts(s.ends, i+1)
+	if k == len(s.names) {
+		return ""
+	}
+	return s.names[k]
+}
+
+// loadDatasetFiles is loadDatasets that also says which file each record
+// came from, for messages.
+func loadDatasetFiles(paths []string, opts ...dataset.Option) (*dataset.Dataset, dataFileSpans, error) {
+	var spans dataFileSpans
 	if len(paths) == 0 {
-		return nil, errors.New("no data files given")
+		return nil, spans, errors.New("no data files given")
 	}
 	all := &dataset.Dataset{}
 	var sets []modelSet
@@ -138,22 +164,24 @@ func loadDatasets(paths []string, opts ...dataset.Option) (*dataset.Dataset, err
 		for _, q := range strings.Split(p, ",") {
 			ds, err := dataset.Load(q, opts...)
 			if err != nil {
-				return nil, err
+				return nil, spans, err
 			}
 			if len(ds.Records) == 0 {
-				return nil, fmt.Errorf("%s: no records (an empty outcomes file)", q)
+				return nil, spans, fmt.Errorf("%s: no records (an empty outcomes file)", q)
 			}
 			for i := range ds.Records {
 				if err := checkRecord(q, &ds.Records[i], ids); err != nil {
-					return nil, err
+					return nil, spans, err
 				}
 			}
 			all.Records = append(all.Records, ds.Records...)
+			spans.names = append(spans.names, q)
+			spans.ends = append(spans.ends, len(all.Records))
 			sets = append(sets, modelSet{q, ds.Models()})
 		}
 	}
 	warnModelSets(warnOutput(), sets)
-	return all, nil
+	return all, spans, nil
 }
 
 // streamDatasets reads outcomes files one record at a time, each file

@@ -325,7 +325,7 @@ func runPredictVerifier(args []string, stdout io.Writer) error {
 			return err
 		}
 	}
-	ds, err := loadDatasets(dataFiles(*data, fs.Args()))
+	ds, files, err := loadDatasetFiles(dataFiles(*data, fs.Args()))
 	if err != nil {
 		return err
 	}
@@ -335,14 +335,14 @@ func runPredictVerifier(args []string, stdout io.Writer) error {
 		enc := json.NewEncoder(bw)
 		enc.SetEscapeHTML(false)
 		scored := 0
-		for _, r := range ds.Records {
+		for i, r := range ds.Records {
 			for _, name := range strings.Split(*weak, ",") {
 				o, ok := r.Outcomes[name]
 				if !ok {
 					continue
 				}
 				if o.Answer == "" { // unknown (dataset.Outcome), not an empty answer
-					err = fmt.Errorf("record %q (line %d): model %q has no answer text; score an outcomes file with answers", r.ID, r.Line, name)
+					err = fmt.Errorf("%s: line %d (id %q): model %q has no answer text; score an outcomes file with answers", files.of(i), r.Line, r.ID, name)
 					break
 				}
 				scored++
