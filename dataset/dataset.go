@@ -31,7 +31,8 @@ type Record struct {
 	ID string `json:"id"`
 	// Task is the sub-benchmark or traffic class ("mmlu/anatomy", "gsm8k"); optional.
 	Task string `json:"task,omitempty"`
-	// Prompt is the user prompt (for a multi-turn record, the first turn).
+	// Prompt is the user prompt (for a multi-turn record, the first turn:
+	// a record read with turns and no prompt gets its first turn here).
 	Prompt string `json:"prompt"`
 	// Turns holds the user turns of a multi-turn conversation; optional.
 	Turns []string `json:"turns,omitempty"`
@@ -231,8 +232,10 @@ func newReadConfig(opts []Option) readConfig {
 // Reader reads an outcomes dataset one record at a time. Lines up
 // to DefaultMaxLineBytes (32 MiB; see WithMaxLineBytes) are read, so a
 // multi-megabyte prompt is fine and a huge line in a crafted or broken
-// file is an error, not unbounded memory; blank lines are skipped. Each record is checked as Record.Validate does; duplicate ids
-// are detected by Read, not by the reader.
+// file is an error, not unbounded memory; blank lines are skipped, lines
+// may end in "\n" or "\r\n", and a UTF-8 byte-order mark opening the input
+// is skipped. Each record is checked as Record.Validate does; duplicate
+// ids are detected by Read, not by the reader.
 //
 // A Reader is not safe for concurrent use.
 type Reader struct {
@@ -292,6 +295,9 @@ func (d *Reader) readLine() ([]byte, error) {
 		}
 		d.line++
 		line := bytes.TrimRight(d.buf, "\r\n")
+		if d.line == 1 { // a UTF-8 byte-order mark starts no record
+			line = bytes.TrimPrefix(line, []byte("\ufeff"))
+		}
 		if len(line) > d.cfg.maxLine {
 			return nil, errLineTooLong
 		}
@@ -407,15 +413,18 @@ func decodeRecord(line []byte, lineNo int, aliases map[string]string, noOutcomes
 		}
 	}
 	rec := Record{Task: raw.Task, Prompt: raw.Prompt, Turns: raw.Turns, Messages: raw.Messages, Line: lineNo}
+	if strings.TrimSpace(rec.Prompt) == "" && len(rec.Turns) > 0 {
+		rec.Prompt = rec.Turns[0] // a multi-turn record's prompt is its first turn
+	}
 	if raw.ID != nil {
 		rec.ID = *raw.ID
 	}
-	if k, inOutcomes, dup := repeatedKey(line); dup && inOutcomes {
-		return rec, []*Error{dsErr(lineNo, rec.ID, "outcomes."+k, ErrDuplicate,
-			"model %q appears twice in the record's outcomes", k)}
+	if path, dup := repeatedKey(line); dup && len(path) == 2 && path[0] == "outcomes" {
+		return rec, []*Error{dsErr(lineNo, rec.ID, fieldPath(path), ErrDuplicate,
+			"model %q appears twice in the record's outcomes", path[1])}
 	} else if dup {
-		return rec, []*Error{dsErr(lineNo, rec.ID, k, ErrDuplicate,
-			"key %q appears twice in the record; JSON readers would keep one silently", k)}
+		return rec, []*Error{dsErr(lineNo, rec.ID, fieldPath(path), ErrDuplicate,
+			"key %q appears twice in one object; JSON readers would keep one silently", path[len(path)-1])}
 	}
 	var errs []*Error
 	if raw.Outcomes != nil {

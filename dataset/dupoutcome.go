@@ -3,21 +3,37 @@ package dataset
 import (
 	"bytes"
 	"encoding/json"
+	"strconv"
+	"strings"
 )
 
-// repeatedKey returns a key the record line (valid JSON: decoded
-// already) holds twice at its top level, or in its outcomes object
-// (inOutcomes). encoding/json keeps the last of repeated keys, which would
-// drop a prompt or a model's score silently. One pass over the bytes,
-// strings skipped with IndexByte, no allocation for records of up to 16
-// keys an object.
-func repeatedKey(line []byte) (key string, inOutcomes, dup bool) {
+// repeatedKey returns the path of a key the record line (valid JSON:
+// decoded already) holds twice in one object, at any depth: ["prompt"],
+// ["outcomes", "m"], ["outcomes", "m", "score"], ["messages", "[1]",
+// "role"]. encoding/json keeps the last of repeated keys, which would drop
+// a prompt or a model's score silently. One pass over the bytes, strings
+// skipped with IndexByte, no allocation for records of up to 16 keys an
+// object unless a key repeats.
+func repeatedKey(line []byte) (path []string, dup bool) {
 	i := bytes.IndexByte(line, '{')
 	if i < 0 {
-		return "", false, false
+		return nil, false
 	}
-	key, inOutcomes, dup, _ = objectKeys(line[i:], true)
-	return key, inOutcomes, dup
+	path, dup, _ = objectKeys(line[i:])
+	return path, dup
+}
+
+// fieldPath joins a repeatedKey path as Error.Field spells it:
+// "outcomes.m.score", "messages[1].role".
+func fieldPath(path []string) string {
+	var b strings.Builder
+	for i, p := range path {
+		if i > 0 && !strings.HasPrefix(p, "[") {
+			b.WriteByte('.')
+		}
+		b.WriteString(p)
+	}
+	return b.String()
 }
 
 // stringEnd returns the index of the quote closing the JSON string that
@@ -54,10 +70,11 @@ func jsonKey(q []byte) []byte {
 }
 
 // keySet holds an object's keys: a few in an array, past them a map (a
-// crafted line may hold a million).
+// crafted line may hold a million). It holds no pointer into itself, so
+// it stays on the stack.
 type keySet struct {
 	buf  [16][]byte
-	keys [][]byte
+	n    int
 	many map[string]struct{}
 }
 
@@ -70,65 +87,86 @@ func (s *keySet) add(k []byte) bool {
 		s.many[string(k)] = struct{}{}
 		return false
 	}
-	for _, seen := range s.keys {
+	for _, seen := range s.buf[:s.n] {
 		if bytes.Equal(seen, k) {
 			return true
 		}
 	}
-	if s.keys == nil {
-		s.keys = s.buf[:0]
-	}
-	if len(s.keys) < len(s.buf) {
-		s.keys = append(s.keys, k)
+	if s.n < len(s.buf) {
+		s.buf[s.n] = k
+		s.n++
 		return false
 	}
-	s.many = make(map[string]struct{}, 2*len(s.keys))
-	for _, seen := range s.keys {
+	s.many = make(map[string]struct{}, 2*s.n)
+	for _, seen := range s.buf[:s.n] {
 		s.many[string(seen)] = struct{}{}
 	}
 	s.many[string(k)] = struct{}{}
 	return false
 }
 
-// objectKeys returns a key the JSON object opening at b[0] holds twice
-// and the index of its closing brace. At the top (top), it also checks
-// the "outcomes" object's keys (inOutcomes).
-func objectKeys(b []byte, top bool) (key string, inOutcomes, dup bool, end int) {
+// objectKeys returns the path of a key that the JSON object opening at
+// b[0], or an object nested in it, holds twice, and the index of the
+// object's closing brace. Nesting is bounded by encoding/json's depth
+// limit: the line decoded already.
+func objectKeys(b []byte) (path []string, dup bool, end int) {
 	var set keySet
-	depth, expectKey, outcomes := 0, false, false
-	for i := 0; i < len(b); i++ {
+	var key []byte
+	expectKey := true
+	for i := 1; i < len(b); i++ {
 		switch c := b[i]; c {
 		case '"':
 			j := stringEnd(b, i)
-			if depth == 1 && expectKey {
-				k := jsonKey(b[i : j+1])
-				if set.add(k) {
-					return string(k), false, true, j
+			if expectKey {
+				key = jsonKey(b[i : j+1])
+				if set.add(key) {
+					return []string{string(key)}, true, j
 				}
-				outcomes = top && string(k) == "outcomes"
 				expectKey = false
 			}
 			i = j
 		case '{', '[':
-			if depth == 1 && c == '{' && outcomes {
-				k, _, d, e := objectKeys(b[i:], false)
-				if d {
-					return k, true, true, i + e
-				}
-				i += e
-				outcomes = false
-				continue
+			p, d, e := nestedKeys(b[i:])
+			if d {
+				return append([]string{string(key)}, p...), true, i + e
 			}
-			depth++
-			expectKey = depth == 1 && c == '{'
-		case '}', ']':
-			depth--
-			if depth == 0 {
-				return "", false, false, i
-			}
+			i += e
+		case '}':
+			return nil, false, i
 		case ',':
-			expectKey = depth == 1
+			expectKey = true
 		}
 	}
-	return "", false, false, len(b)
+	return nil, false, len(b)
+}
+
+// arrayKeys is objectKeys for the JSON array opening at b[0]: its
+// elements' objects are checked, each path step an index ("[1]").
+func arrayKeys(b []byte) (path []string, dup bool, end int) {
+	n := 0
+	for i := 1; i < len(b); i++ {
+		switch c := b[i]; c {
+		case '"':
+			i = stringEnd(b, i)
+		case '{', '[':
+			p, d, e := nestedKeys(b[i:])
+			if d {
+				return append([]string{"[" + strconv.Itoa(n) + "]"}, p...), true, i + e
+			}
+			i += e
+		case ']':
+			return nil, false, i
+		case ',':
+			n++
+		}
+	}
+	return nil, false, len(b)
+}
+
+// nestedKeys is objectKeys or arrayKeys by b[0].
+func nestedKeys(b []byte) (path []string, dup bool, end int) {
+	if b[0] == '{' {
+		return objectKeys(b)
+	}
+	return arrayKeys(b)
 }

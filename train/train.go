@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"iter"
 	"math"
-	"runtime"
 	"sort"
 
 	"github.com/llmrouter/llmrouter"
@@ -49,83 +48,9 @@ func denseTooBig(cells, outcomes int) bool {
 	return cells > MaxCells && cells > maxCellsPerOutcome*outcomes
 }
 
-// IDFMode says whether a LinearClassifier weighs n-grams by inverse
-// document frequency.
-type IDFMode int
-
 const (
-	// IDFAuto lets cross-validation choose (the default).
-	IDFAuto IDFMode = iota
-	// IDFOn always weighs by idf.
-	IDFOn
-	// IDFOff never does.
-	IDFOff
-)
-
-// Options configures Linear. The zero value is useful: every
-// model of the dataset, 2^18 buckets, ridge penalty, idf and dense weight
-// chosen by 3-fold cross-validation on the training set.
-type Options struct {
-	// Models to predict; default every model in the dataset, sorted.
-	// Records without an outcome for a model do not train that model.
-	Models []string
-	// HashBits: 2^HashBits n-gram buckets. Default DefaultHashBits (18).
-	HashBits int
-	// MaxWords: words of each prompt read. Default llmrouter.DefaultMaxNGramWords.
-	MaxWords int
-	// Lambdas are the candidate ridge penalties. Default {0.3, 1, 3, 10, 30,
-	// 100}: the small ones serve small datasets, the large ones noisy ones.
-	Lambdas []float64
-	// IDF: whether to weigh n-grams by idf. Default IDFAuto (tuned).
-	IDF IDFMode
-	// DenseWeights are the candidate scales of the dense features; nil
-	// means {0.1}; {0} leaves them out.
-	DenseWeights []float64
-	// TuneFolds is the number of cross-validation folds used to choose
-	// among more than one setting (prompts grouped: identical prompts share
-	// a fold). Default 3 (when 0); tuning fails with fewer than 2. Tuning
-	// sees only the dataset given to Linear, so a caller that holds out
-	// test data gets nested cross-validation.
-	TuneFolds int
-	// Seed seeds the tuning folds; training is deterministic given it.
-	Seed uint64
-	// ClassWeight weighs each model's acceptable (score ≥ 0.5) and
-	// unacceptable outcomes so both classes count equally ("balanced").
-	ClassWeight bool
-	// Difficulty adds a model-agnostic difficulty head: the score gain of
-	// Reference over the mean of the other models (see LinearClassifier).
-	Difficulty bool
-	// DifficultyOnly trains the difficulty head alone (it implies
-	// Difficulty): a small, model-agnostic classifier that leaves
-	// Prediction.Quality to the router's model cards.
-	DifficultyOnly bool
-	// Reference is the strong model of the difficulty head and of tuning
-	// (tuning maximises the APGR of routing between each other model and
-	// Reference, all pairs and folds pooled). Default: the model with the
-	// highest mean score.
-	Reference string
-	// Workers bounds the goroutines fitting outputs in parallel. Default
-	// GOMAXPROCS.
-	Workers int
-	// Note is stored in LinearInfo.Note.
-	Note string
-	// Progress, when non-nil, is called after each step of training with
-	// the number of steps done and their total: one step per candidate
-	// setting fitted on a tuning fold, then the final fit. It is called
-	// from the goroutine that called Linear.
-	Progress func(done, total int)
-}
-
-// Defaults of Options.
-var (
-	defaultLambdas      = []float64{0.3, 1, 3, 10, 30, 100}
-	defaultDenseWeights = []float64{0.1}
-)
-
-const (
-	defaultTuneFolds = 3
-	cgMaxIter        = 200
-	cgTol            = 1e-6 // on the squared relative residual
+	cgMaxIter = 200
+	cgTol     = 1e-6 // on the squared relative residual
 	// tuneTol is cgTol while tuning: on the 14k MMLU rows it moves no
 	// setting's tuning score by more than 0.002 (setting-to-setting gaps
 	// are larger) and saves a third of the solver's iterations.
@@ -150,16 +75,7 @@ func readRows(records iter.Seq2[dataset.Record, error], opts *Options) (*trainMa
 	given := len(opts.Models) > 0
 	pr := &problem{ref: -1}
 	index := map[string]int{}
-	if len(opts.Models) > MaxModels {
-		return nil, nil, fmt.Errorf("llmrouter: train: Options.Models names %d models; at most %d (MaxModels)", len(opts.Models), MaxModels)
-	}
-	if err := weightsFit(len(opts.Models), opts); err != nil {
-		return nil, nil, fmt.Errorf("llmrouter: train: Options.Models: %w", err)
-	}
-	for _, name := range opts.Models {
-		if _, dup := index[name]; dup || name == "" {
-			return nil, nil, fmt.Errorf("llmrouter: train: empty or repeated model %q", name)
-		}
+	for _, name := range opts.Models { // checked by Options.Check
 		index[name] = len(pr.models)
 		pr.models = append(pr.models, name)
 		pr.score = append(pr.score, nil)
@@ -380,52 +296,11 @@ func Linear(ds *dataset.Dataset, opts Options) (*llmrouter.LinearClassifier, err
 // LinearSeq is deterministic given opts.Seed and safe to call
 // concurrently (with distinct record streams).
 func LinearSeq(records iter.Seq2[dataset.Record, error], opts Options) (*llmrouter.LinearClassifier, error) {
-	if opts.HashBits == 0 {
-		opts.HashBits = DefaultHashBits
+	if err := opts.Check(); err != nil {
+		return nil, err
 	}
-	if opts.HashBits < linear.MinHashBits || opts.HashBits > linear.MaxHashBits {
-		return nil, fmt.Errorf("llmrouter: train: HashBits %d outside [%d, %d]", opts.HashBits, linear.MinHashBits, linear.MaxHashBits)
-	}
-	if opts.MaxWords <= 0 {
-		opts.MaxWords = llmrouter.DefaultMaxNGramWords
-	}
-	lambdas := opts.Lambdas
-	if len(lambdas) == 0 {
-		lambdas = defaultLambdas
-	}
-	for _, l := range lambdas {
-		if !(l > 0) || math.IsInf(l, 0) {
-			return nil, fmt.Errorf("llmrouter: train: lambda %v; want a positive number", l)
-		}
-	}
-	dws := opts.DenseWeights
-	if dws == nil {
-		dws = defaultDenseWeights
-	}
-	for _, v := range dws {
-		if !(v >= 0) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("llmrouter: train: dense weight %v; want ≥ 0", v)
-		}
-	}
-	idfs := []bool{true, false}
-	switch opts.IDF {
-	case IDFOn:
-		idfs = []bool{true}
-	case IDFOff:
-		idfs = []bool{false}
-	case IDFAuto:
-	default:
-		return nil, fmt.Errorf("llmrouter: train: unknown IDF mode %d", opts.IDF)
-	}
-	if opts.TuneFolds == 0 {
-		opts.TuneFolds = defaultTuneFolds
-	}
-	if opts.Workers <= 0 {
-		opts.Workers = runtime.GOMAXPROCS(0)
-	}
-	if opts.DifficultyOnly {
-		opts.Difficulty = true
-	}
+	opts.defaults()
+	lambdas, dws, idfs := opts.candidates()
 	ts, pr, err := readRows(records, &opts)
 	if err != nil {
 		return nil, err
@@ -464,9 +339,6 @@ func LinearSeq(records iter.Seq2[dataset.Record, error], opts Options) (*llmrout
 	if tuned {
 		if len(pr.models) < 2 {
 			return nil, errors.New("llmrouter: train: tuning needs at least two models; give a single lambda, dense weight and IDF mode")
-		}
-		if opts.TuneFolds < 2 {
-			return nil, fmt.Errorf("llmrouter: train: TuneFolds %d: tuning needs at least 2 folds", opts.TuneFolds)
 		}
 		folds := groupFolds(ts.key, opts.TuneFolds, opts.Seed)
 		if folds == nil {

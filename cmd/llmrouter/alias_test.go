@@ -62,6 +62,7 @@ func TestModelSetWarning(t *testing.T) {
 	dir := t.TempDir()
 	train := writeSynth(t, dir, "train.jsonl", 0, 48, mStrong, mWeak)
 	test := writeSynth(t, dir, "test.jsonl", 1000, 24, mStrong, chat)
+	more := writeSynth(t, dir, "more.jsonl", 500, 24, mStrong, mWeak) // other ids, the same models
 	model := filepath.Join(dir, "model.bin")
 
 	tests := []struct {
@@ -78,7 +79,7 @@ func TestModelSetWarning(t *testing.T) {
 			[]string{train + ": " + mWeak, test + ": " + chat}, false},
 		{"eval -test with -alias", append(append([]string{"eval"}, fastTrain...), "-alias", chat+"="+mWeak, "-test", test, train), nil, false},
 		{"train with -alias", append(append([]string{"train"}, fastTrain...), "-alias", chat+"="+mWeak, "-o", model, train, test), nil, false},
-		{"same models", append(append([]string{"train"}, fastTrain...), "-o", model, train, train), nil, false},
+		{"same models", append(append([]string{"train"}, fastTrain...), "-o", model, train, more), nil, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -40,7 +40,7 @@ func TestBadInputsFailClearly(t *testing.T) {
 		{"calibrate: NaN strong quality", append(cal, "-share", "0.5", "-strong-quality", "NaN", good), []string{"-strong-quality", "NaN"}},
 		{"calibrate: weak quality above 1", append(cal, "-share", "0.5", "-weak-quality", "7", good), []string{"-weak-quality", "7"}},
 		{"predict-verifier: unknown weak model", []string{"predict-verifier", "-weak", "nosuch", answers}, []string{`-weak "nosuch"`, "answers.jsonl"}},
-		{"predict-verifier: no answer text", []string{"predict-verifier", "-weak", "small", answers}, []string{`record "b"`, "line 2", "small", "no answer text"}},
+		{"predict-verifier: no answer text", []string{"predict-verifier", "-weak", "small", answers}, []string{`(id "b")`, "line 2", "small", "no answer text"}},
 		{"replay: stray argument", []string{"replay", "-outcomes", good, "other.jsonl"}, []string{"unexpected argument", "other.jsonl"}},
 		{"replay: NaN threshold cutoff", []string{"replay", "-outcomes", good, "-policy", "threshold:" + mStrong + "," + mWeak + ",NaN"}, []string{"cutoff", "NaN"}},
 		{"demo: stray argument", []string{"demo", "extra"}, []string{"unexpected argument", "extra"}},

@@ -21,7 +21,7 @@ func TestErrorPrefixNotDoubled(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"train: unknown model", []string{"train", "-quiet", "-models", "nosuch", "-o", filepath.Join(dir, "m.bin"), good}, `llmrouter train: no record has an outcome for model "nosuch"`},
+		{"train: unknown model", []string{"train", "-quiet", "-models", "nosuch," + mStrong, "-o", filepath.Join(dir, "m.bin"), good}, `llmrouter train: no record has an outcome for model "nosuch"`},
 		{"train: unknown reference", []string{"train", "-quiet", "-reference", "nosuch", "-o", filepath.Join(dir, "m.bin"), good}, `llmrouter train: reference model "nosuch"`},
 		{"eval: unknown reference", []string{"eval", "-quiet", "-reference", "nosuch", good}, `llmrouter eval: fold 1: train: reference model "nosuch"`},
 		{"explain: empty prompt", []string{"explain", ""}, "llmrouter explain: no messages"},

@@ -65,7 +65,7 @@ func runEval(args []string, stdout io.Writer) error {
 		if indexOf(plotFormats, ext) < 0 {
 			return fmt.Errorf("-plot %s: unknown format %q; want one of %s", *plotPath, ext, strings.Join(plotFormats, ", "))
 		}
-		if err := checkOutput("plot", *plotPath); err != nil {
+		if err := checkOutput("plot", *plotPath, append(dataFiles(*data, fs.Args()), *test, *model)...); err != nil {
 			return err
 		}
 	}
@@ -666,7 +666,7 @@ func meanCurve(cs []eval.Curve) eval.Curve {
 func (e *evaluator) savePlot(path string) func(*plot.Plot, error) error {
 	return func(p *plot.Plot, err error) error {
 		if err == nil {
-			err = eval.SavePlot(p, path)
+			err = savePlot(p, path)
 		}
 		if err != nil {
 			return fmt.Errorf("-plot %s: %w", path, err)

@@ -75,17 +75,29 @@ func noArgs(fs *flag.FlagSet) error {
 }
 
 // checkOutput fails early, before any long work, when path (given by flag
-// name) cannot be written: it is a directory, or its directory is missing.
-// Whether the file itself can be created is known only when it is.
-func checkOutput(name, path string) error {
+// name) cannot be written: it is a directory, or its directory is missing,
+// or it is one of inputs (each a file or a comma-separated list, "" none),
+// which writing would destroy. Whether the file itself can be created is
+// known only when it is.
+func checkOutput(name, path string, inputs ...string) error {
 	if path == "" {
 		return nil
 	}
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
+	st, err := os.Stat(path)
+	if err == nil && st.IsDir() {
 		return fmt.Errorf("-%s %s: is a directory, not a file", name, path)
 	}
+	if err == nil {
+		for _, in := range inputs {
+			for _, q := range strings.Split(in, ",") {
+				if ist, err := os.Stat(q); q != "" && err == nil && os.SameFile(st, ist) {
+					return fmt.Errorf("-%s %s: is the input file %s; write the output elsewhere", name, path, q)
+				}
+			}
+		}
+	}
 	dir := filepath.Dir(path)
-	st, err := os.Stat(dir)
+	st, err = os.Stat(dir)
 	if err != nil {
 		return fmt.Errorf("-%s %s: its directory: %w", name, path, err)
 	}

@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/llmrouter/llmrouter"
 	"github.com/llmrouter/llmrouter/dataset"
@@ -48,7 +47,7 @@ func runPredict(args []string, stdout io.Writer) error {
 	if *model == "" {
 		return errors.New("-model is required")
 	}
-	if err := checkOutput("o", *out); err != nil {
+	if err := checkOutput("o", *out, append(dataFiles(*data, fs.Args()), *model)...); err != nil {
 		return err
 	}
 	c, err := loadModel(*model)
@@ -59,22 +58,14 @@ func runPredict(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	w := stdout
-	var f *os.File
-	if *out != "" {
-		if f, err = os.Create(*out); err != nil {
-			return err
-		}
-		w = f
-	}
 	bar := newProgress("predicting", ds.Len(), *quiet)
-	err = writePredictions(clearingWriter{w: w, bar: &bar}, c, ds, bar)
-	bar.finish()
-	if f != nil {
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
+	write := func(w io.Writer) error { return writePredictions(clearingWriter{w: w, bar: &bar}, c, ds, bar) }
+	if *out == "" {
+		err = write(stdout)
+	} else {
+		err = writeOutput(*out, write)
 	}
+	bar.finish()
 	return err
 }
 

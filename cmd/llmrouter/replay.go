@@ -95,7 +95,7 @@ func runReplay(args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "candidate: policy %s, classifier %s, %d models from %s%s\n", *policy, orDefault(*model, "built-in"), len(cards), *cardsFrom, in)
 	if *outcomes != "" {
-		ds, err := dataset.Load(*outcomes)
+		ds, err := loadDatasets([]string{*outcomes})
 		if err != nil {
 			return fmt.Errorf("-outcomes: %w", err)
 		}

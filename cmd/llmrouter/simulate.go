@@ -3,7 +3,6 @@ package main
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,14 +10,13 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/llmrouter/llmrouter"
 	"github.com/llmrouter/llmrouter/bandit"
 	"github.com/llmrouter/llmrouter/dataset"
-	"github.com/llmrouter/llmrouter/eval"
 	"github.com/llmrouter/llmrouter/train"
 	"github.com/tmc/langchaingo/llms"
 	"gonum.org/v1/plot"
@@ -102,7 +100,11 @@ func runSimulate(args []string, stdout io.Writer) error {
 	if len(files) == 0 {
 		return errors.New("no data: pass outcomes files as arguments or -data")
 	}
-	if err := checkOutput("state", f.statePath); err != nil {
+	inputs := append(slices.Clone(files), f.prices)
+	if err := checkOutput("state", f.statePath, inputs...); err != nil {
+		return err
+	}
+	if err := checkOutput("plot", f.plotPath, inputs...); err != nil {
 		return err
 	}
 	ds, err := loadDatasets(files, alias.options()...)
@@ -122,7 +124,7 @@ func runSimulate(args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if err := eval.SavePlot(p, f.plotPath); err != nil {
+		if err := savePlot(p, f.plotPath); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "plot: %s\n", f.plotPath)
@@ -182,13 +184,6 @@ func (m simModel) Call(ctx context.Context, prompt string, options ...llms.CallO
 	return llms.GenerateFromSinglePrompt(ctx, m, prompt, options...)
 }
 
-type priceFile struct {
-	Models map[string]struct {
-		In  float64 `json:"input_per_mtok"`
-		Out float64 `json:"output_per_mtok"`
-	} `json:"models"`
-}
-
 // tokensOf estimates tokens from text length, as the price-based costs
 // here are an assumption anyway: 4 characters a token.
 func tokensOf(chars int) int { return (chars + 3) / 4 }
@@ -208,14 +203,11 @@ func newSim(ds *dataset.Dataset, f *simFlags) (*sim, error) {
 	if len(s.rows) == 0 {
 		return nil, errors.New("no row has an outcome for every model")
 	}
-	var prices priceFile
+	var prices map[string]price
 	if f.prices != "" {
-		b, err := os.ReadFile(f.prices)
-		if err != nil {
-			return nil, fmt.Errorf("-prices %s: %w", f.prices, err)
-		}
-		if err := json.Unmarshal(b, &prices); err != nil {
-			return nil, fmt.Errorf("-prices %s: %w", f.prices, err)
+		var err error
+		if prices, err = loadPrices(f.prices); err != nil {
+			return nil, err
 		}
 	}
 	n := len(s.models)
@@ -232,7 +224,7 @@ func newSim(ds *dataset.Dataset, f *simFlags) (*sim, error) {
 				break
 			}
 		}
-		pr, priced := prices.Models[m]
+		pr, priced := prices[m]
 		var total, tokens, score float64
 		for i, r := range s.rows {
 			o := r.Outcomes[m]
@@ -442,7 +434,7 @@ func (s *sim) run(w io.Writer) error {
 	}
 	s.stats = b.Stats()
 	if f.statePath != "" {
-		if err := b.Save(f.statePath); err != nil {
+		if err := writeOutput(f.statePath, func(w io.Writer) error { _, err := b.WriteTo(w); return err }); err != nil {
 			return fmt.Errorf("-state: %w", err)
 		}
 	}

@@ -1,20 +1,20 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"iter"
-	"math"
 	"os"
 	"runtime/debug"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/llmrouter/llmrouter/dataset"
-	"github.com/llmrouter/llmrouter/internal/linear"
 	"github.com/llmrouter/llmrouter/train"
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
@@ -60,21 +60,6 @@ func (t *trainFlags) options() (train.Options, error) {
 	if o.DenseWeights, err = floats(t.dense); err != nil {
 		return o, fmt.Errorf("-dense: %w", err)
 	}
-	// The numbers train.Linear checks too, checked here before any data is
-	// read and named by their flags.
-	for _, l := range o.Lambdas {
-		if !(l > 0) || math.IsInf(l, 0) {
-			return o, fmt.Errorf("-lambda %v: want positive numbers", l)
-		}
-	}
-	for _, v := range o.DenseWeights {
-		if !(v >= 0) || math.IsInf(v, 0) {
-			return o, fmt.Errorf("-dense %v: want numbers ≥ 0", v)
-		}
-	}
-	if t.bits < linear.MinHashBits || t.bits > linear.MaxHashBits {
-		return o, fmt.Errorf("-bits %d: want %d to %d", t.bits, linear.MinHashBits, linear.MaxHashBits)
-	}
 	if t.tuneFolds < 2 {
 		return o, fmt.Errorf("-tune-folds %d: want at least 2", t.tuneFolds)
 	}
@@ -89,6 +74,23 @@ func (t *trainFlags) options() (train.Options, error) {
 	}
 	if t.models != "" {
 		o.Models = strings.Split(t.models, ",")
+	}
+	// What train refuses whatever the data, checked before any data is
+	// read and named by its flag.
+	var oe *train.OptionError
+	if err := o.Check(); errors.As(err, &oe) {
+		flag := map[string]string{"HashBits": "-bits", "Lambdas": "-lambda", "DenseWeights": "-dense",
+			"IDF": "-idf", "TuneFolds": "-tune-folds", "Models": "-models", "Reference": "-reference",
+			"Difficulty": "-difficulty"}[oe.Field]
+		if flag == "-difficulty" && t.diffOnly {
+			flag = "-difficulty-only"
+		}
+		if flag == "" || oe.Value == "" {
+			return o, fmt.Errorf("%s: %s", cmp.Or(flag, "Options."+oe.Field), oe.Msg)
+		}
+		return o, fmt.Errorf("%s %s: %s", flag, oe.Value, oe.Msg)
+	} else if err != nil {
+		return o, err
 	}
 	return o, nil
 }
@@ -108,7 +110,6 @@ func floats(s string) ([]float64, error) {
 	return out, nil
 }
 
-// loadDatasets reads and concatenates outcomes files.
 // dataFlag registers -data, the outcomes files as a flag (comma-separated),
 // for the form "llmrouter train -data train.jsonl -out model.bin"; files
 // given as arguments count too.
@@ -125,28 +126,62 @@ func dataFiles(data string, args []string) []string {
 	return append(files, args...)
 }
 
-// It warns (warnModelSets) when the files name different models.
+// loadDatasets reads and concatenates outcomes files (each path a file or
+// a comma-separated list), each checked by checkRecord. It warns
+// (warnModelSets) when the files name different models.
 func loadDatasets(paths []string, opts ...dataset.Option) (*dataset.Dataset, error) {
+	ds, _, err := loadDatasetFiles(paths, opts...)
+	return ds, err
+}
+
+// dataFileSpans are the files loadDatasetFiles read: the records of
+// names[k] end before ends[k].
+type dataFileSpans struct {
+	names []string
+	ends  []int
+}
+
+// of returns the file record i was read from.
+func (s dataFileSpans) of(i int) string {
+	k := sort.SearchInts(s.ends, i+1)
+	if k == len(s.names) {
+		return ""
+	}
+	return s.names[k]
+}
+
+// loadDatasetFiles is loadDatasets that also says which file each record
+// came from, for messages.
+func loadDatasetFiles(paths []string, opts ...dataset.Option) (*dataset.Dataset, dataFileSpans, error) {
+	var spans dataFileSpans
 	if len(paths) == 0 {
-		return nil, errors.New("no data files given")
+		return nil, spans, errors.New("no data files given")
 	}
 	all := &dataset.Dataset{}
 	var sets []modelSet
+	ids := newIDFiles(paths)
 	for _, p := range paths {
 		for _, q := range strings.Split(p, ",") {
 			ds, err := dataset.Load(q, opts...)
 			if err != nil {
-				return nil, err
+				return nil, spans, err
 			}
 			if len(ds.Records) == 0 {
-				return nil, fmt.Errorf("%s: no records (an empty outcomes file)", q)
+				return nil, spans, fmt.Errorf("%s: no records (an empty outcomes file)", q)
+			}
+			for i := range ds.Records {
+				if err := checkRecord(q, &ds.Records[i], ids); err != nil {
+					return nil, spans, err
+				}
 			}
 			all.Records = append(all.Records, ds.Records...)
+			spans.names = append(spans.names, q)
+			spans.ends = append(spans.ends, len(all.Records))
 			sets = append(sets, modelSet{q, ds.Models()})
 		}
 	}
 	warnModelSets(warnOutput(), sets)
-	return all, nil
+	return all, spans, nil
 }
 
 // streamDatasets reads outcomes files one record at a time, each file
@@ -159,10 +194,11 @@ func streamDatasets(paths []string, pos *streamPos, opts ...dataset.Option) iter
 			return
 		}
 		var sets []modelSet
+		ids := newIDFiles(paths)
 		for _, p := range paths {
 			for _, q := range strings.Split(p, ",") {
 				models := map[string]bool{}
-				if !streamFile(q, models, pos, opts, yield) {
+				if !streamFile(q, models, ids, pos, opts, yield) {
 					return
 				}
 				sets = append(sets, modelSet{q, sortedKeys(models)})
@@ -181,7 +217,7 @@ type streamPos struct {
 
 // streamFile yields the records of one file, noting their models; false
 // means stop.
-func streamFile(path string, models map[string]bool, pos *streamPos, opts []dataset.Option, yield func(dataset.Record, error) bool) bool {
+func streamFile(path string, models map[string]bool, ids idFiles, pos *streamPos, opts []dataset.Option, yield func(dataset.Record, error) bool) bool {
 	f, err := os.Open(path)
 	if err != nil {
 		yield(dataset.Record{}, err)
@@ -197,6 +233,10 @@ func streamFile(path string, models map[string]bool, pos *streamPos, opts []data
 		n++
 		if err != nil {
 			yield(dataset.Record{}, fmt.Errorf("%s: %w", path, err))
+			return false
+		}
+		if err := checkRecord(path, &rec, ids); err != nil {
+			yield(dataset.Record{}, err)
 			return false
 		}
 		for m := range rec.Outcomes {
@@ -244,7 +284,7 @@ func runTrain(args []string, stdout io.Writer) error {
 	if len(files) == 0 {
 		return errors.New("no data files given")
 	}
-	if err := checkOutput("o", *out); err != nil {
+	if err := checkOutput("o", *out, files...); err != nil {
 		return err
 	}
 	if os.Getenv("GOGC") == "" {
@@ -268,7 +308,7 @@ func runTrain(args []string, stdout io.Writer) error {
 		return err
 	}
 	took := time.Since(start)
-	if err := c.Save(*out); err != nil {
+	if err := writeOutput(*out, func(w io.Writer) error { _, err := c.WriteTo(w); return err }); err != nil {
 		return fmt.Errorf("-o: %w", err)
 	}
 	st, err := os.Stat(*out)
@@ -385,4 +425,51 @@ func (p *progress) finish() {
 	if p != nil && p.bar != nil {
 		p.bar.Finish()
 	}
+}
+
+// idFiles maps each record id read so far to its file and line, to find
+// an id in two files (a repeat within one file the dataset reader finds).
+// It is nil, and checks nothing, for a single file.
+type idFiles map[string]idAt
+
+type idAt struct {
+	path string
+	line int
+}
+
+// newIDFiles returns the idFiles for files (each a file or a
+// comma-separated list).
+func newIDFiles(files []string) idFiles {
+	n := 0
+	for _, f := range files {
+		n += strings.Count(f, ",") + 1
+	}
+	if n < 2 {
+		return nil
+	}
+	return idFiles{}
+}
+
+// add notes rec, read from path; an id some other file holds is an error
+// naming both.
+func (m idFiles) add(path string, rec *dataset.Record) error {
+	if m == nil {
+		return nil
+	}
+	if at, ok := m[rec.ID]; ok {
+		return fmt.Errorf("%s: line %d (id %q): %w: also on line %d of %s", path, rec.Line, rec.ID, dataset.ErrDuplicate, at.line, at.path)
+	}
+	m[rec.ID] = idAt{path, rec.Line}
+	return nil
+}
+
+// checkRecord refuses what the commands cannot use of a record read from
+// path, naming the file and line: no prompt text (a record with messages
+// only: the commands route on the prompt; a turns-only record has its
+// first turn as prompt), an id another file holds (ids).
+func checkRecord(path string, rec *dataset.Record, ids idFiles) error {
+	if strings.TrimSpace(rec.Prompt) == "" {
+		return fmt.Errorf("%s: line %d (id %q): no prompt text (messages only): the commands route on the prompt; give the record a \"prompt\"", path, rec.Line, rec.ID)
+	}
+	return ids.add(path, rec)
 }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 
@@ -76,7 +75,7 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 	if *out == "" && *cv == 0 {
 		return errors.New("nothing to do: give -o FILE, -cv K or both")
 	}
-	if err := checkOutput("o", *out); err != nil {
+	if err := checkOutput("o", *out, append(dataFiles(*data, fs.Args()), *prices)...); err != nil {
 		return err
 	}
 	if err := checkVerifierFlags(*cv, *l2, *share, *quality); err != nil {
@@ -146,30 +145,11 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := m.Save(*out); err != nil {
+	if err := writeOutput(*out, func(w io.Writer) error { _, err := m.WriteTo(w); return err }); err != nil {
 		return fmt.Errorf("-o: %w", err)
 	}
 	fmt.Fprintf(stdout, "wrote %s (cutoff %.4f escalates %.1f%% of the training answers)\n", *out, m.Cutoff(), 100**share)
 	return nil
-}
-
-type price struct {
-	In  float64 `json:"input_per_mtok"`
-	Out float64 `json:"output_per_mtok"`
-}
-
-func loadPrices(path string) (map[string]price, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("-prices %s: %w", path, err)
-	}
-	var f struct {
-		Models map[string]price `json:"models"`
-	}
-	if err := json.Unmarshal(b, &f); err != nil {
-		return nil, fmt.Errorf("-prices %s: %w", path, err)
-	}
-	return f.Models, nil
 }
 
 // verifierCV prints, per pair, the pooled out-of-fold cascade the verifier
@@ -335,7 +315,7 @@ func runPredictVerifier(args []string, stdout io.Writer) error {
 	if *weak == "" {
 		return errors.New("-weak is required")
 	}
-	if err := checkOutput("o", *out); err != nil {
+	if err := checkOutput("o", *out, append(dataFiles(*data, fs.Args()), *model)...); err != nil {
 		return err
 	}
 	m := verify.Default()
@@ -345,53 +325,47 @@ func runPredictVerifier(args []string, stdout io.Writer) error {
 			return err
 		}
 	}
-	ds, err := loadDatasets(dataFiles(*data, fs.Args()))
+	ds, files, err := loadDatasetFiles(dataFiles(*data, fs.Args()))
 	if err != nil {
 		return err
 	}
-	w := stdout
-	var f *os.File
-	if *out != "" {
-		if f, err = os.Create(*out); err != nil {
-			return err
-		}
-		w = f
-	}
-	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
-	scored := 0
-	for _, r := range ds.Records {
-		for _, name := range strings.Split(*weak, ",") {
-			o, ok := r.Outcomes[name]
-			if !ok {
-				continue
-			}
-			if o.Answer == "" { // unknown (dataset.Outcome), not an empty answer
-				err = fmt.Errorf("record %q (line %d): model %q has no answer text; score an outcomes file with answers", r.ID, r.Line, name)
+	write := func(w io.Writer) error {
+		var err error
+		bw := bufio.NewWriter(w)
+		enc := json.NewEncoder(bw)
+		enc.SetEscapeHTML(false)
+		scored := 0
+		for i, r := range ds.Records {
+			for _, name := range strings.Split(*weak, ",") {
+				o, ok := r.Outcomes[name]
+				if !ok {
+					continue
+				}
+				if o.Answer == "" { // unknown (dataset.Outcome), not an empty answer
+					err = fmt.Errorf("%s: line %d (id %q): model %q has no answer text; score an outcomes file with answers", files.of(i), r.Line, r.ID, name)
+					break
+				}
+				scored++
+				s := m.Score(r.Prompt, o.Answer)
+				if err = enc.Encode(verifierLine{ID: r.ID, Model: name, Score: s, Escalate: s > m.Cutoff()}); err != nil {
+					break
+				}
 				break
 			}
-			scored++
-			s := m.Score(r.Prompt, o.Answer)
-			if err = enc.Encode(verifierLine{ID: r.ID, Model: name, Score: s, Escalate: s > m.Cutoff()}); err != nil {
+			if err != nil {
 				break
 			}
-			break
 		}
-		if err != nil {
-			break
+		if err == nil && scored == 0 {
+			err = fmt.Errorf("-weak %q: no record of %s has an outcome for it", *weak, strings.Join(dataFiles(*data, fs.Args()), ", "))
 		}
-	}
-	if err == nil && scored == 0 {
-		err = fmt.Errorf("-weak %q: no record of %s has an outcome for it", *weak, strings.Join(dataFiles(*data, fs.Args()), ", "))
-	}
-	if ferr := bw.Flush(); err == nil {
-		err = ferr
-	}
-	if f != nil {
-		if cerr := f.Close(); err == nil {
-			err = cerr
+		if ferr := bw.Flush(); err == nil {
+			err = ferr
 		}
+		return err
 	}
-	return err
+	if *out == "" {
+		return write(stdout)
+	}
+	return writeOutput(*out, write)
 }
