@@ -123,6 +123,11 @@ func (e *NoCandidateError) Reasons() []string {
 // another's outcome) and attempt timeouts (which match llms.ErrTimeout) are
 // not the caller's. When the caller's context ended, the router returns an
 // error wrapping both ctx.Err() and the AllFailedError instead.
+//
+// When every step of the plan was skipped (Attempt.Skipped) no model was
+// called, and the text says so ("llmrouter: no model was called: every step was skipped (2
+// steps); 1. mid: over the cost limit: …") rather than "all attempts
+// failed"; it still matches ErrAllFailed.
 type AllFailedError struct {
 	Attempts []Attempt
 
@@ -131,15 +136,30 @@ type AllFailedError struct {
 
 func (e *AllFailedError) Error() string {
 	var b strings.Builder
-	b.WriteString(ErrAllFailed.Error())
-	b.WriteString(" (")
-	b.WriteString(plural(len(e.Attempts), "attempt"))
-	b.WriteString(")")
+	skipped := len(e.Attempts) > 0
+	for _, a := range e.Attempts {
+		skipped = skipped && a.Skipped != ""
+	}
+	if skipped { // no call failed: say so, and each reason once
+		b.WriteString("llmrouter: no model was called: every step was skipped (")
+		b.WriteString(plural(len(e.Attempts), "step"))
+		b.WriteString(")")
+	} else {
+		b.WriteString(ErrAllFailed.Error())
+		b.WriteString(" (")
+		b.WriteString(plural(len(e.Attempts), "attempt"))
+		b.WriteString(")")
+	}
 	for i, a := range e.Attempts {
 		b.WriteString("; ")
 		b.WriteString(strconv.Itoa(i + 1))
 		b.WriteString(". ")
 		b.WriteString(a.Model)
+		if skipped {
+			b.WriteString(": ")
+			b.WriteString(a.Skipped)
+			continue
+		}
 		if a.Code != "" {
 			b.WriteString(" [")
 			b.WriteString(string(a.Code))

@@ -58,8 +58,13 @@ type hintsKey struct{}
 
 // WithHints returns a copy of ctx carrying h for the router's calls with
 // ctx (policies see them as Routing.Hints). Later calls replace earlier
-// hints wholesale.
+// hints wholesale. It keeps its own copy of h.Tags (allocated only when
+// Tags is non-empty), so the caller may reuse its slice at once without
+// changing the tags of decisions already made or still queued in a sink.
 func WithHints(ctx context.Context, h Hints) context.Context {
+	if len(h.Tags) > 0 {
+		h.Tags = append([]string(nil), h.Tags...)
+	}
 	return context.WithValue(ctx, hintsKey{}, h)
 }
 

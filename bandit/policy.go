@@ -282,27 +282,6 @@ func New(models []string, opt Options) (*Policy, error) {
 	return p, nil
 }
 
-// Validate reports router models the policy does not know, or models it
-// knows that the router lacks; llmrouter.New calls it (and the Base's).
-func (p *Policy) Validate(models []llmrouter.ModelCard) error {
-	if v, ok := p.base.(interface {
-		Validate([]llmrouter.ModelCard) error
-	}); ok {
-		if err := v.Validate(models); err != nil {
-			return err
-		}
-	}
-	if len(models) != len(p.names) {
-		return fmt.Errorf("bandit: router has %d models, the policy %d (%v)", len(models), len(p.names), p.names)
-	}
-	for _, m := range models {
-		if _, ok := p.arms[m.Name]; !ok {
-			return &UnknownModelError{Model: m.Name}
-		}
-	}
-	return nil
-}
-
 func priorOf(quality, cost, lambda float64) float64 {
 	if math.IsNaN(quality) {
 		quality = 0.5

@@ -1,6 +1,10 @@
 package breaker
 
-import "time"
+import (
+	"log"
+	"runtime/debug"
+	"time"
+)
 
 // Shared is where the breakers of several routers (replicas of one
 // service, in other processes) publish that a model is open, so that a
@@ -18,7 +22,10 @@ import "time"
 //
 // Implementations must be safe for concurrent use and return promptly
 // whatever their backend does (Allow is on every request's path): on a
-// failure OpenUntil returns the zero time and the breaker acts alone.
+// failure OpenUntil returns the zero time and the breaker acts alone. A
+// panic in either method is recovered, logged with its stack through the
+// standard log package and treated as such a failure: it never reaches
+// the caller of Allow, Record or Trip (a router's GenerateContent).
 type Shared interface {
 	// OpenUntil returns until when model is open according to any
 	// replica; the zero time or a time not after now means it is not.
@@ -35,7 +42,7 @@ func (b *Breaker) adopt(now time.Time) {
 	if b.shared == nil || b.model == "" {
 		return
 	}
-	until := b.shared.OpenUntil(b.model, now)
+	until := b.sharedOpenUntil(now)
 	if !until.After(now) {
 		return
 	}
@@ -60,7 +67,23 @@ func (b *Breaker) adopt(now time.Time) {
 // hold no lock.
 func (b *Breaker) publish(now, until time.Time) {
 	if b.shared != nil && b.model != "" {
+		defer b.logSharedPanic()
 		b.shared.Opened(b.model, now, until)
+	}
+}
+
+// sharedOpenUntil asks the shared state; a panic reads as a failure (the
+// zero time: the breaker acts alone).
+func (b *Breaker) sharedOpenUntil(now time.Time) (until time.Time) {
+	defer b.logSharedPanic()
+	return b.shared.OpenUntil(b.model, now)
+}
+
+// logSharedPanic, deferred around a call to Shared, recovers its panic
+// and logs it with its stack (as a router logs a sink's).
+func (b *Breaker) logSharedPanic() {
+	if v := recover(); v != nil {
+		log.Printf("breaker: Settings.Shared %T panicked for model %s: %v\n%s", b.shared, b.model, v, debug.Stack())
 	}
 }
 
@@ -72,7 +95,7 @@ func (b *Breaker) sharedUntil(now time.Time) time.Time {
 	if b.shared == nil || b.model == "" {
 		return time.Time{}
 	}
-	until := b.shared.OpenUntil(b.model, now)
+	until := b.sharedOpenUntil(now)
 	if !until.After(now) {
 		return time.Time{}
 	}

@@ -3,6 +3,7 @@ package budget
 import (
 	"context"
 	"hash/maphash"
+	"math"
 	"slices"
 	"sync"
 	"time"
@@ -16,8 +17,9 @@ const memShards = 64
 // A reservation locks the shards of its buckets in order, so it is atomic
 // across them. Buckets whose window has passed with nothing held are
 // dropped as the store grows, so memory follows the active users, not
-// every user ever seen. Safe for concurrent use; the zero value is not
-// usable: call NewMemoryStore.
+// every user ever seen. Totals past what Nanos hold (about $9.2e9)
+// saturate rather than wrap. Safe for concurrent use; the zero value is
+// not usable: call NewMemoryStore.
 type MemoryStore struct {
 	seed   maphash.Seed
 	shards [memShards]memShard
@@ -121,8 +123,7 @@ func (b *memBucket) advance(now time.Time) {
 	b.nextExpiry = time.Time{}
 	for id, h := range b.holds {
 		if !now.Before(h.expires) {
-			b.held -= h.amount
-			delete(b.holds, id)
+			b.drop(id, h.amount)
 		} else if b.nextExpiry.IsZero() || h.expires.Before(b.nextExpiry) {
 			b.nextExpiry = h.expires
 		}
@@ -138,7 +139,7 @@ func (b *memBucket) spentNow(now time.Time) Nanos {
 	var sum Nanos
 	for i, n := range b.slotNo {
 		if n > k-RollingSlots && n <= k {
-			sum += b.slots[i]
+			sum = addSat(sum, b.slots[i])
 		}
 	}
 	return sum
@@ -146,7 +147,7 @@ func (b *memBucket) spentNow(now time.Time) Nanos {
 
 func (b *memBucket) charge(cost Nanos, now time.Time) {
 	if !b.win.Rolling {
-		b.spent += cost
+		b.spent = addSat(b.spent, cost)
 		return
 	}
 	k := b.win.Slot(now)
@@ -154,7 +155,7 @@ func (b *memBucket) charge(cost Nanos, now time.Time) {
 	if b.slotNo[i] != k {
 		b.slotNo[i], b.slots[i] = k, 0
 	}
-	b.slots[i] += cost
+	b.slots[i] = addSat(b.slots[i], cost)
 }
 
 func (b *memBucket) hold(id string, amount Nanos, expires time.Time) {
@@ -162,10 +163,10 @@ func (b *memBucket) hold(id string, amount Nanos, expires time.Time) {
 		b.holds = make(map[string]memHold)
 	}
 	if old, ok := b.holds[id]; ok {
-		b.held -= old.amount
+		b.drop(id, old.amount)
 	}
 	b.holds[id] = memHold{amount: amount, expires: expires}
-	b.held += amount
+	b.held = addSat(b.held, amount)
 	if b.nextExpiry.IsZero() || expires.Before(b.nextExpiry) {
 		b.nextExpiry = expires
 	}
@@ -173,16 +174,59 @@ func (b *memBucket) hold(id string, amount Nanos, expires time.Time) {
 
 func (b *memBucket) release(id string) {
 	if h, ok := b.holds[id]; ok {
-		b.held -= h.amount
-		delete(b.holds, id)
+		b.drop(id, h.amount)
 	}
+}
+
+// drop removes hold id of amount. A saturated held is summed again from
+// the holds left, as subtracting from it would undercount.
+func (b *memBucket) drop(id string, amount Nanos) {
+	delete(b.holds, id)
+	if b.held < math.MaxInt64 {
+		b.held -= amount
+		return
+	}
+	b.held = 0
+	for _, h := range b.holds {
+		b.held = addSat(b.held, h.amount)
+	}
+}
+
+// left is limit less spent and held, saturating.
+func left(limit, spent, held Nanos) Nanos {
+	return subSat(subSat(limit, spent), held)
+}
+
+// addSat is a+b, saturating at the int64 bounds.
+func addSat(a, b Nanos) Nanos {
+	s := a + b
+	if (a >= 0) == (b >= 0) && (s >= 0) != (a >= 0) {
+		if a >= 0 {
+			return math.MaxInt64
+		}
+		return math.MinInt64
+	}
+	return s
+}
+
+// subSat is a-b, saturating at the int64 bounds.
+func subSat(a, b Nanos) Nanos {
+	s := a - b
+	if (a >= 0) != (b >= 0) && (s >= 0) != (a >= 0) {
+		if a >= 0 {
+			return math.MaxInt64
+		}
+		return math.MinInt64
+	}
+	return s
 }
 
 // status describes the bucket at now for a request needing need.
 func (b *memBucket) status(limit, need Nanos, now time.Time) Status {
 	spent := b.spentNow(now)
-	st := Status{Limit: limit, Spent: spent, Held: b.held, Remaining: max(0, limit-spent-b.held)}
-	short := need - (limit - spent - b.held) // what must leave the window
+	room := left(limit, spent, b.held)
+	st := Status{Limit: limit, Spent: spent, Held: b.held, Remaining: max(0, room)}
+	short := subSat(need, room) // what must leave the window
 	if short <= 0 || short > spent {
 		// It fits; or holds alone are in the way, and they end with their calls.
 		return st
@@ -203,7 +247,7 @@ func (b *memBucket) status(limit, need Nanos, now time.Time) Status {
 	slices.SortFunc(order[:n], func(x, y int) int { return int(b.slotNo[x] - b.slotNo[y]) })
 	var freed Nanos
 	for _, i := range order[:n] {
-		if freed += b.slots[i]; freed >= short {
+		if freed = addSat(freed, b.slots[i]); freed >= short {
 			st.Resets = b.win.SlotEnd(b.slotNo[i])
 			break
 		}
@@ -220,9 +264,9 @@ func (s *MemoryStore) Reserve(_ context.Context, r Reservation) (Nanos, *Status,
 	{
 		least, at := Nanos(0), -1
 		for i, b := range bs {
-			left := r.Buckets[i].Limit - b.spentNow(r.Now) - b.held
-			if at < 0 || left < least {
-				least, at = left, i
+			room := left(r.Buckets[i].Limit, b.spentNow(r.Now), b.held)
+			if at < 0 || room < least {
+				least, at = room, i
 			}
 		}
 		if least < r.Min {

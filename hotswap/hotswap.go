@@ -3,6 +3,7 @@ package hotswap
 import (
 	"context"
 	"fmt"
+	"log"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -179,26 +180,46 @@ type Verifier struct {
 	cur atomic.Pointer[verifierBox]
 }
 
-type verifierBox struct{ v llmrouter.Verifier }
+type verifierBox struct {
+	v   llmrouter.Verifier
+	bad error // v is a nil pointer or func: every verification fails with it
+}
 
-// NewVerifier returns a holder of v; nil accepts every answer.
+// NewVerifier returns a holder of v; nil accepts every answer. A v that
+// is a nil pointer or func (a constructor whose error was dropped) fails
+// every verification with an error naming it, rather than panicking in
+// each: the holder fails closed.
 func NewVerifier(v llmrouter.Verifier) *Verifier {
 	h := &Verifier{}
-	h.cur.Store(&verifierBox{v})
+	h.cur.Store(&verifierBox{v: v, bad: nilValue(nilHeld, "verifier", v)})
 	return h
 }
 
 // Verify runs the current verifier; with none it accepts the answer.
 func (h *Verifier) Verify(ctx context.Context, a *llmrouter.Answer) error {
-	if v := h.cur.Load().v; v != nil {
-		return v.Verify(ctx, a)
+	b := h.cur.Load()
+	if b.bad != nil {
+		return b.bad
+	}
+	if b.v != nil {
+		return b.v.Verify(ctx, a)
 	}
 	return nil
 }
 
 // Swap makes v the verifier of every verification that starts from now on;
-// nil turns verification off (every answer accepted).
-func (h *Verifier) Swap(v llmrouter.Verifier) { h.cur.Store(&verifierBox{v}) }
+// nil turns verification off (every answer accepted). A v that is a nil
+// pointer or func is refused as the other holders' Swap refuse it, but
+// Swap returns no error (its signature predates the check): the old
+// verifier stays and the refusal is logged through the standard log
+// package ("hotswap: new verifier is a nil *T; the old one stays").
+func (h *Verifier) Swap(v llmrouter.Verifier) {
+	if err := nilValue(nilNew, "verifier", v); err != nil {
+		log.Print(err)
+		return
+	}
+	h.cur.Store(&verifierBox{v: v})
+}
 
 // Load returns the current verifier (nil: none).
 func (h *Verifier) Load() llmrouter.Verifier { return h.cur.Load().v }

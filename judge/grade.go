@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log"
+	"runtime/debug"
 
 	"github.com/llmrouter/llmrouter"
 	"github.com/tmc/langchaingo/llms"
@@ -51,8 +53,23 @@ func (j *Judge) run(it Item) {
 		j.problem(r.Err.Error())
 	}
 	if j.opts.OnResult != nil {
-		j.opts.OnResult(r)
+		j.onResult(r)
 	}
+}
+
+// onResult calls Options.OnResult. Its panic is recovered (an unrecovered
+// panic on a worker would end the process), logged with its stack through
+// the standard log package (as a router logs a sink's) and kept as
+// Stats.LastProblem; the worker goes on with the next item.
+func (j *Judge) onResult(r Result) {
+	defer func() {
+		if v := recover(); v != nil {
+			msg := fmt.Sprintf("judge: Options.OnResult panicked on decision %q: %v", r.ID, v)
+			log.Printf("%s\n%s", msg, debug.Stack())
+			j.problem(msg)
+		}
+	}()
+	j.opts.OnResult(r)
 }
 
 // feedback delivers a grade, turning a panic in Feedback into its error:

@@ -49,7 +49,9 @@ type Options struct {
 	Feedback Feedback
 	// OnResult, if set, is called by a worker with every judged item's
 	// Result, graded or not (malformed output, failure, cap). It must be
-	// safe for concurrent use and should be quick.
+	// safe for concurrent use and should be quick. A panic in it is
+	// recovered, logged with its stack (standard log package) and kept as
+	// Stats.LastProblem; the worker goes on.
 	OnResult func(Result)
 
 	// Rubric is the grading criteria placed in the prompt (DefaultRubric

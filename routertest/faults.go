@@ -3,6 +3,8 @@ package routertest
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"sync"
@@ -17,7 +19,7 @@ type Fault struct {
 	// Name labels the fault in counts.
 	Name string
 	// Weight is the fault's share among the injector's faults (relative;
-	// zero counts as 1).
+	// zero counts as 1; NaN, infinite or negative makes InjectFaults panic).
 	Weight float64
 	// Response is acted out instead of the real answer (its Err, Block,
 	// Chunks, Text, …, as for a scripted Provider).
@@ -99,8 +101,18 @@ type FaultInjector struct {
 
 // InjectFaults returns p with a share rate (in [0,1]) of its calls failing
 // with one of faults (MixedFaults when none are given), chosen by a PCG
-// seeded with seed.
+// seeded with seed. A rate outside [0,1] or NaN, or a Fault.Weight that is
+// NaN, infinite or negative, is a mistake in the test: InjectFaults panics
+// with an error naming it, as httptest.NewRequest does on bad input.
 func InjectFaults(p llmrouter.Provider, rate float64, seed uint64, faults ...Fault) *FaultInjector {
+	if !(rate >= 0 && rate <= 1) {
+		panic(fmt.Errorf("routertest: InjectFaults: rate %v: want a share in [0,1]", rate))
+	}
+	for i, ft := range faults {
+		if !(ft.Weight >= 0) || math.IsInf(ft.Weight, 1) {
+			panic(fmt.Errorf("routertest: InjectFaults: fault %d (%q): Weight %v: want a finite weight >= 0 (0 counts as 1)", i, ft.Name, ft.Weight))
+		}
+	}
 	if len(faults) == 0 {
 		faults = MixedFaults
 	}
