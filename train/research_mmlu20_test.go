@@ -1,0 +1,650 @@
+//go:build research
+
+// Research harness, fourth round for issue 9 (MMLU ≥ 0.68 pooled, fold
+// seeds 1, 2, 3): stacking the shipped model's predicted gap with a
+// subject prior — the mean strong − weak gain of the prompt's subject,
+// the subject inferred from the prompt alone — the stacking weight (and
+// the prior's own settings) chosen by an inner 3-fold CV on the training
+// fold only. Scored by pooled nested 5-fold CV as `llmrouter eval` makes
+// the folds. Not part of the normal test run:
+//
+//	LLMR_RESEARCH=base,oracle LLMR_SEEDS=1,2,3 go test -tags research -run TestResearchMMLU20 -v -timeout 60m ./train
+package train
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/llmrouter/llmrouter/dataset"
+	"github.com/llmrouter/llmrouter/eval"
+	"github.com/llmrouter/llmrouter/internal/shareddata"
+	"github.com/stretchr/testify/require"
+)
+
+// The pair routed (TestResearchRB20 sets RouterBench's names).
+var (
+	r20Strong = "gpt-4-1106-preview"
+	r20Weak   = "mistralai/Mixtral-8x7B-Instruct-v0.1"
+)
+
+// alts is a component's output on one test set: alternative score
+// vectors (one per setting of the component), each over the test rows.
+type alts [][]float64
+
+// component scores testDS after fitting on trainDS.
+type component func(t *testing.T, trainDS, testDS *dataset.Dataset, seed uint64) alts
+
+// gainOf returns strong − weak of r (NaN when either is missing).
+func gainOf(r dataset.Record, strong, weak string) float64 {
+	s, ok1 := r.Outcomes[strong]
+	w, ok2 := r.Outcomes[weak]
+	if !ok1 || !ok2 {
+		return math.NaN()
+	}
+	return s.Score - w.Score
+}
+
+// taskGains returns each task's mean gain over ds, shrunk by k rows
+// toward the mean of all rows, and that mean.
+func taskGains(ds *dataset.Dataset, strong, weak string, k float64) (map[string]float64, float64) {
+	sum, cnt := map[string]float64{}, map[string]float64{}
+	var gs, gc float64
+	for _, r := range ds.Records {
+		g := gainOf(r, strong, weak)
+		if g != g {
+			continue
+		}
+		sum[r.Task] += g
+		cnt[r.Task]++
+		gs += g
+		gc++
+	}
+	mu := gs / gc
+	out := map[string]float64{}
+	for task, c := range cnt {
+		out[task] = (sum[task] + k*mu) / (c + k)
+	}
+	return out, mu
+}
+
+// baseComp is the shipped trainer's predicted gap.
+func candComp(c cand) component {
+	return func(t *testing.T, trainDS, testDS *dataset.Dataset, seed uint64) alts {
+		key := fmt.Sprintf("%+v|%d|%s|%s|%x|%x", c, seed, r20Strong, r20Weak, idsHash(trainDS), idsHash(testDS))
+		if v, ok := candMemo[key]; ok {
+			return alts{v}
+		}
+		te, _, _ := fitCand(t, c, trainDS, testDS, r20Strong, r20Weak, seed)
+		candMemo[key] = te
+		return alts{te}
+	}
+}
+
+// candMemo holds candComp's predictions by candidate, seed and rows: the
+// variants sharing a base model fit it once.
+var candMemo = map[string][]float64{}
+
+func idsHash(ds *dataset.Dataset) uint64 {
+	h := uint64(14695981039346656037)
+	for _, r := range ds.Records {
+		for i := 0; i < len(r.ID); i++ {
+			h = (h ^ uint64(r.ID[i])) * 1099511628211
+		}
+		h = (h ^ 0xff) * 1099511628211
+	}
+	return h
+}
+
+// nbGainComp is the expected gain P(strong right, weak wrong) −
+// P(strong wrong, weak right) under a naive Bayes model of the four joint
+// outcomes (score ≥ 0.5 counted right), one alternative per temperature.
+func nbGainComp(alpha float64) component {
+	return func(t *testing.T, trainDS, testDS *dataset.Dataset, _ uint64) alts {
+		lab := copyDS(trainDS)
+		for i, r := range lab.Records {
+			g := gainOf(r, r20Strong, r20Weak)
+			if g != g {
+				lab.Records[i].Task = "na"
+				continue
+			}
+			sv := r.Outcomes[r20Strong].Score >= 0.5
+			wv := r.Outcomes[r20Weak].Score >= 0.5
+			lab.Records[i].Task = fmt.Sprintf("%v%v", sv, wv)
+		}
+		m := trainNB(lab, alpha)
+		val := make([]float64, len(m.tasks))
+		for k, c := range m.tasks {
+			switch c {
+			case "truefalse":
+				val[k] = 1
+			case "falsetrue":
+				val[k] = -1
+			}
+		}
+		temps := []float64{1, 3, 10, 30}
+		out := make(alts, len(temps))
+		for a := range out {
+			out[a] = make([]float64, testDS.Len())
+		}
+		for i, r := range testDS.Records {
+			l := m.logPost(r.Prompt, 0)
+			for a, temp := range temps {
+				p := softmaxT(l, temp)
+				for k := range p {
+					out[a][i] += p[k] * val[k]
+				}
+			}
+		}
+		return out
+	}
+}
+
+// oracleComp is the true task's mean gain (uses the test rows' Task: a
+// ceiling, not a router).
+func oracleComp(t *testing.T, trainDS, testDS *dataset.Dataset, _ uint64) alts {
+	tg, mu := taskGains(trainDS, r20Strong, r20Weak, 10)
+	out := make([]float64, testDS.Len())
+	for i, r := range testDS.Records {
+		g, ok := tg[r.Task]
+		if !ok {
+			g = mu
+		}
+		out[i] = g - mu
+	}
+	return alts{out}
+}
+
+// nbModel is a multinomial naive Bayes subject classifier over word
+// unigrams and bigrams.
+type nbModel struct {
+	tasks []string
+	prior []float64
+	logp  []map[string]float64 // per task: log θ_tw
+	unk   []float64            // per task: log θ of an unseen word
+}
+
+func nbTokens(s string) []string {
+	w := words(s)
+	out := append([]string(nil), w...)
+	for i := 0; i+1 < len(w); i++ {
+		out = append(out, w[i]+"_"+w[i+1])
+	}
+	return out
+}
+
+func trainNB(ds *dataset.Dataset, alpha float64) *nbModel {
+	idx := map[string]int{}
+	m := &nbModel{}
+	var counts []map[string]float64
+	var totals []float64
+	vocab := map[string]bool{}
+	for _, r := range ds.Records {
+		k, ok := idx[r.Task]
+		if !ok {
+			k = len(m.tasks)
+			idx[r.Task] = k
+			m.tasks = append(m.tasks, r.Task)
+			m.prior = append(m.prior, 0)
+			counts = append(counts, map[string]float64{})
+			totals = append(totals, 0)
+		}
+		m.prior[k]++
+		for _, w := range nbTokens(r.Prompt) {
+			counts[k][w]++
+			totals[k]++
+			vocab[w] = true
+		}
+	}
+	V := float64(len(vocab))
+	n := float64(ds.Len())
+	for k := range m.tasks {
+		m.prior[k] = math.Log(m.prior[k] / n)
+		lp := map[string]float64{}
+		den := math.Log(totals[k] + alpha*V)
+		for w, c := range counts[k] {
+			lp[w] = math.Log(c+alpha) - den
+		}
+		m.logp = append(m.logp, lp)
+		m.unk = append(m.unk, math.Log(alpha)-den)
+	}
+	return m
+}
+
+// logPost returns the unnormalised log posterior of each task, the
+// likelihood scaled by 1/len(tokens)^pow.
+func (m *nbModel) logPost(s string, pow float64) []float64 {
+	toks := nbTokens(s)
+	out := make([]float64, len(m.tasks))
+	sc := 1 / math.Pow(math.Max(1, float64(len(toks))), pow)
+	for k := range m.tasks {
+		var l float64
+		for _, w := range toks {
+			if v, ok := m.logp[k][w]; ok {
+				l += v
+			} else {
+				l += m.unk[k]
+			}
+		}
+		out[k] = m.prior[k] + l*sc
+	}
+	return out
+}
+
+func softmaxT(l []float64, temp float64) []float64 {
+	mx := math.Inf(-1)
+	for _, v := range l {
+		mx = math.Max(mx, v)
+	}
+	p := make([]float64, len(l))
+	var s float64
+	for k, v := range l {
+		p[k] = math.Exp((v - mx) / temp)
+		s += p[k]
+	}
+	for k := range p {
+		p[k] /= s
+	}
+	return p
+}
+
+// nbTemps are the NB prior's alternative temperatures (after scaling the
+// likelihood by 1/sqrt(tokens)); the last alternative is the argmax
+// task's gain.
+var nbTemps = []float64{0.3, 1, 3}
+
+// nbComp is the expected task gain under a naive Bayes posterior over
+// tasks (smoothing alpha), one alternative per temperature.
+func nbComp(alpha float64) component {
+	return func(t *testing.T, trainDS, testDS *dataset.Dataset, seed uint64) alts {
+		return nbCompA(t, trainDS, testDS, alpha)
+	}
+}
+
+func nbCompA(t *testing.T, trainDS, testDS *dataset.Dataset, alpha float64) alts {
+	return nbCells(t, trainDS, testDS, alpha, nil, 0)
+}
+
+// cellFn maps a prompt to a cell within its task, given the training
+// prompts (for thresholds); nil: one cell.
+type cellFn func(train *dataset.Dataset) func(prompt string) string
+
+// digitCell: whether the prompt's question (before the options) holds a digit.
+func digitCell(*dataset.Dataset) func(string) string {
+	return func(p string) string {
+		q := p
+		if k := strings.Index(p, "\nA."); k >= 0 {
+			q = p[:k]
+		}
+		if strings.ContainsAny(q, "0123456789") {
+			return "d"
+		}
+		return "-"
+	}
+}
+
+// lenCell: the prompt length's tercile over the training prompts.
+func lenCell(train *dataset.Dataset) func(string) string {
+	var ls []int
+	for _, r := range train.Records {
+		ls = append(ls, len(r.Prompt))
+	}
+	sort.Ints(ls)
+	a, b := ls[len(ls)/3], ls[2*len(ls)/3]
+	return func(p string) string {
+		switch {
+		case len(p) < a:
+			return "s"
+		case len(p) < b:
+			return "m"
+		}
+		return "l"
+	}
+}
+
+func bothCells(train *dataset.Dataset) func(string) string {
+	d, l := digitCell(train), lenCell(train)
+	return func(p string) string { return d(p) + l(p) }
+}
+
+// cellComp is nbComp with each task's gain split by cell(prompt), each
+// cell's mean shrunk by k rows toward its task's.
+func cellComp(alpha float64, cell cellFn, k float64) component {
+	return func(t *testing.T, trainDS, testDS *dataset.Dataset, _ uint64) alts {
+		return nbCells(t, trainDS, testDS, alpha, cell, k)
+	}
+}
+
+// oracleCellComp is oracleComp split by cell (true tasks: a ceiling).
+func oracleCellComp(cell cellFn, k float64) component {
+	return func(t *testing.T, trainDS, testDS *dataset.Dataset, _ uint64) alts {
+		tg, mu := taskGains(trainDS, r20Strong, r20Weak, 10)
+		cg := cellGains(trainDS, tg, cell(trainDS), k)
+		cf := cell(trainDS)
+		out := make([]float64, testDS.Len())
+		for i, r := range testDS.Records {
+			g, ok := cg[r.Task+"\x00"+cf(r.Prompt)]
+			if !ok {
+				g, ok = tg[r.Task]
+				if !ok {
+					g = mu
+				}
+			}
+			out[i] = g - mu
+		}
+		return alts{out}
+	}
+}
+
+// cellGains returns the shrunk mean gain of each task+"\x00"+cell.
+func cellGains(ds *dataset.Dataset, tg map[string]float64, cf func(string) string, k float64) map[string]float64 {
+	sum, cnt := map[string]float64{}, map[string]float64{}
+	for _, r := range ds.Records {
+		g := gainOf(r, r20Strong, r20Weak)
+		if g != g {
+			continue
+		}
+		key := r.Task + "\x00" + cf(r.Prompt)
+		sum[key] += g
+		cnt[key]++
+	}
+	out := map[string]float64{}
+	for key, c := range cnt {
+		task := key[:strings.IndexByte(key, 0)]
+		out[key] = (sum[key] + k*tg[task]) / (c + k)
+	}
+	return out
+}
+
+func nbCells(t *testing.T, trainDS, testDS *dataset.Dataset, alpha float64, cell cellFn, ck float64) alts {
+	if len(trainDS.Tasks()) < 2 {
+		return nil
+	}
+	tg, mu := taskGains(trainDS, r20Strong, r20Weak, 10)
+	m := trainNB(trainDS, alpha)
+	var cf func(string) string
+	var cg map[string]float64
+	if cell != nil {
+		cf = cell(trainDS)
+		cg = cellGains(trainDS, tg, cf, ck)
+	}
+	tgain := make([]float64, len(m.tasks))
+	for k, task := range m.tasks {
+		tgain[k] = tg[task] - mu
+	}
+	g := tgain
+	if cell != nil {
+		g = make([]float64, len(m.tasks))
+	}
+	out := make(alts, len(nbTemps)+1)
+	for a := range out {
+		out[a] = make([]float64, testDS.Len())
+	}
+	var hit float64
+	for i, r := range testDS.Records {
+		if cell != nil {
+			c := cf(r.Prompt)
+			for k, task := range m.tasks {
+				v, ok := cg[task+"\x00"+c]
+				if ok {
+					g[k] = v - mu
+				} else {
+					g[k] = tgain[k]
+				}
+			}
+		}
+		l := m.logPost(r.Prompt, 0.5)
+		for a, temp := range nbTemps {
+			p := softmaxT(l, temp)
+			var e float64
+			for k := range p {
+				e += p[k] * g[k]
+			}
+			out[a][i] = e
+		}
+		best := 0
+		for k := range l {
+			if l[k] > l[best] {
+				best = k
+			}
+		}
+		out[len(nbTemps)][i] = g[best]
+		if m.tasks[best] == r.Task {
+			hit++
+		}
+	}
+	if os.Getenv("LLMR_VERBOSE") != "" {
+		t.Logf("nb subject accuracy %.3f on %d rows", hit/float64(testDS.Len()), testDS.Len())
+	}
+	return out
+}
+
+// stack is base + β·alt, β from betas and alt from the prior's
+// alternatives, both chosen by pooled APGR over an inner 3-fold CV of
+// the training fold.
+type stack struct {
+	base  component
+	prior component // nil: base alone
+	// priors are further priors, each with its own (alternative, β).
+	priors []component
+	betas  []float64
+}
+
+var defaultBetas = []float64{0, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 6}
+
+func apgrOf(ds *dataset.Dataset, sc []float64) float64 {
+	var st, wk, s []float64
+	for i, r := range ds.Records {
+		so, ok1 := r.Outcomes[r20Strong]
+		wo, ok2 := r.Outcomes[r20Weak]
+		if ok1 && ok2 {
+			st, wk, s = append(st, so.Score), append(wk, wo.Score), append(s, sc[i])
+		}
+	}
+	a, _ := eval.APGR(st, wk, s)
+	return a
+}
+
+// combine returns base + beta·prior.
+func combine(base, prior []float64, beta float64) []float64 {
+	out := make([]float64, len(base))
+	for i := range out {
+		out[i] = base[i] + beta*prior[i]
+	}
+	return out
+}
+
+// run scores testDS, tuning on trainDS; it returns the scores and the
+// chosen (alternative, β) of each prior.
+func (s stack) run(t *testing.T, trainDS, testDS *dataset.Dataset, seed uint64) ([]float64, string) {
+	base := s.base(t, trainDS, testDS, seed)[0]
+	comps := s.priors
+	if s.prior != nil {
+		comps = append([]component{s.prior}, comps...)
+	}
+	var priors []alts
+	var used []component
+	for _, c := range comps {
+		if p := c(t, trainDS, testDS, seed); len(p) > 0 {
+			priors = append(priors, p)
+			used = append(used, c)
+		}
+	}
+	if len(priors) == 0 {
+		return base, "none"
+	}
+	betas := s.betas
+	if betas == nil {
+		betas = defaultBetas
+	}
+	// Inner CV: pooled out-of-fold base and prior scores on trainDS.
+	inner, err := eval.DatasetFolds(trainDS, 3, seed+100, false)
+	require.NoError(t, err)
+	ib := make([]float64, trainDS.Len())
+	ip := make([]alts, len(priors))
+	for c := range ip {
+		ip[c] = make(alts, len(priors[c]))
+		for a := range ip[c] {
+			ip[c][a] = make([]float64, trainDS.Len())
+		}
+	}
+	for _, f := range inner {
+		itr, ite := eval.Subset(trainDS, f.Train), eval.Subset(trainDS, f.Test)
+		b := s.base(t, itr, ite, seed)[0]
+		for k, row := range f.Test {
+			ib[row] = b[k]
+		}
+		for c, comp := range used {
+			p := comp(t, itr, ite, seed)
+			for a := range p {
+				for k, row := range f.Test {
+					ip[c][a][row] = p[a][k]
+				}
+			}
+		}
+	}
+	// Coordinate ascent over the priors' (alternative, β), two passes.
+	ca, cb := make([]int, len(ip)), make([]float64, len(ip))
+	sum := func(skip int) []float64 {
+		out := append([]float64(nil), ib...)
+		for c := range ip {
+			if c != skip && cb[c] != 0 {
+				for i := range out {
+					out[i] += cb[c] * ip[c][ca[c]][i]
+				}
+			}
+		}
+		return out
+	}
+	best := apgrOf(trainDS, ib)
+	for pass := 0; pass < 2; pass++ {
+		for c := range ip {
+			rest := sum(c)
+			for a := range ip[c] {
+				for _, beta := range betas {
+					if v := apgrOf(trainDS, combine(rest, ip[c][a], beta)); v > best+1e-9 {
+						best, ca[c], cb[c] = v, a, beta
+					}
+				}
+			}
+		}
+	}
+	out := append([]float64(nil), base...)
+	var desc []string
+	for c := range priors {
+		desc = append(desc, fmt.Sprintf("a%d·β%g", ca[c], cb[c]))
+		for i := range out {
+			out[i] += cb[c] * priors[c][ca[c]][i]
+		}
+	}
+	return out, fmt.Sprintf("%s(%.4f)", strings.Join(desc, "+"), best)
+}
+
+func TestResearchMMLU20(t *testing.T) {
+	if os.Getenv("LLMR_RESEARCH") == "" {
+		t.Skip("research harness: set LLMR_RESEARCH=variant,... to run")
+	}
+	file := os.Getenv("LLMR_DATA")
+	if file == "" {
+		file = "routellm-mmlu.jsonl"
+	}
+	ds, err := dataset.Load(shareddata.Path(t, file))
+	require.NoError(t, err)
+	variants := stackVariants()
+	outer := []uint64{1}
+	if s := os.Getenv("LLMR_SEEDS"); s != "" {
+		outer = nil
+		for _, f := range strings.Split(s, ",") {
+			v, err := strconv.ParseUint(f, 10, 64)
+			require.NoError(t, err)
+			outer = append(outer, v)
+		}
+	}
+	for _, name := range strings.Split(os.Getenv("LLMR_RESEARCH"), ",") {
+		v, ok := variants[name]
+		require.True(t, ok, "unknown variant %q", name)
+		for _, seed := range outer {
+			folds, err := eval.DatasetFolds(ds, 5, seed, false)
+			require.NoError(t, err)
+			var st, wk, sc, per []float64
+			var chosen []string
+			start := time.Now()
+			for _, f := range folds {
+				trainDS, testDS := eval.Subset(ds, f.Train), eval.Subset(ds, f.Test)
+				fsc, ch := v.run(t, trainDS, testDS, 1)
+				chosen = append(chosen, ch)
+				var fst, fwk []float64
+				for _, r := range testDS.Records {
+					fst = append(fst, r.Outcomes[r20Strong].Score)
+					fwk = append(fwk, r.Outcomes[r20Weak].Score)
+				}
+				a, _ := eval.APGR(fst, fwk, fsc)
+				per = append(per, a)
+				st, wk, sc = append(st, fst...), append(wk, fwk...), append(sc, fsc...)
+			}
+			a, err := eval.APGR(st, wk, sc)
+			require.NoError(t, err)
+			require.Len(t, sc, ds.Len(), "every row scored once, out of fold")
+			sort.Float64s(per)
+			var m float64
+			for _, x := range per {
+				m += x
+			}
+			t.Logf("RESULT %-10s %s seed %d pooled APGR %.4f (fold mean %.4f) %.0fs %v", name, file, seed, a, m/float64(len(per)), time.Since(start).Seconds(), chosen)
+		}
+	}
+}
+
+func stackVariants() map[string]stack {
+	base := candComp(cand{name: "base"})
+	return map[string]stack{
+		"base":              {base: base},
+		"oracle":            {base: base, prior: oracleComp},
+		"nbsubj":            {base: base, prior: nbComp(0.1)},
+		"nbsubja001":        {base: base, prior: nbComp(0.01)},
+		"nbsubja1":          {base: base, prior: nbComp(1)},
+		"nb1s07_nbsubj":     {base: candComp(cand{nb: 1, smooth: 0.7}), prior: nbComp(0.01)},
+		"subj_nbsubj":       {base: candComp(cand{subject: true}), prior: nbComp(0.1)},
+		"nb1s07subj_nbsubj": {base: candComp(cand{nb: 1, smooth: 0.7, subject: true}), prior: nbComp(0.1)},
+		"oracle_dig":        {base: base, prior: oracleCellComp(digitCell, 20)},
+		"oracle_len":        {base: base, prior: oracleCellComp(lenCell, 20)},
+		"oracle_both":       {base: base, prior: oracleCellComp(bothCells, 20)},
+		"nbsubj_dig":        {base: base, prior: cellComp(0.01, digitCell, 20)},
+		"nbsubj_len":        {base: base, prior: cellComp(0.01, lenCell, 20)},
+		"nbsubj_both":       {base: base, prior: cellComp(0.01, bothCells, 20)},
+		"nbgain":            {base: base, prior: nbGainComp(1)},
+		"nbgain01":          {base: base, prior: nbGainComp(0.1)},
+		"nbsubj_nbgain":     {base: base, prior: nbComp(0.01), priors: []component{nbGainComp(1)}},
+		"nbsubja0001":       {base: base, prior: nbComp(0.001)},
+		"b16_nbsubj":        {base: candComp(cand{opts: Options{HashBits: 16}}), prior: nbComp(0.1)},
+	}
+}
+
+// TestResearchRB20 trains each variant on RouterBench's training split
+// (its stacking weight by inner CV there) and reports the test split's
+// APGR of GPT-4 vs Mixtral.
+//
+//	LLMR_RESEARCH=base,nbsubj go test -tags research -run TestResearchRB20 -v ./train
+func TestResearchRB20(t *testing.T) {
+	if os.Getenv("LLMR_RESEARCH") == "" {
+		t.Skip("research harness: set LLMR_RESEARCH=variant,... to run")
+	}
+	trainDS, err := dataset.Load(shareddata.Path(t, "routerbench-train.jsonl"))
+	require.NoError(t, err)
+	testDS, err := dataset.Load(shareddata.Path(t, "routerbench-test.jsonl"))
+	require.NoError(t, err)
+	r20Strong, r20Weak = "gpt-4-1106-preview", "mistralai/mixtral-8x7b-chat"
+	defer func() { r20Strong, r20Weak = "gpt-4-1106-preview", "mistralai/Mixtral-8x7B-Instruct-v0.1" }()
+	variants := stackVariants()
+	for _, name := range strings.Split(os.Getenv("LLMR_RESEARCH"), ",") {
+		v, ok := variants[name]
+		require.True(t, ok, "unknown variant %q", name)
+		sc, ch := v.run(t, trainDS, testDS, 1)
+		t.Logf("RESULT %-10s routerbench train→test APGR %.4f %s", name, apgrOf(testDS, sc), ch)
+	}
+}
