@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -161,12 +162,18 @@ func oracleComp(t *testing.T, trainDS, testDS *dataset.Dataset, _ uint64) alts {
 }
 
 // nbModel is a multinomial naive Bayes subject classifier over word
-// unigrams and bigrams.
+// unigrams and bigrams, stored sparsely: for each token the tasks that
+// saw it, with log θ_tw − log θ of an unseen word.
 type nbModel struct {
 	tasks []string
 	prior []float64
-	logp  []map[string]float64 // per task: log θ_tw
-	unk   []float64            // per task: log θ of an unseen word
+	unk   []float64 // per task: log θ of an unseen word
+	tok   map[string][]nbEntry
+}
+
+type nbEntry struct {
+	task int32
+	d    float32 // log θ_tw − unk[task]
 }
 
 func nbTokens(s string) []string {
@@ -180,10 +187,9 @@ func nbTokens(s string) []string {
 
 func trainNB(ds *dataset.Dataset, alpha float64) *nbModel {
 	idx := map[string]int{}
-	m := &nbModel{}
-	var counts []map[string]float64
+	m := &nbModel{tok: map[string][]nbEntry{}}
 	var totals []float64
-	vocab := map[string]bool{}
+	counts := map[string]map[int32]float64{}
 	for _, r := range ds.Records {
 		k, ok := idx[r.Task]
 		if !ok {
@@ -191,27 +197,32 @@ func trainNB(ds *dataset.Dataset, alpha float64) *nbModel {
 			idx[r.Task] = k
 			m.tasks = append(m.tasks, r.Task)
 			m.prior = append(m.prior, 0)
-			counts = append(counts, map[string]float64{})
 			totals = append(totals, 0)
 		}
 		m.prior[k]++
 		for _, w := range nbTokens(r.Prompt) {
-			counts[k][w]++
+			c := counts[w]
+			if c == nil {
+				c = map[int32]float64{}
+				counts[w] = c
+			}
+			c[int32(k)]++
 			totals[k]++
-			vocab[w] = true
 		}
 	}
-	V := float64(len(vocab))
+	V := float64(len(counts))
 	n := float64(ds.Len())
 	for k := range m.tasks {
 		m.prior[k] = math.Log(m.prior[k] / n)
-		lp := map[string]float64{}
-		den := math.Log(totals[k] + alpha*V)
-		for w, c := range counts[k] {
-			lp[w] = math.Log(c+alpha) - den
+		m.unk = append(m.unk, math.Log(alpha)-math.Log(totals[k]+alpha*V))
+	}
+	for w, c := range counts {
+		es := make([]nbEntry, 0, len(c))
+		for k, v := range c {
+			es = append(es, nbEntry{k, float32(math.Log((v + alpha) / alpha))})
 		}
-		m.logp = append(m.logp, lp)
-		m.unk = append(m.unk, math.Log(alpha)-den)
+		sort.Slice(es, func(a, b int) bool { return es[a].task < es[b].task })
+		m.tok[w] = es
 	}
 	return m
 }
@@ -222,16 +233,13 @@ func (m *nbModel) logPost(s string, pow float64) []float64 {
 	toks := nbTokens(s)
 	out := make([]float64, len(m.tasks))
 	sc := 1 / math.Pow(math.Max(1, float64(len(toks))), pow)
-	for k := range m.tasks {
-		var l float64
-		for _, w := range toks {
-			if v, ok := m.logp[k][w]; ok {
-				l += v
-			} else {
-				l += m.unk[k]
-			}
+	for _, w := range toks {
+		for _, e := range m.tok[w] {
+			out[e.task] += float64(e.d)
 		}
-		out[k] = m.prior[k] + l*sc
+	}
+	for k := range out {
+		out[k] = m.prior[k] + (out[k]+float64(len(toks))*m.unk[k])*sc
 	}
 	return out
 }
@@ -365,8 +373,95 @@ func nbCells(t *testing.T, trainDS, testDS *dataset.Dataset, alpha float64, cell
 	if len(trainDS.Tasks()) < 2 {
 		return nil
 	}
+	return nbCellsWith(t, trainNB(trainDS, alpha), trainDS, testDS, cell, ck)
+}
+
+// multiCellComp offers every cell definition's alternatives (nil: task
+// only), the NB model fitted once: the inner CV picks the definition.
+func multiCellComp(alpha float64, ck float64, cells ...cellFn) component {
+	return func(t *testing.T, trainDS, testDS *dataset.Dataset, _ uint64) alts {
+		if len(trainDS.Tasks()) < 2 {
+			return nil
+		}
+		m := trainNB(trainDS, alpha)
+		var out alts
+		for _, c := range cells {
+			out = append(out, nbCellsWith(t, m, trainDS, testDS, c, ck)...)
+		}
+		return out
+	}
+}
+
+var numRe = regexp.MustCompile(`\d+(\.\d+)?`)
+
+// question is the prompt before its first option line ("\nA.").
+func question(p string) string {
+	if k := strings.Index(p, "\nA."); k >= 0 {
+		return p[:k]
+	}
+	return p
+}
+
+// optNumCell: whether every option line ("A." to "D." at a line start)
+// holds a digit.
+func optNumCell(*dataset.Dataset) func(string) string {
+	return func(p string) string { return optNum(p) }
+}
+
+func optNum(p string) string {
+	n := 0
+	for _, l := range strings.Split(p, "\n") {
+		if len(l) >= 2 && l[0] >= 'A' && l[0] <= 'D' && l[1] == '.' {
+			if !strings.ContainsAny(l, "0123456789") {
+				return "-"
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		return "-"
+	}
+	return "o"
+}
+
+// num2Cell: whether the question holds at least two numbers.
+func num2Cell(*dataset.Dataset) func(string) string {
+	return func(p string) string { return num2(p) }
+}
+
+func num2(p string) string {
+	if len(numRe.FindAllStringIndex(question(p), 2)) >= 2 {
+		return "n"
+	}
+	return "-"
+}
+
+func optNum2Cell(*dataset.Dataset) func(string) string {
+	return func(p string) string { return optNum(p) + num2(p) }
+}
+
+// conjAug appends a token naming the prompt's optNum+num2 cell and, for
+// each word of the question, the word conjoined with that cell: the
+// linear model then weighs a word separately in each cell (the subject ×
+// cell interaction, in the model's own features).
+func conjAug(s string) string {
+	c := optNum(s) + num2(s)
+	var b strings.Builder
+	b.WriteString(s)
+	b.WriteString("\n qzcell" + c)
+	for _, w := range words(question(s)) {
+		b.WriteString(" qzc" + c + w)
+	}
+	return b.String()
+}
+
+// cellTokAug appends the cell's token alone.
+func cellTokAug(s string) string {
+	return s + "\n qzcell" + optNum(s) + num2(s)
+}
+
+func nbCellsWith(t *testing.T, m *nbModel, trainDS, testDS *dataset.Dataset, cell cellFn, ck float64) alts {
 	tg, mu := taskGains(trainDS, r20Strong, r20Weak, 10)
-	m := trainNB(trainDS, alpha)
 	var cf func(string) string
 	var cg map[string]float64
 	if cell != nil {
@@ -621,6 +716,12 @@ func stackVariants() map[string]stack {
 		"nbgain01":          {base: base, prior: nbGainComp(0.1)},
 		"nbsubj_nbgain":     {base: base, prior: nbComp(0.01), priors: []component{nbGainComp(1)}},
 		"nbsubja0001":       {base: base, prior: nbComp(0.001)},
+		"oracle_optnum":     {base: base, prior: oracleCellComp(optNumCell, 20)},
+		"oracle_optnum2":    {base: base, prior: oracleCellComp(optNum2Cell, 20)},
+		"nbsubj_optnum2":    {base: base, prior: cellComp(0.01, optNum2Cell, 20)},
+		"nbsubj_cells":      {base: base, prior: multiCellComp(0.01, 20, nil, digitCell, optNumCell, num2Cell, optNum2Cell)},
+		"conj":              {base: candComp(cand{aug: conjAug})},
+		"celltok":           {base: candComp(cand{aug: cellTokAug})},
 		"b16_nbsubj":        {base: candComp(cand{opts: Options{HashBits: 16}}), prior: nbComp(0.1)},
 	}
 }
