@@ -43,6 +43,13 @@ type component func(t *testing.T, trainDS, testDS *dataset.Dataset, seed uint64)
 
 // gainOf returns strong − weak of r (NaN when either is missing).
 func gainOf(r dataset.Record, strong, weak string) float64 {
+	if weak == "" { // one model's own score
+		s, ok := r.Outcomes[strong]
+		if !ok {
+			return math.NaN()
+		}
+		return s.Score
+	}
 	s, ok1 := r.Outcomes[strong]
 	w, ok2 := r.Outcomes[weak]
 	if !ok1 || !ok2 {
@@ -460,6 +467,163 @@ func cellTokAug(s string) string {
 	return s + "\n qzcell" + optNum(s) + num2(s)
 }
 
+var (
+	notRe   = regexp.MustCompile(`\b(NOT|EXCEPT|LEAST)\b`)
+	notLcRe = regexp.MustCompile(`\b(not|except|least)\b`)
+)
+
+// screenFlags are the binary prompt flags the screen variant offers as
+// cells (alone and in pairs), written before any was measured.
+var screenFlags = []struct {
+	name string
+	f    func(p string) bool
+}{
+	{"digit", func(p string) bool { return strings.ContainsAny(question(p), "0123456789") }},
+	{"digitopt", func(p string) bool {
+		k := strings.Index(p, "\nA.")
+		return k >= 0 && strings.ContainsAny(p[k:], "0123456789")
+	}},
+	{"not", func(p string) bool { return notRe.MatchString(question(p)) }},
+	{"notlc", func(p string) bool { return notLcRe.MatchString(strings.ToLower(question(p))) }},
+	{"stmt", func(p string) bool { return strings.Contains(p, "Statement 1") }},
+	{"which", func(p string) bool { return strings.Contains(strings.ToLower(question(p)), "which of the following") }},
+	{"eq", func(p string) bool { return strings.ContainsAny(question(p), "=+^*/") }},
+	{"num2", func(p string) bool { return num2(p) == "n" }},
+	{"long", func(p string) bool { return len(p) > 600 }},
+	{"short", func(p string) bool { return len(p) < 200 }},
+	{"optnum", func(p string) bool { return optNum(p) == "o" }},
+	{"qmark", func(p string) bool { return strings.HasSuffix(strings.TrimRight(question(p), " \t\n"), "?") }},
+	{"blank", func(p string) bool { return strings.Contains(question(p), "_") }},
+}
+
+// screenCells returns no cell, each flag, and each pair of flags.
+func screenCells() []cellFn {
+	out := []cellFn{nil}
+	b := func(v bool) string {
+		if v {
+			return "1"
+		}
+		return "0"
+	}
+	for i := range screenFlags {
+		f := screenFlags[i].f
+		out = append(out, func(*dataset.Dataset) func(string) string {
+			return func(p string) string { return b(f(p)) }
+		})
+	}
+	for i := range screenFlags {
+		for j := i + 1; j < len(screenFlags); j++ {
+			f, g := screenFlags[i].f, screenFlags[j].f
+			out = append(out, func(*dataset.Dataset) func(string) string {
+				return func(p string) string { return b(f(p)) + b(g(p)) }
+			})
+		}
+	}
+	return out
+}
+
+// screenComp is multiCellComp(alpha, k, screenCells()...) computed
+// fast: each row's posterior and flags once, cells as small integers.
+// Alternatives: for each cell definition (none, each flag, each pair of
+// flags), nbTemps' expectations then the argmax task's gain.
+func screenComp(alpha, ck float64) component {
+	return func(t *testing.T, trainDS, testDS *dataset.Dataset, _ uint64) alts {
+		if len(trainDS.Tasks()) < 2 {
+			return nil
+		}
+		m := trainNB(trainDS, alpha)
+		tg, mu := taskGains(trainDS, r20Strong, r20Weak, 10)
+		tidx := map[string]int{}
+		for k, task := range m.tasks {
+			tidx[task] = k
+		}
+		F := len(screenFlags)
+		flags := func(p string) []bool {
+			out := make([]bool, F)
+			for f := range screenFlags {
+				out[f] = screenFlags[f].f(p)
+			}
+			return out
+		}
+		trFlags := make([][]bool, trainDS.Len())
+		for i, r := range trainDS.Records {
+			trFlags[i] = flags(r.Prompt)
+		}
+		type def struct{ a, b int } // flag indices; -1 = none
+		defs := []def{{-1, -1}}
+		for f := 0; f < F; f++ {
+			defs = append(defs, def{f, -1})
+		}
+		for f := 0; f < F; f++ {
+			for h := f + 1; h < F; h++ {
+				defs = append(defs, def{f, h})
+			}
+		}
+		cellOf := func(d def, fl []bool) int {
+			c := 0
+			if d.a >= 0 && fl[d.a] {
+				c |= 1
+			}
+			if d.b >= 0 && fl[d.b] {
+				c |= 2
+			}
+			return c
+		}
+		T := len(m.tasks)
+		// gains[d][task*4+cell] − mu
+		gains := make([][]float64, len(defs))
+		for di, d := range defs {
+			sum, cnt := make([]float64, 4*T), make([]float64, 4*T)
+			for i, r := range trainDS.Records {
+				g := gainOf(r, r20Strong, r20Weak)
+				if g != g {
+					continue
+				}
+				k := tidx[r.Task]*4 + cellOf(d, trFlags[i])
+				sum[k] += g
+				cnt[k]++
+			}
+			gains[di] = make([]float64, 4*T)
+			for k := range gains[di] {
+				tm := tg[m.tasks[k/4]]
+				gains[di][k] = (sum[k]+ck*tm)/(cnt[k]+ck) - mu
+			}
+		}
+		nalt := len(nbTemps) + 1
+		out := make(alts, len(defs)*nalt)
+		for a := range out {
+			out[a] = make([]float64, testDS.Len())
+		}
+		for i, r := range testDS.Records {
+			l := m.logPost(r.Prompt, 0.5)
+			ps := make([][]float64, len(nbTemps))
+			for a, temp := range nbTemps {
+				ps[a] = softmaxT(l, temp)
+			}
+			best := 0
+			for k := range l {
+				if l[k] > l[best] {
+					best = k
+				}
+			}
+			fl := flags(r.Prompt)
+			for di, d := range defs {
+				c := cellOf(d, fl)
+				g := gains[di]
+				for a := range nbTemps {
+					var e float64
+					for k, pk := range ps[a] {
+						e += pk * g[k*4+c]
+					}
+					out[di*nalt+a][i] = e
+				}
+				out[di*nalt+len(nbTemps)][i] = g[best*4+c]
+			}
+		}
+		return out
+	}
+}
+
 func nbCellsWith(t *testing.T, m *nbModel, trainDS, testDS *dataset.Dataset, cell cellFn, ck float64) alts {
 	tg, mu := taskGains(trainDS, r20Strong, r20Weak, 10)
 	var cf func(string) string
@@ -528,6 +692,10 @@ type stack struct {
 	// priors are further priors, each with its own (alternative, β).
 	priors []component
 	betas  []float64
+	// ls: the first prior's alternative and β by least squares of the
+	// gain on the base's gap plus β × prior (β ≥ 0), not by APGR: a
+	// calibrated weight, which multi-model routing needs.
+	ls bool
 }
 
 var defaultBetas = []float64{0, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 6}
@@ -557,6 +725,12 @@ func combine(base, prior []float64, beta float64) []float64 {
 // run scores testDS, tuning on trainDS; it returns the scores and the
 // chosen (alternative, β) of each prior.
 func (s stack) run(t *testing.T, trainDS, testDS *dataset.Dataset, seed uint64) ([]float64, string) {
+	sc, desc, _, _ := s.runChoice(t, trainDS, testDS, seed)
+	return sc, desc
+}
+
+// runChoice is run, also returning each prior's chosen alternative and β.
+func (s stack) runChoice(t *testing.T, trainDS, testDS *dataset.Dataset, seed uint64) ([]float64, string, []int, []float64) {
 	base := s.base(t, trainDS, testDS, seed)[0]
 	comps := s.priors
 	if s.prior != nil {
@@ -571,7 +745,7 @@ func (s stack) run(t *testing.T, trainDS, testDS *dataset.Dataset, seed uint64) 
 		}
 	}
 	if len(priors) == 0 {
-		return base, "none"
+		return base, "none", nil, nil
 	}
 	betas := s.betas
 	if betas == nil {
@@ -617,7 +791,28 @@ func (s stack) run(t *testing.T, trainDS, testDS *dataset.Dataset, seed uint64) 
 		return out
 	}
 	best := apgrOf(trainDS, ib)
-	for pass := 0; pass < 2; pass++ {
+	if s.ls {
+		bsse := math.Inf(1)
+		for a := range ip[0] {
+			var num, den, yy float64
+			for i, r := range trainDS.Records {
+				g := gainOf(r, r20Strong, r20Weak)
+				if g != g {
+					continue
+				}
+				res := g - ib[i]
+				num += ip[0][a][i] * res
+				den += ip[0][a][i] * ip[0][a][i]
+				yy += res * res
+			}
+			beta := math.Max(0, num/den)
+			if sse := yy - 2*beta*num + beta*beta*den; sse < bsse {
+				bsse, ca[0], cb[0] = sse, a, beta
+			}
+		}
+		best = apgrOf(trainDS, combine(ib, ip[0][ca[0]], cb[0]))
+	}
+	for pass := 0; pass < 2 && !s.ls; pass++ {
 		for c := range ip {
 			rest := sum(c)
 			for a := range ip[c] {
@@ -632,12 +827,12 @@ func (s stack) run(t *testing.T, trainDS, testDS *dataset.Dataset, seed uint64) 
 	out := append([]float64(nil), base...)
 	var desc []string
 	for c := range priors {
-		desc = append(desc, fmt.Sprintf("a%d·β%g", ca[c], cb[c]))
+		desc = append(desc, fmt.Sprintf("a%d·β%.3g", ca[c], cb[c]))
 		for i := range out {
 			out[i] += cb[c] * priors[c][ca[c]][i]
 		}
 	}
-	return out, fmt.Sprintf("%s(%.4f)", strings.Join(desc, "+"), best)
+	return out, fmt.Sprintf("%s(%.4f)", strings.Join(desc, "+"), best), ca, cb
 }
 
 func TestResearchMMLU20(t *testing.T) {
@@ -720,6 +915,10 @@ func stackVariants() map[string]stack {
 		"oracle_optnum2":    {base: base, prior: oracleCellComp(optNum2Cell, 20)},
 		"nbsubj_optnum2":    {base: base, prior: cellComp(0.01, optNum2Cell, 20)},
 		"nbsubj_cells":      {base: base, prior: multiCellComp(0.01, 20, nil, digitCell, optNumCell, num2Cell, optNum2Cell)},
+		"nbsubj_screen":     {base: base, prior: multiCellComp(0.01, 20, screenCells()...)},
+		"subj_cells":        {base: candComp(cand{subject: true}), prior: multiCellComp(0.01, 20, nil, digitCell, optNumCell, num2Cell, optNum2Cell)},
+		"conj_cells":        {base: candComp(cand{aug: conjAug}), prior: multiCellComp(0.01, 20, nil, digitCell, optNumCell, num2Cell, optNum2Cell)},
+		"nbsubj_cells_ls":   {base: base, prior: multiCellComp(0.01, 20, nil, digitCell, optNumCell, num2Cell, optNum2Cell), ls: true},
 		"conj":              {base: candComp(cand{aug: conjAug})},
 		"celltok":           {base: candComp(cand{aug: cellTokAug})},
 		"b16_nbsubj":        {base: candComp(cand{opts: Options{HashBits: 16}}), prior: nbComp(0.1)},
@@ -745,7 +944,157 @@ func TestResearchRB20(t *testing.T) {
 	for _, name := range strings.Split(os.Getenv("LLMR_RESEARCH"), ",") {
 		v, ok := variants[name]
 		require.True(t, ok, "unknown variant %q", name)
-		sc, ch := v.run(t, trainDS, testDS, 1)
+		sc, ch, ca, cb := v.runChoice(t, trainDS, testDS, 1)
 		t.Logf("RESULT %-10s routerbench train→test APGR %.4f %s", name, apgrOf(testDS, sc), ch)
+		// All 11 models: each model's quality plus β × its own prior (the
+		// alternative and β the pair's inner CV chose), routed at every λ.
+		m, err := Linear(trainDS, Options{Seed: 1})
+		require.NoError(t, err)
+		models := m.Models()
+		pred := make([][]float64, testDS.Len())
+		for i, r := range testDS.Records {
+			pred[i], _ = m.Predict(r.Prompt)
+		}
+		if os.Getenv("LLMR_RB_POOLED") != "" && len(cb) > 0 {
+			ca[0], cb[0] = pooledChoice(t, v.prior, trainDS, models)
+			t.Logf("pooled-pairs inner CV chose alternative %d, β %g", ca[0], cb[0])
+		}
+		if b := os.Getenv("LLMR_RB_BETA"); b != "" && len(cb) > 0 {
+			cb[0], err = strconv.ParseFloat(b, 64)
+			require.NoError(t, err)
+			t.Logf("β forced to %g for the 11 models", cb[0])
+		}
+		if v.prior != nil && len(ca) > 0 && cb[0] != 0 {
+			s0, w0 := r20Strong, r20Weak
+			for j, name := range models {
+				r20Strong, r20Weak = name, ""
+				p := v.prior(t, trainDS, testDS, 1)
+				for i := range pred {
+					pred[i][j] += cb[0] * p[ca[0]][i]
+				}
+			}
+			r20Strong, r20Weak = s0, w0
+		}
+		mx, err := eval.NewMatrix(testDS, models)
+		require.NoError(t, err)
+		dc := make([]float64, len(models))
+		for j, name := range models {
+			dc[j], _ = trainDS.MeanCost(name)
+		}
+		rep, err := eval.EvaluateMulti(pred, dc, mx, eval.MultiOptions{})
+		require.NoError(t, err)
+		t.Logf("RESULT %-10s routerbench 11 models: cost to reach 95%% of the best model: %.1f%% (hull %.1f%%)", name, 100*rep.Reach[0].Router, 100*rep.Reach[0].RouterHull)
 	}
+}
+
+// pooledChoice chooses the prior's alternative and β as the trainer
+// tunes: the APGR of routing between each model and the reference (the
+// best mean score), all pairs pooled, over an inner 3-fold CV of trainDS
+// with every model's quality plus β × its own prior.
+func pooledChoice(t *testing.T, prior component, trainDS *dataset.Dataset, models []string) (int, float64) {
+	inner, err := eval.DatasetFolds(trainDS, 3, 101, false)
+	require.NoError(t, err)
+	n := trainDS.Len()
+	base := make([][]float64, n) // [row][model]
+	var pri [][][]float64        // [model][alt][row]
+	s0, w0 := r20Strong, r20Weak
+	defer func() { r20Strong, r20Weak = s0, w0 }()
+	for _, f := range inner {
+		itr, ite := eval.Subset(trainDS, f.Train), eval.Subset(trainDS, f.Test)
+		m, err := Linear(itr, Options{Seed: 1})
+		require.NoError(t, err)
+		require.Equal(t, models, m.Models())
+		for k, r := range ite.Records {
+			base[f.Test[k]], _ = m.Predict(r.Prompt)
+		}
+		if pri == nil {
+			pri = make([][][]float64, len(models))
+		}
+		for j, name := range models {
+			r20Strong, r20Weak = name, ""
+			p := prior(t, itr, ite, 1)
+			if pri[j] == nil {
+				pri[j] = make([][]float64, len(p))
+				for a := range p {
+					pri[j][a] = make([]float64, n)
+				}
+			}
+			for a := range p {
+				for k, row := range f.Test {
+					pri[j][a][row] = p[a][k]
+				}
+			}
+		}
+	}
+	ref, best := 0, math.Inf(-1)
+	for j, name := range models {
+		var s, c float64
+		for _, r := range trainDS.Records {
+			if o, ok := r.Outcomes[name]; ok {
+				s += o.Score
+				c++
+			}
+		}
+		if s/c > best {
+			best, ref = s/c, j
+		}
+	}
+	var sb scoreBuf
+	score := func(a int, beta float64) float64 {
+		var area, total float64
+		for j := range models {
+			if j == ref {
+				continue
+			}
+			var sc, st, wk []float64
+			for i, r := range trainDS.Records {
+				so, ok1 := r.Outcomes[models[ref]]
+				wo, ok2 := r.Outcomes[models[j]]
+				if !ok1 || !ok2 {
+					continue
+				}
+				sc = append(sc, base[i][ref]-base[i][j]+beta*(pri[ref][a][i]-pri[j][a][i]))
+				st, wk = append(st, so.Score), append(wk, wo.Score)
+			}
+			ar, tt := gainArea(sc, st, wk, &sb)
+			area += ar
+			total += tt
+		}
+		return area / total
+	}
+	if os.Getenv("LLMR_RB_LS") != "" {
+		// Least squares: each model's score on its quality plus β × prior.
+		ba, bb, bsse := 0, 0.0, math.Inf(1)
+		for a := range pri[0] {
+			var num, den, yy float64
+			for j, name := range models {
+				for i, r := range trainDS.Records {
+					o, ok := r.Outcomes[name]
+					if !ok {
+						continue
+					}
+					res := o.Score - base[i][j]
+					num += pri[j][a][i] * res
+					den += pri[j][a][i] * pri[j][a][i]
+					yy += res * res
+				}
+			}
+			beta := math.Max(0, num/den)
+			if sse := yy - 2*beta*num + beta*beta*den; sse < bsse {
+				ba, bb, bsse = a, beta, sse
+			}
+		}
+		return ba, bb
+	}
+	ba, bb, bs := 0, 0.0, score(0, 0)
+	t.Logf("pooled-pairs inner APGR at β 0: %.4f", bs)
+	for a := range pri[0] {
+		for _, beta := range defaultBetas[1:] {
+			if v := score(a, beta); v > bs+1e-9 {
+				ba, bb, bs = a, beta, v
+			}
+		}
+	}
+	t.Logf("pooled-pairs inner APGR best: %.4f", bs)
+	return ba, bb
 }
