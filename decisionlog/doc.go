@@ -2,8 +2,9 @@
 // appends every routing decision, the answer text when asked to, and —
 // days later, from any process — feedback on it, to JSONL files in one
 // directory; a reader for those files; and exports that join feedback to
-// its decision, as an outcomes dataset for train (dataset.Record) or as
-// verifier training rows.
+// its decision as an outcomes dataset (dataset.Record): for train
+// (ExportOutcomes) or, with the answer text in each outcome, for
+// train-verifier (ExportVerifier).
 //
 // # Request path
 //

@@ -1,8 +1,6 @@
 package decisionlog
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -12,7 +10,8 @@ import (
 )
 
 // ExportStats tally an export: what the log held and why rows were left
-// out. Rows + NoPrompt + NoAnswer + Unanswered = WithFeedback.
+// out. Rows + NoPrompt + NoAnswer + EmptyAnswer + Unanswered =
+// WithFeedback.
 type ExportStats struct {
 	// Decisions in the log; Feedback entries; WithFeedback, decisions that
 	// have feedback.
@@ -25,6 +24,9 @@ type ExportStats struct {
 	// NoAnswer (ExportVerifier only): skipped because the answer text was
 	// not logged in full (Options.AnswerText, Log.RecordAnswer).
 	NoAnswer int
+	// EmptyAnswer (ExportVerifier only): skipped because the logged answer
+	// is empty, which an outcomes file cannot tell from an unknown one.
+	EmptyAnswer int
 	// Unanswered: skipped because no model answered the decision.
 	Unanswered int
 	// Orphans: feedback whose decision is not in the log (not yet
@@ -46,6 +48,7 @@ func (s ExportStats) String() string {
 	}{
 		{s.NoPrompt, "skipped: prompt text not logged (Options.PromptText is not TextFull)"},
 		{s.NoAnswer, "skipped: answer text not logged (Options.AnswerText is not TextFull, or RecordAnswer not called)"},
+		{s.EmptyAnswer, "skipped: empty answer"},
 		{s.Unanswered, "skipped: no model answered"},
 		{s.Orphans, "feedback without its decision in the log"},
 		{s.Scan.Torn, "torn last line(s) skipped"},
@@ -55,18 +58,6 @@ func (s ExportStats) String() string {
 		}
 	}
 	return b.String()
-}
-
-// VerifierRow is one line of ExportVerifier's output: a prompt, the model
-// that answered it, its answer and the feedback's score (in [0,1]) — what
-// a verifier learns to predict.
-type VerifierRow struct {
-	ID     string  `json:"id"`
-	Prompt string  `json:"prompt"`
-	Model  string  `json:"model"`
-	Answer string  `json:"answer"`
-	Score  float64 `json:"score"`
-	Note   string  `json:"note,omitempty"`
 }
 
 // joined is a decision with feedback, with what the exports need of it.
@@ -149,25 +140,58 @@ func join(dir string) ([]*joined, ExportStats, error) {
 // the answering model's, with the feedback's score and that model's cost
 // and latency. Decisions whose prompt was not logged in full, or that no
 // model answered, are skipped and counted in the stats; say so to the user
-// (ExportStats.String does). Any process may export while others write.
+// (ExportStats.String does). The feedback's note is not exported (Scan
+// reads it). Any process may export while others write.
 func ExportOutcomes(dir string, w io.Writer) (ExportStats, error) {
+	return export(dir, w, false)
+}
+
+// ExportVerifier is ExportOutcomes for training an answer verifier
+// (`llmrouter train-verifier`, verify.Examples): it exports only the
+// decisions whose answer text was logged in full (Options.AnswerText
+// TextFull and Log.RecordAnswer) and non-empty, and the record's one
+// outcome carries that answer too:
+//
+//	{"id":"d1","task":"math","prompt":"What is 2+2?","outcomes":{"cheap":{"score":1,"cost":0.00002,"latency_ms":200,"answer":"4"}}}
+//
+// Each record has the answering model's outcome alone (the log keeps the
+// answer that was returned, not those of earlier attempts), so it trains
+// train-verifier's target weak-fails, the weak model's own grade; target
+// gain needs the strong model's outcome on the same prompt. The others are
+// skipped and counted in the stats: NoAnswer, EmptyAnswer (an empty answer
+// reads as unknown in an outcomes file).
+func ExportVerifier(dir string, w io.Writer) (ExportStats, error) {
+	return export(dir, w, true)
+}
+
+// export writes the records of ExportOutcomes, with the answers and only
+// the decisions that have one when withAnswer.
+func export(dir string, w io.Writer, withAnswer bool) (ExportStats, error) {
 	rows, st, err := join(dir)
 	if err != nil {
 		return st, err
 	}
-	var recs []dataset.Record
+	dw := dataset.NewWriter(w)
 	for _, j := range rows {
-		if !j.skip(&st, false) {
+		if !j.skip(&st, withAnswer) {
 			continue
 		}
 		o := dataset.Outcome{Score: j.fb.Score, LatencyMS: float64(j.latency) / float64(time.Millisecond)}
 		if j.hasCost {
 			o = o.WithCost(j.cost)
 		}
-		recs = append(recs, dataset.Record{ID: j.id, Task: j.task, Prompt: j.prompt, Outcomes: map[string]dataset.Outcome{j.answered: o}})
+		if withAnswer {
+			o.Answer = j.answer
+		}
+		if err := dw.Write(dataset.Record{ID: j.id, Task: j.task, Prompt: j.prompt, Outcomes: map[string]dataset.Outcome{j.answered: o}}); err != nil {
+			return st, fmt.Errorf("decisionlog: %w", err)
+		}
+		st.Rows++
 	}
-	st.Rows = len(recs)
-	return st, dataset.Write(w, recs)
+	if err := dw.Flush(); err != nil {
+		return st, fmt.Errorf("decisionlog: %w", err)
+	}
+	return st, nil
 }
 
 // skip counts why j cannot be exported; it reports whether j can be.
@@ -179,31 +203,10 @@ func (j *joined) skip(st *ExportStats, needAnswer bool) bool {
 		st.NoPrompt++
 	case needAnswer && !(j.hasAns && j.answerFull):
 		st.NoAnswer++
+	case needAnswer && j.answer == "":
+		st.EmptyAnswer++
 	default:
 		return true
 	}
 	return false
-}
-
-// ExportVerifier writes one VerifierRow per decision of the log in dir that
-// has feedback and whose prompt and answer were both logged in full, as
-// JSONL in log order. The others are skipped and counted in the stats.
-func ExportVerifier(dir string, w io.Writer) (ExportStats, error) {
-	rows, st, err := join(dir)
-	if err != nil {
-		return st, err
-	}
-	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
-	for _, j := range rows {
-		if !j.skip(&st, true) {
-			continue
-		}
-		if err := enc.Encode(VerifierRow{ID: j.id, Prompt: j.prompt, Model: j.answered, Answer: j.answer, Score: j.fb.Score, Note: j.fb.Note}); err != nil {
-			return st, fmt.Errorf("decisionlog: %w", err)
-		}
-		st.Rows++
-	}
-	return st, bw.Flush()
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -113,7 +114,7 @@ func TestExportSkipsWhatWasNotLogged(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tc.verifier, vst.Rows)
 			assert.Equal(t, tc.noAnswer, vst.NoAnswer)
-			assert.Equal(t, vst.WithFeedback, vst.Rows+vst.NoPrompt+vst.NoAnswer+vst.Unanswered)
+			assert.Equal(t, vst.WithFeedback, vst.Rows+vst.NoPrompt+vst.NoAnswer+vst.EmptyAnswer+vst.Unanswered)
 			if tc.say != "" {
 				assert.Contains(t, st.String()+vst.String(), tc.say)
 			}
@@ -122,21 +123,74 @@ func TestExportSkipsWhatWasNotLogged(t *testing.T) {
 	}
 }
 
+// ExportVerifier writes an outcomes dataset, the answering model's outcome
+// carrying its answer: what train-verifier and verify.Examples read. It
+// used to write rows of its own shape ({"model","answer","score"} at the top
+// level) that train-verifier refused ("no outcomes").
 func TestExportVerifier(t *testing.T) {
-	dir, _ := writeFeedbackLog(t, Options{PromptText: TextFull, AnswerText: TextFull})
+	dir, decisions := writeFeedbackLog(t, Options{PromptText: TextFull, AnswerText: TextFull})
 	var buf bytes.Buffer
-	_, err := ExportVerifier(dir, &buf)
+	st, err := ExportVerifier(dir, &buf)
 	require.NoError(t, err)
-	var rows []VerifierRow
-	for _, line := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
-		var r VerifierRow
-		require.NoError(t, json.Unmarshal([]byte(line), &r))
-		rows = append(rows, r)
+	assert.Equal(t, 2, st.Rows)
+	ds, err := dataset.Read(&buf)
+	require.NoError(t, err, "the export is an outcomes dataset")
+	require.Len(t, ds.Records, 2)
+	for i, want := range []struct {
+		d     *llmrouter.Decision
+		score float64
+	}{{decisions[0], 1}, {decisions[1], 0.5}} {
+		rec := ds.Records[i]
+		assert.Equal(t, want.d.ID, rec.ID)
+		assert.Equal(t, want.d.Features.Text, rec.Prompt)
+		assert.Equal(t, want.d.Prediction.Label, rec.Task)
+		o, ok := rec.Outcomes["cheap"]
+		require.True(t, ok, "the answering model's outcome")
+		assert.Len(t, rec.Outcomes, 1)
+		assert.Equal(t, want.score, o.Score)
+		assert.Equal(t, "cheap answer", o.Answer)
+		cost, ok := o.CostValue()
+		assert.True(t, ok)
+		assert.InDelta(t, cheapCard.Cost(100, 20), cost, 1e-15)
+		assert.Equal(t, 200.0, o.LatencyMS)
 	}
-	assert.Equal(t, []VerifierRow{
-		{ID: "d00001", Prompt: "What is 2+2?", Model: "cheap", Answer: "cheap answer", Score: 1, Note: "ok"},
-		{ID: "d00002", Prompt: "Name a prime.", Model: "cheap", Answer: "cheap answer", Score: 0.5, Note: "ok"},
-	}, rows)
+}
+
+// An empty answer cannot be told from an unknown one in an outcomes file:
+// ExportVerifier skips it and counts it, rather than writing a record
+// train-verifier would refuse.
+func TestExportVerifierEmptyAnswer(t *testing.T) {
+	dir := t.TempDir()
+	clock := routertest.NewClock(testStart)
+	l, err := Open(dir, Options{PromptText: TextFull, AnswerText: TextFull, Clock: clock})
+	require.NoError(t, err)
+	ps := []llmrouter.Provider{routertest.NewProvider(cheapCard, routertest.Response{Text: ""}, routertest.Response{Text: "four"}).WithClock(clock)}
+	n := 0
+	r, err := llmrouter.New(ps, llmrouter.WithClock(clock), llmrouter.WithSink(l),
+		llmrouter.WithIDGenerator(func() string { n++; return fmt.Sprintf("e%d", n) }))
+	require.NoError(t, err)
+	for range 2 {
+		l.RecordAnswer(generate(t, r, "", "What is 2+2?"))
+	}
+	require.NoError(t, l.Close())
+	fb, err := Open(dir, Options{Clock: clock})
+	require.NoError(t, err)
+	for _, id := range []string{"e1", "e2"} {
+		require.NoError(t, fb.Feedback(context.Background(), id, 1, ""))
+	}
+	require.NoError(t, fb.Close())
+
+	var buf bytes.Buffer
+	st, err := ExportVerifier(dir, &buf)
+	require.NoError(t, err)
+	assert.Equal(t, 1, st.Rows)
+	assert.Equal(t, 1, st.EmptyAnswer)
+	assert.Contains(t, st.String(), "1 skipped: empty answer")
+	ds, err := dataset.Read(&buf)
+	require.NoError(t, err)
+	require.Len(t, ds.Records, 1)
+	assert.Equal(t, "e2", ds.Records[0].ID)
+	assert.Equal(t, "four", ds.Records[0].Outcomes["cheap"].Answer)
 }
 
 func TestFeedbackInvalid(t *testing.T) {

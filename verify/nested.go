@@ -65,7 +65,8 @@ func relabeled(ex []Example, t Target) []Example {
 // out-of-fold scores rate highest by crit (nil means MeanPairAPGR), the
 // first on a tie. A candidate whose Target is set is trained on labels for
 // that target, computed from each example's Strong and Weak scores; one
-// with an empty Target on the examples' own labels. It returns the chosen index and every candidate's rating.
+// with an empty Target on the examples' own labels. Examples must have
+// both models' scores (not WeakOnly). It returns the chosen index and every candidate's rating.
 // Deterministic; safe for concurrent use (it only reads ex).
 func Tune(ex []Example, k int, seed uint64, candidates []TrainOptions, crit Criterion) (best int, ratings []float64, err error) {
 	if len(candidates) == 0 {
@@ -73,6 +74,11 @@ func Tune(ex []Example, k int, seed uint64, candidates []TrainOptions, crit Crit
 	}
 	if crit == nil {
 		crit = MeanPairAPGR
+	}
+	for i := range ex {
+		if ex[i].WeakOnly {
+			return 0, nil, fmt.Errorf("verify: example %d (%s) has the weak model's outcome alone: tuning rates the cascade, which needs both models' scores", i, ex[i].ID)
+		}
 	}
 	ratings = make([]float64, len(candidates))
 	for c, opts := range candidates {

@@ -29,19 +29,29 @@ type Example struct {
 	// Pair is the index of the pair (of Examples' pairs) it came from.
 	Pair int
 	// Strong and Weak are the two models' scores on the prompt; Label the
-	// training target in [0,1].
+	// training target in [0,1]. Strong is NaN when WeakOnly.
 	Strong, Weak, Label float64
 	// StrongChars and WeakChars are the answers' lengths (output_chars, or
 	// the answer's length when absent): the cascade's cost reads them.
+	// StrongChars is 0 when WeakOnly.
 	StrongChars, WeakChars int
-	x                      [numFeatures]float64
+	// WeakOnly: the record had the weak model's outcome and not the strong
+	// model's (target TargetWeakFails only, which needs nothing of the
+	// strong model: a decision log's export, where each request has the
+	// answering model's grade alone). Train learns from it; a cascade's
+	// figures (eval.Cascade, Tune's criteria) need both scores, so leave
+	// such examples out of them (Tune refuses them).
+	WeakOnly bool
+	x        [numFeatures]float64
 }
 
 // Examples turns the records of ds into training examples: each pair whose
-// strong and weak models both have an outcome in a record gives one example
-// of the weak model's answer. Records with no such pair are skipped
-// (skipped counts them); a record that carries no answer texts at all is an
-// error naming the record and model (an empty answer is an answer).
+// weak model has an outcome in a record gives one example of the weak
+// model's answer when the strong model has one too, or, for target
+// TargetWeakFails (the weak answer's own grade), also when it has not
+// (Example.WeakOnly). Records that give no example are skipped (skipped
+// counts them); a record that carries no answer texts at all is an error
+// naming the record and model (an empty answer is an answer).
 func Examples(ds *dataset.Dataset, pairs []Pair, target Target) (ex []Example, skipped int, err error) {
 	if len(pairs) == 0 {
 		return nil, 0, errors.New("verify: no (strong, weak) pair given")
@@ -52,19 +62,29 @@ func Examples(ds *dataset.Dataset, pairs []Pair, target Target) (ex []Example, s
 	if target != TargetGain && target != TargetWeakFails {
 		return nil, 0, fmt.Errorf("verify: unknown target %q (want %q or %q)", target, TargetGain, TargetWeakFails)
 	}
+	weakOnly := 0
 	for _, r := range ds.Records {
 		n := len(ex)
 		for k, p := range pairs {
 			s, okS := r.Outcomes[p.Strong]
 			w, okW := r.Outcomes[p.Weak]
-			if !okS || !okW {
+			if !okW {
 				continue
+			}
+			if !okS {
+				weakOnly++
+				if target != TargetWeakFails {
+					continue
+				}
 			}
 			if w.Answer == "" && !hasAnswers(&r) {
 				return nil, 0, fmt.Errorf("verify: record %q (line %d): model %q has no answer text; train on an outcomes file with answers", r.ID, r.Line, p.Weak)
 			}
 			e := Example{ID: r.ID, Prompt: r.Prompt, Answer: w.Answer, Pair: k, Strong: s.Score, Weak: w.Score,
-				StrongChars: chars(s), WeakChars: chars(w)}
+				StrongChars: chars(s), WeakChars: chars(w), WeakOnly: !okS}
+			if !okS {
+				e.Strong = math.NaN()
+			}
 			if target == TargetGain {
 				e.Label = (s.Score - w.Score + 1) / 2
 			} else {
@@ -78,6 +98,9 @@ func Examples(ds *dataset.Dataset, pairs []Pair, target Target) (ex []Example, s
 		}
 	}
 	if len(ex) == 0 {
+		if weakOnly > 0 {
+			return nil, skipped, fmt.Errorf("verify: no record has both models of any pair %v; %d have the weak model's outcome alone, which only target %q learns from", pairs, weakOnly, TargetWeakFails)
+		}
 		return nil, skipped, fmt.Errorf("verify: no record has both models of any pair %v", pairs)
 	}
 	return ex, skipped, nil

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/llmrouter/llmrouter/dataset"
 	"github.com/llmrouter/llmrouter/eval"
 	"github.com/llmrouter/llmrouter/verify"
 )
@@ -62,7 +63,8 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 	data := dataFlag(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stdout, "usage: llmrouter train-verifier -strong M[,M2] -weak W[,W2] [-cv 5] [-o verifier.bin] data.jsonl…")
-		fmt.Fprintln(stdout, "each record gives one example per pair with both models present: the weak model's answer")
+		fmt.Fprintln(stdout, "each record gives one example per pair with both models present: the weak model's answer;")
+		fmt.Fprintln(stdout, "with -target weak-fails and no -cv or -l2-grid, also per pair with the weak model alone (a decisionlog.ExportVerifier file)")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -106,15 +108,16 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 			}
 		}
 	}
-	ds, err := loadDatasets(dataFiles(*data, fs.Args()))
+	ds, files, err := loadDatasetFiles(dataFiles(*data, fs.Args()))
 	if err != nil {
 		return err
 	}
-	ex, skipped, err := verify.Examples(ds, pairs, verify.Target(*target))
+	needBoth := *cv != 0 || tuning != nil
+	ex, counts, err := verifierExamples(ds, files, pairs, verify.Target(*target), needBoth)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%d examples (%d records without a pair skipped)\n", len(ex), skipped)
+	fmt.Fprintln(stdout, counts)
 	if *cv != 0 {
 		sh, err := verifierCV(stdout, ex, pairs, *cv, *seed, opts, pr, *quality, tuning)
 		if err != nil {
@@ -136,7 +139,7 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 			return err
 		}
 		opts = tuning.candidates(opts)[best]
-		if ex, _, err = verify.Examples(ds, pairs, opts.Target); err != nil {
+		if ex, _, err = verifierExamples(ds, files, pairs, opts.Target, true); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "l2 %s chosen by %d-fold CV on all the data (%s %.4f)\n", tuning.describe(best), tuning.inner, tuning.name, ratings)
@@ -368,4 +371,97 @@ func runPredictVerifier(args []string, stdout io.Writer) error {
 		return write(stdout)
 	}
 	return writeOutput(*out, write)
+}
+
+// exampleCounts tally what verifierExamples made of the records.
+type exampleCounts struct {
+	examples, weakOnly int // examples; of them with the weak model alone
+	used, records      int // records that gave an example; all records
+	noWeak             int // records skipped: no pair's weak model
+	weakOnlySkipped    int // records skipped: the weak model alone, and it was not enough
+	why                string
+}
+
+func (c exampleCounts) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d examples from %d of %d records", c.examples, c.used, c.records)
+	if c.weakOnly > 0 {
+		fmt.Fprintf(&b, " (%d of them with the weak model's outcome only)", c.weakOnly)
+	}
+	fmt.Fprintf(&b, "; %d records without the weak model skipped", c.noWeak)
+	if c.weakOnlySkipped > 0 {
+		fmt.Fprintf(&b, "; %d records with the weak model's outcome only skipped (%s)", c.weakOnlySkipped, c.why)
+	}
+	return b.String()
+}
+
+// verifierExamples is verify.Examples for train-verifier: it counts the
+// records used and skipped, and why, and drops examples with the weak
+// model's outcome alone (verify.Example.WeakOnly) when needBoth (-cv and
+// -l2-grid rate the cascade, which needs the strong model's score too). When
+// nothing is left but such records it says so, naming the first one's file
+// and line and what would use it.
+func verifierExamples(ds *dataset.Dataset, files dataFileSpans, pairs []verify.Pair, target verify.Target, needBoth bool) ([]verify.Example, exampleCounts, error) {
+	if target == "" {
+		target = verify.TargetGain
+	}
+	c := exampleCounts{records: len(ds.Records)}
+	first := -1 // the first record with a weak model alone
+	var firstPair verify.Pair
+	for i := range ds.Records {
+		r := &ds.Records[i]
+		weak, both := false, false
+		for _, p := range pairs {
+			_, okS := r.Outcomes[p.Strong]
+			_, okW := r.Outcomes[p.Weak]
+			weak = weak || okW
+			both = both || okW && okS
+			if okW && !okS && first < 0 {
+				first, firstPair = i, p
+			}
+		}
+		switch {
+		case !weak:
+			c.noWeak++
+		case !both && (target != verify.TargetWeakFails || needBoth):
+			c.weakOnlySkipped++
+		default:
+			c.used++
+		}
+	}
+	switch {
+	case target != verify.TargetWeakFails:
+		c.why = fmt.Sprintf("target %s needs the strong model's outcome", target)
+	default:
+		c.why = "-cv and -l2-grid rate the cascade, which needs the strong model's outcome"
+	}
+	if c.used == 0 && first >= 0 {
+		r := &ds.Records[first]
+		fix := "train with -target weak-fails (and no -cv or -l2-grid) to learn from the weak model's grades alone, or give records with both models"
+		if target == verify.TargetWeakFails {
+			fix = "drop -cv and -l2-grid to train on them, or give records with both models"
+		}
+		return nil, c, fmt.Errorf("%s: line %d (id %q): %s: the record has only the weak model %q's outcome, not the strong model %q's (as %d of %d records); %s",
+			files.of(first), r.Line, r.ID, c.why, firstPair.Weak, firstPair.Strong, c.weakOnlySkipped, c.records, fix)
+	}
+	ex, _, err := verify.Examples(ds, pairs, target)
+	if err != nil {
+		return nil, c, err
+	}
+	if needBoth {
+		kept := ex[:0]
+		for _, e := range ex {
+			if !e.WeakOnly {
+				kept = append(kept, e)
+			}
+		}
+		ex = kept
+	}
+	for _, e := range ex {
+		if e.WeakOnly {
+			c.weakOnly++
+		}
+	}
+	c.examples = len(ex)
+	return ex, c, nil
 }
