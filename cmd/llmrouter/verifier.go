@@ -310,6 +310,7 @@ func runPredictVerifier(args []string, stdout io.Writer) error {
 	fs.Usage = func() {
 		fmt.Fprintln(stdout, "usage: llmrouter predict-verifier [-model verifier.bin] -weak M [-o scores.jsonl] data.jsonl…")
 		fmt.Fprintln(stdout, "writes one JSON line per record: {\"id\":…,\"model\":…,\"score\":…,\"escalate\":…}")
+		fmt.Fprintln(stdout, "records with none of the -weak models are left out, and counted on stderr")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -337,13 +338,15 @@ func runPredictVerifier(args []string, stdout io.Writer) error {
 		bw := bufio.NewWriter(w)
 		enc := json.NewEncoder(bw)
 		enc.SetEscapeHTML(false)
-		scored := 0
+		scored, left, firstLeft := 0, 0, -1
 		for i, r := range ds.Records {
+			found := false
 			for _, name := range strings.Split(*weak, ",") {
 				o, ok := r.Outcomes[name]
 				if !ok {
 					continue
 				}
+				found = true
 				if o.Answer == "" { // unknown (dataset.Outcome), not an empty answer
 					err = fmt.Errorf("%s: line %d (id %q): model %q has no answer text; score an outcomes file with answers", files.of(i), r.Line, r.ID, name)
 					break
@@ -358,9 +361,20 @@ func runPredictVerifier(args []string, stdout io.Writer) error {
 			if err != nil {
 				break
 			}
+			if !found {
+				if left == 0 {
+					firstLeft = i
+				}
+				left++
+			}
 		}
 		if err == nil && scored == 0 {
 			err = fmt.Errorf("-weak %q: no record of %s has an outcome for it", *weak, strings.Join(dataFiles(*data, fs.Args()), ", "))
+		}
+		if err == nil && left > 0 { // stdout may be the scores: say it beside them
+			r := ds.Records[firstLeft]
+			fmt.Fprintf(warnOutput(), "predict-verifier: scored %d of %d records; %d left out: no outcome for -weak %q (first: %s: line %d, id %q)\n",
+				scored, len(ds.Records), left, *weak, files.of(firstLeft), r.Line, r.ID)
 		}
 		if ferr := bw.Flush(); err == nil {
 			err = ferr
