@@ -150,7 +150,8 @@ type Stats struct {
 	Spent, WindowSpent float64
 	// InputTokens and OutputTokens sum the calls' usage.
 	InputTokens, OutputTokens int64
-	// LastProblem is the reason of the latest item not graded.
+	// LastProblem is the latest problem: the reason an item was not
+	// graded, or an OnResult panic (whose item may have been graded).
 	LastProblem string
 }
 
