@@ -1,8 +1,10 @@
 package openaitest
 
 import (
+	"fmt"
 	"hash/fnv"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -66,7 +68,17 @@ func (m *faultMode) pick(key string) *Fault {
 // whose requests have distinct last messages meets the same faults on
 // every run, however its requests interleave. Request.Fault records which
 // fault each request got. Call it before the requests it should affect.
+// A rate outside [0,1] or NaN, or a Weight that is NaN, infinite or
+// negative, is a mistake in the test: it panics naming it.
 func (s *Server) InjectFaults(rate float64, seed uint64, faults ...Fault) {
+	if !(rate >= 0 && rate <= 1) {
+		panic(fmt.Errorf("openaitest: InjectFaults: rate %v: want a share in [0,1]", rate))
+	}
+	for i, f := range faults {
+		if !(f.Weight >= 0) || math.IsInf(f.Weight, 1) {
+			panic(fmt.Errorf("openaitest: InjectFaults: fault %d (%q): Weight %v: want a finite weight >= 0 (0 counts as 1)", i, f.Name, f.Weight))
+		}
+	}
 	m := &faultMode{rate: rate, seed: seed, faults: faults, seen: map[string]uint64{}}
 	for _, f := range faults {
 		m.total += faultWeight(f)
