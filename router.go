@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/llmrouter/llmrouter/internal/nilcheck"
+
 	"github.com/tmc/langchaingo/llms"
 )
 
@@ -204,10 +206,7 @@ func (c *config) checkNil() error {
 		vs = append(vs, option{"Fallback.Verifier", f.Verifier}, option{"Fallback.Clock", f.Clock})
 	}
 	for _, x := range vs {
-		if x.v == nil {
-			continue
-		}
-		if isNilPointerOrFunc(x.v) {
+		if nilcheck.PointerOrFunc(x.v) {
 			return fmt.Errorf("llmrouter: %s: a nil %T (did its constructor fail?)", x.name, x.v)
 		}
 	}

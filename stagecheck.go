@@ -2,7 +2,8 @@ package llmrouter
 
 import (
 	"fmt"
-	"reflect"
+
+	"github.com/llmrouter/llmrouter/internal/nilcheck"
 )
 
 // modelChecker is the optional CheckModels method of a stage whose
@@ -55,7 +56,7 @@ func (c chain) CheckModels(models []ModelCard) error {
 		if p == nil {
 			return fmt.Errorf("llmrouter: Chain: policy %d is nil", i)
 		}
-		if isNilPointerOrFunc(p) {
+		if nilcheck.PointerOrFunc(p) {
 			return fmt.Errorf("llmrouter: Chain: policy %d is a nil %T (did its constructor fail?)", i, p)
 		}
 		if err := checkStage(models, p); err != nil {
@@ -63,13 +64,4 @@ func (c chain) CheckModels(models []ModelCard) error {
 		}
 	}
 	return nil
-}
-
-// isNilPointerOrFunc reports whether v (not nil) is a nil pointer or nil
-// func: a value whose methods would panic. Nil slices and maps are not
-// (Chain() is an empty chain).
-func isNilPointerOrFunc(v any) bool {
-	rv := reflect.ValueOf(v)
-	k := rv.Kind()
-	return (k == reflect.Pointer || k == reflect.Func) && rv.IsNil()
 }

@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"reflect"
 	"sync"
 	"sync/atomic"
+
+	"github.com/llmrouter/llmrouter/internal/nilcheck"
 
 	"github.com/llmrouter/llmrouter"
 )
@@ -262,12 +263,12 @@ func New(models []string, opt Options) (*Policy, error) {
 	}
 	p := &Policy{names: append([]string(nil), models...), arms: make(map[string]int, len(models)), opt: opt, base: opt.Base,
 		rng: rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x9e3779b97f4a7c15)), pend: newPendingStore(opt.MaxPending)}
-	if rv := reflect.ValueOf(opt.Shared); opt.Shared != nil && rv.Kind() == reflect.Pointer && rv.IsNil() {
+	if nilcheck.PointerOrFunc(opt.Shared) {
 		return nil, fmt.Errorf("bandit: Options.Shared is a nil %T (did its constructor fail?)", opt.Shared)
 	}
 	if p.base == nil {
 		p.base = llmrouter.DefaultPolicy()
-	} else if rv := reflect.ValueOf(p.base); (rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Func) && rv.IsNil() {
+	} else if nilcheck.PointerOrFunc(p.base) {
 		return nil, fmt.Errorf("bandit: Options.Base is a nil %T (did its constructor fail?)", p.base)
 	}
 	arms := make([]*arm, len(models))

@@ -2,8 +2,9 @@ package breaker
 
 import (
 	"fmt"
-	"reflect"
 	"time"
+
+	"github.com/llmrouter/llmrouter/internal/nilcheck"
 )
 
 // Validate reports the first field of s that is invalid: a negative
@@ -33,10 +34,8 @@ func (s Settings) Validate() error {
 	if s.FailureRate != s.FailureRate {
 		return fmt.Errorf("breaker: Settings.FailureRate is NaN; want a number (0: the default, negative: off)")
 	}
-	if s.Shared != nil {
-		if rv := reflect.ValueOf(s.Shared); rv.Kind() == reflect.Pointer && rv.IsNil() {
-			return fmt.Errorf("breaker: Settings.Shared is a nil %T (did its constructor fail?)", s.Shared)
-		}
+	if nilcheck.PointerOrFunc(s.Shared) {
+		return fmt.Errorf("breaker: Settings.Shared is a nil %T (did its constructor fail?)", s.Shared)
 	}
 	return nil
 }

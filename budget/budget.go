@@ -5,12 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"reflect"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/llmrouter/llmrouter/internal/nilcheck"
 
 	"github.com/llmrouter/llmrouter"
 )
@@ -185,7 +186,7 @@ func New(cfg Config) (*Budget, error) {
 	b := &Budget{store: cfg.Store, defaultTier: cfg.DefaultTier, ttl: cfg.TTL, onError: cfg.OnError}
 	if b.store == nil {
 		b.store = NewMemoryStore()
-	} else if rv := reflect.ValueOf(b.store); rv.Kind() == reflect.Pointer && rv.IsNil() {
+	} else if nilcheck.PointerOrFunc(b.store) {
 		return nil, fmt.Errorf("budget: Config.Store is a nil %T (did its constructor fail?)", b.store)
 	}
 	switch {

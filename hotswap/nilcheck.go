@@ -2,7 +2,8 @@ package hotswap
 
 import (
 	"fmt"
-	"reflect"
+
+	"github.com/llmrouter/llmrouter/internal/nilcheck"
 )
 
 // nilValue reports v when it is a nil pointer or nil func (a classifier
@@ -10,11 +11,7 @@ import (
 // panic, and every request using it would fail. A nil interface means the
 // default and is never passed here.
 func nilValue(format, what string, v any) error {
-	if v == nil {
-		return nil
-	}
-	rv := reflect.ValueOf(v)
-	if k := rv.Kind(); (k == reflect.Pointer || k == reflect.Func) && rv.IsNil() {
+	if nilcheck.PointerOrFunc(v) {
 		return fmt.Errorf(format, what, v)
 	}
 	return nil

@@ -6,10 +6,11 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"reflect"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/llmrouter/llmrouter/internal/nilcheck"
 
 	"github.com/llmrouter/llmrouter/internal/sysclock"
 
@@ -430,13 +431,7 @@ func (j *Judge) work() {
 // isNil reports whether v is nil or holds a nil pointer or func (a
 // provider or log whose constructor failed: calling it would panic on a
 // worker).
-func isNil(v any) bool {
-	if v == nil {
-		return true
-	}
-	rv := reflect.ValueOf(v)
-	return (rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Func) && rv.IsNil()
-}
+func isNil(v any) bool { return v == nil || nilcheck.PointerOrFunc(v) }
 
 // checkPrices rejects a card whose prices are not finite and non-negative:
 // they cost every call, and a NaN or negative cost would make the spend

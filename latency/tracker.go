@@ -3,10 +3,11 @@ package latency
 import (
 	"fmt"
 	"math"
-	"reflect"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/llmrouter/llmrouter/internal/nilcheck"
 
 	"github.com/llmrouter/llmrouter"
 )
@@ -148,10 +149,8 @@ func New(cfg Config) (*Tracker, error) {
 	if cfg.MaxAge == 0 {
 		cfg.MaxAge = DefaultMaxAge
 	}
-	if cfg.Shared != nil {
-		if rv := reflect.ValueOf(cfg.Shared); rv.Kind() == reflect.Pointer && rv.IsNil() {
-			return nil, fmt.Errorf("latency: Config.Shared is a nil %T (did its constructor fail?)", cfg.Shared)
-		}
+	if nilcheck.PointerOrFunc(cfg.Shared) {
+		return nil, fmt.Errorf("latency: Config.Shared is a nil %T (did its constructor fail?)", cfg.Shared)
 	}
 	return &Tracker{cfg: cfg}, nil
 }
