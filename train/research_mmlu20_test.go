@@ -907,46 +907,24 @@ func TestResearchMMLU20(t *testing.T) {
 	ds, err := dataset.Load(shareddata.Path(t, file))
 	require.NoError(t, err)
 	variants := stackVariants()
-	outer := []uint64{1}
-	if s := os.Getenv("LLMR_SEEDS"); s != "" {
-		outer = nil
-		for _, f := range strings.Split(s, ",") {
-			v, err := strconv.ParseUint(f, 10, 64)
-			require.NoError(t, err)
-			outer = append(outer, v)
-		}
-	}
+	outer := researchSeeds(t)
 	for _, name := range strings.Split(os.Getenv("LLMR_RESEARCH"), ",") {
 		v, ok := variants[name]
 		require.True(t, ok, "unknown variant %q", name)
 		for _, seed := range outer {
 			folds, err := eval.DatasetFolds(ds, 5, seed, false)
 			require.NoError(t, err)
-			var st, wk, sc, per []float64
+			var pool pooledCV
 			var chosen []string
 			start := time.Now()
 			for _, f := range folds {
 				trainDS, testDS := eval.Subset(ds, f.Train), eval.Subset(ds, f.Test)
 				fsc, ch := v.run(t, trainDS, testDS, 1)
 				chosen = append(chosen, ch)
-				var fst, fwk []float64
-				for _, r := range testDS.Records {
-					fst = append(fst, r.Outcomes[r20Strong].Score)
-					fwk = append(fwk, r.Outcomes[r20Weak].Score)
-				}
-				a, _ := eval.APGR(fst, fwk, fsc)
-				per = append(per, a)
-				st, wk, sc = append(st, fst...), append(wk, fwk...), append(sc, fsc...)
+				pool.addFold(testDS, r20Strong, r20Weak, fsc)
 			}
-			a, err := eval.APGR(st, wk, sc)
-			require.NoError(t, err)
-			require.Len(t, sc, ds.Len(), "every row scored once, out of fold")
-			sort.Float64s(per)
-			var m float64
-			for _, x := range per {
-				m += x
-			}
-			t.Logf("RESULT %-10s %s seed %d pooled APGR %.4f (fold mean %.4f) %.0fs %v", name, file, seed, a, m/float64(len(per)), time.Since(start).Seconds(), chosen)
+			a, m := pool.result(t, ds.Len())
+			t.Logf("RESULT %-10s %s seed %d pooled APGR %.4f (fold mean %.4f) %.0fs %v", name, file, seed, a, m, time.Since(start).Seconds(), chosen)
 		}
 	}
 }

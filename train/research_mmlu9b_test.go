@@ -214,22 +214,14 @@ func TestResearchMMLU9b(t *testing.T) {
 		"pick_nb1":    {{}, {opts: on, nb: 1}},
 		"pick_nb1dw0": {{}, {opts: on, nb: 1}, {opts: Options{IDF: IDFOn, DenseWeights: []float64{0}}, nb: 1}},
 	}
-	seeds := []uint64{1}
-	if s := os.Getenv("LLMR_SEEDS"); s != "" {
-		seeds = nil
-		for _, f := range strings.Split(s, ",") {
-			v, err := strconv.ParseUint(f, 10, 64)
-			require.NoError(t, err)
-			seeds = append(seeds, v)
-		}
-	}
+	seeds := researchSeeds(t)
 	for _, name := range strings.Split(os.Getenv("LLMR_RESEARCH"), ",") {
 		members, ok := variants[name]
 		require.True(t, ok, "unknown variant %q", name)
 		for _, seed := range seeds {
 			folds, err := eval.DatasetFolds(ds, 5, seed, false)
 			require.NoError(t, err)
-			var st, wk, sc, per []float64
+			var pool pooledCV
 			start := time.Now()
 			for _, f := range folds {
 				var fsc []float64
@@ -271,23 +263,10 @@ func TestResearchMMLU9b(t *testing.T) {
 					}
 				}
 				testDS := eval.Subset(ds, f.Test)
-				var fst, fwk []float64
-				for _, r := range testDS.Records {
-					fst = append(fst, r.Outcomes[strong].Score)
-					fwk = append(fwk, r.Outcomes[weak].Score)
-				}
-				a, _ := eval.APGR(fst, fwk, fsc)
-				per = append(per, a)
-				st, wk, sc = append(st, fst...), append(wk, fwk...), append(sc, fsc...)
+				pool.addFold(testDS, strong, weak, fsc)
 			}
-			a, err := eval.APGR(st, wk, sc)
-			require.NoError(t, err)
-			require.Len(t, sc, ds.Len(), "every row scored once, out of fold")
-			var m float64
-			for _, x := range per {
-				m += x
-			}
-			t.Logf("RESULT %-10s %s seed %d pooled APGR %.4f (fold mean %.4f) %.0fs", name, file, seed, a, m/float64(len(per)), time.Since(start).Seconds())
+			a, m := pool.result(t, ds.Len())
+			t.Logf("RESULT %-10s %s seed %d pooled APGR %.4f (fold mean %.4f) %.0fs", name, file, seed, a, m, time.Since(start).Seconds())
 		}
 	}
 }

@@ -62,8 +62,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"sort"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -501,15 +499,7 @@ func TestResearchMMLU9c(t *testing.T) {
 		"pick3_nbs":   {cands: []cand{base, nb1, nb1s}, pick: true, seeds: s123},
 		"pick3_nbsd":  {cands: []cand{base, nb1, nb1s, nb1dw0s}, pick: true, seeds: s123},
 	}
-	outer := []uint64{1}
-	if s := os.Getenv("LLMR_SEEDS"); s != "" {
-		outer = nil
-		for _, f := range strings.Split(s, ",") {
-			v, err := strconv.ParseUint(f, 10, 64)
-			require.NoError(t, err)
-			outer = append(outer, v)
-		}
-	}
+	outer := researchSeeds(t)
 	for _, name := range strings.Split(os.Getenv("LLMR_RESEARCH"), ",") {
 		v, ok := variants[name]
 		require.True(t, ok, "unknown variant %q", name)
@@ -520,7 +510,7 @@ func TestResearchMMLU9c(t *testing.T) {
 		for _, seed := range outer {
 			folds, err := eval.DatasetFolds(ds, 5, seed, false)
 			require.NoError(t, err)
-			var st, wk, sc, per []float64
+			var pool pooledCV
 			var chosen []string
 			start := time.Now()
 			for _, f := range folds {
@@ -561,24 +551,10 @@ func TestResearchMMLU9c(t *testing.T) {
 				if v.pick {
 					chosen = append(chosen, pickName)
 				}
-				var fst, fwk []float64
-				for _, r := range testDS.Records {
-					fst = append(fst, r.Outcomes[strong].Score)
-					fwk = append(fwk, r.Outcomes[weak].Score)
-				}
-				a, _ := eval.APGR(fst, fwk, fsc)
-				per = append(per, a)
-				st, wk, sc = append(st, fst...), append(wk, fwk...), append(sc, fsc...)
+				pool.addFold(testDS, strong, weak, fsc)
 			}
-			a, err := eval.APGR(st, wk, sc)
-			require.NoError(t, err)
-			require.Len(t, sc, ds.Len(), "every row scored once, out of fold")
-			sort.Float64s(per)
-			var m float64
-			for _, x := range per {
-				m += x
-			}
-			t.Logf("RESULT %-10s %s seed %d pooled APGR %.4f (fold mean %.4f) %.0fs %s", name, file, seed, a, m/float64(len(per)), time.Since(start).Seconds(), fmt.Sprint(chosen))
+			a, m := pool.result(t, ds.Len())
+			t.Logf("RESULT %-10s %s seed %d pooled APGR %.4f (fold mean %.4f) %.0fs %s", name, file, seed, a, m, time.Since(start).Seconds(), fmt.Sprint(chosen))
 		}
 	}
 }

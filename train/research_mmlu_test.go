@@ -102,15 +102,7 @@ func TestResearchMMLU(t *testing.T) {
 	for k := 0; k < 10; k++ {
 		variants[fmt.Sprintf("abl%d", k)] = variant{hook: ablate(k)}
 	}
-	seeds := []uint64{1}
-	if s := os.Getenv("LLMR_SEEDS"); s != "" {
-		seeds = nil
-		for _, f := range strings.Split(s, ",") {
-			var v uint64
-			fmt.Sscan(f, &v)
-			seeds = append(seeds, v)
-		}
-	}
+	seeds := researchSeeds(t)
 	for _, name := range strings.Split(os.Getenv("LLMR_RESEARCH"), ",") {
 		v, ok := variants[name]
 		if !ok {
@@ -121,8 +113,7 @@ func TestResearchMMLU(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var st, wk, sc []float64
-			var per []float64
+			var pool pooledCV
 			var chosen []string
 			start := time.Now()
 			for _, f := range folds {
@@ -160,26 +151,16 @@ func TestResearchMMLU(t *testing.T) {
 						wi = j
 					}
 				}
-				var fst, fwk, fsc []float64
+				var fsc []float64
 				for _, r := range testDS.Records {
 					p, _ := c.Predict(r.Prompt)
-					fst = append(fst, r.Outcomes[strong].Score)
-					fwk = append(fwk, r.Outcomes[weak].Score)
 					fsc = append(fsc, p[si]-p[wi])
 				}
-				a, _ := eval.APGR(fst, fwk, fsc)
-				per = append(per, a)
-				st, wk, sc = append(st, fst...), append(wk, fwk...), append(sc, fsc...)
+				pool.addFold(testDS, strong, weak, fsc)
 			}
-			a, err := eval.APGR(st, wk, sc)
-			require.NoError(t, err)
-			require.Len(t, sc, ds.Len(), "every row scored once, out of fold")
+			a, m := pool.result(t, ds.Len())
 			require.Greater(t, a, 0.55, "%s: a trained router beats prompt length (0.58) on this data", name)
-			var m float64
-			for _, x := range per {
-				m += x
-			}
-			t.Logf("RESULT %-8s seed %d pooled APGR %.4f (fold mean %.4f) %.0fs %v", name, seed, a, m/float64(len(per)), time.Since(start).Seconds(), chosen)
+			t.Logf("RESULT %-8s seed %d pooled APGR %.4f (fold mean %.4f) %.0fs %v", name, seed, a, m, time.Since(start).Seconds(), chosen)
 		}
 	}
 }
