@@ -51,6 +51,8 @@ type simFlags struct {
 	statePath          string
 	maxRows            int
 	priceFree          bool
+	priorFolds         int
+	models             string
 }
 
 func runSimulate(args []string, stdout io.Writer) error {
@@ -78,6 +80,8 @@ func runSimulate(args []string, stdout io.Writer) error {
 	fs.Float64Var(&f.ridge, "ridge", 0, "bandit's prior strength (0 = bandit.DefaultRidge)")
 	fs.Float64Var(&f.banditNoise, "bandit-noise", 0, "bandit's posterior scale (0 = bandit.DefaultNoise)")
 	fs.StringVar(&f.statePath, "state", "", "save the bandit's learnt state to this file at the end")
+	fs.IntVar(&f.priorFolds, "prior-folds", defaultPriorFolds, priorFoldsUsage)
+	fs.StringVar(&f.models, "models", "", "comma-separated models to play, the data's other models left out (they need no price); a row needs outcomes only for these (default: all in the data)")
 	fs.IntVar(&f.maxRows, "max-rows", 0, "play only the first n requests of the shuffled stream (0 = all)")
 	data := dataFlag(fs)
 	alias := aliasFlag(fs)
@@ -111,11 +115,15 @@ func runSimulate(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	ds, modelsLine, err := selectModels(ds, f.models)
+	if err != nil {
+		return err
+	}
 	s, err := newSim(ds, &f)
 	if err != nil {
 		return err
 	}
-	s.files = strings.Join(files, ",")
+	s.files, s.modelsLine = strings.Join(files, ","), modelsLine
 	if err := s.run(stdout); err != nil {
 		return err
 	}
@@ -134,17 +142,22 @@ func runSimulate(args []string, stdout io.Writer) error {
 
 // sim is one simulation: the stream, its costs and the routers.
 type sim struct {
-	f       *simFlags
-	files   string
-	models  []string
-	rows    []dataset.Record
-	cost    [][]float64 // per row, per model: USD
-	cards   []llmrouter.ModelCard
-	lambda  float64
-	strong  int // the dearest model on average
-	dropped int // rows without every model
-	curves  [][]step
-	stats   bandit.Stats
+	f      *simFlags
+	files  string
+	models []string
+	rows   []dataset.Record
+	cost   [][]float64           // per row, per model: USD
+	cards  []llmrouter.ModelCard // Quality measured on the whole stream (in-sample)
+	// foldCards are the cards the default, the greedy reading and the
+	// bandit route row i by: foldCards[group[i]] (simulate_priors.go).
+	foldCards  [][]llmrouter.ModelCard
+	group      []int
+	modelsLine string
+	lambda     float64
+	strong     int // the dearest model on average
+	dropped    int // rows without every model
+	curves     [][]step
+	stats      bandit.Stats
 }
 
 type step struct {
@@ -276,6 +289,9 @@ func newSim(ds *dataset.Dataset, f *simFlags) (*sim, error) {
 			s.lambda = 0.1 / mc
 		}
 	}
+	if err := s.setFoldCards(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -328,10 +344,13 @@ func rewardRule(lambda float64) llmrouter.Policy {
 	})
 }
 
-func (s *sim) providers() []llmrouter.Provider {
+func (s *sim) providers() []llmrouter.Provider { return s.providersWith(s.cards) }
+
+// providersWith is providers with the given cards (one prior group's).
+func (s *sim) providersWith(cards []llmrouter.ModelCard) []llmrouter.Provider {
 	ps := make([]llmrouter.Provider, len(s.models))
 	for k := range s.models {
-		ps[k] = llmrouter.NewProvider(s.cards[k], simModel{s: s, k: k})
+		ps[k] = llmrouter.NewProvider(cards[k], simModel{s: s, k: k})
 	}
 	return ps
 }
@@ -344,19 +363,26 @@ func (s *sim) run(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	live, err := llmrouter.New(s.providers(), llmrouter.WithPolicy(b), llmrouter.WithSink(b))
-	if err != nil {
-		return err
+	// One router of each kind per prior group, the groups' live routers
+	// sharing the one bandit: its state spans the whole stream.
+	var live, def, greedy []*llmrouter.Router
+	for _, cards := range s.foldCards {
+		l, err := llmrouter.New(s.providersWith(cards), llmrouter.WithPolicy(b), llmrouter.WithSink(b))
+		if err != nil {
+			return err
+		}
+		d, err := llmrouter.New(s.providersWith(cards))
+		if err != nil {
+			return err
+		}
+		g, err := llmrouter.New(s.providersWith(cards), llmrouter.WithPolicy(llmrouter.DefaultPolicy(rewardRule(s.lambda))))
+		if err != nil {
+			return err
+		}
+		live, def, greedy = append(live, l), append(def, d), append(greedy, g)
 	}
-	def, err := llmrouter.New(s.providers())
-	if err != nil {
-		return err
-	}
-	greedy, err := llmrouter.New(s.providers(), llmrouter.WithPolicy(llmrouter.DefaultPolicy(rewardRule(s.lambda))))
-	if err != nil {
-		return err
-	}
-	offline, oof := def, []int(nil)
+	var offline *llmrouter.Router // nil: the default's choice
+	var oof []int
 	if !f.noRefs {
 		trainDS := &dataset.Dataset{Records: s.rows}
 		fmt.Fprintf(w, "training the offline classifier on all %d rows (in-sample ceiling)…\n", len(s.rows))
@@ -388,7 +414,8 @@ func (s *sim) run(w io.Writer) error {
 	for t, i := range order {
 		rctx := context.WithValue(ctx, recKey{}, simRec{row: i})
 		msgs := human(s.rows[i].Prompt)
-		resp, err := live.GenerateContent(rctx, msgs)
+		g := s.group[i]
+		resp, err := live[g].GenerateContent(rctx, msgs)
 		if err != nil {
 			return fmt.Errorf("request %d (%s): %w", t, s.rows[i].ID, err)
 		}
@@ -408,7 +435,10 @@ func (s *sim) run(w io.Writer) error {
 			queue = queue[1:]
 		}
 		defK := -1
-		for p, r := range []*llmrouter.Router{def, greedy, offline} {
+		for p, r := range []*llmrouter.Router{def[g], greedy[g], offline} {
+			if r == nil {
+				r = def[g]
+			}
 			dd, err := r.Route(rctx, msgs)
 			if err != nil {
 				return err
@@ -457,7 +487,11 @@ func (s *sim) print(w io.Writer) {
 	fmt.Fprintf(w, "reward = score − λ·cost, λ = %.4g per USD; strong model = %s; judge noise %.2g, delay %d requests\n",
 		s.lambda, strong, s.f.noise, s.f.delay)
 	fmt.Fprintln(w, "default = built-in classifier + CheapestAdequate; default-greedy = built-in classifier, highest predicted reward (the bandit starts from the default's choice);")
-	fmt.Fprintln(w, "offline = linear classifier trained on the whole stream (in-sample ceiling), highest predicted reward; card Quality = mean score over the stream (in-sample)")
+	fmt.Fprintln(w, "offline = linear classifier trained on the whole stream (in-sample ceiling), highest predicted reward")
+	fmt.Fprintln(w, s.priorsLine())
+	if s.modelsLine != "" {
+		fmt.Fprintln(w, s.modelsLine)
+	}
 	fmt.Fprintf(w, "offline (out-of-fold) = the same classifier cross-fitted on %d folds, each row routed by the one not trained on it\n", oofFolds)
 	fmt.Fprintf(w, "\nmean reward per window of %d requests\n%8s", s.f.window, "requests")
 	for _, p := range simPolicies {
