@@ -65,7 +65,7 @@ func runSimulate(args []string, stdout io.Writer) error {
 	fs.IntVar(&f.delay, "delay", 0, "the judge's grade arrives this many requests after its request")
 	fs.IntVar(&f.window, "window", 500, "requests per row of the learning curve")
 	fs.StringVar(&f.plotPath, "plot", "", "draw the learning curve (reward per window) to this file: .svg, .png or .pdf")
-	fs.StringVar(&f.prices, "prices", "", "USD per million tokens by model ({\"models\": {name: {input_per_mtok, output_per_mtok}}}) for data without costs")
+	fs.StringVar(&f.prices, "prices", "", "USD per million tokens by model ({\"models\": {name: {input_per_mtok, output_per_mtok}}}) for data without costs; every model played needs one (-models leaves the others out; cmd/llmrouter/testdata/arena-prices.json prices seven Arena models)")
 	fs.BoolVar(&f.priceFree, "price-free", false, "no costs: every call costs 0, so λ = 0 and reward = score (for data without costs when no cited prices exist)")
 	fs.IntVar(&f.outTokens, "output-tokens", 256, "with -prices: output tokens of an answer whose length the data does not give")
 	fs.Float64Var(&f.share, "explore-share", 0, "bandit's cap on the share of exploring decisions (0 = bandit.DefaultMaxExploreShare)")
