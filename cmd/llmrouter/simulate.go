@@ -492,7 +492,7 @@ func (s *sim) print(w io.Writer) {
 	if s.modelsLine != "" {
 		fmt.Fprintln(w, s.modelsLine)
 	}
-	fmt.Fprintf(w, "offline (out-of-fold) = the same classifier cross-fitted on %d folds, each row routed by the one not trained on it\n", oofFolds)
+	fmt.Fprintf(w, "offline (out-of-fold) = the same classifier cross-fitted on %d folds of prompts (a prompt's copies in one fold; fewer folds when the stream has fewer distinct prompts), each row routed by the one not trained on it\n", oofFolds)
 	fmt.Fprintf(w, "\nmean reward per window of %d requests\n%8s", s.f.window, "requests")
 	for _, p := range simPolicies {
 		fmt.Fprintf(w, " %20s", p)

@@ -216,3 +216,39 @@ func TestArenaPricesFile(t *testing.T) {
 		assert.Contains(t, ds.Models(), name)
 	}
 }
+
+// The out-of-fold classifier's folds keep a prompt's copies together, as
+// the cross-fitted cards do: with folds by row position, a prompt repeated
+// in the stream (MMLU holds 105 such, RouterBench 2) was routed by a
+// classifier trained on its own copy.
+func TestOutOfFoldGroupsByPrompt(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		prompts []string
+		folds   int // distinct groups expected
+	}{
+		{"adjacent copies", []string{"a", "a", "b", "b", "c", "c", "d", "d", "e", "e", "f"}, oofFolds},
+		{"spread copies", []string{"a", "b", "c", "d", "e", "f", "g", "a", "b", "c"}, oofFolds},
+		{"fewer prompts than folds", []string{"a", "b", "a", "c", "b"}, 3},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rows := recs(tt.prompts...)
+			fold, k, err := oofGroups(rows, 1)
+			require.NoError(t, err)
+			require.Equal(t, tt.folds, k)
+			require.Len(t, fold, len(rows))
+			byPrompt := map[string]int{}
+			seen := map[int]bool{}
+			for i, r := range rows {
+				if prev, ok := byPrompt[r.Prompt]; ok {
+					assert.Equal(t, prev, fold[i], "copies of %q in different folds", r.Prompt)
+				}
+				byPrompt[r.Prompt] = fold[i]
+				seen[fold[i]] = true
+			}
+			assert.Len(t, seen, k, "every fold holds a prompt")
+		})
+	}
+	_, _, err := oofGroups(recs("a", "a", "a"), 1)
+	require.ErrorContains(t, err, "one distinct prompt")
+}
