@@ -453,7 +453,8 @@ func (r *Router) GenerateContent(ctx context.Context, messages []llms.MessageCon
 	return x.annotate(resp), nil
 }
 
-// Call generates from a single text prompt. It implements llms.Model.
+// Call generates from a single text prompt, as GenerateContent does (ctx's
+// cancellation stops the plan likewise). It implements llms.Model.
 func (r *Router) Call(ctx context.Context, prompt string, options ...llms.CallOption) (string, error) {
 	return llms.GenerateFromSinglePrompt(ctx, r, prompt, options...)
 }

@@ -23,6 +23,8 @@ const (
 
 var scriptNames = [...]string{"unknown", "latin", "cyrillic", "greek", "arabic", "hebrew", "devanagari", "cjk", "other"}
 
+// String returns the script's lower-case name ("latin", "cjk", …), or
+// "script(n)" for a value outside the constants.
 func (s Script) String() string {
 	if int(s) < len(scriptNames) {
 		return scriptNames[s]

@@ -74,7 +74,8 @@ type Stats struct {
 // install it with both WithPolicy and WithSink) and a judge.Feedback
 // (Feedback turns a grade into a reward). Safe for concurrent use. Unlike
 // the Policy contract's ideal it is not a pure function of the Routing: its
-// choice depends on what it has learnt and on its random draws.
+// choice depends on what it has learnt and on its random draws. Build it
+// with New: the zero value is not usable.
 type Policy struct {
 	names  []string
 	arms   map[string]int

@@ -11,7 +11,8 @@ import (
 	"strings"
 )
 
-// Dataset is an outcomes dataset held in memory.
+// Dataset is an outcomes dataset held in memory. The zero value is an
+// empty dataset.
 //
 // Its methods only read it, so a Dataset is safe for concurrent use as long
 // as nobody modifies Records at the same time. Methods that return a

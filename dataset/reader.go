@@ -86,7 +86,8 @@ func newReadConfig(opts []Option) readConfig {
 // is skipped. Each record is checked as Record.Validate does; duplicate
 // ids are detected by Read, not by the reader.
 //
-// A Reader is not safe for concurrent use.
+// A Reader is not safe for concurrent use. Build it with NewReader: the
+// zero value is not usable.
 type Reader struct {
 	br   *bufio.Reader
 	cfg  readConfig

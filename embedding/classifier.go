@@ -40,7 +40,8 @@ import (
 // Confidence 0. Classify calls the embedder (EmbedQuery, with the request's
 // ctx) only on a cache miss; a failed or cancelled call is returned as the
 // error. A Classifier is safe for concurrent use; on a cache hit
-// Classify does not allocate. Its cost is one pass over the training
+// Classify does not allocate. Build it with NewClassifier: the zero value
+// is not usable. Its cost is one pass over the training
 // vectors: O(len(dataset) × dimension) per request.
 type Classifier struct {
 	embedder embeddings.Embedder
@@ -330,8 +331,9 @@ type Neighbor struct {
 
 // Neighbors returns the k training prompts nearest to text (k ≤ 0 means
 // the configured K), most similar first: what a prediction was made from.
-// It embeds text as Classify does (cached). It allocates; it is meant for
-// explaining decisions, not for the hot path.
+// It embeds text as Classify does (cached; on a miss ctx's cancellation
+// ends the call and is returned). It allocates; it is meant for
+// explaining decisions, not for the hot path. Safe for concurrent use.
 func (c *Classifier) Neighbors(ctx context.Context, text string, k int) ([]Neighbor, error) {
 	q, err := c.query(ctx, text)
 	if err != nil {

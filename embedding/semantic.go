@@ -67,7 +67,8 @@ type SemanticRoutes struct {
 // Utterances are embedded once, at construction, in batches. Classify
 // embeds the request's text with one EmbedQuery call on a cache miss,
 // honouring ctx. A SemanticClassifier is safe for concurrent use; on a
-// cache hit Classify does not allocate.
+// cache hit Classify does not allocate. Build it with
+// NewSemanticClassifier: the zero value is not usable.
 type SemanticClassifier struct {
 	embedder embeddings.Embedder
 	routes   []SemanticRoute
@@ -198,6 +199,8 @@ func (c *SemanticClassifier) Classify(ctx context.Context, f *llmrouter.Features
 
 // Scores returns each route's score for text (the mean of its TopN best
 // similarities), in route order: for explaining and for tuning thresholds.
+// It embeds text as Classify does (cached; on a miss ctx's cancellation
+// ends the call and is returned). Safe for concurrent use.
 func (c *SemanticClassifier) Scores(ctx context.Context, text string) ([]float64, error) {
 	q, err := embedQuery(ctx, c.embedder, c.cache, c.dim, text, "llmrouter: semantic classifier")
 	if err != nil {
