@@ -35,7 +35,7 @@ type Router struct {
 	seq      atomic.Uint64
 	scratch  sync.Pool
 
-	fb *resilience // plan execution settings (fallback.go); never nil after New
+	fb *resilience // plan execution settings (resilience.go); never nil after New
 
 	pair     stagePair     // classifier and policy swapped together (stages.go); nil if not
 	starters []callStarter // the policy's, found by New (callstart.go)

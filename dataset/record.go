@@ -7,8 +7,8 @@ import (
 	"strings"
 )
 
-// This file holds the outcomes dataset of DESIGN.md: one JSON object per
-// line, each a prompt and the per-model outcomes observed for it.
+// The outcomes dataset format: one JSON object per line, each a prompt
+// and the per-model outcomes observed for it.
 //
 //	{"id": "gsm8k/17", "task": "gsm8k", "prompt": "Natalia sold clips to ...",
 //	 "outcomes": {"gpt-4-1106-preview": {"score": 1}, "mixtral": {"score": 0, "cost": 0.00012}}}

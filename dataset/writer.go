@@ -8,7 +8,7 @@ import (
 )
 
 // Writer writes records as JSONL: one object per line, fields in the
-// order of DESIGN.md, map keys sorted, no HTML escaping. Call Flush when
+// order of Record's declaration, map keys sorted, no HTML escaping. Call Flush when
 // done. A Writer is not safe for concurrent use. Build it with NewWriter:
 // the zero value is not usable.
 type Writer struct {
