@@ -8,9 +8,9 @@ import (
 )
 
 // Writer writes records as JSONL: one object per line, fields in the
-// order of Record's declaration, map keys sorted, no HTML escaping. Call Flush when
-// done. A Writer is not safe for concurrent use. Build it with NewWriter:
-// the zero value is not usable.
+// order of Record's declaration, map keys sorted, no HTML escaping. Call
+// Flush when done. A Writer is not safe for concurrent use. Build it with
+// NewWriter: the zero value is not usable.
 type Writer struct {
 	bw  *bufio.Writer
 	enc *json.Encoder
