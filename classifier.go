@@ -85,7 +85,7 @@ type Rule struct {
 	Pattern string
 	// When is an arbitrary condition on the features. It runs on the
 	// request path, for concurrent requests at once: it must be fast and
-	// safe for concurrent use, and must not modify f.
+	// safe for concurrent use, and must not retain f (as Classifier says).
 	When func(f *Features) bool
 }
 
