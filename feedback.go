@@ -41,7 +41,8 @@ const DefaultFeedbackCapacity = 10000
 // from a user's thumbs up or down, a test, or a judge — and Records and
 // Export turn the decisions with feedback into an outcomes dataset that
 // train.Linear (or `llmrouter train`) learns from, so the router learns the
-// user's own traffic. Safe for concurrent use.
+// user's own traffic. Safe for concurrent use. Build it with
+// NewFeedbackLog: the zero value is not usable (its Record panics).
 type FeedbackLog struct {
 	mu       sync.Mutex
 	capacity int
