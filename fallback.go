@@ -80,6 +80,9 @@ type exec struct {
 	// Neither is reused; the response keeps the exec alive (see release).
 	slot0 hintSlot
 	out   annotated
+	// first is the room for the first attempt allocated with the
+	// Decision (newDecision); nil when the Decision has none.
+	first []Attempt
 }
 
 // result is one attempt's outcome, made by the goroutine that ran it.
@@ -121,7 +124,10 @@ func (x *exec) run() (*llms.ContentResponse, error) {
 		x.buffered = x.fb.buffer || bufferRequested(ctx)
 		x.claimed = make(chan struct{})
 	}
-	d.Attempts = d.attemptBuf[:0] // grows on the heap past inlineAttempts
+	d.Attempts = x.first // grows on the heap past its room
+	if d.Attempts == nil {
+		d.Attempts = []Attempt{}
+	}
 	if x.fb.hedge.enabled() && len(d.Plan) > 1 {
 		return x.runHedged()
 	}
