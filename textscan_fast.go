@@ -147,10 +147,13 @@ func scanPlainFast(text string, i int, r *plainRun) (end int, ok bool) {
 	return i, true
 }
 
-// plainFastLoop is scanPlainFast's loop, alone in a function so that its
-// values stay in registers. It reads text[i:] (at most fastMaxRun bytes)
-// and returns j, the index of where it stopped less len(text)-1.
-func plainFastLoop(text string, i int, q unsafe.Pointer, hU, hB uint32, run, sx, prev uint64) (int, unsafe.Pointer, uint32, uint32, uint64, uint64) {
+// plainFastLoopGo is scanPlainFast's loop (plainFastLoop), alone in a
+// function so that its values stay in registers. It reads text[i:] (at
+// most fastMaxRun bytes) and returns j, the index of where it stopped less
+// len(text)-1. On amd64 plainFastLoop runs the same loop in assembly
+// (textscan_fast_amd64.s), bit for bit (TestPlainFastLoopAsm); elsewhere
+// it is this function.
+func plainFastLoopGo(text string, i int, q unsafe.Pointer, hU, hB uint32, run, sx, prev uint64) (int, unsafe.Pointer, uint32, uint32, uint64, uint64) {
 	tab := plainTab
 	_ = tab.e[0] // the nil check, before the loop
 	// The loop reads text[len(text)-1+j] for j ≤ 0: one register holds
