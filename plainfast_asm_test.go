@@ -36,7 +36,7 @@ func TestPlainFastLoopAsm(t *testing.T) {
 		prev := prevs[rng.IntN(len(prevs))]
 		type result struct {
 			j       int
-			adv     uintptr
+			adv     int
 			hU, hB  uint32
 			run, sx uint64
 			slots   []uint32
@@ -45,11 +45,11 @@ func TestPlainFastLoopAsm(t *testing.T) {
 		for k := range garbage {
 			garbage[k] = rng.Uint32()
 		}
-		call := func(loop func(string, int, unsafe.Pointer, uint32, uint32, uint64, uint64, uint64) (int, unsafe.Pointer, uint32, uint32, uint64, uint64)) result {
+		call := func(loop func(*byte, int, *plainTabs, unsafe.Pointer, uint32, uint32, uint64, uint64, uint64) (int, int, uint32, uint32, uint64, uint64)) result {
 			slots := append([]uint32(nil), garbage...)
-			q0 := unsafe.Pointer(&slots[0])
-			j, q, u, v, r, s := loop(text, i, q0, hU, hB, run, sx, prev)
-			return result{j, uintptr(q) - uintptr(q0), u, v, r, s, slots}
+			last := unsafe.StringData(text[len(text)-1:])
+			j, adv, u, v, r, s := loop(last, i-(len(text)-1), plainTab, unsafe.Pointer(&slots[0]), hU, hB, run, sx, prev)
+			return result{j, adv, u, v, r, s, slots}
 		}
 		want, got := call(plainFastLoopGo), call(plainFastLoop)
 		require.Equal(t, want, got, "iter %d: %q from %d", iter, text, i)

@@ -1,13 +1,13 @@
 #include "textflag.h"
 
-// func plainFastLoopAsm(last *byte, j int, tab *plainTabs, q unsafe.Pointer, hU, hB uint32, run, sx, prev uint64) (jOut, adv int, hUOut, hBOut uint32, runOut, sxOut uint64)
+// func plainFastLoop(last *byte, j int, tab *plainTabs, q unsafe.Pointer, hU, hB uint32, run, sx, prev uint64) (jOut, adv int, hUOut, hBOut uint32, runOut, sxOut uint64)
 //
 // plainFastLoopGo's loop (textscan_fast.go), register for register:
 // R12 last, R13 j, DX tab (e at 0, m at 2048), DI q, SI hU, R8 hB,
 // R9 run, R10 sx, R11 prev (then x), R14 the FNV-1a offset basis,
 // AX e, CX m, BX t, R15 the byte, then q+8; the loop's second byte
 // swaps AX and R11.
-TEXT ·plainFastLoopAsm(SB), NOSPLIT, $0-104
+TEXT ·plainFastLoop(SB), NOSPLIT, $0-104
 	MOVQ last+0(FP), R12
 	MOVQ j+8(FP), R13
 	MOVQ tab+16(FP), DX
