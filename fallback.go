@@ -80,9 +80,6 @@ type exec struct {
 	// Neither is reused; the response keeps the exec alive (see release).
 	slot0 hintSlot
 	out   annotated
-	// first is the room for the first attempt allocated with the
-	// Decision (newDecision); nil when the Decision has none.
-	first []Attempt
 }
 
 // result is one attempt's outcome, made by the goroutine that ran it.
@@ -124,9 +121,13 @@ func (x *exec) run() (*llms.ContentResponse, error) {
 		x.buffered = x.fb.buffer || bufferRequested(ctx)
 		x.claimed = make(chan struct{})
 	}
-	d.Attempts = x.first // grows on the heap past its room
+	// The attempts start empty, in the room GenerateContent allocated with
+	// the Decision (newDecision) when there is some; they grow on the heap
+	// past it.
 	if d.Attempts == nil {
 		d.Attempts = []Attempt{}
+	} else {
+		d.Attempts = d.Attempts[:0]
 	}
 	if x.fb.hedge.enabled() && len(d.Plan) > 1 {
 		return x.runHedged()

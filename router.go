@@ -441,7 +441,7 @@ func (r *Router) GenerateContent(ctx context.Context, messages []llms.MessageCon
 		}
 	}
 	x := r.newExec(ctx, d, messages, options)
-	x.first = first
+	d.Attempts = first // empty; the room for the first attempt (x.run)
 	resp, err := x.run()
 	d.Latency = r.now().Sub(d.Time)
 	d.Err = err
