@@ -3,6 +3,9 @@ package llmrouter_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"math"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -71,4 +74,85 @@ func TestAllocsPerCall(t *testing.T) {
 		assert.Equal(t, want, id1)
 		assert.Equal(t, d2.ID, d1.ID)
 	})
+}
+
+// TestDecisionStorage pins what a Decision costs by the router's number of
+// models: one allocation up to 8 models, sized to them (a decision over at
+// most 3 models fits 1,024 bytes, over at most 8 1,792), and a plain
+// GenerateContent records its first attempt without an allocation of its
+// own, whatever the number of models. (Before, every Decision took 2,048
+// bytes and a plain GenerateContent 3,184.)
+func TestDecisionStorage(t *testing.T) {
+	resp := &llms.ContentResponse{Choices: []*llms.ContentChoice{{
+		Content: "B", GenerationInfo: map[string]any{"PromptTokens": 256, "CompletionTokens": 1},
+	}}}
+	ctx := context.Background()
+	msgs := []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman,
+		strings.Repeat("Which of the following best explains why the sky is blue? ", 16))}
+	for _, tc := range []struct {
+		models    int
+		allocs    float64 // per Route
+		maxBytes  uint64  // per Route
+		genAllocs float64 // per plain GenerateContent
+		genBytes  uint64  // per plain GenerateContent
+	}{
+		{1, 1, 1024, 6, 2416},
+		{3, 1, 1024, 6, 2416},
+		{4, 1, 1792, 6, 3184},
+		{8, 1, 1792, 6, 3184},
+		{9, 4, 2048, 9, 3264},
+	} {
+		t.Run(fmt.Sprintf("%d models", tc.models), func(t *testing.T) {
+			var ps []llmrouter.Provider
+			for i := range tc.models {
+				c := midCard
+				c.Name = fmt.Sprintf("m%d", i)
+				c.InputPerMTok = 0.1 * float64(i+1)
+				ps = append(ps, staticProvider{card: c, resp: resp})
+			}
+			r, err := llmrouter.New(ps)
+			require.NoError(t, err)
+			d, err := r.Route(ctx, msgs) // warm the pools and the default model
+			require.NoError(t, err)
+			require.Len(t, d.Candidates, tc.models)
+			require.Len(t, d.Prediction.Quality, tc.models)
+			require.NotEmpty(t, d.Plan)
+			assert.Nil(t, d.Attempts, "Route makes no attempt")
+			allocs := testing.AllocsPerRun(100, func() { _, err = r.Route(ctx, msgs) })
+			require.NoError(t, err)
+			assert.Equal(t, tc.allocs, allocs, "allocations a Route")
+			route := func() error { _, err := r.Route(ctx, msgs); return err }
+			assert.LessOrEqual(t, callBytes(t, route), tc.maxBytes, "bytes a Route")
+
+			out, err := r.GenerateContent(ctx, msgs)
+			require.NoError(t, err)
+			gd, ok := llmrouter.DecisionFrom(out)
+			require.True(t, ok)
+			require.Len(t, gd.Attempts, 1)
+			assert.Equal(t, gd.Model, gd.Attempts[0].Model)
+			allocs = testing.AllocsPerRun(100, func() { _, err = r.GenerateContent(ctx, msgs) })
+			require.NoError(t, err)
+			assert.LessOrEqual(t, allocs, tc.genAllocs, "allocations a GenerateContent")
+			generate := func() error { _, err := r.GenerateContent(ctx, msgs); return err }
+			assert.LessOrEqual(t, callBytes(t, generate), tc.genBytes, "bytes a GenerateContent")
+		})
+	}
+}
+
+// callBytes is the heap bytes one call allocates: the least over 50
+// calls, as other tests' goroutines may allocate meanwhile, and a pool may
+// drop its scratch state (the race detector drops some on purpose).
+func callBytes(t *testing.T, call func() error) uint64 {
+	t.Helper()
+	least := uint64(math.MaxUint64)
+	for range 50 {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		if err := call(); err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&after)
+		least = min(least, after.TotalAlloc-before.TotalAlloc)
+	}
+	return least
 }

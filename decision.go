@@ -23,15 +23,6 @@ const (
 	InfoCostUSD = "llmrouter.cost_usd"
 )
 
-// inlineModels is how many models a Decision holds without further
-// allocation; routers with more models allocate per decision.
-const inlineModels = 8
-
-// inlineAttempts is how many attempts a Decision holds without further
-// allocation: the first (an answer at once); a retry or fallback grows the
-// slice on the heap, as before.
-const inlineAttempts = 1
-
 // Decision records one routing decision: what the router saw, predicted and
 // planned, and — after a call — every attempt and its outcome. A Decision
 // is written by one request and must not be modified after the router hands
@@ -75,16 +66,15 @@ type Decision struct {
 	// Err is the error the call returned, if any.
 	Err error
 
-	qualityBuf [inlineModels]float64
-	candBuf    [inlineModels]Candidate
-	planBuf    [inlineModels]Step
-	attemptBuf [inlineAttempts]Attempt
-	idBuf      [idBufLen]byte // backs ID when the router formats it
+	// The router allocates a Decision together with the storage of its
+	// slices (newDecision).
+	idBuf [idBufLen]byte // backs ID when the router formats it
 }
 
-// idBufLen holds the router's IDs: "d", a base-36 uint32, "-" and a
-// base-36 uint64 are at most 22 bytes.
-const idBufLen = 24
+// idBufLen holds the router's IDs: "d", a base-36 uint32 and "-" are at
+// most 9 bytes, leaving 7 for the sequence number in base 36 (up to
+// 36^7-1, about 7.8e10 decisions of one router; a longer ID allocates).
+const idBufLen = 16
 
 // setID formats prefix and seq (base 36) into d's inline storage and
 // points d.ID at it, so the ID costs no allocation of its own. The bytes

@@ -111,7 +111,14 @@ func (x *exec) run() (*llms.ContentResponse, error) {
 		x.buffered = x.fb.buffer || bufferRequested(ctx)
 		x.claimed = make(chan struct{})
 	}
-	d.Attempts = d.attemptBuf[:0] // grows on the heap past inlineAttempts
+	// The attempts start empty, in the room GenerateContent allocated with
+	// the Decision (newDecision) when there is some; they grow on the heap
+	// past it.
+	if d.Attempts == nil {
+		d.Attempts = []Attempt{}
+	} else {
+		d.Attempts = d.Attempts[:0]
+	}
 	if x.fb.hedge.enabled() && len(d.Plan) > 1 {
 		return x.runHedged()
 	}

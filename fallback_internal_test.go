@@ -47,14 +47,14 @@ func BenchmarkExecuteOnly(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			d, err := r.Route(ctx, msgs)
+			d, first, err := r.route(ctx, msgs, nil, true) // as GenerateContent's
 			if err != nil {
 				b.Fatal(err)
 			}
 			opts := []llms.CallOption{llms.WithMaxTokens(64)}
 			b.ReportAllocs()
 			for b.Loop() {
-				d.Attempts, d.Cost, d.Usage, d.Answered = nil, 0, Usage{}, ""
+				d.Attempts, d.Cost, d.Usage, d.Answered = first, 0, Usage{}, ""
 				if _, err := r.execute(ctx, d, msgs, opts); err != nil {
 					b.Fatal(err)
 				}

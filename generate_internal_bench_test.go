@@ -45,14 +45,14 @@ func BenchmarkExecAnnotate(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			d, err := r.Route(ctx, msgs)
+			d, first, err := r.route(ctx, msgs, nil, true) // as GenerateContent's
 			if err != nil {
 				b.Fatal(err)
 			}
 			opts := []llms.CallOption{llms.WithMaxTokens(64)}
 			b.ReportAllocs()
 			for b.Loop() {
-				d.Attempts, d.Cost, d.Usage, d.Answered = nil, 0, Usage{}, ""
+				d.Attempts, d.Cost, d.Usage, d.Answered = first, 0, Usage{}, ""
 				x := r.newExec(ctx, d, msgs, opts)
 				resp, err := x.run()
 				if err != nil {

@@ -258,8 +258,15 @@ type scratch struct {
 // Hints limit (or an infinite MaxCost). Route does not block; ctx supplies
 // Hints.
 func (r *Router) Route(ctx context.Context, messages []llms.MessageContent, options ...llms.CallOption) (*Decision, error) {
+	d, _, err := r.route(ctx, messages, options, false)
+	return d, err
+}
+
+// route is Route; with firstAttempt the Decision comes with room for one
+// Attempt, returned empty (see newDecision).
+func (r *Router) route(ctx context.Context, messages []llms.MessageContent, options []llms.CallOption, firstAttempt bool) (*Decision, []Attempt, error) {
 	if err := checkMessages(messages); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	s := r.scratch.Get().(*scratch)
 	defer r.putScratch(s)
@@ -268,16 +275,16 @@ func (r *Router) Route(ctx context.Context, messages []llms.MessageContent, opti
 	applyOptions(&s.req.Options, options) // never writes into the caller's Metadata map
 	s.req.Hints = hintsFromContext(ctx)
 	if err := s.req.Hints.check(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	s.features.NGrams = s.ngrams[:0]
 	if err := analyzeRequest(r.analyzer, &s.req, &s.features); err != nil {
-		return nil, fmt.Errorf("llmrouter: analyzer: %w", err)
+		return nil, nil, fmt.Errorf("llmrouter: analyzer: %w", err)
 	}
 	if cap(s.features.NGrams) > cap(s.ngrams) && cap(s.features.NGrams) <= 1<<16 {
 		s.ngrams = s.features.NGrams[:0] // keep the grown buffer, within reason
 	}
-	return r.decide(ctx, s)
+	return r.decide(ctx, s, firstAttempt)
 }
 
 func (r *Router) putScratch(s *scratch) {
@@ -313,17 +320,18 @@ func checkMessages(messages []llms.MessageContent) error {
 	return fmt.Errorf("%w: %d message(s) with no text or other content", ErrNoMessages, len(messages))
 }
 
-func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
+func (r *Router) decide(ctx context.Context, s *scratch, firstAttempt bool) (*Decision, []Attempt, error) {
 	req, f := &s.req, &s.features
 	n := len(r.models)
 	// The sequence number is taken before the Decision is allocated: an
 	// atomic add waits for the stores before it, and the allocation
-	// zeroes 2 KB.
+	// zeroes 1-2 KB.
 	var seq uint64
 	if r.newID == nil {
 		seq = r.seq.Add(1)
 	}
-	d := &Decision{Time: r.now(), Hints: req.Hints}
+	d, first := newDecision(n, firstAttempt)
+	d.Time, d.Hints = r.now(), req.Hints
 	if r.redactUser != nil && d.Hints.User != "" {
 		d.Hints.User = r.redactUser(d.Hints.User) // the policy gets req.Hints, unredacted
 	}
@@ -332,25 +340,16 @@ func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 	} else {
 		d.setID(r.idPrefix, seq)
 	}
-	if n <= inlineModels {
-		d.Prediction.Quality = d.qualityBuf[:n]
-		d.Candidates = d.candBuf[:n]
-		d.Plan = d.planBuf[:0]
-	} else {
-		d.Prediction.Quality = make([]float64, n)
-		d.Candidates = make([]Candidate, n)
-		d.Plan = make([]Step, 0, n)
-	}
 	for i := range d.Prediction.Quality {
 		d.Prediction.Quality[i] = math.NaN()
 	}
 	d.Prediction.Difficulty = math.NaN()
 	classifier, policy := r.stages() // once: one request sees one pair
 	if err := classifyRequest(ctx, classifier, f, r.models, &d.Prediction); err != nil {
-		return nil, fmt.Errorf("llmrouter: classifier: %w", err)
+		return nil, nil, fmt.Errorf("llmrouter: classifier: %w", err)
 	}
 	if len(d.Prediction.Quality) != n {
-		return nil, fmt.Errorf("llmrouter: classifier: Prediction.Quality has %d entries for the router's %d models (write in place, NaN for no opinion)", len(d.Prediction.Quality), n)
+		return nil, nil, fmt.Errorf("llmrouter: classifier: Prediction.Quality has %d entries for the router's %d models (write in place, NaN for no opinion)", len(d.Prediction.Quality), n)
 	}
 	out := f.MaxTokens
 	if out <= 0 {
@@ -377,18 +376,18 @@ func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 	rt.Features, rt.Prediction, rt.Hints, rt.Models = f, &d.Prediction, req.Hints, r.models
 	rt.Candidates, rt.Plan, rt.Now, rt.DecisionID = d.Candidates, d.Plan, d.Time, d.ID
 	if err := applyPolicy(policy, rt); err != nil {
-		return nil, fmt.Errorf("llmrouter: policy: %w", err)
+		return nil, nil, fmt.Errorf("llmrouter: policy: %w", err)
 	}
 	if len(rt.Plan) == 0 && rt.Remaining() > 0 {
 		rankByQuality(rt)
 	}
 	for _, s := range rt.Plan {
 		if s.Index < 0 || s.Index >= n || r.models[s.Index].Name != s.Model {
-			return nil, fmt.Errorf("llmrouter: policy planned %q at index %d, which is not a router model", s.Model, s.Index)
+			return nil, nil, fmt.Errorf("llmrouter: policy planned %q at index %d, which is not a router model", s.Model, s.Index)
 		}
 	}
 	if len(rt.Plan) == 0 {
-		return nil, &NoCandidateError{Candidates: slices.Clone(d.Candidates)}
+		return nil, nil, &NoCandidateError{Candidates: slices.Clone(d.Candidates)}
 	}
 	d.Plan = rt.Plan
 	d.Model = d.Plan[0].Model
@@ -396,7 +395,7 @@ func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 	d.Features = *f
 	d.Features.NGrams = nil
 	d.Features.counts = textCounts{}
-	return d, nil
+	return d, first, nil
 }
 
 // GenerateContent routes the request and calls the planned models in order
@@ -429,7 +428,7 @@ func (r *Router) decide(ctx context.Context, s *scratch) (*Decision, error) {
 // InfoCostUSD). Every decision goes to the sinks, failed ones included.
 func (r *Router) GenerateContent(ctx context.Context, messages []llms.MessageContent, options ...llms.CallOption) (*llms.ContentResponse, error) {
 	options = withoutNil(options) // providers may call every option
-	d, err := r.Route(ctx, messages, options...)
+	d, first, err := r.route(ctx, messages, options, true)
 	if err != nil {
 		return nil, err
 	}
@@ -442,6 +441,7 @@ func (r *Router) GenerateContent(ctx context.Context, messages []llms.MessageCon
 		}
 	}
 	x := r.newExec(ctx, d, messages, options)
+	d.Attempts = first // empty; the room for the first attempt (x.run)
 	resp, err := x.run()
 	d.Latency = r.now().Sub(d.Time)
 	d.Err = err

@@ -57,9 +57,11 @@ func scanPlainFast(text string, i int, r *plainRun) (end int, ok bool) {
 	prev := plainTab.e['a'] // text[i] continues the open word, and may start a number
 	var stops uint64        // the counts of the stop bytes passed (stopCounts)
 	skipped, numbered := 0, 0
+	last := unsafe.StringData(text[iEnd-1:]) // the loop reads last[j] for j ≤ 0
 	for {
-		var j int
-		j, q, hU, hB, run, sx = plainFastLoop(text[:iEnd], i, q, hU, hB, run, sx, prev)
+		var j, adv int
+		j, adv, hU, hB, run, sx = plainFastLoop(last, i-(iEnd-1), plainTab, q, hU, hB, run, sx, prev)
+		q = unsafe.Add(q, adv)
 		i = iEnd - 1 + j
 		// A byte that ends the loop but not the plain run (a newline, the
 		// most common in prompts, and punctuation scanText only counts)
@@ -147,21 +149,25 @@ func scanPlainFast(text string, i int, r *plainRun) (end int, ok bool) {
 	return i, true
 }
 
-// plainFastLoop is scanPlainFast's loop, alone in a function so that its
-// values stay in registers. It reads text[i:] (at most fastMaxRun bytes)
-// and returns j, the index of where it stopped less len(text)-1.
-func plainFastLoop(text string, i int, q unsafe.Pointer, hU, hB uint32, run, sx, prev uint64) (int, unsafe.Pointer, uint32, uint32, uint64, uint64) {
-	tab := plainTab
+// plainFastLoopGo is scanPlainFast's loop (plainFastLoop), alone in a
+// function so that its values stay in registers. It reads last[j],
+// last[j+1], … (at most fastMaxRun bytes) while j ≤ 0 and the byte's
+// entry in tab.e is not 0, writing n-gram slots from q, and returns where
+// it stopped (j), how many bytes q advanced, and the hashes and sums. On
+// amd64 plainFastLoop runs the same loop in assembly
+// (textscan_fast_amd64.s), bit for bit (TestPlainFastLoopAsm); elsewhere
+// it is this function.
+func plainFastLoopGo(last *byte, j int, tab *plainTabs, q unsafe.Pointer, hU, hB uint32, run, sx, prev uint64) (jOut, adv int, hUOut, hBOut uint32, runOut, sxOut uint64) {
+	q0 := q
 	_ = tab.e[0] // the nil check, before the loop
-	// The loop reads text[len(text)-1+j] for j ≤ 0: one register holds
-	// both the position and the bound. The tables are behind a pointer
-	// held in a register (as globals, the compiler formed their addresses
-	// anew on every byte), and an entry's low 32 bits are the lower case
-	// alone, so the hashes take them as they are.
-	last := unsafe.Pointer(unsafe.StringData(text[len(text)-1:]))
-	j := i - (len(text) - 1)
+	// The loop reads last[j] for j ≤ 0: one register holds both the
+	// position and the bound. The tables are behind a pointer held in a
+	// register (as globals, the compiler formed their addresses anew on
+	// every byte), and an entry's low 32 bits are the lower case alone, so
+	// the hashes take them as they are.
+	p := unsafe.Pointer(last)
 	for ; j <= 0; j++ {
-		c := *(*byte)(unsafe.Add(last, j))
+		c := *(*byte)(unsafe.Add(p, j))
 		e := tab.e[c]
 		if e == 0 {
 			break
@@ -188,7 +194,7 @@ func plainFastLoop(text string, i int, q unsafe.Pointer, hU, hB uint32, run, sx,
 		hU = (hU ^ uint32(e)) * m
 		hB = (hB ^ uint32(e)) * m
 	}
-	return j, q, hU, hB, run, sx
+	return j, int(uintptr(q) - uintptr(q0)), hU, hB, run, sx
 }
 
 // stopCounts holds, for each byte that ends plainFastLoop but not a plain
