@@ -72,7 +72,9 @@ func streamSlots(procs int) int {
 // spreads concurrent callers over the slots.
 func getCounts(size int, hint uint32) *streamCounts {
 	for i := range streamFree {
-		slot := &streamFree[(int(hint)+i)%len(streamFree)].p
+		// In uint32: int(hint) is negative for half the hints where int
+		// has 32 bits.
+		slot := &streamFree[(hint+uint32(i))%uint32(len(streamFree))].p
 		if s := slot.Load(); s != nil && slot.CompareAndSwap(s, nil) {
 			if len(s.n) >= size {
 				return s
@@ -86,7 +88,9 @@ func getCounts(size int, hint uint32) *streamCounts {
 // putCounts keeps s, all zero, for a later getCounts, if a slot is free.
 func putCounts(s *streamCounts, hint uint32) {
 	for i := range streamFree {
-		slot := &streamFree[(int(hint)+i)%len(streamFree)].p
+		// In uint32: int(hint) is negative for half the hints where int
+		// has 32 bits.
+		slot := &streamFree[(hint+uint32(i))%uint32(len(streamFree))].p
 		if slot.Load() == nil && slot.CompareAndSwap(nil, s) {
 			return
 		}

@@ -288,5 +288,5 @@ const (
 
 // The lower case summed over fastMaxRun bytes stays under bit 32, and the
 // digit field under bit 63.
-var _ = [1<<32 - 255*fastMaxRun]struct{}{}
+var _ = [(1<<32-1)/255 - fastMaxRun]struct{}{} // 255·fastMaxRun < 2^32, in a length that fits a 32-bit int
 var _ = [63 - fastDigitShift - 10]struct{}{}

@@ -2,6 +2,7 @@ package budget_test
 
 import (
 	"context"
+	"math"
 	"testing"
 	"time"
 
@@ -22,16 +23,18 @@ func TestHugeEstimateIsOverBudget(t *testing.T) {
 	b, err := budget.New(budget.Config{Limits: []budget.Limit{{Scope: budget.Global, USD: 1, Window: budget.Window{Period: budget.Day}}}})
 	require.NoError(t, err)
 	clock := routertest.NewClock(time.Date(2026, 1, 2, 3, 0, 0, 0, time.UTC))
-	prov := routertest.NewProvider(llmrouter.ModelCard{Name: "m", InputPerMTok: 1, OutputPerMTok: 1000})
+	// math.MaxInt tokens at $1e7 a million: past what Nanos hold on 32-bit
+	// and 64-bit platforms alike.
+	prov := routertest.NewProvider(llmrouter.ModelCard{Name: "m", InputPerMTok: 1, OutputPerMTok: 1e7})
 	r, err := llmrouter.New([]llmrouter.Provider{prov}, llmrouter.WithPolicy(llmrouter.DefaultPolicy(b)), llmrouter.WithClock(clock))
 	require.NoError(t, err)
 	msgs := []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman, "hello")}
-	_, err = r.Route(context.Background(), msgs, llms.WithMaxTokens(1e15))
+	_, err = r.Route(context.Background(), msgs, llms.WithMaxTokens(math.MaxInt))
 	var ee *budget.ExceededError
 	require.ErrorAs(t, err, &ee)
 	assert.Equal(t, "global/day", ee.Budget)
 	assert.Greater(t, ee.Need, 1e9, "the most Nanos hold, $9.2e9")
-	_, err = r.GenerateContent(context.Background(), msgs, llms.WithMaxTokens(1e15))
+	_, err = r.GenerateContent(context.Background(), msgs, llms.WithMaxTokens(math.MaxInt))
 	require.ErrorIs(t, err, budget.ErrExceeded)
 	assert.Zero(t, prov.CallCount())
 }
