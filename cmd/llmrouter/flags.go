@@ -13,11 +13,13 @@ import (
 // parseFlags parses args as fs.Parse does, but also reads flags that follow
 // the first file argument ("train data.jsonl -bits 12"), which the flag
 // package would take as file names. After "--" every argument is a file; a
-// lone "-" is a file. Afterwards fs.Args() holds the file arguments.
+// lone "-" is a file. Afterwards fs.Args() holds the file arguments. A
+// flag given twice with two values is an error (see onceFlags).
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	var files []string
+	seen := map[string]string{}
 	for {
-		if err := parse(fs, args); err != nil {
+		if err := parseSeen(fs, args, seen); err != nil {
 			return err
 		}
 		rest := fs.Args()
@@ -35,7 +37,7 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		}
 		args = rest[i:]
 	}
-	return parse(fs, append([]string{"--"}, files...))
+	return parseSeen(fs, append([]string{"--"}, files...), seen)
 }
 
 // flagError is a flag the flag package could not parse.
@@ -47,12 +49,21 @@ func (e flagError) Unwrap() error { return e.err }
 // parse is fs.Parse without the flag package's own report of a bad flag
 // (the message and usage, on stdout), which run then printed again: the
 // error comes back as a flagError for run to print once. -h still prints
-// the usage.
+// the usage. A flag given twice with two values is an error (see
+// onceFlags).
 func parse(fs *flag.FlagSet, args []string) error {
+	return parseSeen(fs, args, map[string]string{})
+}
+
+// parseSeen is parse with seen holding the flags set so far (name → first
+// value), across the calls of one command line.
+func parseSeen(fs *flag.FlagSet, args []string, seen map[string]string) error {
 	out, usage := fs.Output(), fs.Usage
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
+	restore := onceFlags(fs, seen)
 	err := fs.Parse(args)
+	restore()
 	fs.SetOutput(out)
 	fs.Usage = usage
 	switch {
@@ -64,6 +75,64 @@ func parse(fs *flag.FlagSet, args []string) error {
 	}
 	return nil
 }
+
+// repeatable marks a flag.Value meant to be given several times (-alias),
+// which onceFlags leaves alone.
+type repeatable interface{ repeatable() }
+
+// onceFlags makes every flag of fs but the repeatable ones refuse a second
+// value while fs parses: the flag package keeps the last, so "-data
+// a.jsonl -data b.jsonl" read b alone and "-strong A -strong B" used B,
+// the first silently lost. The same value twice loses nothing and passes.
+// seen maps each flag set so far to its first value. It returns the
+// function that puts the flags' own values back (PrintDefaults reads
+// their types).
+func onceFlags(fs *flag.FlagSet, seen map[string]string) (restore func()) {
+	type saved struct {
+		f *flag.Flag
+		v flag.Value
+	}
+	var all []saved
+	fs.VisitAll(func(f *flag.Flag) {
+		if _, ok := f.Value.(repeatable); ok {
+			return
+		}
+		all = append(all, saved{f, f.Value})
+		o := &onceValue{Value: f.Value, name: f.Name, seen: seen}
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			f.Value = onceBool{o}
+		} else {
+			f.Value = o
+		}
+	})
+	return func() {
+		for _, s := range all {
+			s.f.Value = s.v
+		}
+	}
+}
+
+// onceValue is a flag.Value that fails when set a second time to another
+// value.
+type onceValue struct {
+	flag.Value
+	name string
+	seen map[string]string
+}
+
+func (o *onceValue) Set(s string) error {
+	if first, ok := o.seen[o.name]; ok && first != s {
+		return fmt.Errorf("-%s given twice (%q, then %q): give it once; lists are comma-separated", o.name, first, s)
+	} else if !ok {
+		o.seen[o.name] = s
+	}
+	return o.Value.Set(s)
+}
+
+// onceBool is onceValue for a boolean flag, which takes no value after it.
+type onceBool struct{ *onceValue }
+
+func (onceBool) IsBoolFlag() bool { return true }
 
 // noArgs fails when a command that takes no file arguments got some, so
 // that a misplaced file is not silently ignored.
