@@ -458,6 +458,9 @@ func verifierExamples(ds *dataset.Dataset, files dataFileSpans, pairs []verify.P
 		return nil, c, fmt.Errorf("%s: line %d (id %q): %s: the record has only the weak model %q's outcome, not the strong model %q's (as %d of %d records); %s",
 			files.of(first), r.Line, r.ID, c.why, firstPair.Weak, firstPair.Strong, c.weakOnlySkipped, c.records, fix)
 	}
+	if err := checkAnswers(ds, files, pairs, target); err != nil {
+		return nil, c, err
+	}
 	ex, _, err := verify.Examples(ds, pairs, target)
 	if err != nil {
 		return nil, c, err
@@ -478,4 +481,33 @@ func verifierExamples(ds *dataset.Dataset, files dataFileSpans, pairs []verify.P
 	}
 	c.examples = len(ex)
 	return ex, c, nil
+}
+
+// checkAnswers fails, naming the file, line and id, on the first record
+// that verify.Examples would refuse for want of answer texts (an example
+// of a weak model with no answer, in a record with no answer at all);
+// verify's own error, which knows no files, named the line alone.
+func checkAnswers(ds *dataset.Dataset, files dataFileSpans, pairs []verify.Pair, target verify.Target) error {
+	for i := range ds.Records {
+		r := &ds.Records[i]
+		for _, p := range pairs {
+			w, okW := r.Outcomes[p.Weak]
+			_, okS := r.Outcomes[p.Strong]
+			if !okW || !okS && target != verify.TargetWeakFails || w.Answer != "" || anyAnswer(r) {
+				continue
+			}
+			return fmt.Errorf("%s: line %d (id %q): model %q has no answer text; train on an outcomes file with answers", files.of(i), r.Line, r.ID, p.Weak)
+		}
+	}
+	return nil
+}
+
+// anyAnswer reports whether some outcome of r carries an answer text.
+func anyAnswer(r *dataset.Record) bool {
+	for _, o := range r.Outcomes {
+		if o.Answer != "" {
+			return true
+		}
+	}
+	return false
 }
