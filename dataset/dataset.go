@@ -24,6 +24,14 @@ import (
 // Record is one line of an outcomes dataset: a prompt and, per model, what
 // that model's answer to it was worth.
 //
+// Keys: a line's keys other than a Record's (id, task, prompt, turns,
+// messages, outcomes) are ignored, so a record may carry metadata of its
+// own; an outcome's keys are a closed set (score, cost, latency_ms, answer,
+// output_chars), and any other is an ErrSyntax naming it, as it is most
+// likely a misspelling whose value would be lost. Keys match ignoring case
+// ("Score" is score), as encoding/json matches them; two spellings of one
+// key in one object ("score" and "Score") are an ErrDuplicate.
+//
 // A Record is a plain value; it is safe for concurrent reads, not for
 // concurrent writes.
 type Record struct {
@@ -426,6 +434,10 @@ func decodeRecord(line []byte, lineNo int, aliases map[string]string, noOutcomes
 		return rec, []*Error{dsErr(lineNo, rec.ID, fieldPath(path), ErrDuplicate,
 			"key %q appears twice in one object; JSON readers would keep one silently", path[len(path)-1])}
 	}
+	if k, first, bad := checkKeys(line, recordKeys, false); bad {
+		return rec, []*Error{dsErr(lineNo, rec.ID, k, ErrDuplicate,
+			"key %q is a second spelling of %q; JSON readers would keep one silently", k, first)}
+	}
 	var errs []*Error
 	if raw.Outcomes != nil {
 		rec.Outcomes = make(map[string]Outcome, len(raw.Outcomes))
@@ -451,6 +463,15 @@ func decodeRecord(line []byte, lineNo int, aliases map[string]string, noOutcomes
 			}
 			if ro == nil {
 				errs = append(errs, dsErr(lineNo, rec.ID, field, ErrMissing, "outcome is null"))
+				continue
+			}
+			if k, first, bad := checkKeys(raw.Outcomes[name], outcomeKeys, true); bad && first == "" {
+				errs = append(errs, dsErr(lineNo, rec.ID, field+"."+k, ErrSyntax,
+					"unknown key %q in an outcome (known: score, cost, latency_ms, answer, output_chars)", k))
+				continue
+			} else if bad {
+				errs = append(errs, dsErr(lineNo, rec.ID, field+"."+k, ErrDuplicate,
+					"key %q is a second spelling of %q; JSON readers would keep one silently", k, first))
 				continue
 			}
 			if ro.Score == nil {
