@@ -88,8 +88,24 @@ func runSimulate(args []string, stdout io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if f.window <= 0 || f.delay < 0 || !(f.noise >= 0) || f.lambda < 0 || f.outTokens < 0 || f.maxRows < 0 {
-		return errors.New("-window must be positive; -delay, -noise, -lambda, -max-rows and -output-tokens not negative")
+	if f.window <= 0 {
+		return fmt.Errorf("-window %d: want a positive count", f.window)
+	}
+	for _, c := range []struct {
+		name string
+		v    int
+	}{{"delay", f.delay}, {"max-rows", f.maxRows}, {"output-tokens", f.outTokens}} {
+		if c.v < 0 {
+			return fmt.Errorf("-%s %d: want a count ≥ 0", c.name, c.v)
+		}
+	}
+	for _, c := range []struct {
+		name string
+		v    float64
+	}{{"noise", f.noise}, {"lambda", f.lambda}} {
+		if !(c.v >= 0) || math.IsInf(c.v, 1) {
+			return fmt.Errorf("-%s %v: want a finite number ≥ 0", c.name, c.v)
+		}
 	}
 	if f.plotPath != "" {
 		if ext := strings.ToLower(filepath.Ext(f.plotPath)); indexOf(plotFormats, ext) < 0 {

@@ -104,7 +104,17 @@ func TestSimulateErrors(t *testing.T) {
 	}{
 		{[]string{"simulate"}, "no data"},
 		{[]string{"simulate", twoModels}, `model "acme/strong-xl" has no recorded cost and no price`},
-		{[]string{"simulate", "-window", "0", twoModels}, "-window must be positive"},
+		{[]string{"simulate", "-window", "0", twoModels}, "-window 0: want a positive count"},
+		// Each bad number is named with its value; one message listed every
+		// rule ("-window must be positive; -delay, -noise, … not negative")
+		// whichever flag broke one, and an infinite -noise passed.
+		{[]string{"simulate", "-delay", "-1", twoModels}, "-delay -1: want a count ≥ 0"},
+		{[]string{"simulate", "-max-rows", "-3", twoModels}, "-max-rows -3: want a count ≥ 0"},
+		{[]string{"simulate", "-output-tokens", "-5", twoModels}, "-output-tokens -5: want a count ≥ 0"},
+		{[]string{"simulate", "-noise", "NaN", twoModels}, "-noise NaN: want a finite number ≥ 0"},
+		{[]string{"simulate", "-noise", "Inf", twoModels}, "-noise +Inf: want a finite number ≥ 0"},
+		{[]string{"simulate", "-lambda", "-2", twoModels}, "-lambda -2: want a finite number ≥ 0"},
+		{[]string{"simulate", "-lambda", "NaN", twoModels}, "-lambda NaN: want a finite number ≥ 0"},
 		{[]string{"simulate", "-plot", filepath.Join(dir, "x.gif"), twoModels}, "unknown format"},
 	} {
 		var out, errb bytes.Buffer
