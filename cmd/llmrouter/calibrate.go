@@ -97,6 +97,10 @@ func runCalibrate(args []string, stdout io.Writer) error {
 			qw += wk[i]
 		}
 		n := float64(len(st))
+		if !(qs > qw) { // PGR divides by the gap: every cutoff would "reach" it
+			return fmt.Errorf("-pgr %v: PGR needs %s to score above %s on the validation data, but their mean quality %.4f vs %.4f; give -share or -quality",
+				*pgr, *strong, *weak, qs/n, qw/n)
+		}
 		target := qw/n + *pgr*(qs-qw)/n
 		cal, err = calibrate.Quality(sc, st, wk, target)
 	}
