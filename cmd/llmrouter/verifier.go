@@ -148,6 +148,9 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if *share == 0 { // TrainOptions reads a zero Share as its default, 0.3
+		m = m.WithShare(0)
+	}
 	if err := writeOutput(*out, func(w io.Writer) error { _, err := m.WriteTo(w); return err }); err != nil {
 		return fmt.Errorf("-o: %w", err)
 	}
