@@ -57,7 +57,7 @@ func runSimulate(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	var f simFlags
-	fs.Uint64Var(&f.seed, "seed", 1, "seed of the traffic order, the judge's noise and the bandit's draws")
+	fs.Uint64Var(&f.seed, "seed", 1, "seed of the traffic order, the judge's noise and the bandit's draws (≥ 1)")
 	fs.Float64Var(&f.lambda, "lambda", 0, "λ in reward = score − λ·cost (per USD); 0 = 0.1 / mean cost of the dearest model")
 	fs.Float64Var(&f.noise, "noise", 0, "standard deviation of the judge's noise added to the recorded score (clipped to [0,1])")
 	fs.IntVar(&f.delay, "delay", 0, "the judge's grade arrives this many requests after its request")
@@ -87,6 +87,9 @@ func runSimulate(args []string, stdout io.Writer) error {
 	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if f.seed == 0 {
+		return errors.New("-seed 0: want a seed ≥ 1 (the bandit reads 0 as \"pick a random seed\", so the run could not be repeated)")
 	}
 	if f.window <= 0 {
 		return fmt.Errorf("-window %d: want a positive count", f.window)

@@ -115,6 +115,9 @@ func TestSimulateErrors(t *testing.T) {
 		{[]string{"simulate", "-noise", "Inf", twoModels}, "-noise +Inf: want a finite number ≥ 0"},
 		{[]string{"simulate", "-lambda", "-2", twoModels}, "-lambda -2: want a finite number ≥ 0"},
 		{[]string{"simulate", "-lambda", "NaN", twoModels}, "-lambda NaN: want a finite number ≥ 0"},
+		// The bandit reads seed 0 as "pick one at random": two runs of
+		// "-seed 0" differed, under a header saying "seed 0".
+		{[]string{"simulate", "-seed", "0", twoModels}, "-seed 0: want a seed ≥ 1"},
 		{[]string{"simulate", "-plot", filepath.Join(dir, "x.gif"), twoModels}, "unknown format"},
 	} {
 		var out, errb bytes.Buffer
