@@ -175,3 +175,19 @@ func checkOutput(name, path string, inputs ...string) error {
 	}
 	return nil
 }
+
+// samePath reports whether a and b ("" never) name one file: the same
+// path once absolute and clean, or, both existing, the same file.
+func samePath(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	aa, err1 := filepath.Abs(a)
+	ab, err2 := filepath.Abs(b)
+	if err1 == nil && err2 == nil && aa == ab {
+		return true
+	}
+	sa, err1 := os.Stat(a)
+	sb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
+}

@@ -126,6 +126,9 @@ func runSimulate(args []string, stdout io.Writer) error {
 	if err := checkOutput("plot", f.plotPath, inputs...); err != nil {
 		return err
 	}
+	if f.plotPath != "" && samePath(f.plotPath, f.statePath) {
+		return fmt.Errorf("-plot %s: is also -state; write them to two files", f.plotPath)
+	}
 	ds, err := loadDatasets(files, alias.options()...)
 	if err != nil {
 		return err

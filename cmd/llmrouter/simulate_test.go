@@ -118,6 +118,9 @@ func TestSimulateErrors(t *testing.T) {
 		// The bandit reads seed 0 as "pick one at random": two runs of
 		// "-seed 0" differed, under a header saying "seed 0".
 		{[]string{"simulate", "-seed", "0", twoModels}, "-seed 0: want a seed ≥ 1"},
+		// One path for both outputs: the plot overwrote the saved state.
+		{[]string{"simulate", "-price-free", "-state", filepath.Join(dir, "out.svg"), "-plot", dir + "/./out.svg", twoModels},
+			"-plot " + dir + "/./out.svg: is also -state; write them to two files"},
 		{[]string{"simulate", "-plot", filepath.Join(dir, "x.gif"), twoModels}, "unknown format"},
 	} {
 		var out, errb bytes.Buffer
