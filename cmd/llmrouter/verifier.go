@@ -328,6 +328,9 @@ func runPredictVerifier(args []string, stdout io.Writer) error {
 	m := verify.Default()
 	if *model != "" {
 		var err error
+		if err = notDir(*model); err != nil {
+			return err
+		}
 		if m, err = verify.Load(*model); err != nil {
 			return err
 		}
