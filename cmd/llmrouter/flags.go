@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 )
 
@@ -17,7 +18,7 @@ import (
 // flag given twice with two values is an error (see onceFlags).
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	var files []string
-	seen := map[string]string{}
+	seen := map[string]setBy{}
 	for {
 		if err := parseSeen(fs, args, seen); err != nil {
 			return err
@@ -52,12 +53,12 @@ func (e flagError) Unwrap() error { return e.err }
 // the usage. A flag given twice with two values is an error (see
 // onceFlags).
 func parse(fs *flag.FlagSet, args []string) error {
-	return parseSeen(fs, args, map[string]string{})
+	return parseSeen(fs, args, map[string]setBy{})
 }
 
-// parseSeen is parse with seen holding the flags set so far (name → first
-// value), across the calls of one command line.
-func parseSeen(fs *flag.FlagSet, args []string, seen map[string]string) error {
+// parseSeen is parse with seen holding the flags set so far (see
+// onceFlags), across the calls of one command line.
+func parseSeen(fs *flag.FlagSet, args []string, seen map[string]setBy) error {
 	out, usage := fs.Output(), fs.Usage
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
@@ -83,22 +84,32 @@ type repeatable interface{ repeatable() }
 // onceFlags makes every flag of fs but the repeatable ones refuse a second
 // value while fs parses: the flag package keeps the last, so "-data
 // a.jsonl -data b.jsonl" read b alone and "-strong A -strong B" used B,
-// the first silently lost. The same value twice loses nothing and passes.
-// seen maps each flag set so far to its first value. It returns the
-// function that puts the flags' own values back (PrintDefaults reads
-// their types).
-func onceFlags(fs *flag.FlagSet, seen map[string]string) (restore func()) {
+// the first silently lost. Flags bound to one variable (-o and -out) count
+// as one. The same value twice loses nothing and passes. seen maps each
+// flag (by the first name of its variable) set so far to what set it. It
+// returns the function that puts the flags' own values back
+// (PrintDefaults reads their types).
+func onceFlags(fs *flag.FlagSet, seen map[string]setBy) (restore func()) {
 	type saved struct {
 		f *flag.Flag
 		v flag.Value
 	}
 	var all []saved
+	first := map[uintptr]string{} // a variable's address → its first flag's name
 	fs.VisitAll(func(f *flag.Flag) {
 		if _, ok := f.Value.(repeatable); ok {
 			return
 		}
 		all = append(all, saved{f, f.Value})
-		o := &onceValue{Value: f.Value, name: f.Name, seen: seen}
+		key := f.Name
+		if v := reflect.ValueOf(f.Value); v.Kind() == reflect.Pointer {
+			if k, ok := first[v.Pointer()]; ok {
+				key = k
+			} else {
+				first[v.Pointer()] = f.Name
+			}
+		}
+		o := &onceValue{Value: f.Value, name: f.Name, key: key, seen: seen}
 		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
 			f.Value = onceBool{o}
 		} else {
@@ -112,19 +123,27 @@ func onceFlags(fs *flag.FlagSet, seen map[string]string) (restore func()) {
 	}
 }
 
-// onceValue is a flag.Value that fails when set a second time to another
-// value.
+// setBy is the flag that first set a variable, and its value.
+type setBy struct{ name, value string }
+
+// onceValue is a flag.Value that fails when its variable is set a second
+// time to another value.
 type onceValue struct {
 	flag.Value
-	name string
-	seen map[string]string
+	name, key string
+	seen      map[string]setBy
 }
 
 func (o *onceValue) Set(s string) error {
-	if first, ok := o.seen[o.name]; ok && first != s {
-		return fmt.Errorf("-%s given twice (%q, then %q): give it once; lists are comma-separated", o.name, first, s)
-	} else if !ok {
-		o.seen[o.name] = s
+	first, ok := o.seen[o.key]
+	switch {
+	case !ok:
+		o.seen[o.key] = setBy{o.name, s}
+	case first.value == s:
+	case first.name == o.name:
+		return fmt.Errorf("-%s given twice (%q, then %q): give it once; lists are comma-separated", o.name, first.value, s)
+	default:
+		return fmt.Errorf("-%s and -%s both given (%q, then %q): they are one setting; give one", first.name, o.name, first.value, s)
 	}
 	return o.Value.Set(s)
 }
