@@ -88,6 +88,9 @@ func runSimulate(args []string, stdout io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if f.priceFree && f.prices != "" {
+		return errors.New("-price-free and -prices: give one (free calls, or the prices of models without recorded costs)")
+	}
 	if f.seed == 0 {
 		return errors.New("-seed 0: want a seed ≥ 1 (the bandit reads 0 as \"pick a random seed\", so the run could not be repeated)")
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -98,6 +99,7 @@ func TestSimulatePriceFree(t *testing.T) {
 func TestSimulateErrors(t *testing.T) {
 	dir := t.TempDir()
 	twoModels := writeSynth(t, dir, "two.jsonl", 0, 30, mStrong, mWeak) // no costs
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "prices.json"), []byte(`{"models":{"`+mStrong+`":{"input_per_mtok":1,"output_per_mtok":2},"`+mWeak+`":{"input_per_mtok":0.1,"output_per_mtok":0.2}}}`), 0o644))
 	for _, tt := range []struct {
 		args []string
 		want string
@@ -118,6 +120,8 @@ func TestSimulateErrors(t *testing.T) {
 		// The bandit reads seed 0 as "pick one at random": two runs of
 		// "-seed 0" differed, under a header saying "seed 0".
 		{[]string{"simulate", "-seed", "0", twoModels}, "-seed 0: want a seed ≥ 1"},
+		// -price-free silently won over -prices.
+		{[]string{"simulate", "-price-free", "-prices", filepath.Join(dir, "prices.json"), twoModels}, "-price-free and -prices: give one"},
 		// One path for both outputs: the plot overwrote the saved state.
 		{[]string{"simulate", "-price-free", "-state", filepath.Join(dir, "out.svg"), "-plot", dir + "/./out.svg", twoModels},
 			"-plot " + dir + "/./out.svg: is also -state; write them to two files"},
