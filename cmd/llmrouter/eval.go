@@ -53,6 +53,11 @@ func runEval(args []string, stdout io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if *model != "" {
+		if err := modelOnly(fs); err != nil {
+			return err
+		}
+	}
 	opts, err := tf.options()
 	if err != nil {
 		return err

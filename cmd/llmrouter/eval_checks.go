@@ -1,7 +1,9 @@
 package main
 
 import (
+	"flag"
 	"fmt"
+	"slices"
 
 	"github.com/llmrouter/llmrouter/dataset"
 )
@@ -54,4 +56,24 @@ func anyMetrics(results []*result) bool {
 		}
 	}
 	return false
+}
+
+// trainingFlags are eval's flags that shape training or the
+// cross-validation: none applies to a saved model (-model).
+var trainingFlags = []string{"bits", "lambda", "dense", "idf", "tune-folds", "seed", "class-weight",
+	"difficulty", "difficulty-only", "models", "reference", "cv", "cv-seed"}
+
+// modelOnly fails, naming it, when a training flag was given beside
+// -model: it used to be ignored without a word.
+func modelOnly(fs *flag.FlagSet) error {
+	var bad string
+	fs.Visit(func(f *flag.Flag) {
+		if bad == "" && slices.Contains(trainingFlags, f.Name) {
+			bad = f.Name
+		}
+	})
+	if bad != "" {
+		return fmt.Errorf("-%s does not apply to -model: a saved model is evaluated as it was trained, on all of -test or the data; drop -%s", bad, bad)
+	}
+	return nil
 }
