@@ -58,6 +58,9 @@ func runEval(args []string, stdout io.Writer) error {
 			return err
 		}
 	}
+	if err := checkNeeds(fs, flagNeed{flag: "cv", without: "test"}, flagNeed{flag: "cv-seed", without: "test"}); err != nil {
+		return err
+	}
 	opts, err := tf.options()
 	if err != nil {
 		return err

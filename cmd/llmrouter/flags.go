@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 )
 
@@ -209,4 +210,30 @@ func samePath(a, b string) bool {
 	sa, err1 := os.Stat(a)
 	sb, err2 := os.Stat(b)
 	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
+}
+
+// flagNeed says that a flag applies only when one of with was given too,
+// or only when without was not.
+type flagNeed struct {
+	flag    string
+	with    []string
+	without string
+}
+
+// checkNeeds fails, naming both, when a flag given on the command line
+// does not apply for want of another: such a flag used to be read and
+// ignored without a word.
+func checkNeeds(fs *flag.FlagSet, needs ...flagNeed) error {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	for _, n := range needs {
+		switch {
+		case !set[n.flag]:
+		case n.without != "" && set[n.without]:
+			return fmt.Errorf("-%s applies only without -%s; drop it", n.flag, n.without)
+		case len(n.with) > 0 && !slices.ContainsFunc(n.with, func(w string) bool { return set[w] }):
+			return fmt.Errorf("-%s applies only with -%s; drop it or give that", n.flag, strings.Join(n.with, " or -"))
+		}
+	}
+	return nil
 }

@@ -74,6 +74,11 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := checkNeeds(fs, flagNeed{flag: "inner", with: []string{"l2-grid"}}, flagNeed{flag: "tune", with: []string{"l2-grid"}},
+		flagNeed{flag: "targets", with: []string{"l2-grid"}}, flagNeed{flag: "seed", with: []string{"cv", "l2-grid"}},
+		flagNeed{flag: "prices", with: []string{"cv", "tune"}}); err != nil {
+		return err
+	}
 	if *out == "" && *cv == 0 {
 		return errors.New("nothing to do: give -o FILE, -cv K or both")
 	}
