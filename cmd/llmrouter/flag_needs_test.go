@@ -15,7 +15,9 @@ import (
 // A flag that applies only beside another is refused without it, naming
 // both: train-verifier's -inner, -tune and -targets (with -l2-grid), -seed
 // (with -cv or -l2-grid) and -prices (with -cv or -tune cost95), eval's -cv
-// and -cv-seed beside -test. They were read and ignored without a word.
+// and -cv-seed beside -test, simulate's -output-tokens (with -prices),
+// replay's -confidence and -folds (with -log). They were read and ignored
+// without a word.
 func TestFlagNeedsAnother(t *testing.T) {
 	dir := t.TempDir()
 	var b strings.Builder
@@ -40,6 +42,9 @@ func TestFlagNeedsAnother(t *testing.T) {
 		{append(append([]string{}, tv...), "-seed", "5", answers), "-seed applies only with -cv or -l2-grid"},
 		{append(append([]string{}, tv...), "-prices", prices, answers), "-prices applies only with -cv or -tune"},
 		{[]string{"eval", "-quiet", "-bits", "10", "-lambda", "1", "-test", test, "-cv", "4", data}, "-cv applies only without -test"},
+		{[]string{"simulate", "-no-offline", "-price-free", "-output-tokens", "100", data}, "-output-tokens applies only with -prices"},
+		{[]string{"replay", "-outcomes", data, "-confidence", "0.9"}, "-confidence applies only with -log"},
+		{[]string{"replay", "-outcomes", data, "-folds", "3"}, "-folds applies only with -log"},
 		{[]string{"eval", "-quiet", "-bits", "10", "-lambda", "1", "-test", test, "-cv-seed", "4", data}, "-cv-seed applies only without -test"},
 	} {
 		t.Run(strings.Join(tc.args[len(tc.args)-3:], " "), func(t *testing.T) {

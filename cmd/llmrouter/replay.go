@@ -47,6 +47,9 @@ func runReplay(args []string, stdout io.Writer) error {
 	if *folds < 1 {
 		return fmt.Errorf("-folds %d: want at least 1", *folds)
 	}
+	if err := checkNeeds(fs, flagNeed{flag: "confidence", with: []string{"log"}}, flagNeed{flag: "folds", with: []string{"log"}}); err != nil {
+		return err
+	}
 	if *outcomes == "" && *logDir == "" {
 		fs.Usage()
 		return errors.New("give -outcomes, -log or both")

@@ -113,6 +113,9 @@ func runSimulate(args []string, stdout io.Writer) error {
 			return fmt.Errorf("-%s %v: want a finite number ≥ 0", c.name, c.v)
 		}
 	}
+	if err := checkNeeds(fs, flagNeed{flag: "output-tokens", with: []string{"prices"}}); err != nil {
+		return err
+	}
 	if f.plotPath != "" {
 		if ext := strings.ToLower(filepath.Ext(f.plotPath)); indexOf(plotFormats, ext) < 0 {
 			return fmt.Errorf("-plot %s: unknown format %q; want one of %s", f.plotPath, ext, strings.Join(plotFormats, ", "))
