@@ -69,3 +69,20 @@ func TestCalibratePGRNeedsAGap(t *testing.T) {
 		})
 	}
 }
+
+// -strong-quality and -weak-quality set the cards a difficulty is mapped
+// through; with a -model that predicts both models' quality directly they
+// do not apply, and were ignored without a word. They are refused then.
+func TestCalibrateCardQualityNeedsDifficulty(t *testing.T) {
+	dir := t.TempDir()
+	data := writeSynth(t, dir, "data.jsonl", 0, 24, mStrong, mWeak)
+	model := filepath.Join(dir, "m.bin")
+	runOK(t, "train", "-quiet", "-bits", "10", "-lambda", "1", "-o", model, data)
+	for _, flag := range []string{"-strong-quality", "-weak-quality"} {
+		var out, errb bytes.Buffer
+		require.Equal(t, 1, run([]string{"calibrate", "-model", model, flag, "0.8", "-strong", mStrong, "-weak", mWeak, "-share", "0.5", data}, &out, &errb), out.String())
+		assert.Contains(t, errb.String(), flag+" does not apply: "+model+" predicts "+mStrong+" and "+mWeak+" directly")
+	}
+	// The built-in classifier predicts a difficulty: they apply.
+	runOK(t, "calibrate", "-strong-quality", "0.8", "-strong", mStrong, "-weak", mWeak, "-share", "0.5", data)
+}
