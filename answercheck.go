@@ -70,3 +70,32 @@ func isEmptyAnswer(resp *llms.ContentResponse) bool {
 	}
 	return true
 }
+
+// usage returns the usage the response reports, or the router's estimate:
+// the analyzed input tokens and the counted tokens of the answer.
+func (r *Router) usage(resp *llms.ContentResponse, f *Features) Usage {
+	if u, ok := usageFromResponse(resp); ok {
+		return u
+	}
+	u := Usage{InputTokens: f.Tokens, Estimated: true}
+	if resp != nil {
+		for _, c := range resp.Choices {
+			if c != nil {
+				u.OutputTokens += r.counter(c.Content)
+			}
+		}
+	}
+	return u
+}
+
+func checkResponse(resp *llms.ContentResponse) error {
+	if resp == nil {
+		return errNilResponse
+	}
+	for _, c := range resp.Choices {
+		if c != nil {
+			return nil
+		}
+	}
+	return ErrEmptyResponse
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/tmc/langchaingo/llms"
@@ -57,4 +58,40 @@ func callerEnded(cause error) error {
 		code = llms.ErrCodeTimeout
 	}
 	return &llms.Error{Code: code, Message: cause.Error(), Cause: cause}
+}
+
+var (
+	errAttemptTimeout = errors.New("llmrouter: attempt timed out")
+	// The router's own cancellations of an attempt, each its own cause so
+	// that a record never claims an answer that did not exist. They are
+	// classified canceled but are not the caller's cancellation: they
+	// never stop the plan and never count against the model.
+	errHedgeLost      = errors.New("llmrouter: another attempt answered first")
+	errNotStreamOwner = errors.New("llmrouter: another attempt is streaming to the caller")
+)
+
+// withTimeout returns a context cancelled with cause errAttemptTimeout
+// after d on the router's clock.
+func (x *exec) withTimeout(parent context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if x.fb.sysClock {
+		return context.WithTimeoutCause(parent, d, errAttemptTimeout)
+	}
+	ctx, cancel := context.WithCancelCause(parent)
+	done := make(chan struct{})
+	fired := x.fb.clock.After(d)
+	go func() {
+		select {
+		case <-fired:
+			cancel(errAttemptTimeout)
+		case <-done:
+		case <-ctx.Done():
+		}
+	}()
+	var once sync.Once
+	return ctx, func() {
+		once.Do(func() {
+			close(done)
+			cancel(context.Canceled)
+		})
+	}
 }

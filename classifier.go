@@ -83,7 +83,9 @@ type Rule struct {
 	// Pattern is a regular expression (package regexp syntax) that must
 	// match Features.Text.
 	Pattern string
-	// When is an arbitrary condition on the features.
+	// When is an arbitrary condition on the features. It runs on the
+	// request path, for concurrent requests at once: it must be fast and
+	// safe for concurrent use, and must not retain f (as Classifier says).
 	When func(f *Features) bool
 }
 
@@ -109,7 +111,10 @@ type compiledRule struct {
 	re     *regexp.Regexp
 }
 
-// RuleSet configures NewRuleClassifier.
+// RuleSet configures NewRuleClassifier. The zero value is a classifier
+// with no rules: every request goes to Fallback (nil: no opinion).
+// NewRuleClassifier keeps Labels as given, not a copy: do not modify it
+// while the classifier is in use.
 type RuleSet struct {
 	// Rules are tried in order; the first match labels the request.
 	Rules []Rule

@@ -41,7 +41,8 @@ const DefaultFeedbackCapacity = 10000
 // from a user's thumbs up or down, a test, or a judge — and Records and
 // Export turn the decisions with feedback into an outcomes dataset that
 // train.Linear (or `llmrouter train`) learns from, so the router learns the
-// user's own traffic. Safe for concurrent use.
+// user's own traffic. Safe for concurrent use. The zero value is an empty
+// log of DefaultFeedbackCapacity decisions, as NewFeedbackLog(0) returns.
 type FeedbackLog struct {
 	mu       sync.Mutex
 	capacity int
@@ -65,6 +66,15 @@ func NewFeedbackLog(capacity int) *FeedbackLog {
 	return &FeedbackLog{capacity: capacity, entries: make(map[string]*feedbackEntry)}
 }
 
+// capacityOrDefault is the log's capacity, DefaultFeedbackCapacity for the
+// zero value.
+func (l *FeedbackLog) capacityOrDefault() int {
+	if l.capacity <= 0 {
+		return DefaultFeedbackCapacity
+	}
+	return l.capacity
+}
+
 // Record implements Sink: it keeps d, evicting the oldest decision when the
 // log is full. A decision with an ID already held replaces it.
 func (l *FeedbackLog) Record(d *Decision) {
@@ -77,7 +87,10 @@ func (l *FeedbackLog) Record(d *Decision) {
 		e.d = d
 		return
 	}
-	if len(l.order) >= l.capacity {
+	if l.entries == nil { // the zero value
+		l.entries = make(map[string]*feedbackEntry)
+	}
+	if len(l.order) >= l.capacityOrDefault() {
 		delete(l.entries, l.order[0])
 		l.order = l.order[1:]
 	}

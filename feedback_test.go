@@ -121,3 +121,17 @@ func ExampleFeedbackLog() {
 	}
 	// Output: "What is 2+2?" small=1
 }
+
+// A zero FeedbackLog works as NewFeedbackLog(0) does (the style of the
+// package: a useful zero value); its Record panicked on a nil map.
+func TestFeedbackLogZeroValue(t *testing.T) {
+	var l llmrouter.FeedbackLog
+	d := &llmrouter.Decision{ID: "d1", Model: "m", Answered: "m", Features: llmrouter.Features{Text: "What is 2+2?"}}
+	require.NotPanics(t, func() { l.Record(d) })
+	require.Equal(t, 1, l.Len())
+	require.NoError(t, l.Feedback("d1", 1))
+	recs := l.Records()
+	require.Len(t, recs, 1)
+	assert.Equal(t, 1.0, recs[0].Outcomes["m"].Score)
+	require.ErrorIs(t, l.Feedback("nope", 1), llmrouter.ErrUnknownDecision)
+}

@@ -10,7 +10,8 @@ import (
 // Hints are the per-request facts the router routes by beyond the messages:
 // who asks, on which tier, under what limits. They travel in the context
 // (WithHints), never in llms.CallOptions.Metadata, which some langchaingo
-// clients forward to the model API.
+// clients forward to the model API. The zero value asks for nothing: no
+// user, the filter's default tier, no cost or latency limit.
 type Hints struct {
 	// User identifies the end user, for decisions and feedback. Optional.
 	// Decisions record it verbatim unless the router was built

@@ -307,6 +307,10 @@ func (latencyFilter) Apply(r *Routing) error {
 //
 // Combine it with the built-in filters and a selection rule as
 // DefaultPolicy(TierFilter{…}, CheapestAdequate{}).
+//
+// The zero value lets requests that name no tier use every model and gives
+// a request naming a tier no model. Apply only reads the filter: it is safe
+// for concurrent use while Tiers is not modified.
 type TierFilter struct {
 	// Tiers maps a tier name to the model names it may use.
 	Tiers map[string][]string
@@ -402,6 +406,9 @@ const (
 // calls for (Code, Math, Multilingual, LongContext; see Capabilities) come
 // first, most matching strengths first, then cheapest: code goes to a code
 // model when one is adequate. A strength is never required.
+//
+// The zero value is ready to use: τ = DefaultMinQuality, strengths first.
+// Apply only reads the policy: it is safe for concurrent use.
 type CheapestAdequate struct {
 	// MinQuality is the threshold τ in [0,1]; 0 means DefaultMinQuality.
 	MinQuality float64
@@ -515,10 +522,17 @@ func (r *Routing) unplanned(dst []int) []int {
 // model's by at least Cutoff, else the weak one; the other model follows as
 // the fallback. If a filter removed one of them, the plan holds only the
 // other. Other candidates are left for later policies.
+//
+// Strong and Weak are required (New fails on a Threshold naming no model
+// of the router, or the same one twice). Apply only reads the policy: it
+// is safe for concurrent use.
 type Threshold struct {
+	// Strong and Weak name the two models of the router.
 	Strong, Weak string
-	// Cutoff on Quality(strong) − Quality(weak); a negative cutoff always
-	// picks strong. 0 picks strong whenever it is predicted at least as good.
+	// Cutoff on the gap Quality(strong) − Quality(weak): strong when the
+	// gap is at least Cutoff, or unknown (NaN). 0 picks strong whenever it
+	// is predicted at least as good; a negative cutoff also when it is
+	// predicted worse by less than −Cutoff.
 	// When both qualities come from a difficulty-only prediction (mapped
 	// onto the cards, QualityForDifficulty) the gap falls again for the
 	// hardest requests; there the gap is mirrored about its peak, so a

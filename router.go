@@ -35,7 +35,7 @@ type Router struct {
 	seq      atomic.Uint64
 	scratch  sync.Pool
 
-	fb *resilience // plan execution settings (fallback.go); never nil after New
+	fb *resilience // plan execution settings (resilience.go); never nil after New
 
 	pair     stagePair     // classifier and policy swapped together (stages.go); nil if not
 	starters []callStarter // the policy's, found by New (callstart.go)
@@ -453,7 +453,8 @@ func (r *Router) GenerateContent(ctx context.Context, messages []llms.MessageCon
 	return x.annotate(resp), nil
 }
 
-// Call generates from a single text prompt. It implements llms.Model.
+// Call generates from a single text prompt, as GenerateContent does (ctx's
+// cancellation stops the plan likewise). It implements llms.Model.
 func (r *Router) Call(ctx context.Context, prompt string, options ...llms.CallOption) (string, error) {
 	return llms.GenerateFromSinglePrompt(ctx, r, prompt, options...)
 }

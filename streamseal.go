@@ -1,6 +1,12 @@
 package llmrouter
 
-import "errors"
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"time"
+)
 
 // Text may reach the caller of an unbuffered stream only from an attempt
 // that is still running and only while the plan may still end on that
@@ -61,4 +67,52 @@ func (s *streamSink) noteFirst() {
 	}
 	s.seen.Store(true)
 	s.mu.Unlock()
+}
+
+func (x *exec) streamedBy(id int32) bool { return x.user != nil && !x.buffered && x.owner.Load() == id }
+
+// streamSink is one attempt's streaming callback: it forwards chunks to
+// the caller if this attempt owns the caller's stream (the first to send
+// text claims it), or buffers them when streaming is buffered.
+type streamSink struct {
+	x      *exec
+	id     int32
+	chunks [][]byte
+	mu     sync.Mutex  // orders end with a claim, a buffered chunk or first
+	ended  atomic.Bool // written under mu (see end)
+	first  time.Time   // when the first text arrived (Attempt.FirstToken); under mu, read after end
+	seen   atomic.Bool // first is set, or text came after end
+}
+
+func (s *streamSink) stream(ctx context.Context, chunk []byte) error {
+	x := s.x
+	if len(chunk) > 0 && !s.seen.Load() {
+		s.noteFirst()
+	}
+	if x.buffered {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.ended.Load() {
+			return errAttemptEnded
+		}
+		if len(chunk) > 0 {
+			s.chunks = append(s.chunks, append([]byte(nil), chunk...))
+		}
+		return nil
+	}
+	if owner := x.owner.Load(); owner != s.id {
+		if len(chunk) == 0 {
+			return nil
+		}
+		if owner != 0 || !s.claim() {
+			if s.ended.Load() {
+				return errAttemptEnded
+			}
+			return errNotStreamOwner
+		}
+		x.claimOne.Do(func() { close(x.claimed) })
+	} else if s.ended.Load() {
+		return errAttemptEnded
+	}
+	return x.user(ctx, chunk)
 }

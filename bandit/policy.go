@@ -1,7 +1,6 @@
 package bandit
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -12,26 +11,6 @@ import (
 	"github.com/llmrouter/llmrouter/internal/nilcheck"
 
 	"github.com/llmrouter/llmrouter"
-)
-
-// Defaults of Options.
-const (
-	DefaultRidge           = 1.0
-	DefaultNoise           = 0.5
-	DefaultMaxExploreShare = 0.1
-	DefaultMaxExploreCost  = 0.1
-	DefaultMaxPending      = 50000
-	DefaultExploreDecay    = 250.0
-	// DefaultMaxExploreAway and DefaultMaxExploreRegret: chosen on
-	// RouterBench seeds 11–30 (explore_away.go).
-	DefaultMaxExploreAway   = 0.02
-	DefaultMaxExploreRegret = 0.005
-	// DefaultMinDepartChance: chosen on RouterBench seeds 11–30 by how
-	// often the bandit is ahead of the live policy at request 2,000
-	// (explore_chance.go).
-	DefaultMinDepartChance = 0.65
-	// MaxModels is the most models a Policy routes between.
-	MaxModels = 64
 )
 
 // Plan-step reasons the policy writes on the step it moves to the front.
@@ -58,86 +37,6 @@ var ErrDuplicate = errors.New("bandit: decision already updated for this model")
 type UnknownModelError struct{ Model string }
 
 func (e *UnknownModelError) Error() string { return fmt.Sprintf("bandit: unknown model %q", e.Model) }
-
-// Options configure New. The zero value is usable: every field has the
-// default named on it.
-type Options struct {
-	// CostWeight is λ in reward = quality − λ·cost, in quality per USD: at
-	// λ = 100 a cent costs 0.01 of quality. 0 (default): quality only.
-	CostWeight float64
-	// Ridge is the prior's strength (the ridge α of every arm's model):
-	// how many grades it takes to move away from the router's prediction
-	// (DefaultRidge when ≤ 0).
-	Ridge float64
-	// Noise scales the posterior's spread, hence how much the policy
-	// explores (DefaultNoise when ≤ 0; rewards of 0/1 grades suit 0.5).
-	Noise float64
-	// ExploreDecay makes exploration fade: every posterior spread is
-	// scaled by 1/√(1 + grades/ExploreDecay), grades counting every grade
-	// learnt (DefaultExploreDecay when 0; negative: no decay).
-	ExploreDecay float64
-	// MaxExploreShare caps the share of decisions that explore
-	// (DefaultMaxExploreShare when 0; negative: never explore).
-	MaxExploreShare float64
-	// MaxExploreCost caps exploration's extra estimated spend as a share
-	// of the estimated spend of all decisions (DefaultMaxExploreCost when
-	// 0; negative: exploration never picks a dearer model).
-	MaxExploreCost float64
-	// MaxExploreRegret caps exploration's expected loss of reward: the
-	// greedy model's posterior mean minus the explored one's, summed over
-	// exploring decisions, stays within MaxExploreRegret per decision
-	// (DefaultMaxExploreRegret when 0; negative: no cap). See regret.go.
-	MaxExploreRegret float64
-	// Pool, in [0, 1], shrinks every arm's learnt correction towards the
-	// correction learnt from all arms' grades together, with this weight
-	// (see pool.go). Default 0: each arm learns alone.
-	Pool float64
-	// MaxExploreAway caps the share of decisions that explore a model
-	// other than the live policy's choice (the Base plan's first);
-	// exploring back to the live choice, when the greedy one departs from
-	// it, counts only against MaxExploreShare (DefaultMaxExploreAway when
-	// 0; negative: never explore away from the live choice; at or above
-	// MaxExploreShare it never binds). See explore_away.go.
-	MaxExploreAway float64
-	// MinExploreChance, in [0, 1]: a model other than the greedy one and
-	// the live choice enters the Thompson draw only if the posterior
-	// chance that it beats the greedy one is at least this. Default 0:
-	// no gate. See explore_chance.go.
-	MinExploreChance float64
-	// MinDepartChance, at most 1: the greedy choice departs from the live
-	// choice only when the posterior chance that it beats the live one is
-	// at least this (DefaultMinDepartChance when 0; negative, or any value
-	// up to 1/2: no gate, the highest posterior mean). See
-	// explore_chance.go.
-	MinDepartChance float64
-	// MaxPending bounds the decisions kept for their grades
-	// (DefaultMaxPending when ≤ 0); the oldest is evicted first.
-	MaxPending int
-	// Seed seeds the sampling; 0 (default) picks a random seed. Given the
-	// seed and the same sequence of calls the policy is deterministic.
-	Seed uint64
-	// Shadow: compute the choice and count disagreements with the live
-	// plan, but change nothing in the Routing.
-	Shadow bool
-	// Shared, if set, pools what this policy learns with the policies of
-	// other replicas (see Shared; redisstore.Learner on Redis): each
-	// update is added to it, and the arms are rebuilt from its totals
-	// when they change. A state restored by ReadFrom gives way to the
-	// totals at the next decision, after seeding those of the arms they
-	// hold none for if Shared is a SharedSeeder (MemoryShared and
-	// redisstore.Learner are). Apply
-	// never waits for an update; an update may wait for the pull of
-	// one decision (one Shared.Totals call, which redisstore.Learner
-	// answers from memory). Default nil: the policy learns alone.
-	Shared Shared
-	// Base is the live policy run first: its filters remove candidates and
-	// its plan lists the models the bandit chooses among (and, after the
-	// choice, the fallbacks in order). Default: llmrouter.DefaultPolicy();
-	// a nil pointer or func fails New.
-	// A StartCall hook of the Base (a budget.Budget among its filters) runs
-	// around each call through the bandit (see Policy.StartCall).
-	Base llmrouter.Policy
-}
 
 // Stats are a Policy's counters since New (or since the state was saved,
 // for restored counters: Decisions, Explored, ExploreExtraUSD, SpendUSD;
@@ -175,7 +74,8 @@ type Stats struct {
 // install it with both WithPolicy and WithSink) and a judge.Feedback
 // (Feedback turns a grade into a reward). Safe for concurrent use. Unlike
 // the Policy contract's ideal it is not a pure function of the Routing: its
-// choice depends on what it has learnt and on its random draws.
+// choice depends on what it has learnt and on its random draws. Build it
+// with New: the zero value is not usable.
 type Policy struct {
 	names  []string
 	arms   map[string]int
@@ -460,128 +360,6 @@ func (p *Policy) choose(plan []llmrouter.Step, layout []int, e *pendingEntry, m,
 		}
 	}
 	return choice, prop
-}
-
-// Record implements llmrouter.Sink: it notes which model answered the
-// decision and its cost, so that Feedback credits the model that answered
-// (a fallback's, when the choice failed) with its actual cost. Decisions
-// the policy does not hold, and nil, are ignored. Quick and safe for
-// concurrent use.
-func (p *Policy) Record(d *llmrouter.Decision) {
-	if d == nil {
-		return
-	}
-	k, ok := p.arms[d.Answered]
-	if !ok {
-		return
-	}
-	p.mu.Lock()
-	if e := p.pend.get(d.ID); e != nil {
-		e.answered, e.cost = k, d.Cost
-	}
-	p.mu.Unlock()
-}
-
-// Feedback turns a grade of decision id's answer (score in [0,1], as a
-// judge or a user gives it) into the reward score − λ·cost of the model
-// that answered, and learns it. The model and cost are those Record saw;
-// without Record, the policy's choice at its estimated cost. It satisfies
-// judge.Feedback (and decisionlog's feedback hook); ctx and note are not
-// used. Errors: ErrUnknownDecision (join it with UpdateDecision),
-// ErrDuplicate, or a score outside [0,1].
-func (p *Policy) Feedback(_ context.Context, id string, score float64, _ string) error {
-	if !(score >= 0 && score <= 1) {
-		return fmt.Errorf("bandit: feedback for decision %q: score %v is outside [0,1]", id, score)
-	}
-	p.mu.Lock()
-	e := p.pend.get(id)
-	if e == nil {
-		p.stats.Unknown++
-		p.mu.Unlock()
-		return fmt.Errorf("%w %q", ErrUnknownDecision, id)
-	}
-	a, cost := e.answered, e.cost
-	if a < 0 {
-		a, cost = e.chosen, e.estCost[e.chosen]
-	}
-	p.mu.Unlock()
-	if math.IsNaN(cost) || cost < 0 {
-		cost = 0
-	}
-	return p.learn(id, e, a, score-p.opt.CostWeight*cost)
-}
-
-// Update learns reward for model on decision id, with the context kept at
-// decision time. Errors: ErrUnknownDecision, ErrDuplicate, an
-// *UnknownModelError, or a reward that is not finite. Safe for concurrent
-// use; it may wait for other updates, never for Apply.
-func (p *Policy) Update(id, model string, reward float64) error {
-	a, ok := p.arms[model]
-	if !ok {
-		return &UnknownModelError{Model: model}
-	}
-	p.mu.Lock()
-	e := p.pend.get(id)
-	if e == nil {
-		p.stats.Unknown++
-	}
-	p.mu.Unlock()
-	if e == nil {
-		return fmt.Errorf("%w %q", ErrUnknownDecision, id)
-	}
-	return p.learn(id, e, a, reward)
-}
-
-// UpdateDecision learns reward for model on a logged decision (read back
-// from a decision log days later, after the pending context was evicted or
-// the process restarted): the context is recomputed from the decision's
-// features, prediction and candidates, exactly as Apply computed it. It
-// does not check for an earlier update of the same decision.
-func (p *Policy) UpdateDecision(d *llmrouter.Decision, model string, reward float64) error {
-	if d == nil {
-		return errors.New("bandit: UpdateDecision: nil decision")
-	}
-	a, ok := p.arms[model]
-	if !ok {
-		return &UnknownModelError{Model: model}
-	}
-	e, err := entryFromDecision(d, p.arms, len(p.names), p.opt.CostWeight)
-	if err != nil {
-		return err
-	}
-	return p.learn("", e, a, reward)
-}
-
-func (p *Policy) learn(id string, e *pendingEntry, a int, reward float64) error {
-	if math.IsNaN(reward) || math.IsInf(reward, 0) {
-		return fmt.Errorf("bandit: reward %v for decision %q is not finite", reward, id)
-	}
-	if math.IsNaN(e.quality[a]) {
-		return fmt.Errorf("bandit: decision %q did not consider model %q", id, p.names[a])
-	}
-	p.wmu.Lock()
-	defer p.wmu.Unlock()
-	if id != "" {
-		p.mu.Lock()
-		dup := e.updated&(1<<a) != 0
-		e.updated |= 1 << a
-		p.mu.Unlock()
-		if dup {
-			return fmt.Errorf("%w: %q, model %q", ErrDuplicate, id, p.names[a])
-		}
-	}
-	old := *p.state.Load()
-	next := append([]*arm(nil), old...)
-	c := *old[a]
-	x, y := e.context(a), reward-e.prior[a]
-	c.update(x, y)
-	next[a] = &c
-	p.state.Store(&next)
-	p.pushShared(a, x, y)
-	p.mu.Lock()
-	p.stats.Updates++
-	p.mu.Unlock()
-	return nil
 }
 
 // Stats returns the counters. Safe for concurrent use.

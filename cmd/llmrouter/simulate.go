@@ -11,7 +11,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/llmrouter/llmrouter"
@@ -51,6 +50,8 @@ type simFlags struct {
 	statePath          string
 	maxRows            int
 	priceFree          bool
+	priorFolds         int
+	models             string
 }
 
 func runSimulate(args []string, stdout io.Writer) error {
@@ -63,7 +64,7 @@ func runSimulate(args []string, stdout io.Writer) error {
 	fs.IntVar(&f.delay, "delay", 0, "the judge's grade arrives this many requests after its request")
 	fs.IntVar(&f.window, "window", 500, "requests per row of the learning curve")
 	fs.StringVar(&f.plotPath, "plot", "", "draw the learning curve (reward per window) to this file: .svg, .png or .pdf")
-	fs.StringVar(&f.prices, "prices", "", "USD per million tokens by model ({\"models\": {name: {input_per_mtok, output_per_mtok}}}) for data without costs")
+	fs.StringVar(&f.prices, "prices", "", "USD per million tokens by model ({\"models\": {name: {input_per_mtok, output_per_mtok}}}) for data without costs; every model played needs one (-models leaves the others out; cmd/llmrouter/testdata/arena-prices.json prices seven Arena models)")
 	fs.BoolVar(&f.priceFree, "price-free", false, "no costs: every call costs 0, so λ = 0 and reward = score (for data without costs when no cited prices exist)")
 	fs.IntVar(&f.outTokens, "output-tokens", 256, "with -prices: output tokens of an answer whose length the data does not give")
 	fs.Float64Var(&f.share, "explore-share", 0, "bandit's cap on the share of exploring decisions (0 = bandit.DefaultMaxExploreShare)")
@@ -78,6 +79,8 @@ func runSimulate(args []string, stdout io.Writer) error {
 	fs.Float64Var(&f.ridge, "ridge", 0, "bandit's prior strength (0 = bandit.DefaultRidge)")
 	fs.Float64Var(&f.banditNoise, "bandit-noise", 0, "bandit's posterior scale (0 = bandit.DefaultNoise)")
 	fs.StringVar(&f.statePath, "state", "", "save the bandit's learnt state to this file at the end")
+	fs.IntVar(&f.priorFolds, "prior-folds", defaultPriorFolds, priorFoldsUsage)
+	fs.StringVar(&f.models, "models", "", "comma-separated models to play, the data's other models left out (they need no price); a row needs outcomes only for these (default: all in the data)")
 	fs.IntVar(&f.maxRows, "max-rows", 0, "play only the first n requests of the shuffled stream (0 = all)")
 	data := dataFlag(fs)
 	alias := aliasFlag(fs)
@@ -88,54 +91,21 @@ func runSimulate(args []string, stdout io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if f.priceFree && f.prices != "" {
-		return errors.New("-price-free and -prices: give one (free calls, or the prices of models without recorded costs)")
-	}
-	if f.seed == 0 {
-		return errors.New("-seed 0: want a seed ≥ 1 (the bandit reads 0 as \"pick a random seed\", so the run could not be repeated)")
-	}
-	if f.window <= 0 {
-		return fmt.Errorf("-window %d: want a positive count", f.window)
-	}
-	for _, c := range []struct {
-		name string
-		v    int
-	}{{"delay", f.delay}, {"max-rows", f.maxRows}, {"output-tokens", f.outTokens}} {
-		if c.v < 0 {
-			return fmt.Errorf("-%s %d: want a count ≥ 0", c.name, c.v)
-		}
-	}
-	for _, c := range []struct {
-		name string
-		v    float64
-	}{{"noise", f.noise}, {"lambda", f.lambda}} {
-		if !(c.v >= 0) || math.IsInf(c.v, 1) {
-			return fmt.Errorf("-%s %v: want a finite number ≥ 0", c.name, c.v)
-		}
-	}
-	if err := checkNeeds(fs, flagNeed{flag: "output-tokens", with: []string{"prices"}}); err != nil {
+	if err := f.check(fs); err != nil {
 		return err
-	}
-	if f.plotPath != "" {
-		if ext := strings.ToLower(filepath.Ext(f.plotPath)); indexOf(plotFormats, ext) < 0 {
-			return fmt.Errorf("-plot %s: unknown format %q; want one of %s", f.plotPath, ext, strings.Join(plotFormats, ", "))
-		}
 	}
 	files := dataFiles(*data, fs.Args())
 	if len(files) == 0 {
 		return errors.New("no data: pass outcomes files as arguments or -data")
 	}
-	inputs := append(slices.Clone(files), f.prices)
-	if err := checkOutput("state", f.statePath, inputs...); err != nil {
+	if err := f.checkOutputs(files); err != nil {
 		return err
-	}
-	if err := checkOutput("plot", f.plotPath, inputs...); err != nil {
-		return err
-	}
-	if f.plotPath != "" && samePath(f.plotPath, f.statePath) {
-		return fmt.Errorf("-plot %s: is also -state; write them to two files", f.plotPath)
 	}
 	ds, err := loadDatasets(files, alias.options()...)
+	if err != nil {
+		return err
+	}
+	ds, modelsLine, err := selectModels(ds, f.models)
 	if err != nil {
 		return err
 	}
@@ -143,7 +113,7 @@ func runSimulate(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	s.files = strings.Join(files, ",")
+	s.files, s.modelsLine = strings.Join(files, ","), modelsLine
 	if err := s.run(stdout); err != nil {
 		return err
 	}
@@ -162,17 +132,22 @@ func runSimulate(args []string, stdout io.Writer) error {
 
 // sim is one simulation: the stream, its costs and the routers.
 type sim struct {
-	f       *simFlags
-	files   string
-	models  []string
-	rows    []dataset.Record
-	cost    [][]float64 // per row, per model: USD
-	cards   []llmrouter.ModelCard
-	lambda  float64
-	strong  int // the dearest model on average
-	dropped int // rows without every model
-	curves  [][]step
-	stats   bandit.Stats
+	f      *simFlags
+	files  string
+	models []string
+	rows   []dataset.Record
+	cost   [][]float64           // per row, per model: USD
+	cards  []llmrouter.ModelCard // Quality measured on the whole stream (in-sample)
+	// foldCards are the cards the default, the greedy reading and the
+	// bandit route row i by: foldCards[group[i]] (simulate_priors.go).
+	foldCards  [][]llmrouter.ModelCard
+	group      []int
+	modelsLine string
+	lambda     float64
+	strong     int // the dearest model on average
+	dropped    int // rows without every model
+	curves     [][]step
+	stats      bandit.Stats
 }
 
 type step struct {
@@ -304,6 +279,9 @@ func newSim(ds *dataset.Dataset, f *simFlags) (*sim, error) {
 			s.lambda = 0.1 / mc
 		}
 	}
+	if err := s.setFoldCards(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -356,10 +334,13 @@ func rewardRule(lambda float64) llmrouter.Policy {
 	})
 }
 
-func (s *sim) providers() []llmrouter.Provider {
+func (s *sim) providers() []llmrouter.Provider { return s.providersWith(s.cards) }
+
+// providersWith is providers with the given cards (one prior group's).
+func (s *sim) providersWith(cards []llmrouter.ModelCard) []llmrouter.Provider {
 	ps := make([]llmrouter.Provider, len(s.models))
 	for k := range s.models {
-		ps[k] = llmrouter.NewProvider(s.cards[k], simModel{s: s, k: k})
+		ps[k] = llmrouter.NewProvider(cards[k], simModel{s: s, k: k})
 	}
 	return ps
 }
@@ -372,19 +353,26 @@ func (s *sim) run(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	live, err := llmrouter.New(s.providers(), llmrouter.WithPolicy(b), llmrouter.WithSink(b))
-	if err != nil {
-		return err
+	// One router of each kind per prior group, the groups' live routers
+	// sharing the one bandit: its state spans the whole stream.
+	var live, def, greedy []*llmrouter.Router
+	for _, cards := range s.foldCards {
+		l, err := llmrouter.New(s.providersWith(cards), llmrouter.WithPolicy(b), llmrouter.WithSink(b))
+		if err != nil {
+			return err
+		}
+		d, err := llmrouter.New(s.providersWith(cards))
+		if err != nil {
+			return err
+		}
+		g, err := llmrouter.New(s.providersWith(cards), llmrouter.WithPolicy(llmrouter.DefaultPolicy(rewardRule(s.lambda))))
+		if err != nil {
+			return err
+		}
+		live, def, greedy = append(live, l), append(def, d), append(greedy, g)
 	}
-	def, err := llmrouter.New(s.providers())
-	if err != nil {
-		return err
-	}
-	greedy, err := llmrouter.New(s.providers(), llmrouter.WithPolicy(llmrouter.DefaultPolicy(rewardRule(s.lambda))))
-	if err != nil {
-		return err
-	}
-	offline, oof := def, []int(nil)
+	var offline *llmrouter.Router // nil: the default's choice
+	var oof []int
 	if !f.noRefs {
 		trainDS := &dataset.Dataset{Records: s.rows}
 		fmt.Fprintf(w, "training the offline classifier on all %d rows (in-sample ceiling)…\n", len(s.rows))
@@ -416,7 +404,8 @@ func (s *sim) run(w io.Writer) error {
 	for t, i := range order {
 		rctx := context.WithValue(ctx, recKey{}, simRec{row: i})
 		msgs := human(s.rows[i].Prompt)
-		resp, err := live.GenerateContent(rctx, msgs)
+		g := s.group[i]
+		resp, err := live[g].GenerateContent(rctx, msgs)
 		if err != nil {
 			return fmt.Errorf("request %d (%s): %w", t, s.rows[i].ID, err)
 		}
@@ -436,7 +425,10 @@ func (s *sim) run(w io.Writer) error {
 			queue = queue[1:]
 		}
 		defK := -1
-		for p, r := range []*llmrouter.Router{def, greedy, offline} {
+		for p, r := range []*llmrouter.Router{def[g], greedy[g], offline} {
+			if r == nil {
+				r = def[g]
+			}
 			dd, err := r.Route(rctx, msgs)
 			if err != nil {
 				return err
@@ -485,8 +477,12 @@ func (s *sim) print(w io.Writer) {
 	fmt.Fprintf(w, "reward = score − λ·cost, λ = %.4g per USD; strong model = %s; judge noise %.2g, delay %d requests\n",
 		s.lambda, strong, s.f.noise, s.f.delay)
 	fmt.Fprintln(w, "default = built-in classifier + CheapestAdequate; default-greedy = built-in classifier, highest predicted reward (the bandit starts from the default's choice);")
-	fmt.Fprintln(w, "offline = linear classifier trained on the whole stream (in-sample ceiling), highest predicted reward; card Quality = mean score over the stream (in-sample)")
-	fmt.Fprintf(w, "offline (out-of-fold) = the same classifier cross-fitted on %d folds, each row routed by the one not trained on it\n", oofFolds)
+	fmt.Fprintln(w, "offline = linear classifier trained on the whole stream (in-sample ceiling), highest predicted reward")
+	fmt.Fprintln(w, s.priorsLine())
+	if s.modelsLine != "" {
+		fmt.Fprintln(w, s.modelsLine)
+	}
+	fmt.Fprintf(w, "offline (out-of-fold) = the same classifier cross-fitted on %d folds of prompts (a prompt's copies in one fold; fewer folds when the stream has fewer distinct prompts), each row routed by the one not trained on it\n", oofFolds)
 	fmt.Fprintf(w, "\nmean reward per window of %d requests\n%8s", s.f.window, "requests")
 	for _, p := range simPolicies {
 		fmt.Fprintf(w, " %20s", p)

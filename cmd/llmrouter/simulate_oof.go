@@ -13,17 +13,40 @@ import (
 // cross-fitted on.
 const oofFolds = 5
 
+// oofGroups returns each row's fold for the out-of-fold classifier and the
+// number of folds: oofFolds, or the number of distinct prompts when fewer.
+// A prompt's copies share a fold (priorGroups deals the distinct prompts),
+// so no row is routed by a classifier trained on a copy of itself.
+func oofGroups(rows []dataset.Record, seed uint64) ([]int, int, error) {
+	distinct := map[string]struct{}{}
+	for _, r := range rows {
+		distinct[r.Prompt] = struct{}{}
+	}
+	if len(distinct) < 2 {
+		return nil, 0, fmt.Errorf("out-of-fold classifier: the stream has %d distinct prompt(s), want at least 2 (one distinct prompt cannot be cross-fitted)", len(distinct))
+	}
+	k := min(oofFolds, len(distinct))
+	// Another stream of the seed than the cards' groups, so the two
+	// splits are not the same.
+	fold, err := priorGroups(rows, k, seed^0x00f0)
+	return fold, k, err
+}
+
 // outOfFold routes every row by an offline classifier trained on the other
-// folds (rows i mod oofFolds), reading its prediction as rewardRule does:
+// folds (oofGroups: by prompt), reading its prediction as rewardRule does:
 // the offline comparator without the in-sample advantage (a learner that
 // only ever sees a row once cannot have memorised it). It returns the
 // chosen model per row.
 func (s *sim) outOfFold(ctx context.Context) ([]int, error) {
+	fold, k, err := oofGroups(s.rows, s.f.seed)
+	if err != nil {
+		return nil, err
+	}
 	choice := make([]int, len(s.rows))
-	for fo := range oofFolds {
+	for fo := range k {
 		var tr []dataset.Record
 		for i, r := range s.rows {
-			if i%oofFolds != fo {
+			if fold[i] != fo {
 				tr = append(tr, r)
 			}
 		}
@@ -35,7 +58,10 @@ func (s *sim) outOfFold(ctx context.Context) ([]int, error) {
 		if err != nil {
 			return nil, err
 		}
-		for i := fo; i < len(s.rows); i += oofFolds {
+		for i := range s.rows {
+			if fold[i] != fo {
+				continue
+			}
 			d, err := r.Route(context.WithValue(ctx, recKey{}, simRec{row: i}), human(s.rows[i].Prompt))
 			if err != nil {
 				return nil, err
