@@ -42,6 +42,16 @@ func (x *exec) checkAnswer(actx context.Context, model string, resp *llms.Conten
 	return nil
 }
 
+// noAnswerError is a client's own error for a response with no answer in
+// it (errclass.NoAnswer: langchaingo's "no response" for an openai
+// completion with no choice or an anthropic message with no content
+// block), made to match ErrEmptyResponse as its doc promises; its text is
+// the client's.
+type noAnswerError struct{ err error }
+
+func (e noAnswerError) Error() string   { return e.err.Error() }
+func (e noAnswerError) Unwrap() []error { return []error{e.err, ErrEmptyResponse} }
+
 // emptyCause makes a nil response match ErrEmptyResponse too.
 func emptyCause(err error) error {
 	if errors.Is(err, ErrEmptyResponse) {

@@ -22,8 +22,10 @@ var (
 	// ErrAllFailed: every attempt of the plan failed. The error that
 	// matches it is an *AllFailedError listing every attempt.
 	ErrAllFailed = errors.New("llmrouter: all attempts failed")
-	// ErrEmptyResponse: a provider returned no response or no choices,
-	// or (resilient mode, see Fallback.AllowEmptyAnswers) an answer with
+	// ErrEmptyResponse: a provider returned no response or no choices
+	// (with a nil error, or as a client's own error for a 200 with no
+	// answer in it: langchaingo's "no response" from openai or anthropic,
+	// whose text the attempt's error keeps), or (resilient mode, see Fallback.AllowEmptyAnswers) an answer with
 	// no text, tool call or function call. The attempt's error matches it
 	// and llms.ErrProviderUnavailable.
 	ErrEmptyResponse = errors.New("llmrouter: empty response")

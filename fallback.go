@@ -370,6 +370,9 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 		a.Code, a.Err = panicAttempt(card.Name, err)
 	} else if err != nil {
 		resp = nil
+		if errclass.NoAnswer(err) {
+			err = noAnswerError{err}
+		}
 		a.Code, a.Err = x.classify(parent, actx, card.Name, err)
 		a.Err = slot.annotate(a.Err)
 	} else if fb.verifier != nil {

@@ -276,6 +276,10 @@ func decodeRecord(line []byte, lineNo int, aliases map[string]string, noOutcomes
 		return rec, []*Error{dsErr(lineNo, rec.ID, fieldPath(path), ErrDuplicate,
 			"key %q appears twice in one object; JSON readers would keep one silently", path[len(path)-1])}
 	}
+	if k, first, bad := checkKeys(line, recordKeys, false); bad {
+		return rec, []*Error{dsErr(lineNo, rec.ID, k, ErrDuplicate,
+			"key %q is a second spelling of %q; JSON readers would keep one silently", k, first)}
+	}
 	var errs []*Error
 	if raw.Outcomes != nil {
 		rec.Outcomes = make(map[string]Outcome, len(raw.Outcomes))
@@ -301,6 +305,15 @@ func decodeRecord(line []byte, lineNo int, aliases map[string]string, noOutcomes
 			}
 			if ro == nil {
 				errs = append(errs, dsErr(lineNo, rec.ID, field, ErrMissing, "outcome is null"))
+				continue
+			}
+			if k, first, bad := checkKeys(raw.Outcomes[name], outcomeKeys, true); bad && first == "" {
+				errs = append(errs, dsErr(lineNo, rec.ID, field+"."+k, ErrSyntax,
+					"unknown key %q in an outcome (known: score, cost, latency_ms, answer, output_chars)", k))
+				continue
+			} else if bad {
+				errs = append(errs, dsErr(lineNo, rec.ID, field+"."+k, ErrDuplicate,
+					"key %q is a second spelling of %q; JSON readers would keep one silently", k, first))
 				continue
 			}
 			if ro.Score == nil {

@@ -16,6 +16,14 @@ import (
 // Record is one line of an outcomes dataset: a prompt and, per model, what
 // that model's answer to it was worth.
 //
+// Keys: a line's keys other than a Record's (id, task, prompt, turns,
+// messages, outcomes) are ignored, so a record may carry metadata of its
+// own; an outcome's keys are a closed set (score, cost, latency_ms, answer,
+// output_chars), and any other is an ErrSyntax naming it, as it is most
+// likely a misspelling whose value would be lost. Keys match ignoring case
+// ("Score" is score), as encoding/json matches them; two spellings of one
+// key in one object ("score" and "Score") are an ErrDuplicate.
+//
 // A Record is a plain value; it is safe for concurrent reads, not for
 // concurrent writes.
 type Record struct {
@@ -69,9 +77,14 @@ func (o Outcome) WithCost(usd float64) Outcome {
 	return o
 }
 
+// MaxMagnitude bounds an outcome's cost (USD) and latency (ms): far above
+// any real answer's, and low enough that sums over any dataset stay
+// finite. A larger value is ErrRange.
+const MaxMagnitude = 1e15
+
 // Validate checks one record: a non-empty id, a prompt (or turns or
 // messages), at least one outcome, a model name for each, scores in [0,1],
-// non-negative finite costs and latencies. It returns nil, a *Error,
+// costs and latencies in [0, MaxMagnitude]. It returns nil, a *Error,
 // or a *Errors when there are several problems.
 func (r *Record) Validate() error {
 	errs := validateRecord(r, r.Line)
@@ -107,9 +120,13 @@ func validateRecord(r *Record, line int) []*Error {
 		}
 		if o.Cost != nil && (math.IsNaN(*o.Cost) || math.IsInf(*o.Cost, 0) || *o.Cost < 0) {
 			errs = append(errs, dsErr(line, r.ID, field+".cost", ErrRange, "cost %v is negative or not finite", *o.Cost))
+		} else if o.Cost != nil && *o.Cost > MaxMagnitude {
+			errs = append(errs, dsErr(line, r.ID, field+".cost", ErrRange, "cost %v is above %g (MaxMagnitude)", *o.Cost, float64(MaxMagnitude)))
 		}
 		if math.IsNaN(o.LatencyMS) || math.IsInf(o.LatencyMS, 0) || o.LatencyMS < 0 {
 			errs = append(errs, dsErr(line, r.ID, field+".latency_ms", ErrRange, "latency %v is negative or not finite", o.LatencyMS))
+		} else if o.LatencyMS > MaxMagnitude {
+			errs = append(errs, dsErr(line, r.ID, field+".latency_ms", ErrRange, "latency %v is above %g (MaxMagnitude)", o.LatencyMS, float64(MaxMagnitude)))
 		}
 		if o.OutputChars < 0 {
 			errs = append(errs, dsErr(line, r.ID, field+".output_chars", ErrRange, "output_chars %d is negative", o.OutputChars))

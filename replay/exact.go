@@ -41,10 +41,31 @@ type ExactResult struct {
 	Chosen map[string]int
 }
 
+// RecordError is Exact's error for one record: recs[Index], its id and
+// line (0 for a record built in memory), and what went wrong (the
+// chooser's error, which it wraps, or a choice the record has no outcome
+// for).
+type RecordError struct {
+	Index int
+	ID    string
+	Line  int
+	Err   error
+}
+
+func (e *RecordError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("replay: record %q (line %d): %v", e.ID, e.Line, e.Err)
+	}
+	return fmt.Sprintf("replay: record %q: %v", e.ID, e.Err)
+}
+
+func (e *RecordError) Unwrap() error { return e.Err }
+
 // Exact replays choose on every record: the chosen model's recorded score
-// and cost. It fails, naming the record, when the chooser fails or chooses a
-// model the record has no outcome for, and at once when choose is nil. ctx
-// is passed to the chooser; Exact stops when it is done.
+// and cost. It fails with a *RecordError, naming the record, when the
+// chooser fails or chooses a model the record has no outcome for, and at
+// once when choose is nil. ctx is passed to the chooser; Exact stops when
+// it is done.
 func Exact(ctx context.Context, recs []dataset.Record, choose Chooser) (ExactResult, error) {
 	res := ExactResult{Chosen: map[string]int{}}
 	if choose == nil {
@@ -58,11 +79,11 @@ func Exact(ctx context.Context, recs []dataset.Record, choose Chooser) (ExactRes
 		}
 		m, err := choose(ctx, rec.Prompt)
 		if err != nil {
-			return res, fmt.Errorf("replay: record %q: %w", rec.ID, err)
+			return res, &RecordError{Index: i, ID: rec.ID, Line: rec.Line, Err: err}
 		}
 		o, ok := rec.Outcomes[m]
 		if !ok {
-			return res, fmt.Errorf("replay: record %q has no outcome for %q, the candidate's choice", rec.ID, m)
+			return res, &RecordError{Index: i, ID: rec.ID, Line: rec.Line, Err: fmt.Errorf("no outcome for %q, the candidate's choice", m)}
 		}
 		res.N++
 		res.Chosen[m]++

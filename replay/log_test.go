@@ -86,7 +86,7 @@ func TestExact(t *testing.T) {
 	assert.Equal(t, ExactResult{N: 2, Quality: 1, Cost: 1.55, Costed: 2, Chosen: map[string]int{"small": 1, "large": 1}}, res)
 
 	_, err = Exact(context.Background(), recs, func(context.Context, string) (string, error) { return "huge", nil })
-	require.ErrorContains(t, err, `record "1" has no outcome for "huge"`)
+	require.ErrorContains(t, err, `record "1" (line 1): no outcome for "huge"`)
 
 	cards, err := CardsFromOutcomes(recs)
 	require.NoError(t, err)

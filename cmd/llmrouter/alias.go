@@ -27,6 +27,8 @@ func aliasFlag(fs *flag.FlagSet) aliases {
 	return a
 }
 
+func (aliases) repeatable() {}
+
 func (a aliases) String() string {
 	var parts []string
 	for _, k := range sortedNames(a) {

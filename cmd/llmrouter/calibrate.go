@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/llmrouter/llmrouter"
 	"github.com/llmrouter/llmrouter/calibrate"
@@ -71,6 +72,17 @@ func runCalibrate(args []string, stdout io.Writer) error {
 			return err
 		}
 		c = lin
+		if ms := lin.Models(); slices.Contains(ms, *strong) && slices.Contains(ms, *weak) {
+			var bad string
+			fs.Visit(func(f *flag.Flag) {
+				if bad == "" && (f.Name == "strong-quality" || f.Name == "weak-quality") {
+					bad = f.Name
+				}
+			})
+			if bad != "" {
+				return fmt.Errorf("-%s does not apply: %s predicts %s and %s directly (card qualities map a difficulty); drop it", bad, *model, *strong, *weak)
+			}
+		}
 	}
 	ds, err := loadDatasets(dataFiles(*data, fs.Args()), alias.options()...)
 	if err != nil {
@@ -97,6 +109,10 @@ func runCalibrate(args []string, stdout io.Writer) error {
 			qw += wk[i]
 		}
 		n := float64(len(st))
+		if !(qs > qw) { // PGR divides by the gap: every cutoff would "reach" it
+			return fmt.Errorf("-pgr %v: PGR needs %s to score above %s on the validation data, but their mean quality %.4f vs %.4f; give -share or -quality",
+				*pgr, *strong, *weak, qs/n, qw/n)
+		}
 		target := qw/n + *pgr*(qs-qw)/n
 		cal, err = calibrate.Quality(sc, st, wk, target)
 	}

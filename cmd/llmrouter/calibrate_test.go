@@ -1,8 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/llmrouter/llmrouter"
@@ -30,4 +34,55 @@ func TestCalibrateDefaultsToDefaultClassifier(t *testing.T) {
 		out := runOK(t, "calibrate", "-strong", mStrong, "-weak", mWeak, "-share", fmt.Sprint(share), test)
 		assert.Equal(t, want, out, "share %v", share)
 	}
+}
+
+// -pgr needs the strong model to score above the weak one on the
+// validation data: PGR divides by the gap. With no gap, or the weak model
+// ahead, every cutoff "reached" the target at once, so calibrate printed
+// 'cutoff +Inf: 0.0% … PGR NaN' (or PGR -0.000 for a target of 0.5) and
+// succeeded. It now fails, saying why and what to give instead.
+func TestCalibratePGRNeedsAGap(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name   string
+		scores [2]int // strong's, weak's
+		want   string
+	}{
+		{"no gap", [2]int{1, 1}, "mean quality 1.0000 vs 1.0000"},
+		{"weak ahead", [2]int{0, 1}, "mean quality 0.0000 vs 1.0000"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var b strings.Builder
+			for i := range 20 {
+				fmt.Fprintf(&b, `{"id":"%d","prompt":"question number %d","outcomes":{"s":{"score":%d},"w":{"score":%d}}}`+"\n", i, i, tc.scores[0], tc.scores[1])
+			}
+			path := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")+".jsonl")
+			require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
+			runOK(t, "calibrate", "-strong", "s", "-weak", "w", "-share", "0.5", path) // the data are usable otherwise
+
+			var out, errb bytes.Buffer
+			require.Equal(t, 1, run([]string{"calibrate", "-strong", "s", "-weak", "w", "-pgr", "0.5", path}, &out, &errb), "stdout: %s", out.String())
+			assert.Contains(t, errb.String(), "-pgr 0.5: PGR needs s to score above w on the validation data")
+			assert.Contains(t, errb.String(), tc.want)
+			assert.Contains(t, errb.String(), "give -share or -quality")
+			assert.Empty(t, out.String())
+		})
+	}
+}
+
+// -strong-quality and -weak-quality set the cards a difficulty is mapped
+// through; with a -model that predicts both models' quality directly they
+// do not apply, and were ignored without a word. They are refused then.
+func TestCalibrateCardQualityNeedsDifficulty(t *testing.T) {
+	dir := t.TempDir()
+	data := writeSynth(t, dir, "data.jsonl", 0, 24, mStrong, mWeak)
+	model := filepath.Join(dir, "m.bin")
+	runOK(t, "train", "-quiet", "-bits", "10", "-lambda", "1", "-o", model, data)
+	for _, flag := range []string{"-strong-quality", "-weak-quality"} {
+		var out, errb bytes.Buffer
+		require.Equal(t, 1, run([]string{"calibrate", "-model", model, flag, "0.8", "-strong", mStrong, "-weak", mWeak, "-share", "0.5", data}, &out, &errb), out.String())
+		assert.Contains(t, errb.String(), flag+" does not apply: "+model+" predicts "+mStrong+" and "+mWeak+" directly")
+	}
+	// The built-in classifier predicts a difficulty: they apply.
+	runOK(t, "calibrate", "-strong-quality", "0.8", "-strong", mStrong, "-weak", mWeak, "-share", "0.5", data)
 }

@@ -286,7 +286,7 @@ func TestCommandErrors(t *testing.T) {
 		{"eval: model and training files", []string{"eval", "-model", model, "-test", good, good}, []string{"drop the training files"}},
 		{"eval: not a model", []string{"eval", "-model", notModel, "-test", good}, []string{"bad model file"}},
 		{"eval: plot format", []string{"eval", "-plot", filepath.Join(dir, "curve.gif"), good}, []string{`unknown format ".gif"`, ".svg, .png"}},
-		{"eval: plot directory missing", []string{"eval", "-bits", "10", "-lambda", "10", "-idf", "off", "-model", model, "-test", good, "-plot", filepath.Join(dir, "no", "such", "dir.svg")}, []string{"-plot", "dir.svg"}},
+		{"eval: plot directory missing", []string{"eval", "-model", model, "-test", good, "-plot", filepath.Join(dir, "no", "such", "dir.svg")}, []string{"-plot", "dir.svg"}},
 		{"eval: too many folds", []string{"eval", "-cv", "50", good}, []string{"50"}},
 		{"calibrate: unknown strong", []string{"calibrate", "-model", model, "-strong", "gpt-9", "-weak", mWeak, "-share", "0.5", good}, []string{`-strong "gpt-9": no such model in the data`}},
 		{"calibrate: no target", []string{"calibrate", "-model", model, "-strong", mStrong, "-weak", mWeak, good}, []string{"exactly one of -share, -quality, -pgr"}},

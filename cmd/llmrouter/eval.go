@@ -51,6 +51,14 @@ func runEval(args []string, stdout io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if *model != "" {
+		if err := modelOnly(fs); err != nil {
+			return err
+		}
+	}
+	if err := checkNeeds(fs, flagNeed{flag: "cv", without: "test"}, flagNeed{flag: "cv-seed", without: "test"}); err != nil {
+		return err
+	}
 	opts, err := tf.options()
 	if err != nil {
 		return err
@@ -80,12 +88,19 @@ func runEval(args []string, stdout io.Writer) error {
 	if *test != "" {
 		return e.trainTest(*test, *model, files, opts, *plotPath, *quiet)
 	}
-	ds, err := loadDatasets(files, e.readOpts...)
+	ds, spans, err := loadDatasetFiles(files, e.readOpts...)
 	if err != nil {
 		return err
 	}
 	if err := checkModels(ds, *strong, *weak); err != nil {
 		return err
+	}
+	if !opts.DifficultyOnly {
+		models := opts.Models
+		if len(models) == 0 {
+			models = ds.Models()
+		}
+		e.checkCosts(ds, spans, models)
 	}
 	fl, err := eval.DatasetFolds(ds, *folds, *cvSeed, false)
 	if err != nil {
@@ -114,6 +129,9 @@ func runEval(args []string, stdout io.Writer) error {
 		results = append(results, r)
 	}
 	bar.finish()
+	if !anyMetrics(results) {
+		return fmt.Errorf("nothing to evaluate: give -strong and -weak among the data's models %v", ds.Models())
+	}
 	if err := e.summary(len(fl), ds, results); err != nil {
 		return err
 	}
@@ -126,7 +144,7 @@ func runEval(args []string, stdout io.Writer) error {
 // trainTest evaluates a saved model, or one trained on trainPaths, on the
 // files of testPaths.
 func (e *evaluator) trainTest(testPaths, modelPath string, trainPaths []string, opts train.Options, plotPath string, quiet bool) error {
-	testDS, err := loadDatasets([]string{testPaths}, e.readOpts...)
+	testDS, testSpans, err := loadDatasetFiles([]string{testPaths}, e.readOpts...)
 	if err != nil {
 		return err
 	}
@@ -160,6 +178,7 @@ func (e *evaluator) trainTest(testPaths, modelPath string, trainPaths []string, 
 		}
 		e.report("train", "%d rows in %.2fs; %s", trainDS.Len(), time.Since(start).Seconds(), describe(c))
 	}
+	e.checkCosts(testDS, testSpans, c.Models())
 	r, err := e.evaluate("test", c, trainDS, testDS)
 	if err != nil {
 		return err
@@ -212,6 +231,7 @@ type evaluator struct {
 	strong, weak string
 	bar          *progress // the current progress bar, cleared before e.out is written
 	readOpts     []dataset.Option
+	noCost       string // why the cost-quality metrics are left out (checkCosts)
 }
 
 // result is one evaluation: the binary metrics with their baselines when
@@ -335,7 +355,7 @@ func (e *evaluator) evaluate(label string, c *llmrouter.LinearClassifier, train,
 			res.bin = b
 		}
 	}
-	if m, err := eval.NewMatrix(test, models); err == nil && len(models) > 2 {
+	if m, err := eval.NewMatrix(test, models); err == nil && len(models) > 2 && e.noCost == "" {
 		ref := train
 		if ref == nil {
 			ref = test

@@ -45,7 +45,7 @@ func TestOutputIsNotAnInput(t *testing.T) {
 		{"train data", []string{"train", "-quiet", "-o", data, data}, "-o", data},
 		{"train second file", []string{"train", "-quiet", "-o", data, other, data}, "-o", data},
 		{"predict-verifier data", []string{"predict-verifier", "-weak", mWeak, "-o", data, data}, "-o", data},
-		{"train-verifier prices", []string{"train-verifier", "-strong", mStrong, "-weak", mWeak, "-prices", prices, "-o", prices, data}, "-o", prices},
+		{"train-verifier prices", []string{"train-verifier", "-strong", mStrong, "-weak", mWeak, "-cv", "2", "-prices", prices, "-o", prices, data}, "-o", prices},
 		{"simulate state", []string{"simulate", "-no-offline", "-state", data, data}, "-state", data},
 		{"simulate plot", []string{"simulate", "-no-offline", "-plot", svgPrices, "-prices", svgPrices, data}, "-plot", svgPrices},
 		{"eval plot", []string{"eval", "-quiet", "-plot", svgData, svgData}, "-plot", svgData},

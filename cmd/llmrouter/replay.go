@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/llmrouter/llmrouter"
-	"github.com/llmrouter/llmrouter/dataset"
 	"github.com/llmrouter/llmrouter/replay"
 	"github.com/llmrouter/llmrouter/routertest"
 )
@@ -25,9 +24,9 @@ func init() {
 func runReplay(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
 	fs.SetOutput(stdout)
-	outcomes := fs.String("outcomes", "", "outcomes file (every model's outcome known): replay the candidate exactly")
+	outcomes := fs.String("outcomes", "", "outcomes files, comma-separated (every model's outcome known): replay the candidate exactly")
 	logDir := fs.String("log", "", "decision log directory (decisionlog) with feedback: estimate the candidate off-policy (IPS, doubly robust)")
-	cardsFrom := fs.String("cards", "", "outcomes file the candidate's model cards are derived from (mean score, mean cost per request; default: -outcomes, in-sample)")
+	cardsFrom := fs.String("cards", "", "outcomes files, comma-separated, the candidate's model cards are derived from (mean score, mean cost per request; default: -outcomes, in-sample)")
 	model := fs.String("model", "", "candidate classifier, a model file written by train (default: the built-in classifier)")
 	policy := fs.String("policy", "cheapest:0.7", "candidate policy: cheapest:TAU (CheapestAdequate) or threshold:STRONG,WEAK,CUTOFF")
 	conf := fs.Float64("confidence", 0.95, "confidence level of the intervals")
@@ -48,6 +47,9 @@ func runReplay(args []string, stdout io.Writer) error {
 	if *folds < 1 {
 		return fmt.Errorf("-folds %d: want at least 1", *folds)
 	}
+	if err := checkNeeds(fs, flagNeed{flag: "confidence", with: []string{"log"}}, flagNeed{flag: "folds", with: []string{"log"}}); err != nil {
+		return err
+	}
 	if *outcomes == "" && *logDir == "" {
 		fs.Usage()
 		return errors.New("give -outcomes, -log or both")
@@ -59,7 +61,7 @@ func runReplay(args []string, stdout io.Writer) error {
 		}
 		*cardsFrom, cardsFlag = *outcomes, "-outcomes"
 	}
-	cardsDS, err := dataset.Load(*cardsFrom)
+	cardsDS, err := loadDatasets([]string{*cardsFrom})
 	if err != nil {
 		return fmt.Errorf("%s: %w", cardsFlag, err)
 	}
@@ -95,12 +97,15 @@ func runReplay(args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "candidate: policy %s, classifier %s, %d models from %s%s\n", *policy, orDefault(*model, "built-in"), len(cards), *cardsFrom, in)
 	if *outcomes != "" {
-		ds, err := loadDatasets([]string{*outcomes})
+		ds, files, err := loadDatasetFiles([]string{*outcomes})
 		if err != nil {
 			return fmt.Errorf("-outcomes: %w", err)
 		}
 		res, err := replay.Exact(ctx, ds.Records, choose)
-		if err != nil {
+		var re *replay.RecordError
+		if errors.As(err, &re) {
+			return fmt.Errorf("%s: line %d (id %q): %w", files.of(re.Index), re.Line, re.ID, re.Err)
+		} else if err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "exact replay on %s: %d requests, quality %.4f, cost $%.6f/request (%d with a cost)\n", *outcomes, res.N, res.Quality, res.Cost, res.Costed)

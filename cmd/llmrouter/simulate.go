@@ -11,7 +11,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/llmrouter/llmrouter"
@@ -59,7 +58,7 @@ func runSimulate(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	var f simFlags
-	fs.Uint64Var(&f.seed, "seed", 1, "seed of the traffic order, the judge's noise and the bandit's draws")
+	fs.Uint64Var(&f.seed, "seed", 1, "seed of the traffic order, the judge's noise and the bandit's draws (≥ 1)")
 	fs.Float64Var(&f.lambda, "lambda", 0, "λ in reward = score − λ·cost (per USD); 0 = 0.1 / mean cost of the dearest model")
 	fs.Float64Var(&f.noise, "noise", 0, "standard deviation of the judge's noise added to the recorded score (clipped to [0,1])")
 	fs.IntVar(&f.delay, "delay", 0, "the judge's grade arrives this many requests after its request")
@@ -92,23 +91,14 @@ func runSimulate(args []string, stdout io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if f.window <= 0 || f.delay < 0 || !(f.noise >= 0) || f.lambda < 0 || f.outTokens < 0 || f.maxRows < 0 {
-		return errors.New("-window must be positive; -delay, -noise, -lambda, -max-rows and -output-tokens not negative")
-	}
-	if f.plotPath != "" {
-		if ext := strings.ToLower(filepath.Ext(f.plotPath)); indexOf(plotFormats, ext) < 0 {
-			return fmt.Errorf("-plot %s: unknown format %q; want one of %s", f.plotPath, ext, strings.Join(plotFormats, ", "))
-		}
+	if err := f.check(fs); err != nil {
+		return err
 	}
 	files := dataFiles(*data, fs.Args())
 	if len(files) == 0 {
 		return errors.New("no data: pass outcomes files as arguments or -data")
 	}
-	inputs := append(slices.Clone(files), f.prices)
-	if err := checkOutput("state", f.statePath, inputs...); err != nil {
-		return err
-	}
-	if err := checkOutput("plot", f.plotPath, inputs...); err != nil {
+	if err := f.checkOutputs(files); err != nil {
 		return err
 	}
 	ds, err := loadDatasets(files, alias.options()...)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -98,13 +99,32 @@ func TestSimulatePriceFree(t *testing.T) {
 func TestSimulateErrors(t *testing.T) {
 	dir := t.TempDir()
 	twoModels := writeSynth(t, dir, "two.jsonl", 0, 30, mStrong, mWeak) // no costs
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "prices.json"), []byte(`{"models":{"`+mStrong+`":{"input_per_mtok":1,"output_per_mtok":2},"`+mWeak+`":{"input_per_mtok":0.1,"output_per_mtok":0.2}}}`), 0o644))
 	for _, tt := range []struct {
 		args []string
 		want string
 	}{
 		{[]string{"simulate"}, "no data"},
 		{[]string{"simulate", twoModels}, `model "acme/strong-xl" has no recorded cost and no price`},
-		{[]string{"simulate", "-window", "0", twoModels}, "-window must be positive"},
+		{[]string{"simulate", "-window", "0", twoModels}, "-window 0: want a positive count"},
+		// Each bad number is named with its value; one message listed every
+		// rule ("-window must be positive; -delay, -noise, … not negative")
+		// whichever flag broke one, and an infinite -noise passed.
+		{[]string{"simulate", "-delay", "-1", twoModels}, "-delay -1: want a count ≥ 0"},
+		{[]string{"simulate", "-max-rows", "-3", twoModels}, "-max-rows -3: want a count ≥ 0"},
+		{[]string{"simulate", "-output-tokens", "-5", twoModels}, "-output-tokens -5: want a count ≥ 0"},
+		{[]string{"simulate", "-noise", "NaN", twoModels}, "-noise NaN: want a finite number ≥ 0"},
+		{[]string{"simulate", "-noise", "Inf", twoModels}, "-noise +Inf: want a finite number ≥ 0"},
+		{[]string{"simulate", "-lambda", "-2", twoModels}, "-lambda -2: want a finite number ≥ 0"},
+		{[]string{"simulate", "-lambda", "NaN", twoModels}, "-lambda NaN: want a finite number ≥ 0"},
+		// The bandit reads seed 0 as "pick one at random": two runs of
+		// "-seed 0" differed, under a header saying "seed 0".
+		{[]string{"simulate", "-seed", "0", twoModels}, "-seed 0: want a seed ≥ 1"},
+		// -price-free silently won over -prices.
+		{[]string{"simulate", "-price-free", "-prices", filepath.Join(dir, "prices.json"), twoModels}, "-price-free and -prices: give one"},
+		// One path for both outputs: the plot overwrote the saved state.
+		{[]string{"simulate", "-price-free", "-state", filepath.Join(dir, "out.svg"), "-plot", dir + "/./out.svg", twoModels},
+			"-plot " + dir + "/./out.svg: is also -state; write them to two files"},
 		{[]string{"simulate", "-plot", filepath.Join(dir, "x.gif"), twoModels}, "unknown format"},
 	} {
 		var out, errb bytes.Buffer

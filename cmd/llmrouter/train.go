@@ -60,6 +60,14 @@ func (t *trainFlags) options() (train.Options, error) {
 	if o.DenseWeights, err = floats(t.dense); err != nil {
 		return o, fmt.Errorf("-dense: %w", err)
 	}
+	if t.bits == 0 { // train.Options would read 0 as its default: say what Check says of -1
+		o.HashBits = -1
+		var oe *train.OptionError
+		if errors.As(o.Check(), &oe) && oe.Field == "HashBits" {
+			return o, fmt.Errorf("-bits 0: %s", oe.Msg)
+		}
+		return o, errors.New("-bits 0: want a number of bits")
+	}
 	if t.tuneFolds < 2 {
 		return o, fmt.Errorf("-tune-folds %d: want at least 2", t.tuneFolds)
 	}

@@ -33,6 +33,9 @@ func TestTrainOptionFlagsCheckedFirst(t *testing.T) {
 		{"lambda", []string{"-lambda", "1,0"}, "-lambda 0: want positive numbers"},
 		{"dense", []string{"-dense", "-1"}, "-dense -1: want numbers ≥ 0"},
 		{"bits", []string{"-bits", "2"}, "-bits 2: want"},
+		// train.Options reads HashBits 0 as its default: -bits 0 trained
+		// an 18-bit model without a word.
+		{"bits 0", []string{"-bits", "0"}, "-bits 0: want 8 to 24"},
 	} {
 		for _, cmd := range [][]string{{"train", "-quiet", "-o", out}, {"eval", "-quiet"}} {
 			t.Run(cmd[0]+" "+tc.name, func(t *testing.T) {

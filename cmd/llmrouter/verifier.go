@@ -74,6 +74,11 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := checkNeeds(fs, flagNeed{flag: "inner", with: []string{"l2-grid"}}, flagNeed{flag: "tune", with: []string{"l2-grid"}},
+		flagNeed{flag: "targets", with: []string{"l2-grid"}}, flagNeed{flag: "seed", with: []string{"cv", "l2-grid"}},
+		flagNeed{flag: "prices", with: []string{"cv", "tune"}}); err != nil {
+		return err
+	}
 	if *out == "" && *cv == 0 {
 		return errors.New("nothing to do: give -o FILE, -cv K or both")
 	}
@@ -147,6 +152,9 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 	m, err := verify.Train(ex, opts)
 	if err != nil {
 		return err
+	}
+	if *share == 0 { // TrainOptions reads a zero Share as its default, 0.3
+		m = m.WithShare(0)
 	}
 	if err := writeOutput(*out, func(w io.Writer) error { _, err := m.WriteTo(w); return err }); err != nil {
 		return fmt.Errorf("-o: %w", err)
@@ -325,6 +333,9 @@ func runPredictVerifier(args []string, stdout io.Writer) error {
 	m := verify.Default()
 	if *model != "" {
 		var err error
+		if err = notDir(*model); err != nil {
+			return err
+		}
 		if m, err = verify.Load(*model); err != nil {
 			return err
 		}
@@ -458,6 +469,9 @@ func verifierExamples(ds *dataset.Dataset, files dataFileSpans, pairs []verify.P
 		return nil, c, fmt.Errorf("%s: line %d (id %q): %s: the record has only the weak model %q's outcome, not the strong model %q's (as %d of %d records); %s",
 			files.of(first), r.Line, r.ID, c.why, firstPair.Weak, firstPair.Strong, c.weakOnlySkipped, c.records, fix)
 	}
+	if err := checkAnswers(ds, files, pairs, target); err != nil {
+		return nil, c, err
+	}
 	ex, _, err := verify.Examples(ds, pairs, target)
 	if err != nil {
 		return nil, c, err
@@ -478,4 +492,33 @@ func verifierExamples(ds *dataset.Dataset, files dataFileSpans, pairs []verify.P
 	}
 	c.examples = len(ex)
 	return ex, c, nil
+}
+
+// checkAnswers fails, naming the file, line and id, on the first record
+// that verify.Examples would refuse for want of answer texts (an example
+// of a weak model with no answer, in a record with no answer at all);
+// verify's own error, which knows no files, named the line alone.
+func checkAnswers(ds *dataset.Dataset, files dataFileSpans, pairs []verify.Pair, target verify.Target) error {
+	for i := range ds.Records {
+		r := &ds.Records[i]
+		for _, p := range pairs {
+			w, okW := r.Outcomes[p.Weak]
+			_, okS := r.Outcomes[p.Strong]
+			if !okW || !okS && target != verify.TargetWeakFails || w.Answer != "" || anyAnswer(r) {
+				continue
+			}
+			return fmt.Errorf("%s: line %d (id %q): model %q has no answer text; train on an outcomes file with answers", files.of(i), r.Line, r.ID, p.Weak)
+		}
+	}
+	return nil
+}
+
+// anyAnswer reports whether some outcome of r carries an answer text.
+func anyAnswer(r *dataset.Record) bool {
+	for _, o := range r.Outcomes {
+		if o.Answer != "" {
+			return true
+		}
+	}
+	return false
 }

@@ -83,6 +83,14 @@ func ErrorCodeOf(err error) llms.ErrorCode {
 	return classifyText(err.Error())
 }
 
+// NoAnswer reports whether err is a client's report of a response with no
+// answer in it ("no response", "empty response": see noAnswer) that
+// ErrorCodeOf classifies as provider unavailable (a status error whose
+// message ends in those words is not one).
+func NoAnswer(err error) bool {
+	return err != nil && noAnswer(strings.ToLower(err.Error())) && ErrorCodeOf(err) == llms.ErrCodeProviderUnavailable
+}
+
 // noAnswer reports whether s (lower case) is the error of a client that
 // got a response with no answer in it: langchaingo's clients return
 // their ErrEmptyResponse, "no response" (openai: no choice; anthropic: no
