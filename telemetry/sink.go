@@ -81,7 +81,8 @@ type Options struct {
 // metrics (see the package documentation for their names and attributes).
 // It is an llmrouter.Sink, safe for concurrent use; Record does not block
 // beyond what the configured providers do (the SDK's batch span processor
-// queues, and drops when full). Create it with NewSink.
+// queues, and drops when full). Create it with NewSink: the zero value is
+// not usable (Record panics saying so).
 type Sink struct {
 	tracer trace.Tracer
 	m      instruments
@@ -143,6 +144,9 @@ func (s *Sink) Record(d *llmrouter.Decision) { s.RecordContext(context.Backgroun
 func (s *Sink) RecordContext(ctx context.Context, d *llmrouter.Decision) {
 	if d == nil {
 		return
+	}
+	if s.tracer == nil {
+		panic("telemetry: Sink not made by NewSink (its zero value is not usable)")
 	}
 	s.spans(ctx, d)
 	s.metrics(ctx, d)
