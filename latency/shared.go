@@ -67,18 +67,21 @@ func Bin(v time.Duration) int {
 	return min(max(k, 1), MaxBin)
 }
 
-// BinValue is the geometric middle of bin k (binBase/2 for bin 0).
+// BinValue is the geometric middle of bin k (binBase/2 for bin 0); a k
+// past MaxBin reads as MaxBin, where Bin puts every longer latency.
 func BinValue(k int) time.Duration {
 	if k <= 0 {
 		return binBase / 2
 	}
+	k = min(k, MaxBin)
 	return time.Duration(math.Round(float64(binBase) * math.Pow(binRatio, float64(k)-0.5)))
 }
 
 // HistogramQuantile returns the q-quantile of the samples counted per bin
 // in counts (bin → count; negative and non-finite counts are ignored):
 // the middle of the bin where the cumulative count reaches q of the
-// total. Zero for no samples.
+// total (a q below 0 reads as 0, above 1 or NaN as 1). Zero for no
+// samples.
 func HistogramQuantile(counts map[int]float64, q float64) time.Duration {
 	bins := make([]int, 0, len(counts))
 	total := 0.0
