@@ -115,24 +115,24 @@ func sharedSeries(model string, firstToken bool) string {
 
 // sharedAdd adds a successful attempt's latencies to Config.Shared.
 func (t *Tracker) sharedAdd(model string, total, first time.Duration, end time.Time) {
-	if t.cfg.Shared == nil {
+	if t.conf().Shared == nil {
 		return
 	}
-	t.cfg.Shared.Add(sharedSeries(model, false), total, end)
+	t.conf().Shared.Add(sharedSeries(model, false), total, end)
 	if first > 0 {
-		t.cfg.Shared.Add(sharedSeries(model, true), first, end)
+		t.conf().Shared.Add(sharedSeries(model, true), first, end)
 	}
 }
 
 // sharedExpected is model's pooled quantile at now, if Config.Shared has
 // MinSamples samples of it, the latest no older than MaxAge.
 func (t *Tracker) sharedExpected(model string, now time.Time) (time.Duration, bool) {
-	if t.cfg.Shared == nil {
+	if t.conf().Shared == nil {
 		return 0, false
 	}
-	o := t.cfg.Shared.Observed(sharedSeries(model, t.cfg.FirstToken), t.cfg.Quantile, now)
-	if o.Samples < int64(t.cfg.MinSamples) || o.Quantile <= 0 ||
-		t.cfg.MaxAge > 0 && now.Sub(o.Last) > t.cfg.MaxAge {
+	o := t.conf().Shared.Observed(sharedSeries(model, t.conf().FirstToken), t.conf().Quantile, now)
+	if o.Samples < int64(t.conf().MinSamples) || o.Quantile <= 0 ||
+		t.conf().MaxAge > 0 && now.Sub(o.Last) > t.conf().MaxAge {
 		return 0, false
 	}
 	return o.Quantile, true
