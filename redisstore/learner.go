@@ -222,7 +222,7 @@ func (l *Learner) RoundTrips() int {
 
 // errZeroLearner is what a Learner NewLearner did not make (its zero
 // value) returns, or panics with where a method returns no error (a
-// bandit recovers its Shared's panic).
+// router recovers the panic of a bandit policy or sink).
 var errZeroLearner = errors.New("redisstore: Learner not made by NewLearner (its zero value is not usable)")
 
 func (l *Learner) mustBeBuilt() {

@@ -13,10 +13,10 @@ import (
 // A Breakers, Latency, Learner or Store its constructor did not make (the
 // zero value: there is no Redis client) says so, naming the constructor:
 // an error where the method returns one, a panic with that text where it
-// does not (breaker, latency and bandit recover a shared store's panic and
-// act alone). Breakers.OpenUntil panicked on a nil map holding the lock,
-// so a later Opened hung; the others panicked with a nil pointer
-// dereference.
+// does not (a breaker recovers a shared store's panic and acts alone, a
+// router a policy's or sink's). Breakers.OpenUntil panicked on a nil map
+// holding the lock, so a later Opened hung; the others panicked with a
+// nil pointer dereference.
 func TestZeroValues(t *testing.T) {
 	ctx := context.Background()
 	now := time.Unix(1000, 0)
