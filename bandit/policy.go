@@ -129,6 +129,9 @@ func New(models []string, opt Options) (*Policy, error) {
 	if opt.CostWeight < 0 {
 		return nil, fmt.Errorf("bandit: Options.CostWeight %v is negative", opt.CostWeight)
 	}
+	if opt.Pool < 0 {
+		return nil, fmt.Errorf("bandit: Options.Pool %v is negative; want [0, 1] (0: each arm learns alone)", opt.Pool)
+	}
 	if opt.Pool > 1 {
 		return nil, fmt.Errorf("bandit: Options.Pool %v is above 1", opt.Pool)
 	}
