@@ -2,6 +2,7 @@ package hotswap_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 
 	"github.com/llmrouter/llmrouter"
@@ -68,4 +69,31 @@ func TestZeroValue(t *testing.T) {
 		v.Swap(llmrouter.VerifierFunc(func(context.Context, *llmrouter.Answer) error { return assert.AnError }))
 		require.ErrorIs(t, v.Verify(ctx, &llmrouter.Answer{Model: "a"}), assert.AnError)
 	})
+}
+
+// The zero holders' first use races safely (run with -race): every
+// goroutine gets a default (the one the first CompareAndSwap stored).
+func TestZeroValueConcurrentFirstUse(t *testing.T) {
+	var c hotswap.Classifier
+	var p hotswap.Policy
+	var pr hotswap.Pair
+	const n = 16
+	cs := make([]llmrouter.Classifier, n)
+	ps := make([]llmrouter.Policy, n)
+	prs := make([]llmrouter.Classifier, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cs[i], ps[i] = c.Load(), p.Load()
+			prs[i], _ = pr.Stages()
+		}()
+	}
+	wg.Wait()
+	for i := range n {
+		assert.NotNil(t, cs[i])
+		assert.NotNil(t, ps[i])
+		assert.NotNil(t, prs[i])
+	}
 }
