@@ -3,7 +3,9 @@ package telemetry
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/llmrouter/llmrouter"
@@ -93,10 +95,26 @@ type Sink struct {
 
 var _ llmrouter.Sink = (*Sink)(nil)
 
-// NewSink returns a Sink over o's providers. It fails only when the meter
-// provider refuses to create an instrument or register the breaker gauge's
-// callback.
+// NewSink returns a Sink over o's providers. It fails, naming the field,
+// on a breaker gauge half configured (Breakers without Models or Models
+// without Breakers) or a model name in Models that is empty or repeated,
+// and when the meter provider refuses to create an instrument or register
+// the breaker gauge's callback.
 func NewSink(o Options) (*Sink, error) {
+	switch {
+	case o.Breakers != nil && len(o.Models) == 0:
+		return nil, errors.New("telemetry: Options.Breakers is set but Models is empty: the breaker gauge needs the router's model names")
+	case o.Breakers == nil && len(o.Models) > 0:
+		return nil, errors.New("telemetry: Options.Models is set but Breakers is nil: the breaker gauge needs the router's Breakers()")
+	}
+	for i, m := range o.Models {
+		if m == "" {
+			return nil, fmt.Errorf("telemetry: Options.Models[%d] is empty", i)
+		}
+		if j := slices.Index(o.Models[:i], m); j >= 0 {
+			return nil, fmt.Errorf("telemetry: Options.Models[%d] %q repeats Models[%d]", i, m, j)
+		}
+	}
 	tp, mp := o.TracerProvider, o.MeterProvider
 	if tp == nil {
 		tp = otel.GetTracerProvider()
