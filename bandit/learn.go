@@ -15,6 +15,9 @@ import (
 // the policy does not hold, and nil, are ignored. Quick and safe for
 // concurrent use.
 func (p *Policy) Record(d *llmrouter.Decision) {
+	if err := p.built(); err != nil {
+		panic(err.Error())
+	}
 	if d == nil {
 		return
 	}
@@ -37,6 +40,9 @@ func (p *Policy) Record(d *llmrouter.Decision) {
 // used. Errors: ErrUnknownDecision (join it with UpdateDecision),
 // ErrDuplicate, or a score outside [0,1].
 func (p *Policy) Feedback(_ context.Context, id string, score float64, _ string) error {
+	if err := p.built(); err != nil {
+		return err
+	}
 	if !(score >= 0 && score <= 1) {
 		return fmt.Errorf("bandit: feedback for decision %q: score %v is outside [0,1]", id, score)
 	}
@@ -63,6 +69,9 @@ func (p *Policy) Feedback(_ context.Context, id string, score float64, _ string)
 // *UnknownModelError, or a reward that is not finite. Safe for concurrent
 // use; it may wait for other updates, never for Apply.
 func (p *Policy) Update(id, model string, reward float64) error {
+	if err := p.built(); err != nil {
+		return err
+	}
 	a, ok := p.arms[model]
 	if !ok {
 		return &UnknownModelError{Model: model}
@@ -85,6 +94,9 @@ func (p *Policy) Update(id, model string, reward float64) error {
 // features, prediction and candidates, exactly as Apply computed it. It
 // does not check for an earlier update of the same decision.
 func (p *Policy) UpdateDecision(d *llmrouter.Decision, model string, reward float64) error {
+	if err := p.built(); err != nil {
+		return err
+	}
 	if d == nil {
 		return errors.New("bandit: UpdateDecision: nil decision")
 	}

@@ -75,7 +75,8 @@ type Stats struct {
 // (Feedback turns a grade into a reward). Safe for concurrent use. Unlike
 // the Policy contract's ideal it is not a pure function of the Routing: its
 // choice depends on what it has learnt and on its random draws. Build it
-// with New: the zero value is not usable.
+// with New: the zero value is not usable (its methods return an error
+// saying so, or panic with it where they return none).
 type Policy struct {
 	names  []string
 	arms   map[string]int
@@ -97,6 +98,18 @@ var (
 	_ llmrouter.Sink   = (*Policy)(nil)
 )
 
+// errNotBuilt is what every method of a Policy New did not make (its
+// zero value) returns, or panics with where it returns no error.
+var errNotBuilt = errors.New("bandit: Policy not made by New (its zero value is not usable)")
+
+// built returns errNotBuilt for a Policy New did not make.
+func (p *Policy) built() error {
+	if p.pend == nil {
+		return errNotBuilt
+	}
+	return nil
+}
+
 // New returns a policy over the named models (the router's model names,
 // in any order) with every arm at its prior.
 func New(models []string, opt Options) (*Policy, error) {
@@ -115,6 +128,9 @@ func New(models []string, opt Options) (*Policy, error) {
 	}
 	if opt.CostWeight < 0 {
 		return nil, fmt.Errorf("bandit: Options.CostWeight %v is negative", opt.CostWeight)
+	}
+	if opt.Pool < 0 {
+		return nil, fmt.Errorf("bandit: Options.Pool %v is negative; want [0, 1] (0: each arm learns alone)", opt.Pool)
 	}
 	if opt.Pool > 1 {
 		return nil, fmt.Errorf("bandit: Options.Pool %v is above 1", opt.Pool)
@@ -219,6 +235,9 @@ func (p *Policy) layoutFor(models []llmrouter.ModelCard) ([]int, error) {
 // is kept under r.DecisionID for the grade. Safe for concurrent use; it
 // never waits for an update.
 func (p *Policy) Apply(r *llmrouter.Routing) error {
+	if err := p.built(); err != nil {
+		return err
+	}
 	if err := p.base.Apply(r); err != nil {
 		return err
 	}
@@ -364,6 +383,9 @@ func (p *Policy) choose(plan []llmrouter.Step, layout []int, e *pendingEntry, m,
 
 // Stats returns the counters. Safe for concurrent use.
 func (p *Policy) Stats() Stats {
+	if err := p.built(); err != nil {
+		panic(err.Error())
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	s := p.stats

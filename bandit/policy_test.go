@@ -304,6 +304,9 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		{"NaN weight", names, bandit.Options{CostWeight: math.NaN()}, "CostWeight"},
 		{"negative weight", names, bandit.Options{CostWeight: -1}, "negative"},
 		{"share above 1", names, bandit.Options{MaxExploreShare: 2}, "above 1"},
+		// Pool is documented in [0, 1]; a negative one was taken as 0
+		// (off) without a word.
+		{"negative pool", names, bandit.Options{Pool: -0.5}, "bandit: Options.Pool -0.5 is negative; want [0, 1] (0: each arm learns alone)"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := bandit.New(tt.models, tt.opt)

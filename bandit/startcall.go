@@ -12,6 +12,9 @@ import (
 // so as the bandit's Base: llmrouter.New finds the hook through the bandit
 // as it finds a Budget's. Safe for concurrent use.
 func (p *Policy) StartCall(ctx context.Context, d *llmrouter.Decision, h llmrouter.Hints) (func(*llmrouter.Decision), error) {
+	if err := p.built(); err != nil {
+		return nil, err
+	}
 	if s, ok := p.base.(interface {
 		StartCall(context.Context, *llmrouter.Decision, llmrouter.Hints) (func(*llmrouter.Decision), error)
 	}); ok {

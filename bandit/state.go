@@ -58,6 +58,9 @@ var ErrState = errors.New("bandit: bad state file")
 // versioned, checksummed format ReadFrom reads. Safe to call while the
 // policy routes and learns: it writes one consistent snapshot.
 func (p *Policy) WriteTo(w io.Writer) (int64, error) {
+	if err := p.built(); err != nil {
+		return 0, err
+	}
 	p.wmu.Lock() // no update between the arms, the counters and the pending
 	arms := *p.state.Load()
 	st := p.Stats()
@@ -98,6 +101,9 @@ func (p *Policy) WriteTo(w io.Writer) (int64, error) {
 // Save writes the state to path atomically (a temporary file in the same
 // directory, synced, then renamed over path, and the directory synced).
 func (p *Policy) Save(path string) error {
+	if err := p.built(); err != nil {
+		return err
+	}
 	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
 	if err != nil {
 		return fmt.Errorf("bandit: save: %w", err)
@@ -133,6 +139,9 @@ var syncDir = func(dir string) {
 
 // Load restores the state saved at path; see ReadFrom.
 func (p *Policy) Load(path string) error {
+	if err := p.built(); err != nil {
+		return err
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("bandit: load: %w", err)
@@ -160,6 +169,9 @@ func (p *Policy) Load(path string) error {
 // restored policy's regret budget counts as spent (see restoredRegret).
 // Safe for concurrent use.
 func (p *Policy) ReadFrom(r io.Reader) (int64, error) {
+	if err := p.built(); err != nil {
+		return 0, err
+	}
 	maxStateBytes := p.maxStateBytes()
 	data, err := io.ReadAll(io.LimitReader(r, int64(maxStateBytes)+1))
 	n := int64(len(data))

@@ -13,6 +13,9 @@ import (
 // models it passes (a hotswap holder) is not left remembering a model
 // set the policy refused.
 func (p *Policy) Validate(models []llmrouter.ModelCard) error {
+	if err := p.built(); err != nil {
+		return err
+	}
 	if err := p.checkArms(models); err != nil {
 		return err
 	}
@@ -28,6 +31,9 @@ func (p *Policy) Validate(models []llmrouter.ModelCard) error {
 // router New refuses leaves no model set behind in a hotswap holder used
 // as Base.
 func (p *Policy) CheckModels(models []llmrouter.ModelCard) error {
+	if err := p.built(); err != nil {
+		return err
+	}
 	if c, ok := p.base.(interface {
 		CheckModels([]llmrouter.ModelCard) error
 	}); ok {

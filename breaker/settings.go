@@ -11,15 +11,15 @@ import (
 // Settings configures a [Breaker]. The zero value is ready to use;
 // each zero field takes the default given in its comment. Negative
 // durations and counts (but ConsecutiveFailures and FailureRate, where
-// negative disables a trigger) and a NaN FailureRate are invalid:
-// [Settings.Validate] reports them; New treats them as zero.
+// negative disables a trigger) and a NaN FailureRate or one above 1 are
+// invalid: [Settings.Validate] reports them; New treats them as zero.
 type Settings struct {
 	// ConsecutiveFailures opens the breaker after this many failures in a
 	// row. Zero means 5; negative disables this trigger.
 	ConsecutiveFailures int
 	// FailureRate opens the breaker when, over the last Window, at least
 	// MinRequests requests were recorded and failures/requests >= FailureRate.
-	// Zero means 0.5; negative disables this trigger.
+	// A share in (0, 1]: zero means 0.5; negative disables this trigger.
 	FailureRate float64
 	// MinRequests is the number of requests in the Window below which the
 	// failure rate is not trusted. Zero means 20.
@@ -77,7 +77,7 @@ func (s Settings) normalized() Settings {
 	if s.ConsecutiveFailures == 0 {
 		s.ConsecutiveFailures = defaultConsecutiveFailures
 	}
-	if s.FailureRate == 0 || s.FailureRate != s.FailureRate { // NaN too
+	if s.FailureRate == 0 || s.FailureRate != s.FailureRate || s.FailureRate > 1 { // NaN too
 		s.FailureRate = defaultFailureRate
 	}
 	if s.MinRequests <= 0 {

@@ -9,7 +9,8 @@ import (
 
 // Validate reports the first field of s that is invalid: a negative
 // duration (Window, Cooldown, MaxCooldown, ProbeTimeout) or count
-// (MinRequests, HalfOpenProbes), a NaN FailureRate, or a Shared that is
+// (MinRequests, HalfOpenProbes), a NaN FailureRate or one above 1 (a
+// share, not a percentage: it would never trip), or a Shared that is
 // a nil pointer (every Allow would panic). New and
 // NewRegistry, which cannot fail, treat such a field as zero (its
 // default); llmrouter.New rejects a Fallback.Breaker that Validate
@@ -33,6 +34,9 @@ func (s Settings) Validate() error {
 	}
 	if s.FailureRate != s.FailureRate {
 		return fmt.Errorf("breaker: Settings.FailureRate is NaN; want a number (0: the default, negative: off)")
+	}
+	if s.FailureRate > 1 {
+		return fmt.Errorf("breaker: Settings.FailureRate %v is above 1; want a share of failures in (0, 1] (0: the default, negative: off)", s.FailureRate)
 	}
 	if nilcheck.PointerOrFunc(s.Shared) {
 		return fmt.Errorf("breaker: Settings.Shared is a nil %T (did its constructor fail?)", s.Shared)

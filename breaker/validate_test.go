@@ -1,11 +1,13 @@
 package breaker_test
 
 import (
+	"errors"
 	"math"
 	"testing"
 	"time"
 
 	"github.com/llmrouter/llmrouter/breaker"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -19,6 +21,10 @@ func TestSettingsValidate(t *testing.T) {
 		field string
 	}{
 		{"NaN failure rate", breaker.Settings{FailureRate: math.NaN()}, "FailureRate"},
+		// A share above 1 (50 meant as a percentage) never trips: the
+		// rate trigger was off without a word.
+		{"failure rate above 1", breaker.Settings{FailureRate: 50}, "Settings.FailureRate 50 is above 1"},
+		{"infinite failure rate", breaker.Settings{FailureRate: math.Inf(1)}, "Settings.FailureRate +Inf is above 1"},
 		{"negative window", breaker.Settings{Window: -time.Second}, "Window"},
 		{"negative cooldown", breaker.Settings{Cooldown: -time.Second}, "Cooldown"},
 		{"negative max cooldown", breaker.Settings{MaxCooldown: -time.Second}, "MaxCooldown"},
@@ -38,6 +44,7 @@ func TestSettingsValidate(t *testing.T) {
 	for _, s := range []breaker.Settings{
 		{},
 		{ConsecutiveFailures: -1, FailureRate: -1}, // documented: disables the triggers
+		{FailureRate: 1},
 		{FailureRate: 0.2, Window: time.Minute, Cooldown: time.Second, CooldownGrowth: math.NaN()},
 	} {
 		require.NoError(t, s.Validate())
@@ -49,3 +56,18 @@ type nilShared struct{ until time.Time }
 
 func (s *nilShared) OpenUntil(string, time.Time) time.Time { return s.until }
 func (s *nilShared) Opened(_ string, _, until time.Time)   { s.until = until }
+
+// New treats a FailureRate Validate rejects as zero (the default 0.5), as
+// it does every invalid field: a rate of 50 left the rate trigger off.
+func TestNewFailureRateAboveOne(t *testing.T) {
+	now := time.Unix(1000, 0)
+	b := breaker.New(breaker.Settings{FailureRate: 50, ConsecutiveFailures: -1, MinRequests: 4})
+	for i := range 4 {
+		var err error
+		if i%2 == 1 { // the rate is checked as a failure is recorded
+			err = errors.New("boom")
+		}
+		b.Record(now, err)
+	}
+	assert.Equal(t, breaker.Open, b.Stats(now).State, "half the requests failed: the default rate 0.5 trips")
+}

@@ -159,7 +159,9 @@ func (e *ExceededError) Is(target error) bool {
 //
 // Times are the router's (Routing.Now, Decision.Time): inject a clock
 // with llmrouter.WithClock. Safe for concurrent use; Apply reads the
-// store, so unlike the built-in policies it is not pure.
+// store, so unlike the built-in policies it is not pure. Build it with
+// New; the zero value has no limits (it removes no model and reserves
+// nothing), as New(Config{}) returns.
 type Budget struct {
 	limits      []limit
 	store       Store

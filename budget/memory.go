@@ -19,10 +19,11 @@ const memShards = 64
 // dropped as the store grows, so memory follows the active users, not
 // every user ever seen. Totals past what Nanos hold (about $9.2e9)
 // saturate rather than wrap. Safe for concurrent use; the zero value is
-// not usable: call NewMemoryStore.
+// an empty store, as NewMemoryStore returns.
 type MemoryStore struct {
-	seed   maphash.Seed
-	shards [memShards]memShard
+	seedOnce sync.Once
+	seed     maphash.Seed
+	shards   [memShards]memShard
 }
 
 type memShard struct {
@@ -54,12 +55,19 @@ var _ Store = (*MemoryStore)(nil)
 
 // NewMemoryStore returns an empty store.
 func NewMemoryStore() *MemoryStore {
-	s := &MemoryStore{seed: maphash.MakeSeed()}
+	s := &MemoryStore{}
 	for i := range s.shards {
 		s.shards[i].buckets = make(map[string]*memBucket)
 		s.shards[i].sweepAt = 64
 	}
 	return s
+}
+
+// shard returns the index of key's shard (seeding the hash on first use,
+// which the zero value needs).
+func (s *MemoryStore) shard(key string) int {
+	s.seedOnce.Do(func() { s.seed = maphash.MakeSeed() })
+	return int(maphash.String(s.seed, key) % memShards)
 }
 
 // lock locks the shards of buckets (in shard order, so that concurrent
@@ -69,7 +77,7 @@ func NewMemoryStore() *MemoryStore {
 // nothing for up to 8 buckets.
 func (s *MemoryStore) lock(buckets []Bucket, now time.Time, shards []int, bs []*memBucket) ([]int, []*memBucket) {
 	for _, b := range buckets {
-		shards = append(shards, int(maphash.String(s.seed, b.Key)%memShards))
+		shards = append(shards, s.shard(b.Key))
 	}
 	order := shards[len(buckets):]
 	order = append(order, shards[:len(buckets)]...)
@@ -82,6 +90,9 @@ func (s *MemoryStore) lock(buckets []Bucket, now time.Time, shards []int, bs []*
 		sh := &s.shards[shards[k]]
 		mb := sh.buckets[b.Key]
 		if mb == nil {
+			if sh.buckets == nil { // the zero value's shard
+				sh.buckets = make(map[string]*memBucket)
+			}
 			if len(sh.buckets) >= sh.sweepAt {
 				sh.sweep(now)
 			}
@@ -298,7 +309,7 @@ func (s *MemoryStore) Commit(_ context.Context, id string, buckets []Bucket, cos
 // Refund implements Store.
 func (s *MemoryStore) Refund(_ context.Context, id string, buckets []Bucket) error {
 	for _, b := range buckets {
-		sh := &s.shards[maphash.String(s.seed, b.Key)%memShards]
+		sh := &s.shards[s.shard(b.Key)]
 		sh.mu.Lock()
 		if mb := sh.buckets[b.Key]; mb != nil {
 			mb.release(id)
@@ -328,7 +339,7 @@ func (s *MemoryStore) Remaining(_ context.Context, buckets []Bucket, need Nanos,
 // Usage reports a bucket's spend in its window at now and what requests
 // in flight hold on it (0, 0 for a bucket the store does not have).
 func (s *MemoryStore) Usage(key string, now time.Time) (spent, held Nanos) {
-	sh := &s.shards[maphash.String(s.seed, key)%memShards]
+	sh := &s.shards[s.shard(key)]
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	b := sh.buckets[key]

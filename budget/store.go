@@ -10,9 +10,9 @@ import (
 // in integers so that charges add up exactly, in any order, in any store.
 type Nanos int64
 
-// FromUSD converts dollars to Nanos, rounding to the nearest; negative,
-// NaN and infinite amounts are 0, and amounts too large for an int64
-// saturate.
+// FromUSD converts dollars to Nanos, rounding to the nearest; negative
+// (−Inf included) and NaN amounts are 0, and +Inf and amounts too large
+// for an int64 saturate.
 func FromUSD(usd float64) Nanos {
 	switch {
 	case !(usd > 0):

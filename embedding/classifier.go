@@ -41,8 +41,9 @@ import (
 // ctx) only on a cache miss; a failed or cancelled call is returned as the
 // error. A Classifier is safe for concurrent use; on a cache hit
 // Classify does not allocate. Build it with NewClassifier: the zero value
-// is not usable. Its cost is one pass over the training
-// vectors: O(len(dataset) × dimension) per request.
+// is not usable (its methods return an error saying so). Its cost is one
+// pass over the training vectors: O(len(dataset) × dimension) per
+// request.
 type Classifier struct {
 	embedder embeddings.Embedder
 	cfg      Config
@@ -63,6 +64,10 @@ var (
 	_ llmrouter.Classifier = (*Classifier)(nil)
 	_ modelValidator       = (*Classifier)(nil)
 )
+
+// errZeroClassifier is what every method of a Classifier NewClassifier
+// did not make (its zero value) returns.
+var errZeroClassifier = errors.New("llmrouter: embedding classifier: not made by NewClassifier (its zero value is not usable)")
 
 // NewClassifier embeds the prompts of ds with e and returns a
 // classifier predicting from them. A record's text is its Prompt (for a
@@ -203,6 +208,9 @@ func (c *Classifier) Config() Config { return c.cfg }
 // since the classifier would then have no opinion on any request. Models
 // the data does not know are otherwise allowed and get NaN.
 func (c *Classifier) Validate(models []llmrouter.ModelCard) error {
+	if c.embedder == nil {
+		return errZeroClassifier
+	}
 	for _, m := range models {
 		if _, ok := c.modelIdx[m.Name]; ok {
 			return nil
@@ -218,6 +226,9 @@ func (c *Classifier) Validate(models []llmrouter.ModelCard) error {
 
 // Classify implements Classifier.
 func (c *Classifier) Classify(ctx context.Context, f *llmrouter.Features, models []llmrouter.ModelCard, p *llmrouter.Prediction) error {
+	if c.embedder == nil {
+		return errZeroClassifier
+	}
 	// Scratch on the stack for the usual sizes (no sync.Pool round trip,
 	// which the race detector makes allocate); from a pool beyond.
 	var (
@@ -335,6 +346,9 @@ type Neighbor struct {
 // ends the call and is returned). It allocates; it is meant for
 // explaining decisions, not for the hot path. Safe for concurrent use.
 func (c *Classifier) Neighbors(ctx context.Context, text string, k int) ([]Neighbor, error) {
+	if c.embedder == nil {
+		return nil, errZeroClassifier
+	}
 	q, err := c.query(ctx, text)
 	if err != nil {
 		return nil, err

@@ -68,7 +68,8 @@ type SemanticRoutes struct {
 // embeds the request's text with one EmbedQuery call on a cache miss,
 // honouring ctx. A SemanticClassifier is safe for concurrent use; on a
 // cache hit Classify does not allocate. Build it with
-// NewSemanticClassifier: the zero value is not usable.
+// NewSemanticClassifier: the zero value is not usable (its methods return
+// an error saying so).
 type SemanticClassifier struct {
 	embedder embeddings.Embedder
 	routes   []SemanticRoute
@@ -80,6 +81,10 @@ type SemanticClassifier struct {
 	cache    *queryCache
 	scratch  sync.Pool
 }
+
+// errZeroSemantic is what every method of a SemanticClassifier
+// NewSemanticClassifier did not make (its zero value) returns.
+var errZeroSemantic = errors.New("llmrouter: semantic classifier: not made by NewSemanticClassifier (its zero value is not usable)")
 
 var (
 	_ llmrouter.Classifier = (*SemanticClassifier)(nil)
@@ -164,6 +169,9 @@ func NewSemanticClassifier(ctx context.Context, e embeddings.Embedder, set Seman
 // Validate, which llmrouter.New calls, reports routes that name models
 // the router does not have, then validates the Fallback if it can.
 func (c *SemanticClassifier) Validate(models []llmrouter.ModelCard) error {
+	if c.embedder == nil {
+		return errZeroSemantic
+	}
 	tables := make([]qualityTable, len(c.routes))
 	for i, r := range c.routes {
 		tables[i] = qualityTable{"route " + strconv.Quote(r.Name), r.Quality}
@@ -173,6 +181,9 @@ func (c *SemanticClassifier) Validate(models []llmrouter.ModelCard) error {
 
 // Classify implements Classifier.
 func (c *SemanticClassifier) Classify(ctx context.Context, f *llmrouter.Features, models []llmrouter.ModelCard, p *llmrouter.Prediction) error {
+	if c.embedder == nil {
+		return errZeroSemantic
+	}
 	if f.Text != "" {
 		q, err := embedQuery(ctx, c.embedder, c.cache, c.dim, f.Text, "llmrouter: semantic classifier")
 		if err != nil {
@@ -202,6 +213,9 @@ func (c *SemanticClassifier) Classify(ctx context.Context, f *llmrouter.Features
 // It embeds text as Classify does (cached; on a miss ctx's cancellation
 // ends the call and is returned). Safe for concurrent use.
 func (c *SemanticClassifier) Scores(ctx context.Context, text string) ([]float64, error) {
+	if c.embedder == nil {
+		return nil, errZeroSemantic
+	}
 	q, err := embedQuery(ctx, c.embedder, c.cache, c.dim, text, "llmrouter: semantic classifier")
 	if err != nil {
 		return nil, err

@@ -270,10 +270,11 @@ func (c Curve) CPT(pgr float64) float64 {
 
 // At returns the PGR and quality of the curve at the given strong-call
 // share by linear interpolation between its points (the last point with
-// that share where several have it). NaN outside the curve's shares.
+// that share where several have it). NaN outside the curve's shares, and
+// for a NaN share.
 func (c Curve) At(share float64) (pgr, quality float64) {
 	pts := c.Points
-	if len(pts) == 0 || share < pts[0].StrongShare || share > pts[len(pts)-1].StrongShare {
+	if len(pts) == 0 || !(share >= pts[0].StrongShare && share <= pts[len(pts)-1].StrongShare) {
 		return math.NaN(), math.NaN()
 	}
 	i := sort.Search(len(pts), func(i int) bool { return pts[i].StrongShare > share })
@@ -384,7 +385,11 @@ func checkShares(shares []float64) error {
 
 // RandomScores returns n router scores drawn uniformly from [0,1) by a
 // generator seeded with seed: a random router (ties have probability ~0).
+// A negative n panics naming it.
 func RandomScores(n int, seed uint64) []float64 {
+	if n < 0 {
+		panic(fmt.Sprintf("eval: RandomScores(%d): n is negative", n))
+	}
 	rng := rand.New(rand.NewPCG(seed, 0x853c49e6748fea9b))
 	s := make([]float64, n)
 	for i := range s {

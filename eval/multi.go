@@ -130,8 +130,11 @@ func SingleModelPoints(m Matrix) ([]CQPoint, error) {
 }
 
 // BestModel returns the single model of highest mean quality (the cheaper
-// one on a tie, then the first).
+// one on a tie, then the first). It panics when singles is empty.
 func BestModel(singles []CQPoint) CQPoint {
+	if len(singles) == 0 {
+		panic("eval: BestModel of no points")
+	}
 	best := singles[0]
 	for _, p := range singles[1:] {
 		if p.Quality > best.Quality || (p.Quality == best.Quality && p.Cost < best.Cost) {
@@ -221,7 +224,14 @@ func DefaultLambdas(predicted [][]float64, decisionCost []float64, steps int) []
 
 // Choose returns, for one prompt, the model maximising predicted quality −
 // λ·cost; on a tie the one with the lower decision cost, then the first.
+// It panics, naming them, when predicted is empty or decisionCost shorter.
 func Choose(predicted []float64, decisionCost []float64, lambda float64) int {
+	switch {
+	case len(predicted) == 0:
+		panic("eval: Choose: no predictions")
+	case len(decisionCost) < len(predicted):
+		panic(fmt.Sprintf("eval: Choose: %d predictions but %d decision costs", len(predicted), len(decisionCost)))
+	}
 	best, bestU := 0, predicted[0]-lambda*decisionCost[0]
 	for j := 1; j < len(predicted); j++ {
 		u := predicted[j] - lambda*decisionCost[j]

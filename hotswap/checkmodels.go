@@ -7,7 +7,7 @@ import "github.com/llmrouter/llmrouter"
 // before it validates any, so that a router New refuses leaves no model
 // set behind in a holder. Safe for concurrent use.
 func (h *Classifier) CheckModels(models []llmrouter.ModelCard) error {
-	c := h.cur.Load().c
+	c := h.box().c
 	if err := nilValue(nilHeld, "classifier", c); err != nil {
 		return err
 	}
@@ -17,7 +17,7 @@ func (h *Classifier) CheckModels(models []llmrouter.ModelCard) error {
 // CheckModels validates the current policy against models as Validate
 // does, without remembering them (see Classifier.CheckModels).
 func (h *Policy) CheckModels(models []llmrouter.ModelCard) error {
-	p := h.cur.Load().p
+	p := h.box().p
 	if err := nilValue(nilHeld, "policy", p); err != nil {
 		return err
 	}
@@ -28,7 +28,7 @@ func (h *Policy) CheckModels(models []llmrouter.ModelCard) error {
 // as Validate does, without remembering them (see
 // Classifier.CheckModels).
 func (h *Pair) CheckModels(models []llmrouter.ModelCard) error {
-	b := h.cur.Load()
+	b := h.box()
 	if err := nilValue(nilHeld, "classifier", b.c); err != nil {
 		return err
 	}

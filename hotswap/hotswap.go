@@ -48,7 +48,8 @@ func (s modelSets) check(what string, vs ...any) error {
 }
 
 // Classifier is a llmrouter.Classifier whose classifier can be replaced
-// while requests run. Build it with NewClassifier; it is safe for
+// while requests run. Build it with NewClassifier; the zero value holds
+// llmrouter.DefaultClassifier(), as NewClassifier(nil). It is safe for
 // concurrent use, and Classify never blocks on a Swap.
 type Classifier struct {
 	cur  atomic.Pointer[classifierBox]
@@ -65,6 +66,16 @@ func NewClassifier(c llmrouter.Classifier) *Classifier {
 	return h
 }
 
+// box is the held classifier: the zero value's first use stores the
+// default, as NewClassifier(nil) would (one for every caller, by CAS).
+func (h *Classifier) box() *classifierBox {
+	if b := h.cur.Load(); b != nil {
+		return b
+	}
+	h.cur.CompareAndSwap(nil, &classifierBox{llmrouter.DefaultClassifier()})
+	return h.cur.Load()
+}
+
 func orDefaultClassifier(c llmrouter.Classifier) llmrouter.Classifier {
 	if c == nil {
 		return llmrouter.DefaultClassifier()
@@ -74,7 +85,7 @@ func orDefaultClassifier(c llmrouter.Classifier) llmrouter.Classifier {
 
 // Classify runs the current classifier.
 func (h *Classifier) Classify(ctx context.Context, f *llmrouter.Features, models []llmrouter.ModelCard, p *llmrouter.Prediction) error {
-	return h.cur.Load().c.Classify(ctx, f, models, p)
+	return h.box().c.Classify(ctx, f, models, p)
 }
 
 // Validate validates the current classifier against models (if it has a
@@ -83,7 +94,7 @@ func (h *Classifier) Classify(ctx context.Context, f *llmrouter.Features, models
 func (h *Classifier) Validate(models []llmrouter.ModelCard) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if err := (modelSets{models}).check("classifier", h.cur.Load().c); err != nil {
+	if err := (modelSets{models}).check("classifier", h.box().c); err != nil {
 		return err // New fails: no router uses these models
 	}
 	h.sets.add(models)
@@ -109,10 +120,11 @@ func (h *Classifier) Swap(c llmrouter.Classifier) error {
 }
 
 // Load returns the current classifier.
-func (h *Classifier) Load() llmrouter.Classifier { return h.cur.Load().c }
+func (h *Classifier) Load() llmrouter.Classifier { return h.box().c }
 
 // Policy is a llmrouter.Policy whose policy (its thresholds, its rules) can
-// be replaced while requests run. Build it with NewPolicy; it is safe for
+// be replaced while requests run. Build it with NewPolicy; the zero value
+// holds llmrouter.DefaultPolicy(), as NewPolicy(nil). It is safe for
 // concurrent use, and Apply never blocks on a Swap.
 type Policy struct {
 	cur  atomic.Pointer[policyBox]
@@ -129,6 +141,16 @@ func NewPolicy(p llmrouter.Policy) *Policy {
 	return h
 }
 
+// box is the held policy: the zero value's first use stores the default,
+// as NewPolicy(nil) would (one for every caller, by CAS).
+func (h *Policy) box() *policyBox {
+	if b := h.cur.Load(); b != nil {
+		return b
+	}
+	h.cur.CompareAndSwap(nil, &policyBox{llmrouter.DefaultPolicy()})
+	return h.cur.Load()
+}
+
 func orDefaultPolicy(p llmrouter.Policy) llmrouter.Policy {
 	if p == nil {
 		return llmrouter.DefaultPolicy()
@@ -137,7 +159,7 @@ func orDefaultPolicy(p llmrouter.Policy) llmrouter.Policy {
 }
 
 // Apply runs the current policy.
-func (h *Policy) Apply(r *llmrouter.Routing) error { return h.cur.Load().p.Apply(r) }
+func (h *Policy) Apply(r *llmrouter.Routing) error { return h.box().p.Apply(r) }
 
 // Validate validates the current policy against models (if it has a
 // Validate method) and, when it passes, remembers models for later Swaps
@@ -145,7 +167,7 @@ func (h *Policy) Apply(r *llmrouter.Routing) error { return h.cur.Load().p.Apply
 func (h *Policy) Validate(models []llmrouter.ModelCard) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if err := (modelSets{models}).check("policy", h.cur.Load().p); err != nil {
+	if err := (modelSets{models}).check("policy", h.box().p); err != nil {
 		return err // New fails: no router uses these models
 	}
 	h.sets.add(models)
@@ -171,11 +193,12 @@ func (h *Policy) Swap(p llmrouter.Policy) error {
 }
 
 // Load returns the current policy.
-func (h *Policy) Load() llmrouter.Policy { return h.cur.Load().p }
+func (h *Policy) Load() llmrouter.Policy { return h.box().p }
 
 // Verifier is a llmrouter.Verifier (for llmrouter.Fallback.Verifier) whose
 // verifier can be replaced while requests run. Build it with NewVerifier;
-// it is safe for concurrent use, and Verify never blocks on a Swap.
+// the zero value accepts every answer, as NewVerifier(nil). It is safe
+// for concurrent use, and Verify never blocks on a Swap.
 type Verifier struct {
 	cur atomic.Pointer[verifierBox]
 }
@@ -198,6 +221,9 @@ func NewVerifier(v llmrouter.Verifier) *Verifier {
 // Verify runs the current verifier; with none it accepts the answer.
 func (h *Verifier) Verify(ctx context.Context, a *llmrouter.Answer) error {
 	b := h.cur.Load()
+	if b == nil { // the zero value, as NewVerifier(nil)
+		return nil
+	}
 	if b.bad != nil {
 		return b.bad
 	}
@@ -222,4 +248,9 @@ func (h *Verifier) Swap(v llmrouter.Verifier) {
 }
 
 // Load returns the current verifier (nil: none).
-func (h *Verifier) Load() llmrouter.Verifier { return h.cur.Load().v }
+func (h *Verifier) Load() llmrouter.Verifier {
+	if b := h.cur.Load(); b != nil {
+		return b.v
+	}
+	return nil
+}

@@ -18,8 +18,9 @@ import (
 // The router then calls Stages once per request and uses that pair for the
 // whole decision. (Used as one stage only, or through Chain, each of
 // Classify and Apply reads the current pair on its own, which cannot
-// guarantee that.) Build it with NewPair; it is safe for concurrent use,
-// and requests never block on a Swap.
+// guarantee that.) Build it with NewPair; the zero value holds the
+// defaults, as NewPair(nil, nil). It is safe for concurrent use, and
+// requests never block on a Swap.
 type Pair struct {
 	cur  atomic.Pointer[pairBox]
 	mu   sync.Mutex
@@ -39,19 +40,29 @@ func NewPair(c llmrouter.Classifier, p llmrouter.Policy) *Pair {
 	return h
 }
 
+// box is the held pair: the zero value's first use stores the defaults,
+// as NewPair(nil, nil) would (one pair for every caller, by CAS).
+func (h *Pair) box() *pairBox {
+	if b := h.cur.Load(); b != nil {
+		return b
+	}
+	h.cur.CompareAndSwap(nil, &pairBox{llmrouter.DefaultClassifier(), llmrouter.DefaultPolicy()})
+	return h.cur.Load()
+}
+
 // Stages returns the current classifier and policy, read together.
 func (h *Pair) Stages() (llmrouter.Classifier, llmrouter.Policy) {
-	b := h.cur.Load()
+	b := h.box()
 	return b.c, b.p
 }
 
 // Classify runs the current classifier.
 func (h *Pair) Classify(ctx context.Context, f *llmrouter.Features, models []llmrouter.ModelCard, p *llmrouter.Prediction) error {
-	return h.cur.Load().c.Classify(ctx, f, models, p)
+	return h.box().c.Classify(ctx, f, models, p)
 }
 
 // Apply runs the current policy.
-func (h *Pair) Apply(r *llmrouter.Routing) error { return h.cur.Load().p.Apply(r) }
+func (h *Pair) Apply(r *llmrouter.Routing) error { return h.box().p.Apply(r) }
 
 // Validate validates the current classifier and policy against models and,
 // when they pass, remembers models for later Swaps (a set that fails
@@ -59,7 +70,7 @@ func (h *Pair) Apply(r *llmrouter.Routing) error { return h.cur.Load().p.Apply(r
 func (h *Pair) Validate(models []llmrouter.ModelCard) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	b := h.cur.Load()
+	b := h.box()
 	if err := (modelSets{models}).check("classifier or policy", b.c, b.p); err != nil {
 		return err // New fails: no router uses these models
 	}

@@ -29,11 +29,11 @@ func startCall(ctx context.Context, p llmrouter.Policy, d *llmrouter.Decision, h
 // request's planning and its call reaches only this step. Safe for
 // concurrent use.
 func (h *Policy) StartCall(ctx context.Context, d *llmrouter.Decision, hints llmrouter.Hints) (func(*llmrouter.Decision), error) {
-	return startCall(ctx, h.cur.Load().p, d, hints)
+	return startCall(ctx, h.box().p, d, hints)
 }
 
 // StartCall runs the StartCall method of the current pair's policy, if it
 // has one (see Policy.StartCall).
 func (h *Pair) StartCall(ctx context.Context, d *llmrouter.Decision, hints llmrouter.Hints) (func(*llmrouter.Decision), error) {
-	return startCall(ctx, h.cur.Load().p, d, hints)
+	return startCall(ctx, h.box().p, d, hints)
 }

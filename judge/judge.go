@@ -158,7 +158,8 @@ type Stats struct {
 
 // Judge grades answers with an LLM off the request path; see the package
 // documentation. All methods are safe for concurrent use. Close it to stop
-// its workers.
+// its workers. Build it with New: the zero value is not usable (Submit,
+// SubmitItem and Wrap panic saying so, Close returns it as an error).
 type Judge struct {
 	opts    Options
 	rate    float64
@@ -180,6 +181,17 @@ type Judge struct {
 
 	probMu      sync.Mutex
 	lastProblem string
+}
+
+// errNotBuilt is what a Judge New did not make (its zero value) panics
+// with or returns.
+var errNotBuilt = errors.New("judge: Judge not made by New (its zero value is not usable)")
+
+// mustBeBuilt panics with errNotBuilt's text for a Judge New did not make.
+func (j *Judge) mustBeBuilt() {
+	if j.q == nil {
+		panic(errNotBuilt.Error())
+	}
 }
 
 // errClosing is the cause of the calls Close cancels.
@@ -266,6 +278,7 @@ func New(opts Options) (*Judge, error) {
 // queue or a closed judge drops the item and counts it. A response without
 // a decision (not from a Router) is counted as skipped when sampled.
 func (j *Judge) Submit(resp *llms.ContentResponse) bool {
+	j.mustBeBuilt()
 	if j.rnd() >= j.rate {
 		return false
 	}
@@ -280,6 +293,7 @@ func (j *Judge) Submit(resp *llms.ContentResponse) bool {
 // SubmitItem is Submit for an answer held as an Item (for instance one read
 // back from a decision log).
 func (j *Judge) SubmitItem(it Item) bool {
+	j.mustBeBuilt()
 	if j.rnd() >= j.rate {
 		return false
 	}
@@ -337,7 +351,10 @@ func (j *Judge) problem(reason string) {
 // Wrap returns an llms.Model that calls m (a *llmrouter.Router) and
 // Submits each successful response: judging for any chain or agent, with no
 // change to its code. It adds Submit's cost to each call and nothing else.
-func (j *Judge) Wrap(m llms.Model) llms.Model { return wrapped{j: j, m: m} }
+func (j *Judge) Wrap(m llms.Model) llms.Model {
+	j.mustBeBuilt()
+	return wrapped{j: j, m: m}
+}
 
 type wrapped struct {
 	j *Judge
@@ -380,6 +397,9 @@ func (j *Judge) Stats() Stats {
 // submitted after Close are dropped; one racing with Close may be lost
 // uncounted. Closing twice is safe.
 func (j *Judge) Close(ctx context.Context) error {
+	if j.q == nil {
+		return errNotBuilt
+	}
 	j.once.Do(func() {
 		j.closed.Store(true)
 		close(j.stop)

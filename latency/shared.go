@@ -67,18 +67,21 @@ func Bin(v time.Duration) int {
 	return min(max(k, 1), MaxBin)
 }
 
-// BinValue is the geometric middle of bin k (binBase/2 for bin 0).
+// BinValue is the geometric middle of bin k (binBase/2 for bin 0); a k
+// past MaxBin reads as MaxBin, where Bin puts every longer latency.
 func BinValue(k int) time.Duration {
 	if k <= 0 {
 		return binBase / 2
 	}
+	k = min(k, MaxBin)
 	return time.Duration(math.Round(float64(binBase) * math.Pow(binRatio, float64(k)-0.5)))
 }
 
 // HistogramQuantile returns the q-quantile of the samples counted per bin
 // in counts (bin → count; negative and non-finite counts are ignored):
 // the middle of the bin where the cumulative count reaches q of the
-// total. Zero for no samples.
+// total (a q below 0 reads as 0, above 1 or NaN as 1). Zero for no
+// samples.
 func HistogramQuantile(counts map[int]float64, q float64) time.Duration {
 	bins := make([]int, 0, len(counts))
 	total := 0.0
@@ -112,24 +115,24 @@ func sharedSeries(model string, firstToken bool) string {
 
 // sharedAdd adds a successful attempt's latencies to Config.Shared.
 func (t *Tracker) sharedAdd(model string, total, first time.Duration, end time.Time) {
-	if t.cfg.Shared == nil {
+	if t.conf().Shared == nil {
 		return
 	}
-	t.cfg.Shared.Add(sharedSeries(model, false), total, end)
+	t.conf().Shared.Add(sharedSeries(model, false), total, end)
 	if first > 0 {
-		t.cfg.Shared.Add(sharedSeries(model, true), first, end)
+		t.conf().Shared.Add(sharedSeries(model, true), first, end)
 	}
 }
 
 // sharedExpected is model's pooled quantile at now, if Config.Shared has
 // MinSamples samples of it, the latest no older than MaxAge.
 func (t *Tracker) sharedExpected(model string, now time.Time) (time.Duration, bool) {
-	if t.cfg.Shared == nil {
+	if t.conf().Shared == nil {
 		return 0, false
 	}
-	o := t.cfg.Shared.Observed(sharedSeries(model, t.cfg.FirstToken), t.cfg.Quantile, now)
-	if o.Samples < int64(t.cfg.MinSamples) || o.Quantile <= 0 ||
-		t.cfg.MaxAge > 0 && now.Sub(o.Last) > t.cfg.MaxAge {
+	o := t.conf().Shared.Observed(sharedSeries(model, t.conf().FirstToken), t.conf().Quantile, now)
+	if o.Samples < int64(t.conf().MinSamples) || o.Quantile <= 0 ||
+		t.conf().MaxAge > 0 && now.Sub(o.Last) > t.conf().MaxAge {
 		return 0, false
 	}
 	return o.Quantile, true

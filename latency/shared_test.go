@@ -93,3 +93,20 @@ func TestTrackerShared(t *testing.T) {
 	assert.Equal(t, 400*time.Millisecond, o.Mean)
 	assert.Equal(t, at.Add(400*time.Millisecond), o.Last)
 }
+
+// BinValue of a k past MaxBin is the last bin's value, as Bin puts every
+// longer latency there: it overflowed to a negative duration
+// (BinValue(1<<20) was about -292 years), and so did HistogramQuantile over
+// such a bin. A q outside [0,1] reads as the nearer end, NaN as 1.
+func TestBinValueBounds(t *testing.T) {
+	last := latency.BinValue(latency.MaxBin)
+	assert.Positive(t, last)
+	for _, k := range []int{latency.MaxBin + 1, 1 << 20, math.MaxInt} {
+		assert.Equal(t, last, latency.BinValue(k), "BinValue(%d)", k)
+	}
+	assert.Equal(t, last, latency.HistogramQuantile(map[int]float64{1 << 20: 1}, 0.5))
+	counts := map[int]float64{10: 1, 20: 1}
+	assert.Equal(t, latency.BinValue(10), latency.HistogramQuantile(counts, -1))
+	assert.Equal(t, latency.BinValue(20), latency.HistogramQuantile(counts, 2))
+	assert.Equal(t, latency.BinValue(20), latency.HistogramQuantile(counts, math.NaN()))
+}

@@ -41,7 +41,8 @@ type Config struct {
 	// Window is how many samples a quantile estimate covers before the
 	// tracker starts a fresh one, so the quantile follows a model whose
 	// speed changes; the last full window's estimate stands in until the
-	// fresh one has MinSamples. Default DefaultWindow.
+	// fresh one has MinSamples. Default DefaultWindow; one below
+	// MinSamples is raised to it.
 	Window int
 	// FirstToken routes by time to first token (Attempt.FirstToken, from
 	// streamed calls) instead of time to the complete answer: for chat
@@ -89,7 +90,8 @@ type Stats struct {
 //
 // Time is the router's (Attempt.Start and Latency, Routing.Now): inject a
 // clock with llmrouter.WithClock. Record takes one model's lock; Apply
-// takes none. Safe for concurrent use.
+// takes none. Safe for concurrent use. The zero value is New(Config{})'s
+// tracker.
 type Tracker struct {
 	cfg    Config
 	mu     sync.Mutex // serialises adding models
@@ -155,6 +157,24 @@ func New(cfg Config) (*Tracker, error) {
 	return &Tracker{cfg: cfg}, nil
 }
 
+// zeroConfig is the zero Tracker's configuration: New(Config{})'s.
+var zeroConfig = func() Config {
+	t, err := New(Config{})
+	if err != nil {
+		panic(err)
+	}
+	return t.cfg
+}()
+
+// conf is the tracker's configuration: New's, or zeroConfig for the zero
+// Tracker (New always sets Alpha).
+func (t *Tracker) conf() *Config {
+	if t.cfg.Alpha == 0 {
+		return &zeroConfig
+	}
+	return &t.cfg
+}
+
 func (t *Tracker) model(name string) *model {
 	if ms := t.models.Load(); ms != nil {
 		if m := (*ms)[name]; m != nil {
@@ -180,7 +200,7 @@ func (t *Tracker) model(name string) *model {
 }
 
 func (t *Tracker) newSeries() series {
-	return series{cur: newP2(t.cfg.Quantile), prev: newP2(t.cfg.Quantile)}
+	return series{cur: newP2(t.conf().Quantile), prev: newP2(t.conf().Quantile)}
 }
 
 // Record implements llmrouter.Sink: it adds the decision's successful
@@ -203,10 +223,10 @@ func (t *Tracker) Record(d *llmrouter.Decision) {
 			t.add(&m.first, a.FirstToken, end)
 		}
 		s := &m.total
-		if t.cfg.FirstToken {
+		if t.conf().FirstToken {
 			s = &m.first
 		}
-		if s.n >= t.cfg.MinSamples {
+		if s.n >= t.conf().MinSamples {
 			m.expected.Store(max(1, int64(t.quantile(s))))
 			m.last.Store(s.last.UnixNano())
 		}
@@ -219,11 +239,11 @@ func (t *Tracker) add(s *series, v time.Duration, end time.Time) {
 	if s.n == 0 {
 		s.ewma = x
 	} else {
-		s.ewma += t.cfg.Alpha * (x - s.ewma)
+		s.ewma += t.conf().Alpha * (x - s.ewma)
 	}
 	s.n++
-	if s.cur.n >= t.cfg.Window {
-		s.prev, s.cur = s.cur, newP2(t.cfg.Quantile)
+	if s.cur.n >= t.conf().Window {
+		s.prev, s.cur = s.cur, newP2(t.conf().Quantile)
 	}
 	s.cur.add(x)
 	if end.After(s.last) {
@@ -233,7 +253,7 @@ func (t *Tracker) add(s *series, v time.Duration, end time.Time) {
 
 func (t *Tracker) quantile(s *series) time.Duration {
 	e := &s.cur
-	if e.n < t.cfg.MinSamples && s.prev.n > 0 {
+	if e.n < t.conf().MinSamples && s.prev.n > 0 {
 		e = &s.prev
 	}
 	return time.Duration(math.Round(e.value()))
@@ -262,7 +282,7 @@ func (t *Tracker) stats(s *series) Series {
 // DefaultPolicy, whose latency filter reads Candidate.Latency.
 func (t *Tracker) Apply(r *llmrouter.Routing) error {
 	ms := t.models.Load()
-	if ms == nil && t.cfg.Shared == nil {
+	if ms == nil && t.conf().Shared == nil {
 		return nil
 	}
 	now := r.Now.UnixNano()
@@ -279,7 +299,7 @@ func (t *Tracker) Apply(r *llmrouter.Routing) error {
 			continue
 		}
 		e := m.expected.Load()
-		if e == 0 || t.cfg.MaxAge > 0 && now-m.last.Load() > int64(t.cfg.MaxAge) {
+		if e == 0 || t.conf().MaxAge > 0 && now-m.last.Load() > int64(t.conf().MaxAge) {
 			continue
 		}
 		r.Candidates[i].Latency = time.Duration(e)

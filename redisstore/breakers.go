@@ -48,7 +48,10 @@ type BreakersOptions struct {
 // OpenUntil answers the last end this replica read or published (the
 // zero time if none) and the breakers act alone; Redis is tried again at
 // the next read, CacheFor later. No call blocks longer than about
-// Timeout; none panics. Safe for concurrent use.
+// Timeout; none panics. Safe for concurrent use. Build it with
+// NewBreakers: the zero value is not usable (Err returns an error saying
+// so, and OpenUntil and Opened panic with it, which a breaker recovers
+// from, acting alone).
 type Breakers struct {
 	rdb      redis.UniversalClient
 	prefix   string
@@ -108,10 +111,22 @@ func NewBreakers(rdb redis.UniversalClient, o BreakersOptions) (*Breakers, error
 	return s, nil
 }
 
+// errZeroBreakers is what a Breakers NewBreakers did not make (its zero
+// value) returns, or panics with where a method returns no error (a
+// breaker recovers its Shared's panic and acts alone).
+var errZeroBreakers = errors.New("redisstore: Breakers not made by NewBreakers (its zero value is not usable)")
+
+func (s *Breakers) mustBeBuilt() {
+	if s.rdb == nil {
+		panic(errZeroBreakers.Error())
+	}
+}
+
 // OpenUntil implements breaker.Shared: the end of model's open period as
 // Redis last told it (read again when older than CacheFor at now) or as
 // this replica published it, whichever is later.
 func (s *Breakers) OpenUntil(model string, now time.Time) time.Time {
+	s.mustBeBuilt()
 	s.mu.Lock()
 	e := s.cache[model]
 	if !e.read.IsZero() && !now.Before(e.read) && now.Sub(e.read) < s.cacheFor {
@@ -161,6 +176,7 @@ func (s *Breakers) learn(model string, v any, err error, read time.Time) time.Ti
 // round trip, at most Timeout; a failure leaves the other replicas
 // uninformed).
 func (s *Breakers) Opened(model string, now, until time.Time) {
+	s.mustBeBuilt()
 	s.mu.Lock()
 	e := s.cache[model]
 	if until.After(e.until) {
@@ -179,6 +195,9 @@ func (s *Breakers) Opened(model string, now, until time.Time) {
 // Err returns the error of the last call to Redis, nil if it succeeded
 // (or none was made).
 func (s *Breakers) Err() error {
+	if s.rdb == nil {
+		return errZeroBreakers
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.lastErr

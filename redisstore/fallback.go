@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -29,13 +30,21 @@ type aggKey struct {
 	window string
 }
 
+// errZeroStore is what every method of a Store New did not make (its
+// zero value) returns.
+var errZeroStore = errors.New("redisstore: Store not made by New (its zero value is not usable)")
+
 // Degraded reports whether the store is serving calls locally because
 // Redis failed or timed out.
+
 func (s *Store) Degraded() bool { return s.degradedNow.Load() }
 
 // Reserve implements budget.Store. While degraded, it reserves from the
 // local share of every limit.
 func (s *Store) Reserve(ctx context.Context, r budget.Reservation) (budget.Nanos, *budget.Status, error) {
+	if s.rdb == nil {
+		return 0, nil, errZeroStore
+	}
 	if s.useRedis(ctx) {
 		got, st, err := s.redisReserve(ctx, r)
 		if err == nil {
@@ -64,6 +73,9 @@ func (s *Store) Reserve(ctx context.Context, r budget.Reservation) (budget.Nanos
 // Redis while Redis is away is charged locally too, so the local share
 // counts it, and settled on Redis when it is back.
 func (s *Store) Commit(ctx context.Context, id string, buckets []budget.Bucket, cost budget.Nanos, now time.Time) error {
+	if s.rdb == nil {
+		return errZeroStore
+	}
 	s.mu.Lock()
 	_, isLocal := s.localIDs[id]
 	delete(s.localIDs, id)
@@ -87,6 +99,9 @@ func (s *Store) Commit(ctx context.Context, id string, buckets []budget.Bucket, 
 
 // Refund implements budget.Store.
 func (s *Store) Refund(ctx context.Context, id string, buckets []budget.Bucket) error {
+	if s.rdb == nil {
+		return errZeroStore
+	}
 	s.mu.Lock()
 	_, isLocal := s.localIDs[id]
 	delete(s.localIDs, id)
@@ -101,6 +116,9 @@ func (s *Store) Refund(ctx context.Context, id string, buckets []budget.Bucket) 
 // Remaining implements budget.Store. While degraded it reports the local
 // share.
 func (s *Store) Remaining(ctx context.Context, buckets []budget.Bucket, need budget.Nanos, now time.Time) (budget.Status, error) {
+	if s.rdb == nil {
+		return budget.Status{}, errZeroStore
+	}
 	if s.useRedis(ctx) {
 		st, err := s.redisRemaining(ctx, buckets, need, now)
 		if err == nil {

@@ -64,6 +64,8 @@ type LatencyOptions struct {
 // every replica's read again; if Redis lost its data meanwhile, each
 // replica adds again the samples it had added that are still in the
 // Window. No call waits on Redis; none panics. Safe for concurrent use.
+// Build it with NewLatency: the zero value is not usable (Flush and Err
+// return an error saying so; Add, Observed and Degraded panic with it).
 type Latency struct {
 	c       *counters
 	prefix  string
@@ -137,6 +139,7 @@ func bucketOfKey(k string) (int64, bool) {
 // Add implements latency.Shared: it counts the sample in memory, sent at
 // the next sync.
 func (l *Latency) Add(series string, v time.Duration, end time.Time) {
+	l.mustBeBuilt()
 	b := l.bucketOf(end)
 	l.remember(series, b)
 	bin := field(latency.Bin(v))
@@ -166,6 +169,7 @@ func (l *Latency) remember(series string, bucket int64) {
 // sync is due at now it starts it in the background; the calls after it
 // ends see its result.
 func (l *Latency) Observed(series string, q float64, now time.Time) latency.Observed {
+	l.mustBeBuilt()
 	cur := l.bucketOf(now)
 	l.remember(series, cur)
 	if l.c.due(now) {
@@ -197,6 +201,9 @@ func (l *Latency) Observed(series string, q float64, now time.Time) latency.Obse
 // Err too). Call it when the replica stops, so that the samples of its
 // last SyncEvery reach the others. Safe for concurrent use.
 func (l *Latency) Flush() error {
+	if l.c == nil {
+		return errZeroLatency
+	}
 	l.mu.Lock()
 	cur := l.latest
 	l.mu.Unlock()
@@ -265,11 +272,36 @@ func (l *Latency) pool(series string, q float64, cur int64, now time.Time) laten
 }
 
 // Degraded reports whether the last sync failed.
-func (l *Latency) Degraded() bool { _, d, _ := l.c.state(); return d }
+func (l *Latency) Degraded() bool {
+	l.mustBeBuilt()
+	_, d, _ := l.c.state()
+	return d
+}
 
 // Err returns the last sync's error, nil if it succeeded (or none was
 // made).
-func (l *Latency) Err() error { _, _, err := l.c.state(); return err }
+func (l *Latency) Err() error {
+	if l.c == nil {
+		return errZeroLatency
+	}
+	_, _, err := l.c.state()
+	return err
+}
 
 // RoundTrips returns how many round trips to Redis were made.
-func (l *Latency) RoundTrips() int { return int(l.c.trips.Load()) }
+func (l *Latency) RoundTrips() int {
+	if l.c == nil {
+		return 0
+	}
+	return int(l.c.trips.Load())
+}
+
+// errZeroLatency is what a Latency NewLatency did not make (its zero
+// value) returns, or panics with where a method returns no error.
+var errZeroLatency = errors.New("redisstore: Latency not made by NewLatency (its zero value is not usable)")
+
+func (l *Latency) mustBeBuilt() {
+	if l.c == nil {
+		panic(errZeroLatency.Error())
+	}
+}

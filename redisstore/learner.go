@@ -57,7 +57,9 @@ type LearnerOptions struct {
 // Redis lost its data meanwhile (restarted without persistence: an epoch
 // key under Prefix changed), each replica adds again everything it had
 // added, so every update still counts once. Only Seed waits on Redis (at
-// most about Timeout); no call panics. Safe for concurrent use.
+// most about Timeout); no call panics. Safe for concurrent use. Build it
+// with NewLearner: the zero value is not usable (Seed, Flush and Err
+// return an error saying so; Add, Totals and Degraded panic with it).
 type Learner struct {
 	c      *counters
 	prefix string
@@ -115,6 +117,7 @@ func field(i int) string {
 // Add implements bandit.Shared: it sums inc into this replica's
 // increments of arm, sent at the next sync.
 func (l *Learner) Add(arm string, inc []float64) {
+	l.mustBeBuilt()
 	l.remember(arm)
 	l.c.add(l.prefix+arm, inc, field)
 }
@@ -136,6 +139,7 @@ func (l *Learner) remember(arms ...string) {
 // it starts it in the background; the generation changes when a sync
 // ends, answered or not, so the call after it returns its totals.
 func (l *Learner) Totals(arms []string, now time.Time, since uint64) ([][]float64, uint64) {
+	l.mustBeBuilt()
 	l.remember(arms...)
 	if l.c.due(now) {
 		keys := l.keys()
@@ -182,6 +186,9 @@ func (l *Learner) keys() []string {
 // last SyncEvery reach the others. Decisions meanwhile answer from memory
 // as usual. Safe for concurrent use.
 func (l *Learner) Flush() error {
+	if l.c == nil {
+		return errZeroLearner
+	}
 	keys := l.keys()
 	l.c.claim()
 	return l.c.sync(keys, nil, nil)
@@ -189,11 +196,37 @@ func (l *Learner) Flush() error {
 
 // Degraded reports whether the last sync failed: the policy then learns
 // from the last totals read and its own updates.
-func (l *Learner) Degraded() bool { _, d, _ := l.c.state(); return d }
+func (l *Learner) Degraded() bool {
+	l.mustBeBuilt()
+	_, d, _ := l.c.state()
+	return d
+}
 
 // Err returns the last sync's error, nil if it succeeded (or none was
 // made).
-func (l *Learner) Err() error { _, _, err := l.c.state(); return err }
+func (l *Learner) Err() error {
+	if l.c == nil {
+		return errZeroLearner
+	}
+	_, _, err := l.c.state()
+	return err
+}
 
 // RoundTrips returns how many round trips to Redis were made.
-func (l *Learner) RoundTrips() int { return int(l.c.trips.Load()) }
+func (l *Learner) RoundTrips() int {
+	if l.c == nil {
+		return 0
+	}
+	return int(l.c.trips.Load())
+}
+
+// errZeroLearner is what a Learner NewLearner did not make (its zero
+// value) returns, or panics with where a method returns no error (a
+// router recovers the panic of a bandit policy or sink).
+var errZeroLearner = errors.New("redisstore: Learner not made by NewLearner (its zero value is not usable)")
+
+func (l *Learner) mustBeBuilt() {
+	if l.c == nil {
+		panic(errZeroLearner.Error())
+	}
+}

@@ -38,6 +38,9 @@ return 1
 // false and adds again what it had added at its next sync, made due at
 // once. Safe for concurrent use.
 func (l *Learner) Seed(arm string, tot []float64) (bool, error) {
+	if l.c == nil {
+		return false, errZeroLearner
+	}
 	l.remember(arm)
 	return l.c.seed(l.prefix+arm, tot, field)
 }

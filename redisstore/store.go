@@ -63,6 +63,8 @@ type Options struct {
 // Redis again), whatever Redis does; the context's cancellation ends a
 // call earlier, and its error is returned. Redis's own failures are
 // never returned: the call is served locally. Safe for concurrent use.
+// Build it with New: the zero value is not usable (its methods return an
+// error saying so).
 type Store struct {
 	rdb        redis.UniversalClient
 	prefix     string
@@ -320,6 +322,9 @@ func status(b budget.Bucket, hash any, need budget.Nanos, now time.Time) (budget
 // in flight hold on it, as Redis counts them (lapsed holds dropped); it
 // reads Redis only, never the local fallback, and returns Redis's error.
 func (s *Store) Usage(ctx context.Context, b budget.Bucket, now time.Time) (spent, held budget.Nanos, err error) {
+	if s.rdb == nil {
+		return 0, 0, errZeroStore
+	}
 	st, err := s.redisRemaining(ctx, []budget.Bucket{b}, 0, now)
 	return st.Spent, st.Held, err
 }

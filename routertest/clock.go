@@ -1,6 +1,7 @@
 package routertest
 
 import (
+	"fmt"
 	"runtime"
 	"sort"
 	"sync"
@@ -51,7 +52,11 @@ func (c *Clock) Now() time.Time {
 }
 
 // Advance moves the clock forward by d and fires the waits that are due.
+// A negative d panics naming it: the clock never moves back.
 func (c *Clock) Advance(d time.Duration) {
+	if d < 0 {
+		panic(fmt.Errorf("routertest: Clock.Advance(%v): the clock only moves forward", d))
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.init()

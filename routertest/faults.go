@@ -85,7 +85,8 @@ var MixedFaults = []Fault{
 
 // FaultInjector wraps a provider and makes a share of its calls fail with
 // injected faults, picked by weight from a seeded source so runs repeat.
-// Safe for concurrent use.
+// Safe for concurrent use. Build it with InjectFaults: the zero value is
+// not usable (its GenerateContent and Card panic saying so).
 type FaultInjector struct {
 	inner  llmrouter.Provider
 	rate   float64
@@ -101,16 +102,29 @@ type FaultInjector struct {
 
 // InjectFaults returns p with a share rate (in [0,1]) of its calls failing
 // with one of faults (MixedFaults when none are given), chosen by a PCG
-// seeded with seed. A rate outside [0,1] or NaN, or a Fault.Weight that is
-// NaN, infinite or negative, is a mistake in the test: InjectFaults panics
-// with an error naming it, as httptest.NewRequest does on bad input.
+// seeded with seed. A nil p, a rate outside [0,1] or NaN, a Fault.Weight
+// that is NaN, infinite or negative, or a Fault.Name that is empty or
+// repeated (Counts and OnCall tell faults apart by name) is a mistake in
+// the test: InjectFaults panics with an error naming it, as
+// httptest.NewRequest does on bad input.
 func InjectFaults(p llmrouter.Provider, rate float64, seed uint64, faults ...Fault) *FaultInjector {
+	if p == nil {
+		panic(errors.New("routertest: InjectFaults: nil provider"))
+	}
 	if !(rate >= 0 && rate <= 1) {
 		panic(fmt.Errorf("routertest: InjectFaults: rate %v: want a share in [0,1]", rate))
 	}
 	for i, ft := range faults {
 		if !(ft.Weight >= 0) || math.IsInf(ft.Weight, 1) {
 			panic(fmt.Errorf("routertest: InjectFaults: fault %d (%q): Weight %v: want a finite weight >= 0 (0 counts as 1)", i, ft.Name, ft.Weight))
+		}
+		if ft.Name == "" {
+			panic(fmt.Errorf("routertest: InjectFaults: fault %d has no Name", i))
+		}
+		for j := range i {
+			if faults[j].Name == ft.Name {
+				panic(fmt.Errorf("routertest: InjectFaults: faults %d and %d are both named %q", j, i, ft.Name))
+			}
 		}
 	}
 	if len(faults) == 0 {
@@ -142,11 +156,22 @@ func (f *FaultInjector) OnCall(fn func(ctx context.Context, fault string)) *Faul
 }
 
 // Card implements llmrouter.Provider.
-func (f *FaultInjector) Card() llmrouter.ModelCard { return f.inner.Card() }
+func (f *FaultInjector) Card() llmrouter.ModelCard {
+	f.mustBeBuilt()
+	return f.inner.Card()
+}
+
+// mustBeBuilt panics for a FaultInjector InjectFaults did not make.
+func (f *FaultInjector) mustBeBuilt() {
+	if f.inner == nil {
+		panic("routertest: FaultInjector not made by InjectFaults (its zero value is not usable)")
+	}
+}
 
 // GenerateContent implements llmrouter.Provider: a fault, or the wrapped
 // provider's answer.
 func (f *FaultInjector) GenerateContent(ctx context.Context, messages []llms.MessageContent, options ...llms.CallOption) (*llms.ContentResponse, error) {
+	f.mustBeBuilt()
 	f.mu.Lock()
 	f.calls++
 	var fault *Fault

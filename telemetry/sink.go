@@ -3,7 +3,9 @@ package telemetry
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/llmrouter/llmrouter"
@@ -81,7 +83,8 @@ type Options struct {
 // metrics (see the package documentation for their names and attributes).
 // It is an llmrouter.Sink, safe for concurrent use; Record does not block
 // beyond what the configured providers do (the SDK's batch span processor
-// queues, and drops when full). Create it with NewSink.
+// queues, and drops when full). Create it with NewSink: the zero value is
+// not usable (Record panics saying so).
 type Sink struct {
 	tracer trace.Tracer
 	m      instruments
@@ -92,10 +95,26 @@ type Sink struct {
 
 var _ llmrouter.Sink = (*Sink)(nil)
 
-// NewSink returns a Sink over o's providers. It fails only when the meter
-// provider refuses to create an instrument or register the breaker gauge's
-// callback.
+// NewSink returns a Sink over o's providers. It fails, naming the field,
+// on a breaker gauge half configured (Breakers without Models or Models
+// without Breakers) or a model name in Models that is empty or repeated,
+// and when the meter provider refuses to create an instrument or register
+// the breaker gauge's callback.
 func NewSink(o Options) (*Sink, error) {
+	switch {
+	case o.Breakers != nil && len(o.Models) == 0:
+		return nil, errors.New("telemetry: Options.Breakers is set but Models is empty: the breaker gauge needs the router's model names")
+	case o.Breakers == nil && len(o.Models) > 0:
+		return nil, errors.New("telemetry: Options.Models is set but Breakers is nil: the breaker gauge needs the router's Breakers()")
+	}
+	for i, m := range o.Models {
+		if m == "" {
+			return nil, fmt.Errorf("telemetry: Options.Models[%d] is empty", i)
+		}
+		if j := slices.Index(o.Models[:i], m); j >= 0 {
+			return nil, fmt.Errorf("telemetry: Options.Models[%d] %q repeats Models[%d]", i, m, j)
+		}
+	}
 	tp, mp := o.TracerProvider, o.MeterProvider
 	if tp == nil {
 		tp = otel.GetTracerProvider()
@@ -143,6 +162,9 @@ func (s *Sink) Record(d *llmrouter.Decision) { s.RecordContext(context.Backgroun
 func (s *Sink) RecordContext(ctx context.Context, d *llmrouter.Decision) {
 	if d == nil {
 		return
+	}
+	if s.tracer == nil {
+		panic("telemetry: Sink not made by NewSink (its zero value is not usable)")
 	}
 	s.spans(ctx, d)
 	s.metrics(ctx, d)

@@ -14,7 +14,8 @@ import (
 // times (the attempt's end, the call's end), not the time of logging, so
 // they read the same under a fake clock. The end user (Hints.User) is not
 // logged. Safe for concurrent use as far as the handler is (slog's are);
-// create it with NewLogSink.
+// create it with NewLogSink. The zero value writes to slog.Default()'s
+// handler (read at each decision), as NewLogSink(nil) does.
 type LogSink struct {
 	h slog.Handler
 }
@@ -40,16 +41,20 @@ func (s *LogSink) RecordContext(ctx context.Context, d *llmrouter.Decision) {
 	if d == nil {
 		return
 	}
-	if s.h.Enabled(ctx, slog.LevelDebug) {
+	h := s.h
+	if h == nil { // the zero value
+		h = slog.Default().Handler()
+	}
+	if h.Enabled(ctx, slog.LevelDebug) {
 		for i := range d.Attempts {
-			s.attempt(ctx, d, i)
+			attempt(ctx, h, d, i)
 		}
 	}
 	level := slog.LevelInfo
 	if d.Err != nil {
 		level = slog.LevelWarn
 	}
-	if !s.h.Enabled(ctx, level) {
+	if !h.Enabled(ctx, level) {
 		return
 	}
 	r := slog.NewRecord(end(d), level, "llmrouter request", 0)
@@ -69,10 +74,10 @@ func (s *LogSink) RecordContext(ctx context.Context, d *llmrouter.Decision) {
 	if d.Err != nil {
 		r.AddAttrs(slog.String("error.type", requestCode(d)), slog.String("error", d.Err.Error()))
 	}
-	_ = s.h.Handle(ctx, r) // a sink has no one to return an error to
+	_ = h.Handle(ctx, r) // a sink has no one to return an error to
 }
 
-func (s *LogSink) attempt(ctx context.Context, d *llmrouter.Decision, i int) {
+func attempt(ctx context.Context, h slog.Handler, d *llmrouter.Decision, i int) {
 	a := &d.Attempts[i]
 	r := slog.NewRecord(a.Start.Add(a.Latency), slog.LevelDebug, "llmrouter attempt", 0)
 	r.AddAttrs(
@@ -83,7 +88,7 @@ func (s *LogSink) attempt(ctx context.Context, d *llmrouter.Decision, i int) {
 	switch {
 	case a.Skipped != "":
 		r.AddAttrs(slog.String("outcome", outcomeSkipped), slog.String("skipped", a.Skipped))
-		_ = s.h.Handle(ctx, r)
+		_ = h.Handle(ctx, r)
 		return
 	case a.Err != nil:
 		r.AddAttrs(slog.String("outcome", outcomeError), slog.String("error.type", attemptCode(a)), slog.String("error", a.Err.Error()))
@@ -107,5 +112,5 @@ func (s *LogSink) attempt(ctx context.Context, d *llmrouter.Decision, i int) {
 	if a.Next != "" {
 		r.AddAttrs(slog.String("next", a.Next))
 	}
-	_ = s.h.Handle(ctx, r)
+	_ = h.Handle(ctx, r)
 }

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -25,7 +26,9 @@ import (
 // A Model is immutable but for the read prompts Verify keeps for the
 // next attempt (promptmemo.go): safe for concurrent use. Score allocates
 // nothing; Verify allocates nothing when it accepts, and when it rejects
-// the rejection error and the read prompt it keeps.
+// the rejection error and the read prompt it keeps. Make one with Train,
+// Read, Load or Default: the zero value is not usable (its Verify fails
+// saying so).
 type Model struct {
 	w      [numFeatures]float64 // over raw features
 	bias   float64
@@ -38,7 +41,8 @@ type Model struct {
 	// featureSet1's features, and saves as featureSet1.
 	dense1 bool
 	// memo keeps the prompts of rejected answers read, for the next
-	// attempt's Verify; copies (WithCutoff) share it. Nil keeps none.
+	// attempt's Verify; copies (WithCutoff) share it. Nil only in the
+	// zero Model, whose Verify fails.
 	memo *promptMemo
 }
 
@@ -92,18 +96,25 @@ func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
 func (m *Model) Cutoff() float64 { return m.cutoff }
 
 // WithCutoff returns a copy of m that rejects answers scoring above c.
-// A c of 1 or more never rejects; 0 or less rejects every answer.
+// A c of 1 or more never rejects; 0 or less rejects every answer. A NaN c
+// panics naming it (it would accept every answer).
 func (m *Model) WithCutoff(c float64) *Model {
+	if c != c {
+		panic(errors.New("verify: WithCutoff(NaN): want a number (1 or more never rejects, 0 or less rejects every answer)"))
+	}
 	n := *m
 	n.cutoff = c
 	return &n
 }
 
 // CutoffForShare returns the cutoff that rejects (escalates) about share of
-// the answers the model was trained on (share in [0,1], clamped). Calibrate
-// on your own traffic where you can: the training answers' distribution is
-// only a guide to yours.
+// the answers the model was trained on (share in [0,1], clamped; a NaN
+// share panics naming it). Calibrate on your own traffic where you can:
+// the training answers' distribution is only a guide to yours.
 func (m *Model) CutoffForShare(share float64) float64 {
+	if share != share {
+		panic(errors.New("verify: CutoffForShare(NaN): want a share in [0,1]"))
+	}
 	share = min(max(share, 0), 1)
 	if len(m.quantiles) < 2 {
 		return 1 - share
@@ -158,6 +169,9 @@ func (e *RejectedError) Error() string {
 	return fmt.Sprintf("verify: escalation score %.3f above cutoff %.3f", e.Score, e.Cutoff)
 }
 
+// errZeroModel is Verify's error for a Model no constructor made.
+var errZeroModel = errors.New("verify: Model not made by Train, Read, Load or Default (its zero value is not usable)")
+
 // Verify implements llmrouter.Verifier: it scores the answer's text against
 // the request's last human message (its first text part) and rejects with
 // a *RejectedError when the score is above the cutoff. An answer with no
@@ -166,6 +180,9 @@ func (e *RejectedError) Error() string {
 // (the last few of them), so the next attempt's Verify reads only its
 // answer.
 func (m *Model) Verify(_ context.Context, a *llmrouter.Answer) error {
+	if m.memo == nil {
+		return errZeroModel
+	}
 	text := a.Text()
 	if text == "" {
 		return nil
