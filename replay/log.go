@@ -40,6 +40,12 @@ type LogStats struct {
 	Decisions, Feedback, Joined int
 	// NoPropensity: joined decisions without a propensity (taken as 1).
 	NoPropensity int
+	// DuplicateDecisions: decision lines whose id an earlier line of the
+	// log holds; the first is used, the later ones are counted here.
+	DuplicateDecisions int
+	// UnmatchedFeedback: ids with feedback but no decision in the log (a
+	// decision in a rotated-away file, or another router's log), left out.
+	UnmatchedFeedback int
 	// Scan is the reader's tally (torn lines skipped, with messages).
 	Scan decisionlog.ScanStats
 }
@@ -48,8 +54,10 @@ type LogStats struct {
 // log order, each with its latest feedback (by Logged time). A decision's
 // propensity is read from its JSON form ("propensity"), so logs written
 // before the Decision had one read as deterministic. A propensity outside
-// (0,1] is an error naming the file and line. Memory grows with the
-// decisions that have feedback.
+// (0,1] is an error naming the file and line. A decision id logged twice
+// keeps its first line, and feedback for an id no decision holds is left
+// out; LogStats counts both. Memory grows with the decisions in the log
+// (their ids) and those that have feedback.
 func ReadLog(dir string) ([]Logged, LogStats, error) {
 	var st LogStats
 	fb := map[string]*decisionlog.Entry{}
@@ -72,11 +80,15 @@ func ReadLog(dir string) ([]Logged, LogStats, error) {
 			return nil
 		}
 		st.Decisions++
-		f, ok := fb[e.ID]
-		if !ok || seen[e.ID] {
+		if seen[e.ID] {
+			st.DuplicateDecisions++
 			return nil
 		}
 		seen[e.ID] = true
+		f, ok := fb[e.ID]
+		if !ok {
+			return nil
+		}
 		var extra struct {
 			Propensity *float64 `json:"propensity"`
 		}
@@ -105,5 +117,10 @@ func ReadLog(dir string) ([]Logged, LogStats, error) {
 		return nil
 	})
 	st.Joined = len(out)
+	for id := range fb {
+		if !seen[id] {
+			st.UnmatchedFeedback++
+		}
+	}
 	return out, st, err
 }

@@ -35,6 +35,7 @@ func TestReadLog(t *testing.T) {
 	lf.decision(d1, ptr(0.25), 0.5)
 	lf.decision(d2, nil, 2) // an older writer: no propensity
 	lf.decision(d3, ptr(0.5), 1)
+	lf.decision(d1, ptr(0.5), 0.7) // the same id again: the first is kept, the copy counted
 	lf.feedback(d1.ID, 0.2)
 	lf.feedback(d2.ID, 1)
 	lf.feedback(d1.ID, 0.9) // later feedback replaces earlier
@@ -44,7 +45,8 @@ func TestReadLog(t *testing.T) {
 	logged, st, err := ReadLog(dir)
 	require.NoError(t, err)
 	require.Len(t, logged, 2)
-	assert.Equal(t, LogStats{Decisions: 3, Feedback: 4, Joined: 2, NoPropensity: 1, Scan: st.Scan}, st)
+	assert.Equal(t, LogStats{Decisions: 4, Feedback: 4, Joined: 2, NoPropensity: 1,
+		DuplicateDecisions: 1, UnmatchedFeedback: 1, Scan: st.Scan}, st)
 	assert.Equal(t, 1, st.Scan.Torn)
 	l := logged[0]
 	assert.Equal(t, d1.ID, l.ID)

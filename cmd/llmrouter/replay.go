@@ -140,6 +140,12 @@ func estimateLog(ctx context.Context, w io.Writer, dir string, choose replay.Cho
 		target = append(target, m)
 	}
 	fmt.Fprintf(w, "log %s: %d decisions, %d feedback entries, %d decisions with feedback", dir, st.Decisions, st.Feedback, st.Joined)
+	if st.DuplicateDecisions > 0 {
+		fmt.Fprintf(w, "; %d decision %s an earlier id (the first kept)", st.DuplicateDecisions, plural(st.DuplicateDecisions, "line repeats", "lines repeat"))
+	}
+	if st.UnmatchedFeedback > 0 {
+		fmt.Fprintf(w, "; feedback for %d %s with no decision in the log left out", st.UnmatchedFeedback, plural(st.UnmatchedFeedback, "id", "ids"))
+	}
 	if noPrompt > 0 {
 		fmt.Fprintf(w, "; %d left out: prompt text not logged in full, the candidate cannot route them", noPrompt)
 	}
@@ -201,4 +207,12 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// plural returns one when n is 1, else many.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

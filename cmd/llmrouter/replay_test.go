@@ -74,6 +74,18 @@ func TestReplayCommand(t *testing.T) {
 	assert.Regexp(t, `doubly robust +quality \d\.\d{4} \[`, out)
 	assert.Contains(t, out, "largest importance weight 3.0")
 
+	// A decision logged twice and feedback for an id the log lacks are
+	// named, not dropped without a word.
+	logFile := filepath.Join(random, "log.jsonl")
+	raw, err := os.ReadFile(logFile)
+	require.NoError(t, err)
+	first, _, _ := bytes.Cut(raw, []byte("\n"))
+	extra := append(append([]byte{}, first...), '\n')
+	extra = append(extra, []byte(`{"v":1,"kind":"feedback","logged":"2026-01-02T03:04:05Z","id":"no-such-decision","score":1}`+"\n")...)
+	require.NoError(t, os.WriteFile(logFile, append(raw, extra...), 0o600))
+	out = runOK(t, "replay", "-outcomes", test, "-log", random)
+	assert.Contains(t, out, "61 decisions, 61 feedback entries, 60 decisions with feedback; 1 decision line repeats an earlier id (the first kept); feedback for 1 id with no decision in the log left out")
+
 	// A deterministic logging policy (always the weak model, no propensity):
 	// the candidate cannot be evaluated where it chooses otherwise.
 	det := filepath.Join(dir, "det")
