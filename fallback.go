@@ -350,7 +350,7 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 	if res.sink != nil {
 		res.sink.end()
 	}
-	a := Attempt{Model: card.Name, Reason: step.Reason, Start: start, Latency: r.now().Sub(start), Retry: try, Wait: wait, Hedged: hedged}
+	a := Attempt{Model: card.Name, Reason: step.Reason, Start: start, Latency: r.since(start), Retry: try, Wait: wait, Hedged: hedged}
 	if res.sink != nil && !res.sink.first.IsZero() {
 		a.FirstToken = res.sink.first.Sub(start)
 	}

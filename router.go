@@ -96,6 +96,16 @@ func WithClock(c Clock) Option { return func(cfg *config) { cfg.clock = c } }
 // now reads the router's clock.
 func (r *Router) now() time.Time { return r.clock.Now() }
 
+// since returns the time elapsed since t on the router's clock. On the
+// system clock it is time.Since, which reads the monotonic clock alone
+// (time.Now reads the wall clock too).
+func (r *Router) since(t time.Time) time.Duration {
+	if _, ok := r.clock.(systemClock); ok {
+		return time.Since(t)
+	}
+	return r.clock.Now().Sub(t)
+}
+
 // WithIDGenerator sets how decision IDs are made. It must be safe for
 // concurrent use. Default: a random per-router prefix and a counter.
 func WithIDGenerator(fn func() string) Option { return func(c *config) { c.newID = fn } }
@@ -435,7 +445,7 @@ func (r *Router) GenerateContent(ctx context.Context, messages []llms.MessageCon
 	var done []func(*Decision)
 	if len(r.starters) > 0 {
 		if done, err = r.startCall(ctx, d); err != nil {
-			d.Latency = r.now().Sub(d.Time)
+			d.Latency = r.since(d.Time)
 			r.recordDecision(ctx, d)
 			return nil, err
 		}
@@ -443,7 +453,7 @@ func (r *Router) GenerateContent(ctx context.Context, messages []llms.MessageCon
 	x := r.newExec(ctx, d, messages, options)
 	d.Attempts = first // empty; the room for the first attempt (x.run)
 	resp, err := x.run()
-	d.Latency = r.now().Sub(d.Time)
+	d.Latency = r.since(d.Time)
 	d.Err = err
 	finishCall(done, d)
 	r.recordDecision(ctx, d)
