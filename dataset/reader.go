@@ -8,6 +8,7 @@ import (
 	"io"
 	"iter"
 	"strings"
+	"unicode/utf8"
 )
 
 // Option configures NewReader, Read and Load.
@@ -243,6 +244,13 @@ type rawRecord struct {
 
 // decodeRecord parses and validates one line.
 func decodeRecord(line []byte, lineNo int, aliases map[string]string, noOutcomes bool) (Record, []*Error) {
+	if at := invalidUTF8(line); at >= 0 {
+		// encoding/json would put U+FFFD in place of the bytes, changing
+		// the text without a word.
+		id := peekID(line)
+		return Record{Line: lineNo, ID: id}, []*Error{dsErr(lineNo, id, "", ErrSyntax,
+			"not UTF-8 at byte %d of the line (JSON text is UTF-8; convert the file)", at+1)}
+	}
 	var raw rawRecord
 	if err := json.Unmarshal(line, &raw); err != nil {
 		id := peekID(line)
@@ -355,4 +363,20 @@ func peekID(line []byte) string {
 		return v.ID
 	}
 	return ""
+}
+
+// invalidUTF8 returns the index of the first byte of b that does not start
+// a valid UTF-8 sequence, or -1 when b is valid.
+func invalidUTF8(b []byte) int {
+	if utf8.Valid(b) {
+		return -1
+	}
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return -1
 }
