@@ -523,8 +523,10 @@ func (s *sim) print(w io.Writer) {
 			pass = -1
 		}
 	}
-	oofR := sumOf(s.curves[6], func(x step) float64 { return x.reward })
-	fmt.Fprintf(w, "bandit vs offline (out-of-fold): %+.2f%%\n", 100*(sumOf(s.curves[0], func(x step) float64 { return x.reward })-oofR)/math.Abs(oofR))
+	if !s.f.noRefs { // with -no-offline the row repeats the default's
+		oofR := sumOf(s.curves[6], func(x step) float64 { return x.reward })
+		fmt.Fprintf(w, "bandit vs offline (out-of-fold): %+.2f%%\n", 100*(sumOf(s.curves[0], func(x step) float64 { return x.reward })-oofR)/math.Abs(oofR))
+	}
 	if pass > 0 {
 		fmt.Fprintf(w, "bandit's cumulative reward is above the default's from request %d on\n", pass)
 	} else {

@@ -15,21 +15,19 @@ const oofFolds = 5
 
 // oofGroups returns each row's fold for the out-of-fold classifier and the
 // number of folds: oofFolds, or the number of distinct prompts when fewer.
-// A prompt's copies share a fold (priorGroups deals the distinct prompts),
+// A prompt's copies share a fold (dealGroups deals the distinct prompts),
 // so no row is routed by a classifier trained on a copy of itself.
 func oofGroups(rows []dataset.Record, seed uint64) ([]int, int, error) {
-	distinct := map[string]struct{}{}
-	for _, r := range rows {
-		distinct[r.Prompt] = struct{}{}
+	prompts := promptGroups(rows)
+	if len(prompts) < 2 {
+		return nil, 0, fmt.Errorf("out-of-fold classifier: the stream has %d distinct prompt(s), want at least 2 (one distinct prompt cannot be cross-fitted)", len(prompts))
 	}
-	if len(distinct) < 2 {
-		return nil, 0, fmt.Errorf("out-of-fold classifier: the stream has %d distinct prompt(s), want at least 2 (one distinct prompt cannot be cross-fitted)", len(distinct))
-	}
-	k := min(oofFolds, len(distinct))
+	k := min(oofFolds, len(prompts))
+	fold := make([]int, len(rows))
 	// Another stream of the seed than the cards' groups, so the two
 	// splits are not the same.
-	fold, err := priorGroups(rows, k, seed^0x00f0)
-	return fold, k, err
+	dealGroups(fold, prompts, k, seed^0x00f0)
+	return fold, k, nil
 }
 
 // outOfFold routes every row by an offline classifier trained on the other

@@ -35,20 +35,33 @@ func priorGroups(rows []dataset.Record, k int, seed uint64) ([]int, error) {
 	if k == 0 {
 		return group, nil
 	}
-	first := map[string]int{} // prompt → its index among the distinct prompts
-	for _, r := range rows {
-		if _, ok := first[r.Prompt]; !ok {
-			first[r.Prompt] = len(first)
+	prompts := promptGroups(rows)
+	if k > len(prompts) {
+		return nil, fmt.Errorf("-prior-folds %d: the stream has only %d distinct prompts", k, len(prompts))
+	}
+	dealGroups(group, prompts, k, seed)
+	return group, nil
+}
+
+// promptGroups returns the rows of each distinct prompt, in order of first
+// appearance (dataset.GroupByPrompt).
+func promptGroups(rows []dataset.Record) [][]int {
+	prompts := make([]string, len(rows))
+	for i, r := range rows {
+		prompts[i] = r.Prompt
+	}
+	return dataset.GroupByPrompt(prompts)
+}
+
+// dealGroups shuffles the prompt groups by seed and deals them round robin
+// into k groups, writing each row's group into group.
+func dealGroups(group []int, prompts [][]int, k int, seed uint64) {
+	perm := rand.New(rand.NewPCG(seed, 0x9f1d5)).Perm(len(prompts))
+	for g, rows := range prompts {
+		for _, i := range rows {
+			group[i] = perm[g] % k
 		}
 	}
-	if k > len(first) {
-		return nil, fmt.Errorf("-prior-folds %d: the stream has only %d distinct prompts", k, len(first))
-	}
-	perm := rand.New(rand.NewPCG(seed, 0x9f1d5)).Perm(len(first))
-	for i, r := range rows {
-		group[i] = perm[first[r.Prompt]] % k
-	}
-	return group, nil
 }
 
 // foldQualities returns, for each of the k groups (one when k = 0), each
