@@ -86,6 +86,7 @@ func runSimulate(args []string, stdout io.Writer) error {
 	alias := aliasFlag(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stdout, "usage: llmrouter simulate [flags] data.jsonl…   (several files play as one stream)")
+		fmt.Fprintln(stdout, stdioUsage)
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -101,6 +102,7 @@ func runSimulate(args []string, stdout io.Writer) error {
 	if err := f.checkOutputs(files); err != nil {
 		return err
 	}
+	stateOut, stdout := stdout, reportTo(stdout, f.statePath)
 	ds, err := loadDatasets(files, alias.options()...)
 	if err != nil {
 		return err
@@ -113,7 +115,7 @@ func runSimulate(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	s.files, s.modelsLine = strings.Join(files, ","), modelsLine
+	s.files, s.modelsLine, s.stateOut = strings.Join(files, ","), modelsLine, stateOut
 	if err := s.run(stdout); err != nil {
 		return err
 	}
@@ -143,6 +145,7 @@ type sim struct {
 	foldCards  [][]llmrouter.ModelCard
 	group      []int
 	modelsLine string
+	stateOut   io.Writer // standard output, for -state -
 	lambda     float64
 	strong     int // the dearest model on average
 	dropped    int // rows without every model
@@ -454,7 +457,7 @@ func (s *sim) run(w io.Writer) error {
 	}
 	s.stats = b.Stats()
 	if f.statePath != "" {
-		if err := writeOutput(f.statePath, func(w io.Writer) error { _, err := b.WriteTo(w); return err }); err != nil {
+		if err := writeOutput(s.stateOut, f.statePath, func(w io.Writer) error { _, err := b.WriteTo(w); return err }); err != nil {
 			return fmt.Errorf("-state: %w", err)
 		}
 	}
