@@ -183,13 +183,16 @@ var _ llmrouter.Policy = (*Budget)(nil)
 // New returns a Budget enforcing cfg. It fails, naming the limit, on an
 // unknown scope or window, a PerTag limit without a tag, a negative or
 // non-finite amount, a negative TTL or MaxPerRequest, or a Store that is
-// a nil pointer.
+// a nil pointer or whose Validate method (if it has one: a redisstore.Store
+// does) fails, as a zero value's does.
 func New(cfg Config) (*Budget, error) {
 	b := &Budget{store: cfg.Store, defaultTier: cfg.DefaultTier, ttl: cfg.TTL, onError: cfg.OnError}
 	if b.store == nil {
 		b.store = NewMemoryStore()
 	} else if nilcheck.PointerOrFunc(b.store) {
 		return nil, fmt.Errorf("budget: Config.Store is a nil %T (did its constructor fail?)", b.store)
+	} else if err := nilcheck.Unusable(b.store); err != nil {
+		return nil, fmt.Errorf("budget: Config.Store: %w", err)
 	}
 	switch {
 	case cfg.TTL < 0:
