@@ -272,7 +272,8 @@ func bufferRequested(ctx context.Context) bool {
 }
 
 // Breakers returns the router's circuit-breaker registry, or nil when the
-// router runs without breakers (no WithFallback, or Fallback.NoBreaker).
+// router runs without breakers (no WithFallback, or Fallback.NoBreaker):
+// a nil registry's methods work, as no breakers (every model allowed).
 func (r *Router) Breakers() *breaker.Registry { return r.fb.registry }
 
 // resilience is a Fallback resolved for one router.

@@ -111,7 +111,9 @@ func (p *Policy) built() error {
 }
 
 // New returns a policy over the named models (the router's model names,
-// in any order) with every arm at its prior.
+// in any order) with every arm at its prior. A Shared that is a nil
+// pointer, or whose Validate method (if it has one: a redisstore.Learner
+// does) fails, as a zero value's does, is an error.
 func New(models []string, opt Options) (*Policy, error) {
 	if len(models) == 0 || len(models) > MaxModels {
 		return nil, fmt.Errorf("bandit: %d models; want 1 to %d", len(models), MaxModels)
@@ -181,6 +183,9 @@ func New(models []string, opt Options) (*Policy, error) {
 		rng: rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x9e3779b97f4a7c15)), pend: newPendingStore(opt.MaxPending)}
 	if nilcheck.PointerOrFunc(opt.Shared) {
 		return nil, fmt.Errorf("bandit: Options.Shared is a nil %T (did its constructor fail?)", opt.Shared)
+	}
+	if err := nilcheck.Unusable(opt.Shared); err != nil {
+		return nil, fmt.Errorf("bandit: Options.Shared: %w", err)
 	}
 	if p.base == nil {
 		p.base = llmrouter.DefaultPolicy()

@@ -60,7 +60,8 @@ func (s State) String() string {
 // A Breaker never reads the clock: callers pass now, which makes it
 // deterministic under test. It starts no goroutines. All methods are safe for
 // concurrent use. The zero value is a closed breaker with default settings;
-// use [New] for other settings.
+// use [New] for other settings. A nil *Breaker is no breaker: it allows
+// every request, records and trips nothing, and reports itself closed.
 type Breaker struct {
 	mu       sync.Mutex
 	s        Settings
@@ -101,6 +102,9 @@ func (b *Breaker) settings() *Settings {
 // to Record. With [Settings.Shared] it first asks the shared state
 // whether another replica opened the model (see [Shared]).
 func (b *Breaker) Allow(now time.Time) (ok bool, retryAt time.Time) {
+	if b == nil {
+		return true, time.Time{}
+	}
 	b.adopt(now)
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -136,6 +140,9 @@ func (b *Breaker) Allow(now time.Time) (ok bool, retryAt time.Time) {
 // outcome. Records are not matched to Allow calls: while half-open any
 // recorded success closes the breaker and any failure re-opens it.
 func (b *Breaker) Record(now time.Time, err error) State {
+	if b == nil {
+		return Closed
+	}
 	b.mu.Lock()
 	was := b.retryAt
 	st := b.record(now, err)
@@ -197,6 +204,9 @@ func (b *Breaker) record(now time.Time, err error) State {
 // Retry-After. It does not count as a trip for CooldownGrowth.
 // An already open breaker only has its retryAt pushed later.
 func (b *Breaker) Trip(now time.Time, d time.Duration) {
+	if b == nil {
+		return
+	}
 	b.mu.Lock()
 	was := b.retryAt
 	b.trip(now, d)
@@ -230,6 +240,9 @@ func (b *Breaker) trip(now time.Time, d time.Duration) {
 
 // Reset closes the breaker and forgets all counts.
 func (b *Breaker) Reset() {
+	if b == nil {
+		return
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.close()
@@ -249,6 +262,9 @@ type Stats struct {
 // [Settings.Shared] it reports a model another replica opened as open
 // until the shared end (as Allow would adopt it).
 func (b *Breaker) Stats(now time.Time) Stats {
+	if b == nil {
+		return Stats{State: Closed}
+	}
 	su := b.sharedUntil(now)
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -276,6 +292,9 @@ func (b *Breaker) Stats(now time.Time) Stats {
 // set, as Allow does). It does not change the breaker (in
 // particular it takes no probe slot).
 func (b *Breaker) RetryAt(now time.Time) time.Time {
+	if b == nil {
+		return time.Time{}
+	}
 	su := b.sharedUntil(now)
 	b.mu.Lock()
 	defer b.mu.Unlock()

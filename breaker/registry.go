@@ -7,7 +7,9 @@ import (
 
 // Registry holds one [Breaker] per model name, created on first use
 // with the registry's settings. The zero value is ready to use (default
-// settings); all methods are safe for concurrent use.
+// settings); all methods are safe for concurrent use. A nil *Registry is
+// no breakers (what llmrouter.Router.Breakers returns for a router
+// without them): its Breaker is nil, a nil *Breaker allowing everything.
 type Registry struct {
 	settings Settings
 	mu       sync.Mutex
@@ -21,6 +23,9 @@ func NewRegistry(s Settings) *Registry {
 
 // Breaker returns the breaker of model, creating it if needed.
 func (r *Registry) Breaker(model string) *Breaker {
+	if r == nil {
+		return nil
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.m == nil {
@@ -37,6 +42,9 @@ func (r *Registry) Breaker(model string) *Breaker {
 
 // lookup returns the breaker of model or nil, without creating one.
 func (r *Registry) lookup(model string) *Breaker {
+	if r == nil {
+		return nil
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.m[model]
@@ -62,7 +70,7 @@ func (r *Registry) NextAvailable(now time.Time, models ...string) (at time.Time,
 	bs := make([]*Breaker, 0, len(models))
 	for _, m := range models {
 		b := r.lookup(m)
-		if b == nil && r.settings.Shared != nil {
+		if b == nil && r != nil && r.settings.Shared != nil {
 			b = r.Breaker(m) // another replica may have opened it
 		}
 		if b == nil {

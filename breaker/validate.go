@@ -11,7 +11,8 @@ import (
 // duration (Window, Cooldown, MaxCooldown, ProbeTimeout) or count
 // (MinRequests, HalfOpenProbes), a NaN FailureRate or one above 1 (a
 // share, not a percentage: it would never trip), or a Shared that is
-// a nil pointer (every Allow would panic). New and
+// a nil pointer (every Allow would panic) or whose Validate method (if it
+// has one: a redisstore.Breakers does) fails, as a zero value's does. New and
 // NewRegistry, which cannot fail, treat such a field as zero (its
 // default); llmrouter.New rejects a Fallback.Breaker that Validate
 // rejects. It is pure.
@@ -40,6 +41,9 @@ func (s Settings) Validate() error {
 	}
 	if nilcheck.PointerOrFunc(s.Shared) {
 		return fmt.Errorf("breaker: Settings.Shared is a nil %T (did its constructor fail?)", s.Shared)
+	}
+	if err := nilcheck.Unusable(s.Shared); err != nil {
+		return fmt.Errorf("breaker: Settings.Shared: %w", err)
 	}
 	return nil
 }

@@ -41,7 +41,10 @@ type Limit struct {
 	// (Hints.Tier, or Config.DefaultTier when the request names none):
 	// free users $0.01 a day, paying users $2. Limits of different tiers
 	// on the same scope and window share one running total, so a user who
-	// upgrades keeps what they spent.
+	// upgrades keeps what they spent; where a tier's limit and one without
+	// a tier on the same total both apply, the smaller holds. Two limits
+	// on the same scope, tag (PerTag), tier and window are one limit
+	// given twice, which New refuses.
 	Tier string
 	// USD is what may be spent in the window; 0 lets only free models run.
 	USD float64
@@ -182,14 +185,18 @@ var _ llmrouter.Policy = (*Budget)(nil)
 
 // New returns a Budget enforcing cfg. It fails, naming the limit, on an
 // unknown scope or window, a PerTag limit without a tag, a negative or
-// non-finite amount, a negative TTL or MaxPerRequest, or a Store that is
-// a nil pointer.
+// non-finite amount, a limit given twice (naming both: the same scope,
+// tag for PerTag, tier and window), a negative TTL or MaxPerRequest, or a Store that is
+// a nil pointer or whose Validate method (if it has one: a redisstore.Store
+// does) fails, as a zero value's does.
 func New(cfg Config) (*Budget, error) {
 	b := &Budget{store: cfg.Store, defaultTier: cfg.DefaultTier, ttl: cfg.TTL, onError: cfg.OnError}
 	if b.store == nil {
 		b.store = NewMemoryStore()
 	} else if nilcheck.PointerOrFunc(b.store) {
 		return nil, fmt.Errorf("budget: Config.Store is a nil %T (did its constructor fail?)", b.store)
+	} else if err := nilcheck.Unusable(b.store); err != nil {
+		return nil, fmt.Errorf("budget: Config.Store: %w", err)
 	}
 	switch {
 	case cfg.TTL < 0:
@@ -222,9 +229,30 @@ func New(cfg Config) (*Budget, error) {
 		default:
 			return nil, fmt.Errorf("budget: limit %d: unknown scope %d (use budget.PerUser, PerTag or Global)", i, l.Scope)
 		}
+		for j, y := range b.limits {
+			if y.key == x.key && y.Tier == x.Tier {
+				return nil, fmt.Errorf("budget: limits %d and %d are one limit (%s; $%v and $%v): give it once", j, i, x.describe(), y.USD, x.USD)
+			}
+		}
 		b.limits = append(b.limits, x)
 	}
 	return b, nil
+}
+
+// describe names what l counts: scope, tier and window.
+func (l *limit) describe() string {
+	scope := "global"
+	switch l.Scope {
+	case PerUser:
+		scope = "per user"
+	case PerTag:
+		scope = fmt.Sprintf("tag %q", l.Tag)
+	}
+	tier := "no tier"
+	if l.Tier != "" {
+		tier = fmt.Sprintf("tier %q", l.Tier)
+	}
+	return scope + ", " + tier + ", " + l.Window.String()
 }
 
 // Validate keeps the router's model cards, which the reservation's output

@@ -121,7 +121,8 @@ var (
 
 // New returns a Tracker. It fails, naming the field, on an Alpha outside
 // (0,1], a Quantile outside (0,1), a negative MinSamples or Window, or a
-// Shared that is a nil pointer.
+// Shared that is a nil pointer or whose Validate method (if it has one: a
+// redisstore.Latency does) fails, as a zero value's does.
 func New(cfg Config) (*Tracker, error) {
 	switch {
 	case cfg.Alpha == 0:
@@ -153,6 +154,9 @@ func New(cfg Config) (*Tracker, error) {
 	}
 	if nilcheck.PointerOrFunc(cfg.Shared) {
 		return nil, fmt.Errorf("latency: Config.Shared is a nil %T (did its constructor fail?)", cfg.Shared)
+	}
+	if err := nilcheck.Unusable(cfg.Shared); err != nil {
+		return nil, fmt.Errorf("latency: Config.Shared: %w", err)
 	}
 	return &Tracker{cfg: cfg}, nil
 }

@@ -49,8 +49,9 @@ type BreakersOptions struct {
 // zero time if none) and the breakers act alone; Redis is tried again at
 // the next read, CacheFor later. No call blocks longer than about
 // Timeout; none panics. Safe for concurrent use. Build it with
-// NewBreakers: the zero value is not usable (Err returns an error saying
-// so, and OpenUntil and Opened panic with it, which a breaker recovers
+// NewBreakers: the zero value is not usable (Validate and Err return an
+// error saying so, which breaker.Settings.Validate and so llmrouter.New
+// report; OpenUntil and Opened panic with it, which a breaker recovers
 // from, acting alone).
 type Breakers struct {
 	rdb      redis.UniversalClient
@@ -115,6 +116,18 @@ func NewBreakers(rdb redis.UniversalClient, o BreakersOptions) (*Breakers, error
 // value) returns, or panics with where a method returns no error (a
 // breaker recovers its Shared's panic and acts alone).
 var errZeroBreakers = errors.New("redisstore: Breakers not made by NewBreakers (its zero value is not usable)")
+
+// Validate reports whether s can be used: an error saying so for a
+// Breakers NewBreakers did not make (the zero value), nil otherwise.
+// breaker.Settings.Validate (which a router's New calls) calls it on
+// Shared, so that a zero Breakers is refused there rather than each
+// breaker recovering its panics and acting alone.
+func (s *Breakers) Validate() error {
+	if s.rdb == nil {
+		return errZeroBreakers
+	}
+	return nil
+}
 
 func (s *Breakers) mustBeBuilt() {
 	if s.rdb == nil {

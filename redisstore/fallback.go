@@ -39,6 +39,17 @@ var errZeroStore = errors.New("redisstore: Store not made by New (its zero value
 
 func (s *Store) Degraded() bool { return s.degradedNow.Load() }
 
+// Validate reports whether s can be used: an error saying so for a Store
+// New did not make (the zero value), nil otherwise. budget.New calls it
+// on Config.Store, so that a zero Store is refused there rather than
+// failing every call.
+func (s *Store) Validate() error {
+	if s.rdb == nil {
+		return errZeroStore
+	}
+	return nil
+}
+
 // Reserve implements budget.Store. While degraded, it reserves from the
 // local share of every limit.
 func (s *Store) Reserve(ctx context.Context, r budget.Reservation) (budget.Nanos, *budget.Status, error) {

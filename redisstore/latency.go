@@ -64,8 +64,9 @@ type LatencyOptions struct {
 // every replica's read again; if Redis lost its data meanwhile, each
 // replica adds again the samples it had added that are still in the
 // Window. No call waits on Redis; none panics. Safe for concurrent use.
-// Build it with NewLatency: the zero value is not usable (Flush and Err
-// return an error saying so; Add, Observed and Degraded panic with it).
+// Build it with NewLatency: the zero value is not usable (Validate, Flush
+// and Err return an error saying so, which latency.New reports; Add,
+// Observed and Degraded panic with it).
 type Latency struct {
 	c       *counters
 	prefix  string
@@ -299,6 +300,17 @@ func (l *Latency) RoundTrips() int {
 // errZeroLatency is what a Latency NewLatency did not make (its zero
 // value) returns, or panics with where a method returns no error.
 var errZeroLatency = errors.New("redisstore: Latency not made by NewLatency (its zero value is not usable)")
+
+// Validate reports whether l can be used: an error saying so for a
+// Latency NewLatency did not make (the zero value), nil otherwise.
+// latency.New calls it on Config.Shared, so that a zero Latency is
+// refused there rather than panicking in every Add.
+func (l *Latency) Validate() error {
+	if l.c == nil {
+		return errZeroLatency
+	}
+	return nil
+}
 
 func (l *Latency) mustBeBuilt() {
 	if l.c == nil {

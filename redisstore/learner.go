@@ -58,8 +58,9 @@ type LearnerOptions struct {
 // key under Prefix changed), each replica adds again everything it had
 // added, so every update still counts once. Only Seed waits on Redis (at
 // most about Timeout); no call panics. Safe for concurrent use. Build it
-// with NewLearner: the zero value is not usable (Seed, Flush and Err
-// return an error saying so; Add, Totals and Degraded panic with it).
+// with NewLearner: the zero value is not usable (Validate, Seed, Flush
+// and Err return an error saying so, which bandit.New reports; Add,
+// Totals and Degraded panic with it).
 type Learner struct {
 	c      *counters
 	prefix string
@@ -224,6 +225,17 @@ func (l *Learner) RoundTrips() int {
 // value) returns, or panics with where a method returns no error (a
 // router recovers the panic of a bandit policy or sink).
 var errZeroLearner = errors.New("redisstore: Learner not made by NewLearner (its zero value is not usable)")
+
+// Validate reports whether l can be used: an error saying so for a
+// Learner NewLearner did not make (the zero value), nil otherwise.
+// bandit.New calls it on Options.Shared, so that a zero Learner is
+// refused there rather than panicking in every decision.
+func (l *Learner) Validate() error {
+	if l.c == nil {
+		return errZeroLearner
+	}
+	return nil
+}
 
 func (l *Learner) mustBeBuilt() {
 	if l.c == nil {

@@ -64,7 +64,7 @@ type Options struct {
 // call earlier, and its error is returned. Redis's own failures are
 // never returned: the call is served locally. Safe for concurrent use.
 // Build it with New: the zero value is not usable (its methods return an
-// error saying so).
+// error saying so; budget.New reports Validate's).
 type Store struct {
 	rdb        redis.UniversalClient
 	prefix     string

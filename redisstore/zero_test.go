@@ -5,9 +5,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/bandit"
+	"github.com/llmrouter/llmrouter/breaker"
 	"github.com/llmrouter/llmrouter/budget"
+	"github.com/llmrouter/llmrouter/latency"
 	"github.com/llmrouter/llmrouter/redisstore"
+	"github.com/llmrouter/llmrouter/routertest"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // A Breakers, Latency, Learner or Store its constructor did not make (the
@@ -64,4 +70,45 @@ func TestZeroValues(t *testing.T) {
 		assert.EqualError(t, err, want)
 		assert.False(t, s.Degraded())
 	})
+}
+
+// A zero value plugged into what takes it (latency.New, bandit.New, a
+// router's breaker settings, budget.New) is refused there, with the error
+// naming the type and its constructor: a zero Latency or Learner made
+// every call through the router end in ErrPanic, a zero Breakers left each
+// breaker acting alone without a word, a zero Store failed every call.
+func TestZeroValuesRefusedWhenPlugged(t *testing.T) {
+	models := []string{"a", "b"}
+	for _, tc := range []struct {
+		name string
+		make func() error
+		want string
+	}{
+		{"Latency in latency.New", func() error {
+			_, err := latency.New(latency.Config{Shared: &redisstore.Latency{}})
+			return err
+		}, "latency: Config.Shared: redisstore: Latency not made by NewLatency (its zero value is not usable)"},
+		{"Learner in bandit.New", func() error {
+			_, err := bandit.New(models, bandit.Options{Shared: &redisstore.Learner{}})
+			return err
+		}, "bandit: Options.Shared: redisstore: Learner not made by NewLearner (its zero value is not usable)"},
+		{"Breakers in breaker.Settings", func() error {
+			return breaker.Settings{Shared: &redisstore.Breakers{}}.Validate()
+		}, "breaker: Settings.Shared: redisstore: Breakers not made by NewBreakers (its zero value is not usable)"},
+		{"Breakers in a router", func() error {
+			_, err := llmrouter.New([]llmrouter.Provider{routertest.NewProvider(llmrouter.ModelCard{Name: "a", Quality: 0.5})},
+				llmrouter.WithFallback(llmrouter.Fallback{Breaker: breaker.Settings{Shared: &redisstore.Breakers{}}}))
+			return err
+		}, "redisstore: Breakers not made by NewBreakers (its zero value is not usable)"},
+		{"Store in budget.New", func() error {
+			_, err := budget.New(budget.Config{Store: &redisstore.Store{}})
+			return err
+		}, "budget: Config.Store: redisstore: Store not made by New (its zero value is not usable)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.make()
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
 }

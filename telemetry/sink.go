@@ -84,7 +84,8 @@ type Options struct {
 // It is an llmrouter.Sink, safe for concurrent use; Record does not block
 // beyond what the configured providers do (the SDK's batch span processor
 // queues, and drops when full). Create it with NewSink: the zero value is
-// not usable (Record panics saying so).
+// not usable (Record panics saying so). A nil *Sink is no sink: it records
+// nothing (llmrouter.WithSink ignores one).
 type Sink struct {
 	tracer trace.Tracer
 	m      instruments
@@ -141,7 +142,7 @@ func NewSink(o Options) (*Sink, error) {
 // decisions. It is safe to call more than once, but not concurrently
 // with itself.
 func (s *Sink) Close() error {
-	if s.reg == nil {
+	if s == nil || s.reg == nil {
 		return nil
 	}
 	err := s.reg.Unregister()
@@ -160,7 +161,7 @@ func (s *Sink) Record(d *llmrouter.Decision) { s.RecordContext(context.Backgroun
 // caller's trace. ctx is also handed to the metric instruments
 // (exemplars); its cancellation changes nothing.
 func (s *Sink) RecordContext(ctx context.Context, d *llmrouter.Decision) {
-	if d == nil {
+	if d == nil || s == nil {
 		return
 	}
 	if s.tracer == nil {

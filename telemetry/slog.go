@@ -15,7 +15,9 @@ import (
 // they read the same under a fake clock. The end user (Hints.User) is not
 // logged. Safe for concurrent use as far as the handler is (slog's are);
 // create it with NewLogSink. The zero value writes to slog.Default()'s
-// handler (read at each decision), as NewLogSink(nil) does.
+// handler (read at each decision), as NewLogSink(nil) does. A nil
+// *LogSink is no sink: it writes nothing (llmrouter.WithSink ignores
+// one).
 type LogSink struct {
 	h slog.Handler
 }
@@ -38,7 +40,7 @@ func (s *LogSink) Record(d *llmrouter.Decision) { s.RecordContext(context.Backgr
 // add the trace id from the context use it). Its cancellation changes
 // nothing.
 func (s *LogSink) RecordContext(ctx context.Context, d *llmrouter.Decision) {
-	if d == nil {
+	if d == nil || s == nil {
 		return
 	}
 	h := s.h

@@ -2,6 +2,7 @@ package telemetry_test
 
 import (
 	"bytes"
+	"context"
 	"log/slog"
 	"testing"
 
@@ -66,4 +67,25 @@ func TestNewSinkRejectsBadGauge(t *testing.T) {
 	s, err := telemetry.NewSink(telemetry.Options{Breakers: reg, Models: []string{"a", "b"}})
 	require.NoError(t, err)
 	require.NoError(t, s.Close())
+}
+
+// A nil *Sink or *LogSink is no sink: it records nothing (Close has
+// nothing to stop), as llmrouter.WithSink already takes one. Both
+// panicked with a nil pointer dereference.
+func TestNilSinkRecordsNothing(t *testing.T) {
+	old := slog.Default()
+	t.Cleanup(func() { slog.SetDefault(old) })
+	var buf bytes.Buffer
+	slog.SetDefault(slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})))
+
+	var s *telemetry.Sink
+	var l *telemetry.LogSink
+	require.NotPanics(t, func() {
+		s.Record(fallbackDecision())
+		s.RecordContext(context.Background(), fallbackDecision())
+		assert.NoError(t, s.Close())
+		l.Record(fallbackDecision())
+		l.RecordContext(context.Background(), fallbackDecision())
+	})
+	assert.Empty(t, buf.String(), "a nil LogSink writes nothing, to the default logger neither")
 }

@@ -56,15 +56,15 @@ func TestWriteOutput(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "out.bin")
 	boom := errors.New("boom")
-	require.ErrorIs(t, writeOutput(path, func(w io.Writer) error {
+	require.ErrorIs(t, writeOutput(nil, path, func(w io.Writer) error {
 		fmt.Fprint(w, "partial")
 		return boom
 	}), boom)
 	assert.NoFileExists(t, path, "a failed first write leaves nothing")
 	assertOnlyFiles(t, dir)
 
-	require.NoError(t, writeOutput(path, func(w io.Writer) error { _, err := io.WriteString(w, "v1"); return err }))
-	require.ErrorIs(t, writeOutput(path, func(w io.Writer) error {
+	require.NoError(t, writeOutput(nil, path, func(w io.Writer) error { _, err := io.WriteString(w, "v1"); return err }))
+	require.ErrorIs(t, writeOutput(nil, path, func(w io.Writer) error {
 		fmt.Fprint(w, "partial")
 		return boom
 	}), boom)
@@ -73,7 +73,7 @@ func TestWriteOutput(t *testing.T) {
 	assert.Equal(t, "v1", string(got))
 	assertOnlyFiles(t, dir, "out.bin")
 
-	require.NoError(t, writeOutput(path, func(w io.Writer) error { _, err := io.WriteString(w, "v2"); return err }))
+	require.NoError(t, writeOutput(nil, path, func(w io.Writer) error { _, err := io.WriteString(w, "v2"); return err }))
 	got, err = os.ReadFile(path)
 	require.NoError(t, err)
 	assert.Equal(t, "v2", string(got))
@@ -92,7 +92,7 @@ func TestWriteOutput(t *testing.T) {
 	target, link := filepath.Join(dir, "target"), filepath.Join(dir, "link")
 	require.NoError(t, os.WriteFile(target, []byte("old"), 0o644))
 	require.NoError(t, os.Symlink(target, link))
-	require.NoError(t, writeOutput(link, func(w io.Writer) error { _, err := io.WriteString(w, "through"); return err }))
+	require.NoError(t, writeOutput(nil, link, func(w io.Writer) error { _, err := io.WriteString(w, "through"); return err }))
 	lst, err := os.Lstat(link)
 	require.NoError(t, err)
 	assert.NotZero(t, lst.Mode()&os.ModeSymlink, "the link is still a link")
@@ -100,7 +100,7 @@ func TestWriteOutput(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "through", string(got))
 
-	require.NoError(t, writeOutput(os.DevNull, func(w io.Writer) error { _, err := io.WriteString(w, "x"); return err }))
+	require.NoError(t, writeOutput(nil, os.DevNull, func(w io.Writer) error { _, err := io.WriteString(w, "x"); return err }))
 	st, err = os.Stat(os.DevNull)
 	require.NoError(t, err)
 	assert.NotZero(t, st.Mode()&os.ModeDevice, "%s is still a device", os.DevNull)

@@ -35,6 +35,7 @@ func runCalibrate(args []string, stdout io.Writer) error {
 	fs.Usage = func() {
 		fmt.Fprintln(stdout, "usage: llmrouter calibrate [-model model.bin] -strong S -weak W (-share F | -quality Q | -pgr P) validation.jsonl…")
 		fmt.Fprintln(stdout, "prints the cutoff for the Threshold policy (route strong when Quality(strong) − Quality(weak) ≥ cutoff)")
+		fmt.Fprintln(stdout, stdinUsage)
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -62,6 +63,9 @@ func runCalibrate(args []string, stdout io.Writer) error {
 	}
 	if set != 1 {
 		return errors.New("give exactly one of -share, -quality, -pgr")
+	}
+	if err := oneStdin(append(dataFiles(*data, fs.Args()), *model)...); err != nil {
+		return err
 	}
 	// Without -model: the classifier a router uses when built without
 	// WithClassifier, so the cutoff suits such a router.

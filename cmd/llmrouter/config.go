@@ -27,20 +27,24 @@ func runValidate(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	env := fs.Bool("env", false, "also check that every api_key_env variable is set")
+	fs.Usage = func() {
+		fmt.Fprintln(stdout, "usage: llmrouter validate [-env] router.yaml   (- reads the file from standard input)")
+		fs.PrintDefaults()
+	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
 		return fmt.Errorf("want exactly one file argument, got %d", fs.NArg())
 	}
-	f, err := config.Load(fs.Arg(0))
+	f, err := loadConfig(fs.Arg(0))
 	if err != nil {
 		return err
 	}
 	if _, err := f.Build(config.BuildOptions{Fake: !*env}); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s: ok, %d models\n", fs.Arg(0), len(f.Models))
+	fmt.Fprintf(stdout, "%s: ok, %d models\n", inputName(fs.Arg(0)), len(f.Models))
 	for _, c := range f.Cards() {
 		fmt.Fprintf(stdout, "  %-16s %-28s $%.3f/$%.3f (cached $%.3f)  window %7d  %-28s quality %.2f\n",
 			c.Name, c.APIModel, c.InputPerMTok, c.OutputPerMTok, c.CachedInputPerMTok, c.ContextWindow, c.Capabilities, c.Quality)
@@ -48,10 +52,28 @@ func runValidate(args []string, stdout io.Writer) error {
 	return nil
 }
 
+// loadConfig is config.Load, standard input for "-" (errors then name
+// "standard input").
+func loadConfig(path string) (*config.File, error) {
+	if path != "-" {
+		return config.Load(path)
+	}
+	r, err := openInput(path, "a configuration file")
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	b, err := io.ReadAll(io.LimitReader(r, config.MaxFileBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("standard input: %w", err)
+	}
+	return config.Parse(inputName(path), b)
+}
+
 // configRouter builds the router a file declares with fake providers on
 // clock: what explain and demo -config route with, needing no keys.
 func configRouter(path string, clock *routertest.Clock) (*llmrouter.Router, error) {
-	f, err := config.Load(path)
+	f, err := loadConfig(path)
 	if err != nil {
 		return nil, err
 	}

@@ -118,7 +118,7 @@ func demoPrompts() []demoPrompt {
 func runDemo(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(stdout)
-	cfg := fs.String("config", "", "route with the models a configuration file declares (as fakes) instead of the built-in three")
+	cfg := fs.String("config", "", "route with the models a configuration file declares (as fakes) instead of the built-in three (- reads it from standard input)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -174,7 +174,7 @@ func runExplain(args []string, stdout io.Writer) error {
 	fs.SetOutput(stdout)
 	tier := fs.String("tier", "", "the user's tier (the demo router has a \"free\" tier)")
 	maxCost := fs.Float64("max-cost", 0, "the request's cost limit in USD (0: none)")
-	cfg := fs.String("config", "", "route with the router a configuration file declares (no model is called)")
+	cfg := fs.String("config", "", "route with the router a configuration file declares (no model is called; - reads it from standard input)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

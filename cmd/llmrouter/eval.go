@@ -46,6 +46,7 @@ func runEval(args []string, stdout io.Writer) error {
        llmrouter eval [flags] -test test.jsonl train.jsonl…
        llmrouter eval -model model.bin -test test.jsonl
        llmrouter eval -data data.jsonl [-model model.bin | -cv 5] [-strong M -weak M] [-plot curve.svg]`)
+		fmt.Fprintln(stdout, stdinUsage)
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -65,6 +66,12 @@ func runEval(args []string, stdout io.Writer) error {
 	}
 	if *folds < 2 {
 		return fmt.Errorf("-cv %d: want at least 2 folds", *folds)
+	}
+	if err := oneStdin(append(dataFiles(*data, fs.Args()), *test, *model)...); err != nil {
+		return err
+	}
+	if *plotPath == "-" {
+		return errPlotStdout
 	}
 	if *plotPath != "" {
 		ext := strings.ToLower(filepath.Ext(*plotPath))

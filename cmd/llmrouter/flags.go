@@ -163,13 +163,23 @@ func noArgs(fs *flag.FlagSet) error {
 	return nil
 }
 
+// errPlotStdout is -plot -: a plot has no format without a file name.
+var errPlotStdout = errors.New("-plot -: a plot's format comes from its file name's extension (.svg, .png or .pdf); give a file name")
+
 // checkOutput fails early, before any long work, when path (given by flag
 // name) cannot be written: it is a directory, or its directory is missing,
 // or it is one of inputs (each a file or a comma-separated list, "" none),
 // which writing would destroy. Whether the file itself can be created is
-// known only when it is.
+// known only when it is. "-" (standard output) passes, but for -plot.
+// "-" (standard input) for two inputs fails too (see oneStdin).
 func checkOutput(name, path string, inputs ...string) error {
-	if path == "" {
+	if err := oneStdin(inputs...); err != nil {
+		return err
+	}
+	switch {
+	case path == "-" && name == "plot":
+		return errPlotStdout
+	case path == "" || path == "-": // none, or standard output
 		return nil
 	}
 	st, err := os.Stat(path)

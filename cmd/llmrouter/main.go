@@ -48,6 +48,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		usage(stderr)
 		return 2
 	}
+	stdinTaken = false // a new command line: "-" not read yet
 	if err := c.run(args[1:], stdout); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0

@@ -21,8 +21,12 @@ import (
 // leaves the old file as it was and no temporary file behind. A new file
 // gets the mode os.Create gives, an existing one keeps its mode. Anything
 // else (/dev/null, a pipe, a symbolic link such as /dev/stdout) is
-// written directly, through the link, never renamed over.
-func writeOutput(path string, write func(io.Writer) error) error {
+// written directly, through the link, never renamed over. Path "-" is
+// stdout.
+func writeOutput(stdout io.Writer, path string, write func(io.Writer) error) error {
+	if path == "-" {
+		return write(stdout)
+	}
 	perm := fs.FileMode(0o666) // less the umask, as os.Create
 	st, err := os.Lstat(path)
 	switch {
@@ -78,7 +82,7 @@ func createTemp(path string, perm fs.FileMode) (*os.File, error) {
 }
 
 // savePlot is eval.SavePlot through writeOutput: the format path's
-// extension names.
+// extension names (checkOutput refuses "-", which has none).
 func savePlot(p *plot.Plot, path string) error {
-	return writeOutput(path, func(w io.Writer) error { return eval.WritePlot(p, w, strings.ToLower(filepath.Ext(path))) })
+	return writeOutput(nil, path, func(w io.Writer) error { return eval.WritePlot(p, w, strings.ToLower(filepath.Ext(path))) })
 }

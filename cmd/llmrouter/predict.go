@@ -39,6 +39,7 @@ func runPredict(args []string, stdout io.Writer) error {
 		fmt.Fprintln(stdout, "       llmrouter predict -model model.bin -data test.jsonl -out pred.jsonl")
 		fmt.Fprintln(stdout, "writes one JSON line per record: {\"id\":…,\"predicted\":{model: quality}}")
 		fmt.Fprintln(stdout, "records need an id and a prompt; outcomes are optional")
+		fmt.Fprintln(stdout, stdioUsage)
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -60,11 +61,7 @@ func runPredict(args []string, stdout io.Writer) error {
 	}
 	bar := newProgress("predicting", ds.Len(), *quiet)
 	write := func(w io.Writer) error { return writePredictions(clearingWriter{w: w, bar: &bar}, c, ds, bar) }
-	if *out == "" {
-		err = write(stdout)
-	} else {
-		err = writeOutput(*out, write)
-	}
+	err = writeOutput(stdout, orDefault(*out, "-"), write)
 	bar.finish()
 	return err
 }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"sort"
 )
 
@@ -36,7 +35,7 @@ func loadPrices(path string) (map[string]price, error) {
 }
 
 func readPrices(path string) (map[string]price, error) {
-	f, err := os.Open(path)
+	f, err := openInput(path, "a prices file")
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/dataset"
 	"github.com/llmrouter/llmrouter/replay"
 	"github.com/llmrouter/llmrouter/routertest"
 )
@@ -33,6 +34,7 @@ func runReplay(args []string, stdout io.Writer) error {
 	folds := fs.Int("folds", 2, "cross-fitting folds of the doubly robust reward model")
 	fs.Usage = func() {
 		fmt.Fprintln(stdout, "usage: llmrouter replay [-outcomes test.jsonl] [-log dir] [-cards train.jsonl] [-model model.bin] [-policy spec]")
+		fmt.Fprintln(stdout, stdinUsage+" (-log is a directory)")
 		fs.PrintDefaults()
 	}
 	if err := parse(fs, args); err != nil {
@@ -50,6 +52,16 @@ func runReplay(args []string, stdout io.Writer) error {
 	if err := checkNeeds(fs, flagNeed{flag: "confidence", with: []string{"log"}}, flagNeed{flag: "folds", with: []string{"log"}}); err != nil {
 		return err
 	}
+	cardsOnly := *cardsFrom // -cards the same as -outcomes is read once
+	if cardsOnly == *outcomes {
+		cardsOnly = ""
+	}
+	if err := oneStdin(*outcomes, *model, cardsOnly); err != nil {
+		return err
+	}
+	if *logDir == "-" {
+		return errors.New("-log -: a decision log is a directory; standard input cannot be one")
+	}
 	if *outcomes == "" && *logDir == "" {
 		fs.Usage()
 		return errors.New("give -outcomes, -log or both")
@@ -61,13 +73,25 @@ func runReplay(args []string, stdout io.Writer) error {
 		}
 		*cardsFrom, cardsFlag = *outcomes, "-outcomes"
 	}
-	cardsDS, err := loadDatasets([]string{*cardsFrom})
-	if err != nil {
-		return fmt.Errorf("%s: %w", cardsFlag, err)
+	// -outcomes is read once, for the cards too when they come from it
+	// (standard input can be read once).
+	var outDS *dataset.Dataset
+	var outFiles dataFileSpans
+	var err error
+	if *outcomes != "" {
+		if outDS, outFiles, err = loadDatasetFiles([]string{*outcomes}); err != nil {
+			return fmt.Errorf("-outcomes: %w", err)
+		}
+	}
+	cardsDS := outDS
+	if *cardsFrom != *outcomes {
+		if cardsDS, err = loadDatasets([]string{*cardsFrom}); err != nil {
+			return fmt.Errorf("%s: %w", cardsFlag, err)
+		}
 	}
 	cards, err := replay.CardsFromOutcomes(cardsDS.Records)
 	if err != nil {
-		return fmt.Errorf("%s %s: %w", cardsFlag, *cardsFrom, err)
+		return fmt.Errorf("%s %s: %w", cardsFlag, inputName(*cardsFrom), err)
 	}
 	pol, err := parsePolicy(*policy)
 	if err != nil {
@@ -95,12 +119,9 @@ func runReplay(args []string, stdout io.Writer) error {
 	if *cardsFrom == *outcomes {
 		in = " (in-sample: cards from the replayed file)"
 	}
-	fmt.Fprintf(stdout, "candidate: policy %s, classifier %s, %d models from %s%s\n", *policy, orDefault(*model, "built-in"), len(cards), *cardsFrom, in)
+	fmt.Fprintf(stdout, "candidate: policy %s, classifier %s, %d models from %s%s\n", *policy, orDefault(*model, "built-in"), len(cards), inputName(*cardsFrom), in)
 	if *outcomes != "" {
-		ds, files, err := loadDatasetFiles([]string{*outcomes})
-		if err != nil {
-			return fmt.Errorf("-outcomes: %w", err)
-		}
+		ds, files := outDS, outFiles
 		res, err := replay.Exact(ctx, ds.Records, choose)
 		var re *replay.RecordError
 		if errors.As(err, &re) {
@@ -108,7 +129,7 @@ func runReplay(args []string, stdout io.Writer) error {
 		} else if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "exact replay on %s: %d requests, quality %.4f, cost $%.6f/request (%d with a cost)\n", *outcomes, res.N, res.Quality, res.Cost, res.Costed)
+		fmt.Fprintf(stdout, "exact replay on %s: %d requests, quality %.4f, cost $%.6f/request (%d with a cost)\n", inputName(*outcomes), res.N, res.Quality, res.Cost, res.Costed)
 	}
 	if *logDir == "" {
 		return nil

@@ -86,6 +86,7 @@ func runSimulate(args []string, stdout io.Writer) error {
 	alias := aliasFlag(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stdout, "usage: llmrouter simulate [flags] data.jsonl…   (several files play as one stream)")
+		fmt.Fprintln(stdout, stdioUsage)
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -101,6 +102,7 @@ func runSimulate(args []string, stdout io.Writer) error {
 	if err := f.checkOutputs(files); err != nil {
 		return err
 	}
+	stateOut, stdout := stdout, reportTo(stdout, f.statePath)
 	ds, err := loadDatasets(files, alias.options()...)
 	if err != nil {
 		return err
@@ -113,7 +115,7 @@ func runSimulate(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	s.files, s.modelsLine = strings.Join(files, ","), modelsLine
+	s.files, s.modelsLine, s.stateOut = strings.Join(files, ","), modelsLine, stateOut
 	if err := s.run(stdout); err != nil {
 		return err
 	}
@@ -137,12 +139,16 @@ type sim struct {
 	models []string
 	rows   []dataset.Record
 	cost   [][]float64           // per row, per model: USD
-	cards  []llmrouter.ModelCard // Quality measured on the whole stream (in-sample)
+	cards  []llmrouter.ModelCard // Quality and prices measured on the whole stream (in-sample)
+	// recorded says which models' prices come from the recorded costs
+	// (rather than -prices or -price-free): foldPrices cross-fits them.
+	recorded []bool
 	// foldCards are the cards the default, the greedy reading and the
 	// bandit route row i by: foldCards[group[i]] (simulate_priors.go).
 	foldCards  [][]llmrouter.ModelCard
 	group      []int
 	modelsLine string
+	stateOut   io.Writer // standard output, for -state -
 	lambda     float64
 	strong     int // the dearest model on average
 	dropped    int // rows without every model
@@ -215,6 +221,7 @@ func newSim(ds *dataset.Dataset, f *simFlags) (*sim, error) {
 	}
 	n := len(s.models)
 	s.cards = make([]llmrouter.ModelCard, n)
+	s.recorded = make([]bool, n)
 	s.cost = make([][]float64, len(s.rows))
 	for i := range s.rows {
 		s.cost[i] = make([]float64, n)
@@ -249,13 +256,15 @@ func newSim(ds *dataset.Dataset, f *simFlags) (*sim, error) {
 		// The card's prices: the list prices, or for recorded costs the one
 		// price per token that gives the recorded total; its Quality the
 		// model's mean score over the stream (what a leaderboard would tell
-		// the default; in-sample).
+		// the default; in-sample). The cards requests are routed by are
+		// cross-fitted from these (setFoldCards).
 		c := llmrouter.ModelCard{Name: m, Quality: clampQ(score / float64(len(s.rows)))}
 		if f.priceFree {
 			// Free: the card's prices stay 0.
 		} else if recorded {
 			c.InputPerMTok = total / tokens * 1e6
 			c.OutputPerMTok = c.InputPerMTok
+			s.recorded[k] = true
 		} else {
 			c.InputPerMTok, c.OutputPerMTok = pr.In, pr.Out
 		}
@@ -298,9 +307,10 @@ func (s *sim) outTokens(o dataset.Outcome) int {
 }
 
 // usage is what model k's fake provider reports for row i, so that the
-// router prices the call at the row's cost.
+// live router of the row's prior group (its cards, foldCards) prices the
+// call at the row's cost.
 func (s *sim) usage(i, k int) (in, out int) {
-	c := s.cards[k]
+	c := s.foldCards[s.group[i]][k]
 	if c.InputPerMTok == c.OutputPerMTok { // recorded cost: one price per token
 		if c.InputPerMTok == 0 {
 			return 0, 0
@@ -454,7 +464,7 @@ func (s *sim) run(w io.Writer) error {
 	}
 	s.stats = b.Stats()
 	if f.statePath != "" {
-		if err := writeOutput(f.statePath, func(w io.Writer) error { _, err := b.WriteTo(w); return err }); err != nil {
+		if err := writeOutput(s.stateOut, f.statePath, func(w io.Writer) error { _, err := b.WriteTo(w); return err }); err != nil {
 			return fmt.Errorf("-state: %w", err)
 		}
 	}

@@ -41,6 +41,9 @@ func (f *simFlags) check(fs *flag.FlagSet) error {
 	if err := checkNeeds(fs, flagNeed{flag: "output-tokens", with: []string{"prices"}}); err != nil {
 		return err
 	}
+	if f.plotPath == "-" {
+		return errPlotStdout
+	}
 	if f.plotPath != "" {
 		if ext := strings.ToLower(filepath.Ext(f.plotPath)); indexOf(plotFormats, ext) < 0 {
 			return fmt.Errorf("-plot %s: unknown format %q; want one of %s", f.plotPath, ext, strings.Join(plotFormats, ", "))

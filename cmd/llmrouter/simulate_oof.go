@@ -31,7 +31,8 @@ func oofGroups(rows []dataset.Record, seed uint64) ([]int, int, error) {
 }
 
 // outOfFold routes every row by an offline classifier trained on the other
-// folds (oofGroups: by prompt), reading its prediction as rewardRule does:
+// folds (oofGroups: by prompt), with card prices from their recorded costs
+// (groupCards), reading its prediction as rewardRule does:
 // the offline comparator without the in-sample advantage (a learner that
 // only ever sees a row once cannot have memorised it). It returns the
 // chosen model per row.
@@ -41,6 +42,7 @@ func (s *sim) outOfFold(ctx context.Context) ([]int, error) {
 		return nil, err
 	}
 	choice := make([]int, len(s.rows))
+	cards := s.groupCards(fold, k, nil) // prices from the training folds' costs
 	for fo := range k {
 		var tr []dataset.Record
 		for i, r := range s.rows {
@@ -52,7 +54,7 @@ func (s *sim) outOfFold(ctx context.Context) ([]int, error) {
 		if err != nil {
 			return nil, fmt.Errorf("out-of-fold classifier, fold %d: %w", fo, err)
 		}
-		r, err := llmrouter.New(s.providers(), llmrouter.WithClassifier(cl), llmrouter.WithPolicy(llmrouter.DefaultPolicy(rewardRule(s.lambda))))
+		r, err := llmrouter.New(s.providersWith(cards[fo]), llmrouter.WithClassifier(cl), llmrouter.WithPolicy(llmrouter.DefaultPolicy(rewardRule(s.lambda))))
 		if err != nil {
 			return nil, err
 		}

@@ -21,7 +21,8 @@ const priorFoldsUsage = "cross-fit the model cards' Quality (each model's mean s
 	"on this many groups of prompts (a prompt's copies in one group, dealt by -seed): each request is routed with the mean scores of the other groups, " +
 	"never with its own outcome; 0 = one card per model measured on the whole stream, each request's own outcome included (in-sample, " +
 	"the only behaviour before 2026-12-01: it flatters the default, most on price-free streams, where the default then sends every request " +
-	"to the best model chosen in hindsight). Card prices stay those of the whole stream (a price list); the offline classifiers do not read the cards' Quality"
+	"to the best model chosen in hindsight). Card prices from recorded costs (a request's cost is an outcome: its answer's length) are cross-fitted the same way; " +
+	"list prices (-prices) are the same for every request. The offline classifiers do not read the cards' Quality; the out-of-fold one's prices are cross-fitted on its own folds"
 
 // priorGroups returns each row's group for the cross-fitted cards: the
 // distinct prompts, shuffled by seed, dealt round robin into k groups (so
@@ -101,8 +102,64 @@ func foldQualities(rows []dataset.Record, models []string, group []int, k int) [
 	return q
 }
 
-// setFoldCards gives s one set of cards per prior group, the prices of
-// s.cards and the Quality of foldQualities.
+// foldPrices returns, for each of the k groups (one when k = 0), each
+// model's price per million tokens from the recorded costs of the rows
+// outside the group (k = 0: of all rows), as newSim prices the whole
+// stream's cards: the recorded total over the tokens (the prompt's and
+// DefaultExpectedOutputTokens). A row's cost is an outcome (its answer's
+// length), so it never prices the cards its own request is routed by.
+// Only the models s.recorded marks are priced; the others' are 0. The sums
+// are over the rows outside each group, not a total less the group's, so
+// a row's cost leaves its group's prices exactly as they were.
+func (s *sim) foldPrices(group []int, k int) [][]float64 {
+	p := make([][]float64, max(k, 1))
+	for g := range p {
+		p[g] = make([]float64, len(s.models))
+		tokens := 0.0
+		for i, r := range s.rows {
+			if k == 0 || group[i] != g {
+				tokens += float64(tokensOf(len(r.Prompt)) + llmrouter.DefaultExpectedOutputTokens)
+			}
+		}
+		for m := range s.models {
+			if !s.recorded[m] {
+				continue
+			}
+			total := 0.0
+			for i := range s.rows {
+				if k == 0 || group[i] != g {
+					total += s.cost[i][m]
+				}
+			}
+			p[g][m] = total / tokens * 1e6
+		}
+	}
+	return p
+}
+
+// groupCards returns one set of cards per group of group (k groups; one
+// when k = 0): s.cards with the prices of the models priced by recorded
+// costs cross-fitted (foldPrices), and, unless quality is nil, each
+// group's Quality.
+func (s *sim) groupCards(group []int, k int, quality [][]float64) [][]llmrouter.ModelCard {
+	prices := s.foldPrices(group, k)
+	cards := make([][]llmrouter.ModelCard, len(prices))
+	for g := range cards {
+		cards[g] = slices.Clone(s.cards)
+		for m := range s.models {
+			if s.recorded[m] {
+				cards[g][m].InputPerMTok, cards[g][m].OutputPerMTok = prices[g][m], prices[g][m]
+			}
+			if quality != nil {
+				cards[g][m].Quality = clampQ(quality[g][m])
+			}
+		}
+	}
+	return cards
+}
+
+// setFoldCards gives s one set of cards per prior group: the Quality of
+// foldQualities and the prices of foldPrices (list prices as they are).
 func (s *sim) setFoldCards() error {
 	k := s.f.priorFolds
 	group, err := priorGroups(s.rows, k, s.f.seed)
@@ -110,23 +167,25 @@ func (s *sim) setFoldCards() error {
 		return err
 	}
 	s.group = group
-	q := foldQualities(s.rows, s.models, group, k)
-	s.foldCards = make([][]llmrouter.ModelCard, len(q))
-	for g := range q {
-		s.foldCards[g] = slices.Clone(s.cards)
-		for m := range s.models {
-			s.foldCards[g][m].Quality = clampQ(q[g][m])
-		}
-	}
+	s.foldCards = s.groupCards(group, k, foldQualities(s.rows, s.models, group, k))
 	return nil
 }
 
 // priorsLine says which card qualities the run used.
 func (s *sim) priorsLine() string {
 	if k := s.f.priorFolds; k > 0 {
-		return fmt.Sprintf("card Quality: cross-fitted on %d groups of prompts, each request routed by the mean scores of the other %d groups (never its own outcome)", k, k-1)
+		return fmt.Sprintf("card Quality: cross-fitted on %d groups of prompts, each request routed by the mean scores of the other %d groups (never its own outcome)", k, k-1) + s.pricesNote()
 	}
-	return "card Quality: each model's mean score over the whole stream, each request's own outcome included (in-sample; -prior-folds 0)"
+	return "card Quality: each model's mean score over the whole stream, each request's own outcome included (in-sample; -prior-folds 0)" + s.pricesNote()
+}
+
+// pricesNote says, when some card's prices come from recorded costs, that
+// they are fitted as the Quality is.
+func (s *sim) pricesNote() string {
+	if !slices.Contains(s.recorded, true) {
+		return ""
+	}
+	return "; the prices of cards priced by recorded costs likewise"
 }
 
 // selectModels keeps only the named models' outcomes (comma-separated,

@@ -170,26 +170,42 @@ func loadDatasetFiles(paths []string, opts ...dataset.Option) (*dataset.Dataset,
 	ids := newIDFiles(paths)
 	for _, p := range paths {
 		for _, q := range strings.Split(p, ",") {
-			ds, err := dataset.Load(q, opts...)
+			ds, err := loadDataset(q, opts...)
 			if err != nil {
 				return nil, spans, err
 			}
+			name := inputName(q)
 			if len(ds.Records) == 0 {
-				return nil, spans, fmt.Errorf("%s: no records (an empty outcomes file)", q)
+				return nil, spans, fmt.Errorf("%s: no records (an empty outcomes file)", name)
 			}
 			for i := range ds.Records {
-				if err := checkRecord(q, &ds.Records[i], ids); err != nil {
+				if err := checkRecord(name, &ds.Records[i], ids); err != nil {
 					return nil, spans, err
 				}
 			}
 			all.Records = append(all.Records, ds.Records...)
-			spans.names = append(spans.names, q)
+			spans.names = append(spans.names, name)
 			spans.ends = append(spans.ends, len(all.Records))
-			sets = append(sets, modelSet{q, ds.Models()})
+			sets = append(sets, modelSet{name, ds.Models()})
 		}
 	}
 	warnModelSets(warnOutput(), sets)
 	return all, spans, nil
+}
+
+// loadDataset reads the outcomes file path ("-" standard input) as
+// dataset.Load does; errors name it.
+func loadDataset(path string, opts ...dataset.Option) (*dataset.Dataset, error) {
+	r, err := openInput(path, "an outcomes file")
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	ds, err := dataset.Read(r, opts...)
+	if err != nil {
+		return ds, fmt.Errorf("%s: %w", inputName(path), err)
+	}
+	return ds, nil
 }
 
 // streamDatasets reads outcomes files one record at a time, each file
@@ -209,7 +225,7 @@ func streamDatasets(paths []string, pos *streamPos, opts ...dataset.Option) iter
 				if !streamFile(q, models, ids, pos, opts, yield) {
 					return
 				}
-				sets = append(sets, modelSet{q, sortedKeys(models)})
+				sets = append(sets, modelSet{inputName(q), sortedKeys(models)})
 			}
 		}
 		warnModelSets(warnOutput(), sets)
@@ -226,16 +242,13 @@ type streamPos struct {
 // streamFile yields the records of one file, noting their models; false
 // means stop.
 func streamFile(path string, models map[string]bool, ids idFiles, pos *streamPos, opts []dataset.Option, yield func(dataset.Record, error) bool) bool {
-	f, err := os.Open(path)
+	f, err := openInput(path, "an outcomes file")
 	if err != nil {
 		yield(dataset.Record{}, err)
 		return false
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		yield(dataset.Record{}, fmt.Errorf("%s: a directory, not an outcomes file", path))
-		return false
-	}
+	path = inputName(path)
 	n := 0
 	for rec, err := range dataset.ReadSeq(f, opts...) {
 		n++
@@ -278,6 +291,7 @@ func runTrain(args []string, stdout io.Writer) error {
 	fs.Usage = func() {
 		fmt.Fprintln(stdout, "usage: llmrouter train [flags] -o model.bin data.jsonl [more.jsonl…]")
 		fmt.Fprintln(stdout, "       llmrouter train [flags] -data data.jsonl[,more.jsonl] -out model.bin")
+		fmt.Fprintln(stdout, stdioUsage)
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -288,6 +302,7 @@ func runTrain(args []string, stdout io.Writer) error {
 		return err
 	}
 	opts.Note = *note
+	dst, stdout := stdout, reportTo(stdout, *out)
 	files := dataFiles(*data, fs.Args())
 	if len(files) == 0 {
 		return errors.New("no data files given")
@@ -316,12 +331,9 @@ func runTrain(args []string, stdout io.Writer) error {
 		return err
 	}
 	took := time.Since(start)
-	if err := writeOutput(*out, func(w io.Writer) error { _, err := c.WriteTo(w); return err }); err != nil {
+	var size int64
+	if err := writeOutput(dst, *out, func(w io.Writer) error { n, err := c.WriteTo(w); size = n; return err }); err != nil {
 		return fmt.Errorf("-o: %w", err)
-	}
-	st, err := os.Stat(*out)
-	if err != nil {
-		return err
 	}
 	info := c.Info()
 	fmt.Fprintf(stdout, "trained on %d rows in %.2fs: %d models, lambda %g, idf %v, dense weight %g, hash bits %d",
@@ -329,7 +341,7 @@ func runTrain(args []string, stdout io.Writer) error {
 	if info.Tuned {
 		fmt.Fprintf(stdout, ", tuning CV APGR %.4f", info.CVScore)
 	}
-	fmt.Fprintf(stdout, "\nwrote %s (%d bytes)\n", *out, st.Size())
+	fmt.Fprintf(stdout, "\nwrote %s (%d bytes)\n", outputName(*out), size)
 	return nil
 }
 

@@ -65,6 +65,7 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 		fmt.Fprintln(stdout, "usage: llmrouter train-verifier -strong M[,M2] -weak W[,W2] [-cv 5] [-o verifier.bin] data.jsonl…")
 		fmt.Fprintln(stdout, "each record gives one example per pair with both models present: the weak model's answer;")
 		fmt.Fprintln(stdout, "with -target weak-fails and no -cv or -l2-grid, also per pair with the weak model alone (a decisionlog.ExportVerifier file)")
+		fmt.Fprintln(stdout, stdioUsage)
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -88,6 +89,7 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 	if err := checkVerifierFlags(*cv, *l2, *share, *quality); err != nil {
 		return err
 	}
+	dst, stdout := stdout, reportTo(stdout, *out)
 	opts := verify.TrainOptions{L2: *l2, Share: *share, Pairs: pairs, Target: verify.Target(*target), Note: *note}
 	var pr map[string]price
 	if *prices != "" {
@@ -156,10 +158,10 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 	if *share == 0 { // TrainOptions reads a zero Share as its default, 0.3
 		m = m.WithShare(0)
 	}
-	if err := writeOutput(*out, func(w io.Writer) error { _, err := m.WriteTo(w); return err }); err != nil {
+	if err := writeOutput(dst, *out, func(w io.Writer) error { _, err := m.WriteTo(w); return err }); err != nil {
 		return fmt.Errorf("-o: %w", err)
 	}
-	fmt.Fprintf(stdout, "wrote %s (cutoff %.4f escalates %.1f%% of the training answers)\n", *out, m.Cutoff(), 100**share)
+	fmt.Fprintf(stdout, "wrote %s (cutoff %.4f escalates %.1f%% of the training answers)\n", outputName(*out), m.Cutoff(), 100**share)
 	return nil
 }
 
@@ -319,6 +321,7 @@ func runPredictVerifier(args []string, stdout io.Writer) error {
 		fmt.Fprintln(stdout, "usage: llmrouter predict-verifier [-model verifier.bin] -weak M [-o scores.jsonl] data.jsonl…")
 		fmt.Fprintln(stdout, "writes one JSON line per record: {\"id\":…,\"model\":…,\"score\":…,\"escalate\":…}")
 		fmt.Fprintln(stdout, "records with none of the -weak models are left out, and counted on stderr")
+		fmt.Fprintln(stdout, stdioUsage)
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -333,10 +336,7 @@ func runPredictVerifier(args []string, stdout io.Writer) error {
 	m := verify.Default()
 	if *model != "" {
 		var err error
-		if err = notDir(*model); err != nil {
-			return err
-		}
-		if m, err = verify.Load(*model); err != nil {
+		if m, err = loadVerifier(*model); err != nil {
 			return err
 		}
 	}
@@ -392,10 +392,7 @@ func runPredictVerifier(args []string, stdout io.Writer) error {
 		}
 		return err
 	}
-	if *out == "" {
-		return write(stdout)
-	}
-	return writeOutput(*out, write)
+	return writeOutput(stdout, orDefault(*out, "-"), write)
 }
 
 // exampleCounts tally what verifierExamples made of the records.
@@ -521,4 +518,18 @@ func anyAnswer(r *dataset.Record) bool {
 		}
 	}
 	return false
+}
+
+// loadVerifier is verify.Load, standard input for "-".
+func loadVerifier(path string) (*verify.Model, error) {
+	r, err := openInput(path, "a model file")
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	m, err := verify.Read(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", inputName(path), err)
+	}
+	return m, nil
 }

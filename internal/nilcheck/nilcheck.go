@@ -17,3 +17,15 @@ func PointerOrFunc(v any) bool {
 	k := rv.Kind()
 	return (k == reflect.Pointer || k == reflect.Func) && rv.IsNil()
 }
+
+// Unusable returns the error of v's Validate method, if v has one taking
+// nothing (nil otherwise): a shared store made without its constructor
+// (a redisstore zero value) says so there, so that what takes the store
+// refuses it when built, not on every call. Call it after PointerOrFunc:
+// a nil pointer's Validate may itself panic.
+func Unusable(v any) error {
+	if u, ok := v.(interface{ Validate() error }); ok {
+		return u.Validate()
+	}
+	return nil
+}

@@ -1,6 +1,7 @@
 package nilcheck
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -42,6 +43,28 @@ func TestPointerOrFunc(t *testing.T) {
 				v = tc.v
 			}
 			assert.Equal(t, tc.want, PointerOrFunc(v))
+		})
+	}
+}
+
+type validStage struct{ err error }
+
+func (v validStage) Validate() error { return v.err }
+
+func TestUnusable(t *testing.T) {
+	bad := errors.New("not made by its constructor")
+	for _, tc := range []struct {
+		name string
+		v    any
+		want error
+	}{
+		{"no value", nil, nil},
+		{"no Validate method", &ptrStage{}, nil},
+		{"Validate passes", validStage{}, nil},
+		{"Validate fails", validStage{bad}, bad},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, Unusable(tc.v))
 		})
 	}
 }
