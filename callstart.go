@@ -30,10 +30,10 @@ func starters(p Policy, dst []callStarter) []callStarter {
 	return dst
 }
 
-// startCall runs the policy's call starters for d, in order (see
+// startCall runs the policy's call starters ss for d, in order (see
 // startAll); when one refuses the call, d.Err is its error.
-func (r *Router) startCall(ctx context.Context, d *Decision) ([]func(*Decision), error) {
-	done, err := startAll(ctx, r.starters, d, hintsFromContext(ctx)) // as given: d.Hints.User may be redacted
+func (r *Router) startCall(ctx context.Context, d *Decision, ss []callStarter) ([]func(*Decision), error) {
+	done, err := startAll(ctx, ss, d, hintsFromContext(ctx)) // as given: d.Hints.User may be redacted
 	if err != nil {
 		d.Err = err
 		finishCall(done, d) // never reached by the failed starter: the ones before it release

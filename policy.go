@@ -91,7 +91,8 @@ func (r *Routing) Remaining() int {
 // A value given to New as both the classifier and the policy that has a
 // method Stages() (Classifier, Policy) is asked for them once per request,
 // and that request runs the pair it returned (hotswap.Pair: a classifier
-// and policy replaced together while requests run).
+// and policy replaced together while requests run), StartCall hooks
+// included: those of the returned policy, found as New finds them.
 //
 // A policy that acts around each call may also have a method
 // StartCall(ctx context.Context, d *Decision, h Hints) (done func(*Decision), err error):

@@ -268,15 +268,17 @@ type scratch struct {
 // Hints limit (or an infinite MaxCost). Route does not block; ctx supplies
 // Hints.
 func (r *Router) Route(ctx context.Context, messages []llms.MessageContent, options ...llms.CallOption) (*Decision, error) {
-	d, _, err := r.route(ctx, messages, options, false)
+	d, _, _, err := r.route(ctx, messages, options, false)
 	return d, err
 }
 
 // route is Route; with firstAttempt the Decision comes with room for one
-// Attempt, returned empty (see newDecision).
-func (r *Router) route(ctx context.Context, messages []llms.MessageContent, options []llms.CallOption, firstAttempt bool) (*Decision, []Attempt, error) {
+// Attempt, returned empty (see newDecision). It also returns the policy
+// that planned the request: with a stage pair, that version's, whose call
+// starters GenerateContent runs.
+func (r *Router) route(ctx context.Context, messages []llms.MessageContent, options []llms.CallOption, firstAttempt bool) (*Decision, []Attempt, Policy, error) {
 	if err := checkMessages(messages); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	s := r.scratch.Get().(*scratch)
 	defer r.putScratch(s)
@@ -285,11 +287,11 @@ func (r *Router) route(ctx context.Context, messages []llms.MessageContent, opti
 	applyOptions(&s.req.Options, options) // never writes into the caller's Metadata map
 	s.req.Hints = hintsFromContext(ctx)
 	if err := s.req.Hints.check(); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	s.features.NGrams = s.ngrams[:0]
 	if err := analyzeRequest(r.analyzer, &s.req, &s.features); err != nil {
-		return nil, nil, fmt.Errorf("llmrouter: analyzer: %w", err)
+		return nil, nil, nil, fmt.Errorf("llmrouter: analyzer: %w", err)
 	}
 	if cap(s.features.NGrams) > cap(s.ngrams) && cap(s.features.NGrams) <= 1<<16 {
 		s.ngrams = s.features.NGrams[:0] // keep the grown buffer, within reason
@@ -330,7 +332,7 @@ func checkMessages(messages []llms.MessageContent) error {
 	return fmt.Errorf("%w: %d message(s) with no text or other content", ErrNoMessages, len(messages))
 }
 
-func (r *Router) decide(ctx context.Context, s *scratch, firstAttempt bool) (*Decision, []Attempt, error) {
+func (r *Router) decide(ctx context.Context, s *scratch, firstAttempt bool) (*Decision, []Attempt, Policy, error) {
 	req, f := &s.req, &s.features
 	n := len(r.models)
 	// The sequence number is taken before the Decision is allocated: an
@@ -356,10 +358,10 @@ func (r *Router) decide(ctx context.Context, s *scratch, firstAttempt bool) (*De
 	d.Prediction.Difficulty = math.NaN()
 	classifier, policy := r.stages() // once: one request sees one pair
 	if err := classifyRequest(ctx, classifier, f, r.models, &d.Prediction); err != nil {
-		return nil, nil, fmt.Errorf("llmrouter: classifier: %w", err)
+		return nil, nil, nil, fmt.Errorf("llmrouter: classifier: %w", err)
 	}
 	if len(d.Prediction.Quality) != n {
-		return nil, nil, fmt.Errorf("llmrouter: classifier: Prediction.Quality has %d entries for the router's %d models (write in place, NaN for no opinion)", len(d.Prediction.Quality), n)
+		return nil, nil, nil, fmt.Errorf("llmrouter: classifier: Prediction.Quality has %d entries for the router's %d models (write in place, NaN for no opinion)", len(d.Prediction.Quality), n)
 	}
 	out := f.MaxTokens
 	if out <= 0 {
@@ -386,18 +388,18 @@ func (r *Router) decide(ctx context.Context, s *scratch, firstAttempt bool) (*De
 	rt.Features, rt.Prediction, rt.Hints, rt.Models = f, &d.Prediction, req.Hints, r.models
 	rt.Candidates, rt.Plan, rt.Now, rt.DecisionID = d.Candidates, d.Plan, d.Time, d.ID
 	if err := applyPolicy(policy, rt); err != nil {
-		return nil, nil, fmt.Errorf("llmrouter: policy: %w", err)
+		return nil, nil, nil, fmt.Errorf("llmrouter: policy: %w", err)
 	}
 	if len(rt.Plan) == 0 && rt.Remaining() > 0 {
 		rankByQuality(rt)
 	}
 	for _, s := range rt.Plan {
 		if s.Index < 0 || s.Index >= n || r.models[s.Index].Name != s.Model {
-			return nil, nil, fmt.Errorf("llmrouter: policy planned %q at index %d, which is not a router model", s.Model, s.Index)
+			return nil, nil, nil, fmt.Errorf("llmrouter: policy planned %q at index %d, which is not a router model", s.Model, s.Index)
 		}
 	}
 	if len(rt.Plan) == 0 {
-		return nil, nil, &NoCandidateError{Candidates: slices.Clone(d.Candidates)}
+		return nil, nil, nil, &NoCandidateError{Candidates: slices.Clone(d.Candidates)}
 	}
 	d.Plan = rt.Plan
 	d.Model = d.Plan[0].Model
@@ -405,7 +407,7 @@ func (r *Router) decide(ctx context.Context, s *scratch, firstAttempt bool) (*De
 	d.Features = *f
 	d.Features.NGrams = nil
 	d.Features.counts = textCounts{}
-	return d, first, nil
+	return d, first, policy, nil
 }
 
 // GenerateContent routes the request and calls the planned models in order
@@ -438,13 +440,17 @@ func (r *Router) decide(ctx context.Context, s *scratch, firstAttempt bool) (*De
 // InfoCostUSD). Every decision goes to the sinks, failed ones included.
 func (r *Router) GenerateContent(ctx context.Context, messages []llms.MessageContent, options ...llms.CallOption) (*llms.ContentResponse, error) {
 	options = withoutNil(options) // providers may call every option
-	d, first, err := r.route(ctx, messages, options, true)
+	d, first, policy, err := r.route(ctx, messages, options, true)
 	if err != nil {
 		return nil, err
 	}
 	var done []func(*Decision)
-	if len(r.starters) > 0 {
-		if done, err = r.startCall(ctx, d); err != nil {
+	ss := r.starters
+	if r.pair != nil {
+		ss = starters(policy, nil) // the request's version, not the pair's current one
+	}
+	if len(ss) > 0 {
+		if done, err = r.startCall(ctx, d, ss); err != nil {
 			d.Latency = r.since(d.Time)
 			r.recordDecision(ctx, d)
 			return nil, err

@@ -97,7 +97,10 @@ type Options struct {
 	Shared Shared
 	// Base is the live policy run first: its filters remove candidates and
 	// its plan lists the models the bandit chooses among (and, after the
-	// choice, the fallbacks in order). Default: llmrouter.DefaultPolicy();
+	// choice, the fallbacks in order). A Base that plans nothing (filters
+	// alone, as DefaultPolicy(budget) with no selection rule) leaves the
+	// models it kept in the router's order for an unplanned request: by
+	// predicted quality, best first. Default: llmrouter.DefaultPolicy();
 	// a nil pointer or func fails New.
 	// A StartCall hook of the Base (a budget.Budget among its filters) runs
 	// around each call through the bandit (see Policy.StartCall).

@@ -1,10 +1,12 @@
 package bandit
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -247,7 +249,10 @@ func (p *Policy) Apply(r *llmrouter.Routing) error {
 		return err
 	}
 	if len(r.Plan) == 0 {
-		return nil
+		planByQuality(r) // a Base of filters alone: the router's order for an unplanned request
+		if len(r.Plan) == 0 {
+			return nil // every model removed
+		}
 	}
 	layout, err := p.layoutFor(r.Models)
 	if err != nil {
@@ -414,4 +419,33 @@ func (p *Policy) decay(arms []*arm) float64 {
 		n += a.n
 	}
 	return 1 / math.Sqrt(1+float64(n)/p.opt.ExploreDecay)
+}
+
+// planByQuality plans the candidates r's policies left, as the router
+// plans a request no selection rule planned: by predicted quality, best
+// first (NaN last), then cheapest, then in the router's order.
+func planByQuality(r *llmrouter.Routing) {
+	var buf [MaxModels]int
+	idx := buf[:0]
+	for i, c := range r.Candidates {
+		if c.Removed == "" {
+			idx = append(idx, i)
+		}
+	}
+	c := r.Candidates
+	slices.SortStableFunc(idx, func(a, b int) int {
+		qa, qb := c[a].Quality, c[b].Quality
+		switch {
+		case qa == qb || (qa != qa && qb != qb):
+			return cmp.Compare(c[a].Cost, c[b].Cost)
+		case qa != qa:
+			return 1
+		case qb != qb:
+			return -1
+		}
+		return cmp.Compare(qb, qa)
+	})
+	for _, i := range idx {
+		r.Plan = append(r.Plan, llmrouter.Step{Model: c[i].Model, Index: i, Reason: llmrouter.ReasonByQuality})
+	}
 }

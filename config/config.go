@@ -168,8 +168,8 @@ func Load(path string) (*File, error) {
 // Parse parses and checks a configuration; name is the file name errors
 // carry. Every problem is reported, as Errors, each with its line and
 // field: unknown fields, values of the wrong type, impossible values,
-// names of models no model declares. Environment variables are not read
-// here (Build reads them).
+// names of models no model declares, a second YAML document after "---".
+// Environment variables are not read here (Build reads them).
 func Parse(name string, data []byte) (*File, error) {
 	var errs Errors
 	if len(data) > MaxFileBytes {
@@ -177,8 +177,20 @@ func Parse(name string, data []byte) (*File, error) {
 		return nil, errs.err()
 	}
 	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&root); err != nil && err != io.EOF {
 		errs.add(syntaxError(name, data, err))
+		return nil, errs.err()
+	}
+	var next yaml.Node
+	switch err := dec.Decode(&next); {
+	case err == io.EOF:
+	case err != nil:
+		errs.add(syntaxError(name, data, err))
+		return nil, errs.err()
+	case len(next.Content) > 0 && !(next.Content[0].Kind == yaml.ScalarNode && next.Content[0].Tag == "!!null" && next.Content[0].Value == ""):
+		errs.add(&Error{File: name, Line: next.Content[0].Line,
+			Msg: `a second YAML document (after "---"): a configuration file holds one; merge them or split the file`})
 		return nil, errs.err()
 	}
 	f := &File{name: name, lines: map[string]int{}, bad: map[string]bool{}}

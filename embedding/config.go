@@ -56,8 +56,9 @@ type Config struct {
 	// 0 means DefaultConcurrency (4).
 	Concurrency int
 	// CacheSize bounds the LRU cache of query embeddings (entries). 0 means
-	// DefaultCacheSize (1024); negative disables the cache. Memory
-	// is about CacheSize × (4·dimension + the text's length) bytes.
+	// DefaultCacheSize (1024); negative disables the cache. Entries are
+	// keyed by a 128-bit hash of the text, so memory is about CacheSize ×
+	// (4·dimension + 100) bytes whatever the texts' length.
 	CacheSize int
 }
 

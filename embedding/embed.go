@@ -86,8 +86,12 @@ func unitVector(v []float32) ([]float32, error) {
 // embedQuery returns the unit embedding of text: from the cache, or from
 // one EmbedQuery call (checked and cached).
 func embedQuery(ctx context.Context, e embeddings.Embedder, cache *queryCache, dim int, text, who string) ([]float32, error) {
-	if v, ok := cache.get(text); ok {
-		return v, nil
+	var key queryKey
+	if cache != nil {
+		key = keyOf(text)
+		if v, ok := cache.get(key); ok {
+			return v, nil
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -103,7 +107,7 @@ func embedQuery(ctx context.Context, e embeddings.Embedder, cache *queryCache, d
 	if err != nil {
 		return nil, fmt.Errorf("%s: embedding the request: %w", who, err)
 	}
-	cache.put(text, u)
+	cache.put(key, u)
 	return u, nil
 }
 

@@ -1,22 +1,37 @@
 package embedding
 
 import (
+	"hash/maphash"
 	"sync"
 )
 
-// queryCache is a fixed-size LRU cache of query embeddings keyed by text,
-// safe for concurrent use. A nil *queryCache caches nothing. Cached vectors
-// are never modified, so callers may read them after the lock is released.
+// queryKey is a query text's cache key: two 64-bit seeded hashes of it, so
+// that the cache holds 16 bytes a query however long the text, and never
+// the caller's string (nor the message it was cut from). The seeds are the
+// process's own, so no text can be chosen to collide with another; by
+// chance two texts share a key once in about 2^128/CacheSize lookups.
+type queryKey [2]uint64
+
+var keySeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
+
+func keyOf(text string) queryKey {
+	return queryKey{maphash.String(keySeeds[0], text), maphash.String(keySeeds[1], text)}
+}
+
+// queryCache is a fixed-size LRU cache of query embeddings keyed by the
+// text's digest, safe for concurrent use. A nil *queryCache caches nothing.
+// Cached vectors are never modified, so callers may read them after the
+// lock is released.
 type queryCache struct {
 	mu      sync.Mutex
-	index   map[string]int32
+	index   map[queryKey]int32
 	entries []cacheEntry // a doubly linked list through prev/next, head = most recent
 	head    int32
 	tail    int32
 }
 
 type cacheEntry struct {
-	key        string
+	key        queryKey
 	vec        []float32
 	prev, next int32
 }
@@ -25,10 +40,10 @@ func newQueryCache(size int) *queryCache {
 	if size <= 0 {
 		return nil
 	}
-	return &queryCache{index: make(map[string]int32, size), entries: make([]cacheEntry, 0, size), head: -1, tail: -1}
+	return &queryCache{index: make(map[queryKey]int32, size), entries: make([]cacheEntry, 0, size), head: -1, tail: -1}
 }
 
-func (c *queryCache) get(key string) ([]float32, bool) {
+func (c *queryCache) get(key queryKey) ([]float32, bool) {
 	if c == nil {
 		return nil, false
 	}
@@ -42,7 +57,7 @@ func (c *queryCache) get(key string) ([]float32, bool) {
 	return c.entries[i].vec, true
 }
 
-func (c *queryCache) put(key string, vec []float32) {
+func (c *queryCache) put(key queryKey, vec []float32) {
 	if c == nil {
 		return
 	}

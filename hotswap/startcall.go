@@ -33,7 +33,10 @@ func (h *Policy) StartCall(ctx context.Context, d *llmrouter.Decision, hints llm
 }
 
 // StartCall runs the StartCall method of the current pair's policy, if it
-// has one (see Policy.StartCall).
+// has one (see Policy.StartCall). A router given the pair as both its
+// classifier and its policy does not call it: it runs the hooks of the
+// policy the request was planned with (from Stages), so a Swap between a
+// request's planning and its call does not reach that request.
 func (h *Pair) StartCall(ctx context.Context, d *llmrouter.Decision, hints llmrouter.Hints) (func(*llmrouter.Decision), error) {
 	return startCall(ctx, h.box().p, d, hints)
 }

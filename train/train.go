@@ -340,6 +340,9 @@ func LinearSeq(records iter.Seq2[dataset.Record, error], opts Options) (*llmrout
 		if len(pr.models) < 2 {
 			return nil, errors.New("llmrouter: train: tuning needs at least two models; give a single lambda, dense weight and IDF mode")
 		}
+		if err := pr.checkTunable(); err != nil {
+			return nil, err
+		}
 		folds := groupFolds(ts.key, opts.TuneFolds, opts.Seed)
 		if folds == nil {
 			return nil, fmt.Errorf("llmrouter: train: %d distinct prompts are too few for %d tuning folds", len(groupByKey(ts.key)), opts.TuneFolds)
@@ -380,6 +383,9 @@ func LinearSeq(records iter.Seq2[dataset.Record, error], opts Options) (*llmrout
 				}
 			}
 		}
+		if math.IsNaN(best.score) || math.IsInf(best.score, 0) {
+			return nil, fmt.Errorf("llmrouter: train: tuning cannot score the settings: on the records holding outcomes of both %s and another model, %[1]s's total gain over the others is 0, so the APGR is undefined; give a single lambda, dense weight and IDF mode to fit without tuning", pr.refName())
+		}
 	}
 
 	bufs := make(chan *cgBuf, opts.Workers)
@@ -412,6 +418,35 @@ func LinearSeq(records iter.Seq2[dataset.Record, error], opts Options) (*llmrout
 		t.CVScore = best.score
 	}
 	return linear.Build(t).(*llmrouter.LinearClassifier), nil
+}
+
+// checkTunable fails when no record can score a tuning setting: none
+// holds the reference's outcome beside another model's (each record of a
+// decision log's export holds only the answering model's), so every
+// setting's gain over all-weak routing is 0/0.
+func (pr *problem) checkTunable() error {
+	if pr.ref >= 0 {
+		rs := pr.score[pr.ref]
+		for j := range pr.models {
+			if j == pr.ref {
+				continue
+			}
+			for i, w := range pr.score[j] {
+				if w == w && rs[i] == rs[i] {
+					return nil
+				}
+			}
+		}
+	}
+	return fmt.Errorf("llmrouter: train: tuning routes between %s and each other model on records holding both outcomes, and no record holds outcomes of both (a decision log's export holds one model's outcome a record), so no setting can be scored; give a single lambda, dense weight and IDF mode to fit without tuning", pr.refName())
+}
+
+// refName names the reference model for messages.
+func (pr *problem) refName() string {
+	if pr.ref < 0 {
+		return "the reference model"
+	}
+	return fmt.Sprintf("the reference %q", pr.models[pr.ref])
 }
 
 func b2f(b bool) float64 {

@@ -26,11 +26,12 @@ func init() {
 func runValidate(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	fs.SetOutput(stdout)
-	env := fs.Bool("env", false, "also check that every api_key_env variable is set")
 	fs.Usage = func() {
-		fmt.Fprintln(stdout, "usage: llmrouter validate [-env] router.yaml   (- reads the file from standard input)")
+		fmt.Fprintln(stdout, "usage: llmrouter validate [-env] FILE   (- reads the file from standard input)")
+		fmt.Fprintln(stdout, "checks a router configuration file (YAML) and prints its models")
 		fs.PrintDefaults()
 	}
+	env := fs.Bool("env", false, "also check that every api_key_env variable is set")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -87,6 +88,11 @@ func configRouter(path string, clock *routertest.Clock) (*llmrouter.Router, erro
 func runModels(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("models", flag.ContinueOnError)
 	fs.SetOutput(stdout)
+	fs.Usage = func() {
+		fmt.Fprintln(stdout, "usage: llmrouter models [-sources]")
+		fmt.Fprintln(stdout, "prints the built-in model catalog: prices per million tokens, windows, capabilities")
+		fs.PrintDefaults()
+	}
 	sources := fs.Bool("sources", false, "print each row's source page")
 	if err := parse(fs, args); err != nil {
 		return err

@@ -118,6 +118,11 @@ func demoPrompts() []demoPrompt {
 func runDemo(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(stdout)
+	fs.Usage = func() {
+		fmt.Fprintln(stdout, "usage: llmrouter demo [-config FILE]")
+		fmt.Fprintln(stdout, "routes a dozen example prompts across three fake models (or a configuration's models, as fakes) and explains each decision")
+		fs.PrintDefaults()
+	}
 	cfg := fs.String("config", "", "route with the models a configuration file declares (as fakes) instead of the built-in three (- reads it from standard input)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -172,6 +177,11 @@ func runDemo(args []string, stdout io.Writer) error {
 func runExplain(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
 	fs.SetOutput(stdout)
+	fs.Usage = func() {
+		fmt.Fprintln(stdout, `usage: llmrouter explain [-config FILE] [-tier T] [-max-cost USD] "prompt"`)
+		fmt.Fprintln(stdout, "prints the routing decision for one prompt; no model is called")
+		fs.PrintDefaults()
+	}
 	tier := fs.String("tier", "", "the user's tier (the demo router has a \"free\" tier)")
 	maxCost := fs.Float64("max-cost", 0, "the request's cost limit in USD (0: none)")
 	cfg := fs.String("config", "", "route with the router a configuration file declares (no model is called; - reads it from standard input)")

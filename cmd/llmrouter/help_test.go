@@ -21,3 +21,23 @@ func TestHelpCommand(t *testing.T) {
 	assert.Equal(t, 2, run([]string{"help", "nope"}, &out, &errb))
 	assert.Contains(t, errb.String(), `unknown command "nope"`)
 }
+
+// Every command's -h starts with a usage line naming the command and its
+// arguments, as the command list does: explain, demo, models and validate
+// printed the flag package's "Usage of explain:", which does not say that
+// explain wants a prompt or validate a file.
+func TestEveryCommandUsageLine(t *testing.T) {
+	for name := range commands {
+		t.Run(name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			assert.Equal(t, 0, run([]string{"help", name}, &out, &errb), errb.String())
+			assert.Regexp(t, `^usage: llmrouter `+name+`( |\n)`, out.String())
+		})
+	}
+	var out, errb bytes.Buffer
+	assert.Equal(t, 0, run([]string{"explain", "-h"}, &out, &errb))
+	assert.Contains(t, out.String(), `"prompt"`)
+	out.Reset()
+	assert.Equal(t, 0, run([]string{"validate", "-h"}, &out, &errb))
+	assert.Contains(t, out.String(), "FILE")
+}

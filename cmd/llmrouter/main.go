@@ -38,8 +38,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 2 && args[0] == "help" {
 		args = []string{args[1], "-h"} // "help CMD" is "CMD -h"
 	}
+	out := &checkedWriter{w: stdout}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		usage(stdout)
+		usage(out)
+		if out.err != nil {
+			fmt.Fprintf(stderr, "llmrouter: stdout: %s\n", out.err)
+			return 1
+		}
 		return 0
 	}
 	c, ok := commands[args[0]]
@@ -49,7 +54,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	stdinTaken = false // a new command line: "-" not read yet
-	if err := c.run(args[1:], stdout); err != nil {
+	err := c.run(args[1:], out)
+	if (err == nil || errors.Is(err, flag.ErrHelp)) && out.err != nil {
+		err = fmt.Errorf("stdout: %w", out.err)
+	}
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
@@ -60,6 +69,24 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// checkedWriter keeps the first error writing to w and fails every
+// later write with it, so a command whose output could not be written
+// (a full disk, a closed pipe) exits non-zero even where it printed with
+// fmt.Fprint and did not look at the error.
+type checkedWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (c *checkedWriter) Write(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.w.Write(p)
+	c.err = err
+	return n, err
 }
 
 func usage(w io.Writer) {

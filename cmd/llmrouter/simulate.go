@@ -11,6 +11,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/llmrouter/llmrouter"
@@ -506,14 +507,15 @@ func (s *sim) print(w io.Writer) {
 		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "\n%-21s %12s %12s %12s %12s %12s %12s\n", "policy", "reward@2000", "reward", "vs offline", "quality", "$/request", "strong share")
+	early := min(2000, n) // the first column: the reward of the first 2,000 requests, or of all
+	fmt.Fprintf(w, "\n%-21s %12s %12s %12s %12s %12s %12s\n", "policy", "reward@"+strconv.Itoa(early), "reward", "vs offline", "quality", "$/request", "strong share")
 	off := sumOf(s.curves[3], func(x step) float64 { return x.reward })
 	for p, name := range simPolicies {
 		c := s.curves[p]
 		r := sumOf(c, func(x step) float64 { return x.reward })
 		cost := sumOf(c, func(x step) float64 { return x.cost })
 		fmt.Fprintf(w, "%-21s %12.1f %12.1f %11.2f%% %12.4f %12.6f %12.3f\n", name,
-			sumOf(c[:min(2000, n)], func(x step) float64 { return x.reward }), r, 100*(r-off)/math.Abs(off),
+			sumOf(c[:early], func(x step) float64 { return x.reward }), r, 100*(r-off)/math.Abs(off),
 			(r+s.lambda*cost)/float64(n), cost/float64(n), meanOf(c, func(x step) float64 { return b2f(x.strong) }))
 	}
 	st := s.stats
