@@ -111,8 +111,8 @@ type DefaultAnalyzer struct {
 	// Counter counts the tokens of a text. It must be safe for concurrent
 	// use, and fast: it runs on the routing hot path, so it should not
 	// reach the network. A router built WithAnalyzer(DefaultAnalyzer{
-	// Counter: c}) also counts answers with c when a provider reports no
-	// usage. nil means the built-in estimate, no vocabulary and no
+	// Counter: c}) (or &DefaultAnalyzer{Counter: c}) also counts answers
+	// with c when a provider reports no usage. nil means the built-in estimate, no vocabulary and no
 	// network: a token per 4 ASCII bytes (rounded up), one per CJK rune,
 	// one per 2 other non-ASCII runes — within about 20% of GPT-style
 	// tokenizers on English prose and code, on the safe (high) side for

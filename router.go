@@ -164,7 +164,10 @@ func New(providers []Provider, opts ...Option) (*Router, error) {
 	for _, s := range r.strength {
 		r.strengthZ = append(r.strengthZ, logit(clampOpen(s)))
 	}
-	if a, ok := r.analyzer.(DefaultAnalyzer); ok {
+	switch a := r.analyzer.(type) {
+	case DefaultAnalyzer:
+		r.counter = a.Counter
+	case *DefaultAnalyzer: // a nil pointer was refused above, as every typed nil
 		r.counter = a.Counter
 	}
 	if r.counter == nil {

@@ -35,3 +35,15 @@ func TestLeadingByteOrderMark(t *testing.T) {
 	require.ErrorIs(t, err, dataset.ErrSyntax)
 	assert.ErrorContains(t, err, "line 2")
 }
+
+// A byte order mark starting a later line (two files joined with cat, the
+// second saved with one) is named as such, with the likely cause; it was
+// reported as "invalid character 'ï' looking for beginning of value".
+func TestMidFileByteOrderMarkNamed(t *testing.T) {
+	rec := `{"id":"a","prompt":"p","outcomes":{"m":{"score":1}}}`
+	_, err := dataset.Read(strings.NewReader(rec + "\n\ufeff" + strings.Replace(rec, `"a"`, `"b"`, 1) + "\n"))
+	require.ErrorIs(t, err, dataset.ErrSyntax)
+	assert.ErrorContains(t, err, "line 2")
+	assert.ErrorContains(t, err, "byte order mark")
+	assert.NotContains(t, err.Error(), "invalid character")
+}

@@ -251,6 +251,10 @@ func decodeRecord(line []byte, lineNo int, aliases map[string]string, noOutcomes
 		return Record{Line: lineNo, ID: id}, []*Error{dsErr(lineNo, id, "", ErrSyntax,
 			"not UTF-8 at byte %d of the line (JSON text is UTF-8; convert the file)", at+1)}
 	}
+	if bytes.HasPrefix(bytes.TrimLeft(line, " \t"), []byte("\ufeff")) {
+		return Record{Line: lineNo}, []*Error{dsErr(lineNo, "", "", ErrSyntax,
+			"starts with a UTF-8 byte order mark (U+FEFF), which belongs only at the start of a file: were files joined, one saved with a mark? Remove it")}
+	}
 	var raw rawRecord
 	if err := json.Unmarshal(line, &raw); err != nil {
 		id := peekID(line)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -44,8 +45,9 @@ var (
 	ErrContentFilter = errors.New("API returned unexpected status code: 400: The response was filtered due to the prompt triggering Azure OpenAI's content management policy.")
 	// ErrQuota is an OpenAI insufficient_quota 429.
 	ErrQuota = errors.New("API returned unexpected status code: 429: You exceeded your current quota, please check your plan and billing details.")
-	// ErrStreamCut is the error of a stream whose connection dropped.
-	ErrStreamCut = errors.New("error decoding streaming response: unexpected EOF")
+	// ErrStreamCut is the error of a stream whose connection dropped after
+	// a chunk (the openai client's, wrapping io.ErrUnexpectedEOF).
+	ErrStreamCut = fmt.Errorf("error reading streaming response: %w", io.ErrUnexpectedEOF)
 )
 
 // MixedFaults are faults of every common kind, weighted roughly as seen in

@@ -23,7 +23,7 @@ const maxPricesBytes = 16 << 20
 
 // loadPrices reads a -prices file, {"models": {name: {"input_per_mtok":
 // …, "output_per_mtok": …}}}, other keys allowed (a note, a blended
-// price). Each model needs both prices, finite and ≥ 0; a key twice in one
+// price), a leading UTF-8 byte order mark skipped. Each model needs both prices, finite and ≥ 0; a key twice in one
 // object is an error, as are a syntax error and a value of the wrong type,
 // each with its line. Errors name the flag and the file.
 func loadPrices(path string) (map[string]price, error) {
@@ -47,6 +47,7 @@ func readPrices(path string) (map[string]price, error) {
 	if len(b) > maxPricesBytes {
 		return nil, fmt.Errorf("larger than %d bytes: not a prices file", maxPricesBytes)
 	}
+	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")) // a UTF-8 byte order mark, as Windows editors write
 	var raw struct {
 		Models map[string]json.RawMessage `json:"models"`
 	}

@@ -249,7 +249,10 @@ func newSim(ds *dataset.Dataset, f *simFlags) (*sim, error) {
 			case priced:
 				s.cost[i][k] = (float64(tin)*pr.In + float64(s.outTokens(o))*pr.Out) / 1e6
 			default:
-				return nil, fmt.Errorf("model %q has no recorded cost and no price in -prices %q", m, f.prices)
+				if f.prices == "" {
+					return nil, fmt.Errorf("model %q has no recorded cost and no price (no -prices given): give -prices FILE or -price-free, or leave the model out with -models", m)
+				}
+				return nil, fmt.Errorf("model %q has no recorded cost and no price in -prices %q: add one there, or leave the model out with -models", m, f.prices)
 			}
 			total += s.cost[i][k]
 			tokens += float64(tin + llmrouter.DefaultExpectedOutputTokens)
