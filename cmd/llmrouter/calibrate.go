@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 
 	"github.com/llmrouter/llmrouter"
@@ -125,5 +126,10 @@ func runCalibrate(args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "cutoff %.6g: %.1f%% of %d validation prompts to %s, quality %.4f, PGR %.3f\n",
 		cal.Cutoff, 100*cal.StrongShare, len(sc), *strong, cal.Quality, cal.PGR)
+	if math.IsInf(cal.Cutoff, 1) {
+		// A configuration file's numbers are finite; qualities lie in
+		// [0, 1], so no known gap reaches a cutoff above 1.
+		fmt.Fprintln(stdout, "(+Inf: no request goes strong unless its gap is unknown; in a configuration file write cutoff: 2, which no gap reaches, as qualities lie in [0, 1])")
+	}
 	return nil
 }

@@ -86,3 +86,24 @@ func TestCalibrateCardQualityNeedsDifficulty(t *testing.T) {
 	// The built-in classifier predicts a difficulty: they apply.
 	runOK(t, "calibrate", "-strong-quality", "0.8", "-strong", mStrong, "-weak", mWeak, "-share", "0.5", data)
 }
+
+// A target met by sending no request strong (-share 0) gives cutoff +Inf,
+// which Threshold takes but a configuration file refuses (its numbers are
+// finite). calibrate printed +Inf alone; it now names the finite cutoff a
+// configuration file can hold to the same effect, and that file validates.
+func TestCalibrateInfiniteCutoffForConfig(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	for i := range 20 {
+		fmt.Fprintf(&b, `{"id":"%d","prompt":"question number %d","outcomes":{"s":{"score":1},"w":{"score":%d}}}`+"\n", i, i, i%2)
+	}
+	path := filepath.Join(dir, "d.jsonl")
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
+	out := runOK(t, "calibrate", "-strong", "s", "-weak", "w", "-share", "0", path)
+	assert.Contains(t, out, "cutoff +Inf: 0.0%")
+	assert.Contains(t, out, "in a configuration file write cutoff: 2")
+
+	cfg := filepath.Join(dir, "router.yaml")
+	require.NoError(t, os.WriteFile(cfg, []byte("models:\n  - name: s\n    provider: fake\n  - name: w\n    provider: fake\npolicy:\n  rule: threshold\n  strong: s\n  weak: w\n  cutoff: 2\n"), 0o644))
+	runOK(t, "validate", cfg)
+}
