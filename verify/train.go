@@ -132,7 +132,9 @@ type TrainOptions struct {
 	// PromptOnly drops every feature of the answer: the prompt-only
 	// baseline a cascade must beat.
 	PromptOnly bool
-	// Pairs, Target and Note are stored in the model's Info.
+	// Pairs, Target and Note are stored in the model's Info. Target is
+	// empty (stored as TargetGain), TargetGain or TargetWeakFails; Train
+	// fails on any other.
 	Pairs  []Pair
 	Target Target
 	Note   string
@@ -151,6 +153,9 @@ func Train(ex []Example, opts TrainOptions) (*Model, error) {
 	}
 	if l2 < 0 || math.IsNaN(l2) || math.IsInf(l2, 0) {
 		return nil, fmt.Errorf("verify: L2 %v must be positive and finite", opts.L2)
+	}
+	if t := opts.Target; t != "" && t != TargetGain && t != TargetWeakFails {
+		return nil, fmt.Errorf("verify: unknown target %q (want %q or %q)", t, TargetGain, TargetWeakFails)
 	}
 	share := opts.Share
 	if share == 0 {
