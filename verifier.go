@@ -23,8 +23,12 @@ type Answer struct {
 	Response *llms.ContentResponse
 }
 
-// Text returns the content of the first non-nil choice.
+// Text returns the content of the first non-nil choice; "" when there is
+// none, a nil Response or a nil Answer included.
 func (a *Answer) Text() string {
+	if a == nil || a.Response == nil {
+		return ""
+	}
 	for _, c := range a.Response.Choices {
 		if c != nil {
 			return c.Content
