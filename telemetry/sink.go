@@ -10,6 +10,7 @@ import (
 
 	"github.com/llmrouter/llmrouter"
 	"github.com/llmrouter/llmrouter/breaker"
+	"github.com/llmrouter/llmrouter/internal/secret"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
@@ -305,9 +306,10 @@ func requestCode(d *llmrouter.Decision) string {
 }
 
 // description bounds an error message for a span status, cutting at a
-// rune boundary.
+// rune boundary, with API keys and tokens in it redacted (a transport
+// error quotes the request URL, where some clients put the key).
 func description(err error) string {
-	msg := err.Error()
+	msg := secret.String(err.Error())
 	if len(msg) <= maxDescription {
 		return msg
 	}
