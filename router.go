@@ -220,6 +220,13 @@ func (c *config) checkNil() error {
 			return fmt.Errorf("llmrouter: %s: a nil %T (did its constructor fail?)", x.name, x.v)
 		}
 	}
+	if f := c.fallback; f != nil {
+		if l, ok := f.Verifier.(verifierList); ok {
+			if err := l.checkNil(); err != nil {
+				return fmt.Errorf("llmrouter: Fallback.Verifier: %w", err)
+			}
+		}
+	}
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/llmrouter/llmrouter/internal/nilcheck"
 	"github.com/tmc/langchaingo/llms"
 )
 
@@ -68,19 +69,39 @@ type VerifierFunc func(ctx context.Context, a *Answer) error
 func (f VerifierFunc) Verify(ctx context.Context, a *Answer) error { return f(ctx, a) }
 
 // Verifiers returns a Verifier that runs vs in order and rejects with the
-// first rejection (nil entries are skipped).
-func Verifiers(vs ...Verifier) Verifier {
-	return VerifierFunc(func(ctx context.Context, a *Answer) error {
-		for _, v := range vs {
-			if v == nil {
-				continue
-			}
-			if err := v.Verify(ctx, a); err != nil {
+// first rejection (nil entries are skipped). New fails on an entry that is
+// a nil pointer or nil func, as it does for Fallback.Verifier itself.
+func Verifiers(vs ...Verifier) Verifier { return verifierList(vs) }
+
+type verifierList []Verifier
+
+func (l verifierList) Verify(ctx context.Context, a *Answer) error {
+	for _, v := range l {
+		if v == nil {
+			continue
+		}
+		if err := v.Verify(ctx, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkNil names the first entry of l, nested lists included, that is a
+// nil pointer or nil func: it would panic on every verification.
+func (l verifierList) checkNil() error {
+	for i, v := range l {
+		if inner, ok := v.(verifierList); ok {
+			if err := inner.checkNil(); err != nil {
 				return err
 			}
+			continue
 		}
-		return nil
-	})
+		if nilcheck.PointerOrFunc(v) {
+			return fmt.Errorf("Verifiers entry %d is a nil %T (did its constructor fail?)", i, v)
+		}
+	}
+	return nil
 }
 
 // The built-in verifiers. Each is safe for concurrent use.
