@@ -107,7 +107,8 @@ func (r *Router) since(t time.Time) time.Duration {
 }
 
 // WithIDGenerator sets how decision IDs are made. It must be safe for
-// concurrent use. Default: a random per-router prefix and a counter.
+// concurrent use. Default: a random per-router prefix and a counter, which
+// also replaces an empty id fn returns (feedback needs an id).
 func WithIDGenerator(fn func() string) Option { return func(c *config) { c.newID = fn } }
 
 // New returns a Router over providers. It fails with ErrNoProviders when
@@ -117,14 +118,16 @@ func WithIDGenerator(fn func() string) Option { return func(c *config) { c.newID
 // outside [0,1], a Fallback field is out of range (see Fallback), a stage,
 // clock or verifier is a nil pointer or nil func (a constructor whose error
 // was dropped), or the classifier or policy names a model the router does
-// not have.
+// not have. Nil options are skipped.
 func New(providers []Provider, opts ...Option) (*Router, error) {
 	if len(providers) == 0 {
 		return nil, ErrNoProviders
 	}
 	var cfg config
 	for _, o := range opts {
-		o(&cfg)
+		if o != nil { // an option left unset by a conditional
+			o(&cfg)
+		}
 	}
 	if err := cfg.checkNil(); err != nil {
 		return nil, err
@@ -353,7 +356,9 @@ func (r *Router) decide(ctx context.Context, s *scratch, firstAttempt bool) (*De
 		d.Hints.User = r.redactUser(d.Hints.User) // the policy gets req.Hints, unredacted
 	}
 	if r.newID != nil {
-		d.ID = r.newID()
+		if d.ID = r.newID(); d.ID == "" {
+			d.setID(r.idPrefix, r.seq.Add(1)) // feedback needs an id
+		}
 	} else {
 		d.setID(r.idPrefix, seq)
 	}
