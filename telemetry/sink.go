@@ -10,6 +10,7 @@ import (
 
 	"github.com/llmrouter/llmrouter"
 	"github.com/llmrouter/llmrouter/breaker"
+	"github.com/llmrouter/llmrouter/internal/nilcheck"
 	"github.com/llmrouter/llmrouter/internal/secret"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -97,7 +98,9 @@ type Sink struct {
 var _ llmrouter.Sink = (*Sink)(nil)
 
 // NewSink returns a Sink over o's providers. It fails, naming the field,
-// on a breaker gauge half configured (Breakers without Models or Models
+// on a provider that is a nil pointer (a constructor whose error was
+// dropped; a nil interface means the global one), on a breaker gauge half
+// configured (Breakers without Models or Models
 // without Breakers) or a model name in Models that is empty or repeated,
 // and when the meter provider refuses to create an instrument or register
 // the breaker gauge's callback.
@@ -117,6 +120,14 @@ func NewSink(o Options) (*Sink, error) {
 		}
 	}
 	tp, mp := o.TracerProvider, o.MeterProvider
+	for _, f := range [...]struct {
+		name string
+		v    any
+	}{{"TracerProvider", tp}, {"MeterProvider", mp}} {
+		if nilcheck.PointerOrFunc(f.v) {
+			return nil, fmt.Errorf("telemetry: Options.%s is a nil %T (did its constructor fail?)", f.name, f.v)
+		}
+	}
 	if tp == nil {
 		tp = otel.GetTracerProvider()
 	}
