@@ -100,10 +100,10 @@ var _ llmrouter.Sink = (*Sink)(nil)
 // NewSink returns a Sink over o's providers. It fails, naming the field,
 // on a provider that is a nil pointer (a constructor whose error was
 // dropped; a nil interface means the global one), on a breaker gauge half
-// configured (Breakers without Models or Models
-// without Breakers) or a model name in Models that is empty or repeated,
-// and when the meter provider refuses to create an instrument or register
-// the breaker gauge's callback.
+// configured (Breakers without Models or Models without Breakers) or a
+// model name in Models that is empty or repeated, and when the meter
+// provider refuses to create an instrument or register the breaker
+// gauge's callback.
 func NewSink(o Options) (*Sink, error) {
 	switch {
 	case o.Breakers != nil && len(o.Models) == 0:
