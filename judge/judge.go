@@ -213,6 +213,8 @@ func New(opts Options) (*Judge, error) {
 		return nil, fmt.Errorf("judge: New: Options.Rate %v is outside [0,1]", opts.Rate)
 	case math.IsNaN(opts.SpendCap) || math.IsInf(opts.SpendCap, 0) || opts.SpendCap < 0:
 		return nil, fmt.Errorf("judge: New: Options.SpendCap %v must be a finite USD amount ≥ 0", opts.SpendCap)
+	case nilcheck.PointerOrFunc(opts.Clock):
+		return nil, fmt.Errorf("judge: New: Options.Clock is a nil %T (did its constructor fail?)", opts.Clock)
 	}
 	if err := checkPrices("Judge", opts.Judge); err != nil {
 		return nil, err
