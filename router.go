@@ -22,7 +22,8 @@ import (
 // Router routes each request to a model and calls it. It implements
 // llms.Model, so any langchaingo chain or agent gets routing by using a
 // Router as its model. A Router is safe for concurrent use; build it with
-// New and do not copy it.
+// New and do not copy it. The zero Router has no models: its calls fail
+// with ErrNoProviders.
 type Router struct {
 	config // the options, completed with defaults by New
 
@@ -288,6 +289,9 @@ func (r *Router) route(ctx context.Context, messages []llms.MessageContent, opti
 	if err := checkMessages(messages); err != nil {
 		return nil, nil, err
 	}
+	if len(r.models) == 0 {
+		return nil, nil, errZeroRouter
+	}
 	s := r.scratch.Get().(*scratch)
 	defer r.putScratch(s)
 	s.req.Messages = messages
@@ -306,6 +310,9 @@ func (r *Router) route(ctx context.Context, messages []llms.MessageContent, opti
 	}
 	return r.decide(ctx, s, firstAttempt)
 }
+
+// errZeroRouter is the error of a Router New did not make.
+var errZeroRouter = fmt.Errorf("%w: Router not made by New (its zero value has no models)", ErrNoProviders)
 
 func (r *Router) putScratch(s *scratch) {
 	s.req = Request{}
