@@ -63,7 +63,8 @@ type Options struct {
 	// (DefaultRate when 0).
 	Rate float64
 	// Rand returns uniform numbers in [0,1) for sampling (math/rand/v2's
-	// Float64 when nil). It must be safe for concurrent use: Submit calls
+	// Float64 when nil); an item is judged when its draw is below Rate (a
+	// NaN draw never is). It must be safe for concurrent use: Submit calls
 	// it on the request path. (The prompt's delimiter nonces come from
 	// crypto/rand.)
 	Rand func() float64
@@ -281,7 +282,7 @@ func New(opts Options) (*Judge, error) {
 // a decision (not from a Router) is counted as skipped when sampled.
 func (j *Judge) Submit(resp *llms.ContentResponse) bool {
 	j.mustBeBuilt()
-	if j.rnd() >= j.rate {
+	if !(j.rnd() < j.rate) { // a NaN draw samples nothing
 		return false
 	}
 	d, ok := llmrouter.DecisionFrom(resp)
@@ -296,7 +297,7 @@ func (j *Judge) Submit(resp *llms.ContentResponse) bool {
 // back from a decision log).
 func (j *Judge) SubmitItem(it Item) bool {
 	j.mustBeBuilt()
-	if j.rnd() >= j.rate {
+	if !(j.rnd() < j.rate) { // a NaN draw samples nothing
 		return false
 	}
 	return j.enqueue(it)
