@@ -14,7 +14,8 @@ type Options struct {
 	// Folds is the cross-fitting of the doubly robust estimator's reward
 	// model: the model used on a decision is fitted on the other folds
 	// (decision i is in fold i mod Folds), which keeps DR unbiased. 0 means
-	// 2; 1 fits it on every decision (in-sample, slightly biased).
+	// 2 (so a single decision is an error); 1 fits it on every decision
+	// (in-sample, slightly biased).
 	Folds int
 }
 
@@ -77,13 +78,6 @@ func Estimate(logged []Logged, target []string, opts Options) (Result, error) {
 	if !(conf > 0 && conf < 1) {
 		return res, fmt.Errorf("replay: confidence %v outside (0,1)", conf)
 	}
-	folds := opts.Folds
-	if folds == 0 {
-		folds = 2
-	}
-	if folds < 1 || folds > len(logged) {
-		return res, fmt.Errorf("replay: %d folds for %d decisions", folds, len(logged))
-	}
 	z := math.Sqrt2 * math.Erfinv(conf)
 	n := len(logged)
 	res.N, res.MinPropensity = n, 1
@@ -112,6 +106,15 @@ func Estimate(logged []Logged, target []string, opts Options) (Result, error) {
 		} else if l.Propensity == 1 {
 			res.Uncovered++
 		}
+	}
+	folds := opts.Folds
+	switch {
+	case folds == 0 && n == 1:
+		return Result{}, errors.New("replay: 1 logged decision: the default cross-fitting (Options.Folds 0, meaning 2) needs at least 2; Options.Folds 1 fits the reward model in-sample")
+	case folds == 0:
+		folds = 2
+	case folds < 1 || folds > n:
+		return Result{}, fmt.Errorf("replay: %d folds for %d decisions", folds, n)
 	}
 	models := make([]*rewardModel, folds)
 	for k := range models {
