@@ -147,10 +147,12 @@ var RefusalPhrases = []string{
 	"i apologize, but i cannot",
 }
 
-func firstChoice(r *llms.ContentResponse) *llms.ContentChoice {
-	if r == nil {
+// firstChoice is a's first non-nil choice; nil for a nil answer.
+func firstChoice(a *Answer) *llms.ContentChoice {
+	if a == nil || a.Response == nil {
 		return nil
 	}
+	r := a.Response
 	for _, c := range r.Choices {
 		if c != nil {
 			return c
@@ -160,7 +162,7 @@ func firstChoice(r *llms.ContentResponse) *llms.ContentChoice {
 }
 
 func rejectEmpty(_ context.Context, a *Answer) error {
-	c := firstChoice(a.Response)
+	c := firstChoice(a)
 	if c == nil || (strings.TrimSpace(c.Content) == "" && len(c.ToolCalls) == 0 && c.FuncCall == nil) {
 		return errors.New("empty answer")
 	}
@@ -168,7 +170,7 @@ func rejectEmpty(_ context.Context, a *Answer) error {
 }
 
 func rejectRefusal(_ context.Context, a *Answer) error {
-	c := firstChoice(a.Response)
+	c := firstChoice(a)
 	if c == nil {
 		return nil
 	}
@@ -190,10 +192,10 @@ func jsonRequested(o *llms.CallOptions) bool {
 }
 
 func rejectInvalidJSON(_ context.Context, a *Answer) error {
-	if !jsonRequested(a.Options) {
+	if a == nil || !jsonRequested(a.Options) {
 		return nil
 	}
-	c := firstChoice(a.Response)
+	c := firstChoice(a)
 	if c == nil || (c.Content == "" && len(c.ToolCalls) > 0) {
 		return nil // a tool call is not the JSON answer
 	}
@@ -221,7 +223,7 @@ func stripFence(s string) string {
 }
 
 func rejectInvalidToolCalls(_ context.Context, a *Answer) error {
-	c := firstChoice(a.Response)
+	c := firstChoice(a)
 	if c == nil {
 		return nil
 	}
