@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/llmrouter/llmrouter/internal/nilcheck"
+	"github.com/llmrouter/llmrouter/internal/secret"
 
 	"github.com/llmrouter/llmrouter/internal/sysclock"
 
@@ -153,7 +154,8 @@ type Stats struct {
 	// InputTokens and OutputTokens sum the calls' usage.
 	InputTokens, OutputTokens int64
 	// LastProblem is the latest problem: the reason an item was not
-	// graded, or an OnResult panic (whose item may have been graded).
+	// graded, or an OnResult panic (whose item may have been graded), with
+	// API keys and tokens redacted.
 	LastProblem string
 }
 
@@ -346,6 +348,7 @@ func (j *Judge) skip(reason string) {
 }
 
 func (j *Judge) problem(reason string) {
+	reason = secret.String(reason) // a transport error may quote a key in its URL
 	j.probMu.Lock()
 	j.lastProblem = reason
 	j.probMu.Unlock()
