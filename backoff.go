@@ -22,7 +22,8 @@ type Backoff struct {
 	// is raised to Base.
 	Max time.Duration
 	// Multiplier is the growth factor of the ceiling per attempt. Values
-	// below 1 (including zero) mean 2; 1 gives a constant ceiling.
+	// below 1 (including zero), NaN and +Inf mean 2; 1 gives a constant
+	// ceiling.
 	Multiplier float64
 }
 

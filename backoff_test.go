@@ -88,6 +88,7 @@ func TestBackoff_Ceiling(t *testing.T) {
 		{"multiplier one is constant", Backoff{Base: time.Second, Multiplier: 1}, 7, time.Second},
 		{"multiplier below one means default", Backoff{Base: time.Second, Multiplier: 0.5}, 1, 2 * time.Second},
 		{"NaN multiplier means default", Backoff{Multiplier: math.NaN()}, 1, 500 * time.Millisecond},
+		{"infinite multiplier means default", Backoff{Multiplier: math.Inf(1)}, 1, 500 * time.Millisecond},
 		{"max below base", Backoff{Base: time.Second, Max: time.Millisecond}, 3, time.Second},
 	}
 	for _, tt := range tests {

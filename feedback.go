@@ -168,7 +168,7 @@ func (l *FeedbackLog) Records() []dataset.Record {
 		for model, score := range e.scores {
 			o := dataset.Outcome{Score: score}
 			for _, a := range e.d.Attempts {
-				if a.Model == model && a.Err == nil {
+				if a.Model == model && a.Err == nil && a.Skipped == "" {
 					o = o.WithCost(a.Cost)
 					o.LatencyMS = float64(a.Latency) / float64(time.Millisecond)
 				}

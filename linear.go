@@ -2,6 +2,7 @@ package llmrouter
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -44,7 +45,8 @@ import (
 // as well as the reference.
 //
 // A LinearClassifier is immutable after training or loading and safe for
-// concurrent use; Classify does not allocate.
+// concurrent use; Classify does not allocate. The zero value knows no
+// models: Classify fails saying so and Predict returns no qualities.
 type LinearClassifier struct {
 	cfg     linearConfig
 	outputs []string // model names, then "" for the difficulty head
@@ -166,6 +168,9 @@ func (c *LinearClassifier) Validate(models []ModelCard) error {
 // DefaultAnalyzer leaves in f (or counts them from f.Text when f comes
 // from another analyzer); it does not allocate.
 func (c *LinearClassifier) Classify(_ context.Context, f *Features, models []ModelCard, p *Prediction) error {
+	if len(c.outputs) == 0 {
+		return errZeroLinear
+	}
 	ngrams := linear.ClipNGrams(f.NGrams, c.cfg.MaxWords)
 	if (len(ngrams) > 0 || f.Text == "") && c.canStream(len(ngrams)) {
 		// The common case: one pass (linear_stream.go).
@@ -222,8 +227,15 @@ func (c *LinearClassifier) fill(acc []float32, models []ModelCard, p *Prediction
 // last human message is text. A convenience for tools and tests: it
 // allocates.
 func (c *LinearClassifier) Predict(text string) (quality []float64, difficulty float64) {
+	if len(c.outputs) == 0 {
+		return nil, math.NaN()
+	}
 	return c.predict(text, true)
 }
+
+// errZeroLinear is Classify's error for a LinearClassifier not trained or
+// read.
+var errZeroLinear = errors.New("llmrouter: LinearClassifier not trained or read (its zero value knows no models)")
 
 // predict is Predict, by gather when stream is false.
 func (c *LinearClassifier) predict(text string, stream bool) (quality []float64, difficulty float64) {

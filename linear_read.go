@@ -55,6 +55,9 @@ func badModel(format string, args ...any) error {
 // larger than its stored buckets is kept sparse: only the stored rows, at
 // a cost of a hash probe per n-gram in Classify.
 func ReadLinearClassifier(r io.Reader) (*LinearClassifier, error) {
+	if r == nil {
+		return nil, badModel("nil reader")
+	}
 	size, sized := remainingBytes(r)
 	crc := crc32.NewIEEE()
 	br := bufio.NewReader(r)

@@ -274,7 +274,12 @@ func bufferRequested(ctx context.Context) bool {
 // Breakers returns the router's circuit-breaker registry, or nil when the
 // router runs without breakers (no WithFallback, or Fallback.NoBreaker):
 // a nil registry's methods work, as no breakers (every model allowed).
-func (r *Router) Breakers() *breaker.Registry { return r.fb.registry }
+func (r *Router) Breakers() *breaker.Registry {
+	if r.fb == nil { // the zero Router
+		return nil
+	}
+	return r.fb.registry
+}
 
 // resilience is a Fallback resolved for one router.
 type resilience struct {

@@ -22,7 +22,8 @@ import (
 // Router routes each request to a model and calls it. It implements
 // llms.Model, so any langchaingo chain or agent gets routing by using a
 // Router as its model. A Router is safe for concurrent use; build it with
-// New and do not copy it.
+// New and do not copy it. The zero Router has no models: its calls fail
+// with ErrNoProviders.
 type Router struct {
 	config // the options, completed with defaults by New
 
@@ -107,7 +108,8 @@ func (r *Router) since(t time.Time) time.Duration {
 }
 
 // WithIDGenerator sets how decision IDs are made. It must be safe for
-// concurrent use. Default: a random per-router prefix and a counter.
+// concurrent use. Default: a random per-router prefix and a counter, which
+// also replaces an empty id fn returns (feedback needs an id).
 func WithIDGenerator(fn func() string) Option { return func(c *config) { c.newID = fn } }
 
 // New returns a Router over providers. It fails with ErrNoProviders when
@@ -117,14 +119,16 @@ func WithIDGenerator(fn func() string) Option { return func(c *config) { c.newID
 // outside [0,1], a Fallback field is out of range (see Fallback), a stage,
 // clock or verifier is a nil pointer or nil func (a constructor whose error
 // was dropped), or the classifier or policy names a model the router does
-// not have.
+// not have. Nil options are skipped.
 func New(providers []Provider, opts ...Option) (*Router, error) {
 	if len(providers) == 0 {
 		return nil, ErrNoProviders
 	}
 	var cfg config
 	for _, o := range opts {
-		o(&cfg)
+		if o != nil { // an option left unset by a conditional
+			o(&cfg)
+		}
 	}
 	if err := cfg.checkNil(); err != nil {
 		return nil, err
@@ -223,6 +227,13 @@ func (c *config) checkNil() error {
 			return fmt.Errorf("llmrouter: %s: a nil %T (did its constructor fail?)", x.name, x.v)
 		}
 	}
+	if f := c.fallback; f != nil {
+		if l, ok := f.Verifier.(verifierList); ok {
+			if err := l.checkNil(); err != nil {
+				return fmt.Errorf("llmrouter: Fallback.Verifier: %w", err)
+			}
+		}
+	}
 	return nil
 }
 
@@ -283,6 +294,9 @@ func (r *Router) route(ctx context.Context, messages []llms.MessageContent, opti
 	if err := checkMessages(messages); err != nil {
 		return nil, nil, nil, err
 	}
+	if len(r.models) == 0 {
+		return nil, nil, nil, errZeroRouter
+	}
 	s := r.scratch.Get().(*scratch)
 	defer r.putScratch(s)
 	s.req.Messages = messages
@@ -301,6 +315,9 @@ func (r *Router) route(ctx context.Context, messages []llms.MessageContent, opti
 	}
 	return r.decide(ctx, s, firstAttempt)
 }
+
+// errZeroRouter is the error of a Router New did not make.
+var errZeroRouter = fmt.Errorf("%w: Router not made by New (its zero value has no models)", ErrNoProviders)
 
 func (r *Router) putScratch(s *scratch) {
 	s.req = Request{}
@@ -351,7 +368,9 @@ func (r *Router) decide(ctx context.Context, s *scratch, firstAttempt bool) (*De
 		d.Hints.User = r.redactUser(d.Hints.User) // the policy gets req.Hints, unredacted
 	}
 	if r.newID != nil {
-		d.ID = r.newID()
+		if d.ID = r.newID(); d.ID == "" {
+			d.setID(r.idPrefix, r.seq.Add(1)) // feedback needs an id
+		}
 	} else {
 		d.setID(r.idPrefix, seq)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/llmrouter/llmrouter/internal/nilcheck"
 	"github.com/tmc/langchaingo/llms"
 )
 
@@ -23,8 +24,12 @@ type Answer struct {
 	Response *llms.ContentResponse
 }
 
-// Text returns the content of the first non-nil choice.
+// Text returns the content of the first non-nil choice; "" when there is
+// none, a nil Response or a nil Answer included.
 func (a *Answer) Text() string {
+	if a == nil || a.Response == nil {
+		return ""
+	}
 	for _, c := range a.Response.Choices {
 		if c != nil {
 			return c.Content
@@ -64,19 +69,39 @@ type VerifierFunc func(ctx context.Context, a *Answer) error
 func (f VerifierFunc) Verify(ctx context.Context, a *Answer) error { return f(ctx, a) }
 
 // Verifiers returns a Verifier that runs vs in order and rejects with the
-// first rejection (nil entries are skipped).
-func Verifiers(vs ...Verifier) Verifier {
-	return VerifierFunc(func(ctx context.Context, a *Answer) error {
-		for _, v := range vs {
-			if v == nil {
-				continue
-			}
-			if err := v.Verify(ctx, a); err != nil {
+// first rejection (nil entries are skipped). New fails on an entry that is
+// a nil pointer or nil func, as it does for Fallback.Verifier itself.
+func Verifiers(vs ...Verifier) Verifier { return verifierList(vs) }
+
+type verifierList []Verifier
+
+func (l verifierList) Verify(ctx context.Context, a *Answer) error {
+	for _, v := range l {
+		if v == nil {
+			continue
+		}
+		if err := v.Verify(ctx, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkNil names the first entry of l, nested lists included, that is a
+// nil pointer or nil func: it would panic on every verification.
+func (l verifierList) checkNil() error {
+	for i, v := range l {
+		if inner, ok := v.(verifierList); ok {
+			if err := inner.checkNil(); err != nil {
 				return err
 			}
+			continue
 		}
-		return nil
-	})
+		if nilcheck.PointerOrFunc(v) {
+			return fmt.Errorf("Verifiers entry %d is a nil %T (did its constructor fail?)", i, v)
+		}
+	}
+	return nil
 }
 
 // The built-in verifiers. Each is safe for concurrent use.
@@ -122,10 +147,12 @@ var RefusalPhrases = []string{
 	"i apologize, but i cannot",
 }
 
-func firstChoice(r *llms.ContentResponse) *llms.ContentChoice {
-	if r == nil {
+// firstChoice is a's first non-nil choice; nil for a nil answer.
+func firstChoice(a *Answer) *llms.ContentChoice {
+	if a == nil || a.Response == nil {
 		return nil
 	}
+	r := a.Response
 	for _, c := range r.Choices {
 		if c != nil {
 			return c
@@ -135,7 +162,7 @@ func firstChoice(r *llms.ContentResponse) *llms.ContentChoice {
 }
 
 func rejectEmpty(_ context.Context, a *Answer) error {
-	c := firstChoice(a.Response)
+	c := firstChoice(a)
 	if c == nil || (strings.TrimSpace(c.Content) == "" && len(c.ToolCalls) == 0 && c.FuncCall == nil) {
 		return errors.New("empty answer")
 	}
@@ -143,7 +170,7 @@ func rejectEmpty(_ context.Context, a *Answer) error {
 }
 
 func rejectRefusal(_ context.Context, a *Answer) error {
-	c := firstChoice(a.Response)
+	c := firstChoice(a)
 	if c == nil {
 		return nil
 	}
@@ -165,10 +192,10 @@ func jsonRequested(o *llms.CallOptions) bool {
 }
 
 func rejectInvalidJSON(_ context.Context, a *Answer) error {
-	if !jsonRequested(a.Options) {
+	if a == nil || !jsonRequested(a.Options) {
 		return nil
 	}
-	c := firstChoice(a.Response)
+	c := firstChoice(a)
 	if c == nil || (c.Content == "" && len(c.ToolCalls) > 0) {
 		return nil // a tool call is not the JSON answer
 	}
@@ -196,7 +223,7 @@ func stripFence(s string) string {
 }
 
 func rejectInvalidToolCalls(_ context.Context, a *Answer) error {
-	c := firstChoice(a.Response)
+	c := firstChoice(a)
 	if c == nil {
 		return nil
 	}

@@ -28,7 +28,8 @@
 // # Files
 //
 // Each Log writes its own files, named "<UTC time>-<pid>-<seq>.jsonl" so that
-// several processes can share a directory and the names sort in time order;
+// several processes can share a directory and the names sort in time order
+// (a Log's own names never go back, even when the wall clock is set back);
 // a file is rotated when it would grow past MaxFileBytes (default 64 MiB). No
 // file is created before the first record. Files are created 0600, the
 // directory 0700. Each line is one JSON object with a "kind":

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/llmrouter/llmrouter/internal/nilcheck"
 	"github.com/llmrouter/llmrouter/internal/sysclock"
 
 	"github.com/llmrouter/llmrouter"
@@ -125,7 +126,8 @@ type item struct {
 }
 
 // Open starts a log writing to dir, creating it (0700) if needed. It fails
-// on an invalid option or a directory it cannot create. The caller must
+// on an invalid option (a Clock that is a nil pointer included) or a
+// directory it cannot create. The caller must
 // Close the log.
 func Open(dir string, opts Options) (*Log, error) {
 	if dir == "" {
@@ -133,6 +135,9 @@ func Open(dir string, opts Options) (*Log, error) {
 	}
 	if err := opts.check(); err != nil {
 		return nil, err
+	}
+	if nilcheck.PointerOrFunc(opts.Clock) {
+		return nil, fmt.Errorf("decisionlog: Open: Options.Clock is a nil %T (did its constructor fail?)", opts.Clock)
 	}
 	if opts.QueueSize <= 0 {
 		opts.QueueSize = DefaultQueueSize

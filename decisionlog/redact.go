@@ -1,12 +1,12 @@
 package decisionlog
 
 import (
-	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"regexp"
+
+	"github.com/llmrouter/llmrouter/internal/secret"
 )
 
 // TextMode says how prompt or answer text is logged.
@@ -66,41 +66,5 @@ func (o *Options) text(m TextMode, s string) string {
 	return ""
 }
 
-// secretMarkers are substrings without which no secretPatterns match: a
-// line holding none of them (nearly every line) skips the regexps.
-var secretMarkers = [][]byte{
-	[]byte("sk-"), []byte("AIza"), []byte("earer"), []byte("EARER"), []byte("ey="), []byte("EY="),
-	[]byte("oken="), []byte("OKEN="), []byte("uth="), []byte("UTH="), []byte("gsk_"), []byte("hf_"),
-	[]byte("ghp_"), []byte("github_pat_"), []byte("xai-"), []byte("r8_"), []byte("pplx-"), []byte("AKIA"),
-}
-
-// secretPatterns match API keys and tokens as they appear in JSON text;
-// group 1, when present, is kept. Values stop at a quote, backslash, & or
-// space, so the replacement never breaks the JSON around it.
-var secretPatterns = []*regexp.Regexp{
-	regexp.MustCompile(`()\b(?:sk-|gsk_|hf_|ghp_|github_pat_|xai-|r8_|pplx-)[A-Za-z0-9_\-]{16,}`),
-	regexp.MustCompile(`()AIza[0-9A-Za-z_\-]{30,}`),
-	regexp.MustCompile(`()\bAKIA[0-9A-Z]{16}\b`),
-	regexp.MustCompile(`(?i)(\bbearer\s+)[A-Za-z0-9._~+/\-]{8,}=*`),
-	regexp.MustCompile(`(?i)((?:[?&]|\\u0026)(?:key|api[_-]?key|access[_-]?token|token|auth)=)[^"&\s\\]+`),
-}
-
-var redacted = []byte("${1}[REDACTED]")
-
-// scrub replaces API-key-shaped strings in line.
-func scrub(line []byte) []byte {
-	found := false
-	for _, m := range secretMarkers {
-		if bytes.Contains(line, m) {
-			found = true
-			break
-		}
-	}
-	if !found {
-		return line
-	}
-	for _, re := range secretPatterns {
-		line = re.ReplaceAll(line, redacted)
-	}
-	return line
-}
+// scrub replaces API-key-shaped strings in line (see internal/secret).
+func scrub(line []byte) []byte { return secret.Bytes(line) }

@@ -26,8 +26,9 @@ type writer struct {
 	buf      *bufio.Writer
 	size     int64 // bytes in the file, buffered ones included
 	seq      int
-	pending  int // records in buf
-	unsynced int // records written since the last fsync
+	stamp    time.Time // of the last file opened: names never go back
+	pending  int       // records in buf
+	unsynced int       // records written since the last fsync
 	line     []byte
 }
 
@@ -131,7 +132,12 @@ func (it item) recordID() string {
 // open creates a new file, never reusing a name.
 func (w *writer) open() error {
 	l := w.l
-	stamp := l.clock.Now().UTC().Format(fileTimeLayout)
+	now := l.clock.Now().UTC()
+	if now.Before(w.stamp) { // the wall clock was set back: keep the order
+		now = w.stamp
+	}
+	w.stamp = now
+	stamp := now.Format(fileTimeLayout)
 	for range 1000 {
 		w.seq++
 		name := filepath.Join(l.dir, fmt.Sprintf("%s-%d-%06d.jsonl", stamp, l.pid, w.seq))

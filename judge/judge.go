@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/llmrouter/llmrouter/internal/nilcheck"
+	"github.com/llmrouter/llmrouter/internal/secret"
 
 	"github.com/llmrouter/llmrouter/internal/sysclock"
 
@@ -63,7 +64,8 @@ type Options struct {
 	// (DefaultRate when 0).
 	Rate float64
 	// Rand returns uniform numbers in [0,1) for sampling (math/rand/v2's
-	// Float64 when nil). It must be safe for concurrent use: Submit calls
+	// Float64 when nil); an item is judged when its draw is below Rate (a
+	// NaN draw never is). It must be safe for concurrent use: Submit calls
 	// it on the request path. (The prompt's delimiter nonces come from
 	// crypto/rand.)
 	Rand func() float64
@@ -152,7 +154,8 @@ type Stats struct {
 	// InputTokens and OutputTokens sum the calls' usage.
 	InputTokens, OutputTokens int64
 	// LastProblem is the latest problem: the reason an item was not
-	// graded, or an OnResult panic (whose item may have been graded).
+	// graded, or an OnResult panic (whose item may have been graded), with
+	// API keys and tokens redacted.
 	LastProblem string
 }
 
@@ -213,6 +216,8 @@ func New(opts Options) (*Judge, error) {
 		return nil, fmt.Errorf("judge: New: Options.Rate %v is outside [0,1]", opts.Rate)
 	case math.IsNaN(opts.SpendCap) || math.IsInf(opts.SpendCap, 0) || opts.SpendCap < 0:
 		return nil, fmt.Errorf("judge: New: Options.SpendCap %v must be a finite USD amount ≥ 0", opts.SpendCap)
+	case nilcheck.PointerOrFunc(opts.Clock):
+		return nil, fmt.Errorf("judge: New: Options.Clock is a nil %T (did its constructor fail?)", opts.Clock)
 	}
 	if err := checkPrices("Judge", opts.Judge); err != nil {
 		return nil, err
@@ -279,7 +284,7 @@ func New(opts Options) (*Judge, error) {
 // a decision (not from a Router) is counted as skipped when sampled.
 func (j *Judge) Submit(resp *llms.ContentResponse) bool {
 	j.mustBeBuilt()
-	if j.rnd() >= j.rate {
+	if !(j.rnd() < j.rate) { // a NaN draw samples nothing
 		return false
 	}
 	d, ok := llmrouter.DecisionFrom(resp)
@@ -294,7 +299,7 @@ func (j *Judge) Submit(resp *llms.ContentResponse) bool {
 // back from a decision log).
 func (j *Judge) SubmitItem(it Item) bool {
 	j.mustBeBuilt()
-	if j.rnd() >= j.rate {
+	if !(j.rnd() < j.rate) { // a NaN draw samples nothing
 		return false
 	}
 	return j.enqueue(it)
@@ -343,6 +348,7 @@ func (j *Judge) skip(reason string) {
 }
 
 func (j *Judge) problem(reason string) {
+	reason = secret.String(reason) // a transport error may quote a key in its URL
 	j.probMu.Lock()
 	j.lastProblem = reason
 	j.probMu.Unlock()

@@ -85,6 +85,9 @@ func TestSampling(t *testing.T) {
 		{"quarter", 0.25, []float64{0.1, 0.3, 0.2499, 0.25, 0.9}, []bool{true, false, true, false, false}},
 		{"default rate", 0, []float64{0.05, 0.1, 0.0999}, []bool{true, false, true}},
 		{"all", 1, []float64{0, 0.5, 0.999}, []bool{true, true, true}},
+		// A broken Rand's NaN sampled every answer (NaN >= rate is false),
+		// multiplying the judge's cost by 1/Rate; it samples none.
+		{"NaN draw is not sampled", 0.25, []float64{math.NaN(), 0.1, math.NaN()}, []bool{false, true, false}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			j, err := judge.New(judge.Options{Judge: llmrouter.NewProvider(judgeCard, &fakeModel{reply: says("[[5]]")}),

@@ -19,8 +19,9 @@ var ErrMalformed = errors.New("judge: malformed judge output")
 var (
 	// [[7]], [[ 7.5 ]], [[7/10]], [[A>>B]]: the format the rubric asks for.
 	bracketRe = regexp.MustCompile(`\[\[\s*([^\[\]\n]{1,16}?)\s*\]\]`)
-	// "Rating: 7/10", "Score = 7", "**Grade:** 7".
-	labelRe = regexp.MustCompile(`(?i)\b(?:rating|score|grade)\b\**\s*[:=]?\s*\**\s*(\d+(?:\.\d+)?)(\s*/\s*\d+)?`)
+	// "Rating: 7/10", "Score = 7", "**Grade:** 7". Group 3 catches a
+	// number that runs on ("7-8", "7,5", "1e9", "8th"): not a grade.
+	labelRe = regexp.MustCompile(`(?i)\b(?:rating|score|grade)\b\**\s*[:=]?\s*\**\s*(\d+(?:\.\d+)?)(\s*/\s*\d+)?([\p{L}\d]|[.,\-–—]\d)?`)
 	// The whole output is a grade: "7", "7/10", "**7**.".
 	bareRe    = regexp.MustCompile(`^\**\s*(\d+(?:\.\d+)?)(\s*/\s*\d+)?\s*\**\.?$`)
 	numberRe  = regexp.MustCompile(`^(\d+(?:\.\d+)?)(\s*/\s*\d+)?$`)
@@ -34,8 +35,9 @@ const maxParseBytes = 64 << 10
 // parseGrade reads a 1–10 grade from a pointwise judge's output. The forms
 // are tried in order, the first that occurs deciding: [[N]] markers, then
 // "Rating/Score/Grade: N[/10]", then an output that is only a number. Within
-// a form every occurrence must agree; a denominator other than 10 and a
-// grade outside [1,10] are rejected.
+// a form every occurrence must agree; a denominator other than 10, a
+// grade outside [1,10] and a labelled number that runs on ("7-8", "7,5")
+// are rejected.
 func parseGrade(out string) (float64, error) {
 	out = tail(out)
 	var raw []string
@@ -46,6 +48,9 @@ func parseGrade(out string) (float64, error) {
 	}
 	if raw == nil {
 		for _, m := range labelRe.FindAllStringSubmatch(out, -1) {
+			if m[3] != "" {
+				return 0, fmt.Errorf("%w: %q is not a grade (the number runs on) in %s", ErrMalformed, m[1]+m[2]+m[3], excerpt(out))
+			}
 			raw = append(raw, m[1]+m[2])
 		}
 	}

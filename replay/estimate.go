@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Options tune Estimate. The zero value is ready to use.
@@ -13,7 +14,8 @@ type Options struct {
 	// Folds is the cross-fitting of the doubly robust estimator's reward
 	// model: the model used on a decision is fitted on the other folds
 	// (decision i is in fold i mod Folds), which keeps DR unbiased. 0 means
-	// 2; 1 fits it on every decision (in-sample, slightly biased).
+	// 2 (so a single decision is an error); 1 fits it on every decision
+	// (in-sample, slightly biased).
 	Folds int
 }
 
@@ -59,7 +61,8 @@ type Result struct {
 // Estimate estimates the values of a candidate that would have chosen
 // target[i] for logged[i]. It fails on mismatched lengths, no decisions, a
 // propensity outside (0,1], a score outside [0,1], a negative or infinite
-// cost, or bad Options.
+// cost (logged, or estimated in EstCost), an infinite predicted quality, or
+// bad Options.
 func Estimate(logged []Logged, target []string, opts Options) (Result, error) {
 	var res Result
 	if len(logged) != len(target) {
@@ -75,13 +78,6 @@ func Estimate(logged []Logged, target []string, opts Options) (Result, error) {
 	if !(conf > 0 && conf < 1) {
 		return res, fmt.Errorf("replay: confidence %v outside (0,1)", conf)
 	}
-	folds := opts.Folds
-	if folds == 0 {
-		folds = 2
-	}
-	if folds < 1 || folds > len(logged) {
-		return res, fmt.Errorf("replay: %d folds for %d decisions", folds, len(logged))
-	}
 	z := math.Sqrt2 * math.Erfinv(conf)
 	n := len(logged)
 	res.N, res.MinPropensity = n, 1
@@ -95,6 +91,9 @@ func Estimate(logged []Logged, target []string, opts Options) (Result, error) {
 		if !(l.Cost >= 0) || math.IsInf(l.Cost, 1) {
 			return res, fmt.Errorf("replay: decision %s: cost %v; want a finite USD amount ≥ 0", l.ID, l.Cost)
 		}
+		if err := checkRewardInputs(l); err != nil {
+			return res, err
+		}
 		if !l.HasPropensity {
 			res.NoPropensity++
 		}
@@ -107,6 +106,15 @@ func Estimate(logged []Logged, target []string, opts Options) (Result, error) {
 		} else if l.Propensity == 1 {
 			res.Uncovered++
 		}
+	}
+	folds := opts.Folds
+	switch {
+	case folds == 0 && n == 1:
+		return Result{}, errors.New("replay: 1 logged decision: the default cross-fitting (Options.Folds 0, meaning 2) needs at least 2; Options.Folds 1 fits the reward model in-sample")
+	case folds == 0:
+		folds = 2
+	case folds < 1 || folds > n:
+		return Result{}, fmt.Errorf("replay: %d folds for %d decisions", folds, n)
 	}
 	models := make([]*rewardModel, folds)
 	for k := range models {
@@ -143,6 +151,29 @@ func Estimate(logged []Logged, target []string, opts Options) (Result, error) {
 		return q + w*(l.Score-q), c + w*(l.Cost-c) // here the target's model is the logged one
 	})
 	return res, nil
+}
+
+// checkRewardInputs rejects what would make the reward model's estimates
+// Inf or NaN: an estimated cost that is not a finite amount ≥ 0, or an
+// infinite predicted quality (NaN stays "no prediction"). The model named
+// is the first in name order.
+func checkRewardInputs(l Logged) error {
+	var bad []string
+	for m, c := range l.EstCost {
+		if !(c >= 0) || math.IsInf(c, 1) {
+			bad = append(bad, fmt.Sprintf("estimated cost of %q %v; want a finite USD amount ≥ 0", m, c))
+		}
+	}
+	for m, q := range l.Predicted {
+		if math.IsInf(q, 0) {
+			bad = append(bad, fmt.Sprintf("predicted quality of %q %v; want a finite number (NaN for none)", m, q))
+		}
+	}
+	if bad == nil {
+		return nil
+	}
+	slices.Sort(bad)
+	return fmt.Errorf("replay: decision %s: %s", l.ID, bad[0])
 }
 
 func noPropNote(k int) string {

@@ -18,8 +18,14 @@ import (
 type Chooser func(ctx context.Context, prompt string) (string, error)
 
 // RouterChooser is the model r.Route chooses for the prompt as one human
-// message, without calling any model.
+// message, without calling any model. A nil r gives a Chooser that fails
+// saying so.
 func RouterChooser(r *llmrouter.Router) Chooser {
+	if r == nil {
+		return func(context.Context, string) (string, error) {
+			return "", errors.New("replay: RouterChooser: nil Router (did llmrouter.New fail?)")
+		}
+	}
 	return func(ctx context.Context, prompt string) (string, error) {
 		d, err := r.Route(ctx, []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman, prompt)})
 		if err != nil {

@@ -19,7 +19,10 @@
 // token usage, the predicted label and difficulty, the tier; on failure
 // error.type and an Error status. Models skipped without a call (cooling
 // down, too small a context window, over the cost cap) are events
-// "llmrouter.skip" on it. The end user (Hints.User) is not recorded.
+// "llmrouter.skip" on it. The end user (Hints.User) is not recorded. An
+// Error status's description is the error's message, cut to 256 bytes,
+// with API keys and tokens redacted (a transport error quotes the request
+// URL, where some clients put the key).
 //
 // Each model call is a span named "chat {model}" (kind CLIENT) following
 // the OpenTelemetry GenAI semantic conventions for inference spans

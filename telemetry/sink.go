@@ -10,6 +10,8 @@ import (
 
 	"github.com/llmrouter/llmrouter"
 	"github.com/llmrouter/llmrouter/breaker"
+	"github.com/llmrouter/llmrouter/internal/nilcheck"
+	"github.com/llmrouter/llmrouter/internal/secret"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
@@ -97,10 +99,12 @@ type Sink struct {
 var _ llmrouter.Sink = (*Sink)(nil)
 
 // NewSink returns a Sink over o's providers. It fails, naming the field,
-// on a breaker gauge half configured (Breakers without Models or Models
-// without Breakers) or a model name in Models that is empty or repeated,
-// and when the meter provider refuses to create an instrument or register
-// the breaker gauge's callback.
+// on a provider that is a nil pointer (a constructor whose error was
+// dropped; a nil interface means the global one), on a breaker gauge half
+// configured (Breakers without Models or Models without Breakers) or a
+// model name in Models that is empty or repeated, and when the meter
+// provider refuses to create an instrument or register the breaker
+// gauge's callback.
 func NewSink(o Options) (*Sink, error) {
 	switch {
 	case o.Breakers != nil && len(o.Models) == 0:
@@ -117,6 +121,14 @@ func NewSink(o Options) (*Sink, error) {
 		}
 	}
 	tp, mp := o.TracerProvider, o.MeterProvider
+	for _, f := range [...]struct {
+		name string
+		v    any
+	}{{"TracerProvider", tp}, {"MeterProvider", mp}} {
+		if nilcheck.PointerOrFunc(f.v) {
+			return nil, fmt.Errorf("telemetry: Options.%s is a nil %T (did its constructor fail?)", f.name, f.v)
+		}
+	}
 	if tp == nil {
 		tp = otel.GetTracerProvider()
 	}
@@ -306,9 +318,10 @@ func requestCode(d *llmrouter.Decision) string {
 }
 
 // description bounds an error message for a span status, cutting at a
-// rune boundary.
+// rune boundary, with API keys and tokens in it redacted (a transport
+// error quotes the request URL, where some clients put the key).
 func description(err error) string {
-	msg := err.Error()
+	msg := secret.String(err.Error())
 	if len(msg) <= maxDescription {
 		return msg
 	}

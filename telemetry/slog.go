@@ -5,6 +5,7 @@ import (
 	"log/slog"
 
 	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/internal/secret"
 )
 
 // LogSink writes each decision it is given to a log/slog handler: one
@@ -13,8 +14,9 @@ import (
 // "llmrouter attempt" per attempt before it. Records carry the router's
 // times (the attempt's end, the call's end), not the time of logging, so
 // they read the same under a fake clock. The end user (Hints.User) is not
-// logged. Safe for concurrent use as far as the handler is (slog's are);
-// create it with NewLogSink. The zero value writes to slog.Default()'s
+// logged, and API keys and tokens in error messages are redacted. Safe
+// for concurrent use as far as the handler is (slog's are); create it
+// with NewLogSink. The zero value writes to slog.Default()'s
 // handler (read at each decision), as NewLogSink(nil) does. A nil
 // *LogSink is no sink: it writes nothing (llmrouter.WithSink ignores
 // one).
@@ -74,7 +76,7 @@ func (s *LogSink) RecordContext(ctx context.Context, d *llmrouter.Decision) {
 		r.AddAttrs(slog.Bool("estimated", true))
 	}
 	if d.Err != nil {
-		r.AddAttrs(slog.String("error.type", requestCode(d)), slog.String("error", d.Err.Error()))
+		r.AddAttrs(slog.String("error.type", requestCode(d)), slog.String("error", secret.String(d.Err.Error())))
 	}
 	_ = h.Handle(ctx, r) // a sink has no one to return an error to
 }
@@ -93,7 +95,7 @@ func attempt(ctx context.Context, h slog.Handler, d *llmrouter.Decision, i int) 
 		_ = h.Handle(ctx, r)
 		return
 	case a.Err != nil:
-		r.AddAttrs(slog.String("outcome", outcomeError), slog.String("error.type", attemptCode(a)), slog.String("error", a.Err.Error()))
+		r.AddAttrs(slog.String("outcome", outcomeError), slog.String("error.type", attemptCode(a)), slog.String("error", secret.String(a.Err.Error())))
 	case a.Rejected != "":
 		r.AddAttrs(slog.String("outcome", outcomeRejected), slog.String("rejected", a.Rejected))
 	default:

@@ -111,6 +111,9 @@ func Load(path string) (*Model, error) {
 // allocates at most the 64 KiB header and a fixed number of weights,
 // whatever the file declares, and reads no further than the checksum.
 func Read(r io.Reader) (*Model, error) {
+	if r == nil {
+		return nil, bad("nil reader")
+	}
 	crc := crc32.NewIEEE()
 	tr := io.TeeReader(bufio.NewReader(r), crc)
 	var pre [16]byte

@@ -15,7 +15,11 @@ type Criterion func(ex []Example, scores []float64) (float64, error)
 
 // MeanPairAPGR is the default Criterion: the cascade APGR (eval.Cascade,
 // quality only) of each pair's examples, averaged over the pairs present.
+// It fails unless scores holds one score per example.
 func MeanPairAPGR(ex []Example, scores []float64) (float64, error) {
+	if len(scores) != len(ex) {
+		return 0, fmt.Errorf("verify: %d scores for %d examples; want one per example", len(scores), len(ex))
+	}
 	byPair := map[int][]int{}
 	for i := range ex {
 		byPair[ex[i].Pair] = append(byPair[ex[i].Pair], i)

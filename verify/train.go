@@ -51,10 +51,24 @@ type Example struct {
 // TargetWeakFails (the weak answer's own grade), also when it has not
 // (Example.WeakOnly). Records that give no example are skipped (skipped
 // counts them); a record that carries no answer texts at all is an error
-// naming the record and model (an empty answer is an answer).
+// naming the record and model (an empty answer is an answer), and so is a
+// nil ds or a pair that does not name two different models.
 func Examples(ds *dataset.Dataset, pairs []Pair, target Target) (ex []Example, skipped int, err error) {
+	if ds == nil {
+		return nil, 0, errors.New("verify: Examples: nil dataset")
+	}
 	if len(pairs) == 0 {
 		return nil, 0, errors.New("verify: no (strong, weak) pair given")
+	}
+	for k, p := range pairs {
+		switch {
+		case p.Strong == "":
+			return nil, 0, fmt.Errorf("verify: pair %d: no strong model named", k)
+		case p.Weak == "":
+			return nil, 0, fmt.Errorf("verify: pair %d: no weak model named", k)
+		case p.Strong == p.Weak:
+			return nil, 0, fmt.Errorf("verify: pair %d: strong and weak are both %q", k, p.Strong)
+		}
 	}
 	if target == "" {
 		target = TargetGain
@@ -132,7 +146,9 @@ type TrainOptions struct {
 	// PromptOnly drops every feature of the answer: the prompt-only
 	// baseline a cascade must beat.
 	PromptOnly bool
-	// Pairs, Target and Note are stored in the model's Info.
+	// Pairs, Target and Note are stored in the model's Info. Target is
+	// empty (stored as TargetGain), TargetGain or TargetWeakFails; Train
+	// fails on any other.
 	Pairs  []Pair
 	Target Target
 	Note   string
@@ -151,6 +167,9 @@ func Train(ex []Example, opts TrainOptions) (*Model, error) {
 	}
 	if l2 < 0 || math.IsNaN(l2) || math.IsInf(l2, 0) {
 		return nil, fmt.Errorf("verify: L2 %v must be positive and finite", opts.L2)
+	}
+	if t := opts.Target; t != "" && t != TargetGain && t != TargetWeakFails {
+		return nil, fmt.Errorf("verify: unknown target %q (want %q or %q)", t, TargetGain, TargetWeakFails)
 	}
 	share := opts.Share
 	if share == 0 {
