@@ -65,11 +65,8 @@ type exec struct {
 
 	cost costCap // Hints.MaxCost over the attempts (costcap.go)
 
-	// Inline storage, so that a call that succeeds at once allocates its
-	// state once: the first attempt's hint slot and the returned response.
-	// Neither is reused; the response keeps the exec alive (see release).
-	slot0 hintSlot
-	out   annotated
+	st     *callState // what may outlive the call: never reused (callstate.go)
+	pooled bool       // x came from execPool and may go back (exec.finish)
 }
 
 // result is one attempt's outcome, made by the goroutine that ran it.
@@ -90,11 +87,10 @@ type result struct {
 // kind of failure). It never falls back after the caller's own
 // cancellation, nor once streamed text has reached the caller.
 func (r *Router) execute(ctx context.Context, d *Decision, messages []llms.MessageContent, options []llms.CallOption) (*llms.ContentResponse, error) {
-	return r.newExec(ctx, d, messages, options).run()
-}
-
-func (r *Router) newExec(ctx context.Context, d *Decision, messages []llms.MessageContent, options []llms.CallOption) *exec {
-	return &exec{r: r, fb: r.fb, d: d, ctx: ctx, messages: messages, options: options}
+	x := r.newExec(ctx, d, messages, options)
+	resp, err := x.run()
+	x.finish()
+	return resp, err
 }
 
 func (x *exec) run() (*llms.ContentResponse, error) {

@@ -63,6 +63,7 @@ func BenchmarkExecAnnotate(b *testing.B) {
 				if x.annotate(resp) == nil {
 					b.Fatal("no response")
 				}
+				x.finish()
 			}
 		})
 	}

@@ -66,7 +66,7 @@ type hintSlotKey struct{}
 // attempt's context plus where RetryAfterTransport leaves the hint of the
 // attempt's last response. Being the context itself, and holding the
 // attempt's options, it costs the attempt one allocation, not three; the
-// first attempt's lives in the exec and costs none. A slot is never reused:
+// first attempt's lives in the call's callState. A slot is never reused:
 // a provider may keep the context it was given.
 type hintSlot struct {
 	context.Context
@@ -88,8 +88,9 @@ func (x *exec) hintSlot(ctx context.Context, id int32) *hintSlot {
 	if id != 1 {
 		return newHintSlot(ctx, x.fb.clock)
 	}
-	x.slot0.Context, x.slot0.clock = ctx, x.fb.clock
-	return &x.slot0
+	s := &x.st.slot0
+	s.Context, s.clock = ctx, x.fb.clock
+	return s
 }
 
 // Value returns the slot itself for hintSlotKey, else the parent's value.

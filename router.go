@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -458,82 +457,18 @@ func (r *Router) GenerateContent(ctx context.Context, messages []llms.MessageCon
 	finishCall(done, d)
 	r.recordDecision(ctx, d)
 	if err != nil {
+		x.finish()
 		return nil, err
 	}
-	return x.annotate(resp), nil
+	resp = x.annotate(resp)
+	x.finish()
+	return resp, nil
 }
 
 // Call generates from a single text prompt, as GenerateContent does (ctx's
 // cancellation stops the plan likewise). It implements llms.Model.
 func (r *Router) Call(ctx context.Context, prompt string, options ...llms.CallOption) (string, error) {
 	return llms.GenerateFromSinglePrompt(ctx, r, prompt, options...)
-}
-
-// annotate returns a copy of resp whose choices carry the decision in
-// fresh GenerationInfo maps: the provider's own maps are never written,
-// as a provider may share them between responses. A one-choice response
-// (the usual case) is copied into the exec's inline storage.
-func (x *exec) annotate(resp *llms.ContentResponse) *llms.ContentResponse {
-	d := x.d
-	var model any
-	for i, m := range x.r.models {
-		if m.Name == d.Answered {
-			model = x.fb.modelNames[i] // boxed once, in New
-			break
-		}
-	}
-	if model == nil {
-		model = d.Answered
-	}
-	out := &x.out.resp
-	if n := len(resp.Choices); n <= len(x.out.ptrs) {
-		out.Choices = x.out.ptrs[:0]
-	} else {
-		out.Choices = make([]*llms.ContentChoice, 0, n)
-	}
-	for _, c := range resp.Choices {
-		if c == nil {
-			continue
-		}
-		cc := &x.out.choice
-		if len(out.Choices) > 0 {
-			cc = new(llms.ContentChoice)
-		}
-		*cc = *c
-		var info map[string]any
-		if len(c.GenerationInfo) <= 4 {
-			info = maps.Clone(c.GenerationInfo) // a small map's group is copied whole: no rehashing
-		}
-		if info == nil {
-			info = make(map[string]any, len(c.GenerationInfo)+4)
-			for k, v := range c.GenerationInfo {
-				info[k] = v
-			}
-		}
-		info[InfoDecision] = d
-		info[InfoDecisionID] = d.ID
-		info[InfoModel] = model
-		info[InfoCostUSD] = d.Cost
-		cc.GenerationInfo = info
-		out.Choices = append(out.Choices, cc)
-	}
-	x.release()
-	return out
-}
-
-// annotated is the router's copy of a response, in the exec: its first
-// choice needs no allocation of its own.
-type annotated struct {
-	resp   llms.ContentResponse
-	ptrs   [1]*llms.ContentChoice
-	choice llms.ContentChoice
-}
-
-// release drops what the returned response, which keeps the exec alive,
-// has no need of. Only fields no attempt's streaming callback or verifier
-// reads are dropped; every attempt has returned.
-func (x *exec) release() {
-	x.messages, x.options = nil, nil
 }
 
 var errNilResponse = errors.New("provider returned a nil response")
