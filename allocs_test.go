@@ -52,7 +52,7 @@ func TestAllocsPerCall(t *testing.T) {
 			require.NoError(t, err)
 			require.NoError(t, tc.call(r)) // warm the pools and the default model
 			allocs := testing.AllocsPerRun(200, func() { require.NoError(t, tc.call(r)) })
-			assert.LessOrEqual(t, allocs, tc.max)
+			assert.LessOrEqual(t, allocs, tc.max+poolDropSlack)
 		})
 	}
 	t.Run("IDs stay distinct and intact", func(t *testing.T) {
@@ -133,7 +133,7 @@ func TestDecisionStorage(t *testing.T) {
 			assert.Equal(t, gd.Model, gd.Attempts[0].Model)
 			allocs = testing.AllocsPerRun(100, func() { _, err = r.GenerateContent(ctx, msgs) })
 			require.NoError(t, err)
-			assert.LessOrEqual(t, allocs, tc.genAllocs, "allocations a GenerateContent")
+			assert.LessOrEqual(t, allocs, tc.genAllocs+poolDropSlack, "allocations a GenerateContent")
 			generate := func() error { _, err := r.GenerateContent(ctx, msgs); return err }
 			assert.LessOrEqual(t, callBytes(t, generate), tc.genBytes, "bytes a GenerateContent")
 		})
