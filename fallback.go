@@ -162,7 +162,7 @@ func (x *exec) runSequential() (*llms.ContentResponse, error) {
 			if x.ctx.Err() != nil {
 				break
 			}
-			card := x.r.models[step.Index]
+			card := &x.r.models[step.Index]
 			if reason := x.skipReason(step); reason != "" {
 				x.skip(step, reason)
 				continue
@@ -250,7 +250,7 @@ func (x *exec) runSequential() (*llms.ContentResponse, error) {
 
 // afterFailure notes the action after a failed attempt (not a retry) in a
 // and the exec state; it reports whether to stop.
-func (x *exec) afterFailure(act Action, a *Attempt, card ModelCard) (stop bool) {
+func (x *exec) afterFailure(act Action, a *Attempt, card *ModelCard) (stop bool) {
 	switch act {
 	case ActionStop:
 		a.Next = "stop"
@@ -271,7 +271,7 @@ func (x *exec) afterFailure(act Action, a *Attempt, card ModelCard) (stop bool) 
 
 // skipReason says why step must not be called now, or "".
 func (x *exec) skipReason(step Step) string {
-	card := x.r.models[step.Index]
+	card := &x.r.models[step.Index]
 	if x.minWindow > 0 && card.ContextWindow > 0 && card.ContextWindow <= x.minWindow {
 		return "context window " + strconv.Itoa(card.ContextWindow) + " is not larger than the " +
 			strconv.Itoa(x.minWindow) + " that was exceeded"
@@ -323,7 +323,7 @@ func (x *exec) breaker(step Step) *breaker.Breaker {
 // hedge's). It writes nothing shared but the streaming state.
 func (x *exec) call(parent context.Context, step Step, id int32, try int, wait time.Duration, hedged bool) (res result) {
 	r, fb := x.r, x.fb
-	card := r.models[step.Index]
+	card := &r.models[step.Index]
 	res = result{step: step, id: id}
 	defer func() { recoverAttempt(&res, card.Name, recover()) }()
 	actx, cancel := parent, context.CancelFunc(nil)

@@ -115,7 +115,7 @@ func (x *exec) runHedged() (*llms.ContentResponse, error) {
 		select {
 		case res := <-results:
 			finish(res.id)
-			card := x.r.models[res.step.Index]
+			card := &x.r.models[res.step.Index]
 			_, a := x.record(res)
 			if owner := x.owner.Load(); owner > 0 && owner != res.id && !x.buffered {
 				// Another attempt's text already reached the caller: it
