@@ -311,3 +311,45 @@ func (f forgetful) GenerateContent(ctx context.Context, messages []llms.MessageC
 		Content: prompt, GenerationInfo: map[string]any{"PromptTokens": 3, "CompletionTokens": 1},
 	}}}, nil
 }
+
+// TestAttemptTimesOnSystemClock checks, on the system clock, that every
+// attempt starts after its decision (or its call) and ends before the call
+// does, with a monotonic reading, whether it answered or failed.
+func TestAttemptTimesOnSystemClock(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts []llmrouter.Option
+	}{
+		{"plain", nil},
+		{"fallback", []llmrouter.Option{llmrouter.WithFallback(llmrouter.Fallback{})}},
+		{"fallback+hedge", []llmrouter.Option{llmrouter.WithFallback(llmrouter.Fallback{Hedge: llmrouter.Hedge{Delay: time.Minute}})}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var sunk []*llmrouter.Decision
+			r, err := llmrouter.New([]llmrouter.Provider{newForgetful(cheapCard), newForgetful(midCard), newForgetful(strongCard)},
+				append(tc.opts, llmrouter.WithSink(llmrouter.SinkFunc(func(d *llmrouter.Decision) { sunk = append(sunk, d) })))...)
+			require.NoError(t, err)
+			for _, prompt := range []string{"what is 2 + 2?", "fail: what is 3 + 3?", "what is 4 + 4?"} {
+				before := time.Now()
+				_, err := r.GenerateContent(context.Background(), []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman, prompt)})
+				after := time.Now()
+				var all *llmrouter.AllFailedError
+				if strings.HasPrefix(prompt, "fail") {
+					require.ErrorAs(t, err, &all)
+				} else {
+					require.NoError(t, err)
+				}
+				d := sunk[len(sunk)-1]
+				require.NotEmpty(t, d.Attempts)
+				assert.False(t, d.Time.Before(before))
+				end := d.Time.Add(d.Latency)
+				assert.False(t, end.After(after))
+				for _, a := range d.Attempts {
+					assert.False(t, a.Start.Before(d.Time), "attempt starts before its decision")
+					assert.False(t, a.Start.Add(a.Latency).After(end), "attempt ends after the call")
+					assert.NotEqual(t, a.Start.String(), a.Start.Round(0).String(), "Start has a monotonic reading")
+				}
+			}
+		})
+	}
+}

@@ -48,6 +48,7 @@ type exec struct {
 	ctx      context.Context
 	messages []llms.MessageContent
 	caller   llms.CallOptions  // the caller's options, applied
+	applied  bool              // caller is set already (by route)
 	options  []llms.CallOption // the caller's options, as given (or isolated)
 	user     func(context.Context, []byte) error
 	buffered bool
@@ -95,7 +96,12 @@ func (r *Router) execute(ctx context.Context, d *Decision, messages []llms.Messa
 
 func (x *exec) run() (*llms.ContentResponse, error) {
 	ctx, d, options := x.ctx, x.d, x.options
-	applyOptions(&x.caller, options)
+	if !x.applied || x.caller.Metadata != nil {
+		// Applied afresh with a Metadata map: route's copy of the map was
+		// handed to the stages.
+		x.caller = llms.CallOptions{}
+		applyOptions(&x.caller, options)
+	}
 	if x.caller.Metadata != nil {
 		// Options such as llms.WithThinking write into the Metadata map the
 		// caller passed; give every application its own copy, so attempts
@@ -300,7 +306,7 @@ func (x *exec) admit(step Step, cooling *[]string, coolUntil *time.Time) bool {
 	if b == nil {
 		return true
 	}
-	ok, until := b.Allow(x.fb.clock.Now())
+	ok, until := b.Allow(x.now())
 	if ok {
 		return true
 	}
@@ -341,7 +347,12 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 		res.sink = &streamSink{x: x, id: res.id}
 		opts = append(opts, llms.WithStreamingFunc(res.sink.stream))
 	}
-	start := r.now()
+	var start time.Time
+	if fb.sysBoth {
+		start = x.now()
+	} else {
+		start = r.now() // the router's clock, which Fallback.Clock may not be
+	}
 	resp, err := generate(slot, r.providers[step.Index], card.Name, x.messages, opts)
 	if res.sink != nil {
 		res.sink.end()
@@ -392,6 +403,27 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 	return res
 }
 
+// now reads the plan's clock (Fallback.Clock, else the router's). When it
+// and the router's are the system clock, it is the decision's time plus
+// the monotonic time since: one clock read where time.Now makes two (wall
+// and monotonic), and the attempts' times on the decision's timeline.
+func (x *exec) now() time.Time {
+	if x.fb.sysBoth {
+		return x.d.Time.Add(time.Since(x.d.Time))
+	}
+	return x.fb.clock.Now()
+}
+
+// ended is when attempt a ended on the plan's clock: its start plus its
+// latency when both clocks are the system clock (no clock read), else
+// the clock read now.
+func (x *exec) ended(a *Attempt) time.Time {
+	if x.fb.sysBoth && !a.Start.IsZero() {
+		return a.Start.Add(a.Latency)
+	}
+	return x.fb.clock.Now()
+}
+
 // record appends res's attempt to the decision, sums its usage and cost,
 // feeds the breaker and the latency ring, and handles a rejection. It
 // returns the response and the recorded attempt (valid until the next
@@ -411,7 +443,7 @@ func (x *exec) record(res result) (*llms.ContentResponse, *Attempt) {
 		if res.verifierPanic {
 			err = nil // the model answered: a success to its breaker (and a half-open probe's slot freed)
 		}
-		b.Record(fb.clock.Now(), err)
+		b.Record(x.ended(&a), err)
 	}
 	if a.Err == nil && fb.latency != nil {
 		fb.latency[res.step.Index].add(a.Latency)

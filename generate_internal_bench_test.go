@@ -45,7 +45,7 @@ func BenchmarkExecAnnotate(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			d, first, err := r.route(ctx, msgs, nil, true) // as GenerateContent's
+			d, first, err := r.route(ctx, msgs, nil, true, nil) // as GenerateContent's
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -70,14 +70,14 @@ type hintSlotKey struct{}
 // a provider may keep the context it was given.
 type hintSlot struct {
 	context.Context
-	clock Clock
+	clock *Clock       // the router's (resilience.clock): a pointer keeps a call's slot and response in 256 bytes
 	hint  atomic.Int64 // the last response's hint in ns; 0 none
 
 	opts   [6]llms.CallOption // backs the attempt's options when they fit
 	answer Answer             // what the attempt's verifier is handed
 }
 
-func newHintSlot(ctx context.Context, clock Clock) *hintSlot {
+func newHintSlot(ctx context.Context, clock *Clock) *hintSlot {
 	return &hintSlot{Context: ctx, clock: clock}
 }
 
@@ -86,10 +86,10 @@ func newHintSlot(ctx context.Context, clock Clock) *hintSlot {
 // an earlier response's hint).
 func (x *exec) hintSlot(ctx context.Context, id int32) *hintSlot {
 	if id != 1 {
-		return newHintSlot(ctx, x.fb.clock)
+		return newHintSlot(ctx, &x.fb.clock)
 	}
 	s := &x.st.slot0
-	s.Context, s.clock = ctx, x.fb.clock
+	s.Context, s.clock = ctx, &x.fb.clock
 	return s
 }
 
@@ -106,7 +106,7 @@ func (s *hintSlot) Value(key any) any {
 func (s *hintSlot) capture(resp *http.Response) {
 	var d time.Duration
 	if resp.StatusCode >= 400 {
-		d, _ = headerRetryAfter(resp.Header, s.clock.Now())
+		d, _ = headerRetryAfter(resp.Header, (*s.clock).Now())
 	}
 	s.hint.Store(int64(d))
 }

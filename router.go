@@ -267,13 +267,14 @@ type scratch struct {
 // Hints limit (or an infinite MaxCost). Route does not block; ctx supplies
 // Hints.
 func (r *Router) Route(ctx context.Context, messages []llms.MessageContent, options ...llms.CallOption) (*Decision, error) {
-	d, _, err := r.route(ctx, messages, options, false)
+	d, _, err := r.route(ctx, messages, options, false, nil)
 	return d, err
 }
 
 // route is Route; with firstAttempt the Decision comes with room for one
-// Attempt, returned empty (see newDecision).
-func (r *Router) route(ctx context.Context, messages []llms.MessageContent, options []llms.CallOption, firstAttempt bool) (*Decision, []Attempt, error) {
+// Attempt, returned empty (see newDecision). A non-nil applied gets the
+// options applied, before any stage sees them.
+func (r *Router) route(ctx context.Context, messages []llms.MessageContent, options []llms.CallOption, firstAttempt bool, applied *llms.CallOptions) (*Decision, []Attempt, error) {
 	if err := checkMessages(messages); err != nil {
 		return nil, nil, err
 	}
@@ -282,6 +283,9 @@ func (r *Router) route(ctx context.Context, messages []llms.MessageContent, opti
 	s.req.Messages = messages
 	s.req.Options = llms.CallOptions{}
 	applyOptions(&s.req.Options, options) // never writes into the caller's Metadata map
+	if applied != nil {
+		*applied = s.req.Options
+	}
 	s.req.Hints = hintsFromContext(ctx)
 	if err := s.req.Hints.check(); err != nil {
 		return nil, nil, err
@@ -437,7 +441,8 @@ func (r *Router) decide(ctx context.Context, s *scratch, firstAttempt bool) (*De
 // InfoCostUSD). Every decision goes to the sinks, failed ones included.
 func (r *Router) GenerateContent(ctx context.Context, messages []llms.MessageContent, options ...llms.CallOption) (*llms.ContentResponse, error) {
 	options = withoutNil(options) // providers may call every option
-	d, first, err := r.route(ctx, messages, options, true)
+	var caller llms.CallOptions   // the options applied, once (exec.run)
+	d, first, err := r.route(ctx, messages, options, true, &caller)
 	if err != nil {
 		return nil, err
 	}
@@ -450,6 +455,7 @@ func (r *Router) GenerateContent(ctx context.Context, messages []llms.MessageCon
 		}
 	}
 	x := r.newExec(ctx, d, messages, options)
+	x.caller, x.applied = caller, true
 	d.Attempts = first // empty; the room for the first attempt (x.run)
 	resp, err := x.run()
 	d.Latency = r.since(d.Time)
