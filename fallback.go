@@ -186,10 +186,10 @@ func (x *exec) runSequential() (*llms.ContentResponse, error) {
 				x.ids++
 				x.reserveCost(x.ids)
 				res := x.call(x.ctx, step, x.ids, try, wait, false)
-				resp, a := x.record(res)
+				resp, a := x.record(&res)
 				if a.Err == nil {
 					if a.Rejected == "" {
-						return x.deliver(res)
+						return x.deliver(&res)
 					}
 					if x.streamedBy(res.id) { // the caller saw it: keep it
 						a.Next = "kept: the answer was already streamed to the caller"
@@ -330,7 +330,7 @@ func (x *exec) breaker(step Step) *breaker.Breaker {
 func (x *exec) call(parent context.Context, step Step, id int32, try int, wait time.Duration, hedged bool) (res result) {
 	r, fb := x.r, x.fb
 	card := &r.models[step.Index]
-	res = result{step: step, id: id}
+	res.step, res.id = step, id // the attempt is written into res in place: it is copied once, into the decision (record)
 	defer func() { recoverAttempt(&res, card.Name, recover()) }()
 	actx, cancel := parent, context.CancelFunc(nil)
 	if fb.attemptTimeout > 0 {
@@ -357,7 +357,9 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 	if res.sink != nil {
 		res.sink.end()
 	}
-	a := Attempt{Model: card.Name, Reason: step.Reason, Start: start, Latency: r.since(start), Retry: try, Wait: wait, Hedged: hedged}
+	a := &res.a
+	a.Model, a.Reason, a.Start, a.Latency = card.Name, step.Reason, start, r.since(start)
+	a.Retry, a.Wait, a.Hedged = try, wait, hedged
 	if res.sink != nil && !res.sink.first.IsZero() {
 		a.FirstToken = res.sink.first.Sub(start)
 	}
@@ -399,7 +401,7 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 			res.rej = rej
 		}
 	}
-	res.resp, res.a = resp, a
+	res.resp = resp
 	return res
 }
 
@@ -428,22 +430,23 @@ func (x *exec) ended(a *Attempt) time.Time {
 // feeds the breaker and the latency ring, and handles a rejection. It
 // returns the response and the recorded attempt (valid until the next
 // record).
-func (x *exec) record(res result) (*llms.ContentResponse, *Attempt) {
+func (x *exec) record(res *result) (*llms.ContentResponse, *Attempt) {
 	d, fb := x.d, x.fb
-	a := res.a
+	d.Attempts = append(d.Attempts, res.a)
+	a := &d.Attempts[len(d.Attempts)-1]
 	d.Usage.InputTokens += a.Usage.InputTokens
 	d.Usage.OutputTokens += a.Usage.OutputTokens
 	d.Usage.CachedInputTokens += a.Usage.CachedInputTokens
 	d.Usage.CacheWriteTokens += a.Usage.CacheWriteTokens
 	d.Usage.Estimated = d.Usage.Estimated || a.Usage.Estimated
 	d.Cost += a.Cost
-	x.settleCost(res.id, &a)
+	x.settleCost(res.id, a)
 	if b := x.breaker(res.step); b != nil {
 		err := a.Err
 		if res.verifierPanic {
 			err = nil // the model answered: a success to its breaker (and a half-open probe's slot freed)
 		}
-		b.Record(x.ended(&a), err)
+		b.Record(x.ended(a), err)
 	}
 	if a.Err == nil && fb.latency != nil {
 		fb.latency[res.step.Index].add(a.Latency)
@@ -456,13 +459,12 @@ func (x *exec) record(res result) (*llms.ContentResponse, *Attempt) {
 		x.escalating = true
 		x.escQuality = max(x.escQuality, q)
 	}
-	d.Attempts = append(d.Attempts, a)
-	return res.resp, &d.Attempts[len(d.Attempts)-1]
+	return res.resp, a
 }
 
 // deliver returns the accepted answer of res, flushing its buffered chunks
 // to the caller first.
-func (x *exec) deliver(res result) (*llms.ContentResponse, error) {
+func (x *exec) deliver(res *result) (*llms.ContentResponse, error) {
 	if res.sink != nil && x.buffered {
 		for _, c := range res.sink.chunks {
 			if err := x.user(x.ctx, c); err != nil {
