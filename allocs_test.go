@@ -158,3 +158,27 @@ func callBytes(t *testing.T, call func() error) uint64 {
 	}
 	return least
 }
+
+// TestVerifierCallBytes pins what a GenerateContent with a verifier costs
+// over three models: its execution state is never pooled (the verifier
+// may keep the Answer) and shares one 768-byte block with the call's
+// callState, as the execution state alone took before it was pooled.
+func TestVerifierCallBytes(t *testing.T) {
+	resp := &llms.ContentResponse{Choices: []*llms.ContentChoice{{
+		Content: "B", GenerationInfo: map[string]any{"PromptTokens": 256, "CompletionTokens": 1},
+	}}}
+	var ps []llmrouter.Provider
+	for _, c := range []llmrouter.ModelCard{cheapCard, midCard, strongCard} {
+		ps = append(ps, staticProvider{card: c, resp: resp})
+	}
+	r, err := llmrouter.New(ps, llmrouter.WithFallback(llmrouter.Fallback{Verifier: llmrouter.DefaultVerifier}))
+	require.NoError(t, err)
+	ctx := context.Background()
+	msgs := []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman,
+		strings.Repeat("Which of the following best explains why the sky is blue? ", 16))}
+	generate := func() error { _, err := r.GenerateContent(ctx, msgs); return err }
+	require.NoError(t, generate())
+	allocs := testing.AllocsPerRun(100, func() { require.NoError(t, generate()) })
+	assert.LessOrEqual(t, allocs, float64(7+poolDropSlack))
+	assert.LessOrEqual(t, callBytes(t, generate), uint64(2416), "bytes a GenerateContent with a verifier (2,416 before the pooling; 2,544 when the block outgrew 768 bytes)")
+}

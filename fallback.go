@@ -48,26 +48,29 @@ type exec struct {
 	ctx      context.Context
 	messages []llms.MessageContent
 	caller   llms.CallOptions  // the caller's options, applied
-	applied  bool              // caller is set already (by route)
 	options  []llms.CallOption // the caller's options, as given (or isolated)
 	user     func(context.Context, []byte) error
-	buffered bool
 
 	owner    atomic.Int32 // id of the attempt streaming to the caller; 0 none; streamSealed (streamseal.go)
+	ids      int32
 	claimed  chan struct{}
 	claimOne sync.Once
-	ids      int32
 
 	minWindow  int     // > 0 after a token-limit failure: skip windows ≤ it
-	escalating bool    // after a rejection: only stronger models
 	escQuality float64 // the rejected model's predicted quality
 	rejected   *RejectedError
 	stopAt     int // 1 + the index of the attempt whose action was stop
 
 	cost costCap // Hints.MaxCost over the attempts (costcap.go)
 
-	st     *callState // what may outlive the call: never reused (callstate.go)
-	pooled bool       // x came from execPool and may go back (exec.finish)
+	st *callState // what may outlive the call: never reused (callstate.go)
+
+	// The flags together, so that an exec and a callState fit 768 bytes
+	// with the allocator's header (execBlock).
+	applied    bool // caller is set already (by route)
+	buffered   bool
+	escalating bool // after a rejection: only stronger models
+	pooled     bool // x came from execPool and may go back (exec.finish)
 }
 
 // result is one attempt's outcome, made by the goroutine that ran it.
