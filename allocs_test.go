@@ -180,5 +180,5 @@ func TestVerifierCallBytes(t *testing.T) {
 	require.NoError(t, generate())
 	allocs := testing.AllocsPerRun(100, func() { require.NoError(t, generate()) })
 	assert.LessOrEqual(t, allocs, float64(7+poolDropSlack))
-	assert.LessOrEqual(t, callBytes(t, generate), uint64(2416), "bytes a GenerateContent with a verifier (2,416 before the pooling; 2,544 when the block outgrew 768 bytes)")
+	assert.LessOrEqual(t, callBytes(t, generate), uint64(2416+tinySlack), "bytes a GenerateContent with a verifier (2,416 before the pooling; 2,544 when the block outgrew 768 bytes)")
 }

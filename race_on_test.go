@@ -7,3 +7,7 @@ package llmrouter_test
 // router's pools (route scratch, per-call execution state) then allocate
 // anew.
 const poolDropSlack = 1
+
+// tinySlack is the bytes a call may add under the race detector, which
+// turns the allocator's combining of tiny objects off.
+const tinySlack = 16
