@@ -52,7 +52,7 @@ func TestAllocsPerCall(t *testing.T) {
 			require.NoError(t, err)
 			require.NoError(t, tc.call(r)) // warm the pools and the default model
 			allocs := testing.AllocsPerRun(200, func() { require.NoError(t, tc.call(r)) })
-			assert.LessOrEqual(t, allocs, tc.max)
+			assert.LessOrEqual(t, allocs, tc.max+poolDropSlack)
 		})
 	}
 	t.Run("IDs stay distinct and intact", func(t *testing.T) {
@@ -81,7 +81,9 @@ func TestAllocsPerCall(t *testing.T) {
 // most 3 models fits 1,024 bytes, over at most 8 1,792), and a plain
 // GenerateContent records its first attempt without an allocation of its
 // own, whatever the number of models. (Before, every Decision took 2,048
-// bytes and a plain GenerateContent 3,184.)
+// bytes and a plain GenerateContent 3,184; before its execution state was
+// pooled, 2,416 over up to 3 models, and 1,936 before its hint slot and
+// response copy fitted 256 bytes.)
 func TestDecisionStorage(t *testing.T) {
 	resp := &llms.ContentResponse{Choices: []*llms.ContentChoice{{
 		Content: "B", GenerationInfo: map[string]any{"PromptTokens": 256, "CompletionTokens": 1},
@@ -96,11 +98,11 @@ func TestDecisionStorage(t *testing.T) {
 		genAllocs float64 // per plain GenerateContent
 		genBytes  uint64  // per plain GenerateContent
 	}{
-		{1, 1, 1024, 6, 2416},
-		{3, 1, 1024, 6, 2416},
-		{4, 1, 1792, 6, 3184},
-		{8, 1, 1792, 6, 3184},
-		{9, 4, 2048, 9, 3264},
+		{1, 1, 1024, 6, 1904},
+		{3, 1, 1024, 6, 1904},
+		{4, 1, 1792, 6, 2672},
+		{8, 1, 1792, 6, 2672},
+		{9, 4, 2048, 9, 2752},
 	} {
 		t.Run(fmt.Sprintf("%d models", tc.models), func(t *testing.T) {
 			var ps []llmrouter.Provider
@@ -132,7 +134,7 @@ func TestDecisionStorage(t *testing.T) {
 			assert.Equal(t, gd.Model, gd.Attempts[0].Model)
 			allocs = testing.AllocsPerRun(100, func() { _, err = r.GenerateContent(ctx, msgs) })
 			require.NoError(t, err)
-			assert.LessOrEqual(t, allocs, tc.genAllocs, "allocations a GenerateContent")
+			assert.LessOrEqual(t, allocs, tc.genAllocs+poolDropSlack, "allocations a GenerateContent")
 			generate := func() error { _, err := r.GenerateContent(ctx, msgs); return err }
 			assert.LessOrEqual(t, callBytes(t, generate), tc.genBytes, "bytes a GenerateContent")
 		})
@@ -155,4 +157,28 @@ func callBytes(t *testing.T, call func() error) uint64 {
 		least = min(least, after.TotalAlloc-before.TotalAlloc)
 	}
 	return least
+}
+
+// TestVerifierCallBytes pins what a GenerateContent with a verifier costs
+// over three models: its execution state is never pooled (the verifier
+// may keep the Answer) and shares one 768-byte block with the call's
+// callState, as the execution state alone took before it was pooled.
+func TestVerifierCallBytes(t *testing.T) {
+	resp := &llms.ContentResponse{Choices: []*llms.ContentChoice{{
+		Content: "B", GenerationInfo: map[string]any{"PromptTokens": 256, "CompletionTokens": 1},
+	}}}
+	var ps []llmrouter.Provider
+	for _, c := range []llmrouter.ModelCard{cheapCard, midCard, strongCard} {
+		ps = append(ps, staticProvider{card: c, resp: resp})
+	}
+	r, err := llmrouter.New(ps, llmrouter.WithFallback(llmrouter.Fallback{Verifier: llmrouter.DefaultVerifier}))
+	require.NoError(t, err)
+	ctx := context.Background()
+	msgs := []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman,
+		strings.Repeat("Which of the following best explains why the sky is blue? ", 16))}
+	generate := func() error { _, err := r.GenerateContent(ctx, msgs); return err }
+	require.NoError(t, generate())
+	allocs := testing.AllocsPerRun(100, func() { require.NoError(t, generate()) })
+	assert.LessOrEqual(t, allocs, float64(7+poolDropSlack))
+	assert.LessOrEqual(t, callBytes(t, generate), uint64(2416+tinySlack), "bytes a GenerateContent with a verifier (2,416 before the pooling; 2,544 when the block outgrew 768 bytes)")
 }

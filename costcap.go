@@ -51,7 +51,7 @@ func (x *exec) costReason(step Step, running, left int) string {
 		return ""
 	}
 	x.d.CostCap.Max = limit
-	card := x.r.models[step.Index]
+	card := &x.r.models[step.Index]
 	in := x.d.Features.Tokens
 	reserved := x.cost.reserved()
 	remaining := limit - x.d.Cost - reserved

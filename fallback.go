@@ -50,26 +50,27 @@ type exec struct {
 	caller   llms.CallOptions  // the caller's options, applied
 	options  []llms.CallOption // the caller's options, as given (or isolated)
 	user     func(context.Context, []byte) error
-	buffered bool
 
 	owner    atomic.Int32 // id of the attempt streaming to the caller; 0 none; streamSealed (streamseal.go)
+	ids      int32
 	claimed  chan struct{}
 	claimOne sync.Once
-	ids      int32
 
 	minWindow  int     // > 0 after a token-limit failure: skip windows ≤ it
-	escalating bool    // after a rejection: only stronger models
 	escQuality float64 // the rejected model's predicted quality
 	rejected   *RejectedError
 	stopAt     int // 1 + the index of the attempt whose action was stop
 
 	cost costCap // Hints.MaxCost over the attempts (costcap.go)
 
-	// Inline storage, so that a call that succeeds at once allocates its
-	// state once: the first attempt's hint slot and the returned response.
-	// Neither is reused; the response keeps the exec alive (see release).
-	slot0 hintSlot
-	out   annotated
+	st *callState // what may outlive the call: never reused (callstate.go)
+
+	// The flags together, so that an exec and a callState fit 768 bytes
+	// with the allocator's header (execBlock).
+	applied    bool // caller is set already (by route)
+	buffered   bool
+	escalating bool // after a rejection: only stronger models
+	pooled     bool // x came from execPool and may go back (exec.finish)
 }
 
 // result is one attempt's outcome, made by the goroutine that ran it.
@@ -90,16 +91,20 @@ type result struct {
 // kind of failure). It never falls back after the caller's own
 // cancellation, nor once streamed text has reached the caller.
 func (r *Router) execute(ctx context.Context, d *Decision, messages []llms.MessageContent, options []llms.CallOption) (*llms.ContentResponse, error) {
-	return r.newExec(ctx, d, messages, options).run()
-}
-
-func (r *Router) newExec(ctx context.Context, d *Decision, messages []llms.MessageContent, options []llms.CallOption) *exec {
-	return &exec{r: r, fb: r.fb, d: d, ctx: ctx, messages: messages, options: options}
+	x := r.newExec(ctx, d, messages, options)
+	resp, err := x.run()
+	x.finish()
+	return resp, err
 }
 
 func (x *exec) run() (*llms.ContentResponse, error) {
 	ctx, d, options := x.ctx, x.d, x.options
-	applyOptions(&x.caller, options)
+	if !x.applied || x.caller.Metadata != nil {
+		// Applied afresh with a Metadata map: route's copy of the map was
+		// handed to the stages.
+		x.caller = llms.CallOptions{}
+		applyOptions(&x.caller, options)
+	}
 	if x.caller.Metadata != nil {
 		// Options such as llms.WithThinking write into the Metadata map the
 		// caller passed; give every application its own copy, so attempts
@@ -166,7 +171,7 @@ func (x *exec) runSequential() (*llms.ContentResponse, error) {
 			if x.ctx.Err() != nil {
 				break
 			}
-			card := x.r.models[step.Index]
+			card := &x.r.models[step.Index]
 			if reason := x.skipReason(step); reason != "" {
 				x.skip(step, reason)
 				continue
@@ -184,10 +189,10 @@ func (x *exec) runSequential() (*llms.ContentResponse, error) {
 				x.ids++
 				x.reserveCost(x.ids)
 				res := x.call(x.ctx, step, x.ids, try, wait, false)
-				resp, a := x.record(res)
+				resp, a := x.record(&res)
 				if a.Err == nil {
 					if a.Rejected == "" {
-						return x.deliver(res)
+						return x.deliver(&res)
 					}
 					if x.streamedBy(res.id) { // the caller saw it: keep it
 						a.Next = "kept: the answer was already streamed to the caller"
@@ -254,7 +259,7 @@ func (x *exec) runSequential() (*llms.ContentResponse, error) {
 
 // afterFailure notes the action after a failed attempt (not a retry) in a
 // and the exec state; it reports whether to stop.
-func (x *exec) afterFailure(act Action, a *Attempt, card ModelCard) (stop bool) {
+func (x *exec) afterFailure(act Action, a *Attempt, card *ModelCard) (stop bool) {
 	switch act {
 	case ActionStop:
 		a.Next = "stop"
@@ -275,7 +280,7 @@ func (x *exec) afterFailure(act Action, a *Attempt, card ModelCard) (stop bool) 
 
 // skipReason says why step must not be called now, or "".
 func (x *exec) skipReason(step Step) string {
-	card := x.r.models[step.Index]
+	card := &x.r.models[step.Index]
 	if x.minWindow > 0 && card.ContextWindow > 0 && card.ContextWindow <= x.minWindow {
 		return "context window " + strconv.Itoa(card.ContextWindow) + " is not larger than the " +
 			strconv.Itoa(x.minWindow) + " that was exceeded"
@@ -304,7 +309,7 @@ func (x *exec) admit(step Step, cooling *[]string, coolUntil *time.Time) bool {
 	if b == nil {
 		return true
 	}
-	ok, until := b.Allow(x.fb.clock.Now())
+	ok, until := b.Allow(x.now())
 	if ok {
 		return true
 	}
@@ -327,8 +332,8 @@ func (x *exec) breaker(step Step) *breaker.Breaker {
 // hedge's). It writes nothing shared but the streaming state.
 func (x *exec) call(parent context.Context, step Step, id int32, try int, wait time.Duration, hedged bool) (res result) {
 	r, fb := x.r, x.fb
-	card := r.models[step.Index]
-	res = result{step: step, id: id}
+	card := &r.models[step.Index]
+	res.step, res.id = step, id // the attempt is written into res in place: it is copied once, into the decision (record)
 	defer func() { recoverAttempt(&res, card.Name, recover()) }()
 	actx, cancel := parent, context.CancelFunc(nil)
 	if fb.attemptTimeout > 0 {
@@ -345,12 +350,19 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 		res.sink = &streamSink{x: x, id: res.id}
 		opts = append(opts, llms.WithStreamingFunc(res.sink.stream))
 	}
-	start := r.now()
+	var start time.Time
+	if fb.sysBoth {
+		start = x.now()
+	} else {
+		start = r.now() // the router's clock, which Fallback.Clock may not be
+	}
 	resp, err := generate(slot, r.providers[step.Index], card.Name, x.messages, opts)
 	if res.sink != nil {
 		res.sink.end()
 	}
-	a := Attempt{Model: card.Name, Reason: step.Reason, Start: start, Latency: r.since(start), Retry: try, Wait: wait, Hedged: hedged}
+	a := &res.a
+	a.Model, a.Reason, a.Start, a.Latency = card.Name, step.Reason, start, r.since(start)
+	a.Retry, a.Wait, a.Hedged = try, wait, hedged
 	if res.sink != nil && !res.sink.first.IsZero() {
 		a.FirstToken = res.sink.first.Sub(start)
 	}
@@ -392,30 +404,52 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 			res.rej = rej
 		}
 	}
-	res.resp, res.a = resp, a
+	res.resp = resp
 	return res
+}
+
+// now reads the plan's clock (Fallback.Clock, else the router's). When it
+// and the router's are the system clock, it is the decision's time plus
+// the monotonic time since: one clock read where time.Now makes two (wall
+// and monotonic), and the attempts' times on the decision's timeline.
+func (x *exec) now() time.Time {
+	if x.fb.sysBoth {
+		return x.d.Time.Add(time.Since(x.d.Time))
+	}
+	return x.fb.clock.Now()
+}
+
+// ended is when attempt a ended on the plan's clock: its start plus its
+// latency when both clocks are the system clock (no clock read), else
+// the clock read now.
+func (x *exec) ended(a *Attempt) time.Time {
+	if x.fb.sysBoth && !a.Start.IsZero() {
+		return a.Start.Add(a.Latency)
+	}
+	return x.fb.clock.Now()
 }
 
 // record appends res's attempt to the decision, sums its usage and cost,
 // feeds the breaker and the latency ring, and handles a rejection. It
 // returns the response and the recorded attempt (valid until the next
 // record).
-func (x *exec) record(res result) (*llms.ContentResponse, *Attempt) {
+func (x *exec) record(res *result) (*llms.ContentResponse, *Attempt) {
 	d, fb := x.d, x.fb
-	a := res.a
+	d.Attempts = append(d.Attempts, res.a)
+	a := &d.Attempts[len(d.Attempts)-1]
 	d.Usage.InputTokens += a.Usage.InputTokens
 	d.Usage.OutputTokens += a.Usage.OutputTokens
 	d.Usage.CachedInputTokens += a.Usage.CachedInputTokens
 	d.Usage.CacheWriteTokens += a.Usage.CacheWriteTokens
 	d.Usage.Estimated = d.Usage.Estimated || a.Usage.Estimated
 	d.Cost += a.Cost
-	x.settleCost(res.id, &a)
+	x.settleCost(res.id, a)
 	if b := x.breaker(res.step); b != nil {
 		err := a.Err
 		if res.verifierPanic {
 			err = nil // the model answered: a success to its breaker (and a half-open probe's slot freed)
 		}
-		b.Record(fb.clock.Now(), err)
+		b.Record(x.ended(a), err)
 	}
 	if a.Err == nil && fb.latency != nil {
 		fb.latency[res.step.Index].add(a.Latency)
@@ -428,13 +462,12 @@ func (x *exec) record(res result) (*llms.ContentResponse, *Attempt) {
 		x.escalating = true
 		x.escQuality = max(x.escQuality, q)
 	}
-	d.Attempts = append(d.Attempts, a)
-	return res.resp, &d.Attempts[len(d.Attempts)-1]
+	return res.resp, a
 }
 
 // deliver returns the accepted answer of res, flushing its buffered chunks
 // to the caller first.
-func (x *exec) deliver(res result) (*llms.ContentResponse, error) {
+func (x *exec) deliver(res *result) (*llms.ContentResponse, error) {
 	if res.sink != nil && x.buffered {
 		for _, c := range res.sink.chunks {
 			if err := x.user(x.ctx, c); err != nil {

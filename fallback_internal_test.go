@@ -47,7 +47,7 @@ func BenchmarkExecuteOnly(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			d, first, _, err := r.route(ctx, msgs, nil, true) // as GenerateContent's
+			d, first, _, err := r.route(ctx, msgs, nil, true, nil) // as GenerateContent's
 			if err != nil {
 				b.Fatal(err)
 			}

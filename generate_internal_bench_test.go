@@ -45,7 +45,7 @@ func BenchmarkExecAnnotate(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			d, first, _, err := r.route(ctx, msgs, nil, true) // as GenerateContent's
+			d, first, _, err := r.route(ctx, msgs, nil, true, nil) // as GenerateContent's
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -63,6 +63,7 @@ func BenchmarkExecAnnotate(b *testing.B) {
 				if x.annotate(resp) == nil {
 					b.Fatal("no response")
 				}
+				x.finish()
 			}
 		})
 	}

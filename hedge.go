@@ -91,7 +91,7 @@ func (x *exec) runHedged() (*llms.ContentResponse, error) {
 		for len(live) > 0 {
 			res := <-results
 			finish(res.id)
-			_, a := x.record(res)
+			_, a := x.record(&res)
 			switch {
 			case a.Err == nil && a.Rejected == "" && keep && good == nil && (x.owner.Load() <= 0 || x.buffered):
 				good = &res
@@ -115,8 +115,8 @@ func (x *exec) runHedged() (*llms.ContentResponse, error) {
 		select {
 		case res := <-results:
 			finish(res.id)
-			card := x.r.models[res.step.Index]
-			_, a := x.record(res)
+			card := &x.r.models[res.step.Index]
+			_, a := x.record(&res)
 			if owner := x.owner.Load(); owner > 0 && owner != res.id && !x.buffered {
 				// Another attempt's text already reached the caller: it
 				// is the only one that can still win, and this one's
@@ -141,7 +141,7 @@ func (x *exec) runHedged() (*llms.ContentResponse, error) {
 					continue
 				}
 				stop(errHedgeLost, "lost the hedge", false)
-				return x.deliver(res)
+				return x.deliver(&res)
 			}
 			if a.Err == nil {
 				a.Next = "escalate"
@@ -170,7 +170,7 @@ func (x *exec) runHedged() (*llms.ContentResponse, error) {
 				}
 				if x.afterFailure(act, a, card) {
 					if good := stop(errPlanStopped, "stopped: another attempt's error stops the plan", true); good != nil {
-						return x.deliver(*good)
+						return x.deliver(good)
 					}
 					return nil, x.failed()
 				}

@@ -74,6 +74,7 @@ func panicAttempt(model string, err error) (llms.ErrorCode, error) {
 func recoverAttempt(res *result, model string, v any) {
 	if v != nil {
 		e := recovered("attempt of "+model, v)
+		res.a = Attempt{} // what the attempt wrote before the panic is not kept
 		res.resp, res.rej = nil, nil
 		res.a.Model, res.a.Reason = model, res.step.Reason
 		res.a.Code, res.a.Err = panicAttempt(model, e)

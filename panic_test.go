@@ -101,13 +101,14 @@ func TestVerifierAndErrorClassifierPanic(t *testing.T) {
 		opts    []llmrouter.Option
 		cheap   []routertest.Response
 		message string
+		blank   bool // the panic ended the attempt: nothing it wrote before is kept (no start, latency, usage or cost)
 	}{
 		{name: "verifier, sequential", fb: llmrouter.Fallback{Verifier: boomOnCheap}, message: "verifier panicked: verifier boom"},
 		{name: "verifier, hedged", fb: llmrouter.Fallback{Verifier: boomOnCheap, Clock: routertest.NewClock(time.Now()), Hedge: llmrouter.Hedge{Delay: time.Hour}},
 			message: "verifier panicked: verifier boom"},
 		{name: "error classifier, hedged", fb: llmrouter.Fallback{Clock: routertest.NewClock(time.Now()), Hedge: llmrouter.Hedge{Delay: time.Hour}},
 			opts: []llmrouter.Option{llmrouter.WithErrorClassifier(badClassifier)}, cheap: []routertest.Response{fail(errors.New("odd"))},
-			message: "panicked: classifier boom"},
+			message: "panicked: classifier boom", blank: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -122,6 +123,14 @@ func TestVerifierAndErrorClassifierPanic(t *testing.T) {
 			assert.Equal(t, []string{"cheap:unknown", "mid:ok"}, codes(d), d.Explain())
 			assert.ErrorIs(t, d.Attempts[0].Err, llmrouter.ErrPanic)
 			assert.Contains(t, d.Attempts[0].Err.Error(), tt.message)
+			if a := d.Attempts[0]; tt.blank {
+				assert.True(t, a.Start.IsZero(), "start %v", a.Start)
+				assert.Zero(t, a.Latency)
+				assert.Zero(t, a.Usage)
+				assert.Zero(t, a.Cost)
+			} else {
+				assert.False(t, a.Start.IsZero())
+			}
 		})
 	}
 }

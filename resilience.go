@@ -299,6 +299,7 @@ type resilience struct {
 	buffer         bool
 	clock          Clock
 	sysClock       bool
+	sysBoth        bool // clock and the router's are both the system clock (exec.now)
 	rnd            func() float64
 
 	// Per model index, made once: llms.WithModel(card.APIModel), and the
@@ -309,6 +310,8 @@ type resilience struct {
 
 func newResilience(f *Fallback, models []ModelCard, routerClock Clock) *resilience {
 	x := newResilienceFor(f, models, routerClock)
+	_, routerSys := routerClock.(systemClock)
+	x.sysBoth = x.sysClock && routerSys
 	for _, m := range models {
 		x.modelOpts = append(x.modelOpts, llms.WithModel(m.APIModel))
 		x.modelNames = append(x.modelNames, m.Name)

@@ -66,18 +66,18 @@ type hintSlotKey struct{}
 // attempt's context plus where RetryAfterTransport leaves the hint of the
 // attempt's last response. Being the context itself, and holding the
 // attempt's options, it costs the attempt one allocation, not three; the
-// first attempt's lives in the exec and costs none. A slot is never reused:
+// first attempt's lives in the call's callState. A slot is never reused:
 // a provider may keep the context it was given.
 type hintSlot struct {
 	context.Context
-	clock Clock
+	clock *Clock       // the router's (resilience.clock): a pointer keeps a call's slot and response in 256 bytes
 	hint  atomic.Int64 // the last response's hint in ns; 0 none
 
 	opts   [6]llms.CallOption // backs the attempt's options when they fit
 	answer Answer             // what the attempt's verifier is handed
 }
 
-func newHintSlot(ctx context.Context, clock Clock) *hintSlot {
+func newHintSlot(ctx context.Context, clock *Clock) *hintSlot {
 	return &hintSlot{Context: ctx, clock: clock}
 }
 
@@ -86,10 +86,11 @@ func newHintSlot(ctx context.Context, clock Clock) *hintSlot {
 // an earlier response's hint).
 func (x *exec) hintSlot(ctx context.Context, id int32) *hintSlot {
 	if id != 1 {
-		return newHintSlot(ctx, x.fb.clock)
+		return newHintSlot(ctx, &x.fb.clock)
 	}
-	x.slot0.Context, x.slot0.clock = ctx, x.fb.clock
-	return &x.slot0
+	s := &x.st.slot0
+	s.Context, s.clock = ctx, &x.fb.clock
+	return s
 }
 
 // Value returns the slot itself for hintSlotKey, else the parent's value.
@@ -105,7 +106,7 @@ func (s *hintSlot) Value(key any) any {
 func (s *hintSlot) capture(resp *http.Response) {
 	var d time.Duration
 	if resp.StatusCode >= 400 {
-		d, _ = headerRetryAfter(resp.Header, s.clock.Now())
+		d, _ = headerRetryAfter(resp.Header, (*s.clock).Now())
 	}
 	s.hint.Store(int64(d))
 }

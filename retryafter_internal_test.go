@@ -52,6 +52,7 @@ func TestHeaderRetryAfter(t *testing.T) {
 }
 
 func TestHintSlotAnnotate(t *testing.T) {
+	var sysClock Clock = systemClock{}
 	base := errors.New("API returned unexpected status code: 429: Rate limit exceeded.")
 	tests := []struct {
 		name   string
@@ -67,7 +68,7 @@ func TestHintSlotAnnotate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newHintSlot(t.Context(), systemClock{})
+			s := newHintSlot(t.Context(), &sysClock)
 			s.capture(&http.Response{StatusCode: tt.status, Header: tt.header})
 			got := s.annotate(tt.err)
 			assert.ErrorIs(t, got, tt.err, "the error is kept in the chain")
@@ -78,7 +79,7 @@ func TestHintSlotAnnotate(t *testing.T) {
 		})
 	}
 	t.Run("the last response counts", func(t *testing.T) {
-		s := newHintSlot(t.Context(), systemClock{})
+		s := newHintSlot(t.Context(), &sysClock)
 		s.capture(&http.Response{StatusCode: 429, Header: http.Header{"Retry-After": {"4"}}})
 		s.capture(&http.Response{StatusCode: 500, Header: http.Header{}})
 		_, ok := errclass.RetryAfter(s.annotate(base))
@@ -86,7 +87,7 @@ func TestHintSlotAnnotate(t *testing.T) {
 	})
 	t.Run("the slot is found and other values pass through", func(t *testing.T) {
 		type key struct{}
-		s := newHintSlot(context.WithValue(t.Context(), key{}, "v"), systemClock{})
+		s := newHintSlot(context.WithValue(t.Context(), key{}, "v"), &sysClock)
 		assert.Same(t, s, s.Value(hintSlotKey{}))
 		assert.Equal(t, "v", s.Value(key{}))
 	})

@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -282,15 +281,16 @@ type scratch struct {
 // Hints limit (or an infinite MaxCost). Route does not block; ctx supplies
 // Hints.
 func (r *Router) Route(ctx context.Context, messages []llms.MessageContent, options ...llms.CallOption) (*Decision, error) {
-	d, _, _, err := r.route(ctx, messages, options, false)
+	d, _, _, err := r.route(ctx, messages, options, false, nil)
 	return d, err
 }
 
 // route is Route; with firstAttempt the Decision comes with room for one
-// Attempt, returned empty (see newDecision). It also returns the policy
+// Attempt, returned empty (see newDecision). A non-nil applied gets the
+// options applied, before any stage sees them. It also returns the policy
 // that planned the request: with a stage pair, that version's, whose call
 // starters GenerateContent runs.
-func (r *Router) route(ctx context.Context, messages []llms.MessageContent, options []llms.CallOption, firstAttempt bool) (*Decision, []Attempt, Policy, error) {
+func (r *Router) route(ctx context.Context, messages []llms.MessageContent, options []llms.CallOption, firstAttempt bool, applied *llms.CallOptions) (*Decision, []Attempt, Policy, error) {
 	if err := checkMessages(messages); err != nil {
 		return nil, nil, nil, err
 	}
@@ -302,6 +302,9 @@ func (r *Router) route(ctx context.Context, messages []llms.MessageContent, opti
 	s.req.Messages = messages
 	s.req.Options = llms.CallOptions{}
 	applyOptions(&s.req.Options, options) // never writes into the caller's Metadata map
+	if applied != nil {
+		*applied = s.req.Options
+	}
 	s.req.Hints = hintsFromContext(ctx)
 	if err := s.req.Hints.check(); err != nil {
 		return nil, nil, nil, err
@@ -462,7 +465,8 @@ func (r *Router) decide(ctx context.Context, s *scratch, firstAttempt bool) (*De
 // InfoCostUSD). Every decision goes to the sinks, failed ones included.
 func (r *Router) GenerateContent(ctx context.Context, messages []llms.MessageContent, options ...llms.CallOption) (*llms.ContentResponse, error) {
 	options = withoutNil(options) // providers may call every option
-	d, first, policy, err := r.route(ctx, messages, options, true)
+	var caller llms.CallOptions   // the options applied, once (exec.run)
+	d, first, policy, err := r.route(ctx, messages, options, true, &caller)
 	if err != nil {
 		return nil, err
 	}
@@ -479,6 +483,7 @@ func (r *Router) GenerateContent(ctx context.Context, messages []llms.MessageCon
 		}
 	}
 	x := r.newExec(ctx, d, messages, options)
+	x.caller, x.applied = caller, true
 	d.Attempts = first // empty; the room for the first attempt (x.run)
 	resp, err := x.run()
 	d.Latency = r.since(d.Time)
@@ -486,82 +491,18 @@ func (r *Router) GenerateContent(ctx context.Context, messages []llms.MessageCon
 	finishCall(done, d)
 	r.recordDecision(ctx, d)
 	if err != nil {
+		x.finish()
 		return nil, err
 	}
-	return x.annotate(resp), nil
+	resp = x.annotate(resp)
+	x.finish()
+	return resp, nil
 }
 
 // Call generates from a single text prompt, as GenerateContent does (ctx's
 // cancellation stops the plan likewise). It implements llms.Model.
 func (r *Router) Call(ctx context.Context, prompt string, options ...llms.CallOption) (string, error) {
 	return llms.GenerateFromSinglePrompt(ctx, r, prompt, options...)
-}
-
-// annotate returns a copy of resp whose choices carry the decision in
-// fresh GenerationInfo maps: the provider's own maps are never written,
-// as a provider may share them between responses. A one-choice response
-// (the usual case) is copied into the exec's inline storage.
-func (x *exec) annotate(resp *llms.ContentResponse) *llms.ContentResponse {
-	d := x.d
-	var model any
-	for i, m := range x.r.models {
-		if m.Name == d.Answered {
-			model = x.fb.modelNames[i] // boxed once, in New
-			break
-		}
-	}
-	if model == nil {
-		model = d.Answered
-	}
-	out := &x.out.resp
-	if n := len(resp.Choices); n <= len(x.out.ptrs) {
-		out.Choices = x.out.ptrs[:0]
-	} else {
-		out.Choices = make([]*llms.ContentChoice, 0, n)
-	}
-	for _, c := range resp.Choices {
-		if c == nil {
-			continue
-		}
-		cc := &x.out.choice
-		if len(out.Choices) > 0 {
-			cc = new(llms.ContentChoice)
-		}
-		*cc = *c
-		var info map[string]any
-		if len(c.GenerationInfo) <= 4 {
-			info = maps.Clone(c.GenerationInfo) // a small map's group is copied whole: no rehashing
-		}
-		if info == nil {
-			info = make(map[string]any, len(c.GenerationInfo)+4)
-			for k, v := range c.GenerationInfo {
-				info[k] = v
-			}
-		}
-		info[InfoDecision] = d
-		info[InfoDecisionID] = d.ID
-		info[InfoModel] = model
-		info[InfoCostUSD] = d.Cost
-		cc.GenerationInfo = info
-		out.Choices = append(out.Choices, cc)
-	}
-	x.release()
-	return out
-}
-
-// annotated is the router's copy of a response, in the exec: its first
-// choice needs no allocation of its own.
-type annotated struct {
-	resp   llms.ContentResponse
-	ptrs   [1]*llms.ContentChoice
-	choice llms.ContentChoice
-}
-
-// release drops what the returned response, which keeps the exec alive,
-// has no need of. Only fields no attempt's streaming callback or verifier
-// reads are dropped; every attempt has returned.
-func (x *exec) release() {
-	x.messages, x.options = nil, nil
 }
 
 var errNilResponse = errors.New("provider returned a nil response")

@@ -18,3 +18,15 @@ func threadCPU() (time.Duration, bool) {
 	}
 	return time.Duration(ts.Nano()), true
 }
+
+// processCPU returns the CPU time every thread of the process has used
+// (CLOCK_PROCESS_CPUTIME_ID): the collector's workers included, the time
+// spent waiting for a CPU not.
+func processCPU() (time.Duration, bool) {
+	var ts syscall.Timespec
+	const clockProcessCPUTimeID = 2
+	if _, _, e := syscall.Syscall(syscall.SYS_CLOCK_GETTIME, clockProcessCPUTimeID, uintptr(unsafe.Pointer(&ts)), 0); e != 0 {
+		return 0, false
+	}
+	return time.Duration(ts.Nano()), true
+}

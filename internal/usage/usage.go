@@ -24,15 +24,16 @@ func Read(resp *llms.ContentResponse) (u Counts, ok bool) {
 		if c == nil || c.GenerationInfo == nil {
 			continue
 		}
-		in, okIn := intField(c.GenerationInfo, "PromptTokens", "InputTokens", "prompt_tokens", "input_tokens")
-		out, okOut := intField(c.GenerationInfo, "CompletionTokens", "OutputTokens", "completion_tokens", "output_tokens")
+		f := fields{m: c.GenerationInfo, left: len(c.GenerationInfo)}
+		in, okIn := f.int("PromptTokens", "InputTokens", "prompt_tokens", "input_tokens")
+		out, okOut := f.int("CompletionTokens", "OutputTokens", "completion_tokens", "output_tokens")
 		if okIn || okOut {
 			u = Counts{Input: in, Output: out}
-			read, _ := intField(c.GenerationInfo, "CacheReadInputTokens")
-			write, _ := intField(c.GenerationInfo, "CacheCreationInputTokens")
+			read, _ := f.int("CacheReadInputTokens")
+			write, _ := f.int("CacheCreationInputTokens")
 			u.Input += max(read, 0) + max(write, 0)
 			u.CachedInput, u.CacheWrite = max(read, 0), max(write, 0)
-			if cached, ok := intField(c.GenerationInfo, "PromptCachedTokens"); ok && cached > 0 && read == 0 {
+			if cached, ok := f.int("PromptCachedTokens"); ok && cached > 0 && read == 0 {
 				u.CachedInput = min(cached, u.Input)
 			}
 			return u, true
@@ -41,12 +42,27 @@ func Read(resp *llms.ContentResponse) (u Counts, ok bool) {
 	return u, false
 }
 
-func intField(m map[string]any, keys ...string) (int, bool) {
+// fields looks keys up in m, each key once. left counts the keys of m not
+// found yet: once it is 0 every further look-up would miss, and is not
+// made (a map of the token counts alone needs no look-up of the cache
+// keys).
+type fields struct {
+	m    map[string]any
+	left int
+}
+
+// int returns the value of the first of keys present in f.m with a number
+// in it, converted to int.
+func (f *fields) int(keys ...string) (int, bool) {
 	for _, k := range keys {
-		v, found := m[k]
+		if f.left == 0 {
+			break
+		}
+		v, found := f.m[k]
 		if !found {
 			continue
 		}
+		f.left--
 		switch n := v.(type) {
 		case int:
 			return n, true
