@@ -79,7 +79,11 @@ func TestConcurrentSpend(t *testing.T) {
 			assert.Equal(t, sum, spent, "the charged total is the sum of the decisions' costs, exactly")
 			assert.Zero(t, held, "every reservation is released")
 			assert.LessOrEqual(t, overspend, budget.FromUSD(maxEstimate), "overspend stays within one request's estimate")
-			assert.Positive(t, answered["cheap"], "as the budget runs low, requests degrade to the cheap model")
+			// How many degrade to the cheap model as the budget runs low
+			// depends on scheduling (usually 13; none when every request
+			// plans before any reservation is refunded, about 1 run in
+			// 100): the degradation itself is TestBudgetThroughRouter's "little
+			// left" row, deterministic.
 		}
 	}
 }
