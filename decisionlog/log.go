@@ -20,7 +20,10 @@ import (
 
 // Defaults of Options.
 const (
-	DefaultQueueSize    = 4096
+	DefaultQueueSize = 4096
+	// MaxQueueSize bounds Options.QueueSize: Open refuses a larger queue
+	// rather than reserve memory without limit.
+	MaxQueueSize        = 1 << 20
 	DefaultSyncEvery    = 1000
 	DefaultSyncInterval = time.Second
 	DefaultMaxFileBytes = 64 << 20
@@ -54,7 +57,8 @@ type Options struct {
 	HashKey []byte
 
 	// QueueSize bounds the records waiting to be written
-	// (DefaultQueueSize when ≤ 0); a record finding it full is dropped.
+	// (DefaultQueueSize when ≤ 0, at most MaxQueueSize); a record finding
+	// it full is dropped.
 	QueueSize int
 	// SyncEvery: fsync after this many records (DefaultSyncEvery when ≤ 0).
 	SyncEvery int
@@ -179,6 +183,9 @@ func (o *Options) check() error {
 		if m.m > TextFull {
 			return fmt.Errorf("decisionlog: Options.%s: unknown mode %d", m.name, m.m)
 		}
+	}
+	if o.QueueSize > MaxQueueSize {
+		return fmt.Errorf("decisionlog: Options.QueueSize %d is above MaxQueueSize (%d)", o.QueueSize, MaxQueueSize)
 	}
 	hashes := o.PromptText == TextHashed || o.AnswerText == TextHashed || o.HashUsers
 	if hashes && len(o.HashKey) < minHashKey {

@@ -21,9 +21,14 @@ import (
 
 // Defaults of Options.
 const (
-	DefaultRate               = 0.1
-	DefaultQueueSize          = 256
-	DefaultWorkers            = 2
+	DefaultRate      = 0.1
+	DefaultQueueSize = 256
+	DefaultWorkers   = 2
+	// MaxQueueSize and MaxWorkers bound Options.QueueSize and Workers:
+	// New refuses larger values rather than reserve memory or start
+	// goroutines without limit.
+	MaxQueueSize              = 1 << 20
+	MaxWorkers                = 4096
 	DefaultTimeout            = 2 * time.Minute
 	DefaultWindow             = time.Hour
 	DefaultMaxOutputTokens    = 512
@@ -74,9 +79,11 @@ type Options struct {
 	Clock llmrouter.Clock
 
 	// QueueSize bounds the items waiting for a worker (DefaultQueueSize
-	// when ≤ 0); a sampled item finding it full is dropped and counted.
+	// when ≤ 0, at most MaxQueueSize); a sampled item finding it full is
+	// dropped and counted.
 	QueueSize int
-	// Workers is how many items are judged at once (DefaultWorkers when ≤ 0).
+	// Workers is how many items are judged at once (DefaultWorkers when ≤ 0;
+	// at most MaxWorkers).
 	Workers int
 	// Timeout bounds the judging of one item, every call included
 	// (DefaultTimeout when 0; negative: none).
@@ -218,6 +225,10 @@ func New(opts Options) (*Judge, error) {
 		return nil, fmt.Errorf("judge: New: Options.SpendCap %v must be a finite USD amount ≥ 0", opts.SpendCap)
 	case nilcheck.PointerOrFunc(opts.Clock):
 		return nil, fmt.Errorf("judge: New: Options.Clock is a nil %T (did its constructor fail?)", opts.Clock)
+	case opts.QueueSize > MaxQueueSize:
+		return nil, fmt.Errorf("judge: New: Options.QueueSize %d is above MaxQueueSize (%d)", opts.QueueSize, MaxQueueSize)
+	case opts.Workers > MaxWorkers:
+		return nil, fmt.Errorf("judge: New: Options.Workers %d is above MaxWorkers (%d)", opts.Workers, MaxWorkers)
 	}
 	if err := checkPrices("Judge", opts.Judge); err != nil {
 		return nil, err
