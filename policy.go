@@ -1,7 +1,10 @@
 package llmrouter
 
 import (
+	"fmt"
 	"time"
+
+	"github.com/llmrouter/llmrouter/internal/nilcheck"
 )
 
 // DefaultExpectedOutputTokens is the completion length the router assumes
@@ -167,10 +170,35 @@ func (c chain) Validate(models []ModelCard) error {
 //     TypicalLatency, or an observed figure a policy applied before
 //     DefaultPolicy wrote) exceeds Hints.LatencyBudget.
 //
-// The policy is stateless and safe for concurrent use.
+// A nil rule makes New fail, naming it by its place among rules. The
+// policy is stateless and safe for concurrent use.
 func DefaultPolicy(rules ...Policy) Policy {
 	if len(rules) == 0 {
 		rules = []Policy{CheapestAdequate{}}
 	}
-	return Chain(append([]Policy{capabilityFilter{}, contextWindowFilter{}, budgetFilter{}, latencyFilter{}}, rules...)...)
+	c := []Policy{capabilityFilter{}, contextWindowFilter{}, budgetFilter{}, latencyFilter{}}
+	for i, p := range rules {
+		if p == nil || nilcheck.PointerOrFunc(p) {
+			p = nilRule{i, p} // named by the caller's count, not the chain's
+		}
+		c = append(c, p)
+	}
+	return Chain(c...)
 }
+
+// nilRule stands for a nil rule given to DefaultPolicy: New refuses it
+// (CheckModels), naming the rule as the caller counts them.
+type nilRule struct {
+	i int
+	p Policy
+}
+
+func (n nilRule) err() error {
+	if n.p == nil {
+		return fmt.Errorf("llmrouter: DefaultPolicy: rule %d is nil", n.i)
+	}
+	return fmt.Errorf("llmrouter: DefaultPolicy: rule %d is a nil %T (did its constructor fail?)", n.i, n.p)
+}
+
+func (n nilRule) Apply(*Routing) error                 { return n.err() }
+func (n nilRule) CheckModels(models []ModelCard) error { return n.err() }

@@ -63,7 +63,10 @@ func TestNewRejectsTypedNilInChain(t *testing.T) {
 		want string
 	}{
 		{llmrouter.Chain(llmrouter.CheapestAdequate{}, (*nilPtrPolicy)(nil)), "llmrouter: Chain: policy 1 is a nil *llmrouter_test.nilPtrPolicy (did its constructor fail?)"},
-		{llmrouter.DefaultPolicy((*nilPtrPolicy)(nil)), "llmrouter: Chain: policy 4 is a nil *llmrouter_test.nilPtrPolicy (did its constructor fail?)"},
+		// DefaultPolicy's rules are counted from the caller's first: the
+		// message said "policy 4", counting the built-in filters before it.
+		{llmrouter.DefaultPolicy((*nilPtrPolicy)(nil)), "llmrouter: DefaultPolicy: rule 0 is a nil *llmrouter_test.nilPtrPolicy (did its constructor fail?)"},
+		{llmrouter.DefaultPolicy(llmrouter.CheapestAdequate{}, nil), "llmrouter: DefaultPolicy: rule 1 is nil"},
 		{llmrouter.Chain(llmrouter.Chain(llmrouter.PolicyFunc(nil))), "llmrouter: Chain: policy 0 is a nil llmrouter.PolicyFunc (did its constructor fail?)"},
 		{llmrouter.Chain(llmrouter.CheapestAdequate{}, nil), "llmrouter: Chain: policy 1 is nil"},
 	} {
