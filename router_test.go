@@ -305,6 +305,18 @@ func TestCostFromUsageOrEstimate(t *testing.T) {
 	assert.InDelta(t, cheapCard.Cost(d.Usage.InputTokens, 125), d.Cost, 1e-15)
 }
 
+// A provider reporting negative token counts made the decision's cost
+// negative (a budget charging it credited the user). Both counts bad: the
+// usage is estimated, as when none is reported.
+func TestCostNeverNegativeFromBadUsage(t *testing.T) {
+	r, _ := threeModels(t, []routertest.Response{{Text: "reported", InputTokens: -1_000_000, OutputTokens: -1_000_000}})
+	resp, err := r.GenerateContent(context.Background(), human("hi"))
+	require.NoError(t, err)
+	d, _ := llmrouter.DecisionFrom(resp)
+	assert.True(t, d.Usage.Estimated)
+	assert.Positive(t, d.Cost)
+}
+
 func TestSinkSeesEveryDecision(t *testing.T) {
 	var mu sync.Mutex
 	var got []*llmrouter.Decision

@@ -51,8 +51,14 @@ type fields struct {
 	left int
 }
 
-// int returns the value of the first of keys present in f.m with a number
-// in it, converted to int.
+// maxCount bounds a believable token count: a provider's answer reporting
+// a negative, non-finite or larger count reports none (the caller then
+// estimates), so that a bad answer can neither make a cost negative nor
+// overflow one.
+const maxCount = 1 << 40
+
+// int returns the value of the first of keys present in f.m with a count
+// in it (a number in [0, maxCount]), converted to int.
 func (f *fields) int(keys ...string) (int, bool) {
 	for _, k := range keys {
 		if f.left == 0 {
@@ -63,17 +69,23 @@ func (f *fields) int(keys ...string) (int, bool) {
 			continue
 		}
 		f.left--
+		var x float64
 		switch n := v.(type) {
 		case int:
-			return n, true
+			x = float64(n)
 		case int32:
-			return int(n), true
+			x = float64(n)
 		case int64:
-			return int(n), true
+			x = float64(n)
 		case float64:
-			return int(n), true
+			x = n
 		case float32:
-			return int(n), true
+			x = float64(n)
+		default:
+			continue
+		}
+		if x >= 0 && x <= maxCount { // false for NaN
+			return int(x), true
 		}
 	}
 	return 0, false

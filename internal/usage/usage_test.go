@@ -10,21 +10,33 @@ import (
 )
 
 // readAll is Read as it was before it stopped looking keys up once every
-// key of the map was found: every key of every group, in order.
+// key of the map was found: every key of every group, in order (with the
+// counts outside [0, maxCount] read as none, as Read has since).
 func readAll(resp *llms.ContentResponse) (Counts, bool) {
 	num := func(m map[string]any, keys ...string) (int, bool) {
+		ok := func(x float64) bool { return x >= 0 && x <= maxCount }
 		for _, k := range keys {
 			switch n := m[k].(type) {
 			case int:
-				return n, true
+				if ok(float64(n)) {
+					return n, true
+				}
 			case int32:
-				return int(n), true
+				if ok(float64(n)) {
+					return int(n), true
+				}
 			case int64:
-				return int(n), true
+				if ok(float64(n)) {
+					return int(n), true
+				}
 			case float64:
-				return int(n), true
+				if ok(n) {
+					return int(n), true
+				}
 			case float32:
-				return int(n), true
+				if ok(float64(n)) {
+					return int(n), true
+				}
 			}
 		}
 		return 0, false
