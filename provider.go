@@ -228,8 +228,9 @@ func (p *modelProvider) GenerateContent(ctx context.Context, messages []llms.Mes
 // llms.WithN), so summing would count it several times. A custom Provider
 // should do the same: put the whole response's usage on every choice, or
 // on the first only; never split it between choices. A count that is
-// negative, not finite or above 2^40 is read as not reported, so that a
-// bad answer cannot make a cost negative (a budget would credit it).
+// negative, not finite or above 2^40 (an int's largest on 32-bit
+// platforms) is read as not reported, so that a bad answer cannot make a
+// cost negative (a budget would credit it).
 type Usage struct {
 	// InputTokens counts every input token, cached or not (Anthropic
 	// reports cache reads and writes apart from input_tokens; the router

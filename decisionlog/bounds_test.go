@@ -12,8 +12,8 @@ import (
 // gigabytes). Open now refuses sizes past MaxQueueSize, naming the option.
 func TestOpenBoundsQueue(t *testing.T) {
 	var err error
-	require.NotPanics(t, func() { _, err = decisionlog.Open(t.TempDir(), decisionlog.Options{QueueSize: 1 << 40}) })
-	require.EqualError(t, err, "decisionlog: Options.QueueSize 1099511627776 is above MaxQueueSize (1048576)")
+	require.NotPanics(t, func() { _, err = decisionlog.Open(t.TempDir(), decisionlog.Options{QueueSize: 1 << 30}) })
+	require.EqualError(t, err, "decisionlog: Options.QueueSize 1073741824 is above MaxQueueSize (1048576)")
 	l, err := decisionlog.Open(t.TempDir(), decisionlog.Options{QueueSize: decisionlog.MaxQueueSize})
 	require.NoError(t, err)
 	require.NoError(t, l.Close())

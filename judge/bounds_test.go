@@ -20,7 +20,7 @@ func TestNewBoundsQueueAndWorkers(t *testing.T) {
 		opts judge.Options
 		want string
 	}{
-		{"queue", judge.Options{QueueSize: 1 << 40}, "judge: New: Options.QueueSize 1099511627776 is above MaxQueueSize (1048576)"},
+		{"queue", judge.Options{QueueSize: 1 << 30}, "judge: New: Options.QueueSize 1073741824 is above MaxQueueSize (1048576)"},
 		{"workers", judge.Options{Workers: 1 << 30}, "judge: New: Options.Workers 1073741824 is above MaxWorkers (4096)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

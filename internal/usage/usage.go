@@ -3,7 +3,11 @@
 // themselves (judge), so every caller reads the same keys the same way.
 package usage
 
-import "github.com/tmc/langchaingo/llms"
+import (
+	"math"
+
+	"github.com/tmc/langchaingo/llms"
+)
 
 // Counts is one response's reported usage. Input includes cache reads and
 // writes (Anthropic reports them apart from input_tokens; OpenAI's cached
@@ -55,7 +59,7 @@ type fields struct {
 // a negative, non-finite or larger count reports none (the caller then
 // estimates), so that a bad answer can neither make a cost negative nor
 // overflow one.
-const maxCount = 1 << 40
+const maxCount = min(1<<40, math.MaxInt) // an int holds it on 32-bit platforms too
 
 // int returns the value of the first of keys present in f.m with a count
 // in it (a number in [0, maxCount]), converted to int.
