@@ -30,24 +30,9 @@ import (
 //
 //	go test -run '^$' -bench BenchmarkGenerateOverhead -benchmem -cpu 1 -count 6 . | benchstat -
 func BenchmarkGenerateOverhead(b *testing.B) {
-	prompts := genBenchPrompts(b)
-	msgs := make([][]llms.MessageContent, len(prompts))
-	for i, p := range prompts {
-		msgs[i] = []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman, p)}
-	}
-	resp := &llms.ContentResponse{Choices: []*llms.ContentChoice{{
-		Content: "B", GenerationInfo: map[string]any{"PromptTokens": 256, "CompletionTokens": 1},
-	}}}
+	msgs, resp := genBenchMsgs(b), genBenchResponse()
 	newRouter := func(b *testing.B, opts ...llmrouter.Option) *llmrouter.Router {
-		var ps []llmrouter.Provider
-		for _, c := range []llmrouter.ModelCard{cheapCard, midCard, strongCard} {
-			ps = append(ps, staticProvider{card: c, resp: resp})
-		}
-		r, err := llmrouter.New(ps, opts...)
-		if err != nil {
-			b.Fatal(err)
-		}
-		return r
+		return newStaticRouter(b, resp, opts...)
 	}
 	ctx := context.Background()
 	opts := []llms.CallOption{llms.WithMaxTokens(64)}
@@ -131,6 +116,38 @@ func BenchmarkGenerateOverhead(b *testing.B) {
 			b.ReportMetric(float64(gen)/float64(i), "generate-ns/call")
 		})
 	}
+}
+
+// genBenchMsgs returns genBenchPrompts as one-message conversations.
+func genBenchMsgs(b *testing.B) [][]llms.MessageContent {
+	prompts := genBenchPrompts(b)
+	msgs := make([][]llms.MessageContent, len(prompts))
+	for i, p := range prompts {
+		msgs[i] = []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman, p)}
+	}
+	return msgs
+}
+
+// genBenchResponse is the prebuilt answer of the overhead benchmarks: one
+// choice reporting its token usage, as langchaingo's clients do.
+func genBenchResponse() *llms.ContentResponse {
+	return &llms.ContentResponse{Choices: []*llms.ContentChoice{{
+		Content: "B", GenerationInfo: map[string]any{"PromptTokens": 256, "CompletionTokens": 1},
+	}}}
+}
+
+// newStaticRouter is a three-model router (cheap, mid, strong) whose
+// providers all answer resp.
+func newStaticRouter(b *testing.B, resp *llms.ContentResponse, opts ...llmrouter.Option) *llmrouter.Router {
+	var ps []llmrouter.Provider
+	for _, c := range []llmrouter.ModelCard{cheapCard, midCard, strongCard} {
+		ps = append(ps, staticProvider{card: c, resp: resp})
+	}
+	r, err := llmrouter.New(ps, opts...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return r
 }
 
 // staticProvider answers every call with one prebuilt response and

@@ -24,14 +24,7 @@ func BenchmarkGenerateOverheadCPU(b *testing.B) {
 	if _, ok := processCPU(); !ok {
 		b.Skip("no process CPU clock on this system")
 	}
-	prompts := genBenchPrompts(b)
-	msgs := make([][]llms.MessageContent, len(prompts))
-	for i, p := range prompts {
-		msgs[i] = []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman, p)}
-	}
-	resp := &llms.ContentResponse{Choices: []*llms.ContentChoice{{
-		Content: "B", GenerationInfo: map[string]any{"PromptTokens": 256, "CompletionTokens": 1},
-	}}}
+	msgs, resp := genBenchMsgs(b), genBenchResponse()
 	ctx := context.Background()
 	opts := []llms.CallOption{llms.WithMaxTokens(64)}
 	p := staticProvider{card: cheapCard, resp: resp}
@@ -51,14 +44,7 @@ func BenchmarkGenerateOverheadCPU(b *testing.B) {
 		{"fallback", []llmrouter.Option{llmrouter.WithFallback(llmrouter.Fallback{})}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			var ps []llmrouter.Provider
-			for _, c := range []llmrouter.ModelCard{cheapCard, midCard, strongCard} {
-				ps = append(ps, staticProvider{card: c, resp: resp})
-			}
-			r, err := llmrouter.New(ps, bc.opts...)
-			if err != nil {
-				b.Fatal(err)
-			}
+			r := newStaticRouter(b, resp, bc.opts...)
 			const block = 64
 			var route, gen time.Duration
 			i := 0
