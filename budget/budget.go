@@ -99,16 +99,20 @@ type ExceededError struct {
 	// USD; Need is the least the request could cost.
 	Limit, Spent, Held, Need float64
 	// Resets is when enough spend has left the window for the request to
-	// fit; zero when calls in flight hold the room (retry when they end).
+	// fit; zero when calls in flight hold the room (retry when they end)
+	// or when Need exceeds Limit (no wait helps; the text says so).
 	Resets time.Time
 }
 
 func (e *ExceededError) Error() string {
-	when := "when calls in flight finish"
-	if !e.Resets.IsZero() {
-		when = "at " + e.Resets.UTC().Format(time.RFC3339)
+	when := "it frees up when calls in flight finish"
+	switch {
+	case e.Need > e.Limit: // no wait helps: holds and spend ending leave at most Limit
+		when = "it needs more than the whole limit, so it never fits: raise the limit or let the request use a cheaper model"
+	case !e.Resets.IsZero():
+		when = "it frees up at " + e.Resets.UTC().Format(time.RFC3339)
 	}
-	return fmt.Sprintf("%s: %s has $%.6f left of $%.6f (spent $%.6f, held $%.6f by calls in flight), the request needs $%.6f; it frees up %s",
+	return fmt.Sprintf("%s: %s has $%.6f left of $%.6f (spent $%.6f, held $%.6f by calls in flight), the request needs $%.6f; %s",
 		ErrExceeded.Error(), shownKey(e.Budget), max(0, e.Limit-e.Spent-e.Held), e.Limit, e.Spent, e.Held, e.Need, when)
 }
 
