@@ -84,7 +84,10 @@ func (r *Routing) Remaining() int {
 // deterministic given the Routing (time arrives in Routing.Now), so they can
 // be table-tested, and safe for concurrent use. A filter removes candidates;
 // a selection rule appends to r.Plan, considering only candidates not
-// removed and not already planned.
+// removed and not already planned. A plan naming a removed model fails
+// the request (Route and GenerateContent return an error naming it and
+// the reason it was removed; no model is called): a filter applied after
+// the rule that planned the model must not be undone.
 //
 // A policy that names models may also have a method
 // Validate(models []ModelCard) error: New calls it with the router's
@@ -121,7 +124,8 @@ type PolicyFunc func(r *Routing) error
 func (fn PolicyFunc) Apply(r *Routing) error { return fn(r) }
 
 // Chain applies policies in order and stops at the first error. Filters
-// usually come first and a selection rule last. If no policy wrote a plan,
+// come first and a selection rule last: a filter after the rule that
+// planned a model it removes fails the request (see Policy). If no policy wrote a plan,
 // the router orders the remaining candidates by predicted quality. New
 // fails, naming its place, on a policy that is nil or a nil pointer or
 // func.
@@ -153,8 +157,9 @@ func (c chain) Validate(models []ModelCard) error {
 // (CheapestAdequate{} when there are none). DefaultPolicy() is the policy
 // New uses unless told otherwise; DefaultPolicy(TierFilter{…},
 // Threshold{…}) adds a filter of your own and picks another selection rule.
-// Filters only remove candidates, so their order does not matter; end rules
-// with a selection rule (a plan left empty is ranked by predicted quality,
+// Filters only remove candidates, so their order among themselves does not
+// matter; put them before selection rules (a plan naming a removed model
+// fails the request, see Policy) and end rules with a selection rule (a plan left empty is ranked by predicted quality,
 // best first). The built-in filters remove, each with its reason:
 //
 //   - models lacking a capability the request needs: vision for images,

@@ -319,6 +319,16 @@ func (r *Router) route(ctx context.Context, messages []llms.MessageContent, opti
 	return r.decide(ctx, s, firstAttempt)
 }
 
+// errPlannedRemoved is the error of a plan naming a model a filter removed:
+// calling it would undo the filter (a tier's access, a capability, a
+// budget), so the request fails instead. Out of line: never taken by a
+// well-ordered policy.
+//
+//go:noinline
+func errPlannedRemoved(model, why string) error {
+	return fmt.Errorf("llmrouter: policy planned %q, which was removed (%s): a selection rule ran before a filter, or planned a removed model; apply filters before selection rules", model, why)
+}
+
 // errZeroRouter is the error of a Router New did not make.
 var errZeroRouter = fmt.Errorf("%w: Router not made by New (its zero value has no models)", ErrNoProviders)
 
@@ -421,6 +431,9 @@ func (r *Router) decide(ctx context.Context, s *scratch, firstAttempt bool) (*De
 	for _, s := range rt.Plan {
 		if s.Index < 0 || s.Index >= n || r.models[s.Index].Name != s.Model {
 			return nil, nil, nil, fmt.Errorf("llmrouter: policy planned %q at index %d, which is not a router model", s.Model, s.Index)
+		}
+		if why := d.Candidates[s.Index].Removed; why != "" {
+			return nil, nil, nil, errPlannedRemoved(s.Model, why)
 		}
 	}
 	if len(rt.Plan) == 0 {

@@ -1,0 +1,65 @@
+package llmrouter_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/llmrouter/llmrouter"
+	"github.com/llmrouter/llmrouter/routertest"
+)
+
+// A plan may not name a model a filter removed: a selection rule chained
+// before a filter (Chain(rule, TierFilter{…})) must not send a free user
+// to a model the tier forbids, nor may a custom rule call a removed model.
+// The router refuses such a plan, naming the model, the reason it was
+// removed and the fix, and calls no model.
+func TestPlanNamingRemovedModelFails(t *testing.T) {
+	tiers := llmrouter.TierFilter{Tiers: map[string][]string{"free": {"cheap"}, "pro": {"cheap", "strong"}}}
+	planRemoved := llmrouter.PolicyFunc(func(r *llmrouter.Routing) error {
+		r.Remove(1, "kept out by this rule")
+		r.Plan = append(r.Plan, llmrouter.Step{Model: "strong", Index: 1, Reason: "planned anyway"})
+		return nil
+	})
+	for _, tc := range []struct {
+		name    string
+		policy  llmrouter.Policy
+		hints   llmrouter.Hints
+		wantErr []string // substrings of the error; none: the route succeeds
+		want    string
+	}{
+		{"tier filter after the rule", llmrouter.Chain(llmrouter.Threshold{Strong: "strong", Weak: "cheap"}, tiers),
+			llmrouter.Hints{Tier: "free"}, []string{`"strong"`, `not allowed on tier "free"`, "filters before"}, ""},
+		{"tier filter after the rule, model allowed", llmrouter.Chain(llmrouter.Threshold{Strong: "strong", Weak: "cheap"}, tiers),
+			llmrouter.Hints{Tier: "pro"}, nil, "strong"},
+		{"tier filter before the rule", llmrouter.Chain(tiers, llmrouter.Threshold{Strong: "strong", Weak: "cheap"}),
+			llmrouter.Hints{Tier: "free"}, nil, "cheap"},
+		{"a rule planning a model it removed", planRemoved,
+			llmrouter.Hints{}, []string{`"strong"`, "kept out by this rule"}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cheap := routertest.NewProvider(cheapCard, routertest.Response{Text: "c"})
+			strong := routertest.NewProvider(strongCard, routertest.Response{Text: "s"})
+			r, err := llmrouter.New([]llmrouter.Provider{cheap, strong},
+				llmrouter.WithClassifier(fixed(0.5, 0.9)), llmrouter.WithPolicy(tc.policy))
+			require.NoError(t, err)
+			ctx := llmrouter.WithHints(context.Background(), tc.hints)
+
+			d, err := r.Route(ctx, human("hello"))
+			if tc.wantErr == nil {
+				require.NoError(t, err)
+				assert.Equal(t, tc.want, d.Model)
+				return
+			}
+			require.Error(t, err)
+			for _, s := range tc.wantErr {
+				assert.Contains(t, err.Error(), s)
+			}
+			_, err = r.GenerateContent(ctx, human("hello"))
+			require.Error(t, err)
+			assert.Zero(t, cheap.CallCount()+strong.CallCount(), "no model is called")
+		})
+	}
+}
