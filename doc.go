@@ -65,12 +65,20 @@
 //
 // # Packages
 //
-// This package holds what a service needs at run time. Offline work lives
-// beside it: package dataset (outcomes files), train (fits a
-// LinearClassifier), calibrate (chooses a Threshold cutoff), eval (route
-// quality on held-out data), embedding (embedding-based classifiers),
-// breaker (the per-model circuit breakers Fallback uses) and routertest
-// (fakes for tests).
+// This package holds what a service needs at run time. Beside it, for a
+// service: config (a router from a YAML file), budget (spend limits per
+// user, tag or globally), latency (observed latency, FastestAdequate),
+// bandit (a policy that learns from feedback online), verify (a trained
+// answer verifier for cascades), decisionlog (a durable decision log with
+// feedback), judge (LLM-as-judge grades), telemetry (OpenTelemetry and
+// log/slog sinks), hotswap (replacing a running router's stages), redisstore
+// (budgets, breakers, latency and learning shared by replicas on Redis),
+// catalog (known models' prices), breaker (the per-model circuit breakers
+// Fallback uses) and routertest (fakes and routing table tests). Offline
+// work: dataset (outcomes files), train (fits a LinearClassifier),
+// calibrate (chooses a Threshold cutoff), eval (route quality on held-out
+// data), embedding (embedding-based classifiers) and replay (a candidate
+// policy replayed or estimated off-policy).
 //
 // # Concurrency
 //

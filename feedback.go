@@ -10,6 +10,10 @@ import (
 )
 
 // Sink receives every decision after its call, failed calls included.
+// A request refused before any call — bad input, a classifier's or
+// policy's error, a NoCandidateError (every model removed; a spent
+// budget.Budget among the reasons) — makes no decision and reaches no
+// sink: count those where GenerateContent returns the error.
 // Record is called synchronously on the request path, so it must be fast
 // (hand slow work to a goroutine or a buffer) and safe for concurrent use.
 // It must not modify the decision.
