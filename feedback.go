@@ -10,10 +10,11 @@ import (
 )
 
 // Sink receives every decision after its call, failed calls included.
-// A request refused before any call — bad input, a classifier's or
-// policy's error, a NoCandidateError (every model removed; a spent
+// A request refused while routing — bad input, a classifier's or a
+// policy's Apply error, a NoCandidateError (every model removed; a spent
 // budget.Budget among the reasons) — makes no decision and reaches no
-// sink: count those where GenerateContent returns the error.
+// sink: count those where GenerateContent returns the error. (A refusal
+// by a StartCall hook comes after routing: its decision, Err set, does.)
 // Record is called synchronously on the request path, so it must be fast
 // (hand slow work to a goroutine or a buffer) and safe for concurrent use.
 // It must not modify the decision.
