@@ -252,22 +252,21 @@ func (pr *problem) targets(n int, opts *Options) error {
 
 // Linear trains a LinearClassifier on the records of ds: one ridge
 // regression per model of its score on the prompt's features (see
-// LinearClassifier). With more than one candidate setting (by default four
-// penalties × idf on/off), it first chooses the setting with the best
+// LinearClassifier). With more than one candidate setting (by default six
+// penalties × idf on/off, see Options), it first chooses the setting with the best
 // APGR — routing between each model and the reference model, all pairs and
 // folds pooled — on opts.TuneFolds folds of ds, prompts grouped, then fits
 // on all of ds.
 //
 // Measured with `llmrouter eval` (5-fold cross-validation, identical
 // prompts in one fold, this tuning nested inside each training fold) on
-// the shared RouteLLM data: MMLU APGR 0.662, CPT(50%) 27.4% (prompt length
-// alone: 0.585); GSM8K APGR 0.643–0.665 and CPT(50%) 29.5–33.1% over four
-// fold seeds. Trained on RouterBench's training split, it reaches 95% of
-// GPT-4's test quality at 23% of its cost (27% at a single operating
-// point). Training on the 14,037 MMLU rows, tuning included, takes
-// 0.3–0.4× the CPU of the solver before multi-shift tuning (3.4 s against
-// 8.4 s in one session) and 83–87 MB peak RSS with `llmrouter train`
-// (128 MB while entry values were stored); 100k rows take 162–170 MB
+// the shared RouteLLM data: MMLU APGR 0.661, CPT(50%) 28.3% (prompt length
+// alone: 0.584); GSM8K APGR 0.642 / 0.644 / 0.657 over fold seeds 1–3 and
+// CPT(50%) 29.5–32.2% over seeds 1–4. Trained on RouterBench's training
+// split, it reaches 95% of GPT-4's test quality at 23% of its cost (27% at
+// a single operating point). Training on the 14,037 MMLU rows, tuning
+// included, takes 2.6–3.0 s of user CPU and 84–91 MB peak RSS with
+// `llmrouter train` at load average 1.4; 100k rows take 163–170 MB
 // (BENCHMARKS.md, "Training time and memory").
 //
 // Linear is deterministic given opts.Seed and safe to call
