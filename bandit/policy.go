@@ -66,7 +66,9 @@ type Stats struct {
 	// Updates counts grades applied; Unknown those for decisions not held;
 	// Evicted the pending decisions dropped to make room.
 	Updates, Unknown, Evicted int64
-	// Pending is how many decisions wait for a grade.
+	// Pending is how many decisions the policy keeps for their grades
+	// (at most Options.MaxPending, the oldest evicted first): graded ones
+	// included, as a grade for another model (Update) may still join them.
 	Pending int
 }
 
