@@ -7,7 +7,7 @@
 // LiteLLM's router config, Kubernetes and CI files look like. It is decoded
 // with go.yaml.in/yaml/v3's node tree, which keeps every value's line, so
 // each problem is reported as "router.yaml:12: models[1].price_in: must be
-// >= 0", and all problems of a file are reported together.
+// >= 0, got -1", and all problems of a file are reported together.
 //
 // A file (examples/config/router.yaml is a complete one):
 //

@@ -14,7 +14,7 @@ type Error struct {
 	Msg   string
 }
 
-// Error formats as "router.yaml:12: models[1].price_in: must be >= 0".
+// Error formats as "router.yaml:12: models[1].price_in: must be >= 0, got -1".
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(e.File)
