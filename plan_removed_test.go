@@ -63,3 +63,36 @@ func TestPlanNamingRemovedModelFails(t *testing.T) {
 		})
 	}
 }
+
+// A step whose Index does not match its Model fails the request; when the
+// model is the router's, the error says which index it has, so that a
+// custom rule that forgot Step.Index (0) learns what to set.
+func TestPlanStepIndexMismatchSaysTheIndex(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		step llmrouter.Step
+		want []string
+	}{
+		{"index left at zero", llmrouter.Step{Model: "strong", Reason: "x"},
+			[]string{`"strong"`, "index 0", "Candidate.Index 1"}},
+		{"index out of range", llmrouter.Step{Model: "strong", Index: 7, Reason: "x"},
+			[]string{`"strong"`, "index 7", "Candidate.Index 1"}},
+		{"not a model of the router", llmrouter.Step{Model: "gpt-5", Index: 1, Reason: "x"},
+			[]string{`"gpt-5"`, "not a router model"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cheap := routertest.NewProvider(cheapCard)
+			strong := routertest.NewProvider(strongCard)
+			r, err := llmrouter.New([]llmrouter.Provider{cheap, strong}, llmrouter.WithPolicy(llmrouter.PolicyFunc(func(r *llmrouter.Routing) error {
+				r.Plan = append(r.Plan, tc.step)
+				return nil
+			})))
+			require.NoError(t, err)
+			_, err = r.Route(context.Background(), human("hello"))
+			require.Error(t, err)
+			for _, s := range tc.want {
+				assert.Contains(t, err.Error(), s)
+			}
+		})
+	}
+}

@@ -32,7 +32,9 @@ type Candidate struct {
 // Step is one attempt of a plan, the ordered list of models to try (the
 // first is the choice, the rest are fallbacks and escalations in order):
 // which model (its name and index in the router's models), and why it is
-// there.
+// there. A policy copies Model and Index from the Candidate it plans
+// (Candidate.Model, Candidate.Index): a step whose two disagree, or that
+// names a removed candidate, fails the request.
 type Step struct {
 	Model  string
 	Index  int

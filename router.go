@@ -329,6 +329,20 @@ func errPlannedRemoved(model, why string) error {
 	return fmt.Errorf("llmrouter: policy planned %q, which was removed (%s): a selection rule ran before a filter, or planned a removed model; apply filters before selection rules", model, why)
 }
 
+// errPlannedMismatch is the error of a plan step whose Index is not its
+// Model's: naming the model's index when it is the router's, since a
+// custom rule that left Step.Index at 0 needs to know what to set.
+//
+//go:noinline
+func errPlannedMismatch(models []ModelCard, s Step) error {
+	for i := range models {
+		if models[i].Name == s.Model {
+			return fmt.Errorf("llmrouter: policy planned %q at index %d, but its Candidate.Index %d is the Step.Index to set", s.Model, s.Index, i)
+		}
+	}
+	return fmt.Errorf("llmrouter: policy planned %q at index %d, which is not a router model", s.Model, s.Index)
+}
+
 // errZeroRouter is the error of a Router New did not make.
 var errZeroRouter = fmt.Errorf("%w: Router not made by New (its zero value has no models)", ErrNoProviders)
 
@@ -430,7 +444,7 @@ func (r *Router) decide(ctx context.Context, s *scratch, firstAttempt bool) (*De
 	}
 	for _, s := range rt.Plan {
 		if s.Index < 0 || s.Index >= n || r.models[s.Index].Name != s.Model {
-			return nil, nil, nil, fmt.Errorf("llmrouter: policy planned %q at index %d, which is not a router model", s.Model, s.Index)
+			return nil, nil, nil, errPlannedMismatch(r.models, s)
 		}
 		if why := d.Candidates[s.Index].Removed; why != "" {
 			return nil, nil, nil, errPlannedRemoved(s.Model, why)
