@@ -16,7 +16,7 @@ import (
 
 func init() {
 	commands["demo"] = command{
-		summary: "route a dozen example prompts across three fake models and explain each decision",
+		summary: fmt.Sprintf("route %d example prompts across three fake models and explain each decision", len(demoPrompts())),
 		run:     runDemo,
 	}
 	commands["explain"] = command{
@@ -120,7 +120,7 @@ func runDemo(args []string, stdout io.Writer) error {
 	fs.SetOutput(stdout)
 	fs.Usage = func() {
 		fmt.Fprintln(stdout, "usage: llmrouter demo [-config FILE]")
-		fmt.Fprintln(stdout, "routes a dozen example prompts across three fake models (or a configuration's models, as fakes) and explains each decision")
+		fmt.Fprintf(stdout, "routes %d example prompts across three fake models (or a configuration's models, as fakes) and explains each decision\n", len(demoPrompts()))
 		fs.PrintDefaults()
 	}
 	cfg := fs.String("config", "", "route with the models a configuration file declares (as fakes) instead of the built-in three (- reads it from standard input)")

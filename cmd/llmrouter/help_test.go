@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -40,4 +41,16 @@ func TestEveryCommandUsageLine(t *testing.T) {
 	out.Reset()
 	assert.Equal(t, 0, run([]string{"validate", "-h"}, &out, &errb))
 	assert.Contains(t, out.String(), "FILE")
+}
+
+// The demo's usage and summary name how many prompts it routes, as it
+// routes them: they said "a dozen" for 13.
+func TestDemoUsageCountsItsPrompts(t *testing.T) {
+	want := fmt.Sprintf("routes %d example prompts", len(demoPrompts()))
+	var out, errb bytes.Buffer
+	assert.Equal(t, 0, run([]string{"demo", "-h"}, &out, &errb))
+	assert.Contains(t, out.String(), want)
+	out.Reset()
+	assert.Equal(t, 0, run([]string{"help"}, &out, &errb))
+	assert.Contains(t, out.String(), fmt.Sprintf("route %d example prompts", len(demoPrompts())))
 }

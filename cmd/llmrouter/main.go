@@ -1,7 +1,7 @@
 // Command llmrouter demonstrates, trains, evaluates and explains llmrouter
 // routing decisions.
 //
-//	llmrouter demo                 route a dozen example prompts across three fake models
+//	llmrouter demo                 route 13 example prompts across three fake models
 //	llmrouter explain "prompt"     print the decision for one prompt
 //	llmrouter validate FILE        check a router configuration file
 //	llmrouter help CMD             print CMD's flags
