@@ -123,9 +123,13 @@ type ModelCard struct {
 	Quality float64
 }
 
-// Cost returns the USD cost of a call with the given token counts.
+// Cost returns the USD cost of a call with the given token counts, at
+// InputPerMTok and OutputPerMTok. A negative count is read as 0 (as the
+// router reads a provider's negative usage as not reported, see Usage), so
+// the cost of a card New accepted is never negative; a large count costs
+// what it says, so an estimate errs on the dear side.
 func (c ModelCard) Cost(inputTokens, outputTokens int) float64 {
-	return (float64(inputTokens)*c.InputPerMTok + float64(outputTokens)*c.OutputPerMTok) / 1e6
+	return (float64(max(inputTokens, 0))*c.InputPerMTok + float64(max(outputTokens, 0))*c.OutputPerMTok) / 1e6
 }
 
 // usageCost returns the USD cost of a call's reported usage: cache reads
