@@ -2,6 +2,7 @@ package llmrouter
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/llmrouter/llmrouter/internal/nilcheck"
@@ -124,8 +125,9 @@ func (fn PolicyFunc) Apply(r *Routing) error { return fn(r) }
 // usually come first and a selection rule last. If no policy wrote a plan,
 // the router orders the remaining candidates by predicted quality. New
 // fails, naming its place, on a policy that is nil or a nil pointer or
-// func.
-func Chain(policies ...Policy) Policy { return chain(policies) }
+// func. The chain keeps a copy of the list (reusing the slice afterwards
+// does not change it) and is as safe for concurrent use as its policies.
+func Chain(policies ...Policy) Policy { return chain(slices.Clone(policies)) }
 
 type chain []Policy
 
