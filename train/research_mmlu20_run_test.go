@@ -12,22 +12,13 @@ import (
 
 	"github.com/llmrouter/llmrouter/dataset"
 	"github.com/llmrouter/llmrouter/eval"
-	"github.com/llmrouter/llmrouter/internal/shareddata"
 	"github.com/stretchr/testify/require"
 )
 
 // The fourth round's tests for issue 9 (see research_mmlu20_test.go).
 
 func TestResearchMMLU20(t *testing.T) {
-	if os.Getenv("LLMR_RESEARCH") == "" {
-		t.Skip("research harness: set LLMR_RESEARCH=variant,... to run")
-	}
-	file := os.Getenv("LLMR_DATA")
-	if file == "" {
-		file = "routellm-mmlu.jsonl"
-	}
-	ds, err := dataset.Load(shareddata.Path(t, file))
-	require.NoError(t, err)
+	ds, file := researchMMLU(t)
 	variants := stackVariants()
 	outer := researchSeeds(t)
 	for _, name := range strings.Split(os.Getenv("LLMR_RESEARCH"), ",") {
@@ -92,13 +83,7 @@ func stackVariants() map[string]stack {
 //
 //	LLMR_RESEARCH=base,nbsubj go test -tags research -run TestResearchRB20 -v ./train
 func TestResearchRB20(t *testing.T) {
-	if os.Getenv("LLMR_RESEARCH") == "" {
-		t.Skip("research harness: set LLMR_RESEARCH=variant,... to run")
-	}
-	trainDS, err := dataset.Load(shareddata.Path(t, "routerbench-train.jsonl"))
-	require.NoError(t, err)
-	testDS, err := dataset.Load(shareddata.Path(t, "routerbench-test.jsonl"))
-	require.NoError(t, err)
+	trainDS, testDS := researchRouterBench(t)
 	r20Strong, r20Weak = "gpt-4-1106-preview", "mistralai/mixtral-8x7b-chat"
 	defer func() { r20Strong, r20Weak = "gpt-4-1106-preview", "mistralai/Mixtral-8x7B-Instruct-v0.1" }()
 	variants := stackVariants()
