@@ -42,7 +42,10 @@ type Step struct {
 
 // Routing is the state a Policy reads and refines for one request: the
 // features, the prediction, the hints, and one Candidate per model. Filters
-// remove candidates (Remove); selection rules write the Plan.
+// remove candidates (Remove); selection rules write the Plan. It is valid
+// only during the Apply call it is passed to: the router reuses it for
+// later requests, so a policy must not keep it, or its slices, afterwards,
+// nor use it from another goroutine (it is not safe for concurrent use).
 type Routing struct {
 	Features   *Features
 	Prediction *Prediction
