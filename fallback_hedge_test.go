@@ -17,6 +17,32 @@ import (
 
 // Hedging in plan execution, with providers whose calls run a function.
 
+// generateStreaming starts r.GenerateContent of "hi" with a streaming func
+// that collects the chunks; wait returns the response, every chunk (empty
+// ones included) and the error once the call has returned.
+func generateStreaming(r *llmrouter.Router) (wait func() (*llms.ContentResponse, []string, error)) {
+	var mu sync.Mutex
+	var got []string
+	var resp *llms.ContentResponse
+	done := make(chan error, 1)
+	go func() {
+		var err error
+		resp, err = r.GenerateContent(context.Background(), human("hi"), llms.WithStreamingFunc(func(_ context.Context, c []byte) error {
+			mu.Lock()
+			got = append(got, string(c))
+			mu.Unlock()
+			return nil
+		}))
+		done <- err
+	}()
+	return func() (*llms.ContentResponse, []string, error) {
+		err := <-done
+		mu.Lock()
+		defer mu.Unlock()
+		return resp, got, err
+	}
+}
+
 // funcProvider is a provider whose calls run fn.
 type funcProvider struct {
 	card llmrouter.ModelCard
@@ -143,22 +169,12 @@ func TestHedging(t *testing.T) {
 		mid := &funcProvider{card: midCard, fn: answerWith("mid ", "wins")}
 		r, err := llmrouter.New([]llmrouter.Provider{cheap, mid}, llmrouter.WithFallback(llmrouter.Fallback{Clock: clock, Hedge: llmrouter.Hedge{Delay: time.Second}}))
 		require.NoError(t, err)
-		var mu sync.Mutex
-		var got []string
-		done := make(chan error, 1)
-		go func() {
-			_, err := r.GenerateContent(context.Background(), human("hi"), llms.WithStreamingFunc(func(_ context.Context, c []byte) error {
-				mu.Lock()
-				got = append(got, string(c))
-				mu.Unlock()
-				return nil
-			}))
-			done <- err
-		}()
+		wait := generateStreaming(r)
 		require.True(t, routertest.Eventually(func() bool { return cheap.calls() == 1 }))
 		require.True(t, clock.WaitForWaiters(1))
 		clock.Advance(time.Second)
-		require.NoError(t, <-done)
+		_, got, err := wait()
+		require.NoError(t, err)
 		assert.Equal(t, []string{"mid ", "wins"}, got)
 		assert.LessOrEqual(t, settleGoroutines(before), before)
 	})
@@ -172,20 +188,13 @@ func TestHedging(t *testing.T) {
 		mid := &funcProvider{card: midCard, fn: blockThen()}
 		r, err := llmrouter.New([]llmrouter.Provider{cheap, mid}, llmrouter.WithFallback(llmrouter.Fallback{Clock: clock, Hedge: llmrouter.Hedge{Delay: time.Second}}))
 		require.NoError(t, err)
-		var got []string
-		done := make(chan error, 1)
-		go func() {
-			_, err := r.GenerateContent(context.Background(), human("hi"), llms.WithStreamingFunc(func(_ context.Context, c []byte) error {
-				got = append(got, string(c))
-				return nil
-			}))
-			done <- err
-		}()
+		wait := generateStreaming(r)
 		require.True(t, clock.WaitForWaiters(1))
 		clock.Advance(time.Second)
 		require.True(t, routertest.Eventually(func() bool { return mid.calls() == 1 }))
 		close(release)
-		require.NoError(t, <-done)
+		_, got, err := wait()
+		require.NoError(t, err)
 		assert.Equal(t, []string{"cheap ", "text"}, got)
 	})
 	t.Run("concurrent attempts get their own Metadata", func(t *testing.T) {
