@@ -46,3 +46,32 @@ func TestNewRejectsBadCardNumbers(t *testing.T) {
 		require.NoError(t, err)
 	})
 }
+
+// TestCardCost: the cost of a call at the card's prices; a negative count
+// (a caller's meaningless MaxTokens, a custom estimate gone wrong) is read
+// as 0, as internal/usage reads a provider's negative count as unreported,
+// so that a cost is never negative (a budget would credit it). A count
+// too large to be believed still costs what it says: an estimate errs on
+// the dear side.
+func TestCardCost(t *testing.T) {
+	card := llmrouter.ModelCard{Name: "m", InputPerMTok: 2, OutputPerMTok: 8}
+	tests := []struct {
+		name    string
+		in, out int
+		want    float64
+	}{
+		{"both counts", 1_000_000, 500_000, 2 + 4},
+		{"zero", 0, 0, 0},
+		{"negative input is 0", -1_000_000, 500_000, 4},
+		{"negative output is 0", 1_000_000, -500_000, 2},
+		{"both negative", -5, math.MinInt, 0},
+		{"huge counts as given", 1 << 50, 0, float64(1<<50) * 2 / 1e6},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := card.Cost(tt.in, tt.out)
+			assert.InDelta(t, tt.want, got, 1e-9*max(1, tt.want))
+			assert.GreaterOrEqual(t, got, 0.0)
+		})
+	}
+}

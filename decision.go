@@ -136,7 +136,10 @@ type Attempt struct {
 }
 
 // DecisionFrom returns the decision the router attached to a response of
-// Router.GenerateContent, if any.
+// Router.GenerateContent, if any (false for nil, a response of another
+// source, or one whose GenerationInfo lost it). The decision is the one the
+// router handed its sinks, not a copy: read it, never modify it; reading it
+// from several goroutines is safe.
 func DecisionFrom(resp *llms.ContentResponse) (*Decision, bool) {
 	if resp == nil {
 		return nil, false

@@ -43,22 +43,12 @@ func runHedgedStream(t *testing.T, clock *routertest.Clock, cheap, mid *funcProv
 		llmrouter.WithFallback(llmrouter.Fallback{Clock: clock, Hedge: llmrouter.Hedge{Delay: time.Second},
 			Breaker: onRecorded("mid", finish)}))
 	require.NoError(t, err)
-	var got []string
-	done := make(chan error, 1)
-	var resp *llms.ContentResponse
-	go func() {
-		var err error
-		resp, err = r.GenerateContent(context.Background(), human("hi"), llms.WithStreamingFunc(func(_ context.Context, c []byte) error {
-			got = append(got, string(c))
-			return nil
-		}))
-		done <- err
-	}()
+	wait := generateStreaming(r)
 	require.True(t, clock.WaitForWaiters(1))
 	clock.Advance(time.Second)
 	require.True(t, routertest.Eventually(func() bool { return mid.calls() == 1 }))
 	close(start)
-	err = <-done
+	resp, got, err := wait()
 	d := sink.last()
 	require.NotNil(t, d)
 	return r, resp, got, err, d

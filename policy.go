@@ -2,6 +2,7 @@ package llmrouter
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/llmrouter/llmrouter/internal/nilcheck"
@@ -43,7 +44,10 @@ type Step struct {
 
 // Routing is the state a Policy reads and refines for one request: the
 // features, the prediction, the hints, and one Candidate per model. Filters
-// remove candidates (Remove); selection rules write the Plan.
+// remove candidates (Remove); selection rules write the Plan. It is valid
+// only during the Apply call it is passed to: the router reuses it for
+// later requests, so a policy must not keep it, or its slices, afterwards,
+// nor use it from another goroutine (it is not safe for concurrent use).
 type Routing struct {
 	Features   *Features
 	Prediction *Prediction
@@ -130,8 +134,9 @@ func (fn PolicyFunc) Apply(r *Routing) error { return fn(r) }
 // planned a model it removes fails the request (see Policy). If no policy wrote a plan,
 // the router orders the remaining candidates by predicted quality. New
 // fails, naming its place, on a policy that is nil or a nil pointer or
-// func.
-func Chain(policies ...Policy) Policy { return chain(policies) }
+// func. The chain keeps a copy of the list (reusing the slice afterwards
+// does not change it) and is as safe for concurrent use as its policies.
+func Chain(policies ...Policy) Policy { return chain(slices.Clone(policies)) }
 
 type chain []Policy
 

@@ -3,6 +3,7 @@ package llmrouter
 import (
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"reflect"
 	"strings"
@@ -122,9 +123,13 @@ type ModelCard struct {
 	Quality float64
 }
 
-// Cost returns the USD cost of a call with the given token counts.
+// Cost returns the USD cost of a call with the given token counts, at
+// InputPerMTok and OutputPerMTok. A negative count is read as 0 (as the
+// router reads a provider's negative usage as not reported, see Usage), so
+// the cost of a card New accepted is never negative; a large count costs
+// what it says, so an estimate errs on the dear side.
 func (c ModelCard) Cost(inputTokens, outputTokens int) float64 {
-	return (float64(inputTokens)*c.InputPerMTok + float64(outputTokens)*c.OutputPerMTok) / 1e6
+	return (float64(max(inputTokens, 0))*c.InputPerMTok + float64(max(outputTokens, 0))*c.OutputPerMTok) / 1e6
 }
 
 // usageCost returns the USD cost of a call's reported usage: cache reads
@@ -186,8 +191,30 @@ type Provider interface {
 // The result is as safe for concurrent use as m is. When m is nil or a nil
 // pointer (a client whose constructor returned an error) every call fails
 // with an error saying so; Route, which calls no model, works.
+//
+// When m is langchaingo's openai client (*openai.LLM itself, not a type
+// wrapping it), a streamed answer with text or a tool call in it but no
+// finish reason is an error
+// wrapping io.ErrUnexpectedEOF, as a dropped connection is: that client
+// reads a stream whose body ended cleanly before its last chunk (with the
+// finish reason) and its "data: [DONE]" as a whole answer, so without this
+// a truncated answer would pass for a complete one. OpenAI, and the
+// OpenAI-compatible servers this was checked against, always send a
+// finish reason; one that never does fails every streamed call through
+// NewProvider (wrap the client in a Provider of your own to accept it).
+// Anthropic's client needs no such check: it fails a stream that ends
+// before message_stop itself.
 func NewProvider(card ModelCard, m llms.Model) Provider {
-	return &modelProvider{card: card, model: m, nilModel: isNil(m)}
+	return &modelProvider{card: card, model: m, nilModel: isNil(m), streamFinishes: isOpenAIClient(m)}
+}
+
+// isOpenAIClient reports whether m is langchaingo's openai client, by its
+// type's package path (importing the package would put the client in
+// every program that uses the router).
+func isOpenAIClient(m llms.Model) bool {
+	t := reflect.TypeOf(m)
+	return t != nil && t.Kind() == reflect.Pointer &&
+		t.Elem().PkgPath() == "github.com/tmc/langchaingo/llms/openai" && t.Elem().Name() == "LLM"
 }
 
 // isNil reports whether v is nil or an interface holding a nil pointer (a
@@ -207,6 +234,9 @@ type modelProvider struct {
 	card     ModelCard
 	model    llms.Model
 	nilModel bool // calling it would panic
+	// streamFinishes: a whole streamed answer of the model has a finish
+	// reason (see NewProvider).
+	streamFinishes bool
 }
 
 func (p *modelProvider) Card() ModelCard { return p.card }
@@ -215,7 +245,33 @@ func (p *modelProvider) GenerateContent(ctx context.Context, messages []llms.Mes
 	if p.nilModel {
 		return nil, fmt.Errorf("llmrouter: model %q: NewProvider was given a nil llms.Model (did the client's constructor fail?)", p.card.Name)
 	}
-	return p.model.GenerateContent(ctx, messages, options...)
+	resp, err := p.model.GenerateContent(ctx, messages, options...)
+	if err == nil && p.streamFinishes && ctx.Err() == nil && streamCut(resp, options) {
+		// With ctx ended the answer is truncated too, but the router says
+		// why (its own timeout, a hedge's cancellation, the caller's).
+		return nil, fmt.Errorf("llmrouter: model %q: the stream ended without a finish reason (no last chunk, no [DONE]): the answer is truncated: %w",
+			p.card.Name, io.ErrUnexpectedEOF)
+	}
+	return resp, err
+}
+
+// streamCut reports whether resp is a streamed answer (options stream)
+// with something in it but no finish reason in any choice. An empty one
+// is left to the router's answer check, which names it empty.
+func streamCut(resp *llms.ContentResponse, options []llms.CallOption) bool {
+	if resp == nil || isEmptyAnswer(resp) {
+		return false
+	}
+	for _, c := range resp.Choices {
+		if c != nil && c.StopReason != "" {
+			return false
+		}
+	}
+	var o llms.CallOptions
+	for _, opt := range options {
+		opt(&o)
+	}
+	return o.StreamingFunc != nil || o.StreamingReasoningFunc != nil
 }
 
 // Usage is the token usage of one call.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/llmrouter/llmrouter/internal/nilcheck"
@@ -68,10 +69,14 @@ type VerifierFunc func(ctx context.Context, a *Answer) error
 // Verify calls f.
 func (f VerifierFunc) Verify(ctx context.Context, a *Answer) error { return f(ctx, a) }
 
-// Verifiers returns a Verifier that runs vs in order and rejects with the
-// first rejection (nil entries are skipped). New fails on an entry that is
-// a nil pointer or nil func, as it does for Fallback.Verifier itself.
-func Verifiers(vs ...Verifier) Verifier { return verifierList(vs) }
+// Verifiers returns a Verifier that runs vs in order, each with the
+// Verify call's ctx, and rejects with the first rejection (nil entries are
+// skipped); it adds no check of ctx of its own, so a verifier that returns
+// when ctx ends ends the list with its error. New fails on an entry that is
+// a nil pointer or nil func, as it does for Fallback.Verifier itself. The
+// result keeps a copy of the list (reusing the slice afterwards does not
+// change it) and is as safe for concurrent use as its entries.
+func Verifiers(vs ...Verifier) Verifier { return verifierList(slices.Clone(vs)) }
 
 type verifierList []Verifier
 

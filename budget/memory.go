@@ -266,7 +266,8 @@ func (b *memBucket) status(limit, need Nanos, now time.Time) Status {
 	return st
 }
 
-// Reserve implements Store.
+// Reserve implements Store. It does no I/O and holds its buckets' locks only
+// briefly, so it ignores ctx. Safe for concurrent use.
 func (s *MemoryStore) Reserve(_ context.Context, r Reservation) (Nanos, *Status, error) {
 	var sBuf [16]int
 	var bBuf [8]*memBucket
@@ -293,7 +294,8 @@ func (s *MemoryStore) Reserve(_ context.Context, r Reservation) (Nanos, *Status,
 	}
 }
 
-// Commit implements Store.
+// Commit implements Store. It does no I/O and holds its buckets' locks only
+// briefly, so it ignores ctx. Safe for concurrent use.
 func (s *MemoryStore) Commit(_ context.Context, id string, buckets []Bucket, cost Nanos, now time.Time) error {
 	var sBuf [16]int
 	var bBuf [8]*memBucket
@@ -306,7 +308,8 @@ func (s *MemoryStore) Commit(_ context.Context, id string, buckets []Bucket, cos
 	return nil
 }
 
-// Refund implements Store.
+// Refund implements Store. It does no I/O and holds its buckets' locks only
+// briefly, so it ignores ctx. Safe for concurrent use.
 func (s *MemoryStore) Refund(_ context.Context, id string, buckets []Bucket) error {
 	for _, b := range buckets {
 		sh := &s.shards[s.shard(b.Key)]
@@ -319,7 +322,8 @@ func (s *MemoryStore) Refund(_ context.Context, id string, buckets []Bucket) err
 	return nil
 }
 
-// Remaining implements Store.
+// Remaining implements Store. It does no I/O and holds its buckets' locks only
+// briefly, so it ignores ctx. Safe for concurrent use.
 func (s *MemoryStore) Remaining(_ context.Context, buckets []Bucket, need Nanos, now time.Time) (Status, error) {
 	var sBuf [16]int
 	var bBuf [8]*memBucket

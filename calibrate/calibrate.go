@@ -60,7 +60,9 @@ func RouteScore(p *llmrouter.Prediction, strong, weak llmrouter.ModelCard, s, w 
 // the prompt of every record that has outcomes for both models and returns,
 // per such record, the router score (RouteScore) and the two models'
 // realised scores: the input of Share and Quality. Each
-// record's Prompt is analysed as one human message.
+// record's Prompt is analysed as one human message. ctx goes to every
+// Classify call, and Scores checks it before each record: once ctx ends it
+// returns an error matching ctx.Err().
 func Scores(ctx context.Context, c llmrouter.Classifier, analyzer llmrouter.Analyzer, ds *dataset.Dataset, strong, weak llmrouter.ModelCard) (scores, strongScores, weakScores []float64, err error) {
 	if c == nil {
 		return nil, nil, nil, errors.New("llmrouter: score dataset: nil classifier")
@@ -80,6 +82,9 @@ func Scores(ctx context.Context, c llmrouter.Classifier, analyzer llmrouter.Anal
 		wo, ok2 := r.Outcomes[weak.Name]
 		if !ok1 || !ok2 {
 			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, nil, nil, fmt.Errorf("llmrouter: score dataset: stopped before record %q: %w", r.ID, err)
 		}
 		req := llmrouter.Request{Messages: []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman, r.Prompt)}}
 		ng := f.NGrams[:0]

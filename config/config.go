@@ -75,10 +75,18 @@ type File struct {
 
 // Model declares one model: its card, and how to reach it.
 type Model struct {
-	Name     string `yaml:"name"`
+	// Name is the model's name in the router (llmrouter.ModelCard.Name).
+	// Required, unique.
+	Name string `yaml:"name"`
+	// Provider is the client kind: KindOpenAI, KindAnthropic, KindOllama
+	// or KindFake. Required.
 	Provider string `yaml:"provider"`
+	// APIModel is the model id sent to the provider; empty means Name.
 	APIModel string `yaml:"api_model"`
-	BaseURL  string `yaml:"base_url"`
+	// BaseURL, an http(s) URL, overrides the client's default endpoint
+	// (an OpenAI-compatible server, a proxy, a remote ollama); empty keeps
+	// the client's default.
+	BaseURL string `yaml:"base_url"`
 	// APIKeyEnv names the environment variable holding the API key; Build
 	// reads it. Required for openai and anthropic.
 	APIKeyEnv string `yaml:"api_key_env"`

@@ -9,6 +9,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"strings"
+
+	"github.com/llmrouter/llmrouter/internal/rowgroup"
 )
 
 // Dataset is an outcomes dataset held in memory. The zero value is an
@@ -373,16 +375,5 @@ func (d *Dataset) Split(testFraction float64, seed uint64) (train, test *Dataset
 // training and evaluation keep each group on one side, so that a prompt
 // repeated under several ids is never both trained on and tested.
 func GroupByPrompt(prompts []string) [][]int {
-	groupOf := make(map[string]int)
-	var groups [][]int
-	for i, p := range prompts {
-		g, ok := groupOf[p]
-		if !ok {
-			g = len(groups)
-			groupOf[p] = g
-			groups = append(groups, nil)
-		}
-		groups[g] = append(groups[g], i)
-	}
-	return groups
+	return rowgroup.ByKey(prompts)
 }

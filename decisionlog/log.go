@@ -72,12 +72,17 @@ type Options struct {
 	// (the system clock when nil).
 	Clock llmrouter.Clock
 
-	// For tests: the write buffer's size and a wrapper around each file.
+	// For tests: the write buffer's size, a wrapper around each file and
+	// the file's fsync ((*os.File).Sync when nil).
 	bufSize  int
 	wrapFile func(io.Writer) io.Writer
+	syncFile func(*os.File) error
 }
 
-// Stats are a Log's counters since Open. Written and Synced count records.
+// Stats are a Log's counters since Open. Written, Synced and Failed count
+// records. Once Close has returned, every record the log accepted is in
+// exactly one of Dropped, Synced and Failed (but one racing with Close,
+// see Close).
 type Stats struct {
 	// Dropped counts records lost without being written: queue full, log
 	// closed, or too large to write (over MaxLineBytes).
@@ -85,7 +90,10 @@ type Stats struct {
 	// Written counts records handed to the operating system; Synced those
 	// also fsynced.
 	Written, Synced int64
-	// Failed counts records lost to write errors (see Log.Err).
+	// Failed counts records lost to errors (see Log.Err): those a write
+	// error or a file that could not be opened kept from the operating
+	// system, and those written (so also counted in Written) whose fsync
+	// failed, which may or may not be on disk.
 	Failed int64
 	// Files counts files opened; Syncs fsync calls.
 	Files, Syncs int64

@@ -192,23 +192,46 @@ func (w *writer) sync() error {
 	if w.f == nil || w.unsynced == 0 {
 		return nil
 	}
-	w.l.syncs.Add(1)
-	if err := w.f.Sync(); err != nil {
+	if err := w.fsync(); err != nil {
 		w.fail(err)
 		return err
 	}
-	w.l.synced.Add(int64(w.unsynced))
+	return nil
+}
+
+// fsync fsyncs the file: the records written to it since the last fsync
+// count as Synced, or as Failed when it fails (the kernel may have
+// dropped them, and says no more).
+func (w *writer) fsync() error {
+	w.l.syncs.Add(1)
+	fsync := (*os.File).Sync
+	if w.l.opts.syncFile != nil {
+		fsync = w.l.opts.syncFile
+	}
+	n := int64(w.unsynced)
 	w.unsynced = 0
+	if err := fsync(w.f); err != nil {
+		w.l.failed.Add(n)
+		return err
+	}
+	w.l.synced.Add(n)
 	return nil
 }
 
 // fail drops the file after an error: its buffered records are lost, and
 // the next record opens a new file, so a torn line stays the last of its
-// file, where the reader expects one.
+// file, where the reader expects one. The records the file took before
+// the error are fsynced first, as on rotation.
 func (w *writer) fail(err error) {
-	w.l.setErr(fmt.Errorf("decisionlog: %w", err))
+	err = fmt.Errorf("decisionlog: %w", err)
 	w.l.failed.Add(int64(w.pending))
-	w.pending, w.unsynced = 0, 0
+	w.pending = 0
+	if w.unsynced > 0 {
+		if serr := w.fsync(); serr != nil {
+			err = fmt.Errorf("%w (and the fsync of the records before it: %w)", err, serr)
+		}
+	}
+	w.l.setErr(err)
 	w.f.Close()
 	w.f = nil
 }

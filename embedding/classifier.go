@@ -224,7 +224,10 @@ func (c *Classifier) Validate(models []llmrouter.ModelCard) error {
 		strings.Join(names, ", "), strings.Join(c.models, ", "))
 }
 
-// Classify implements Classifier.
+// Classify implements Classifier: it embeds f.Text (cached; on a miss the
+// embedding call runs under ctx, and its error, ctx's cancellation
+// included, is returned) and predicts each model's quality from the
+// nearest training prompts. Safe for concurrent use.
 func (c *Classifier) Classify(ctx context.Context, f *llmrouter.Features, models []llmrouter.ModelCard, p *llmrouter.Prediction) error {
 	if c.embedder == nil {
 		return errZeroClassifier

@@ -179,7 +179,11 @@ func (c *SemanticClassifier) Validate(models []llmrouter.ModelCard) error {
 	return validateQualityTables("semantic classifier", tables, models, c.fallback)
 }
 
-// Classify implements Classifier.
+// Classify implements Classifier: it embeds f.Text (cached; on a miss the
+// embedding call runs under ctx, and its error, ctx's cancellation
+// included, is returned) and applies the best-matching route's qualities,
+// else asks the fallback classifier with the same ctx. Safe for
+// concurrent use.
 func (c *SemanticClassifier) Classify(ctx context.Context, f *llmrouter.Features, models []llmrouter.ModelCard, p *llmrouter.Prediction) error {
 	if c.embedder == nil {
 		return errZeroSemantic

@@ -35,8 +35,7 @@ type aggKey struct {
 var errZeroStore = errors.New("redisstore: Store not made by New (its zero value is not usable)")
 
 // Degraded reports whether the store is serving calls locally because
-// Redis failed or timed out.
-
+// Redis failed or timed out. Safe for concurrent use (an atomic read).
 func (s *Store) Degraded() bool { return s.degradedNow.Load() }
 
 // Validate reports whether s can be used: an error saying so for a Store

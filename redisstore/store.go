@@ -320,7 +320,8 @@ func status(b budget.Bucket, hash any, need budget.Nanos, now time.Time) (budget
 
 // Usage reports a bucket's spend in its window at now and what requests
 // in flight hold on it, as Redis counts them (lapsed holds dropped); it
-// reads Redis only, never the local fallback, and returns Redis's error.
+// reads Redis only, never the local fallback, and returns Redis's error
+// (ctx bounds the Redis call: its end is returned as the error).
 func (s *Store) Usage(ctx context.Context, b budget.Bucket, now time.Time) (spent, held budget.Nanos, err error) {
 	if s.rdb == nil {
 		return 0, 0, errZeroStore

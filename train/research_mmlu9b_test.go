@@ -40,7 +40,6 @@ import (
 
 	"github.com/llmrouter/llmrouter/dataset"
 	"github.com/llmrouter/llmrouter/eval"
-	"github.com/llmrouter/llmrouter/internal/shareddata"
 	"github.com/stretchr/testify/require"
 )
 
@@ -178,15 +177,7 @@ func trainMember(t *testing.T, m member, trainDS, testDS *dataset.Dataset, stron
 }
 
 func TestResearchMMLU9b(t *testing.T) {
-	if os.Getenv("LLMR_RESEARCH") == "" {
-		t.Skip("research harness: set LLMR_RESEARCH=variant,... to run")
-	}
-	file := os.Getenv("LLMR_DATA")
-	if file == "" {
-		file = "routellm-mmlu.jsonl"
-	}
-	ds, err := dataset.Load(shareddata.Path(t, file))
-	require.NoError(t, err)
+	ds, file := researchMMLU(t)
 	strong, weak := "gpt-4-1106-preview", "mistralai/Mixtral-8x7B-Instruct-v0.1"
 	dw0 := Options{DenseWeights: []float64{0}}
 	on := Options{IDF: IDFOn}

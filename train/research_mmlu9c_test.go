@@ -68,7 +68,6 @@ import (
 
 	"github.com/llmrouter/llmrouter/dataset"
 	"github.com/llmrouter/llmrouter/eval"
-	"github.com/llmrouter/llmrouter/internal/shareddata"
 	"github.com/stretchr/testify/require"
 )
 
@@ -436,15 +435,7 @@ type variant9c struct {
 }
 
 func TestResearchMMLU9c(t *testing.T) {
-	if os.Getenv("LLMR_RESEARCH") == "" {
-		t.Skip("research harness: set LLMR_RESEARCH=variant,... to run")
-	}
-	file := os.Getenv("LLMR_DATA")
-	if file == "" {
-		file = "routellm-mmlu.jsonl"
-	}
-	ds, err := dataset.Load(shareddata.Path(t, file))
-	require.NoError(t, err)
+	ds, file := researchMMLU(t)
 	strong, weak := "gpt-4-1106-preview", "mistralai/Mixtral-8x7B-Instruct-v0.1"
 	dw0 := Options{DenseWeights: []float64{0}}
 	base := cand{name: "base"}
@@ -565,13 +556,7 @@ func TestResearchMMLU9c(t *testing.T) {
 //
 //	LLMR_RESEARCH=base,nbt1s07 go test -tags research -run TestResearchRB9c -v ./train
 func TestResearchRB9c(t *testing.T) {
-	if os.Getenv("LLMR_RESEARCH") == "" {
-		t.Skip("research harness: set LLMR_RESEARCH=variant,... to run")
-	}
-	trainDS, err := dataset.Load(shareddata.Path(t, "routerbench-train.jsonl"))
-	require.NoError(t, err)
-	testDS, err := dataset.Load(shareddata.Path(t, "routerbench-test.jsonl"))
-	require.NoError(t, err)
+	trainDS, testDS := researchRouterBench(t)
 	strong, weak := "gpt-4-1106-preview", "mistralai/mixtral-8x7b-chat"
 	variants := map[string]cand{
 		"base":    {},

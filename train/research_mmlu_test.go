@@ -60,18 +60,39 @@ func smoothTask(a, k float64) func(tasks []string) func(ts *trainMatrix, pr *pro
 	}
 }
 
-func TestResearchMMLU(t *testing.T) {
+// researchMMLU skips the test unless LLMR_RESEARCH names variants to run,
+// and loads LLMR_DATA (default routellm-mmlu.jsonl) from the shared data,
+// returning it and the file's name.
+func researchMMLU(t *testing.T) (ds *dataset.Dataset, file string) {
+	t.Helper()
 	if os.Getenv("LLMR_RESEARCH") == "" {
 		t.Skip("research harness: set LLMR_RESEARCH=variant,... to run")
 	}
-	file := os.Getenv("LLMR_DATA")
+	file = os.Getenv("LLMR_DATA")
 	if file == "" {
 		file = "routellm-mmlu.jsonl"
 	}
 	ds, err := dataset.Load(shareddata.Path(t, file))
-	if err != nil {
-		t.Fatal(err)
+	require.NoError(t, err)
+	return ds, file
+}
+
+// researchRouterBench skips the test unless LLMR_RESEARCH names variants
+// to run, and loads RouterBench's training and test splits.
+func researchRouterBench(t *testing.T) (trainDS, testDS *dataset.Dataset) {
+	t.Helper()
+	if os.Getenv("LLMR_RESEARCH") == "" {
+		t.Skip("research harness: set LLMR_RESEARCH=variant,... to run")
 	}
+	trainDS, err := dataset.Load(shareddata.Path(t, "routerbench-train.jsonl"))
+	require.NoError(t, err)
+	testDS, err = dataset.Load(shareddata.Path(t, "routerbench-test.jsonl"))
+	require.NoError(t, err)
+	return trainDS, testDS
+}
+
+func TestResearchMMLU(t *testing.T) {
+	ds, _ := researchMMLU(t)
 	strong, weak := "gpt-4-1106-preview", "mistralai/Mixtral-8x7B-Instruct-v0.1"
 	variants := map[string]variant{
 		"base":      {name: "base"},

@@ -10,6 +10,7 @@ import (
 	"github.com/llmrouter/llmrouter"
 	"github.com/llmrouter/llmrouter/dataset"
 	"github.com/llmrouter/llmrouter/internal/linear"
+	"github.com/llmrouter/llmrouter/internal/rowgroup"
 )
 
 // DefaultHashBits is Options.HashBits' default: 2^18 n-gram buckets.
@@ -344,7 +345,7 @@ func LinearSeq(records iter.Seq2[dataset.Record, error], opts Options) (*llmrout
 		}
 		folds := groupFolds(ts.key, opts.TuneFolds, opts.Seed)
 		if folds == nil {
-			return nil, fmt.Errorf("llmrouter: train: %d distinct prompts are too few for %d tuning folds", len(groupByKey(ts.key)), opts.TuneFolds)
+			return nil, fmt.Errorf("llmrouter: train: %d distinct prompts are too few for %d tuning folds", len(rowgroup.ByKey(ts.key)), opts.TuneFolds)
 		}
 		// Each setting's gain area and total gain, summed over folds and
 		// model pairs: their ratio is the pooled APGR (see tuneScore).

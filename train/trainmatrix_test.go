@@ -10,6 +10,7 @@ import (
 	"github.com/llmrouter/llmrouter"
 	"github.com/llmrouter/llmrouter/dataset"
 	"github.com/llmrouter/llmrouter/internal/linear"
+	"github.com/llmrouter/llmrouter/internal/rowgroup"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tmc/langchaingo/llms"
@@ -80,14 +81,15 @@ func TestTrainMatrixCounts(t *testing.T) {
 	}
 }
 
-// TestGroupByKey checks that grouping by prompt hash is GroupByPrompt.
+// TestGroupByKey checks that grouping by prompt hash, as the tuning folds
+// do, is GroupByPrompt.
 func TestGroupByKey(t *testing.T) {
 	prompts := []string{"a", "b", "a", "", "c", "b", "", "a"}
 	keys := make([]uint64, len(prompts))
 	for i, p := range prompts {
 		keys[i] = fnv64a(p)
 	}
-	assert.Equal(t, dataset.GroupByPrompt(prompts), groupByKey(keys))
+	assert.Equal(t, dataset.GroupByPrompt(prompts), rowgroup.ByKey(keys))
 }
 
 // TestReadDatasetSeq checks the stream against dataset.Read: the records

@@ -1,6 +1,10 @@
 package train
 
-import "sort"
+import (
+	"sort"
+
+	"github.com/llmrouter/llmrouter/internal/rowgroup"
+)
 
 // tuneScore returns the gain area and the total gain, over test rows, of
 // routing between each model and the reference by the predicted gap
@@ -109,7 +113,7 @@ func groupFolds(keys []uint64, k int, seed uint64) [][]int {
 	if k < 2 {
 		return nil
 	}
-	groups := groupByKey(keys)
+	groups := rowgroup.ByKey(keys) // as dataset.GroupByPrompt groups the prompts
 	if len(groups) < k {
 		return nil
 	}
@@ -133,23 +137,6 @@ func groupFolds(keys []uint64, k int, seed uint64) [][]int {
 		sort.Ints(f)
 	}
 	return folds
-}
-
-// groupByKey is dataset.GroupByPrompt on prompt hashes: the groups in order of
-// first appearance, each group's rows ascending.
-func groupByKey(keys []uint64) [][]int {
-	groupOf := make(map[uint64]int)
-	var groups [][]int
-	for i, p := range keys {
-		g, ok := groupOf[p]
-		if !ok {
-			g = len(groups)
-			groupOf[p] = g
-			groups = append(groups, nil)
-		}
-		groups[g] = append(groups[g], i)
-	}
-	return groups
 }
 
 // complementRows returns 0..n-1 without the ascending rows of test.

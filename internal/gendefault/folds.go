@@ -1,5 +1,7 @@
 package main
 
+import "github.com/llmrouter/llmrouter/internal/rowgroup"
+
 // splits deals the items idx into folds as cfg.split says: cfg.folds folds
 // grouped by prompt, or one fold per task.
 func (c *corpus) splits(idx []int, cfg config, seed uint64) [][]int {
@@ -10,17 +12,15 @@ func (c *corpus) splits(idx []int, cfg config, seed uint64) [][]int {
 	default:
 		return c.folds(idx, cfg.folds, seed)
 	}
-	fold := map[int]int{}
-	var out [][]int
-	for _, i := range idx {
-		t := c.items[i].task
-		f, ok := fold[t]
-		if !ok {
-			f = len(out)
-			fold[t] = f
-			out = append(out, nil)
+	tasks := make([]int, len(idx))
+	for n, i := range idx {
+		tasks[n] = c.items[i].task
+	}
+	out := rowgroup.ByKey(tasks) // positions in idx, tasks in order of first appearance
+	for _, f := range out {
+		for n, pos := range f {
+			f[n] = idx[pos]
 		}
-		out[f] = append(out[f], i)
 	}
 	return out
 }
