@@ -280,8 +280,16 @@ func (x *exec) afterFailure(act Action, a *Attempt, card *ModelCard) (stop bool)
 	return false
 }
 
-// skipReason says why step must not be called now, or "".
+// skipReason says why step must not be called now, or "": inline, before
+// any failure or rejection.
 func (x *exec) skipReason(step Step) string {
+	if x.minWindow <= 0 && !x.escalating {
+		return ""
+	}
+	return x.skipAfterFailure(step)
+}
+
+func (x *exec) skipAfterFailure(step Step) string {
 	card := &x.r.models[step.Index]
 	if x.minWindow > 0 && card.ContextWindow > 0 && card.ContextWindow <= x.minWindow {
 		return "context window " + strconv.Itoa(card.ContextWindow) + " is not larger than the " +
