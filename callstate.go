@@ -35,26 +35,46 @@ type annotated struct {
 // on them.
 var execPool = sync.Pool{New: func() any { return new(exec) }}
 
-// execBlock is an exec that is never pooled, with its callState in the
-// same allocation.
+// execBlock is an exec that is never pooled, with its callState and the
+// Answer its first attempt hands the verifier in the same allocation.
 type execBlock struct {
 	exec
-	st callState
+	st      callState
+	answer0 Answer
 }
 
 func (r *Router) newExec(ctx context.Context, d *Decision, messages []llms.MessageContent, options []llms.CallOption) *exec {
+	x := r.takeExec()
+	x.begin(ctx, d, messages, options)
+	return x
+}
+
+// takeExec returns an exec for one call of r: from execPool, or a fresh
+// execBlock under a verifier. GenerateContent takes it before routing, so
+// that route applies the caller's options into it (exec.caller); begin
+// readies it for the call, and finish ends its use.
+func (r *Router) takeExec() *exec {
 	var x *exec
-	if r.fb.verifier != nil {
+	if r.fb != nil && r.fb.verifier != nil { // r.fb is nil in a zero Router, which route refuses
 		// The verifier is handed x.caller (Answer.Options) and may keep it.
 		b := new(execBlock)
 		x = &b.exec
-		x.st = &b.st
+		x.st, x.answer0 = &b.st, &b.answer0
 	} else {
 		x = execPool.Get().(*exec)
-		x.st, x.pooled = new(callState), true
+		x.pooled = true
 	}
-	x.r, x.fb, x.d, x.ctx, x.messages, x.options = r, r.fb, d, ctx, messages, options
+	x.r, x.fb = r, r.fb
 	return x
+}
+
+// begin sets the call's decision and request in x and gives a pooled x a
+// fresh callState.
+func (x *exec) begin(ctx context.Context, d *Decision, messages []llms.MessageContent, options []llms.CallOption) {
+	if x.st == nil {
+		x.st = new(callState)
+	}
+	x.d, x.ctx, x.messages, x.options = d, ctx, messages, options
 }
 
 // finish ends the call's use of x: the caller's messages and options are

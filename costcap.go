@@ -45,11 +45,19 @@ type hold struct {
 // and left plan steps (this one included) may still start: when hedging,
 // the output limit takes this attempt's share of the budget among those
 // that may run at once, so that a hedge can still start beside it.
+//
+// Without a cap it returns "" inline, as reserveCost, settleCost and
+// outputCap return: a call without Hints.MaxCost runs none of their code.
 func (x *exec) costReason(step Step, running, left int) string {
-	limit := x.d.Hints.MaxCost
-	if !(limit > 0) {
+	if !(x.d.Hints.MaxCost > 0) {
 		return ""
 	}
+	return x.capReason(step, running, left)
+}
+
+// capReason is costReason under a cap.
+func (x *exec) capReason(step Step, running, left int) string {
+	limit := x.d.Hints.MaxCost
 	x.d.CostCap.Max = limit
 	card := &x.r.models[step.Index]
 	in := x.d.Features.Tokens
@@ -94,9 +102,12 @@ func (x *exec) costReason(step Step, running, left int) string {
 
 // reserveCost commits the reservation costReason made, for attempt id.
 func (x *exec) reserveCost(id int32) {
-	if !(x.d.Hints.MaxCost > 0) {
-		return
+	if x.d.Hints.MaxCost > 0 {
+		x.reserveCapped(id)
 	}
+}
+
+func (x *exec) reserveCapped(id int32) {
 	h := x.cost.pending
 	h.id = id
 	x.cost.mu.Lock()
@@ -108,9 +119,12 @@ func (x *exec) reserveCost(id int32) {
 // settleCost replaces attempt id's reservation by its actual cost, already
 // added to the decision, and notes the reservation in a.
 func (x *exec) settleCost(id int32, a *Attempt) {
-	if !(x.d.Hints.MaxCost > 0) {
-		return
+	if x.d.Hints.MaxCost > 0 {
+		x.settleCapped(id, a)
 	}
+}
+
+func (x *exec) settleCapped(id int32, a *Attempt) {
 	x.cost.mu.Lock()
 	for i, h := range x.cost.held {
 		if h.id == id {
@@ -129,6 +143,10 @@ func (x *exec) outputCap(id int32) int {
 	if !(x.d.Hints.MaxCost > 0) {
 		return 0
 	}
+	return x.cappedOutput(id)
+}
+
+func (x *exec) cappedOutput(id int32) int {
 	x.cost.mu.Lock()
 	defer x.cost.mu.Unlock()
 	for _, h := range x.cost.held {

@@ -63,10 +63,12 @@ type exec struct {
 
 	cost costCap // Hints.MaxCost over the attempts (costcap.go)
 
-	st *callState // what may outlive the call: never reused (callstate.go)
+	st      *callState // what may outlive the call: never reused (callstate.go)
+	answer0 *Answer    // the first attempt's, under a verifier (execBlock); else nil
 
-	// The flags together, so that an exec and a callState fit 768 bytes
-	// with the allocator's header (execBlock).
+	// The flags together, so that an exec, a callState and the first
+	// attempt's Answer fit 768 bytes with the allocator's header
+	// (execBlock).
 	applied    bool // caller is set already (by route)
 	buffered   bool
 	escalating bool // after a rejection: only stronger models
@@ -278,8 +280,16 @@ func (x *exec) afterFailure(act Action, a *Attempt, card *ModelCard) (stop bool)
 	return false
 }
 
-// skipReason says why step must not be called now, or "".
+// skipReason says why step must not be called now, or "": inline, before
+// any failure or rejection.
 func (x *exec) skipReason(step Step) string {
+	if x.minWindow <= 0 && !x.escalating {
+		return ""
+	}
+	return x.skipAfterFailure(step)
+}
+
+func (x *exec) skipAfterFailure(step Step) string {
 	card := &x.r.models[step.Index]
 	if x.minWindow > 0 && card.ContextWindow > 0 && card.ContextWindow <= x.minWindow {
 		return "context window " + strconv.Itoa(card.ContextWindow) + " is not larger than the " +
@@ -340,7 +350,7 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 		actx, cancel = x.withTimeout(parent, fb.attemptTimeout)
 		defer cancel()
 	}
-	slot := x.hintSlot(actx, id) // RetryAfterTransport leaves the response's hint here
+	slot, ans := x.hintSlot(actx, id) // RetryAfterTransport leaves the response's hint in slot
 	opts := append(slot.opts[:0], x.options...)
 	opts = append(opts, fb.modelOpts[step.Index]) // llms.WithModel(card.APIModel)
 	if n := x.outputCap(id); n > 0 {
@@ -388,7 +398,7 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 		a.Code, a.Err = x.classify(parent, actx, card.Name, err)
 		a.Err = slot.annotate(a.Err)
 	} else if fb.verifier != nil {
-		ans := &slot.answer // the slot is this attempt's alone
+		// ans is this attempt's alone (exec.hintSlot).
 		*ans = Answer{Model: card.Name, Messages: x.messages, Options: &x.caller, Response: resp}
 		// Under parent, the hedge's context when hedging: a hedge the router
 		// cancels has its verification cancelled too.

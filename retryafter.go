@@ -70,11 +70,18 @@ type hintSlotKey struct{}
 // a provider may keep the context it was given.
 type hintSlot struct {
 	context.Context
-	clock *Clock       // the router's (resilience.clock): a pointer keeps a call's slot and response in 256 bytes
+	clock *Clock       // the router's (resilience.clock): a pointer keeps a call's slot and response in 192 bytes
 	hint  atomic.Int64 // the last response's hint in ns; 0 none
 
-	opts   [6]llms.CallOption // backs the attempt's options when they fit
-	answer Answer             // what the attempt's verifier is handed
+	opts [5]llms.CallOption // backs the attempt's options when they fit
+}
+
+// verifiedSlot is the hint slot of an attempt after the first under a
+// verifier, with the Answer the verifier is handed (and may keep): one
+// allocation for both. The first attempt's Answer is in its execBlock.
+type verifiedSlot struct {
+	hintSlot
+	answer Answer
 }
 
 func newHintSlot(ctx context.Context, clock *Clock) *hintSlot {
@@ -83,14 +90,20 @@ func newHintSlot(ctx context.Context, clock *Clock) *hintSlot {
 
 // hintSlot returns attempt id's slot over ctx: the exec's own for the first
 // attempt, a new one for any other (hedges run at once, retries must not see
-// an earlier response's hint).
-func (x *exec) hintSlot(ctx context.Context, id int32) *hintSlot {
+// an earlier response's hint); and, under a verifier, the attempt's own
+// Answer to hand it (nil without one).
+func (x *exec) hintSlot(ctx context.Context, id int32) (*hintSlot, *Answer) {
 	if id != 1 {
-		return newHintSlot(ctx, &x.fb.clock)
+		if x.fb.verifier == nil {
+			return newHintSlot(ctx, &x.fb.clock), nil
+		}
+		v := new(verifiedSlot)
+		v.Context, v.clock = ctx, &x.fb.clock
+		return &v.hintSlot, &v.answer
 	}
 	s := &x.st.slot0
 	s.Context, s.clock = ctx, &x.fb.clock
-	return s
+	return s, x.answer0
 }
 
 // Value returns the slot itself for hintSlotKey, else the parent's value.

@@ -492,9 +492,12 @@ func (r *Router) decide(ctx context.Context, s *scratch, firstAttempt bool) (*De
 // InfoCostUSD). Every decision goes to the sinks, failed ones included.
 func (r *Router) GenerateContent(ctx context.Context, messages []llms.MessageContent, options ...llms.CallOption) (*llms.ContentResponse, error) {
 	options = withoutNil(options) // providers may call every option
-	var caller llms.CallOptions   // the options applied, once (exec.run)
-	d, first, policy, err := r.route(ctx, messages, options, true, &caller)
+	// Route applies the options once, into the exec (exec.run), which is
+	// taken first so that they are not copied again.
+	x := r.takeExec()
+	d, first, policy, err := r.route(ctx, messages, options, true, &x.caller)
 	if err != nil {
+		x.finish()
 		return nil, err
 	}
 	var done []func(*Decision)
@@ -506,11 +509,12 @@ func (r *Router) GenerateContent(ctx context.Context, messages []llms.MessageCon
 		if done, err = r.startCall(ctx, d, ss); err != nil {
 			d.Latency = r.since(d.Time)
 			r.recordDecision(ctx, d)
+			x.finish()
 			return nil, err
 		}
 	}
-	x := r.newExec(ctx, d, messages, options)
-	x.caller, x.applied = caller, true
+	x.begin(ctx, d, messages, options)
+	x.applied = true
 	d.Attempts = first // empty; the room for the first attempt (x.run)
 	resp, err := x.run()
 	d.Latency = r.since(d.Time)
