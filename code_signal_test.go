@@ -29,6 +29,8 @@ func TestCodeSignalOnShortTexts(t *testing.T) {
 		{"You're my #1 fan (seriously) :D", false},
 		{"Let me know :)", false},
 		{"Happy birthday!!! (finally 30)", false},
+		// A format asked for is not code.
+		{"Extract the name and email from: 'Contact Ana Silva at ana@example.com'. Reply in JSON.", false},
 		// Short code requests.
 		{"Write a Go function that reverses a slice.", true},
 		{"fix this: for i in range(10) print(i)", true},

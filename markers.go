@@ -16,18 +16,19 @@ const (
 var markerWords = newHashSet(map[uint8][]string{
 	// Code words that are also English words or common elsewhere (a
 	// class, a return, a function in mathematics, a zip code): they read
-	// as code only in company.
+	// as code only in company. "json" too: "Reply in JSON" asks for a
+	// format, not for code.
 	catCode: {"func", "def", "class", "return", "import", "const", "var", "let",
 		"public", "static", "void", "include", "lambda", "fn", "console", "await",
 		"null", "nil", "bool", "int", "string", "rust", "function", "code", "bug",
-		"compile", "endpoint"},
+		"compile", "endpoint", "json"},
 	// Code words that name a language, a tool or a construct of code and
 	// little else: each counts as two, so one marks a short request as code
 	// ("What does git rebase do?", "a Go function": "go" alone is the verb).
 	// "git" shares the filter's bit with "by" (hashSet.filter), so a "by"
 	// costs a probe: about 130 instructions a 1 KB prompt, 0.3% of Route.
 	catCodeStrong: {"python", "golang", "javascript", "typescript", "java", "sql",
-		"regex", "json", "html", "css", "php", "bash", "powershell", "kotlin",
+		"regex", "html", "css", "php", "bash", "powershell", "kotlin",
 		"git", "github", "numpy", "dataframe", "println", "printf", "elif",
 		"struct", "impl", "async", "api", "refactor", "select from", "unit test",
 		"stack trace", "source code", "code snippet", "regular expression",
