@@ -70,8 +70,11 @@ type Features struct {
 	// CodeFences counts ``` fences in Text.
 	CodeFences int
 	// Code and Math are scores in [0,1]: how much Text looks like code
-	// (fences, keywords, symbol density) and like mathematics (digits,
-	// operators, LaTeX, math words).
+	// (fences, keywords — a language or tool name counts double — and
+	// symbol density, over at least 40 runes so that one bracket in a
+	// short text is none) and like mathematics (digits, operators, LaTeX,
+	// math words). Code ≥ 0.3 reads as a request for code (the "code"
+	// label and the Code strength).
 	Code float64
 	Math float64
 	// Reasoning counts markers asking for reasoning (why, explain, prove,

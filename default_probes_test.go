@@ -10,7 +10,7 @@ var defaultProbes = []struct {
 }{
 	{"", -2.55644201},
 	{"What is the capital of Australia?", -2.6749994},
-	{"Write a Python function that merges two sorted lists, with tests.", 0.862636484},
+	{"Write a Python function that merges two sorted lists, with tests.", 1.06263646},
 	{"Prove that there are infinitely many primes, and explain why the argument fails without adding 1.", 0.612922457},
 	{"First summarise the text, then list three questions about it. Why does it matter? Who wrote it?\n1. a\n2. b\n3. c", -0.011438693},
 	{"```go\nfunc f(x int) int { return x * 2 }\n```\nWhat does this do?", -1.85157046},

@@ -27,7 +27,7 @@ func hashSetGetRef(s *hashSet, h uint32) uint64 {
 // markerSignalsRef is markerSignals's straightforward loop (Words counted
 // per position), the reference the fast one must match.
 func markerSignalsRef(f *Features, runes, digits, mathOps, codeSyms, latex, numbered int) {
-	var codeWords, mathWords int
+	var codeWords, strongWords, mathWords int
 	for k, h := range f.NGrams {
 		if k > 0 && k%2 == 0 {
 			// Even positions ≥ 2 are bigrams (see HashNGrams).
@@ -40,6 +40,9 @@ func markerSignalsRef(f *Features, runes, digits, mathOps, codeSyms, latex, numb
 		}
 		if cat&catCode != 0 {
 			codeWords++
+		}
+		if cat&catCodeStrong != 0 {
+			strongWords++
 		}
 		if cat&catMath != 0 {
 			mathWords++
@@ -59,11 +62,11 @@ func markerSignalsRef(f *Features, runes, digits, mathOps, codeSyms, latex, numb
 		if f.CodeFences > 0 {
 			code += 0.6
 		}
-		code += clamp01(float64(codeSyms)/n*8) * 0.4
+		code += clamp01(float64(codeSyms)/math.Max(n, 40)*8) * 0.4
 		// Marker words count as a density past 60 words: in a long text a
 		// few incidental matches must not read as code or mathematics.
 		wordNorm := math.Max(3, 0.05*float64(f.Words))
-		code += clamp01(float64(codeWords)/wordNorm) * 0.6
+		code += clamp01(float64(codeWords+2*strongWords)/wordNorm) * 0.6
 		f.Code = clamp01(code)
 		m := clamp01(float64(digits)/n*5)*0.3 + clamp01(float64(mathOps)/n*10)*0.3 +
 			clamp01(float64(latex)/3)*0.3 + clamp01(float64(mathWords)/wordNorm)*0.3
