@@ -47,9 +47,9 @@ type exec struct {
 	d        *Decision
 	ctx      context.Context
 	messages []llms.MessageContent
-	caller   llms.CallOptions  // the caller's options, applied
-	options  []llms.CallOption // the caller's options, as given (or isolated)
-	user     func(context.Context, []byte) error
+	caller   llms.CallOptions                    // the caller's options, applied
+	options  []llms.CallOption                   // the caller's options, as given (or isolated)
+	user     func(context.Context, []byte) error // set when the caller streams (a no-op with only a StreamingReasoningFunc)
 
 	owner    atomic.Int32 // id of the attempt streaming to the caller; 0 none; streamSealed (streamseal.go)
 	ids      int32
@@ -111,8 +111,13 @@ func (x *exec) run() (*llms.ContentResponse, error) {
 		// (concurrent ones when hedging) never share or re-grow it.
 		x.options = []llms.CallOption{isolateMetadata(options)}
 	}
-	if x.caller.StreamingFunc != nil {
+	if x.caller.StreamingFunc != nil || x.caller.StreamingReasoningFunc != nil {
+		// A reasoning callback gets the content chunks too (openai's
+		// client): it is the caller's stream as much as StreamingFunc.
 		x.user = x.caller.StreamingFunc
+		if x.user == nil {
+			x.user = discardChunk
+		}
 		x.buffered = x.fb.buffer || bufferRequested(ctx)
 		x.claimed = make(chan struct{})
 	}
@@ -348,7 +353,12 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 	}
 	if x.user != nil {
 		res.sink = &streamSink{x: x, id: res.id}
-		opts = append(opts, llms.WithStreamingFunc(res.sink.stream))
+		if x.caller.StreamingFunc != nil {
+			opts = append(opts, llms.WithStreamingFunc(res.sink.stream))
+		}
+		if x.caller.StreamingReasoningFunc != nil {
+			opts = append(opts, llms.WithStreamingReasoningFunc(res.sink.streamReasoning))
+		}
 	}
 	var start time.Time
 	if fb.sysBoth {
@@ -470,7 +480,7 @@ func (x *exec) record(res *result) (*llms.ContentResponse, *Attempt) {
 func (x *exec) deliver(res *result) (*llms.ContentResponse, error) {
 	if res.sink != nil && x.buffered {
 		for _, c := range res.sink.chunks {
-			if err := x.user(x.ctx, c); err != nil {
+			if err := x.forward(x.ctx, c); err != nil {
 				return nil, err
 			}
 		}

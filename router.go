@@ -457,8 +457,9 @@ func (r *Router) decide(ctx context.Context, s *scratch, firstAttempt bool) (*De
 // are dropped, and, under Hints.MaxCost when the caller set no MaxTokens,
 // an output-token limit on each attempt (see Hints.UncappedOutput).
 // Streaming works as
-// the caller asked: chunks reach the caller's StreamingFunc; once one has,
-// the router does not fall back to another model (unless streams are
+// the caller asked: chunks reach the caller's StreamingFunc and
+// StreamingReasoningFunc (either or both) from one attempt only; once one
+// has, the router does not fall back to another model (unless streams are
 // buffered: Fallback.BufferStreams, Hints.BufferStream). The caller's
 // cancellation stops at once, with no further attempt. Each returned choice carries the
 // decision in its GenerationInfo (DecisionFrom, InfoDecisionID, InfoModel,

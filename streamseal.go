@@ -71,22 +71,51 @@ func (s *streamSink) noteFirst() {
 
 func (x *exec) streamedBy(id int32) bool { return x.user != nil && !x.buffered && x.owner.Load() == id }
 
-// streamSink is one attempt's streaming callback: it forwards chunks to
+// streamSink is one attempt's streaming callbacks (StreamingFunc and
+// StreamingReasoningFunc, those the caller set): they forward chunks to
 // the caller if this attempt owns the caller's stream (the first to send
-// text claims it), or buffers them when streaming is buffered.
+// text or reasoning claims it), or buffer them when streaming is buffered.
 type streamSink struct {
 	x      *exec
 	id     int32
-	chunks [][]byte
+	chunks []sinkChunk
 	mu     sync.Mutex  // orders end with a claim, a buffered chunk or first
 	ended  atomic.Bool // written under mu (see end)
 	first  time.Time   // when the first text arrived (Attempt.FirstToken); under mu, read after end
 	seen   atomic.Bool // first is set, or text came after end
 }
 
+// sinkChunk is one chunk for the caller: for its StreamingFunc, or with
+// reasoning for its StreamingReasoningFunc.
+type sinkChunk struct {
+	text, reasoning []byte
+	withReasoning   bool // for StreamingReasoningFunc
+}
+
+// discardChunk is exec.user when the caller set only a
+// StreamingReasoningFunc.
+func discardChunk(context.Context, []byte) error { return nil }
+
+// forward hands c to the caller's callback it is for.
+func (x *exec) forward(ctx context.Context, c sinkChunk) error {
+	if c.withReasoning {
+		return x.caller.StreamingReasoningFunc(ctx, c.reasoning, c.text)
+	}
+	return x.user(ctx, c.text)
+}
+
 func (s *streamSink) stream(ctx context.Context, chunk []byte) error {
+	return s.send(ctx, sinkChunk{text: chunk})
+}
+
+func (s *streamSink) streamReasoning(ctx context.Context, reasoning, chunk []byte) error {
+	return s.send(ctx, sinkChunk{text: chunk, reasoning: reasoning, withReasoning: true})
+}
+
+func (s *streamSink) send(ctx context.Context, c sinkChunk) error {
 	x := s.x
-	if len(chunk) > 0 && !s.seen.Load() {
+	n := len(c.text) + len(c.reasoning)
+	if n > 0 && !s.seen.Load() {
 		s.noteFirst()
 	}
 	if x.buffered {
@@ -95,13 +124,14 @@ func (s *streamSink) stream(ctx context.Context, chunk []byte) error {
 		if s.ended.Load() {
 			return errAttemptEnded
 		}
-		if len(chunk) > 0 {
-			s.chunks = append(s.chunks, append([]byte(nil), chunk...))
+		if n > 0 {
+			c.text, c.reasoning = append([]byte(nil), c.text...), append([]byte(nil), c.reasoning...)
+			s.chunks = append(s.chunks, c)
 		}
 		return nil
 	}
 	if owner := x.owner.Load(); owner != s.id {
-		if len(chunk) == 0 {
+		if n == 0 {
 			return nil
 		}
 		if owner != 0 || !s.claim() {
@@ -114,5 +144,5 @@ func (s *streamSink) stream(ctx context.Context, chunk []byte) error {
 	} else if s.ended.Load() {
 		return errAttemptEnded
 	}
-	return x.user(ctx, chunk)
+	return x.forward(ctx, c)
 }
