@@ -367,8 +367,9 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 		start = r.now() // the router's clock, which Fallback.Clock may not be
 	}
 	resp, err := generate(slot, r.providers[step.Index], card.Name, x.messages, opts)
+	var userErr error // the caller's streaming callback's error
 	if res.sink != nil {
-		res.sink.end()
+		userErr = res.sink.end()
 	}
 	a := &res.a
 	a.Model, a.Reason, a.Start, a.Latency = card.Name, step.Reason, start, r.since(start)
@@ -395,7 +396,11 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 		if errclass.NoAnswer(err) {
 			err = noAnswerError{err}
 		}
-		a.Code, a.Err = x.classify(parent, actx, card.Name, err)
+		if userErr != nil {
+			a.Code, a.Err = callerStopped(card.Name, err)
+		} else {
+			a.Code, a.Err = x.classify(parent, actx, card.Name, err)
+		}
 		a.Err = slot.annotate(a.Err)
 	} else if fb.verifier != nil {
 		ans := &slot.answer // the slot is this attempt's alone

@@ -50,11 +50,14 @@ func (s *streamSink) claim() bool {
 
 // end drops every chunk s gets from now on. Once it returns, whether s's
 // attempt streamed to the caller (exec.streamedBy) is settled, and a
-// buffered sink's chunks are no longer written.
-func (s *streamSink) end() {
+// buffered sink's chunks are no longer written. It returns the first error
+// the caller's callback returned through s, if any.
+func (s *streamSink) end() error {
 	s.mu.Lock()
 	s.ended.Store(true)
+	err := s.userErr
 	s.mu.Unlock()
+	return err
 }
 
 // noteFirst records when the attempt's first text arrived, unless its
@@ -83,6 +86,8 @@ type streamSink struct {
 	ended  atomic.Bool // written under mu (see end)
 	first  time.Time   // when the first text arrived (Attempt.FirstToken); under mu, read after end
 	seen   atomic.Bool // first is set, or text came after end
+	// userErr is the first error the caller's callback returned; under mu.
+	userErr error
 }
 
 // sinkChunk is one chunk for the caller: for its StreamingFunc, or with
@@ -144,5 +149,13 @@ func (s *streamSink) send(ctx context.Context, c sinkChunk) error {
 	} else if s.ended.Load() {
 		return errAttemptEnded
 	}
-	return x.forward(ctx, c)
+	err := x.forward(ctx, c)
+	if err != nil {
+		s.mu.Lock()
+		if s.userErr == nil {
+			s.userErr = err
+		}
+		s.mu.Unlock()
+	}
+	return err
 }
