@@ -388,7 +388,10 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 		a.Usage = u
 	}
 	a.Cost = card.usageCost(a.Usage)
-	if errors.Is(err, ErrPanic) {
+	if err != nil && userErr != nil { // the caller's callback failed or panicked: the caller stopped
+		resp = nil
+		a.Code, a.Err = callerStopped(card.Name, err)
+	} else if errors.Is(err, ErrPanic) {
 		resp = nil
 		a.Code, a.Err = panicAttempt(card.Name, err)
 	} else if err != nil {
@@ -396,11 +399,7 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 		if errclass.NoAnswer(err) {
 			err = noAnswerError{err}
 		}
-		if userErr != nil {
-			a.Code, a.Err = callerStopped(card.Name, err)
-		} else {
-			a.Code, a.Err = x.classify(parent, actx, card.Name, err)
-		}
+		a.Code, a.Err = x.classify(parent, actx, card.Name, err)
 		a.Err = slot.annotate(a.Err)
 	} else if fb.verifier != nil {
 		ans := &slot.answer // the slot is this attempt's alone
@@ -485,7 +484,7 @@ func (x *exec) record(res *result) (*llms.ContentResponse, *Attempt) {
 func (x *exec) deliver(res *result) (*llms.ContentResponse, error) {
 	if res.sink != nil && x.buffered {
 		for _, c := range res.sink.chunks {
-			if err := x.forward(x.ctx, c); err != nil {
+			if err := x.callUser(x.ctx, c); err != nil {
 				return nil, err
 			}
 		}

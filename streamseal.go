@@ -109,6 +109,18 @@ func (x *exec) forward(ctx context.Context, c sinkChunk) error {
 	return x.user(ctx, c.text)
 }
 
+// callUser forwards c to the caller, turning a panic of its callback into
+// an error: a client may call the callback on a goroutine of its own,
+// where the panic would end the process.
+func (x *exec) callUser(ctx context.Context, c sinkChunk) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = recovered("the caller's streaming callback", v)
+		}
+	}()
+	return x.forward(ctx, c)
+}
+
 func (s *streamSink) stream(ctx context.Context, chunk []byte) error {
 	return s.send(ctx, sinkChunk{text: chunk})
 }
@@ -149,7 +161,7 @@ func (s *streamSink) send(ctx context.Context, c sinkChunk) error {
 	} else if s.ended.Load() {
 		return errAttemptEnded
 	}
-	err := x.forward(ctx, c)
+	err := x.callUser(ctx, c)
 	if err != nil {
 		s.mu.Lock()
 		if s.userErr == nil {
