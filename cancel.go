@@ -49,6 +49,16 @@ func callerStopped(model string, err error) (llms.ErrorCode, error) {
 		Message: "stopped by the caller's streaming callback: " + err.Error(), Cause: err}
 }
 
+// providerCanceled is the recorded error of an attempt whose error says
+// canceled (a gateway's 499 "client closed request", a client's own
+// context) when neither the caller, the router nor the attempt's timeout
+// cancelled anything: the provider's side gave up, a fault of the
+// provider's, retried and moved on from like a dropped connection.
+func providerCanceled(model string, err error) (llms.ErrorCode, error) {
+	return llms.ErrCodeProviderUnavailable, &llms.Error{Code: llms.ErrCodeProviderUnavailable, Provider: model,
+		Message: "cancelled on the provider's side, not by the caller: " + err.Error(), Cause: err}
+}
+
 // attemptTimeout is the recorded error of an attempt that ran over d; err
 // is what the provider returned, kept as text only: it is a context error
 // the timeout caused, not a cause of its own.

@@ -511,6 +511,9 @@ func (x *exec) classify(parent, actx context.Context, model string, err error) (
 		return attemptTimeout(model, x.fb.attemptTimeout, err)
 	}
 	le := errclass.ClassifyWith(x.r.errClassifier, model, err)
+	if le.Code == llms.ErrCodeCanceled && x.r.errClassifier == nil {
+		return providerCanceled(model, err)
+	}
 	return le.Code, le
 }
 

@@ -55,7 +55,7 @@ type config struct {
 	newID      func() string
 	counter    func(text string) int // the usage estimate's, from DefaultAnalyzer.Counter
 
-	errClassifier func(err error) llms.ErrorCode
+	errClassifier func(err error) llms.ErrorCode // WithErrorClassifier's; nil: ErrorCodeOf
 	fallback      *Fallback
 
 	userRedaction UserRedaction
@@ -187,9 +187,6 @@ func New(providers []Provider, opts ...Option) (*Router, error) {
 	}
 	if r.clock == nil {
 		r.clock = systemClock{}
-	}
-	if r.errClassifier == nil {
-		r.errClassifier = ErrorCodeOf
 	}
 	r.fb = newResilience(cfg.fallback, r.models, r.clock)
 	r.starters = starters(r.policy, nil)
