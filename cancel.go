@@ -39,6 +39,26 @@ func routerCancel(model string, why, err error) (llms.ErrorCode, error) {
 		Cause: fmt.Errorf("%w (the provider returned: %v)", why, err)}
 }
 
+// callerStopped is the recorded error of an attempt that failed after
+// the caller's streaming callback returned an error (its client went
+// away, say): the caller stopped the stream, the model did not fail, so it
+// is canceled, which no breaker counts. err, what the provider returned,
+// wraps the callback's error as langchaingo's clients do.
+func callerStopped(model string, err error) (llms.ErrorCode, error) {
+	return llms.ErrCodeCanceled, &llms.Error{Code: llms.ErrCodeCanceled, Provider: model,
+		Message: "stopped by the caller's streaming callback: " + err.Error(), Cause: err}
+}
+
+// providerCanceled is the recorded error of an attempt whose error says
+// canceled (a gateway's 499 "client closed request", a client's own
+// context) when neither the caller, the router nor the attempt's timeout
+// cancelled anything: the provider's side gave up, a fault of the
+// provider's, retried and moved on from like a dropped connection.
+func providerCanceled(model string, err error) (llms.ErrorCode, error) {
+	return llms.ErrCodeProviderUnavailable, &llms.Error{Code: llms.ErrCodeProviderUnavailable, Provider: model,
+		Message: "cancelled on the provider's side, not by the caller: " + err.Error(), Cause: err}
+}
+
 // attemptTimeout is the recorded error of an attempt that ran over d; err
 // is what the provider returned, kept as text only: it is a context error
 // the timeout caused, not a cause of its own.

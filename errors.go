@@ -48,13 +48,17 @@ var (
 	// file that is not a valid model this build can read.
 	ErrBadModel = errors.New("llmrouter: bad model file")
 	// ErrPanic is matched by the error that a panic recovered by the router
-	// becomes. The router recovers a panic in a provider (or the
-	// StreamingFunc it calls), a verifier or an error classifier, inline or
-	// in a hedge goroutine, and records it as that attempt's error, with
-	// code llms.ErrCodeUnknown: the plan moves on to the next model without
-	// retrying the same one. A provider's panic counts against the model's
-	// breaker; a verifier's does not (it is no fault of the model's, whose
-	// answer the breaker records as a success). A panic in
+	// becomes. The router recovers a panic in a provider, a verifier or an
+	// error classifier, inline or in a hedge goroutine, and records it as
+	// that attempt's error, with code llms.ErrCodeUnknown: the plan moves on
+	// to the next model without retrying the same one. A provider's panic
+	// counts against the model's breaker; a verifier's does not (it is no
+	// fault of the model's, whose answer the breaker records as a success).
+	// A panic in the caller's StreamingFunc or StreamingReasoningFunc is
+	// recovered where the router calls it (a client may call it on a
+	// goroutine of its own) and returned to the client as the callback's
+	// error; the attempt is recorded as canceled by the caller, which no
+	// breaker counts, as when the callback returns an error. A panic in
 	// the analyzer, classifier or policy fails Route (and GenerateContent)
 	// with an error naming the stage, and so does one in a policy's
 	// StartCall hook (GenerateContent only); one in the function that

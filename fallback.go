@@ -47,9 +47,9 @@ type exec struct {
 	d        *Decision
 	ctx      context.Context
 	messages []llms.MessageContent
-	caller   llms.CallOptions  // the caller's options, applied
-	options  []llms.CallOption // the caller's options, as given (or isolated)
-	user     func(context.Context, []byte) error
+	caller   llms.CallOptions                    // the caller's options, applied
+	options  []llms.CallOption                   // the caller's options, as given (or isolated)
+	user     func(context.Context, []byte) error // set when the caller streams (a no-op with only a StreamingReasoningFunc)
 
 	owner    atomic.Int32 // id of the attempt streaming to the caller; 0 none; streamSealed (streamseal.go)
 	ids      int32
@@ -113,8 +113,13 @@ func (x *exec) run() (*llms.ContentResponse, error) {
 		// (concurrent ones when hedging) never share or re-grow it.
 		x.options = []llms.CallOption{isolateMetadata(options)}
 	}
-	if x.caller.StreamingFunc != nil {
+	if x.caller.StreamingFunc != nil || x.caller.StreamingReasoningFunc != nil {
+		// A reasoning callback gets the content chunks too (openai's
+		// client): it is the caller's stream as much as StreamingFunc.
 		x.user = x.caller.StreamingFunc
+		if x.user == nil {
+			x.user = discardChunk
+		}
 		x.buffered = x.fb.buffer || bufferRequested(ctx)
 		x.claimed = make(chan struct{})
 	}
@@ -358,7 +363,12 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 	}
 	if x.user != nil {
 		res.sink = &streamSink{x: x, id: res.id}
-		opts = append(opts, llms.WithStreamingFunc(res.sink.stream))
+		if x.caller.StreamingFunc != nil {
+			opts = append(opts, llms.WithStreamingFunc(res.sink.stream))
+		}
+		if x.caller.StreamingReasoningFunc != nil {
+			opts = append(opts, llms.WithStreamingReasoningFunc(res.sink.streamReasoning))
+		}
 	}
 	var start time.Time
 	if fb.sysBoth {
@@ -367,8 +377,9 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 		start = r.now() // the router's clock, which Fallback.Clock may not be
 	}
 	resp, err := generate(slot, r.providers[step.Index], card.Name, x.messages, opts)
+	var userErr error // the caller's streaming callback's error
 	if res.sink != nil {
-		res.sink.end()
+		userErr = res.sink.end()
 	}
 	a := &res.a
 	a.Model, a.Reason, a.Start, a.Latency = card.Name, step.Reason, start, r.since(start)
@@ -387,7 +398,10 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 		a.Usage = u
 	}
 	a.Cost = card.usageCost(a.Usage)
-	if errors.Is(err, ErrPanic) {
+	if err != nil && userErr != nil { // the caller's callback failed or panicked: the caller stopped
+		resp = nil
+		a.Code, a.Err = callerStopped(card.Name, err)
+	} else if errors.Is(err, ErrPanic) {
 		resp = nil
 		a.Code, a.Err = panicAttempt(card.Name, err)
 	} else if err != nil {
@@ -480,7 +494,7 @@ func (x *exec) record(res *result) (*llms.ContentResponse, *Attempt) {
 func (x *exec) deliver(res *result) (*llms.ContentResponse, error) {
 	if res.sink != nil && x.buffered {
 		for _, c := range res.sink.chunks {
-			if err := x.user(x.ctx, c); err != nil {
+			if err := x.callUser(x.ctx, c); err != nil {
 				return nil, err
 			}
 		}
@@ -507,6 +521,9 @@ func (x *exec) classify(parent, actx context.Context, model string, err error) (
 		return attemptTimeout(model, x.fb.attemptTimeout, err)
 	}
 	le := errclass.ClassifyWith(x.r.errClassifier, model, err)
+	if le.Code == llms.ErrCodeCanceled && x.r.errClassifier == nil {
+		return providerCanceled(model, err)
+	}
 	return le.Code, le
 }
 

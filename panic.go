@@ -40,8 +40,9 @@ func recovered(where string, v any) error {
 	return &panicError{where: where, value: v, stack: debug.Stack()}
 }
 
-// generate calls p, turning a panic (the provider's, or that of the
-// StreamingFunc it calls) into an error.
+// generate calls p, turning its panic into an error (the caller's
+// streaming callbacks' panics are recovered where the router calls them:
+// exec.callUser).
 func generate(ctx context.Context, p Provider, model string, messages []llms.MessageContent, opts []llms.CallOption) (resp *llms.ContentResponse, err error) {
 	defer func() {
 		if v := recover(); v != nil { // the name is built only on a panic

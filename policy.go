@@ -49,12 +49,20 @@ type Step struct {
 // later requests, so a policy must not keep it, or its slices, afterwards,
 // nor use it from another goroutine (it is not safe for concurrent use).
 type Routing struct {
+	// Features and Prediction are this request's (the Decision keeps the
+	// Prediction as the policy leaves it).
 	Features   *Features
 	Prediction *Prediction
 	Hints      Hints
-	Models     []ModelCard
+	// Models are the router's cards, in the order of its providers (a
+	// Candidate's or Step's Index points here). The slice is the router's
+	// own, shared by every request in flight: read it, never write or
+	// reorder it (copy it first, as slices.Clone does, to sort it).
+	Models []ModelCard
+	// Candidates has one entry per model, in Models' order.
 	Candidates []Candidate
-	Plan       []Step
+	// Plan is what selection rules write: the models to try, in order.
+	Plan []Step
 	// Now is the decision time, from the router's clock.
 	Now time.Time
 	// DecisionID is the id the decision will carry, so that a learning

@@ -286,7 +286,10 @@ func streamCut(resp *llms.ContentResponse, options []llms.CallOption) bool {
 // on the first only; never split it between choices. A count that is
 // negative, not finite or above 2^40 (an int's largest on 32-bit
 // platforms) is read as not reported, so that a bad answer cannot make a
-// cost negative (a budget would credit it).
+// cost negative (a budget would credit it); so is a report of zero input
+// and zero output tokens, which is what langchaingo's openai and anthropic
+// clients report when the server sent no usage: the router then estimates
+// (Estimated), rather than recording a free answer.
 type Usage struct {
 	// InputTokens counts every input token, cached or not (Anthropic
 	// reports cache reads and writes apart from input_tokens; the router

@@ -261,7 +261,11 @@ func WithFallback(f Fallback) Option {
 // Attempt.Code (and so whether an error counts against a model's breaker,
 // see breaker.IsFailure). classify must return "" only for a nil error;
 // it can call ErrorCodeOf for the errors it does not recognize. Default,
-// and nil: ErrorCodeOf. It must be safe for concurrent use and should not
+// and nil: ErrorCodeOf, except that an error it classes canceled (a
+// gateway's 499 "client closed request") while neither the caller nor the
+// router cancelled anything is recorded as provider_unavailable: the
+// provider's side gave up, and the plan goes on (a classifier given here
+// is taken at its word). It must be safe for concurrent use and should not
 // panic; a panic in it is recovered as that attempt's ErrPanic.
 func WithErrorClassifier(classify func(err error) llms.ErrorCode) Option {
 	return func(c *config) { c.errClassifier = classify }

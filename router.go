@@ -55,7 +55,7 @@ type config struct {
 	newID      func() string
 	counter    func(text string) int // the usage estimate's, from DefaultAnalyzer.Counter
 
-	errClassifier func(err error) llms.ErrorCode
+	errClassifier func(err error) llms.ErrorCode // WithErrorClassifier's; nil: ErrorCodeOf
 	fallback      *Fallback
 
 	userRedaction UserRedaction
@@ -187,9 +187,6 @@ func New(providers []Provider, opts ...Option) (*Router, error) {
 	}
 	if r.clock == nil {
 		r.clock = systemClock{}
-	}
-	if r.errClassifier == nil {
-		r.errClassifier = ErrorCodeOf
 	}
 	r.fb = newResilience(cfg.fallback, r.models, r.clock)
 	r.starters = starters(r.policy, nil)
@@ -484,8 +481,9 @@ func (r *Router) decide(ctx context.Context, s *scratch, firstAttempt bool) (*De
 // are dropped, and, under Hints.MaxCost when the caller set no MaxTokens,
 // an output-token limit on each attempt (see Hints.UncappedOutput).
 // Streaming works as
-// the caller asked: chunks reach the caller's StreamingFunc; once one has,
-// the router does not fall back to another model (unless streams are
+// the caller asked: chunks reach the caller's StreamingFunc and
+// StreamingReasoningFunc (either or both) from one attempt only; once one
+// has, the router does not fall back to another model (unless streams are
 // buffered: Fallback.BufferStreams, Hints.BufferStream). The caller's
 // cancellation stops at once, with no further attempt. Each returned choice carries the
 // decision in its GenerationInfo (DecisionFrom, InfoDecisionID, InfoModel,

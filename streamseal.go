@@ -50,11 +50,14 @@ func (s *streamSink) claim() bool {
 
 // end drops every chunk s gets from now on. Once it returns, whether s's
 // attempt streamed to the caller (exec.streamedBy) is settled, and a
-// buffered sink's chunks are no longer written.
-func (s *streamSink) end() {
+// buffered sink's chunks are no longer written. It returns the first error
+// the caller's callback returned through s, if any.
+func (s *streamSink) end() error {
 	s.mu.Lock()
 	s.ended.Store(true)
+	err := s.userErr
 	s.mu.Unlock()
+	return err
 }
 
 // noteFirst records when the attempt's first text arrived, unless its
@@ -71,22 +74,65 @@ func (s *streamSink) noteFirst() {
 
 func (x *exec) streamedBy(id int32) bool { return x.user != nil && !x.buffered && x.owner.Load() == id }
 
-// streamSink is one attempt's streaming callback: it forwards chunks to
+// streamSink is one attempt's streaming callbacks (StreamingFunc and
+// StreamingReasoningFunc, those the caller set): they forward chunks to
 // the caller if this attempt owns the caller's stream (the first to send
-// text claims it), or buffers them when streaming is buffered.
+// text or reasoning claims it), or buffer them when streaming is buffered.
 type streamSink struct {
 	x      *exec
 	id     int32
-	chunks [][]byte
+	chunks []sinkChunk
 	mu     sync.Mutex  // orders end with a claim, a buffered chunk or first
 	ended  atomic.Bool // written under mu (see end)
 	first  time.Time   // when the first text arrived (Attempt.FirstToken); under mu, read after end
 	seen   atomic.Bool // first is set, or text came after end
+	// userErr is the first error the caller's callback returned; under mu.
+	userErr error
+}
+
+// sinkChunk is one chunk for the caller: for its StreamingFunc, or with
+// reasoning for its StreamingReasoningFunc.
+type sinkChunk struct {
+	text, reasoning []byte
+	withReasoning   bool // for StreamingReasoningFunc
+}
+
+// discardChunk is exec.user when the caller set only a
+// StreamingReasoningFunc.
+func discardChunk(context.Context, []byte) error { return nil }
+
+// forward hands c to the caller's callback it is for.
+func (x *exec) forward(ctx context.Context, c sinkChunk) error {
+	if c.withReasoning {
+		return x.caller.StreamingReasoningFunc(ctx, c.reasoning, c.text)
+	}
+	return x.user(ctx, c.text)
+}
+
+// callUser forwards c to the caller, turning a panic of its callback into
+// an error: a client may call the callback on a goroutine of its own,
+// where the panic would end the process.
+func (x *exec) callUser(ctx context.Context, c sinkChunk) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = recovered("the caller's streaming callback", v)
+		}
+	}()
+	return x.forward(ctx, c)
 }
 
 func (s *streamSink) stream(ctx context.Context, chunk []byte) error {
+	return s.send(ctx, sinkChunk{text: chunk})
+}
+
+func (s *streamSink) streamReasoning(ctx context.Context, reasoning, chunk []byte) error {
+	return s.send(ctx, sinkChunk{text: chunk, reasoning: reasoning, withReasoning: true})
+}
+
+func (s *streamSink) send(ctx context.Context, c sinkChunk) error {
 	x := s.x
-	if len(chunk) > 0 && !s.seen.Load() {
+	n := len(c.text) + len(c.reasoning)
+	if n > 0 && !s.seen.Load() {
 		s.noteFirst()
 	}
 	if x.buffered {
@@ -95,13 +141,14 @@ func (s *streamSink) stream(ctx context.Context, chunk []byte) error {
 		if s.ended.Load() {
 			return errAttemptEnded
 		}
-		if len(chunk) > 0 {
-			s.chunks = append(s.chunks, append([]byte(nil), chunk...))
+		if n > 0 {
+			c.text, c.reasoning = append([]byte(nil), c.text...), append([]byte(nil), c.reasoning...)
+			s.chunks = append(s.chunks, c)
 		}
 		return nil
 	}
 	if owner := x.owner.Load(); owner != s.id {
-		if len(chunk) == 0 {
+		if n == 0 {
 			return nil
 		}
 		if owner != 0 || !s.claim() {
@@ -114,5 +161,13 @@ func (s *streamSink) stream(ctx context.Context, chunk []byte) error {
 	} else if s.ended.Load() {
 		return errAttemptEnded
 	}
-	return x.user(ctx, chunk)
+	err := x.callUser(ctx, c)
+	if err != nil {
+		s.mu.Lock()
+		if s.userErr == nil {
+			s.userErr = err
+		}
+		s.mu.Unlock()
+	}
+	return err
 }

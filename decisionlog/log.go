@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/llmrouter/llmrouter/internal/nilcheck"
 	"github.com/llmrouter/llmrouter/internal/sysclock"
@@ -248,6 +249,8 @@ func (l *Log) enqueue(it item) {
 
 // Feedback records score (in [0,1], 1 = acceptable) and an optional note
 // (at most MaxNoteBytes) for decision id, for the model that answered it.
+// An empty id, a score outside [0,1] (NaN included), and an id or note
+// that is not UTF-8 are refused with an error naming them.
 // Any process may give feedback on any decision of a directory, days later:
 // the decision need not be in this Log, and is not looked up (ExportOutcomes
 // joins the two and counts feedback without a decision). Feedback returns
@@ -259,6 +262,10 @@ func (l *Log) Feedback(ctx context.Context, id string, score float64, note strin
 	switch {
 	case id == "":
 		return errors.New("decisionlog: Feedback: empty decision id")
+	case !utf8.ValidString(id): // JSON would write U+FFFD for the bad bytes: another id
+		return fmt.Errorf("decisionlog: Feedback: decision id %q is not UTF-8", id)
+	case !utf8.ValidString(note):
+		return fmt.Errorf("decisionlog: Feedback for decision %q: note is not UTF-8", id)
 	case !(score >= 0 && score <= 1) || math.IsNaN(score):
 		return fmt.Errorf("decisionlog: Feedback for decision %q: score %v is outside [0,1]", id, score)
 	case len(note) > MaxNoteBytes:

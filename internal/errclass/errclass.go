@@ -277,6 +277,8 @@ var (
 		"broken pipe",                   // network
 		"server closed",                 // net/http
 		"runner process has terminated", // Ollama crash
+		"server busy",                   // Ollama 503 "server busy, please try again.  maximum pending requests exceeded"
+		": eof",                         // a connection dropped: Ollama's "POST predict: Post \"…/completion\": EOF" (its runner crashed)
 		"server_error",                  // OpenAI type
 		"unavailable",                   // gRPC code name, generic
 	}

@@ -30,6 +30,12 @@ func TestReadRefusesBadCounts(t *testing.T) {
 		{"absurd", map[string]any{"PromptTokens": 1e30, "CompletionTokens": 2}, Counts{Output: 2}, true},
 		{"negative cache read", map[string]any{"InputTokens": 10, "OutputTokens": 1, "CacheReadInputTokens": -50}, Counts{Input: 10, Output: 1}, true},
 		{"fine", map[string]any{"PromptTokens": 12, "CompletionTokens": 4}, Counts{Input: 12, Output: 4}, true},
+		{"output only (a prompt read from cache)", map[string]any{"prompt_eval_count": 0, "PromptTokens": 0, "CompletionTokens": 4}, Counts{Output: 4}, true},
+		// langchaingo's openai and anthropic clients report zeros when the
+		// server sent no usage: zero in and zero out is no report.
+		{"zero both", map[string]any{"PromptTokens": 0, "CompletionTokens": 0, "TotalTokens": 0}, Counts{}, false},
+		{"zero both, anthropic keys", map[string]any{"InputTokens": 0, "OutputTokens": 0, "CacheReadInputTokens": 0, "CacheCreationInputTokens": 0}, Counts{}, false},
+		{"zero counts, cache read", map[string]any{"InputTokens": 0, "OutputTokens": 0, "CacheReadInputTokens": 30}, Counts{Input: 30, CachedInput: 30}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, ok := Read(resp(tc.info))

@@ -19,7 +19,10 @@ type Counts struct {
 
 // Read reads the usage once per response, from the first choice that
 // reports any (the openai, anthropic and ollama clients' keys, and the
-// router's fakes'). ok is false when no choice reports usage.
+// router's fakes'). ok is false when no choice reports usage. Zero input
+// and zero output tokens is no report: langchaingo's openai and anthropic
+// clients report zeros when the server sent no usage (an OpenAI-compatible
+// server that ignores stream_options, say), and no answer is free.
 func Read(resp *llms.ContentResponse) (u Counts, ok bool) {
 	if resp == nil {
 		return u, false
@@ -37,6 +40,12 @@ func Read(resp *llms.ContentResponse) (u Counts, ok bool) {
 			write, _ := f.int("CacheCreationInputTokens")
 			u.Input += max(read, 0) + max(write, 0)
 			u.CachedInput, u.CacheWrite = max(read, 0), max(write, 0)
+			if u.Input == 0 && u.Output == 0 {
+				// What langchaingo's openai and anthropic clients report
+				// when the server sent no usage: no report.
+				u = Counts{}
+				continue
+			}
 			if cached, ok := f.int("PromptCachedTokens"); ok && cached > 0 && read == 0 {
 				u.CachedInput = min(cached, u.Input)
 			}

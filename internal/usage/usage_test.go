@@ -56,6 +56,9 @@ func readAll(resp *llms.ContentResponse) (Counts, bool) {
 		write, _ := num(m, "CacheCreationInputTokens")
 		u.Input += max(read, 0) + max(write, 0)
 		u.CachedInput, u.CacheWrite = max(read, 0), max(write, 0)
+		if u.Input == 0 && u.Output == 0 {
+			continue // zeros: no report
+		}
 		if cached, ok := num(m, "PromptCachedTokens"); ok && cached > 0 && read == 0 {
 			u.CachedInput = min(cached, u.Input)
 		}
