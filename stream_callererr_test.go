@@ -70,7 +70,7 @@ func TestCallerStreamCallbackPanic(t *testing.T) {
 			return r
 		},
 		"anthropic": func(t *testing.T) *llmrouter.Router {
-			srv := httptest.NewServer(sse(anthropicStreamStart, anthropicStreamText, anthropicStreamEnd))
+			srv := httptest.NewServer(sseLines(anthropicStreamStart, anthropicStreamText, anthropicStreamEnd))
 			t.Cleanup(srv.Close)
 			var ps []llmrouter.Provider
 			for _, c := range []llmrouter.ModelCard{cheapCard, midCard} {
@@ -106,8 +106,8 @@ func TestCallerStreamCallbackPanic(t *testing.T) {
 	})
 }
 
-// sse answers with lines as a server-sent event stream.
-func sse(lines ...string) http.HandlerFunc {
+// sseLines answers with lines as a server-sent event stream.
+func sseLines(lines ...string) http.HandlerFunc {
 	return func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/event-stream")
 		w.WriteHeader(http.StatusOK)
