@@ -65,7 +65,7 @@ func TestCardCost(t *testing.T) {
 		{"negative input is 0", -1_000_000, 500_000, 4},
 		{"negative output is 0", 1_000_000, -500_000, 2},
 		{"both negative", -5, math.MinInt, 0},
-		{"huge counts as given", 1 << 50, 0, float64(1<<50) * 2 / 1e6},
+		{"huge counts as given", math.MaxInt, 0, float64(math.MaxInt) * 2 / 1e6},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
