@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tmc/langchaingo/llms"
-	"github.com/tmc/langchaingo/llms/openai"
 )
 
 // A provider (or a gateway before it) answering 499 "client closed
@@ -34,18 +33,7 @@ func TestProvider499IsNotTheCallersCancellation(t *testing.T) {
 		assert.Equal(t, 1, r.Breakers().Breaker("cheap").Stats(time.Now()).Failures)
 	})
 	t.Run("plain: the next model", func(t *testing.T) {
-		var ps []llmrouter.Provider
-		var srvs []*openaitest.Server
-		for _, c := range []llmrouter.ModelCard{cheapCard, midCard} {
-			srv := openaitest.New(t)
-			llm, err := openai.New(openai.WithBaseURL(srv.URL), openai.WithToken("test"), openai.WithModel("m"))
-			require.NoError(t, err)
-			ps = append(ps, llmrouter.NewProvider(c, llm))
-			srvs = append(srvs, srv)
-		}
-		sink := &lastSink{}
-		r, err := llmrouter.New(ps, llmrouter.WithSink(sink))
-		require.NoError(t, err)
+		r, srvs, sink := plainOpenAIRouter(t)
 		srvs[0].Enqueue(closed)
 		resp, err := r.GenerateContent(context.Background(), human("hi"))
 		require.NoError(t, err)
