@@ -3,7 +3,6 @@ package llmrouter
 import (
 	"context"
 	"maps"
-	"sync"
 
 	"github.com/tmc/langchaingo/llms"
 )
@@ -12,9 +11,8 @@ import (
 // a callState, allocated for each call and never reused: the first
 // attempt's hint slot, which the provider was handed as its context and
 // may keep, and the router's copy of the returned response. The rest, the
-// exec, is taken from execPool and goes back when the call is over and
-// nothing can reach it any more (exec.finish); else it is left to the
-// collector.
+// exec, lives on GenerateContent's stack (see exec for what keeps it
+// there).
 
 // callState is the part of a call's state that may outlive the call.
 type callState struct {
@@ -30,71 +28,33 @@ type annotated struct {
 	choice llms.ContentChoice
 }
 
-// execPool holds execs no call can reach. An exec is about 500 bytes
-// whose allocation and zeroing cost a plain call more than its own work
-// on them.
-var execPool = sync.Pool{New: func() any { return new(exec) }}
-
-// execBlock is an exec that is never pooled, with its callState and the
-// Answer its first attempt hands the verifier in the same allocation.
-type execBlock struct {
-	exec
+// verifyState is what a call under a verifier hands it, which it may
+// keep: the caller's options (Answer.Options) and the first attempt's
+// Answer, in one allocation with the call's callState.
+type verifyState struct {
 	st      callState
+	caller  llms.CallOptions
 	answer0 Answer
 }
 
+// newExec returns an exec on the heap for one call of r, begun.
 func (r *Router) newExec(ctx context.Context, d *Decision, messages []llms.MessageContent, options []llms.CallOption) *exec {
-	x := r.takeExec()
+	x := &exec{r: r, fb: r.fb}
 	x.begin(ctx, d, messages, options)
 	return x
 }
 
-// takeExec returns an exec for one call of r: from execPool, or a fresh
-// execBlock under a verifier. GenerateContent takes it before routing, so
-// that route applies the caller's options into it (exec.caller); begin
-// readies it for the call, and finish ends its use.
-func (r *Router) takeExec() *exec {
-	var x *exec
-	if r.fb != nil && r.fb.verifier != nil { // r.fb is nil in a zero Router, which route refuses
-		// The verifier is handed x.caller (Answer.Options) and may keep it.
-		b := new(execBlock)
-		x = &b.exec
-		x.st, x.answer0 = &b.st, &b.answer0
-	} else {
-		x = execPool.Get().(*exec)
-		x.pooled = true
-	}
-	x.r, x.fb = r, r.fb
-	return x
-}
-
-// begin sets the call's decision and request in x and gives a pooled x a
-// fresh callState.
+// begin sets the call's decision and request in x and gives it a fresh
+// callState, under a verifier within a verifyState (run fills in its
+// options).
 func (x *exec) begin(ctx context.Context, d *Decision, messages []llms.MessageContent, options []llms.CallOption) {
-	if x.st == nil {
+	if x.fb.verifier != nil {
+		v := new(verifyState)
+		x.st, x.answerOpts, x.answer0 = &v.st, &v.caller, &v.answer0
+	} else {
 		x.st = new(callState)
 	}
 	x.d, x.ctx, x.messages, x.options = d, ctx, messages, options
-}
-
-// finish ends the call's use of x: the caller's messages and options are
-// dropped, and x goes back to execPool unless something may still reach
-// it. Every attempt has returned (runHedged waits for its goroutines), so
-// only a streaming attempt's callback, which a provider may call after
-// returning (streamSink), and a verifier's Answer can: those execs are
-// never pooled.
-func (x *exec) finish() {
-	if !x.pooled || x.user != nil {
-		x.messages, x.options = nil, nil
-		return
-	}
-	held := x.cost.held[:0]
-	if cap(held) > 8 {
-		held = nil
-	}
-	*x = exec{}
-	x.cost.held = held
-	execPool.Put(x)
 }
 
 // annotate returns a copy of resp whose choices carry the decision in

@@ -24,9 +24,10 @@ type CostCap struct {
 	Spent float64
 }
 
-// costCap enforces Hints.MaxCost over the attempts of one request. Only
-// the goroutine executing the plan reserves and settles; an attempt's
-// goroutine reads its own output limit, under mu.
+// costCap enforces Hints.MaxCost over the attempts of one request: made
+// by exec.run when there is a cap. Only the goroutine executing the plan
+// reserves and settles; an attempt's goroutine reads its own output
+// limit, under mu.
 type costCap struct {
 	pending hold // made by costReason, committed by reserveCost
 	mu      sync.Mutex

@@ -7,8 +7,6 @@ import (
 	"maps"
 	"reflect"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/llmrouter/llmrouter/breaker"
@@ -38,41 +36,38 @@ func (e *CoolingDownError) Is(target error) bool { return target == ErrAllCoolin
 // RetryAfter returns how long until the first model comes back.
 func (e *CoolingDownError) RetryAfter() time.Duration { return e.RetryIn }
 
-// exec is the state of one plan execution. Only the goroutine running
-// execute writes it, except owner and claimed, which attempts' streaming
-// callbacks touch.
+// exec is the state of one plan execution, written only by the goroutine
+// running the plan. GenerateContent keeps it on its stack (no allocation,
+// no write barriers), so nothing may keep a pointer to it beyond the
+// call: what attempts' streaming callbacks share is in stream, what a
+// verifier may keep in a verifyState, and a hedged plan runs on a heap
+// copy, whose goroutines it waits for (exec.run).
 type exec struct {
 	r        *Router
 	fb       *resilience
 	d        *Decision
 	ctx      context.Context
 	messages []llms.MessageContent
-	caller   llms.CallOptions                    // the caller's options, applied
-	options  []llms.CallOption                   // the caller's options, as given (or isolated)
-	user     func(context.Context, []byte) error // set when the caller streams (a no-op with only a StreamingReasoningFunc)
-
-	owner    atomic.Int32 // id of the attempt streaming to the caller; 0 none; streamSealed (streamseal.go)
-	ids      int32
-	claimed  chan struct{}
-	claimOne sync.Once
+	caller   llms.CallOptions  // the caller's options, applied
+	options  []llms.CallOption // the caller's options, as given (or isolated)
+	stream   *streamState      // set when the caller streams (streamseal.go)
+	ids      int32             // the last attempt's id
 
 	minWindow  int     // > 0 after a token-limit failure: skip windows ≤ it
 	escQuality float64 // the rejected model's predicted quality
 	rejected   *RejectedError
 	stopAt     int // 1 + the index of the attempt whose action was stop
 
-	cost costCap // Hints.MaxCost over the attempts (costcap.go)
+	cost *costCap // Hints.MaxCost over the attempts, once it applies (costcap.go)
 
-	st      *callState // what may outlive the call: never reused (callstate.go)
-	answer0 *Answer    // the first attempt's, under a verifier (execBlock); else nil
+	st *callState // what may outlive the call: never reused (callstate.go)
+	// Under a verifier, what it is handed and may keep (verifyState): the
+	// caller's options and the first attempt's Answer. Else nil.
+	answerOpts *llms.CallOptions
+	answer0    *Answer
 
-	// The flags together, so that an exec, a callState and the first
-	// attempt's Answer fit 768 bytes with the allocator's header
-	// (execBlock).
 	applied    bool // caller is set already (by route)
-	buffered   bool
 	escalating bool // after a rejection: only stronger models
-	pooled     bool // x came from execPool and may go back (exec.finish)
 }
 
 // result is one attempt's outcome, made by the goroutine that ran it.
@@ -94,18 +89,18 @@ type result struct {
 // cancellation, nor once streamed text has reached the caller.
 func (r *Router) execute(ctx context.Context, d *Decision, messages []llms.MessageContent, options []llms.CallOption) (*llms.ContentResponse, error) {
 	x := r.newExec(ctx, d, messages, options)
-	resp, err := x.run()
-	x.finish()
-	return resp, err
+	return x.run()
 }
 
 func (x *exec) run() (*llms.ContentResponse, error) {
 	ctx, d, options := x.ctx, x.d, x.options
 	if !x.applied || x.caller.Metadata != nil {
 		// Applied afresh with a Metadata map: route's copy of the map was
-		// handed to the stages.
-		x.caller = llms.CallOptions{}
-		applyOptions(&x.caller, options)
+		// handed to the stages. Into a heap copy: an option is a function,
+		// which may keep the pointer it is given, and x is on the stack.
+		o := new(llms.CallOptions)
+		applyOptions(o, options)
+		x.caller = *o
 	}
 	if x.caller.Metadata != nil {
 		// Options such as llms.WithThinking write into the Metadata map the
@@ -116,12 +111,19 @@ func (x *exec) run() (*llms.ContentResponse, error) {
 	if x.caller.StreamingFunc != nil || x.caller.StreamingReasoningFunc != nil {
 		// A reasoning callback gets the content chunks too (openai's
 		// client): it is the caller's stream as much as StreamingFunc.
-		x.user = x.caller.StreamingFunc
-		if x.user == nil {
-			x.user = discardChunk
+		st := &streamState{r: x.r, user: x.caller.StreamingFunc, reasoning: x.caller.StreamingReasoningFunc}
+		if st.user == nil {
+			st.user = discardChunk
 		}
-		x.buffered = x.fb.buffer || bufferRequested(ctx)
-		x.claimed = make(chan struct{})
+		st.buffered = x.fb.buffer || bufferRequested(ctx)
+		st.claimed = make(chan struct{})
+		x.stream = st
+	}
+	if d.Hints.MaxCost > 0 {
+		x.cost = new(costCap) // before any attempt's goroutine reads it (outputCap)
+	}
+	if x.answerOpts != nil {
+		*x.answerOpts = x.caller // a verifier's (verifyState)
 	}
 	// The attempts start empty, in the room GenerateContent allocated with
 	// the Decision (newDecision) when there is some; they grow on the heap
@@ -132,7 +134,11 @@ func (x *exec) run() (*llms.ContentResponse, error) {
 		d.Attempts = d.Attempts[:0]
 	}
 	if x.fb.hedge.enabled() && len(d.Plan) > 1 {
-		return x.runHedged()
+		// The attempts' goroutines read the exec: they get a heap copy,
+		// and runHedged waits for every one of them before it returns.
+		h := new(exec)
+		*h = *x
+		return h.runHedged()
 	}
 	return x.runSequential()
 }
@@ -344,7 +350,10 @@ func (x *exec) breaker(step Step) *breaker.Breaker {
 }
 
 // call runs one attempt of step under parent (the request's context, or a
-// hedge's). It writes nothing shared but the streaming state.
+// hedge's). It writes nothing shared but the streaming state. What a
+// plain successful attempt does not need (a stream, a verifier, a
+// failure) is out of line, so that the common path stays in a few cache
+// lines.
 func (x *exec) call(parent context.Context, step Step, id int32, try int, wait time.Duration, hedged bool) (res result) {
 	r, fb := x.r, x.fb
 	card := &r.models[step.Index]
@@ -358,17 +367,8 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 	slot, ans := x.hintSlot(actx, id) // RetryAfterTransport leaves the response's hint in slot
 	opts := append(slot.opts[:0], x.options...)
 	opts = append(opts, fb.modelOpts[step.Index]) // llms.WithModel(card.APIModel)
-	if n := x.outputCap(id); n > 0 {
-		opts = append(opts, llms.WithMaxTokens(n)) // this attempt's only: keeps it within Hints.MaxCost
-	}
-	if x.user != nil {
-		res.sink = &streamSink{x: x, id: res.id}
-		if x.caller.StreamingFunc != nil {
-			opts = append(opts, llms.WithStreamingFunc(res.sink.stream))
-		}
-		if x.caller.StreamingReasoningFunc != nil {
-			opts = append(opts, llms.WithStreamingReasoningFunc(res.sink.streamReasoning))
-		}
+	if x.d.Hints.MaxCost > 0 || x.stream != nil {
+		opts = x.extraOptions(&res, opts)
 	}
 	var start time.Time
 	if fb.sysBoth {
@@ -392,44 +392,88 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 	}
 	if err == nil {
 		a.Usage = r.usage(resp, &x.d.Features)
-	} else if u, ok := usageFromResponse(resp); ok {
+		a.Cost = card.usageCost(a.Usage)
+		if fb.verifier != nil {
+			resp = x.verifyAnswer(parent, actx, &res, card, ans, resp)
+		}
+	} else {
+		x.failAttempt(parent, actx, slot, card, resp, err, userErr, a)
+		resp = nil
+	}
+	res.resp = resp
+	return res
+}
+
+// extraOptions appends to opts the attempt's output limit under
+// Hints.MaxCost and, when the caller streams, the callbacks of the
+// attempt's sink (set in res).
+//
+//go:noinline
+func (x *exec) extraOptions(res *result, opts []llms.CallOption) []llms.CallOption {
+	if n := x.outputCap(res.id); n > 0 {
+		opts = append(opts, llms.WithMaxTokens(n)) // this attempt's only: keeps it within Hints.MaxCost
+	}
+	if x.stream != nil {
+		res.sink = &streamSink{st: x.stream, id: res.id}
+		if x.caller.StreamingFunc != nil {
+			opts = append(opts, llms.WithStreamingFunc(res.sink.stream))
+		}
+		if x.caller.StreamingReasoningFunc != nil {
+			opts = append(opts, llms.WithStreamingReasoningFunc(res.sink.streamReasoning))
+		}
+	}
+	return opts
+}
+
+// failAttempt records in a why the attempt failed with err (its
+// response, if any, in failed), userErr being what the caller's streaming
+// callback returned.
+//
+//go:noinline
+func (x *exec) failAttempt(parent, actx context.Context, slot *hintSlot, card *ModelCard, failed *llms.ContentResponse, err, userErr error, a *Attempt) {
+	if u, ok := usageFromResponse(failed); ok {
 		// A failed call costs only what its response says it used: providers
 		// do not bill rate-limited or failed requests, so none is estimated.
 		a.Usage = u
+		a.Cost = card.usageCost(u)
 	}
-	a.Cost = card.usageCost(a.Usage)
-	if err != nil && userErr != nil { // the caller's callback failed or panicked: the caller stopped
-		resp = nil
+	switch {
+	case userErr != nil: // the caller's callback failed or panicked: the caller stopped
 		a.Code, a.Err = callerStopped(card.Name, err)
-	} else if errors.Is(err, ErrPanic) {
-		resp = nil
+	case errors.Is(err, ErrPanic):
 		a.Code, a.Err = panicAttempt(card.Name, err)
-	} else if err != nil {
-		resp = nil
+	default:
 		if errclass.NoAnswer(err) {
 			err = noAnswerError{err}
 		}
 		a.Code, a.Err = x.classify(parent, actx, card.Name, err)
 		a.Err = slot.annotate(a.Err)
-	} else if fb.verifier != nil {
-		// ans is this attempt's alone (exec.hintSlot).
-		*ans = Answer{Model: card.Name, Messages: x.messages, Options: &x.caller, Response: resp}
-		// Under parent, the hedge's context when hedging: a hedge the router
-		// cancels has its verification cancelled too.
-		if rej, perr := verify(parent, fb.verifier, ans); perr != nil {
-			resp = nil
-			a.Code, a.Err = panicAttempt(card.Name, perr)
-			res.verifierPanic = true
-		} else if rej != nil && (x.ctx.Err() != nil || isRouterCancel(context.Cause(parent))) {
-			resp = nil // cut short by the caller or the router, not judged: no rejection
-			a.Code, a.Err = x.classify(parent, actx, card.Name, rej)
-		} else if rej != nil {
-			a.Rejected = rej.Error()
-			res.rej = rej
-		}
 	}
-	res.resp = resp
-	return res
+}
+
+// verifyAnswer hands the attempt's accepted answer resp to the verifier
+// (as ans, the attempt's own) and returns it, or nil when it failed.
+//
+//go:noinline
+func (x *exec) verifyAnswer(parent, actx context.Context, res *result, card *ModelCard, ans *Answer, resp *llms.ContentResponse) *llms.ContentResponse {
+	a := &res.a
+	*ans = Answer{Model: card.Name, Messages: x.messages, Options: x.answerOpts, Response: resp}
+	// Under parent, the hedge's context when hedging: a hedge the router
+	// cancels has its verification cancelled too.
+	rej, perr := verify(parent, x.fb.verifier, ans)
+	switch {
+	case perr != nil:
+		a.Code, a.Err = panicAttempt(card.Name, perr)
+		res.verifierPanic = true
+		return nil
+	case rej != nil && (x.ctx.Err() != nil || isRouterCancel(context.Cause(parent))):
+		a.Code, a.Err = x.classify(parent, actx, card.Name, rej) // cut short by the caller or the router, not judged: no rejection
+		return nil
+	case rej != nil:
+		a.Rejected = rej.Error()
+		res.rej = rej
+	}
+	return resp
 }
 
 // now reads the plan's clock (Fallback.Clock, else the router's). When it
@@ -492,9 +536,9 @@ func (x *exec) record(res *result) (*llms.ContentResponse, *Attempt) {
 // deliver returns the accepted answer of res, flushing its buffered chunks
 // to the caller first.
 func (x *exec) deliver(res *result) (*llms.ContentResponse, error) {
-	if res.sink != nil && x.buffered {
+	if res.sink != nil && x.streamBuffered() {
 		for _, c := range res.sink.chunks {
-			if err := x.callUser(x.ctx, c); err != nil {
+			if err := x.stream.callUser(x.ctx, c); err != nil {
 				return nil, err
 			}
 		}

@@ -63,7 +63,6 @@ func BenchmarkExecAnnotate(b *testing.B) {
 				if x.annotate(resp) == nil {
 					b.Fatal("no response")
 				}
-				x.finish()
 			}
 		})
 	}

@@ -62,7 +62,7 @@ func (x *exec) runHedged() (*llms.ContentResponse, error) {
 		return Step{}, false
 	}
 	timerFor := func(step Step) <-chan time.Time {
-		if len(live) >= 1+fb.hedge.MaxExtra || next >= len(d.Plan) || x.owner.Load() != 0 {
+		if len(live) >= 1+fb.hedge.MaxExtra || next >= len(d.Plan) || x.streamOwner() != 0 {
 			return nil
 		}
 		if dl := fb.hedgeDelay(step.Index, x.r.models[step.Index]); dl > 0 {
@@ -93,7 +93,7 @@ func (x *exec) runHedged() (*llms.ContentResponse, error) {
 			finish(res.id)
 			_, a := x.record(&res)
 			switch {
-			case a.Err == nil && a.Rejected == "" && keep && good == nil && (x.owner.Load() <= 0 || x.buffered):
+			case a.Err == nil && a.Rejected == "" && keep && good == nil && (x.streamOwner() <= 0 || x.streamBuffered()):
 				good = &res
 			case a.Err == nil && (good != nil || cause == errHedgeLost):
 				a.Next = "not used: another attempt answered first"
@@ -110,14 +110,17 @@ func (x *exec) runHedged() (*llms.ContentResponse, error) {
 	if step, ok := launch(false); ok {
 		timer = timerFor(step)
 	}
-	claimed := x.claimed
+	var claimed <-chan struct{} // nil, never ready, unless the caller streams
+	if x.stream != nil {
+		claimed = x.stream.claimed
+	}
 	for len(live) > 0 {
 		select {
 		case res := <-results:
 			finish(res.id)
 			card := &x.r.models[res.step.Index]
 			_, a := x.record(&res)
-			if owner := x.owner.Load(); owner > 0 && owner != res.id && !x.buffered {
+			if owner := x.streamOwner(); owner > 0 && owner != res.id && !x.streamBuffered() {
 				// Another attempt's text already reached the caller: it
 				// is the only one that can still win, and this one's
 				// outcome (an answer, or an error whose action is stop)
@@ -175,14 +178,14 @@ func (x *exec) runHedged() (*llms.ContentResponse, error) {
 					return nil, x.failed()
 				}
 			}
-			if len(live) < 1+fb.hedge.MaxExtra && x.owner.Load() == 0 {
+			if len(live) < 1+fb.hedge.MaxExtra && x.streamOwner() == 0 {
 				if step, ok := launch(false); ok {
 					timer = timerFor(step)
 				}
 			}
 		case <-timer:
 			timer = nil
-			if len(live) < 1+fb.hedge.MaxExtra && x.owner.Load() == 0 {
+			if len(live) < 1+fb.hedge.MaxExtra && x.streamOwner() == 0 {
 				if step, ok := launch(true); ok {
 					timer = timerFor(step)
 				}
@@ -191,7 +194,7 @@ func (x *exec) runHedged() (*llms.ContentResponse, error) {
 			// An attempt's text reached the caller: it is the only one
 			// that can still win.
 			claimed, timer = nil, nil
-			owner := x.owner.Load()
+			owner := x.streamOwner()
 			for _, l := range live {
 				if l.id != owner {
 					l.cancel(errNotStreamOwner)

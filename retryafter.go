@@ -78,7 +78,7 @@ type hintSlot struct {
 
 // verifiedSlot is the hint slot of an attempt after the first under a
 // verifier, with the Answer the verifier is handed (and may keep): one
-// allocation for both. The first attempt's Answer is in its execBlock.
+// allocation for both. The first attempt's Answer is in the call's verifyState.
 type verifiedSlot struct {
 	hintSlot
 	answer Answer

@@ -490,12 +490,13 @@ func (r *Router) decide(ctx context.Context, s *scratch, firstAttempt bool) (*De
 // InfoCostUSD). Every decision goes to the sinks, failed ones included.
 func (r *Router) GenerateContent(ctx context.Context, messages []llms.MessageContent, options ...llms.CallOption) (*llms.ContentResponse, error) {
 	options = withoutNil(options) // providers may call every option
-	// Route applies the options once, into the exec (exec.run), which is
-	// taken first so that they are not copied again.
-	x := r.takeExec()
+	// The exec stays on this stack (see exec). Route applies the options
+	// once, into it.
+	var xs exec
+	x := &xs
+	x.r, x.fb = r, r.fb
 	d, first, policy, err := r.route(ctx, messages, options, true, &x.caller)
 	if err != nil {
-		x.finish()
 		return nil, err
 	}
 	var done []func(*Decision)
@@ -507,7 +508,6 @@ func (r *Router) GenerateContent(ctx context.Context, messages []llms.MessageCon
 		if done, err = r.startCall(ctx, d, ss); err != nil {
 			d.Latency = r.since(d.Time)
 			r.recordDecision(ctx, d)
-			x.finish()
 			return nil, err
 		}
 	}
@@ -520,12 +520,9 @@ func (r *Router) GenerateContent(ctx context.Context, messages []llms.MessageCon
 	finishCall(done, d)
 	r.recordDecision(ctx, d)
 	if err != nil {
-		x.finish()
 		return nil, err
 	}
-	resp = x.annotate(resp)
-	x.finish()
-	return resp, nil
+	return x.annotate(resp), nil
 }
 
 // Call generates from a single text prompt, as GenerateContent does (ctx's

@@ -13,7 +13,7 @@ import (
 // attempt's outcome; otherwise the caller would see text and then an
 // error other than ErrStreamStarted, a fallback or another attempt's
 // answer. Two things keep it so, both arbitrated with the claim of the
-// stream (exec.owner) so that a chunk racing the decision either lands
+// stream (streamState.owner) so that a chunk racing the decision either lands
 // before it, and the plan then ends on the streaming attempt, or is
 // refused:
 //
@@ -22,7 +22,7 @@ import (
 //   - a hedged plan about to end on another attempt's answer or error
 //     seals the stream (exec.sealStream) before cancelling the rest.
 
-// streamSealed is exec.owner once no attempt may claim the caller's stream.
+// streamSealed is streamState.owner once no attempt may claim the caller's stream.
 const streamSealed int32 = -1
 
 // errAttemptEnded is what a chunk sent after its attempt's call returned
@@ -34,10 +34,11 @@ var errAttemptEnded = errors.New("llmrouter: the attempt has returned; chunk dro
 // must then end on that attempt's outcome. Always true unless the call
 // streams unbuffered.
 func (x *exec) sealStream() bool {
-	if x.user == nil || x.buffered {
+	st := x.stream
+	if st == nil || st.buffered {
 		return true
 	}
-	return x.owner.CompareAndSwap(0, streamSealed) || x.owner.Load() == streamSealed
+	return st.owner.CompareAndSwap(0, streamSealed) || st.owner.Load() == streamSealed
 }
 
 // claim makes s's attempt the one streaming to the caller, unless its call
@@ -45,7 +46,7 @@ func (x *exec) sealStream() bool {
 func (s *streamSink) claim() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return !s.ended.Load() && s.x.owner.CompareAndSwap(0, s.id)
+	return !s.ended.Load() && s.st.owner.CompareAndSwap(0, s.id)
 }
 
 // end drops every chunk s gets from now on. Once it returns, whether s's
@@ -66,20 +67,50 @@ func (s *streamSink) end() error {
 func (s *streamSink) noteFirst() {
 	s.mu.Lock()
 	if s.first.IsZero() && !s.ended.Load() {
-		s.first = s.x.r.now()
+		s.first = s.st.r.now()
 	}
 	s.seen.Store(true)
 	s.mu.Unlock()
 }
 
-func (x *exec) streamedBy(id int32) bool { return x.user != nil && !x.buffered && x.owner.Load() == id }
+func (x *exec) streamedBy(id int32) bool {
+	return x.stream != nil && !x.stream.buffered && x.stream.owner.Load() == id
+}
+
+// streamOwner is the id of the attempt streaming to the caller, 0 for none
+// (always when the caller does not stream), or streamSealed.
+func (x *exec) streamOwner() int32 {
+	if x.stream == nil {
+		return 0
+	}
+	return x.stream.owner.Load()
+}
+
+// streamBuffered reports whether the caller streams, buffered.
+func (x *exec) streamBuffered() bool { return x.stream != nil && x.stream.buffered }
+
+// streamState is what a streaming call's attempts share with their
+// callbacks, which a provider may call from goroutines of its own and
+// even after returning: a heap object of its own, made only when the
+// caller streams, so that the exec itself stays on GenerateContent's
+// stack. owner and claimed are written by the callbacks; the rest is set
+// before the first attempt.
+type streamState struct {
+	r         *Router                                     // for the first chunk's time
+	user      func(context.Context, []byte) error         // the caller's StreamingFunc; discardChunk with only a StreamingReasoningFunc
+	reasoning func(context.Context, []byte, []byte) error // the caller's StreamingReasoningFunc, or nil
+	buffered  bool                                        // chunks are held until the plan accepts an answer
+	owner     atomic.Int32                                // id of the attempt streaming to the caller; 0 none; streamSealed
+	claimed   chan struct{}                               // closed when an attempt claims the stream
+	claimOne  sync.Once
+}
 
 // streamSink is one attempt's streaming callbacks (StreamingFunc and
 // StreamingReasoningFunc, those the caller set): they forward chunks to
 // the caller if this attempt owns the caller's stream (the first to send
 // text or reasoning claims it), or buffer them when streaming is buffered.
 type streamSink struct {
-	x      *exec
+	st     *streamState
 	id     int32
 	chunks []sinkChunk
 	mu     sync.Mutex  // orders end with a claim, a buffered chunk or first
@@ -97,28 +128,28 @@ type sinkChunk struct {
 	withReasoning   bool // for StreamingReasoningFunc
 }
 
-// discardChunk is exec.user when the caller set only a
+// discardChunk is streamState.user when the caller set only a
 // StreamingReasoningFunc.
 func discardChunk(context.Context, []byte) error { return nil }
 
 // forward hands c to the caller's callback it is for.
-func (x *exec) forward(ctx context.Context, c sinkChunk) error {
+func (st *streamState) forward(ctx context.Context, c sinkChunk) error {
 	if c.withReasoning {
-		return x.caller.StreamingReasoningFunc(ctx, c.reasoning, c.text)
+		return st.reasoning(ctx, c.reasoning, c.text)
 	}
-	return x.user(ctx, c.text)
+	return st.user(ctx, c.text)
 }
 
 // callUser forwards c to the caller, turning a panic of its callback into
 // an error: a client may call the callback on a goroutine of its own,
 // where the panic would end the process.
-func (x *exec) callUser(ctx context.Context, c sinkChunk) (err error) {
+func (st *streamState) callUser(ctx context.Context, c sinkChunk) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = recovered("the caller's streaming callback", v)
 		}
 	}()
-	return x.forward(ctx, c)
+	return st.forward(ctx, c)
 }
 
 func (s *streamSink) stream(ctx context.Context, chunk []byte) error {
@@ -130,12 +161,12 @@ func (s *streamSink) streamReasoning(ctx context.Context, reasoning, chunk []byt
 }
 
 func (s *streamSink) send(ctx context.Context, c sinkChunk) error {
-	x := s.x
+	st := s.st
 	n := len(c.text) + len(c.reasoning)
 	if n > 0 && !s.seen.Load() {
 		s.noteFirst()
 	}
-	if x.buffered {
+	if st.buffered {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		if s.ended.Load() {
@@ -147,7 +178,7 @@ func (s *streamSink) send(ctx context.Context, c sinkChunk) error {
 		}
 		return nil
 	}
-	if owner := x.owner.Load(); owner != s.id {
+	if owner := st.owner.Load(); owner != s.id {
 		if n == 0 {
 			return nil
 		}
@@ -157,11 +188,11 @@ func (s *streamSink) send(ctx context.Context, c sinkChunk) error {
 			}
 			return errNotStreamOwner
 		}
-		x.claimOne.Do(func() { close(x.claimed) })
+		st.claimOne.Do(func() { close(st.claimed) })
 	} else if s.ended.Load() {
 		return errAttemptEnded
 	}
-	err := x.callUser(ctx, c)
+	err := st.callUser(ctx, c)
 	if err != nil {
 		s.mu.Lock()
 		if s.userErr == nil {
