@@ -93,7 +93,31 @@ func (r *Router) execute(ctx context.Context, d *Decision, messages []llms.Messa
 }
 
 func (x *exec) run() (*llms.ContentResponse, error) {
-	ctx, d, options := x.ctx, x.d, x.options
+	d, c := x.d, &x.caller
+	if !x.applied || c.Metadata != nil || c.StreamingFunc != nil || c.StreamingReasoningFunc != nil ||
+		d.Hints.MaxCost > 0 || x.answerOpts != nil {
+		x.prepare()
+	}
+	// The attempts start empty, in the room GenerateContent allocated with
+	// the Decision (newDecision) when there is some; they grow on the heap
+	// past it.
+	if d.Attempts == nil {
+		d.Attempts = []Attempt{}
+	} else {
+		d.Attempts = d.Attempts[:0]
+	}
+	if x.fb.hedge.enabled() && len(d.Plan) > 1 {
+		return x.runHedgedCopy()
+	}
+	return x.runSequential()
+}
+
+// prepare readies x for what a plain call does not have: options to apply
+// (again, with a Metadata map), a stream, a cost cap, a verifier.
+//
+//go:noinline
+func (x *exec) prepare() {
+	options := x.options
 	if !x.applied || x.caller.Metadata != nil {
 		// Applied afresh with a Metadata map: route's copy of the map was
 		// handed to the stages. Into a heap copy: an option is a function,
@@ -115,32 +139,27 @@ func (x *exec) run() (*llms.ContentResponse, error) {
 		if st.user == nil {
 			st.user = discardChunk
 		}
-		st.buffered = x.fb.buffer || bufferRequested(ctx)
+		st.buffered = x.fb.buffer || bufferRequested(x.ctx)
 		st.claimed = make(chan struct{})
 		x.stream = st
 	}
-	if d.Hints.MaxCost > 0 {
+	if x.d.Hints.MaxCost > 0 {
 		x.cost = new(costCap) // before any attempt's goroutine reads it (outputCap)
 	}
 	if x.answerOpts != nil {
 		*x.answerOpts = x.caller // a verifier's (verifyState)
 	}
-	// The attempts start empty, in the room GenerateContent allocated with
-	// the Decision (newDecision) when there is some; they grow on the heap
-	// past it.
-	if d.Attempts == nil {
-		d.Attempts = []Attempt{}
-	} else {
-		d.Attempts = d.Attempts[:0]
-	}
-	if x.fb.hedge.enabled() && len(d.Plan) > 1 {
-		// The attempts' goroutines read the exec: they get a heap copy,
-		// and runHedged waits for every one of them before it returns.
-		h := new(exec)
-		*h = *x
-		return h.runHedged()
-	}
-	return x.runSequential()
+}
+
+// runHedgedCopy runs the hedged plan on a heap copy of x: the attempts'
+// goroutines read the exec, and x may be on the stack. runHedged waits
+// for every one of them before it returns.
+//
+//go:noinline
+func (x *exec) runHedgedCopy() (*llms.ContentResponse, error) {
+	h := new(exec)
+	*h = *x
+	return h.runHedged()
 }
 
 // isolateMetadata returns one option applying options as applyOptions
@@ -180,10 +199,11 @@ func (x *exec) runSequential() (*llms.ContentResponse, error) {
 		var coolUntil time.Time
 		var cooling []string
 		called := false
-		for _, step := range d.Plan {
+		for i := range d.Plan {
 			if x.ctx.Err() != nil {
 				break
 			}
+			step := d.Plan[i]
 			card := &x.r.models[step.Index]
 			if reason := x.skipReason(step); reason != "" {
 				x.skip(step, reason)
@@ -203,54 +223,15 @@ func (x *exec) runSequential() (*llms.ContentResponse, error) {
 				x.reserveCost(x.ids)
 				res := x.call(x.ctx, step, x.ids, try, wait, false)
 				resp, a := x.record(&res)
-				if a.Err == nil {
-					if a.Rejected == "" {
-						return x.deliver(&res)
-					}
-					if x.streamedBy(res.id) { // the caller saw it: keep it
-						a.Next = "kept: the answer was already streamed to the caller"
-						d.Answered = a.Model
-						return resp, nil
-					}
-					a.Next = "escalate"
-					break
+				if a.Err == nil && a.Rejected == "" {
+					return x.deliver(&res)
 				}
-				if err := x.ctx.Err(); err != nil {
-					return nil, x.canceled(err)
+				next, resp, err := x.afterAttempt(&res, resp, a, card, try, &wait)
+				if next == planEnd {
+					return resp, err
 				}
-				if x.streamedBy(res.id) {
-					a.Next = "stop: the stream had started"
-					return nil, fmtStreamStarted(card.Name, a.Err)
-				}
-				act := fb.action(a.Code)
-				if act == ActionRetry {
-					if try >= fb.maxRetries {
-						a.Next = "next model: " + strconv.Itoa(try) + " retries spent"
-						break
-					}
-					hint, _ := errclass.RetryAfter(a.Err)
-					delay := fb.backoff.DelayWithHint(try, hint, fb.rnd)
-					now := fb.clock.Now()
-					if delay > fb.maxWait {
-						// One request's long Retry-After does not cool the
-						// model down for everyone: the breaker counts the
-						// failure and honours the hint if it trips.
-						a.Next = "next model: retry in " + delay.String() + " exceeds the " + fb.maxWait.String() + " limit"
-						break
-					}
-					if !fitsDeadline(x.ctx, now, delay, fb.attemptTimeout) {
-						a.Next = "next model: a retry in " + delay.String() + " would not fit the deadline"
-						break
-					}
-					a.Next = "retry in " + delay.String()
-					if err := waitFor(x.ctx, fb.clock, delay); err != nil {
-						return nil, x.canceled(err)
-					}
-					wait = delay
+				if next == planRetry {
 					continue
-				}
-				if stop := x.afterFailure(act, a, card); stop {
-					return nil, x.failed()
 				}
 				break
 			}
@@ -268,6 +249,72 @@ func (x *exec) runSequential() (*llms.ContentResponse, error) {
 		break
 	}
 	return nil, x.failed()
+}
+
+// What the sequential plan does after an attempt that was not accepted
+// (exec.afterAttempt).
+const (
+	planNextModel = iota // go on with the next step
+	planRetry            // call the same model again
+	planEnd              // return afterAttempt's response and error
+)
+
+// afterAttempt handles a sequential attempt that failed or whose answer
+// the verifier rejected (res, recorded as a, on card's model, after try
+// retries): it notes the action in a and says what the plan does next,
+// waiting out a retry's delay (stored in *wait) first. Out of line: a
+// plain call's accepted answer never comes here.
+//
+//go:noinline
+func (x *exec) afterAttempt(res *result, resp *llms.ContentResponse, a *Attempt, card *ModelCard, try int, wait *time.Duration) (next int, _ *llms.ContentResponse, _ error) {
+	d, fb := x.d, x.fb
+	if a.Err == nil { // rejected
+		if x.streamedBy(res.id) { // the caller saw it: keep it
+			a.Next = "kept: the answer was already streamed to the caller"
+			d.Answered = a.Model
+			return planEnd, resp, nil
+		}
+		a.Next = "escalate"
+		return planNextModel, nil, nil
+	}
+	if err := x.ctx.Err(); err != nil {
+		return planEnd, nil, x.canceled(err)
+	}
+	if x.streamedBy(res.id) {
+		a.Next = "stop: the stream had started"
+		return planEnd, nil, fmtStreamStarted(card.Name, a.Err)
+	}
+	act := fb.action(a.Code)
+	if act == ActionRetry {
+		if try >= fb.maxRetries {
+			a.Next = "next model: " + strconv.Itoa(try) + " retries spent"
+			return planNextModel, nil, nil
+		}
+		hint, _ := errclass.RetryAfter(a.Err)
+		delay := fb.backoff.DelayWithHint(try, hint, fb.rnd)
+		now := fb.clock.Now()
+		if delay > fb.maxWait {
+			// One request's long Retry-After does not cool the model down
+			// for everyone: the breaker counts the failure and honours the
+			// hint if it trips.
+			a.Next = "next model: retry in " + delay.String() + " exceeds the " + fb.maxWait.String() + " limit"
+			return planNextModel, nil, nil
+		}
+		if !fitsDeadline(x.ctx, now, delay, fb.attemptTimeout) {
+			a.Next = "next model: a retry in " + delay.String() + " would not fit the deadline"
+			return planNextModel, nil, nil
+		}
+		a.Next = "retry in " + delay.String()
+		if err := waitFor(x.ctx, fb.clock, delay); err != nil {
+			return planEnd, nil, x.canceled(err)
+		}
+		*wait = delay
+		return planRetry, nil, nil
+	}
+	if stop := x.afterFailure(act, a, card); stop {
+		return planEnd, nil, x.failed()
+	}
+	return planNextModel, nil, nil
 }
 
 // afterFailure notes the action after a failed attempt (not a retry) in a
@@ -523,14 +570,22 @@ func (x *exec) record(res *result) (*llms.ContentResponse, *Attempt) {
 		fb.latency[res.step.Index].add(a.Latency)
 	}
 	if res.rej != nil {
-		q := d.Candidates[res.step.Index].Quality
-		if x.rejected == nil || !x.escalating || q >= x.escQuality {
-			x.rejected = &RejectedError{Model: a.Model, Response: res.resp, Reason: res.rej, Decision: d}
-		}
-		x.escalating = true
-		x.escQuality = max(x.escQuality, q)
+		x.noteRejection(res, a)
 	}
 	return res.resp, a
+}
+
+// noteRejection keeps the verifier's rejection of res (recorded as a) and
+// turns the plan to escalation.
+//
+//go:noinline
+func (x *exec) noteRejection(res *result, a *Attempt) {
+	q := x.d.Candidates[res.step.Index].Quality
+	if x.rejected == nil || !x.escalating || q >= x.escQuality {
+		x.rejected = &RejectedError{Model: a.Model, Response: res.resp, Reason: res.rej, Decision: x.d}
+	}
+	x.escalating = true
+	x.escQuality = max(x.escQuality, q)
 }
 
 // deliver returns the accepted answer of res, flushing its buffered chunks

@@ -139,14 +139,22 @@ func recordOne(ctx context.Context, s Sink, d *Decision) {
 func withoutNil(options []llms.CallOption) []llms.CallOption {
 	for i, o := range options {
 		if o == nil {
-			out := slices.Clone(options[:i])
-			for _, o := range options[i+1:] {
-				if o != nil {
-					out = append(out, o)
-				}
-			}
-			return out
+			return dropNil(options, i)
 		}
 	}
 	return options
+}
+
+// dropNil is withoutNil's copy, from the first nil entry at i: out of
+// line, as callers rarely pass one.
+//
+//go:noinline
+func dropNil(options []llms.CallOption, i int) []llms.CallOption {
+	out := slices.Clone(options[:i])
+	for _, o := range options[i+1:] {
+		if o != nil {
+			out = append(out, o)
+		}
+	}
+	return out
 }
