@@ -49,7 +49,7 @@ type hold struct {
 //
 // Without a cap it returns "" inline, as reserveCost, settleCost and
 // outputCap return: a call without Hints.MaxCost runs none of their code.
-func (x *exec) costReason(step Step, running, left int) string {
+func (x *exec) costReason(step *Step, running, left int) string {
 	if !(x.d.Hints.MaxCost > 0) {
 		return ""
 	}
@@ -57,7 +57,7 @@ func (x *exec) costReason(step Step, running, left int) string {
 }
 
 // capReason is costReason under a cap.
-func (x *exec) capReason(step Step, running, left int) string {
+func (x *exec) capReason(step *Step, running, left int) string {
 	limit := x.d.Hints.MaxCost
 	x.d.CostCap.Max = limit
 	card := &x.r.models[step.Index]

@@ -203,7 +203,7 @@ func (x *exec) runSequential() (*llms.ContentResponse, error) {
 			if x.ctx.Err() != nil {
 				break
 			}
-			step := d.Plan[i]
+			step := &d.Plan[i] // by pointer: a Step copied to the stack and read back at once stalls the load
 			card := &x.r.models[step.Index]
 			if reason := x.skipReason(step); reason != "" {
 				x.skip(step, reason)
@@ -340,14 +340,14 @@ func (x *exec) afterFailure(act Action, a *Attempt, card *ModelCard) (stop bool)
 
 // skipReason says why step must not be called now, or "": inline, before
 // any failure or rejection.
-func (x *exec) skipReason(step Step) string {
+func (x *exec) skipReason(step *Step) string {
 	if x.minWindow <= 0 && !x.escalating {
 		return ""
 	}
 	return x.skipAfterFailure(step)
 }
 
-func (x *exec) skipAfterFailure(step Step) string {
+func (x *exec) skipAfterFailure(step *Step) string {
 	card := &x.r.models[step.Index]
 	if x.minWindow > 0 && card.ContextWindow > 0 && card.ContextWindow <= x.minWindow {
 		return "context window " + strconv.Itoa(card.ContextWindow) + " is not larger than the " +
@@ -364,7 +364,7 @@ func (x *exec) skipAfterFailure(step Step) string {
 
 // skip records that step's model was not called, and why. The attempt's
 // Err says so too, so that an AllFailedError lists the reason.
-func (x *exec) skip(step Step, reason string) {
+func (x *exec) skip(step *Step, reason string) {
 	x.d.Attempts = append(x.d.Attempts, Attempt{Model: step.Model, Reason: step.Reason, Start: x.r.now(),
 		Skipped: reason, Err: errors.New("llmrouter: not called: " + reason)})
 }
@@ -372,8 +372,8 @@ func (x *exec) skip(step Step, reason string) {
 // admit asks the step's breaker whether the model may be called now. If
 // not, it records the skip, adds the model to cooling and keeps in
 // coolUntil the earliest time any cooling model comes back.
-func (x *exec) admit(step Step, cooling *[]string, coolUntil *time.Time) bool {
-	b := x.breaker(step)
+func (x *exec) admit(step *Step, cooling *[]string, coolUntil *time.Time) bool {
+	b := x.breaker(step.Index)
 	if b == nil {
 		return true
 	}
@@ -389,11 +389,11 @@ func (x *exec) admit(step Step, cooling *[]string, coolUntil *time.Time) bool {
 	return false
 }
 
-func (x *exec) breaker(step Step) *breaker.Breaker {
+func (x *exec) breaker(index int) *breaker.Breaker {
 	if x.fb.breakers == nil {
 		return nil
 	}
-	return x.fb.breakers[step.Index]
+	return x.fb.breakers[index]
 }
 
 // call runs one attempt of step under parent (the request's context, or a
@@ -401,10 +401,10 @@ func (x *exec) breaker(step Step) *breaker.Breaker {
 // plain successful attempt does not need (a stream, a verifier, a
 // failure) is out of line, so that the common path stays in a few cache
 // lines.
-func (x *exec) call(parent context.Context, step Step, id int32, try int, wait time.Duration, hedged bool) (res result) {
+func (x *exec) call(parent context.Context, step *Step, id int32, try int, wait time.Duration, hedged bool) (res result) {
 	r, fb := x.r, x.fb
 	card := &r.models[step.Index]
-	res.step, res.id = step, id // the attempt is written into res in place: it is copied once, into the decision (record)
+	res.step, res.id = *step, id // the attempt is written into res in place: it is copied once, into the decision (record)
 	defer func() { recoverAttempt(&res, card.Name, recover()) }()
 	actx, cancel := parent, context.CancelFunc(nil)
 	if fb.attemptTimeout > 0 {
@@ -559,7 +559,7 @@ func (x *exec) record(res *result) (*llms.ContentResponse, *Attempt) {
 	d.Usage.Estimated = d.Usage.Estimated || a.Usage.Estimated
 	d.Cost += a.Cost
 	x.settleCost(res.id, a)
-	if b := x.breaker(res.step); b != nil {
+	if b := x.breaker(res.step.Index); b != nil {
 		err := a.Err
 		if res.verifierPanic {
 			err = nil // the model answered: a success to its breaker (and a half-open probe's slot freed)

@@ -32,7 +32,7 @@ func (x *exec) runHedged() (*llms.ContentResponse, error) {
 
 	launch := func(hedged bool) (Step, bool) {
 		for next < len(d.Plan) {
-			step := d.Plan[next]
+			step := &d.Plan[next]
 			next++
 			if reason := x.skipReason(step); reason != "" {
 				x.skip(step, reason)
@@ -57,7 +57,7 @@ func (x *exec) runHedged() (*llms.ContentResponse, error) {
 			hctx, cancel := context.WithCancelCause(x.ctx)
 			live = append(live, hedgeRun{id: id, cancel: cancel})
 			go func() { results <- x.call(hctx, step, id, 0, 0, hedged) }()
-			return step, true
+			return *step, true
 		}
 		return Step{}, false
 	}
