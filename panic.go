@@ -62,11 +62,26 @@ func verify(ctx context.Context, v Verifier, a *Answer) (rejection, panicked err
 	return v.Verify(ctx, a), nil
 }
 
-// panicAttempt is the attempt error for a recovered panic: code unknown,
-// never reclassified (a stack's text would match the classifier's
-// phrases).
+// panicAttempt is the attempt error for a recovered panic outside the
+// provider (a verifier, an error classifier, a token counter): code
+// unknown, never reclassified (a stack's text would match the
+// classifier's phrases).
 func panicAttempt(model string, err error) (llms.ErrorCode, error) {
 	return llms.ErrCodeUnknown, &llms.Error{Code: llms.ErrCodeUnknown, Provider: model, Message: err.Error(), Cause: err}
+}
+
+// providerPanicAttempt is the attempt error for a panic recovered from a
+// provider's GenerateContent: provider unavailable, like a malformed
+// answer, never reclassified. langchaingo's clients panic on bodies a
+// little differently wrong from those they report as errors (openai's
+// {"choices":[null]} where its null is "empty response", anthropic's null
+// where a body that is not JSON is a decoding error), and the router
+// cannot tell such a panic from a bug of the provider's own, which a retry
+// meets again: it retries both, as it retries a 5xx, and the breaker
+// counts each try, so a provider that always panics is cooled down after
+// Breaker's consecutive failures.
+func providerPanicAttempt(model string, err error) (llms.ErrorCode, error) {
+	return llms.ErrCodeProviderUnavailable, &llms.Error{Code: llms.ErrCodeProviderUnavailable, Provider: model, Message: err.Error(), Cause: err}
 }
 
 // recoverAttempt, deferred by exec.call, turns a panic anywhere else in
