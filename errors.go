@@ -54,7 +54,12 @@ var (
 	// llms.ErrCodeProviderUnavailable, as a malformed answer has (the
 	// langchaingo clients panic on some bodies that are not the answer's
 	// shape, and report others as errors), so it is retried and moved past
-	// like one, and counts against the model's breaker. A verifier's or an
+	// like one, and counts against the model's breaker; but one raised
+	// inside a caller's llms.CallOption that the provider applies (a frame
+	// of the panic runs the option) is the request's: code
+	// llms.ErrCodeInvalidRequest, the plan stops, no breaker counts it.
+	// (The router applies the options itself on the caller's goroutine
+	// before any model, and does not recover a panic there.) A verifier's or an
 	// error classifier's has code llms.ErrCodeUnknown: the plan moves on to
 	// the next model without retrying the same one; a verifier's does not
 	// count against the breaker (it is no fault of the model's, whose

@@ -403,7 +403,7 @@ func (x *exec) call(parent context.Context, step Step, id int32, try int, wait t
 		a.Code, a.Err = callerStopped(card.Name, err)
 	} else if errors.Is(err, ErrPanic) {
 		resp = nil
-		a.Code, a.Err = providerPanicAttempt(card.Name, err)
+		a.Code, a.Err = providerPanicAttempt(card.Name, err, opts)
 	} else if err != nil {
 		resp = nil
 		if errclass.NoAnswer(err) {
