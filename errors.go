@@ -50,10 +50,20 @@ var (
 	// ErrPanic is matched by the error that a panic recovered by the router
 	// becomes. The router recovers a panic in a provider, a verifier or an
 	// error classifier, inline or in a hedge goroutine, and records it as
-	// that attempt's error, with code llms.ErrCodeUnknown: the plan moves on
-	// to the next model without retrying the same one. A provider's panic
-	// counts against the model's breaker; a verifier's does not (it is no
-	// fault of the model's, whose answer the breaker records as a success).
+	// that attempt's error. A provider's panic has code
+	// llms.ErrCodeProviderUnavailable, as a malformed answer has (the
+	// langchaingo clients panic on some bodies that are not the answer's
+	// shape, and report others as errors), so it is retried and moved past
+	// like one, and counts against the model's breaker; but one raised
+	// inside a caller's llms.CallOption that the provider applies (a frame
+	// of the panic runs the option) is the request's: code
+	// llms.ErrCodeInvalidRequest, the plan stops, no breaker counts it.
+	// (The router applies the options itself on the caller's goroutine
+	// before any model, and does not recover a panic there.) A verifier's or an
+	// error classifier's has code llms.ErrCodeUnknown: the plan moves on to
+	// the next model without retrying the same one; a verifier's does not
+	// count against the breaker (it is no fault of the model's, whose
+	// answer the breaker records as a success).
 	// A panic in the caller's StreamingFunc or StreamingReasoningFunc is
 	// recovered where the router calls it (a client may call it on a
 	// goroutine of its own) and returned to the client as the callback's

@@ -444,7 +444,7 @@ func (x *exec) call(parent context.Context, step *Step, id int32, try int, wait 
 			resp = x.verifyAnswer(parent, actx, &res, card, ans, resp)
 		}
 	} else {
-		x.failAttempt(parent, actx, slot, card, resp, err, userErr, a)
+		x.failAttempt(parent, actx, slot, card, opts, resp, err, userErr, a)
 		resp = nil
 	}
 	res.resp = resp
@@ -473,11 +473,11 @@ func (x *exec) extraOptions(res *result, opts []llms.CallOption) []llms.CallOpti
 }
 
 // failAttempt records in a why the attempt failed with err (its
-// response, if any, in failed), userErr being what the caller's streaming
-// callback returned.
+// response, if any, in failed; opts the options it was called with),
+// userErr being what the caller's streaming callback returned.
 //
 //go:noinline
-func (x *exec) failAttempt(parent, actx context.Context, slot *hintSlot, card *ModelCard, failed *llms.ContentResponse, err, userErr error, a *Attempt) {
+func (x *exec) failAttempt(parent, actx context.Context, slot *hintSlot, card *ModelCard, opts []llms.CallOption, failed *llms.ContentResponse, err, userErr error, a *Attempt) {
 	if u, ok := usageFromResponse(failed); ok {
 		// A failed call costs only what its response says it used: providers
 		// do not bill rate-limited or failed requests, so none is estimated.
@@ -488,7 +488,7 @@ func (x *exec) failAttempt(parent, actx context.Context, slot *hintSlot, card *M
 	case userErr != nil: // the caller's callback failed or panicked: the caller stopped
 		a.Code, a.Err = callerStopped(card.Name, err)
 	case errors.Is(err, ErrPanic):
-		a.Code, a.Err = panicAttempt(card.Name, err)
+		a.Code, a.Err = providerPanicAttempt(card.Name, err, opts)
 	default:
 		if errclass.NoAnswer(err) {
 			err = noAnswerError{err}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"reflect"
+	"runtime"
 	"runtime/debug"
 	"slices"
 
@@ -11,11 +13,13 @@ import (
 )
 
 // panicError is a recovered panic: where it happened, its value and the
-// stack of the goroutine that panicked.
+// stack of the goroutine that panicked (for a provider's, its program
+// counters too).
 type panicError struct {
 	where string
 	value any
 	stack []byte
+	pcs   []uintptr
 }
 
 func (e *panicError) Error() string {
@@ -46,10 +50,56 @@ func recovered(where string, v any) error {
 func generate(ctx context.Context, p Provider, model string, messages []llms.MessageContent, opts []llms.CallOption) (resp *llms.ContentResponse, err error) {
 	defer func() {
 		if v := recover(); v != nil { // the name is built only on a panic
-			resp, err = nil, recovered("provider "+model, v)
+			resp, err = nil, providerPanic(model, v)
 		}
 	}()
 	return p.GenerateContent(ctx, messages, opts...)
+}
+
+// providerPanic is recovered for a provider's panic, with the program
+// counters of the panicking goroutine (panicError.inOption reads them).
+// Call it from generate's deferred function only.
+func providerPanic(model string, v any) error {
+	e := recovered("provider "+model, v).(*panicError)
+	var pcs [64]uintptr
+	e.pcs = slices.Clone(pcs[:runtime.Callers(3, pcs[:])]) // from the panicking frames up
+	return e
+}
+
+// generateEntry is where generate's code starts: inOption looks no
+// further down the stack. Set by init (generate refers to it, through
+// providerPanic's callers).
+var generateEntry uintptr
+
+func init() { generateEntry = reflect.ValueOf(generate).Pointer() }
+
+// inOption reports whether the provider's panic e was raised inside one of
+// opts (or in a function it called): whether a frame between the panic
+// and generate runs one of them. The caller's options are the request's:
+// an option that panics when the provider applies it would on every model
+// (the router's own application of them, on the caller's goroutine before
+// any model, did not panic, or the call would not be here). Only the
+// innermost 64 frames are read; an option that is a method value has no
+// code of its own to find and is not recognised.
+func (e *panicError) inOption(opts []llms.CallOption) bool {
+	if len(e.pcs) == 0 {
+		return false
+	}
+	frames := runtime.CallersFrames(e.pcs)
+	for {
+		f, more := frames.Next()
+		if f.Entry == generateEntry {
+			return false
+		}
+		for _, o := range opts {
+			if o != nil && f.Entry != 0 && f.Entry == reflect.ValueOf(o).Pointer() {
+				return true
+			}
+		}
+		if !more {
+			return false
+		}
+	}
 }
 
 // verify runs v on a, turning a panic into panicked.
@@ -62,11 +112,34 @@ func verify(ctx context.Context, v Verifier, a *Answer) (rejection, panicked err
 	return v.Verify(ctx, a), nil
 }
 
-// panicAttempt is the attempt error for a recovered panic: code unknown,
-// never reclassified (a stack's text would match the classifier's
-// phrases).
+// panicAttempt is the attempt error for a recovered panic outside the
+// provider (a verifier, an error classifier, a token counter): code
+// unknown, never reclassified (a stack's text would match the
+// classifier's phrases).
 func panicAttempt(model string, err error) (llms.ErrorCode, error) {
 	return llms.ErrCodeUnknown, &llms.Error{Code: llms.ErrCodeUnknown, Provider: model, Message: err.Error(), Cause: err}
+}
+
+// providerPanicAttempt is the attempt error for a panic recovered from a
+// provider's GenerateContent: provider unavailable, like a malformed
+// answer, never reclassified. langchaingo's clients panic on bodies a
+// little differently wrong from those they report as errors (openai's
+// {"choices":[null]} where its null is "empty response", anthropic's null
+// where a body that is not JSON is a decoding error), and the router
+// cannot tell such a panic from a bug of the provider's own, which a retry
+// meets again: it retries both, as it retries a 5xx, and the breaker
+// counts each try, so a provider that always panics is cooled down after
+// Breaker's consecutive failures.
+//
+// A panic raised inside one of the attempt's options (opts, which the
+// provider applies) is the request's: invalid request (the plan stops; no
+// breaker counts it), as the option fails the same way on every model.
+func providerPanicAttempt(model string, err error, opts []llms.CallOption) (llms.ErrorCode, error) {
+	if pe, ok := err.(*panicError); ok && pe.inOption(opts) {
+		return llms.ErrCodeInvalidRequest, &llms.Error{Code: llms.ErrCodeInvalidRequest, Provider: model,
+			Message: "a call option panicked as the provider applied it: " + err.Error(), Cause: err}
+	}
+	return llms.ErrCodeProviderUnavailable, &llms.Error{Code: llms.ErrCodeProviderUnavailable, Provider: model, Message: err.Error(), Cause: err}
 }
 
 // recoverAttempt, deferred by exec.call, turns a panic anywhere else in

@@ -44,17 +44,23 @@ func panics(v any) func(context.Context, *llms.CallOptions) (*llms.ContentRespon
 }
 
 // TestProviderPanic: a provider's panic, inline or in a hedge goroutine,
-// becomes its attempt's error (ErrPanic, code unknown, stack in the text)
-// and the plan moves on.
+// becomes its attempt's error (ErrPanic, stack in the text), classed
+// provider unavailable as a malformed answer is: retried on the same model
+// when the plan retries (sequential), then the plan moves on.
 func TestProviderPanic(t *testing.T) {
 	tests := []struct {
-		name string
-		opts []llmrouter.Option
+		name  string
+		opts  []llmrouter.Option
+		want  []string
+		calls int
 	}{
-		{"plain", nil},
-		{"sequential", []llmrouter.Option{llmrouter.WithFallback(llmrouter.Fallback{})}},
+		{"plain", nil, []string{"cheap:provider_unavailable", "mid:ok"}, 1},
+		{"sequential", []llmrouter.Option{llmrouter.WithFallback(llmrouter.Fallback{
+			Clock: routertest.NewClock(time.Now()).SetAutoAdvance(true), Rand: half})},
+			[]string{"cheap:provider_unavailable", "cheap:provider_unavailable", "cheap:provider_unavailable", "mid:ok"}, 3},
 		{"hedged", []llmrouter.Option{llmrouter.WithFallback(llmrouter.Fallback{
-			Clock: routertest.NewClock(time.Now()), Hedge: llmrouter.Hedge{Delay: time.Hour}})}},
+			Clock: routertest.NewClock(time.Now()), Hedge: llmrouter.Hedge{Delay: time.Hour}})},
+			[]string{"cheap:provider_unavailable", "mid:ok"}, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -67,17 +73,18 @@ func TestProviderPanic(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, "m", resp.Choices[0].Content)
 			d := sink.last()
-			assert.Equal(t, []string{"cheap:unknown", "mid:ok"}, codes(d), d.Explain())
+			assert.Equal(t, tt.want, codes(d), d.Explain())
 			e := d.Attempts[0].Err
 			assert.ErrorIs(t, e, llmrouter.ErrPanic)
+			assert.ErrorIs(t, e, llms.ErrProviderUnavailable)
 			assert.Contains(t, e.Error(), "provider cheap panicked: boom")
 			assert.Contains(t, e.Error(), "panic_test.go", "the stack is in the error")
-			assert.Equal(t, 1, cheap.calls(), "a panic is not retried")
+			assert.Equal(t, tt.calls, cheap.calls())
 		})
 	}
 	t.Run("every model panics: AllFailedError", func(t *testing.T) {
 		r, err := llmrouter.New([]llmrouter.Provider{&funcProvider{card: cheapCard, fn: panics(errors.New("bad"))}},
-			llmrouter.WithFallback(llmrouter.Fallback{}))
+			llmrouter.WithFallback(llmrouter.Fallback{Clock: routertest.NewClock(time.Now()).SetAutoAdvance(true), Rand: half}))
 		require.NoError(t, err)
 		_, err = r.GenerateContent(context.Background(), human("hi"))
 		assert.ErrorIs(t, err, llmrouter.ErrAllFailed)

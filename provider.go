@@ -204,17 +204,44 @@ type Provider interface {
 // NewProvider (wrap the client in a Provider of your own to accept it).
 // Anthropic's client needs no such check: it fails a stream that ends
 // before message_stop itself.
+//
+// When m is langchaingo's ollama client (*ollama.LLM), an answer with no
+// text, no tool call and no reasoning whose prompt and completion token
+// counts are both zero is an error matching ErrEmptyResponse and wrapping
+// io.ErrUnexpectedEOF (provider unavailable: retried, then the next
+// model), with or without WithFallback: that is what the client returns,
+// with a nil error, when the server sent no final ("done") line, the one
+// that carries the counts: an error status with an empty body (the client
+// reports a status only beside a line of body, so the status is lost),
+// an empty 200, or a stream cut short (whose streamed text the client
+// drops). A final line always counts the prompt tokens ollama evaluated,
+// so an empty completion the server did send stays an answer.
 func NewProvider(card ModelCard, m llms.Model) Provider {
-	return &modelProvider{card: card, model: m, nilModel: isNil(m), streamFinishes: isOpenAIClient(m)}
+	return &modelProvider{card: card, model: m, nilModel: isNil(m), client: clientOf(m)}
 }
 
-// isOpenAIClient reports whether m is langchaingo's openai client, by its
-// type's package path (importing the package would put the client in
-// every program that uses the router).
-func isOpenAIClient(m llms.Model) bool {
+// A client whose answers NewProvider checks.
+const (
+	otherClient  uint8 = iota
+	openaiClient       // a streamed answer must have a finish reason
+	ollamaClient       // an answer must come from a final line
+)
+
+// clientOf says which langchaingo client m is, by its type's package path
+// (importing the packages would put the clients in every program that
+// uses the router).
+func clientOf(m llms.Model) uint8 {
 	t := reflect.TypeOf(m)
-	return t != nil && t.Kind() == reflect.Pointer &&
-		t.Elem().PkgPath() == "github.com/tmc/langchaingo/llms/openai" && t.Elem().Name() == "LLM"
+	if t == nil || t.Kind() != reflect.Pointer || t.Elem().Name() != "LLM" {
+		return otherClient
+	}
+	switch t.Elem().PkgPath() {
+	case "github.com/tmc/langchaingo/llms/openai":
+		return openaiClient
+	case "github.com/tmc/langchaingo/llms/ollama":
+		return ollamaClient
+	}
+	return otherClient
 }
 
 // isNil reports whether v is nil or an interface holding a nil pointer (a
@@ -233,10 +260,8 @@ func isNil(v any) bool {
 type modelProvider struct {
 	card     ModelCard
 	model    llms.Model
-	nilModel bool // calling it would panic
-	// streamFinishes: a whole streamed answer of the model has a finish
-	// reason (see NewProvider).
-	streamFinishes bool
+	nilModel bool  // calling it would panic
+	client   uint8 // openaiClient, ollamaClient: its answers are checked (see NewProvider)
 }
 
 func (p *modelProvider) Card() ModelCard { return p.card }
@@ -246,13 +271,36 @@ func (p *modelProvider) GenerateContent(ctx context.Context, messages []llms.Mes
 		return nil, fmt.Errorf("llmrouter: model %q: NewProvider was given a nil llms.Model (did the client's constructor fail?)", p.card.Name)
 	}
 	resp, err := p.model.GenerateContent(ctx, messages, options...)
-	if err == nil && p.streamFinishes && ctx.Err() == nil && streamCut(resp, options) {
+	if err != nil || p.client == otherClient || ctx.Err() != nil {
 		// With ctx ended the answer is truncated too, but the router says
 		// why (its own timeout, a hedge's cancellation, the caller's).
+		return resp, err
+	}
+	switch {
+	case p.client == openaiClient && streamCut(resp, options):
 		return nil, fmt.Errorf("llmrouter: model %q: the stream ended without a finish reason (no last chunk, no [DONE]): the answer is truncated: %w",
 			p.card.Name, io.ErrUnexpectedEOF)
+	case p.client == ollamaClient && ollamaNoAnswer(resp):
+		return nil, fmt.Errorf("llmrouter: model %q: the ollama client returned no answer and no error: the server sent no final (done) line "+
+			"(an error status with an empty body, an empty body, or a stream cut short): %w (%w)", p.card.Name, ErrEmptyResponse, io.ErrUnexpectedEOF)
 	}
-	return resp, err
+	return resp, nil
+}
+
+// ollamaNoAnswer reports whether resp is what langchaingo's ollama client
+// returns when it read no final line: one choice with no text, tool call
+// or reasoning, and zero prompt and completion tokens.
+func ollamaNoAnswer(resp *llms.ContentResponse) bool {
+	if resp == nil || len(resp.Choices) != 1 || resp.Choices[0] == nil {
+		return false // the router's answer check names these
+	}
+	c := resp.Choices[0]
+	if c.Content != "" || c.ReasoningContent != "" || len(c.ToolCalls) > 0 || c.FuncCall != nil {
+		return false
+	}
+	in, _ := c.GenerationInfo["PromptTokens"].(int)
+	out, _ := c.GenerationInfo["CompletionTokens"].(int)
+	return in == 0 && out == 0
 }
 
 // streamCut reports whether resp is a streamed answer (options stream)

@@ -32,7 +32,10 @@ import (
 //     [*json.UnmarshalTypeError] (a 200 whose body was not the JSON answer,
 //     as the openai and anthropic clients return it), and so does
 //     [io.EOF] or [io.ErrUnexpectedEOF] (the server closed the connection
-//     before answering, or sent an empty body).
+//     before answering, or sent an empty body), and so does net/http's
+//     HTTP/2 stream error (the server reset the request's stream; matched
+//     by errors.As through the As method net/http gives it, see
+//     h2StreamError).
 //  3. The error text. langchaingo's clients return plain strings (the
 //     openai and anthropic clients "API returned unexpected status code: 429:
 //     <message>", mistral-go "(HTTP Error 429) <body>", the Gemini REST client
@@ -43,8 +46,11 @@ import (
 //     413 token limit, 402 quota, other 4xx invalid request, 5xx and 529
 //     provider unavailable), then a client's "no response" or "empty
 //     response" (langchaingo's ErrEmptyResponse: a 200 with no answer in
-//     it) as provider unavailable, then looser phrases ("overloaded",
-//     "rate limit", "timeout", "connection refused", ...).
+//     it) as provider unavailable, then HTTP/2 transport failures as
+//     provider unavailable (see http2Failure: the texts of net/http's and
+//     golang.org/x/net/http2's GOAWAY, stream and connection errors, a
+//     connection lost to the health check), then looser phrases
+//     ("overloaded", "rate limit", "timeout", "connection refused", ...).
 //
 // One deliberate subtlety: a quota message that also carries a retry delay
 // (Gemini answers per-minute free-tier limits with "You exceeded your current
@@ -79,6 +85,10 @@ func ErrorCodeOf(err error) llms.ErrorCode {
 	}
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return llms.ErrCodeProviderUnavailable // the connection closed before an answer, or an empty body
+	}
+	var h2 h2StreamError
+	if errors.As(err, &h2) {
+		return llms.ErrCodeProviderUnavailable // the server reset the stream (RST_STREAM)
 	}
 	return classifyText(err.Error())
 }
@@ -341,7 +351,7 @@ func classifyText(text string) llms.ErrorCode {
 		return code
 	}
 	switch {
-	case noAnswer(s):
+	case noAnswer(s), http2Failure(s):
 		return llms.ErrCodeProviderUnavailable
 	case containsAny(s, timeoutPhrases):
 		return llms.ErrCodeTimeout

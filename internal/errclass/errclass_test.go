@@ -14,8 +14,11 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -257,4 +260,57 @@ func FuzzClassifyError(f *testing.F) {
 			t.Fatalf("RetryAfter(%q) = %v, %v", text, d, ok)
 		}
 	})
+}
+
+// opaque hides its cause's text: only the error's type can tell.
+type opaque struct{ err error }
+
+func (e opaque) Error() string { return "upstream failed" }
+func (e opaque) Unwrap() error { return e.err }
+
+// TestErrorCodeOf_HTTP2StreamErrorByType: net/http's HTTP/2 stream error,
+// got from a real stream reset (a handler that aborts), is found by
+// errors.As, not only by its text.
+func TestErrorCodeOf_HTTP2StreamErrorByType(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic(http.ErrAbortHandler) }))
+	srv.Config.Protocols = new(http.Protocols)
+	srv.Config.Protocols.SetUnencryptedHTTP2(true)
+	srv.Start()
+	defer srv.Close()
+	p := new(http.Protocols)
+	p.SetUnencryptedHTTP2(true)
+	tr := &http.Transport{Protocols: p}
+	defer tr.CloseIdleConnections()
+	_, err := (&http.Client{Transport: tr}).Get(srv.URL)
+	require.Error(t, err)
+	var h2 h2StreamError
+	require.True(t, errors.As(err, &h2), "%T: %v", err, err)
+	assert.Equal(t, uint32(1), h2.StreamID)
+	assert.Equal(t, uint32(2), h2.Code, "INTERNAL_ERROR")
+	assert.Equal(t, llms.ErrCodeProviderUnavailable, ErrorCodeOf(opaque{err}))
+	assert.Equal(t, llms.ErrCodeUnknown, ErrorCodeOf(opaque{errors.New("odd")}), "the text alone says nothing")
+}
+
+func TestHTTP2FailureText(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"stream error: stream ID 3; INTERNAL_ERROR", true},
+		{"stream error: stream ID 5; REFUSED_STREAM; received from peer", true},
+		{"http2: server sent GOAWAY and closed the connection; LastStreamID=1, ErrCode=NO_ERROR, debug=\"\"", true},
+		{"http2: client connection lost", true},
+		{"http2: Transport received Server's graceful shutdown GOAWAY", true},
+		{"connection error: PROTOCOL_ERROR", true},
+		{"connection error: ENHANCE_YOUR_CALM", true},
+		{"connection error: the database is down", false},
+		{"http2: timeout awaiting response headers", false}, // a timeout, classed as one
+		{"stream error", false},
+	} {
+		t.Run(tc.text, func(t *testing.T) {
+			assert.Equal(t, tc.want, http2Failure(strings.ToLower(tc.text)))
+		})
+	}
+	assert.Equal(t, llms.ErrCodeTimeout, ErrorCodeOf(errors.New("http2: timeout awaiting response headers")))
+	assert.Equal(t, llms.ErrCodeProviderUnavailable, ErrorCodeOf(errors.New("stream error: stream ID 1; SETTINGS_TIMEOUT")), "not a timeout of the request")
 }
