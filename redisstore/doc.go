@@ -23,8 +23,8 @@
 // When Redis is slow or down, no call waits longer than Options.Timeout:
 // the store degrades to enforcing, on its own, a share (Options.Share,
 // 1/Options.Replicas by default) of what Redis last reported left of each
-// limit (of the whole limit for a bucket it has not seen in the current
-// window), so N replicas together spend about what was left while Redis
+// limit, to a Remaining or a Reserve (of the whole limit for a bucket it
+// has not seen in the current window), so N replicas together spend about what was left while Redis
 // is away; the error is at most what other replicas spent since each last
 // read the bucket. Every Options.RetryEvery one call tries Redis again; when it
 // answers, what was spent locally is charged to it and the holds of

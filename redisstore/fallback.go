@@ -157,8 +157,8 @@ func (s *Store) remember(b budget.Bucket, spent budget.Nanos, now time.Time) {
 }
 
 // scaled is buckets with each limit cut to the local share of what Redis
-// last reported left (of the whole limit for a bucket it never reported,
-// or in a calendar window since passed).
+// last reported left, to a Remaining or a Reserve (of the whole limit for
+// a bucket it never reported, or in a calendar window since passed).
 func (s *Store) scaled(buckets []budget.Bucket, now time.Time) []budget.Bucket {
 	out := make([]budget.Bucket, len(buckets))
 	s.mu.Lock()

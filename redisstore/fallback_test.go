@@ -193,3 +193,26 @@ func TestLocalShareOfWhatWasLeft(t *testing.T) {
 	require.NoError(t, err)
 	assert.EqualValues(t, 250, st.Remaining, "a new day: a quarter of the limit")
 }
+
+// TestLocalShareAfterReservesOnly: a replica that only reserves and
+// commits, never asking what is left, learns from each reservation what
+// Redis has spent, so that degraded it enforces its share of what was
+// left, as TestLocalShareOfWhatWasLeft's replica does; it enforced its
+// share of the whole limit.
+func TestLocalShareAfterReservesOnly(t *testing.T) {
+	srv := redistest.Start(t)
+	s, err := New(newClient(t, srv), Options{Replicas: 4, Clock: routertest.NewClock(t0)})
+	require.NoError(t, err)
+	ctx := context.Background()
+	b := []budget.Bucket{bud}
+	require.EqualValues(t, 600, reserve(t, s, "r1", 600, 600, t0))
+	require.NoError(t, s.Commit(ctx, "r1", b, 600, t0))
+	require.EqualValues(t, 1, reserve(t, s, "r2", 1, 1, t0)) // Redis had spent 600 when it reserved
+	require.NoError(t, s.Commit(ctx, "r2", b, 1, t0))
+	srv.Kill()
+	got := reserve(t, s, "l1", 1, 1000, t0)
+	require.True(t, s.Degraded())
+	assert.EqualValues(t, 100, got, "a quarter of the 400 left at the last reservation")
+	tomorrow := t0.Add(24 * time.Hour)
+	assert.EqualValues(t, 250, reserve(t, s, "l2", 1, 1000, tomorrow), "a new day: a quarter of the limit")
+}

@@ -65,18 +65,22 @@ end
 
 // reserveScript: ARGV id, min, max, now_ms, now_us, expires_us, hold_ttl_ms,
 // then per bucket limit, rolling (0/1), window arg (calendar end in ms, or
-// the rolling slot), window ttl_ms. Returns {1, granted} or {0, index of
+// the rolling slot), window ttl_ms. Returns {1, granted, then each
+// bucket's spend in its window before the reservation} or {0, index of
 // the tightest bucket (1-based), its hash}.
 var reserveScript = redis.NewScript(luaLib + `
 local id, mn, mx = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local now_ms, now_us, exp_us, httl = tonumber(ARGV[4]), ARGV[5], ARGV[6], ARGV[7]
 local nb = #KEYS / 3
 local least, at = 0, -1
+local out = {1, 0}
 for i = 1, nb do
   local h, hh, x = KEYS[3*i-2], KEYS[3*i-1], KEYS[3*i]
   local a = 7 + 4*(i-1)
   purge(h, hh, x, now_us)
-  local left = tonumber(ARGV[a+1]) - spent(h, ARGV[a+2], ARGV[a+3], now_ms) - tonumber(redis.call('HGET', h, 'held') or '0')
+  local sp = spent(h, ARGV[a+2], ARGV[a+3], now_ms)
+  out[2+i] = string.format('%d', sp)
+  local left = tonumber(ARGV[a+1]) - sp - tonumber(redis.call('HGET', h, 'held') or '0')
   if at < 0 or left < least then least, at = left, i end
 end
 if least < mn then return {0, at, redis.call('HGETALL', KEYS[3*at-2])} end
@@ -90,7 +94,8 @@ for i = 1, nb do
   redis.call('HINCRBY', h, 'held', got)
   keep(h, httl) keep(hh, httl) keep(x, httl)
 end
-return {1, got}
+out[2] = got
+return out
 `)
 
 // commitScript: ARGV id, cost, now_ms, now_us, tombstone expiry (µs) and

@@ -183,6 +183,16 @@ func (s *Store) redisReserve(ctx context.Context, r budget.Reservation) (budget.
 	}
 	if ok, _ := res[0].(int64); ok == 1 {
 		got, err := parseNanos(res[1])
+		// Then each bucket's spend before this reservation: what the local
+		// share is cut from should Redis go away (scaled), for a replica
+		// that never asks what is left.
+		for i, b := range r.Buckets {
+			if len(res) > 2+i {
+				if sp, perr := parseNanos(res[2+i]); perr == nil {
+					s.remember(b, sp, r.Now)
+				}
+			}
+		}
 		return got, nil, err
 	}
 	at, _ := res[1].(int64)
