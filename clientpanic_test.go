@@ -13,7 +13,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tmc/langchaingo/llms"
-	"github.com/tmc/langchaingo/llms/anthropic"
 )
 
 // A 200 whose body is JSON but not the answer's shape makes langchaingo's
@@ -54,9 +53,7 @@ func TestRealClientPanicIsMalformedAnswer(t *testing.T) {
 				for i, s := range []*scriptServer{cheap, {last: body(200, anthropicOK)}} {
 					srv := httptest.NewServer(s)
 					t.Cleanup(srv.Close)
-					m, err := anthropic.New(anthropic.WithBaseURL(srv.URL), anthropic.WithToken("t"), anthropic.WithModel("m"))
-					require.NoError(t, err)
-					ps = append(ps, llmrouter.NewProvider([]llmrouter.ModelCard{cheapCard, midCard}[i], m))
+					ps = append(ps, llmrouter.NewProvider([]llmrouter.ModelCard{cheapCard, midCard}[i], anthropicAt(t, srv.URL)))
 				}
 				sink = &lastSink{}
 				var err error

@@ -41,7 +41,7 @@ func (e *CoolingDownError) RetryAfter() time.Duration { return e.RetryIn }
 // no write barriers), so nothing may keep a pointer to it beyond the
 // call: what attempts' streaming callbacks share is in stream, what a
 // verifier may keep in a verifyState, and a hedged plan runs on a heap
-// copy, whose goroutines it waits for (exec.run).
+// copy, whose goroutines it waits for (exec.runHedgedCopy).
 type exec struct {
 	r        *Router
 	fb       *resilience
