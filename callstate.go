@@ -18,6 +18,10 @@ import (
 type callState struct {
 	slot0 hintSlot  // the first attempt's (exec.hintSlot)
 	out   annotated // the returned response (exec.annotate)
+	// The returned choices' InfoDecisionID and InfoCostUSD values, boxed
+	// in place (boxString, boxFloat): never written after.
+	id   string
+	cost float64
 }
 
 // annotated is the router's copy of a response: its first choice needs no
@@ -64,16 +68,22 @@ func (x *exec) begin(ctx context.Context, d *Decision, messages []llms.MessageCo
 func (x *exec) annotate(resp *llms.ContentResponse) *llms.ContentResponse {
 	d := x.d
 	var model any
-	for i, m := range x.r.models {
-		if m.Name == d.Answered {
-			model = x.fb.modelNames[i] // boxed once, in New
-			break
+	if i := x.answered - 1; i >= 0 && x.r.models[i].Name == d.Answered {
+		model = x.fb.modelNames[i] // boxed once, in New
+	} else {
+		for i, m := range x.r.models {
+			if m.Name == d.Answered {
+				model = x.fb.modelNames[i]
+				break
+			}
 		}
 	}
 	if model == nil {
 		model = d.Answered
 	}
 	st := x.st
+	st.id, st.cost = d.ID, d.Cost
+	id, cost := boxString(&st.id), boxFloat(&st.cost)
 	out := &st.out.resp
 	if n := len(resp.Choices); n <= len(st.out.ptrs) {
 		out.Choices = st.out.ptrs[:0]
@@ -100,9 +110,9 @@ func (x *exec) annotate(resp *llms.ContentResponse) *llms.ContentResponse {
 			}
 		}
 		info[InfoDecision] = d
-		info[InfoDecisionID] = d.ID
+		info[InfoDecisionID] = id
 		info[InfoModel] = model
-		info[InfoCostUSD] = d.Cost
+		info[InfoCostUSD] = cost
 		cc.GenerationInfo = info
 		out.Choices = append(out.Choices, cc)
 	}

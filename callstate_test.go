@@ -353,3 +353,63 @@ func TestAttemptTimesOnSystemClock(t *testing.T) {
 		})
 	}
 }
+
+// TestLatencyEndsWithTheAnswer checks, on the system clock, that an
+// answered call's Decision.Latency ends where its answering attempt ended
+// when nothing of the call ran after it, and no earlier than that when a
+// verifier or a stream did.
+func TestLatencyEndsWithTheAnswer(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		opts  []llmrouter.Option
+		call  []llms.CallOption
+		exact bool
+	}{
+		{"plain", nil, nil, true},
+		{"fallback", []llmrouter.Option{llmrouter.WithFallback(llmrouter.Fallback{})}, nil, true},
+		{"verifier", []llmrouter.Option{llmrouter.WithFallback(llmrouter.Fallback{Verifier: llmrouter.DefaultVerifier})}, nil, false},
+		{"stream", nil, []llms.CallOption{llms.WithStreamingFunc(func(context.Context, []byte) error { return nil })}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := llmrouter.New([]llmrouter.Provider{newForgetful(cheapCard), newForgetful(midCard), newForgetful(strongCard)}, tc.opts...)
+			require.NoError(t, err)
+			resp, err := r.GenerateContent(context.Background(), human("what is 2 + 2?"), tc.call...)
+			require.NoError(t, err)
+			d, ok := llmrouter.DecisionFrom(resp)
+			require.True(t, ok)
+			require.Len(t, d.Attempts, 1)
+			a := d.Attempts[0]
+			end := a.Start.Sub(d.Time) + a.Latency
+			if tc.exact {
+				assert.Equal(t, end, d.Latency)
+			} else {
+				assert.GreaterOrEqual(t, d.Latency, end)
+			}
+		})
+	}
+}
+
+// TestGenerationInfoValuesAreTheCalls checks that the decision's id and
+// cost in a returned choice's GenerationInfo are plain string and float64
+// values, equal to the decision's, and that they do not change when the
+// Decision is written to afterwards.
+func TestGenerationInfoValuesAreTheCalls(t *testing.T) {
+	r, err := llmrouter.New([]llmrouter.Provider{newForgetful(cheapCard)})
+	require.NoError(t, err)
+	resp, err := r.GenerateContent(context.Background(), human("what is 2 + 2?"))
+	require.NoError(t, err)
+	d, ok := llmrouter.DecisionFrom(resp)
+	require.True(t, ok)
+	info := resp.Choices[0].GenerationInfo
+	id, cost := d.ID, d.Cost
+	require.NotZero(t, cost)
+	assert.Equal(t, any(id), info[llmrouter.InfoDecisionID])
+	assert.Equal(t, any(cost), info[llmrouter.InfoCostUSD])
+	assert.Equal(t, fmt.Sprint(id, cost), fmt.Sprint(info[llmrouter.InfoDecisionID], info[llmrouter.InfoCostUSD]))
+	d.ID, d.Cost = "changed", cost+1
+	runtime.GC()
+	assert.Equal(t, any(id), info[llmrouter.InfoDecisionID])
+	assert.Equal(t, any(cost), info[llmrouter.InfoCostUSD])
+	s, _ := info[llmrouter.InfoDecisionID].(string)
+	assert.Equal(t, id, strings.Clone(s))
+}

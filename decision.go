@@ -61,7 +61,9 @@ type Decision struct {
 	Cost float64
 	// CostCap shows how Hints.MaxCost held; zero without a cap.
 	CostCap CostCap
-	// Latency is the time from the decision to the end of the call.
+	// Latency is the time from the decision to the end of the call. For an
+	// answer returned as it came (no verifier, no stream, no hedging), the
+	// call ends where its attempt did: Attempt.Start + Attempt.Latency.
 	Latency time.Duration
 	// Err is the error the call returned, if any.
 	Err error

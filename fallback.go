@@ -66,6 +66,9 @@ type exec struct {
 	answerOpts *llms.CallOptions
 	answer0    *Answer
 
+	answered int           // 1 + the index of the answering model's card; 0 unknown (exec.annotate)
+	latency  time.Duration // > 0: the call's Decision.Latency, known when its answer arrived (deliver)
+
 	applied    bool // caller is set already (by route)
 	escalating bool // after a rejection: only stronger models
 }
@@ -450,7 +453,14 @@ func (x *exec) deliver(res *result) (*llms.ContentResponse, error) {
 			}
 		}
 	}
-	x.d.Answered = res.a.Model
+	a := &res.a
+	x.d.Answered, x.answered = a.Model, res.step.Index+1
+	if x.fb.sysBoth && res.sink == nil && x.fb.verifier == nil {
+		// Nothing of the call's ran after the attempt's end: the call's
+		// latency is known without another clock reading. a.Start is on
+		// the decision's timeline (exec.now).
+		x.latency = a.Start.Sub(x.d.Time) + a.Latency
+	}
 	return res.resp, nil
 }
 

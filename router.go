@@ -515,7 +515,9 @@ func (r *Router) GenerateContent(ctx context.Context, messages []llms.MessageCon
 	x.applied = true
 	d.Attempts = first // empty; the room for the first attempt (x.run)
 	resp, err := x.run()
-	d.Latency = r.since(d.Time)
+	if d.Latency = x.latency; d.Latency <= 0 {
+		d.Latency = r.since(d.Time)
+	}
 	d.Err = err
 	finishCall(done, d)
 	r.recordDecision(ctx, d)
