@@ -13,11 +13,13 @@ import (
 // clock readings that time it.
 
 // call runs one attempt of step under parent (the request's context, or a
-// hedge's). It writes nothing shared but the streaming state. What a
+// hedge's). It writes nothing shared but the streaming state. at, when
+// set, is the attempt's start, read on the plan's clock as it was
+// admitted (exec.admit) just before: one clock reading serves both. What a
 // plain successful attempt does not need (a stream, a verifier, a
 // failure) is out of line, so that the common path stays in a few cache
 // lines.
-func (x *exec) call(parent context.Context, step *Step, id int32, try int, wait time.Duration, hedged bool) (res result) {
+func (x *exec) call(parent context.Context, step *Step, id int32, try int, wait time.Duration, hedged bool, at time.Time) (res result) {
 	r, fb := x.r, x.fb
 	card := &r.models[step.Index]
 	res.step, res.id = *step, id // the attempt is written into res in place: it is copied once, into the decision (record)
@@ -33,10 +35,12 @@ func (x *exec) call(parent context.Context, step *Step, id int32, try int, wait 
 	if x.d.Hints.MaxCost > 0 || x.stream != nil {
 		opts = x.extraOptions(&res, opts)
 	}
-	var start time.Time
-	if fb.sysBoth {
+	start := at
+	switch {
+	case !start.IsZero(): // read by admit
+	case fb.sysBoth:
 		start = x.now()
-	} else {
+	default:
 		start = r.now() // the router's clock, which Fallback.Clock may not be
 	}
 	resp, err := generate(slot, r.providers[step.Index], card.Name, x.messages, opts)

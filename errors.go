@@ -58,8 +58,9 @@ var (
 	// inside a caller's llms.CallOption that the provider applies (a frame
 	// of the panic runs the option) is the request's: code
 	// llms.ErrCodeInvalidRequest, the plan stops, no breaker counts it.
-	// (The router applies the options itself on the caller's goroutine
-	// before any model, and does not recover a panic there.) A verifier's or an
+	// So is one as the router applies the options itself (Route, and
+	// GenerateContent before any model): the call fails with that code and
+	// no model is called. A verifier's or an
 	// error classifier's has code llms.ErrCodeUnknown: the plan moves on to
 	// the next model without retrying the same one; a verifier's does not
 	// count against the breaker (it is no fault of the model's, whose

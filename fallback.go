@@ -99,7 +99,9 @@ func (x *exec) run() (*llms.ContentResponse, error) {
 	d, c := x.d, &x.caller
 	if !x.applied || c.Metadata != nil || c.StreamingFunc != nil || c.StreamingReasoningFunc != nil ||
 		d.Hints.MaxCost > 0 || x.answerOpts != nil {
-		x.prepare()
+		if err := x.prepare(); err != nil {
+			return nil, err
+		}
 	}
 	// The attempts start empty, in the room GenerateContent allocated with
 	// the Decision (newDecision) when there is some; they grow on the heap
@@ -116,17 +118,20 @@ func (x *exec) run() (*llms.ContentResponse, error) {
 }
 
 // prepare readies x for what a plain call does not have: options to apply
-// (again, with a Metadata map), a stream, a cost cap, a verifier.
+// (again, with a Metadata map), a stream, a cost cap, a verifier. It fails
+// only when an option panics (applyCallerOptions).
 //
 //go:noinline
-func (x *exec) prepare() {
+func (x *exec) prepare() error {
 	options := x.options
 	if !x.applied || x.caller.Metadata != nil {
 		// Applied afresh with a Metadata map: route's copy of the map was
 		// handed to the stages. Into a heap copy: an option is a function,
 		// which may keep the pointer it is given, and x is on the stack.
 		o := new(llms.CallOptions)
-		applyOptions(o, options)
+		if err := applyCallerOptions(o, options); err != nil {
+			return err
+		}
 		x.caller = *o
 	}
 	if x.caller.Metadata != nil {
@@ -152,6 +157,7 @@ func (x *exec) prepare() {
 	if x.answerOpts != nil {
 		*x.answerOpts = x.caller // a verifier's (verifyState)
 	}
+	return nil
 }
 
 // runHedgedCopy runs the hedged plan on a heap copy of x: the attempts'
@@ -218,13 +224,14 @@ func (x *exec) runSequential() (*llms.ContentResponse, error) {
 					x.skip(step, reason)
 					break
 				}
-				if !x.admit(step, &cooling, &coolUntil) {
+				at, ok := x.admit(step, &cooling, &coolUntil)
+				if !ok {
 					break
 				}
 				called = true
 				x.ids++
 				x.reserveCost(x.ids)
-				res := x.call(x.ctx, step, x.ids, try, wait, false)
+				res := x.call(x.ctx, step, x.ids, try, wait, false, at)
 				resp, a := x.record(&res)
 				if a.Err == nil && a.Rejected == "" {
 					return x.deliver(&res)
@@ -374,22 +381,29 @@ func (x *exec) skip(step *Step, reason string) {
 
 // admit asks the step's breaker whether the model may be called now. If
 // not, it records the skip, adds the model to cooling and keeps in
-// coolUntil the earliest time any cooling model comes back.
-func (x *exec) admit(step *Step, cooling *[]string, coolUntil *time.Time) bool {
+// coolUntil the earliest time any cooling model comes back. If so, at is
+// the time it read when that may serve as the attempt's start (exec.call):
+// the plan's clock and the router's are one, and no cost reservation
+// comes between; else zero.
+func (x *exec) admit(step *Step, cooling *[]string, coolUntil *time.Time) (at time.Time, ok bool) {
 	b := x.breaker(step.Index)
 	if b == nil {
-		return true
+		return time.Time{}, true
 	}
-	ok, until := b.Allow(x.now())
+	now := x.now()
+	ok, until := b.Allow(now)
 	if ok {
-		return true
+		if x.fb.sysBoth && !(x.d.Hints.MaxCost > 0) { // nothing waits between here and the call (reserveCost)
+			at = now
+		}
+		return at, true
 	}
 	x.skip(step, "cooling down until "+until.UTC().Format(time.RFC3339Nano))
 	*cooling = append(*cooling, step.Model)
 	if coolUntil.IsZero() || until.Before(*coolUntil) {
 		*coolUntil = until
 	}
-	return false
+	return time.Time{}, false
 }
 
 func (x *exec) breaker(index int) *breaker.Breaker {

@@ -47,7 +47,7 @@ func (x *exec) runHedged() (*llms.ContentResponse, error) {
 				x.skip(step, reason)
 				continue
 			}
-			if !x.admit(step, &cooling, &coolUntil) {
+			if _, ok := x.admit(step, &cooling, &coolUntil); !ok {
 				continue
 			}
 			called = true
@@ -56,7 +56,7 @@ func (x *exec) runHedged() (*llms.ContentResponse, error) {
 			x.reserveCost(id)
 			hctx, cancel := context.WithCancelCause(x.ctx)
 			live = append(live, hedgeRun{id: id, cancel: cancel})
-			go func() { results <- x.call(hctx, step, id, 0, 0, hedged) }()
+			go func() { results <- x.call(hctx, step, id, 0, 0, hedged, time.Time{}) }()
 			return *step, true
 		}
 		return Step{}, false

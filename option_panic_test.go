@@ -75,3 +75,48 @@ func TestCallOptionPanicInProviderIsTheRequests(t *testing.T) {
 		assert.ErrorIs(t, err, llms.ErrProviderUnavailable)
 	})
 }
+
+// A caller's CallOption that panics as the router itself applies the
+// options (Route and GenerateContent apply them once to route; with a
+// Metadata map GenerateContent applies them again) panicked on the
+// caller's goroutine. It is now the request's error, as when the provider
+// applies it: invalid request, matching ErrPanic, and no model is called.
+func TestCallOptionPanicInRouterIsTheRequests(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts []llms.CallOption
+	}{
+		{"route's application", []llms.CallOption{usedUp(0)}},
+		{"the second application, for a Metadata map", []llms.CallOption{llms.WithMetadata(map[string]any{"k": 1}), usedUp(1)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var called atomic.Int32
+			p := &funcProvider{card: cheapCard, fn: func(context.Context, *llms.CallOptions) (*llms.ContentResponse, error) {
+				called.Add(1)
+				return &llms.ContentResponse{Choices: []*llms.ContentChoice{{Content: "a"}}}, nil
+			}}
+			var sunk []*llmrouter.Decision
+			r, err := llmrouter.New([]llmrouter.Provider{p}, llmrouter.WithSink(llmrouter.SinkFunc(func(d *llmrouter.Decision) { sunk = append(sunk, d) })))
+			require.NoError(t, err)
+			var resp *llms.ContentResponse
+			require.NotPanics(t, func() { resp, err = r.GenerateContent(context.Background(), human("hi"), tc.opts...) })
+			assert.Nil(t, resp)
+			assert.ErrorIs(t, err, llmrouter.ErrPanic)
+			assert.ErrorIs(t, err, llms.ErrInvalidRequest)
+			assert.Contains(t, err.Error(), "a call option panicked")
+			assert.Zero(t, called.Load(), "no model is called")
+			if len(sunk) > 0 { // a decision made before the panic is recorded, failed
+				assert.ErrorIs(t, sunk[len(sunk)-1].Err, llms.ErrInvalidRequest)
+			}
+		})
+	}
+	t.Run("Route", func(t *testing.T) {
+		r, err := llmrouter.New([]llmrouter.Provider{&funcProvider{card: cheapCard}})
+		require.NoError(t, err)
+		var d *llmrouter.Decision
+		require.NotPanics(t, func() { d, err = r.Route(context.Background(), human("hi"), usedUp(0)) })
+		assert.Nil(t, d)
+		assert.ErrorIs(t, err, llmrouter.ErrPanic)
+		assert.ErrorIs(t, err, llms.ErrInvalidRequest)
+	})
+}

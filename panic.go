@@ -142,6 +142,21 @@ func providerPanicAttempt(model string, err error, opts []llms.CallOption) (llms
 	return llms.ErrCodeProviderUnavailable, &llms.Error{Code: llms.ErrCodeProviderUnavailable, Provider: model, Message: err.Error(), Cause: err}
 }
 
+// applyCallerOptions applies the caller's options as applyOptions does,
+// and returns a panic in one as the request's error (invalid request,
+// matching ErrPanic) instead of raising it on the caller's goroutine: an
+// option that panics would panic on every model alike.
+func applyCallerOptions(o *llms.CallOptions, options []llms.CallOption) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			e := recovered("a call option", v)
+			err = &llms.Error{Code: llms.ErrCodeInvalidRequest, Message: "llmrouter: " + e.Error(), Cause: e}
+		}
+	}()
+	applyOptions(o, options)
+	return nil
+}
+
 // recoverAttempt, deferred by exec.call, turns a panic anywhere else in
 // the attempt (an error classifier, a token counter) into the attempt's
 // error, so that a hedge goroutine never dies.

@@ -298,7 +298,9 @@ func (r *Router) route(ctx context.Context, messages []llms.MessageContent, opti
 	defer r.putScratch(s)
 	s.req.Messages = messages
 	s.req.Options = llms.CallOptions{}
-	applyOptions(&s.req.Options, options) // never writes into the caller's Metadata map
+	if err := applyCallerOptions(&s.req.Options, options); err != nil { // never writes into the caller's Metadata map
+		return nil, nil, nil, err
+	}
 	if applied != nil {
 		*applied = s.req.Options
 	}
