@@ -11,9 +11,9 @@ import (
 
 // BenchmarkGenerateOverheadCPU is BenchmarkGenerateOverhead's vs-route
 // comparison on the process's CPU clock instead of the wall clock: blocks
-// of 64 Route calls alternate with blocks of 64 GenerateContent calls on
-// one router, and overhead-cpu-% = 100 × (GenerateContent − Route −
-// direct) / Route, where direct is the provider called directly (timed
+// of Route calls alternate with blocks of GenerateContent calls (each
+// overheadBlock long) on one router, and overhead-cpu-% = 100 ×
+// (GenerateContent − Route − direct) / Route, where direct is the provider called directly (timed
 // once, on the wall clock: it is some 10 ns). The process clock counts the
 // collector's workers, which run on other threads, and not the time the
 // process waited for a CPU, so a loaded machine moves it less than the
@@ -45,7 +45,7 @@ func BenchmarkGenerateOverheadCPU(b *testing.B) {
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			r := newStaticRouter(b, resp, bc.opts...)
-			const block = 64
+			const block = overheadBlock
 			var route, gen time.Duration
 			i := 0
 			for b.Loop() {
