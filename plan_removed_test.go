@@ -96,3 +96,61 @@ func TestPlanStepIndexMismatchSaysTheIndex(t *testing.T) {
 		})
 	}
 }
+
+// A plan may not name a model twice: a selection rule considers only the
+// candidates not already planned (see Policy). A second step on the same
+// model would call it again after the models between had failed, outside
+// the retry policy, and count it twice in the plan. The router refuses
+// such a plan, naming the model and both steps, and calls no model. The
+// built-in Threshold, chained after a rule that planned one of its two
+// models, plans only the other.
+func TestPlanNamingAModelTwice(t *testing.T) {
+	twice := llmrouter.PolicyFunc(func(r *llmrouter.Routing) error {
+		r.Plan = append(r.Plan, llmrouter.Step{Model: "cheap", Index: 0, Reason: "first"},
+			llmrouter.Step{Model: "strong", Index: 1, Reason: "then"}, llmrouter.Step{Model: "cheap", Index: 0, Reason: "again"})
+		return nil
+	})
+	strongFirst := llmrouter.PolicyFunc(func(r *llmrouter.Routing) error {
+		r.Plan = append(r.Plan, llmrouter.Step{Model: "strong", Index: 1, Reason: "planned before the threshold"})
+		return nil
+	})
+	for _, tc := range []struct {
+		name    string
+		policy  llmrouter.Policy
+		wantErr []string
+		want    []string
+	}{
+		{"a rule planning a model twice", twice, []string{`"cheap"`, "twice", "steps 1 and 3"}, nil},
+		{"threshold after a rule that planned its strong model", llmrouter.Chain(strongFirst, llmrouter.Threshold{Strong: "strong", Weak: "cheap"}),
+			nil, []string{"strong", "cheap"}},
+		{"threshold after a rule that planned its weak model", llmrouter.Chain(llmrouter.PolicyFunc(func(r *llmrouter.Routing) error {
+			r.Plan = append(r.Plan, llmrouter.Step{Model: "cheap", Index: 0, Reason: "planned before the threshold"})
+			return nil
+		}), llmrouter.Threshold{Strong: "strong", Weak: "cheap", Cutoff: 1}), nil, []string{"cheap", "strong"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cheap := routertest.NewProvider(cheapCard, routertest.Response{Text: "c"})
+			strong := routertest.NewProvider(strongCard, routertest.Response{Text: "s"})
+			r, err := llmrouter.New([]llmrouter.Provider{cheap, strong},
+				llmrouter.WithClassifier(fixed(0.5, 0.9)), llmrouter.WithPolicy(tc.policy))
+			require.NoError(t, err)
+			d, err := r.Route(context.Background(), human("hello"))
+			if tc.wantErr == nil {
+				require.NoError(t, err)
+				var got []string
+				for _, s := range d.Plan {
+					got = append(got, s.Model)
+				}
+				assert.Equal(t, tc.want, got)
+				return
+			}
+			require.Error(t, err)
+			for _, s := range tc.wantErr {
+				assert.Contains(t, err.Error(), s)
+			}
+			_, err = r.GenerateContent(context.Background(), human("hello"))
+			require.Error(t, err)
+			assert.Zero(t, cheap.CallCount()+strong.CallCount(), "no model is called")
+		})
+	}
+}

@@ -101,7 +101,8 @@ func (r *Routing) Remaining() int {
 // removed and not already planned. A plan naming a removed model fails
 // the request (Route and GenerateContent return an error naming it and
 // the reason it was removed; no model is called): a filter applied after
-// the rule that planned the model must not be undone.
+// the rule that planned the model must not be undone. So does a plan
+// naming a model twice.
 //
 // A policy that names models may also have a method
 // Validate(models []ModelCard) error: New calls it with the router's

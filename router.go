@@ -328,6 +328,14 @@ func errPlannedRemoved(model, why string) error {
 	return fmt.Errorf("llmrouter: policy planned %q, which was removed (%s): a selection rule ran before a filter, or planned a removed model; apply filters before selection rules", model, why)
 }
 
+// errPlannedTwice is the error of a plan naming a model at steps j and i
+// (from 0). Out of line, as errPlannedRemoved.
+//
+//go:noinline
+func errPlannedTwice(model string, j, i int) error {
+	return fmt.Errorf("llmrouter: policy planned %q twice (steps %d and %d): a selection rule plans only candidates not already planned", model, j+1, i+1)
+}
+
 // errPlannedMismatch is the error of a plan step whose Index is not its
 // Model's: naming the model's index when it is the router's, since a
 // custom rule that left Step.Index at 0 needs to know what to set.
@@ -441,12 +449,17 @@ func (r *Router) decide(ctx context.Context, s *scratch, firstAttempt bool) (*De
 	if len(rt.Plan) == 0 && rt.Remaining() > 0 {
 		rankByQuality(rt)
 	}
-	for _, s := range rt.Plan {
+	for i, s := range rt.Plan {
 		if s.Index < 0 || s.Index >= n || r.models[s.Index].Name != s.Model {
 			return nil, nil, nil, errPlannedMismatch(r.models, s)
 		}
 		if why := d.Candidates[s.Index].Removed; why != "" {
 			return nil, nil, nil, errPlannedRemoved(s.Model, why)
+		}
+		for j := range i { // plans are short: a few steps
+			if rt.Plan[j].Index == s.Index {
+				return nil, nil, nil, errPlannedTwice(s.Model, j, i)
+			}
 		}
 	}
 	if len(rt.Plan) == 0 {

@@ -131,17 +131,7 @@ func byQualityDesc(a, b float64) int {
 // already in the plan.
 func (r *Routing) unplanned(dst []int) []int {
 	for i := range r.Candidates {
-		if r.Candidates[i].Removed != "" {
-			continue
-		}
-		planned := false
-		for _, s := range r.Plan {
-			if s.Index == i {
-				planned = true
-				break
-			}
-		}
-		if !planned {
+		if r.Candidates[i].Removed == "" && !r.planned(i) {
 			dst = append(dst, i)
 		}
 	}
@@ -151,8 +141,9 @@ func (r *Routing) unplanned(dst []int) []int {
 // Threshold routes between a strong and a weak model, as RouteLLM's
 // routers do: the strong model when its predicted quality exceeds the weak
 // model's by at least Cutoff, else the weak one; the other model follows as
-// the fallback. If a filter removed one of them, the plan holds only the
-// other. Other candidates are left for later policies.
+// the fallback. If a filter removed one of them, or an earlier rule
+// planned it, it is not planned (again). Other candidates are left for
+// later policies.
 //
 // Strong and Weak are required (New fails on a Threshold naming no model
 // of the router, or the same one twice). Apply only reads the policy: it
@@ -204,14 +195,24 @@ func (p Threshold) Apply(r *Routing) error {
 	if gap >= p.Cutoff || math.IsNaN(gap) {
 		first, second, reason = s, w, ReasonStrongAboveCut
 	}
-	if r.Candidates[first].Removed == "" {
+	if r.Candidates[first].Removed == "" && !r.planned(first) {
 		r.Plan = append(r.Plan, Step{Model: r.Models[first].Name, Index: first, Reason: reason})
 		reason = ReasonFallbackOther
 	}
-	if r.Candidates[second].Removed == "" {
+	if r.Candidates[second].Removed == "" && !r.planned(second) {
 		r.Plan = append(r.Plan, Step{Model: r.Models[second].Name, Index: second, Reason: reason})
 	}
 	return nil
+}
+
+// planned reports whether candidate i has a step in the plan.
+func (r *Routing) planned(i int) bool {
+	for _, s := range r.Plan {
+		if s.Index == i {
+			return true
+		}
+	}
+	return false
 }
 
 // rankByQuality appends the unplanned candidates to the plan, highest
