@@ -18,10 +18,6 @@ import (
 type callState struct {
 	slot0 hintSlot  // the first attempt's (exec.hintSlot)
 	out   annotated // the returned response (exec.annotate)
-	// The returned choices' InfoDecisionID and InfoCostUSD values, boxed
-	// in place (boxString, boxFloat): never written after.
-	id   string
-	cost float64
 }
 
 // annotated is the router's copy of a response: its first choice needs no
@@ -82,8 +78,7 @@ func (x *exec) annotate(resp *llms.ContentResponse) *llms.ContentResponse {
 		model = d.Answered
 	}
 	st := x.st
-	st.id, st.cost = d.ID, d.Cost
-	id, cost := boxString(&st.id), boxFloat(&st.cost)
+	var id, cost any = d.ID, d.Cost // boxed once for every choice
 	out := &st.out.resp
 	if n := len(resp.Choices); n <= len(st.out.ptrs) {
 		out.Choices = st.out.ptrs[:0]
