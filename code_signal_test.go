@@ -29,6 +29,7 @@ func TestCodeSignalOnShortTexts(t *testing.T) {
 		{"You're my #1 fan (seriously) :D", false},
 		{"Let me know :)", false},
 		{"Happy birthday!!! (finally 30)", false},
+		{"let me know (anytime)!", false},
 		// A format asked for is not code.
 		{"Extract the name and email from: 'Contact Ana Silva at ana@example.com'. Reply in JSON.", false},
 		// Short code requests.
@@ -39,6 +40,16 @@ func TestCodeSignalOnShortTexts(t *testing.T) {
 		{"Which regex matches a US zip code?", true},
 		{"How do I parse JSON in Python?", true},
 		{"let x = { \"one\": 1 }; x.map(z => z + 1)", true},
+		// Asked for code without naming a language.
+		{"Write a function to reverse a linked list.", true},
+		{"Write a function that returns the nth Fibonacci number.", true},
+		{"Implement a function to merge two sorted arrays.", true},
+		{"Write a program that prints the numbers from 1 to 100.", true},
+		{"Write a script that renames all files in a folder.", true},
+		{"What is the time complexity of inserting into a hash table?", true},
+		// A function in mathematics, a program of another kind.
+		{"Is the function continuous at zero?", false},
+		{"Suggest a training program that builds strength.", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {

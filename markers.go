@@ -17,11 +17,17 @@ var markerWords = newHashSet(map[uint8][]string{
 	// Code words that are also English words or common elsewhere (a
 	// class, a return, a function in mathematics, a zip code): they read
 	// as code only in company. "json" too: "Reply in JSON" asks for a
-	// format, not for code.
-	catCode: {"func", "def", "class", "return", "import", "const", "var", "let",
+	// format, not for code. Not "let": "let me know", "let's", "let f be"
+	// far outnumber the keyword, whose code has symbols enough.
+	catCode: {"func", "def", "class", "return", "import", "const", "var",
 		"public", "static", "void", "include", "lambda", "fn", "console", "await",
 		"null", "nil", "bool", "int", "string", "rust", "function", "code", "bug",
-		"compile", "endpoint", "json"},
+		"compile", "endpoint", "json",
+		// What a request for code says when it names no language ("Write
+		// a function to …", "a program that prints …"); each counts with
+		// "function" or alone, short of the "code" reading by itself.
+		"function to", "function that", "a program", "program that", "a script",
+		"script that"},
 	// Code words that name a language, a tool or a construct of code and
 	// little else: each counts as two, so one marks a short request as code
 	// ("What does git rebase do?", "a Go function": "go" alone is the verb).
@@ -32,7 +38,10 @@ var markerWords = newHashSet(map[uint8][]string{
 		"git", "github", "numpy", "dataframe", "println", "printf", "elif",
 		"struct", "impl", "async", "api", "refactor", "select from", "unit test",
 		"stack trace", "source code", "code snippet", "regular expression",
-		"go function", "go code", "go program"},
+		"go function", "go code", "go program",
+		// Data structures and their analysis.
+		"linked list", "binary tree", "hash table", "hash map", "sorted array",
+		"sorted arrays", "time complexity"},
 	catMath: {"equation", "integral", "derivative", "solve", "theorem", "lemma",
 		"probability", "matrix", "polynomial", "sum", "prime", "sqrt", "frac",
 		"log", "sin", "cos", "limit", "calculate", "compute", "percent",
@@ -65,7 +74,7 @@ type hashSet struct {
 	mask uint32
 	// filter has bit h>>17 set for every key h: most words are no key,
 	// and one bit test tells so without a probe. 2^15 bits (4 KB) let
-	// through under 1% of other words for the marker words' 147 keys
+	// through under 1% of other words for the marker words' 159 keys
 	// (2^12 bits let through 4%, each a mispredicted branch and a probe).
 	filter [512]uint64
 }
