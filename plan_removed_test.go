@@ -2,6 +2,7 @@ package llmrouter_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -151,6 +152,42 @@ func TestPlanNamingAModelTwice(t *testing.T) {
 			_, err = r.GenerateContent(context.Background(), human("hello"))
 			require.Error(t, err)
 			assert.Zero(t, cheap.CallCount()+strong.CallCount(), "no model is called")
+		})
+	}
+}
+
+// TestPlanNamingAModelTwiceManyModels is TestPlanNamingAModelTwice's first
+// case on a router of more than 64 models, which the router checks
+// another way.
+func TestPlanNamingAModelTwiceManyModels(t *testing.T) {
+	var ps []llmrouter.Provider
+	for i := range 70 {
+		ps = append(ps, routertest.NewProvider(llmrouter.ModelCard{Name: fmt.Sprintf("m%d", i), Quality: 0.5}, routertest.Response{Text: "a"}))
+	}
+	for _, tc := range []struct {
+		name    string
+		indexes []int
+		wantErr string
+	}{
+		{"twice", []int{3, 68, 5, 68}, `policy planned "m68" twice (steps 2 and 4)`},
+		{"once each", []int{3, 68, 5, 69, 0}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := llmrouter.New(ps, llmrouter.WithPolicy(llmrouter.PolicyFunc(func(r *llmrouter.Routing) error {
+				for _, i := range tc.indexes {
+					r.Plan = append(r.Plan, llmrouter.Step{Model: r.Models[i].Name, Index: i, Reason: "x"})
+				}
+				return nil
+			})))
+			require.NoError(t, err)
+			d, err := r.Route(context.Background(), human("hello"))
+			if tc.wantErr != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tc.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			assert.Len(t, d.Plan, len(tc.indexes))
 		})
 	}
 }

@@ -328,12 +328,17 @@ func errPlannedRemoved(model, why string) error {
 	return fmt.Errorf("llmrouter: policy planned %q, which was removed (%s): a selection rule ran before a filter, or planned a removed model; apply filters before selection rules", model, why)
 }
 
-// errPlannedTwice is the error of a plan naming a model at steps j and i
-// (from 0). Out of line, as errPlannedRemoved.
+// errPlannedTwice is the error of a plan whose step i names the model of
+// an earlier step; nil if none does. Out of line, as errPlannedRemoved.
 //
 //go:noinline
-func errPlannedTwice(model string, j, i int) error {
-	return fmt.Errorf("llmrouter: policy planned %q twice (steps %d and %d): a selection rule plans only candidates not already planned", model, j+1, i+1)
+func errPlannedTwice(plan []Step, i int) error {
+	for j := range i {
+		if plan[j].Index == plan[i].Index {
+			return fmt.Errorf("llmrouter: policy planned %q twice (steps %d and %d): a selection rule plans only candidates not already planned", plan[i].Model, j+1, i+1)
+		}
+	}
+	return nil
 }
 
 // errPlannedMismatch is the error of a plan step whose Index is not its
@@ -449,6 +454,7 @@ func (r *Router) decide(ctx context.Context, s *scratch, firstAttempt bool) (*De
 	if len(rt.Plan) == 0 && rt.Remaining() > 0 {
 		rankByQuality(rt)
 	}
+	var planned uint64 // the models planned so far, when the router has at most 64
 	for i, s := range rt.Plan {
 		if s.Index < 0 || s.Index >= n || r.models[s.Index].Name != s.Model {
 			return nil, nil, nil, errPlannedMismatch(r.models, s)
@@ -456,10 +462,10 @@ func (r *Router) decide(ctx context.Context, s *scratch, firstAttempt bool) (*De
 		if why := d.Candidates[s.Index].Removed; why != "" {
 			return nil, nil, nil, errPlannedRemoved(s.Model, why)
 		}
-		for j := range i { // plans are short: a few steps
-			if rt.Plan[j].Index == s.Index {
-				return nil, nil, nil, errPlannedTwice(s.Model, j, i)
-			}
+		if n <= 64 && planned&(1<<s.Index) == 0 {
+			planned |= 1 << s.Index
+		} else if err := errPlannedTwice(rt.Plan, i); err != nil {
+			return nil, nil, nil, err
 		}
 	}
 	if len(rt.Plan) == 0 {
