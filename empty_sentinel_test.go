@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tmc/langchaingo/llms"
-	"github.com/tmc/langchaingo/llms/anthropic"
 	"github.com/tmc/langchaingo/llms/openai"
 )
 
@@ -32,9 +31,7 @@ func TestClientNoAnswerMatchesErrEmptyResponse(t *testing.T) {
 	anthropicNoBlock := func(t *testing.T) llms.Model {
 		srv := httptest.NewServer(body(http.StatusOK, anthropicNoBlock))
 		t.Cleanup(srv.Close)
-		m, err := anthropic.New(anthropic.WithBaseURL(srv.URL), anthropic.WithToken("t"), anthropic.WithModel("m"))
-		require.NoError(t, err)
-		return m
+		return anthropicAt(t, srv.URL)
 	}
 	for _, tc := range []struct {
 		name   string

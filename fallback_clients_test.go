@@ -14,7 +14,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tmc/langchaingo/llms"
-	"github.com/tmc/langchaingo/llms/anthropic"
 	"github.com/tmc/langchaingo/llms/ollama"
 )
 
@@ -69,11 +68,7 @@ const (
 // were classified unknown: no retry, straight to the next model.
 func TestRealClientsNoAnswerIsRetried(t *testing.T) {
 	mk := map[string]func(t *testing.T, url string) llms.Model{
-		"anthropic": func(t *testing.T, url string) llms.Model {
-			m, err := anthropic.New(anthropic.WithBaseURL(url), anthropic.WithToken("t"), anthropic.WithModel("m"))
-			require.NoError(t, err)
-			return m
-		},
+		"anthropic": anthropicAt,
 		"ollama": func(t *testing.T, url string) llms.Model {
 			m, err := ollama.New(ollama.WithServerURL(url), ollama.WithModel("m"))
 			require.NoError(t, err)

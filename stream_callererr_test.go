@@ -13,7 +13,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tmc/langchaingo/llms"
-	"github.com/tmc/langchaingo/llms/anthropic"
 )
 
 var errCallerGone = errors.New("the caller's client went away")
@@ -74,9 +73,7 @@ func TestCallerStreamCallbackPanic(t *testing.T) {
 			t.Cleanup(srv.Close)
 			var ps []llmrouter.Provider
 			for _, c := range []llmrouter.ModelCard{cheapCard, midCard} {
-				m, err := anthropic.New(anthropic.WithBaseURL(srv.URL), anthropic.WithToken("t"), anthropic.WithModel("m"))
-				require.NoError(t, err)
-				ps = append(ps, llmrouter.NewProvider(c, m))
+				ps = append(ps, llmrouter.NewProvider(c, anthropicAt(t, srv.URL)))
 			}
 			r, err := llmrouter.New(ps, llmrouter.WithFallback(llmrouter.Fallback{Breaker: breaker.Settings{ConsecutiveFailures: 2}}))
 			require.NoError(t, err)
