@@ -130,13 +130,15 @@ func BenchmarkGenerateOverhead(b *testing.B) {
 }
 
 // overheadBlock is how many calls of one kind the overhead benchmarks run
-// in a row before switching: enough that a block pays for the collections
-// its own allocations cause (GenerateContent allocates some 1.8 KB a call
-// here, and with the benchmark's small heap the collector runs every few
-// MB), about 25 ms, short against a busy machine's drift. Blocks of 16
-// calls, as these benchmarks had until session 25, spread a
-// GenerateContent block's collections over the Route blocks around it,
-// which made the overhead look some 6 points smaller on that host.
+// in a row before switching: about 25 ms, short against a busy machine's
+// drift, and long enough that a block pays for what its own calls cost
+// over time rather than per call: the collections its allocations cause
+// (GenerateContent allocates some 1.8 KB a call here, and with the
+// benchmark's small heap the collector runs every few MB) and the cache
+// they churn. Blocks of 16 calls, as these benchmarks had until session
+// 25, let part of that fall on the Route blocks around them, which made
+// the overhead read some 6 points low on that host (separate Route and
+// GenerateContent benchmarks agree with the long blocks).
 const overheadBlock = 4096
 
 // genBenchMsgs returns genBenchPrompts as one-message conversations.
