@@ -333,3 +333,40 @@ func TestEmptyAnswer(t *testing.T) {
 		assert.True(t, errors.Is(err, llmrouter.ErrAllFailed), "%v", err)
 	})
 }
+
+// TestReasoningAloneIsEmpty: an answer whose only text is reasoning (a
+// reasoning model that spent its output limit thinking) is no answer in
+// resilient mode: the router moves on as for an empty one, unless
+// Fallback.AllowEmptyAnswers, which returns it as it came.
+func TestReasoningAloneIsEmpty(t *testing.T) {
+	thinker := &funcProvider{card: cheapCard, fn: func(context.Context, *llms.CallOptions) (*llms.ContentResponse, error) {
+		return &llms.ContentResponse{Choices: []*llms.ContentChoice{{ReasoningContent: "First, consider…", StopReason: "length"}}}, nil
+	}}
+	for _, tc := range []struct {
+		name        string
+		allowEmpty  bool
+		want        []string
+		wantContent string
+	}{
+		{"resilient: the next model", false, []string{"cheap:provider_unavailable", "mid:ok"}, "m"},
+		{"AllowEmptyAnswers: returned", true, []string{"cheap:ok"}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sink := &lastSink{}
+			r, err := llmrouter.New([]llmrouter.Provider{thinker, routertest.NewProvider(midCard, ok("m"))}, llmrouter.WithSink(sink),
+				llmrouter.WithClassifier(fixed(0.9, 0.95)),
+				llmrouter.WithFallback(llmrouter.Fallback{MaxRetries: -1, AllowEmptyAnswers: tc.allowEmpty}))
+			require.NoError(t, err)
+			resp, err := r.GenerateContent(context.Background(), human("hi"))
+			require.NoError(t, err)
+			d := sink.last()
+			assert.Equal(t, tc.want, codes(d), d.Explain())
+			assert.Equal(t, tc.wantContent, resp.Choices[0].Content)
+			if !tc.allowEmpty {
+				assert.ErrorIs(t, d.Attempts[0].Err, llmrouter.ErrEmptyResponse)
+			} else {
+				assert.Equal(t, "First, consider…", resp.Choices[0].ReasoningContent)
+			}
+		})
+	}
+}

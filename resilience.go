@@ -153,7 +153,9 @@ type Fallback struct {
 	// answer none of whose choices has any text other than white space, a
 	// tool call or a function call is a failed attempt: what a provider
 	// returns for a body that was not an answer (a 200 that is not an event
-	// stream, say). It fails with llms.ErrCodeProviderUnavailable and
+	// stream, say). Reasoning text alone (ReasoningContent, no Content) is
+	// no answer either: a reasoning model that spent its output limit
+	// thinking. It fails with llms.ErrCodeProviderUnavailable and
 	// matches ErrEmptyResponse, so it is retried, moved on from and counted
 	// by the breaker like a 5xx. This check runs before the Verifier; with
 	// AllowEmptyAnswers set, RejectEmpty (a verifier, reading the first
