@@ -83,11 +83,12 @@ func TestCallOptionPanicInProviderIsTheRequests(t *testing.T) {
 // applies it: invalid request, matching ErrPanic, and no model is called.
 func TestCallOptionPanicInRouterIsTheRequests(t *testing.T) {
 	for _, tc := range []struct {
-		name string
-		opts []llms.CallOption
+		name     string
+		opts     []llms.CallOption
+		decision bool // routed before the panic: a failed decision is recorded
 	}{
-		{"route's application", []llms.CallOption{usedUp(0)}},
-		{"the second application, for a Metadata map", []llms.CallOption{llms.WithMetadata(map[string]any{"k": 1}), usedUp(1)}},
+		{"route's application", []llms.CallOption{usedUp(0)}, false},
+		{"the second application, for a Metadata map", []llms.CallOption{llms.WithMetadata(map[string]any{"k": 1}), usedUp(1)}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var called atomic.Int32
@@ -105,9 +106,13 @@ func TestCallOptionPanicInRouterIsTheRequests(t *testing.T) {
 			assert.ErrorIs(t, err, llms.ErrInvalidRequest)
 			assert.Contains(t, err.Error(), "a call option panicked")
 			assert.Zero(t, called.Load(), "no model is called")
-			if len(sunk) > 0 { // a decision made before the panic is recorded, failed
-				assert.ErrorIs(t, sunk[len(sunk)-1].Err, llms.ErrInvalidRequest)
+			if !tc.decision {
+				assert.Empty(t, sunk)
+				return
 			}
+			require.Len(t, sunk, 1)
+			assert.ErrorIs(t, sunk[0].Err, llms.ErrInvalidRequest)
+			assert.Empty(t, sunk[0].Attempts)
 		})
 	}
 	t.Run("Route", func(t *testing.T) {
