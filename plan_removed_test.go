@@ -41,11 +41,7 @@ func TestPlanNamingRemovedModelFails(t *testing.T) {
 			llmrouter.Hints{}, []string{`"strong"`, "kept out by this rule"}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cheap := routertest.NewProvider(cheapCard, routertest.Response{Text: "c"})
-			strong := routertest.NewProvider(strongCard, routertest.Response{Text: "s"})
-			r, err := llmrouter.New([]llmrouter.Provider{cheap, strong},
-				llmrouter.WithClassifier(fixed(0.5, 0.9)), llmrouter.WithPolicy(tc.policy))
-			require.NoError(t, err)
+			r, cheap, strong := cheapStrongRouter(t, tc.policy)
 			ctx := llmrouter.WithHints(context.Background(), tc.hints)
 
 			d, err := r.Route(ctx, human("hello"))
@@ -130,11 +126,7 @@ func TestPlanNamingAModelTwice(t *testing.T) {
 		}), llmrouter.Threshold{Strong: "strong", Weak: "cheap", Cutoff: 1}), nil, []string{"cheap", "strong"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cheap := routertest.NewProvider(cheapCard, routertest.Response{Text: "c"})
-			strong := routertest.NewProvider(strongCard, routertest.Response{Text: "s"})
-			r, err := llmrouter.New([]llmrouter.Provider{cheap, strong},
-				llmrouter.WithClassifier(fixed(0.5, 0.9)), llmrouter.WithPolicy(tc.policy))
-			require.NoError(t, err)
+			r, cheap, strong := cheapStrongRouter(t, tc.policy)
 			d, err := r.Route(context.Background(), human("hello"))
 			if tc.wantErr == nil {
 				require.NoError(t, err)
@@ -190,4 +182,16 @@ func TestPlanNamingAModelTwiceManyModels(t *testing.T) {
 			assert.Len(t, d.Plan, len(tc.indexes))
 		})
 	}
+}
+
+// cheapStrongRouter is a router over a cheap and a strong fake (qualities
+// 0.5 and 0.9) planned by policy.
+func cheapStrongRouter(t *testing.T, policy llmrouter.Policy) (r *llmrouter.Router, cheap, strong *routertest.Provider) {
+	t.Helper()
+	cheap = routertest.NewProvider(cheapCard, routertest.Response{Text: "c"})
+	strong = routertest.NewProvider(strongCard, routertest.Response{Text: "s"})
+	r, err := llmrouter.New([]llmrouter.Provider{cheap, strong},
+		llmrouter.WithClassifier(fixed(0.5, 0.9)), llmrouter.WithPolicy(policy))
+	require.NoError(t, err)
+	return r, cheap, strong
 }
