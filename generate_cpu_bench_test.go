@@ -71,3 +71,65 @@ func BenchmarkGenerateOverheadCPU(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkGenerateOverheadParts splits BenchmarkGenerateOverhead's
+// overhead-% in two: blocks of Route, of GenerateContent without the
+// annotated copy of the answer (the GenerationInfo map each returned
+// choice gets, with the provider's keys and the router's four:
+// InfoDecision, InfoDecisionID, InfoModel, InfoCostUSD), and of
+// GenerateContent, alternated on one router and timed on the process's
+// CPU clock as BenchmarkGenerateOverheadCPU does. It reports
+// overhead-cpu-% = 100 × (GenerateContent − Route) / Route,
+// unannotated-cpu-% likewise for the calls without the annotation, and
+// annotate-cpu-% the difference (the provider, some 10 ns, is not taken
+// off).
+//
+//	go test -run '^$' -bench BenchmarkGenerateOverheadParts -cpu 1 -count 6 . | benchstat -
+func BenchmarkGenerateOverheadParts(b *testing.B) {
+	if _, ok := processCPU(); !ok {
+		b.Skip("no process CPU clock on this system")
+	}
+	msgs, resp := genBenchMsgs(b), genBenchResponse()
+	ctx := context.Background()
+	opts := []llms.CallOption{llms.WithMaxTokens(64)}
+	for _, bc := range []struct {
+		name string
+		opts []llmrouter.Option
+	}{
+		{"plain", nil},
+		{"fallback", []llmrouter.Option{llmrouter.WithFallback(llmrouter.Fallback{})}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			r := newStaticRouter(b, resp, bc.opts...)
+			const block = overheadBlock
+			var route, bare, gen time.Duration
+			i := 0
+			for b.Loop() {
+				t0, _ := processCPU()
+				for k := range block {
+					if _, err := r.Route(ctx, msgs[(i+k)%len(msgs)], opts...); err != nil {
+						b.Fatal(err)
+					}
+				}
+				t1, _ := processCPU()
+				for k := range block {
+					if _, err := llmrouter.GenerateUnannotated(r, ctx, msgs[(i+k)%len(msgs)], opts...); err != nil {
+						b.Fatal(err)
+					}
+				}
+				t2, _ := processCPU()
+				for k := range block {
+					if _, err := r.GenerateContent(ctx, msgs[(i+k)%len(msgs)], opts...); err != nil {
+						b.Fatal(err)
+					}
+				}
+				t3, _ := processCPU()
+				route, bare, gen = route+t1-t0, bare+t2-t1, gen+t3-t2
+				i += block
+			}
+			b.ReportMetric(100*float64(gen-route)/float64(route), "overhead-cpu-%")
+			b.ReportMetric(100*float64(bare-route)/float64(route), "unannotated-cpu-%")
+			b.ReportMetric(100*float64(gen-bare)/float64(route), "annotate-cpu-%")
+		})
+	}
+}

@@ -67,3 +67,11 @@ func BenchmarkExecAnnotate(b *testing.B) {
 		})
 	}
 }
+
+// GenerateUnannotated is r.GenerateContent without the annotated copy of
+// the answer (exec.annotate): the provider's response comes back as it
+// came. Test-only, for BenchmarkGenerateOverheadParts.
+func GenerateUnannotated(r *Router, ctx context.Context, messages []llms.MessageContent, options ...llms.CallOption) (*llms.ContentResponse, error) {
+	var x exec
+	return r.generateUnannotated(ctx, &x, messages, options)
+}

@@ -510,11 +510,20 @@ func (r *Router) decide(ctx context.Context, s *scratch, firstAttempt bool) (*De
 // decision in its GenerationInfo (DecisionFrom, InfoDecisionID, InfoModel,
 // InfoCostUSD). Every decision goes to the sinks, failed ones included.
 func (r *Router) GenerateContent(ctx context.Context, messages []llms.MessageContent, options ...llms.CallOption) (*llms.ContentResponse, error) {
-	options = withoutNil(options) // providers may call every option
-	// The exec stays on this stack (see exec). Route applies the options
-	// once, into it.
+	// The exec stays on this stack (see exec).
 	var xs exec
-	x := &xs
+	resp, err := r.generateUnannotated(ctx, &xs, messages, options)
+	if err != nil {
+		return nil, err
+	}
+	return xs.annotate(resp), nil
+}
+
+// generateUnannotated is GenerateContent up to the annotation of the answer: it
+// routes, runs the plan in x and records the decision, returning the
+// provider's response as it came. Route applies the options once, into x.
+func (r *Router) generateUnannotated(ctx context.Context, x *exec, messages []llms.MessageContent, options []llms.CallOption) (*llms.ContentResponse, error) {
+	options = withoutNil(options) // providers may call every option
 	x.r, x.fb = r, r.fb
 	d, first, policy, err := r.route(ctx, messages, options, true, &x.caller)
 	if err != nil {
@@ -542,10 +551,7 @@ func (r *Router) GenerateContent(ctx context.Context, messages []llms.MessageCon
 	d.Err = err
 	finishCall(done, d)
 	r.recordDecision(ctx, d)
-	if err != nil {
-		return nil, err
-	}
-	return x.annotate(resp), nil
+	return resp, err
 }
 
 // Call generates from a single text prompt, as GenerateContent does (ctx's
