@@ -65,7 +65,8 @@ func TestStatsConcurrentUse(t *testing.T) {
 					for i := range each {
 						st.add()
 						st.read(start.Add(time.Duration(i) * every)) // starts a sync when one is due
-						if w < 2 && i%25 == 0 { // two goroutines flush now and then, while the others sync
+						// Two goroutines flush now and then, while the others sync.
+						if w < 2 && i%25 == 0 {
 							if err := st.flush(); err != nil {
 								errs <- err
 							}
