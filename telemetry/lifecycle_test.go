@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/llmrouter/llmrouter/breaker"
@@ -67,4 +68,25 @@ func TestSinkCloseTwiceAndRecordAfter(t *testing.T) {
 	pts, ok := points(rm, "llmrouter.requests")
 	require.True(t, ok)
 	assert.Equal(t, 1.0, pts[0].value, "a decision after Close is recorded")
+}
+
+// TestSinkCloseConcurrent: Close from several goroutines at once (a
+// service's shutdown hooks) unregisters the breaker gauge once, with no
+// race (run under -race), while decisions are still being recorded.
+func TestSinkCloseConcurrent(t *testing.T) {
+	reg := breaker.NewRegistry(breaker.Settings{})
+	h := newHarness(t, telemetry.Options{Breakers: reg, Models: []string{"small", "large"}})
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(2)
+		go func() { defer wg.Done(); assert.NoError(t, h.sink.Close()) }()
+		go func() { defer wg.Done(); h.sink.Record(fallbackDecision()) }()
+	}
+	wg.Wait()
+	rm := h.collect(t)
+	_, ok := points(rm, "llmrouter.breaker.state")
+	assert.False(t, ok, "no gauge after Close")
+	pts, ok := points(rm, "llmrouter.requests")
+	require.True(t, ok)
+	assert.Equal(t, 4.0, pts[0].value)
 }
