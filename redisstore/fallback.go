@@ -297,8 +297,9 @@ func (s *Store) useRedis(ctx context.Context) bool {
 		return false
 	}
 	defer s.probing.Store(false)
-	err := s.recover(ctx)
-	if err != nil {
+	// An error with the store healthy: the drain recovered just before
+	// the deadline that ended recover. That is a recovery too.
+	if err := s.recover(ctx); err != nil && s.degradedNow.Load() {
 		s.mu.Lock()
 		s.probeAt = s.clock.Now().Add(s.retryEvery)
 		s.mu.Unlock()
@@ -312,7 +313,9 @@ func (s *Store) useRedis(ctx context.Context) bool {
 
 // recover loads the scripts (a restarted Redis has none) and settles
 // what was queued, within one Timeout; the store is healthy again once
-// nothing is left queued.
+// nothing is left queued, before the deadline (a recovery answering
+// later, from a client that ignores deadlines, leaves the store degraded
+// until the next retry, so that OnStateChange misses no change).
 func (s *Store) recover(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.timeout)
 	defer cancel()
@@ -341,6 +344,10 @@ func (s *Store) drain(ctx context.Context) error {
 	for {
 		s.mu.Lock()
 		if len(s.byID) == 0 && len(s.agg) == 0 {
+			if err := ctx.Err(); err != nil { // the retry was served locally: the next one decides
+				s.mu.Unlock()
+				return err
+			}
 			s.degraded = false
 			s.degradedNow.Store(false)
 			s.mu.Unlock()
