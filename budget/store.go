@@ -84,6 +84,14 @@ type Status struct {
 // and written after. Implementations must be safe for concurrent use.
 // Times come from the caller (the router's clock), never the store's.
 //
+// Every method runs on a request's path, and a remote store must bound
+// its own calls: Remaining is called by the Budget's filter
+// (Policy.Apply, which has no context) with context.Background(), and
+// Commit and Refund with the caller's context without its cancellation
+// (a call is charged even when its caller gave up); only Reserve gets
+// the caller's context as it is. redisstore.Store bounds each call by
+// its Options.Timeout.
+//
 // Commit and Refund are called once per reservation; both take the
 // buckets, so that a reservation that has expired (its request outlived
 // Reservation.Expires) is still charged what its call cost.

@@ -31,7 +31,8 @@
 // several processes can share a directory and the names sort in time order
 // (a Log's own names never go back, even when the wall clock is set back);
 // a file is rotated when it would grow past MaxFileBytes (default 64 MiB). No
-// file is created before the first record. Files are created 0600, the
+// file is created before the first record, and one a write error left
+// empty is removed (the next record opens another). Files are created 0600, the
 // directory 0700. Each line is one JSON object with a "kind":
 //
 //	{"v":1,"kind":"decision","prompt_text":"off","decision":{…the Decision's JSON form…}}

@@ -221,7 +221,9 @@ func (w *writer) fsync() error {
 // fail drops the file after an error: its buffered records are lost, and
 // the next record opens a new file, so a torn line stays the last of its
 // file, where the reader expects one. The records the file took before
-// the error are fsynced first, as on rotation.
+// the error are fsynced first, as on rotation. A file that took no byte
+// is removed, so that a disk failing every write does not collect one
+// empty file per batch.
 func (w *writer) fail(err error) {
 	err = fmt.Errorf("decisionlog: %w", err)
 	w.l.failed.Add(int64(w.pending))
@@ -232,7 +234,11 @@ func (w *writer) fail(err error) {
 		}
 	}
 	w.l.setErr(err)
+	fi, serr := w.f.Stat()
 	w.f.Close()
+	if serr == nil && fi.Size() == 0 {
+		_ = os.Remove(w.f.Name()) // best effort: it holds nothing
+	}
 	w.f = nil
 }
 

@@ -55,12 +55,18 @@ func (s *Store) Reserve(ctx context.Context, r budget.Reservation) (budget.Nanos
 	if s.rdb == nil {
 		return 0, nil, errZeroStore
 	}
+	if err := ctx.Err(); err != nil {
+		return 0, nil, err // nothing sent: nothing to undo
+	}
 	if s.useRedis(ctx) {
 		got, st, err := s.redisReserve(ctx, r)
 		if err == nil {
 			return got, st, nil
 		}
 		if ctx.Err() != nil {
+			// The caller gave up, not Redis, which may have made the
+			// hold all the same: release it in the background.
+			s.settleLater(ctx, settlement{id: r.ID, buckets: r.Buckets, refund: true})
 			return 0, nil, err
 		}
 		// The hold may have been made: release it when Redis is back.
@@ -92,15 +98,19 @@ func (s *Store) Commit(ctx context.Context, id string, buckets []budget.Bucket, 
 	s.mu.Unlock()
 	if isLocal {
 		_ = s.local.Commit(ctx, id, s.scaled(buckets, now), cost, now) // the memory store never fails
-		s.settle(ctx, settlement{id: id, buckets: buckets, cost: cost, now: now})
-		return nil
+		return s.settle(ctx, settlement{id: id, buckets: buckets, cost: cost, now: now})
 	}
 	if s.useRedis(ctx) {
 		err := s.redisCommit(ctx, id, buckets, cost, now)
 		if err == nil {
 			return nil
 		}
-		s.fail(err, &settlement{id: id, buckets: buckets, cost: cost, now: now})
+		st := settlement{id: id, buckets: buckets, cost: cost, now: now}
+		if ctx.Err() != nil {
+			s.settleLater(ctx, st) // the caller gave up, not Redis
+			return err
+		}
+		s.fail(err, &st)
 	} else {
 		s.settle(ctx, settlement{id: id, buckets: buckets, cost: cost, now: now})
 	}
@@ -119,8 +129,7 @@ func (s *Store) Refund(ctx context.Context, id string, buckets []budget.Bucket) 
 	if isLocal {
 		return s.local.Refund(ctx, id, buckets) // the memory store's refund reads no limit
 	}
-	s.settle(ctx, settlement{id: id, buckets: buckets, refund: true})
-	return nil
+	return s.settle(ctx, settlement{id: id, buckets: buckets, refund: true})
 }
 
 // Remaining implements budget.Store. While degraded it reports the local
@@ -128,6 +137,9 @@ func (s *Store) Refund(ctx context.Context, id string, buckets []budget.Bucket) 
 func (s *Store) Remaining(ctx context.Context, buckets []budget.Bucket, need budget.Nanos, now time.Time) (budget.Status, error) {
 	if s.rdb == nil {
 		return budget.Status{}, errZeroStore
+	}
+	if err := ctx.Err(); err != nil {
+		return budget.Status{}, err
 	}
 	if s.useRedis(ctx) {
 		st, err := s.redisRemaining(ctx, buckets, need, now)
@@ -192,20 +204,40 @@ func (s *Store) sweepLocalIDs(now time.Time) {
 	}
 }
 
-// settle tells Redis st now, or queues it while Redis is away.
-func (s *Store) settle(ctx context.Context, st settlement) {
+// settle tells Redis st now, or queues it while Redis is away. When ctx
+// ends first it returns ctx's error and settles st in the background
+// (settleLater): the caller gave up, Redis did not fail.
+func (s *Store) settle(ctx context.Context, st settlement) error {
 	if !s.useRedis(ctx) {
 		s.mu.Lock()
 		if s.degraded {
 			s.queue(st)
 			s.mu.Unlock()
-			return
+			return nil
 		}
 		s.mu.Unlock() // recovered in between
 	}
 	if err := s.redisSettle(ctx, st); err != nil {
+		if ctx.Err() != nil {
+			s.settleLater(ctx, st)
+			return err
+		}
 		s.fail(err, &st)
 	}
+	return nil
+}
+
+// settleLater settles st in the background, bounded by the timeout as
+// any call (a failure of Redis degrades the store and queues st): what a
+// caller that gave up had started is finished, or its hold released.
+// Redis may have applied st already; a settlement of a reservation id
+// sent again counts once.
+func (s *Store) settleLater(ctx context.Context, st settlement) {
+	s.calls.Add(1)
+	go func() {
+		defer s.calls.Done()
+		_ = s.settle(context.WithoutCancel(ctx), st)
+	}()
 }
 
 func (s *Store) redisSettle(ctx context.Context, st settlement) error {
@@ -265,8 +297,9 @@ func (s *Store) useRedis(ctx context.Context) bool {
 		return false
 	}
 	defer s.probing.Store(false)
-	err := s.recover(ctx)
-	if err != nil {
+	// An error with the store healthy: the drain recovered just before
+	// the deadline that ended recover. That is a recovery too.
+	if err := s.recover(ctx); err != nil && s.degradedNow.Load() {
 		s.mu.Lock()
 		s.probeAt = s.clock.Now().Add(s.retryEvery)
 		s.mu.Unlock()
@@ -280,12 +313,18 @@ func (s *Store) useRedis(ctx context.Context) bool {
 
 // recover loads the scripts (a restarted Redis has none) and settles
 // what was queued, within one Timeout; the store is healthy again once
-// nothing is left queued.
+// nothing is left queued, before the deadline (a recovery answering
+// later, from a client that ignores deadlines, leaves the store degraded
+// until the next retry, so that OnStateChange misses no change).
 func (s *Store) recover(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.timeout)
 	defer cancel()
 	done := make(chan error, 1)
-	go func() { done <- s.drain(ctx) }()
+	s.calls.Add(1) // abandoned at the deadline, it ends soon after (tests wait for it)
+	go func() {
+		defer s.calls.Done()
+		done <- s.drain(ctx)
+	}()
 	select {
 	case err := <-done:
 		return err
@@ -305,6 +344,10 @@ func (s *Store) drain(ctx context.Context) error {
 	for {
 		s.mu.Lock()
 		if len(s.byID) == 0 && len(s.agg) == 0 {
+			if err := ctx.Err(); err != nil { // the retry was served locally: the next one decides
+				s.mu.Unlock()
+				return err
+			}
 			s.degraded = false
 			s.degradedNow.Store(false)
 			s.mu.Unlock()

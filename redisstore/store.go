@@ -61,8 +61,13 @@ type Options struct {
 // documentation). Every method returns within about Options.Timeout
 // (twice that for the one call in every RetryEvery that tries a degraded
 // Redis again), whatever Redis does; the context's cancellation ends a
-// call earlier, and its error is returned. Redis's own failures are
-// never returned: the call is served locally. Safe for concurrent use.
+// call earlier, and its error is returned. The caller giving up is not
+// Redis failing: the store stays on Redis, a Reserve that had reached it
+// releases the hold it may have made, and a Commit or Refund is
+// completed all the same, each in the background within Timeout (a
+// reservation's Commit or Refund called again counts once). Redis's own
+// failures are never returned: the call is served locally. Safe for
+// concurrent use.
 // Build it with New: the zero value is not usable (its methods return an
 // error saying so; budget.New reports Validate's).
 type Store struct {

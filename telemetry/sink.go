@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/llmrouter/llmrouter"
@@ -93,7 +94,8 @@ type Sink struct {
 	m      instruments
 	attrs  attrCache
 	prov   map[string]string
-	reg    metric.Registration // breaker gauge callback; nil without one
+	regMu  sync.Mutex
+	reg    metric.Registration // breaker gauge callback; nil without one or after Close
 }
 
 var _ llmrouter.Sink = (*Sink)(nil)
@@ -151,15 +153,21 @@ func NewSink(o Options) (*Sink, error) {
 }
 
 // Close stops the breaker gauge's callback, if any; the sink still records
-// decisions. It is safe to call more than once, but not concurrently
-// with itself.
+// decisions. It is safe to call more than once and concurrently: the
+// first call unregisters the callback and returns its error, later ones
+// return nil.
 func (s *Sink) Close() error {
-	if s == nil || s.reg == nil {
+	if s == nil {
 		return nil
 	}
-	err := s.reg.Unregister()
+	s.regMu.Lock()
+	reg := s.reg
 	s.reg = nil
-	return err
+	s.regMu.Unlock()
+	if reg == nil {
+		return nil
+	}
+	return reg.Unregister()
 }
 
 // Record implements llmrouter.Sink: it writes d's spans, starting a new
