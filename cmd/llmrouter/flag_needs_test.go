@@ -49,7 +49,7 @@ func TestFlagNeedsAnother(t *testing.T) {
 	} {
 		t.Run(strings.Join(tc.args[len(tc.args)-3:], " "), func(t *testing.T) {
 			var out, errb bytes.Buffer
-			require.Equal(t, 1, run(tc.args, &out, &errb), "stdout: %s", out.String())
+			require.Equal(t, 2, run(tc.args, &out, &errb), "stdout: %s", out.String())
 			assert.Contains(t, errb.String(), tc.want)
 			assert.NoFileExists(t, v)
 		})

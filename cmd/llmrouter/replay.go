@@ -64,7 +64,7 @@ func runReplay(args []string, stdout io.Writer) error {
 		return errors.New("-log -: a decision log is a directory; standard input cannot be one")
 	}
 	if *outcomes == "" && *logDir == "" {
-		return errors.New("give -outcomes, -log or both")
+		return usagef("give -outcomes, -log or both")
 	}
 	pol, err := parsePolicy(*policy) // before any input is read
 	if err != nil {
@@ -73,7 +73,7 @@ func runReplay(args []string, stdout io.Writer) error {
 	cardsFlag := "-cards"
 	if *cardsFrom == "" {
 		if *outcomes == "" {
-			return errors.New("-log needs -cards (an outcomes file naming the models) to build the candidate router")
+			return usagef("-log needs -cards (an outcomes file naming the models) to build the candidate router")
 		}
 		*cardsFrom, cardsFlag = *outcomes, "-outcomes"
 	}

@@ -52,7 +52,6 @@ func TestReplayPolicyCheckedFirst(t *testing.T) {
 		{"cutoff Inf", []string{"-outcomes", missing, "-policy", "threshold:a,b,+Inf"}, `cutoff +Inf: want a finite number`},
 		{"cutoff not a number", []string{"-outcomes", missing, "-policy", "threshold:a,b,x"}, `-policy "threshold:a,b,x": cutoff`},
 		{"unknown kind", []string{"-outcomes", missing, "-policy", "bogus"}, `-policy "bogus": want cheapest:TAU or threshold:STRONG,WEAK,CUTOFF`},
-		{"no input", []string{}, "give -outcomes, -log or both"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

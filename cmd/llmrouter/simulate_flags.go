@@ -17,7 +17,7 @@ import (
 // range, flags that conflict, and a flag given without the one it needs.
 func (f *simFlags) check(fs *flag.FlagSet) error {
 	if f.priceFree && f.prices != "" {
-		return errors.New("-price-free and -prices: give one (free calls, or the prices of models without recorded costs)")
+		return usagef("-price-free and -prices: give one (free calls, or the prices of models without recorded costs)")
 	}
 	if f.seed == 0 {
 		return errors.New("-seed 0: want a seed ≥ 1 (the bandit reads 0 as \"pick a random seed\", so the run could not be repeated)")

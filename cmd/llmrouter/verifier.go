@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -30,10 +29,10 @@ func init() {
 func pairsFlag(strong, weak string) ([]verify.Pair, error) {
 	s, w := strings.Split(strong, ","), strings.Split(weak, ",")
 	if strong == "" || weak == "" {
-		return nil, errors.New("-strong and -weak are required")
+		return nil, usagef("-strong and -weak are required")
 	}
 	if len(s) != len(w) {
-		return nil, fmt.Errorf("-strong names %d models and -weak %d: give one strong model per weak model", len(s), len(w))
+		return nil, usagef("-strong names %d models and -weak %d: give one strong model per weak model", len(s), len(w))
 	}
 	p := make([]verify.Pair, len(s))
 	for i := range s {
@@ -81,7 +80,7 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 		return err
 	}
 	if *out == "" && *cv == 0 {
-		return errors.New("nothing to do: give -o FILE, -cv K or both")
+		return usagef("nothing to do: give -o FILE, -cv K or both")
 	}
 	if err := checkOutput("o", *out, append(dataFiles(*data, fs.Args()), *prices)...); err != nil {
 		return err
@@ -135,7 +134,7 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 			opts.Share = max(sh, 1e-9) // 0 would mean the default
 		}
 	} else if *quality > 0 {
-		return errors.New("-quality calibrates on out-of-fold scores: give -cv K too")
+		return usagef("-quality calibrates on out-of-fold scores: give -cv K too")
 	}
 	if *out == "" {
 		return nil
@@ -328,7 +327,7 @@ func runPredictVerifier(args []string, stdout io.Writer) error {
 		return err
 	}
 	if *weak == "" {
-		return errors.New("-weak is required")
+		return usagef("-weak is required")
 	}
 	if err := checkOutput("o", *out, append(dataFiles(*data, fs.Args()), *model)...); err != nil {
 		return err
