@@ -44,6 +44,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 2 && args[0] == "help" {
 		args = []string{args[1], "-h"} // "help CMD" is "CMD -h"
 	}
+	if len(args) > 2 && args[0] == "help" {
+		fmt.Fprintf(stderr, "llmrouter help: want at most one command, got %d (%q)\n", len(args)-1, strings.Join(args[1:], " "))
+		return 2
+	}
 	out := &checkedWriter{w: stdout}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(out)
