@@ -52,11 +52,11 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 	target := fs.String("target", string(verify.TargetGain), "what to predict: gain (strong − weak) or weak-fails")
 	l2 := fs.Float64("l2", 1, "ridge penalty on standardized weights")
 	share := fs.Float64("share", 0.3, "escalation share the saved cutoff gives on the training answers")
-	quality := fs.Float64("quality", 0, "calibrate the saved cutoff instead: with -cv, the least escalation share whose pooled out-of-fold cascade reaches this fraction of the strong models' mean quality (e.g. 0.95); overrides -share")
+	quality := fs.Float64("quality", 0, "calibrate the saved cutoff instead: with -cv, the least escalation share whose pooled out-of-fold cascade reaches this fraction of the strong models' mean quality (e.g. 0.95); replaces -share, which is then refused")
 	prices := fs.String("prices", "", "prices.json (USD per million tokens): with -cv, print the cascade's cost to reach 95% of the strong model's quality")
 	note := fs.String("note", "", "free text stored in the model")
-	l2Grid := fs.String("l2-grid", "", "choose -l2 among these comma-separated penalties by CV: nested inside each outer fold for the -cv figures, on all the data for the saved model (overrides -l2)")
-	targets := fs.String("targets", "", "with -l2-grid, also choose the target among these (e.g. gain,weak-fails) by the same CV (overrides -target)")
+	l2Grid := fs.String("l2-grid", "", "choose -l2 among these comma-separated penalties by CV: nested inside each outer fold for the -cv figures, on all the data for the saved model (replaces -l2, which is then refused)")
+	targets := fs.String("targets", "", "with -l2-grid, also choose the target among these (e.g. gain,weak-fails) by the same CV (replaces -target, which is then refused)")
 	inner := fs.Int("inner", 5, "inner CV folds for -l2-grid")
 	tune := fs.String("tune", "apgr", "-l2-grid criterion: apgr (mean over pairs of the cascade's APGR) or cost95 (cost share to reach 95% of the strong model's quality; needs -prices)")
 	data := dataFlag(fs)
@@ -76,7 +76,8 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 	}
 	if err := checkNeeds(fs, flagNeed{flag: "inner", with: []string{"l2-grid"}}, flagNeed{flag: "tune", with: []string{"l2-grid"}},
 		flagNeed{flag: "targets", with: []string{"l2-grid"}}, flagNeed{flag: "seed", with: []string{"cv", "l2-grid"}},
-		flagNeed{flag: "prices", with: []string{"cv", "tune"}}); err != nil {
+		flagNeed{flag: "prices", with: []string{"cv", "tune"}},
+		flagNeed{flag: "share", without: "quality"}, flagNeed{flag: "l2", without: "l2-grid"}, flagNeed{flag: "target", without: "targets"}); err != nil {
 		return err
 	}
 	if *out == "" && *cv == 0 {
