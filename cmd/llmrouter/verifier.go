@@ -161,8 +161,29 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 	if err := writeOutput(dst, *out, func(w io.Writer) error { _, err := m.WriteTo(w); return err }); err != nil {
 		return fmt.Errorf("-o: %w", err)
 	}
-	fmt.Fprintf(stdout, "wrote %s (cutoff %.4f escalates %.1f%% of the training answers)\n", outputName(*out), m.Cutoff(), 100**share)
+	got := escalatedShare(m, ex)
+	fmt.Fprintf(stdout, "wrote %s (cutoff %.4f escalates %.1f%% of the training answers", outputName(*out), m.Cutoff(), 100*got)
+	if len(ex) > 0 && math.Abs(got-*share) > 1/float64(len(ex))+1e-9 { // farther than one answer
+		fmt.Fprintf(stdout, "; %.1f%% was asked for, which the scores' ties and gaps do not allow", 100**share)
+	}
+	fmt.Fprintln(stdout, ")")
 	return nil
+}
+
+// escalatedShare is the share of the examples' answers m escalates: the
+// cutoff comes from a quantile table of the training scores, so with tied
+// or sparse scores it can be far from the share asked for.
+func escalatedShare(m *verify.Model, ex []verify.Example) float64 {
+	if len(ex) == 0 {
+		return 0
+	}
+	n := 0
+	for _, e := range ex {
+		if m.Score(e.Prompt, e.Answer) > m.Cutoff() {
+			n++
+		}
+	}
+	return float64(n) / float64(len(ex))
 }
 
 // verifierCV prints, per pair, the pooled out-of-fold cascade the verifier
@@ -272,7 +293,7 @@ func verifierCV(w io.Writer, ex []verify.Example, pairs []verify.Pair, k int, se
 	if math.IsNaN(share) {
 		return 0, fmt.Errorf("-quality %g: the out-of-fold cascade never reaches %g of the strong models' quality %.4f", quality, quality, all.StrongQuality)
 	}
-	fmt.Fprintf(w, "-quality %g: escalating %.1f%% of answers reaches it out of fold (all pairs pooled); the saved cutoff escalates that share of the training answers\n", quality, 100*share)
+	fmt.Fprintf(w, "-quality %g: escalating %.1f%% of answers reaches it out of fold (all pairs pooled); the saved cutoff is set for that share of the training answers\n", quality, 100*share)
 	return share, nil
 }
 
