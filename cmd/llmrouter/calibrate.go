@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -43,7 +42,7 @@ func runCalibrate(args []string, stdout io.Writer) error {
 		return err
 	}
 	if *strong == "" || *weak == "" {
-		return errors.New("-strong and -weak are required")
+		return usagef("-strong and -weak are required")
 	}
 	// Targets default to -1 (unset); NaN would read as unset too.
 	for _, f := range []struct {
@@ -63,7 +62,7 @@ func runCalibrate(args []string, stdout io.Writer) error {
 		}
 	}
 	if set != 1 {
-		return errors.New("give exactly one of -share, -quality, -pgr")
+		return usagef("give exactly one of -share, -quality, -pgr")
 	}
 	if err := oneStdin(append(dataFiles(*data, fs.Args()), *model)...); err != nil {
 		return err

@@ -271,25 +271,20 @@ func TestCommandErrors(t *testing.T) {
 		want []string
 	}{
 		{"train: missing file", []string{"train", "-o", model, missing}, []string{"llmrouter train:", "missing.jsonl", "no such file"}},
-		{"train: no data", []string{"train", "-o", model}, []string{"no data files given"}},
 		{"train: wrong field type", []string{"train", "-o", model, bad}, []string{"bad.jsonl", "line 3", `id "c"`, "outcomes.m.score"}},
 		{"train: truncated JSON", []string{"train", "-o", model, truncated}, []string{"truncated.jsonl", "line 2", "unexpected end of JSON"}},
 		{"train: bad flag value", []string{"train", "-lambda", "ten", good}, []string{"-lambda", `"ten"`}},
-		{"predict: no model", []string{"predict", good}, []string{"-model is required"}},
 		{"predict: not a model", []string{"predict", "-model", notModel, good}, []string{"not-a-model.bin", "bad model file", "not a linear classifier model"}},
 		{"predict: missing model", []string{"predict", "-model", filepath.Join(dir, "nope.bin"), good}, []string{"nope.bin", "no such file"}},
 		{"predict: malformed data", []string{"predict", "-model", model, bad}, []string{"line 3", "outcomes.m.score"}},
 		{"eval: unknown strong", []string{"eval", "-strong", "gpt-9", good}, []string{`-strong "gpt-9": no such model in the data`, mStrong, mWeak}},
 		{"eval: unknown weak", []string{"eval", "-model", model, "-weak", "tiny", "-test", good}, []string{`-weak "tiny": no such model`}},
 		{"eval: same pair", []string{"eval", "-strong", mStrong, "-weak", mStrong, good}, []string{"both"}},
-		{"eval: model without data", []string{"eval", "-model", model}, []string{"-model needs data"}},
-		{"eval: model and training files", []string{"eval", "-model", model, "-test", good, good}, []string{"drop the training files"}},
 		{"eval: not a model", []string{"eval", "-model", notModel, "-test", good}, []string{"bad model file"}},
 		{"eval: plot format", []string{"eval", "-plot", filepath.Join(dir, "curve.gif"), good}, []string{`unknown format ".gif"`, ".svg, .png"}},
 		{"eval: plot directory missing", []string{"eval", "-model", model, "-test", good, "-plot", filepath.Join(dir, "no", "such", "dir.svg")}, []string{"-plot", "dir.svg"}},
 		{"eval: too many folds", []string{"eval", "-cv", "50", good}, []string{"50"}},
 		{"calibrate: unknown strong", []string{"calibrate", "-model", model, "-strong", "gpt-9", "-weak", mWeak, "-share", "0.5", good}, []string{`-strong "gpt-9": no such model in the data`}},
-		{"calibrate: no target", []string{"calibrate", "-model", model, "-strong", mStrong, "-weak", mWeak, good}, []string{"exactly one of -share, -quality, -pgr"}},
 		{"calibrate: not a model", []string{"calibrate", "-model", notModel, "-strong", mStrong, "-weak", mWeak, "-share", "0.5", good}, []string{"bad model file"}},
 	}
 	for _, tt := range tests {
@@ -368,9 +363,12 @@ func TestTrainVerifierCLI(t *testing.T) {
 		{"cv and save", []string{"train-verifier", "-strong", "big", "-weak", "small", "-cv", "2", "-o", model, data},
 			[]string{"40 examples", "2-fold CV grouped by prompt, pooled", "cascade: verifier (answer + prompt)", "pre-route: prompt-only logistic", "share  verifier quality  pre-route quality", "wrote " + model}, ""},
 		// half the weak answers are wrong and the verifier tells them apart:
-		// 95% of the strong quality (1) takes escalating 45% of answers
+		// 95% of the strong quality (1) takes escalating 45% of answers out
+		// of fold. The saved cutoff is set for 45% of the training answers,
+		// but their scores come in two tight clusters, so it escalates 5 of
+		// the 40 (12.5%), and the message says so (it said 45.0%).
 		{"quality calibrates the cutoff", []string{"train-verifier", "-strong", "big", "-weak", "small", "-cv", "2", "-quality", "0.95", "-o", filepath.Join(dir, "q.bin"), data},
-			[]string{"-quality 0.95: escalating 45.0% of answers", "escalates 45.0% of the training answers"}, ""},
+			[]string{"-quality 0.95: escalating 45.0% of answers", "escalates 12.5% of the training answers; 45.0% was asked for"}, ""},
 		{"quality needs cv", []string{"train-verifier", "-strong", "big", "-weak", "small", "-quality", "0.9", "-o", model, data}, nil, "give -cv K too"},
 		{"pairs mismatch", []string{"train-verifier", "-strong", "big,x", "-weak", "small", "-cv", "2", data}, nil, "one strong model per weak model"},
 		{"nothing to do", []string{"train-verifier", "-strong", "big", "-weak", "small", data}, nil, "nothing to do"},

@@ -36,7 +36,7 @@ func runValidate(args []string, stdout io.Writer) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return fmt.Errorf("want exactly one file argument, got %d", fs.NArg())
+		return usagef("want exactly one file argument, got %d", fs.NArg())
 	}
 	f, err := loadConfig(fs.Arg(0))
 	if err != nil {

@@ -189,7 +189,7 @@ func runExplain(args []string, stdout io.Writer) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return fmt.Errorf("want exactly one prompt argument, got %d", fs.NArg())
+		return usagef("want exactly one prompt argument, got %d", fs.NArg())
 	}
 	if !(*maxCost >= 0) || math.IsInf(*maxCost, 0) {
 		return fmt.Errorf("-max-cost %v: want a finite number of USD, 0 for none", *maxCost)

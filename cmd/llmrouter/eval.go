@@ -88,7 +88,7 @@ func runEval(args []string, stdout io.Writer) error {
 	if *model != "" && *test == "" {
 		// A saved model evaluated on the data: the data is the test set.
 		if len(files) == 0 {
-			return errors.New("-model needs data to evaluate on: -data, -test or arguments")
+			return usagef("-model needs data to evaluate on: -data, -test or arguments")
 		}
 		return e.trainTest(strings.Join(files, ","), *model, nil, opts, *plotPath, *quiet)
 	}
@@ -159,7 +159,7 @@ func (e *evaluator) trainTest(testPaths, modelPath string, trainPaths []string, 
 	var trainDS *dataset.Dataset
 	if modelPath != "" {
 		if len(trainPaths) > 0 {
-			return fmt.Errorf("-model evaluates a saved model: drop the training files %v", trainPaths)
+			return usagef("-model evaluates a saved model: drop the training files %v", trainPaths)
 		}
 		if c, err = loadModel(modelPath); err != nil {
 			return err

@@ -73,7 +73,7 @@ func modelOnly(fs *flag.FlagSet) error {
 		}
 	})
 	if bad != "" {
-		return fmt.Errorf("-%s does not apply to -model: a saved model is evaluated as it was trained, on all of -test or the data; drop -%s", bad, bad)
+		return usagef("-%s does not apply to -model: a saved model is evaluated as it was trained, on all of -test or the data; drop -%s", bad, bad)
 	}
 	return nil
 }

@@ -26,7 +26,7 @@ func TestEvalModelRefusesTrainingFlags(t *testing.T) {
 		t.Run(flags[0], func(t *testing.T) {
 			var out, errb bytes.Buffer
 			args := append(append([]string{"eval", "-quiet", "-model", model}, flags...), data)
-			require.Equal(t, 1, run(args, &out, &errb), "stdout: %s", out.String())
+			require.Equal(t, 2, run(args, &out, &errb), "stdout: %s", out.String())
 			assert.Contains(t, errb.String(), flags[0]+" does not apply to -model")
 			assert.Empty(t, out.String())
 		})

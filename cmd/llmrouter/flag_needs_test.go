@@ -49,7 +49,7 @@ func TestFlagNeedsAnother(t *testing.T) {
 	} {
 		t.Run(strings.Join(tc.args[len(tc.args)-3:], " "), func(t *testing.T) {
 			var out, errb bytes.Buffer
-			require.Equal(t, 1, run(tc.args, &out, &errb), "stdout: %s", out.String())
+			require.Equal(t, 2, run(tc.args, &out, &errb), "stdout: %s", out.String())
 			assert.Contains(t, errb.String(), tc.want)
 			assert.NoFileExists(t, v)
 		})
@@ -57,4 +57,35 @@ func TestFlagNeedsAnother(t *testing.T) {
 	// With what they need, they pass.
 	runOK(t, append(append([]string{}, tv...), "-seed", "5", "-cv", "2", "-prices", prices, answers)...)
 	runOK(t, append(append([]string{}, tv...), "-inner", "2", "-l2-grid", "1,3", "-targets", "gain", answers)...)
+}
+
+// A flag another one overrides is refused when both are given:
+// train-verifier's -share beside -quality, -l2 beside -l2-grid and -target
+// beside -targets. The overridden value was read and ignored without a
+// word ("-share 0.2 -quality 0.95" saved the -quality cutoff).
+func TestOverriddenFlagRefused(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	for i := range 20 {
+		fmt.Fprintf(&b, `{"id":"q%d","prompt":"What is %d + %d?","outcomes":{"big":{"score":1,"answer":"%d"},"small":{"score":%d,"answer":"%d"}}}`+"\n", i, i, i, 2*i, i%2, 2*i+i%2-1)
+	}
+	answers := filepath.Join(dir, "answers.jsonl")
+	require.NoError(t, os.WriteFile(answers, []byte(b.String()), 0o644))
+	v := filepath.Join(dir, "v.bin")
+	tv := []string{"train-verifier", "-strong", "big", "-weak", "small", "-o", v, "-cv", "2"}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-share", "0.2", "-quality", "0.95"}, "-share applies only without -quality"},
+		{[]string{"-l2", "5", "-l2-grid", "1,10"}, "-l2 applies only without -l2-grid"},
+		{[]string{"-target", "weak-fails", "-targets", "gain,weak-fails", "-l2-grid", "1,10"}, "-target applies only without -targets"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			var out, errb bytes.Buffer
+			require.Equal(t, 2, run(append(append(append([]string{}, tv...), tc.args...), answers), &out, &errb), "stdout: %s", out.String())
+			assert.Contains(t, errb.String(), tc.want)
+			assert.NoFileExists(t, v)
+		})
+	}
 }

@@ -24,7 +24,7 @@ func TestBadFlagErrorOnce(t *testing.T) {
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			var out, errb bytes.Buffer
-			assert.Equal(t, 1, run(tc.args, &out, &errb))
+			assert.Equal(t, 2, run(tc.args, &out, &errb))
 			assert.Equal(t, 1, strings.Count(out.String()+errb.String(), tc.want), "stdout: %q\nstderr: %q", out.String(), errb.String())
 			assert.Contains(t, errb.String(), tc.want)
 			assert.Contains(t, errb.String(), "llmrouter "+tc.args[0]+" -h")

@@ -42,15 +42,22 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return parseSeen(fs, append([]string{"--"}, files...), seen)
 }
 
-// flagError is a flag the flag package could not parse.
-type flagError struct{ err error }
+// usageError is a command line of the wrong shape: a flag the flag
+// package could not parse (unknown, a value not of its type, given twice),
+// a required flag or argument missing, a stray argument, flags that
+// conflict or one given without the flag it needs. run exits 2 on it, and
+// 1 on any other error (a value out of its range included).
+type usageError struct{ err error }
 
-func (e flagError) Error() string { return e.err.Error() }
-func (e flagError) Unwrap() error { return e.err }
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// usagef is fmt.Errorf's error as a usageError.
+func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
 
 // parse is fs.Parse without the flag package's own report of a bad flag
 // (the message and usage, on stdout), which run then printed again: the
-// error comes back as a flagError for run to print once. -h still prints
+// error comes back as a usageError for run to print once. -h still prints
 // the usage. A flag given twice with two values is an error (see
 // onceFlags).
 func parse(fs *flag.FlagSet, args []string) error {
@@ -73,7 +80,7 @@ func parseSeen(fs *flag.FlagSet, args []string, seen map[string]setBy) error {
 		fs.Usage()
 		return err
 	case err != nil:
-		return flagError{err}
+		return usageError{err}
 	}
 	return nil
 }
@@ -158,7 +165,7 @@ func (onceBool) IsBoolFlag() bool { return true }
 // that a misplaced file is not silently ignored.
 func noArgs(fs *flag.FlagSet) error {
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument(s) %q: %s takes flags only", strings.Join(fs.Args(), " "), fs.Name())
+		return usagef("unexpected argument(s) %q: %s takes flags only", strings.Join(fs.Args(), " "), fs.Name())
 	}
 	return nil
 }
@@ -240,9 +247,9 @@ func checkNeeds(fs *flag.FlagSet, needs ...flagNeed) error {
 		switch {
 		case !set[n.flag]:
 		case n.without != "" && set[n.without]:
-			return fmt.Errorf("-%s applies only without -%s; drop it", n.flag, n.without)
+			return usagef("-%s applies only without -%s; drop it", n.flag, n.without)
 		case len(n.with) > 0 && !slices.ContainsFunc(n.with, func(w string) bool { return set[w] }):
-			return fmt.Errorf("-%s applies only with -%s; drop it or give that", n.flag, strings.Join(n.with, " or -"))
+			return usagef("-%s applies only with -%s; drop it or give that", n.flag, strings.Join(n.with, " or -"))
 		}
 	}
 	return nil

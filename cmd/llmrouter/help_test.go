@@ -54,3 +54,12 @@ func TestDemoUsageCountsItsPrompts(t *testing.T) {
 	assert.Equal(t, 0, run([]string{"help"}, &out, &errb))
 	assert.Contains(t, out.String(), fmt.Sprintf("route %d example prompts", len(demoPrompts())))
 }
+
+// "llmrouter help" takes at most one command: "help train extra" printed
+// the command list and exited 0, the arguments silently ignored.
+func TestHelpTooManyArguments(t *testing.T) {
+	var out, errb bytes.Buffer
+	assert.Equal(t, 2, run([]string{"help", "train", "extra"}, &out, &errb))
+	assert.Empty(t, out.String())
+	assert.Contains(t, errb.String(), `llmrouter help: want at most one command, got 2 ("train extra")`)
+}

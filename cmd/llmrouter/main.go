@@ -7,6 +7,12 @@
 //	llmrouter help CMD             print CMD's flags
 //
 // Run "llmrouter help" for every command.
+//
+// The exit status is 0 on success (and for -h), 2 for a command line of the
+// wrong shape (an unknown command or flag, a value not of its flag's type, a
+// flag given twice, a required flag or argument missing, a stray argument,
+// flags that conflict), and 1 for any other error, a flag value out of its
+// range included. Errors go to standard error, naming the flag or file.
 package main
 
 import (
@@ -38,6 +44,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 2 && args[0] == "help" {
 		args = []string{args[1], "-h"} // "help CMD" is "CMD -h"
 	}
+	if len(args) > 2 && args[0] == "help" {
+		fmt.Fprintf(stderr, "llmrouter help: want at most one command, got %d (%q)\n", len(args)-1, strings.Join(args[1:], " "))
+		return 2
+	}
 	out := &checkedWriter{w: stdout}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(out)
@@ -63,8 +73,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 0
 		}
 		fmt.Fprintf(stderr, "llmrouter %s: %s\n", args[0], errMessage(args[0], err))
-		if errors.As(err, new(flagError)) {
+		if errors.As(err, new(usageError)) {
 			fmt.Fprintf(stderr, "(llmrouter %s -h lists its flags)\n", args[0])
+			return 2
 		}
 		return 1
 	}

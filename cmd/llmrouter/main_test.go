@@ -58,7 +58,7 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{nil, 0, "usage: llmrouter"},
 		{[]string{"nope"}, 2, `unknown command "nope"`},
-		{[]string{"explain"}, 1, "want exactly one prompt"},
+		{[]string{"explain"}, 2, "want exactly one prompt"},
 		{[]string{"explain", ""}, 1, "no messages"},
 	}
 	for _, tt := range tests {

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -46,7 +45,7 @@ func runPredict(args []string, stdout io.Writer) error {
 		return err
 	}
 	if *model == "" {
-		return errors.New("-model is required")
+		return usagef("-model is required")
 	}
 	if err := checkOutput("o", *out, append(dataFiles(*data, fs.Args()), *model)...); err != nil {
 		return err

@@ -44,7 +44,7 @@ func TestRepeatedFlagRefused(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, errb bytes.Buffer
-			require.Equal(t, 1, run(tc.args, &out, &errb), "stdout: %s\nstderr: %s", out.String(), errb.String())
+			require.Equal(t, 2, run(tc.args, &out, &errb), "stdout: %s\nstderr: %s", out.String(), errb.String())
 			assert.Contains(t, errb.String(), tc.want)
 			assert.Regexp(t, "give it once|give one", errb.String())
 			_, err := os.Stat(model)

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 
@@ -63,13 +64,16 @@ func runReplay(args []string, stdout io.Writer) error {
 		return errors.New("-log -: a decision log is a directory; standard input cannot be one")
 	}
 	if *outcomes == "" && *logDir == "" {
-		fs.Usage()
-		return errors.New("give -outcomes, -log or both")
+		return usagef("give -outcomes, -log or both")
+	}
+	pol, err := parsePolicy(*policy) // before any input is read
+	if err != nil {
+		return err
 	}
 	cardsFlag := "-cards"
 	if *cardsFrom == "" {
 		if *outcomes == "" {
-			return errors.New("-log needs -cards (an outcomes file naming the models) to build the candidate router")
+			return usagef("-log needs -cards (an outcomes file naming the models) to build the candidate router")
 		}
 		*cardsFrom, cardsFlag = *outcomes, "-outcomes"
 	}
@@ -77,7 +81,6 @@ func runReplay(args []string, stdout io.Writer) error {
 	// (standard input can be read once).
 	var outDS *dataset.Dataset
 	var outFiles dataFileSpans
-	var err error
 	if *outcomes != "" {
 		if outDS, outFiles, err = loadDatasetFiles([]string{*outcomes}); err != nil {
 			return fmt.Errorf("-outcomes: %w", err)
@@ -92,10 +95,6 @@ func runReplay(args []string, stdout io.Writer) error {
 	cards, err := replay.CardsFromOutcomes(cardsDS.Records)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", cardsFlag, inputName(*cardsFrom), err)
-	}
-	pol, err := parsePolicy(*policy)
-	if err != nil {
-		return err
 	}
 	opts := []llmrouter.Option{llmrouter.WithPolicy(pol)}
 	if *model != "" {
@@ -217,6 +216,9 @@ func parsePolicy(spec string) (llmrouter.Policy, error) {
 		cut, err := strconv.ParseFloat(parts[2], 64)
 		if err != nil {
 			return nil, fmt.Errorf("-policy %q: cutoff: %w", spec, err)
+		}
+		if math.IsNaN(cut) || math.IsInf(cut, 0) {
+			return nil, fmt.Errorf("-policy %q: cutoff %v: want a finite number", spec, cut)
 		}
 		return llmrouter.DefaultPolicy(llmrouter.Threshold{Strong: parts[0], Weak: parts[1], Cutoff: cut}), nil
 	}

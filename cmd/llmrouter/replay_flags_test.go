@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -30,6 +31,35 @@ func TestReplayBadFlagValues(t *testing.T) {
 			assert.Equal(t, 1, run(append([]string{"replay"}, tt.args...), &out, &errb))
 			assert.Contains(t, errb.String(), tt.want)
 			assert.Empty(t, out.String(), "nothing is read or printed before the check")
+		})
+	}
+}
+
+// replay checks -policy before it reads anything (its TAU and CUTOFF are
+// numbers), and a missing -outcomes/-log fails with the error alone: the
+// policy was parsed only after -outcomes was read, so a bad spec failed
+// with the data's error (here: the missing file) or after the whole file,
+// and the usage was printed on stdout above the error.
+func TestReplayPolicyCheckedFirst(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "missing.jsonl")
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"tau above 1", []string{"-outcomes", missing, "-policy", "cheapest:2"}, `-policy "cheapest:2": cheapest:TAU needs TAU in (0,1]`},
+		{"cutoff NaN", []string{"-outcomes", missing, "-policy", "threshold:a,b,NaN"}, `-policy "threshold:a,b,NaN": cutoff NaN: want a finite number`},
+		{"cutoff Inf", []string{"-outcomes", missing, "-policy", "threshold:a,b,+Inf"}, `cutoff +Inf: want a finite number`},
+		{"cutoff not a number", []string{"-outcomes", missing, "-policy", "threshold:a,b,x"}, `-policy "threshold:a,b,x": cutoff`},
+		{"unknown kind", []string{"-outcomes", missing, "-policy", "bogus"}, `-policy "bogus": want cheapest:TAU or threshold:STRONG,WEAK,CUTOFF`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			assert.Equal(t, 1, run(append([]string{"replay"}, tt.args...), &out, &errb))
+			assert.Contains(t, errb.String(), tt.want)
+			assert.NotContains(t, errb.String(), "missing.jsonl", "the policy is checked before the data is opened")
+			assert.Empty(t, out.String(), "an error prints nothing on stdout")
 		})
 	}
 }

@@ -99,8 +99,6 @@ func TestReplayCommand(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"replay"}, "give -outcomes, -log or both"},
-		{[]string{"replay", "-log", det}, "-log needs -cards"},
 		{[]string{"replay", "-outcomes", test, "-policy", "cheapest:2"}, "TAU in (0,1]"},
 		{[]string{"replay", "-outcomes", test, "-policy", "threshold:a,b,0"}, `unknown model "a"`},
 		{[]string{"replay", "-outcomes", test, "-policy", "best"}, "want cheapest:TAU"},

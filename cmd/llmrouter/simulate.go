@@ -88,7 +88,7 @@ func runSimulate(args []string, stdout io.Writer) error {
 	}
 	files := dataFiles(*data, fs.Args())
 	if len(files) == 0 {
-		return errors.New("no data: pass outcomes files as arguments or -data")
+		return usagef("no data: pass outcomes files as arguments or -data")
 	}
 	if err := f.checkOutputs(files); err != nil {
 		return err

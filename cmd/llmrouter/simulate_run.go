@@ -22,8 +22,7 @@ import (
 func (s *sim) run(w io.Writer) error {
 	f := s.f
 	ctx := context.Background()
-	b, err := bandit.New(s.models, bandit.Options{CostWeight: s.lambda, Ridge: f.ridge, Noise: f.banditNoise,
-		MaxExploreShare: f.share, MaxExploreCost: f.costShare, MaxExploreRegret: f.regret, Pool: f.pool, MaxExploreAway: f.away, MinExploreChance: f.chance, MinDepartChance: f.depart, ExploreDecay: f.decay, Seed: f.seed})
+	b, err := bandit.New(s.models, f.banditOptions(s.lambda))
 	if err != nil {
 		return err
 	}

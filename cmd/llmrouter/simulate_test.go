@@ -104,7 +104,6 @@ func TestSimulateErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"simulate"}, "no data"},
 		{[]string{"simulate", twoModels}, `model "acme/strong-xl" has no recorded cost and no price`},
 		{[]string{"simulate", "-window", "0", twoModels}, "-window 0: want a positive count"},
 		// Each bad number is named with its value; one message listed every
@@ -120,8 +119,6 @@ func TestSimulateErrors(t *testing.T) {
 		// The bandit reads seed 0 as "pick one at random": two runs of
 		// "-seed 0" differed, under a header saying "seed 0".
 		{[]string{"simulate", "-seed", "0", twoModels}, "-seed 0: want a seed ≥ 1"},
-		// -price-free silently won over -prices.
-		{[]string{"simulate", "-price-free", "-prices", filepath.Join(dir, "prices.json"), twoModels}, "-price-free and -prices: give one"},
 		// One path for both outputs: the plot overwrote the saved state.
 		{[]string{"simulate", "-price-free", "-state", filepath.Join(dir, "out.svg"), "-plot", dir + "/./out.svg", twoModels},
 			"-plot " + dir + "/./out.svg: is also -state; write them to two files"},

@@ -29,7 +29,7 @@ var stdinInput = func() io.Reader { return os.Stdin }
 var stdinTaken bool
 
 // errStdinTwice is "-" given for a second input.
-var errStdinTwice = errors.New(`"-" (standard input) given for two inputs: standard input can be read once; give files for the others`)
+var errStdinTwice error = usageError{errors.New(`"-" (standard input) given for two inputs: standard input can be read once; give files for the others`)}
 
 // oneStdin fails when "-" is more than one of inputs (each a path or a
 // comma-separated list, "" none): checked before anything is read, as

@@ -106,7 +106,7 @@ func TestStdinStdoutDash(t *testing.T) {
 	} {
 		t.Run("refused: "+tc.name, func(t *testing.T) {
 			stdout, stderr, code := runStdin(t, dataBytes, tc.args...)
-			assert.Equal(t, 1, code, stdout)
+			assert.Equal(t, 2, code, stdout)
 			assert.Contains(t, stderr, `"-" (standard input) given for two inputs`)
 			_, err := os.Stat(filepath.Join(dir, "x.bin"))
 			assert.ErrorIs(t, err, os.ErrNotExist, "nothing written")

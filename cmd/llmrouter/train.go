@@ -163,7 +163,7 @@ func (s dataFileSpans) of(i int) string {
 func loadDatasetFiles(paths []string, opts ...dataset.Option) (*dataset.Dataset, dataFileSpans, error) {
 	var spans dataFileSpans
 	if len(paths) == 0 {
-		return nil, spans, errors.New("no data files given")
+		return nil, spans, usagef("no data files given")
 	}
 	all := &dataset.Dataset{}
 	var sets []modelSet
@@ -214,7 +214,7 @@ func loadDataset(path string, opts ...dataset.Option) (*dataset.Dataset, error) 
 func streamDatasets(paths []string, pos *streamPos, opts ...dataset.Option) iter.Seq2[dataset.Record, error] {
 	return func(yield func(dataset.Record, error) bool) {
 		if len(paths) == 0 {
-			yield(dataset.Record{}, errors.New("no data files given"))
+			yield(dataset.Record{}, usagef("no data files given"))
 			return
 		}
 		var sets []modelSet
@@ -305,7 +305,7 @@ func runTrain(args []string, stdout io.Writer) error {
 	dst, stdout := stdout, reportTo(stdout, *out)
 	files := dataFiles(*data, fs.Args())
 	if len(files) == 0 {
-		return errors.New("no data files given")
+		return usagef("no data files given")
 	}
 	if err := checkOutput("o", *out, files...); err != nil {
 		return err

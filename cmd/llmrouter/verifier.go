@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -30,10 +29,10 @@ func init() {
 func pairsFlag(strong, weak string) ([]verify.Pair, error) {
 	s, w := strings.Split(strong, ","), strings.Split(weak, ",")
 	if strong == "" || weak == "" {
-		return nil, errors.New("-strong and -weak are required")
+		return nil, usagef("-strong and -weak are required")
 	}
 	if len(s) != len(w) {
-		return nil, fmt.Errorf("-strong names %d models and -weak %d: give one strong model per weak model", len(s), len(w))
+		return nil, usagef("-strong names %d models and -weak %d: give one strong model per weak model", len(s), len(w))
 	}
 	p := make([]verify.Pair, len(s))
 	for i := range s {
@@ -53,11 +52,11 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 	target := fs.String("target", string(verify.TargetGain), "what to predict: gain (strong − weak) or weak-fails")
 	l2 := fs.Float64("l2", 1, "ridge penalty on standardized weights")
 	share := fs.Float64("share", 0.3, "escalation share the saved cutoff gives on the training answers")
-	quality := fs.Float64("quality", 0, "calibrate the saved cutoff instead: with -cv, the least escalation share whose pooled out-of-fold cascade reaches this fraction of the strong models' mean quality (e.g. 0.95); overrides -share")
+	quality := fs.Float64("quality", 0, "calibrate the saved cutoff instead: with -cv, the least escalation share whose pooled out-of-fold cascade reaches this fraction of the strong models' mean quality (e.g. 0.95); replaces -share, which is then refused")
 	prices := fs.String("prices", "", "prices.json (USD per million tokens): with -cv, print the cascade's cost to reach 95% of the strong model's quality")
 	note := fs.String("note", "", "free text stored in the model")
-	l2Grid := fs.String("l2-grid", "", "choose -l2 among these comma-separated penalties by CV: nested inside each outer fold for the -cv figures, on all the data for the saved model (overrides -l2)")
-	targets := fs.String("targets", "", "with -l2-grid, also choose the target among these (e.g. gain,weak-fails) by the same CV (overrides -target)")
+	l2Grid := fs.String("l2-grid", "", "choose -l2 among these comma-separated penalties by CV: nested inside each outer fold for the -cv figures, on all the data for the saved model (replaces -l2, which is then refused)")
+	targets := fs.String("targets", "", "with -l2-grid, also choose the target among these (e.g. gain,weak-fails) by the same CV (replaces -target, which is then refused)")
 	inner := fs.Int("inner", 5, "inner CV folds for -l2-grid")
 	tune := fs.String("tune", "apgr", "-l2-grid criterion: apgr (mean over pairs of the cascade's APGR) or cost95 (cost share to reach 95% of the strong model's quality; needs -prices)")
 	data := dataFlag(fs)
@@ -77,11 +76,12 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 	}
 	if err := checkNeeds(fs, flagNeed{flag: "inner", with: []string{"l2-grid"}}, flagNeed{flag: "tune", with: []string{"l2-grid"}},
 		flagNeed{flag: "targets", with: []string{"l2-grid"}}, flagNeed{flag: "seed", with: []string{"cv", "l2-grid"}},
-		flagNeed{flag: "prices", with: []string{"cv", "tune"}}); err != nil {
+		flagNeed{flag: "prices", with: []string{"cv", "tune"}},
+		flagNeed{flag: "share", without: "quality"}, flagNeed{flag: "l2", without: "l2-grid"}, flagNeed{flag: "target", without: "targets"}); err != nil {
 		return err
 	}
 	if *out == "" && *cv == 0 {
-		return errors.New("nothing to do: give -o FILE, -cv K or both")
+		return usagef("nothing to do: give -o FILE, -cv K or both")
 	}
 	if err := checkOutput("o", *out, append(dataFiles(*data, fs.Args()), *prices)...); err != nil {
 		return err
@@ -135,7 +135,7 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 			opts.Share = max(sh, 1e-9) // 0 would mean the default
 		}
 	} else if *quality > 0 {
-		return errors.New("-quality calibrates on out-of-fold scores: give -cv K too")
+		return usagef("-quality calibrates on out-of-fold scores: give -cv K too")
 	}
 	if *out == "" {
 		return nil
@@ -161,8 +161,29 @@ func runTrainVerifier(args []string, stdout io.Writer) error {
 	if err := writeOutput(dst, *out, func(w io.Writer) error { _, err := m.WriteTo(w); return err }); err != nil {
 		return fmt.Errorf("-o: %w", err)
 	}
-	fmt.Fprintf(stdout, "wrote %s (cutoff %.4f escalates %.1f%% of the training answers)\n", outputName(*out), m.Cutoff(), 100**share)
+	got := escalatedShare(m, ex)
+	fmt.Fprintf(stdout, "wrote %s (cutoff %.4f escalates %.1f%% of the training answers", outputName(*out), m.Cutoff(), 100*got)
+	if len(ex) > 0 && math.Abs(got-*share) > 1/float64(len(ex))+1e-9 { // farther than one answer
+		fmt.Fprintf(stdout, "; %.1f%% was asked for, which the scores' ties and gaps do not allow", 100**share)
+	}
+	fmt.Fprintln(stdout, ")")
 	return nil
+}
+
+// escalatedShare is the share of the examples' answers m escalates: the
+// cutoff comes from a quantile table of the training scores, so with tied
+// or sparse scores it can be far from the share asked for.
+func escalatedShare(m *verify.Model, ex []verify.Example) float64 {
+	if len(ex) == 0 {
+		return 0
+	}
+	n := 0
+	for _, e := range ex {
+		if m.Score(e.Prompt, e.Answer) > m.Cutoff() {
+			n++
+		}
+	}
+	return float64(n) / float64(len(ex))
 }
 
 // verifierCV prints, per pair, the pooled out-of-fold cascade the verifier
@@ -272,7 +293,7 @@ func verifierCV(w io.Writer, ex []verify.Example, pairs []verify.Pair, k int, se
 	if math.IsNaN(share) {
 		return 0, fmt.Errorf("-quality %g: the out-of-fold cascade never reaches %g of the strong models' quality %.4f", quality, quality, all.StrongQuality)
 	}
-	fmt.Fprintf(w, "-quality %g: escalating %.1f%% of answers reaches it out of fold (all pairs pooled); the saved cutoff escalates that share of the training answers\n", quality, 100*share)
+	fmt.Fprintf(w, "-quality %g: escalating %.1f%% of answers reaches it out of fold (all pairs pooled); the saved cutoff is set for that share of the training answers\n", quality, 100*share)
 	return share, nil
 }
 
@@ -328,7 +349,7 @@ func runPredictVerifier(args []string, stdout io.Writer) error {
 		return err
 	}
 	if *weak == "" {
-		return errors.New("-weak is required")
+		return usagef("-weak is required")
 	}
 	if err := checkOutput("o", *out, append(dataFiles(*data, fs.Args()), *model)...); err != nil {
 		return err

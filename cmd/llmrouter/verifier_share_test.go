@@ -60,3 +60,41 @@ func TestTrainVerifierShareZero(t *testing.T) {
 }
 
 func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
+
+// train-verifier's message gives the share of the training answers the
+// saved cutoff escalates, counted, not the -share asked for: with tied
+// or sparse scores (here every wrong answer is the same refusal, half the
+// data) the quantile table's cutoff can be far from the share asked: the
+// command printed 'escalates 30.0%' for a verifier that escalates 5 of
+// these 60 answers (8.3%), as predict-verifier counts.
+func TestTrainVerifierSharePrintedIsCounted(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	for i := range 60 {
+		ws, answer := i%2, fmt.Sprintf("%d", 2*i)
+		if ws == 0 {
+			answer = "I'm sorry, I can't"
+		}
+		fmt.Fprintf(&b, `{"id":"q%d","prompt":"What is %d + %d?","outcomes":{"small":{"score":%d,"answer":%q}}}`+"\n", i, i, i, ws, answer)
+	}
+	data := filepath.Join(dir, "answers.jsonl")
+	require.NoError(t, os.WriteFile(data, []byte(b.String()), 0o644))
+	model := filepath.Join(dir, "v.bin")
+	out := runOK(t, "train-verifier", "-target", "weak-fails", "-strong", "big", "-weak", "small", "-o", model, data)
+	m, err := verify.Load(model)
+	require.NoError(t, err)
+	escalated := 0
+	for i := range 60 {
+		answer := fmt.Sprintf("%d", 2*i)
+		if i%2 == 0 {
+			answer = "I'm sorry, I can't"
+		}
+		if m.Score(fmt.Sprintf("What is %d + %d?", i, i), answer) > m.Cutoff() {
+			escalated++
+		}
+	}
+	assert.Contains(t, out, fmt.Sprintf("escalates %.1f%% of the training answers", 100*float64(escalated)/60))
+	if escalated != 18 { // 30% of 60
+		assert.Contains(t, out, "30.0% was asked for")
+	}
+}
