@@ -162,6 +162,7 @@ func DecisionFrom(resp *llms.ContentResponse) (*Decision, bool) {
 // removal, the plan, and the attempts if a call was made. The user is
 // shown as the decision records it: redacted under WithUserRedaction.
 // A nil decision (DecisionFrom of a failed call) explains as "no decision".
+// The text ends with a newline.
 func (d *Decision) Explain() string {
 	if d == nil { // DecisionFrom of a failed call's nil response
 		return "no decision (the call failed before routing, or the response is not the router's)\n"
@@ -199,17 +200,23 @@ func (d *Decision) Explain() string {
 	}
 	fmt.Fprintf(&b, " confidence %.2f\n", d.Prediction.Confidence)
 	if h := d.Hints; h.User != "" || h.Tier != "" || h.MaxCost > 0 || h.LatencyBudget > 0 || len(h.Tags) > 0 {
-		fmt.Fprintf(&b, "  hints:      user %q, tier %q", h.User, h.Tier)
+		var set []string // the hints set, only
+		if h.User != "" {
+			set = append(set, fmt.Sprintf("user %q", h.User))
+		}
+		if h.Tier != "" {
+			set = append(set, fmt.Sprintf("tier %q", h.Tier))
+		}
 		if h.MaxCost > 0 {
-			fmt.Fprintf(&b, ", max cost $%.6f", h.MaxCost)
+			set = append(set, fmt.Sprintf("max cost $%.6f", h.MaxCost))
 		}
 		if h.LatencyBudget > 0 {
-			fmt.Fprintf(&b, ", latency budget %s", h.LatencyBudget)
+			set = append(set, "latency budget "+h.LatencyBudget.String())
 		}
 		if len(h.Tags) > 0 {
-			fmt.Fprintf(&b, ", tags %s", strings.Join(h.Tags, ","))
+			set = append(set, "tags "+strings.Join(h.Tags, ","))
 		}
-		b.WriteByte('\n')
+		fmt.Fprintf(&b, "  hints:      %s\n", strings.Join(set, ", "))
 	}
 	width := 0
 	for _, c := range d.Candidates {

@@ -547,6 +547,33 @@ func TestExplainNilDecision(t *testing.T) {
 	})
 }
 
+// Explain's hints line shows the hints that are set, and only those: a
+// request with only a cost cap read `user "", tier "", max cost …`.
+func TestExplainHintsLine(t *testing.T) {
+	r, _ := threeModels(t)
+	for _, tc := range []struct {
+		hints llmrouter.Hints
+		want  string // the hints line; "" none
+	}{
+		{llmrouter.Hints{}, ""},
+		{llmrouter.Hints{MaxCost: 0.5}, "  hints:      max cost $0.500000\n"},
+		{llmrouter.Hints{LatencyBudget: time.Second}, "  hints:      latency budget 1s\n"},
+		{llmrouter.Hints{Tier: "free"}, "  hints:      tier \"free\"\n"},
+		{llmrouter.Hints{User: "u1", Tags: []string{"a", "b"}}, "  hints:      user \"u1\", tags a,b\n"},
+		{llmrouter.Hints{User: "u1", Tier: "pro", MaxCost: 0.5}, "  hints:      user \"u1\", tier \"pro\", max cost $0.500000\n"},
+	} {
+		d, err := r.Route(llmrouter.WithHints(context.Background(), tc.hints), human("hi"))
+		require.NoError(t, err)
+		var got string
+		for _, line := range strings.SplitAfter(d.Explain(), "\n") {
+			if strings.HasPrefix(line, "  hints:") {
+				got = line
+			}
+		}
+		assert.Equal(t, tc.want, got, "%+v", tc.hints)
+	}
+}
+
 // A cost cap or latency budget that is negative or NaN is a caller's bug
 // (a remaining budget gone below zero); it used to read as "no limit". An
 // infinite cost cap (a division by zero) is one too: it read as a cap,
