@@ -33,11 +33,12 @@ var (
 // text is parsed again with goccy/go-yaml, whose syntax errors carry the
 // offending token's position; if that parser disagrees (accepts the text),
 // yaml/v3's own line is used. So is it for text that may nest more than
-// maxReparseDepth brackets deep, where that parser's memory grows with the
-// square of the depth (gigabytes for a file of a few hundred kilobytes).
+// maxReparseDepth levels deep (see nestingMarks), where that parser's
+// memory grows with the square of the depth (gigabytes for a file of a
+// few hundred kilobytes).
 func syntaxError(name string, data []byte, err error) *Error {
 	var se *goccy.SyntaxError
-	if bracketDepth(data) <= maxReparseDepth {
+	if nestingMarks(data) <= maxReparseDepth {
 		if _, perr := parser.ParseBytes(data, 0); errors.As(perr, &se) && se.Token != nil {
 			return &Error{File: name, Line: se.Token.Position.Line, Msg: "not valid YAML: " + se.Message}
 		}
@@ -87,15 +88,28 @@ func badChar(data []byte) (line, col int) {
 }
 
 // maxReparseDepth bounds the nesting syntaxError parses again: a
-// configuration nests a few levels, and holds a few dozen flow
-// collections ([…], {…}) at most.
+// configuration nests a few levels, and holds a few hundred list items
+// and flow collections ([…], {…}) at most.
 const maxReparseDepth = 1024
 
-// bracketDepth bounds the nesting of flow collections in data from above:
-// it counts every [ and {, quoted or not (closing brackets are not
-// subtracted, as a quoted one would hide an open one).
-func bracketDepth(data []byte) int {
-	return bytes.Count(data, []byte("[")) + bytes.Count(data, []byte("{"))
+// nestingMarks bounds the nesting of data from above: it counts every [
+// and {, and every - and ? that ends a line or is followed by a blank (a
+// block item or key, which may open a level on the same line, as in
+// "- - - x"), quoted or not; closing brackets are not subtracted, as a
+// quoted one would hide an open one. Nesting by indentation alone needs
+// lines of growing length, so the file's size bounds it (to about 1,400
+// levels in MaxFileBytes).
+func nestingMarks(data []byte) int {
+	n := bytes.Count(data, []byte("[")) + bytes.Count(data, []byte("{"))
+	for i, c := range data {
+		if c != '-' && c != '?' {
+			continue
+		}
+		if i+1 == len(data) || data[i+1] == ' ' || data[i+1] == '\t' || data[i+1] == '\n' || data[i+1] == '\r' {
+			n++
+		}
+	}
+	return n
 }
 
 // line returns the line of path, or of its nearest recorded parent (a

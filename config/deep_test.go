@@ -17,9 +17,10 @@ import (
 func TestDeepNestingFailsFast(t *testing.T) {
 	const depth = 20000
 	for name, src := range map[string]string{
-		"syntax error inside":   "models: " + strings.Repeat("[", depth) + "a: b: c" + strings.Repeat("]", depth),
-		"past the depth limit":  "models: " + strings.Repeat("{a: ", depth) + "1" + strings.Repeat("}", depth),
-		"behind quoted closers": "note: \"" + strings.Repeat("]", depth) + "\"\nmodels: " + strings.Repeat("[", depth) + "a: b: c" + strings.Repeat("]", depth),
+		"syntax error inside":       "models: " + strings.Repeat("[", depth) + "a: b: c" + strings.Repeat("]", depth),
+		"past the depth limit":      "models: " + strings.Repeat("{a: ", depth) + "1" + strings.Repeat("}", depth),
+		"block sequences on a line": "models:\n" + strings.Repeat("- ", depth) + "a: b: c\n",
+		"behind quoted closers":     "note: \"" + strings.Repeat("]", depth) + "\"\nmodels: " + strings.Repeat("[", depth) + "a: b: c" + strings.Repeat("]", depth),
 	} {
 		t.Run(name, func(t *testing.T) {
 			var err error
