@@ -393,10 +393,13 @@ func (m *jsonMillis) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	f, err := strconv.ParseFloat(string(b), 64)
-	if err != nil || math.IsNaN(f) || math.Abs(f) > math.MaxInt64/float64(time.Millisecond) {
+	ns := math.Round(f * float64(time.Millisecond))
+	// 2^63 itself does not fit: converted, it would wrap to the most
+	// negative duration.
+	if err != nil || math.IsNaN(f) || ns >= 1<<63 || ns < -(1<<63) {
 		return fmt.Errorf("llmrouter: decision JSON: %s is not a duration in milliseconds", b)
 	}
-	*m = jsonMillis(math.Round(f * float64(time.Millisecond)))
+	*m = jsonMillis(ns)
 	return nil
 }
 
@@ -423,6 +426,11 @@ func (t *jsonTime) UnmarshalJSON(b []byte) error {
 	var tt time.Time
 	if err := tt.UnmarshalJSON(b); err != nil {
 		return fmt.Errorf("llmrouter: decision JSON: time %s: %w", b, err)
+	}
+	// MarshalJSON writes UTC, which RFC 3339 can hold only for years
+	// 0000-9999: an offset may carry a time just past either end.
+	if y := tt.UTC().Year(); y < 0 || y > 9999 {
+		return fmt.Errorf("llmrouter: decision JSON: time %s is in year %d in UTC, outside 0000-9999", b, y)
 	}
 	*t = jsonTime(tt.UTC())
 	return nil

@@ -55,6 +55,11 @@ func writeEntry(b *bytes.Buffer, e *pendingEntry) {
 	}
 }
 
+// maxPrior bounds a pending decision's prior (quality − CostWeight ×
+// estimated USD) as read: far beyond any real one, small enough that
+// updates' sums stay finite.
+const maxPrior = 1e15
+
 // readPending reads the pending decisions; order maps the file's model
 // numbers to the policy's arms.
 func readPending(rd *bytes.Reader, order []int, dim int) ([]idEntry, error) {
@@ -112,9 +117,9 @@ func readPending(rd *bytes.Reader, order []int, dim int) ([]idEntry, error) {
 		if !ok1 || !ok2 || !ok3 || fix.Updated>>n != 0 {
 			return nil, bad("model number out of range")
 		}
-		for _, v := range fix.Base {
-			if !finite(v) {
-				return nil, bad("context entry is not finite")
+		for k, v := range fix.Base {
+			if !(v >= 0 && v <= 2) { // contextOf's range
+				return nil, bad(fmt.Sprintf("context entry %d is %v, outside [0, 2]", k, v))
 			}
 		}
 		if !math.IsNaN(fix.Cost) && !finiteNonNeg(fix.Cost) {
@@ -134,6 +139,11 @@ func readPending(rd *bytes.Reader, order []int, dim int) ([]idEntry, error) {
 			}
 			if math.IsInf(v[0], 0) || math.IsInf(v[1], 0) || math.IsInf(v[2], 0) {
 				return nil, bad("prediction is infinite")
+			}
+			// The prior is the update's offset (reward − prior): one of
+			// absurd size would put ±Inf into the arm.
+			if math.Abs(v[1]) > maxPrior {
+				return nil, bad(fmt.Sprintf("prior %v beyond ±%g", v[1], maxPrior))
 			}
 			e.quality[k], e.prior[k], e.estCost[k] = v[0], v[1], v[2]
 		}

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Provider kinds a model may name.
@@ -21,26 +23,93 @@ const (
 )
 
 var (
-	envName     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	yamlLineErr = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+	envName       = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	yamlLineErr   = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+	unknownAnchor = regexp.MustCompile(`unknown anchor '(.*)' referenced$`)
 )
 
 // syntaxError places a YAML syntax error. go.yaml.in/yaml/v3 reports the
 // line where the enclosing block starts, not where the mistake is, so the
 // text is parsed again with goccy/go-yaml, whose syntax errors carry the
 // offending token's position; if that parser disagrees (accepts the text),
-// yaml/v3's own line is used.
+// yaml/v3's own line is used. So is it for text that may nest more than
+// maxReparseDepth levels deep (see nestingMarks), where that parser's
+// memory grows with the square of the depth (gigabytes for a file of a
+// few hundred kilobytes).
 func syntaxError(name string, data []byte, err error) *Error {
 	var se *goccy.SyntaxError
-	if _, perr := parser.ParseBytes(data, 0); errors.As(perr, &se) && se.Token != nil {
-		return &Error{File: name, Line: se.Token.Position.Line, Msg: "not valid YAML: " + se.Message}
+	if nestingMarks(data) <= maxReparseDepth {
+		if _, perr := parser.ParseBytes(data, 0); errors.As(perr, &se) && se.Token != nil {
+			return &Error{File: name, Line: se.Token.Position.Line, Msg: "not valid YAML: " + se.Message}
+		}
 	}
 	msg := err.Error()
 	if m := yamlLineErr.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
 		return &Error{File: name, Line: line, Msg: "not valid YAML: " + m[2]}
 	}
-	return &Error{File: name, Msg: "not valid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+	msg = "not valid YAML: " + strings.TrimPrefix(msg, "yaml: ")
+	// yaml/v3 gives no place for bytes it does not read as text (not
+	// UTF-8, a control character): find the first.
+	if line, col := badChar(data); line > 0 {
+		return &Error{File: name, Line: line, Msg: fmt.Sprintf("%s (byte %d of the line)", msg, col)}
+	}
+	// Nor for an alias of an unknown anchor: find the alias.
+	if m := unknownAnchor.FindStringSubmatch(msg); m != nil {
+		if i := bytes.Index(data, []byte("*"+m[1])); i >= 0 {
+			return &Error{File: name, Line: 1 + bytes.Count(data[:i], []byte("\n")), Msg: msg}
+		}
+	}
+	// Its other errors leave the line out when it is the first.
+	return &Error{File: name, Line: 1, Msg: msg}
+}
+
+// badChar returns the line and byte in it (1-based) of the first byte of
+// data that is not UTF-8 or is a character YAML does not allow (a control
+// character other than tab and line ends); 0, 0 when there is none.
+func badChar(data []byte) (line, col int) {
+	start := 0
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		ok := r == '\t' || r == '\n' || r == '\r' || (r >= 0x20 && r <= 0x7e) || r == 0x85 ||
+			(r >= 0xa0 && r <= 0xd7ff) || (r >= 0xe000 && r <= 0xfffd) || (r >= 0x10000 && r <= 0x10ffff)
+		if r == utf8.RuneError && n <= 1 {
+			ok = false
+		}
+		if !ok {
+			return 1 + bytes.Count(data[:i], []byte("\n")), i - start + 1
+		}
+		if r == '\n' {
+			start = i + 1
+		}
+		i += n
+	}
+	return 0, 0
+}
+
+// maxReparseDepth bounds the nesting syntaxError parses again: a
+// configuration nests a few levels, and holds a few hundred list items
+// and flow collections ([…], {…}) at most.
+const maxReparseDepth = 1024
+
+// nestingMarks bounds the nesting of data from above: it counts every [
+// and {, and every - and ? that ends a line or is followed by a blank (a
+// block item or key, which may open a level on the same line, as in
+// "- - - x"), quoted or not; closing brackets are not subtracted, as a
+// quoted one would hide an open one. Nesting by indentation alone needs
+// lines of growing length, so the file's size bounds it (to about 1,400
+// levels in MaxFileBytes).
+func nestingMarks(data []byte) int {
+	n := bytes.Count(data, []byte("[")) + bytes.Count(data, []byte("{"))
+	for i, c := range data {
+		if c != '-' && c != '?' {
+			continue
+		}
+		if i+1 == len(data) || data[i+1] == ' ' || data[i+1] == '\t' || data[i+1] == '\n' || data[i+1] == '\r' {
+			n++
+		}
+	}
+	return n
 }
 
 // line returns the line of path, or of its nearest recorded parent (a

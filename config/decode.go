@@ -217,6 +217,8 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string, depth
 			d.fail(k, path, "want a field name as key, got %s", kindName(k))
 		case seen[k.Value]:
 			d.fail(k, p, "defined twice")
+		case k.Value == "":
+			d.fail(k, path, "an empty field name (known: %s)", strings.Join(names, ", "))
 		case !ok && isKeyField(k.Value):
 			d.fail(k, p, "API keys never go in the file: put the key in an environment variable and name the variable with api_key_env")
 		case !ok:

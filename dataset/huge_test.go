@@ -34,3 +34,24 @@ func TestHugeValuesRefused(t *testing.T) {
 	assert.Equal(t, 1e15, *ds.Records[0].Outcomes["m"].Cost)
 	assert.Equal(t, float64(dataset.MaxMagnitude), 1e15)
 }
+
+// A number JSON holds but float64 or int cannot (1e400, an output_chars of
+// 1e20 or 1.5) was reported as 'got JSON number 1e400, want float64', a
+// syntax error in Go's words: it is ErrRange saying what is wrong.
+func TestUnrepresentableNumbers(t *testing.T) {
+	for _, tc := range []struct {
+		outcome, field, want string
+	}{
+		{`{"score":1e400}`, "outcomes.m.score", "number 1e400 is out of range"},
+		{`{"score":1,"cost":-1e999}`, "outcomes.m.cost", "number -1e999 is out of range"},
+		{`{"score":1,"output_chars":1e20}`, "outcomes.m.output_chars", "number 1e20: want a whole number"},
+		{`{"score":1,"output_chars":1.5}`, "outcomes.m.output_chars", "number 1.5: want a whole number"},
+	} {
+		t.Run(tc.outcome, func(t *testing.T) {
+			_, err := dataset.Read(strings.NewReader(`{"id":"a","prompt":"p","outcomes":{"m":` + tc.outcome + "}}\n"))
+			require.ErrorIs(t, err, dataset.ErrRange)
+			assert.ErrorContains(t, err, "line 1 (id \"a\"): field "+tc.field+": ")
+			assert.ErrorContains(t, err, tc.want)
+		})
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"io"
 	"iter"
+	"math"
+	"reflect"
 	"strings"
 	"unicode/utf8"
 )
@@ -309,7 +311,7 @@ func decodeRecord(line []byte, lineNo int, aliases map[string]string, noOutcomes
 					if te.Field != "" {
 						field += "." + te.Field
 					}
-					errs = append(errs, dsErr(lineNo, rec.ID, field, ErrSyntax, "got JSON %s, want %s", te.Value, te.Type))
+					errs = append(errs, typeError(lineNo, rec.ID, field, te))
 				} else {
 					errs = append(errs, dsErr(lineNo, rec.ID, field, ErrSyntax, "%v", err))
 				}
@@ -355,6 +357,20 @@ func decodeRecord(line []byte, lineNo int, aliases map[string]string, noOutcomes
 		errs = append(errs, e)
 	}
 	return rec, errs
+}
+
+// typeError reports a value of an outcome that its field cannot hold: a
+// number float64 or int cannot (1e400; 1.5 or 1e20 for a count) is
+// ErrRange, anything else (text for a number) ErrSyntax.
+func typeError(lineNo int, id, field string, te *json.UnmarshalTypeError) *Error {
+	num, isNum := strings.CutPrefix(te.Value, "number ")
+	switch {
+	case isNum && te.Type.Kind() == reflect.Float64:
+		return dsErr(lineNo, id, field, ErrRange, "number %s is out of range", num)
+	case isNum && te.Type.Kind() == reflect.Int:
+		return dsErr(lineNo, id, field, ErrRange, "number %s: want a whole number within ±%d", num, math.MaxInt)
+	}
+	return dsErr(lineNo, id, field, ErrSyntax, "got JSON %s, want %s", te.Value, te.Type)
 }
 
 // peekID recovers the id of a malformed line, when it can, for the error message.

@@ -71,6 +71,8 @@ type joined struct {
 	answer             string
 	answerFull, hasAns bool
 	fb                 *Entry
+	file               string // where the decision was logged
+	line               int
 }
 
 // join reads dir twice: first the feedback (later feedback on a decision
@@ -105,7 +107,7 @@ func join(dir string) ([]*joined, ExportStats, error) {
 			}
 			d := e.Decision
 			j := &joined{id: d.ID, task: d.Prediction.Label, prompt: d.Features.Text, promptFull: e.PromptText == TextFull,
-				answered: d.Answered, fb: f}
+				answered: d.Answered, fb: f, file: e.File, line: e.Line}
 			for _, a := range d.Attempts {
 				if a.Model == d.Answered && a.Err == nil && a.Skipped == "" {
 					j.cost, j.hasCost, j.latency = a.Cost, true, a.Latency
@@ -141,7 +143,10 @@ func join(dir string) ([]*joined, ExportStats, error) {
 // and latency. Decisions whose prompt was not logged in full, or that no
 // model answered, are skipped and counted in the stats; say so to the user
 // (ExportStats.String does). The feedback's note is not exported (Scan
-// reads it). Any process may export while others write.
+// reads it). A decision whose answering attempt's cost or latency no
+// outcomes file holds (negative, not finite, above dataset.MaxMagnitude:
+// a corrupted or edited log) stops the export with an error naming its
+// file and line. Any process may export while others write.
 func ExportOutcomes(dir string, w io.Writer) (ExportStats, error) {
 	return export(dir, w, false)
 }
@@ -184,7 +189,9 @@ func export(dir string, w io.Writer, withAnswer bool) (ExportStats, error) {
 			o.Answer = j.answer
 		}
 		if err := dw.Write(dataset.Record{ID: j.id, Task: j.task, Prompt: j.prompt, Outcomes: map[string]dataset.Outcome{j.answered: o}}); err != nil {
-			return st, fmt.Errorf("decisionlog: %w", err)
+			// A value no outcomes file holds (a negative or non-finite
+			// cost): the log was corrupted or edited.
+			return st, fmt.Errorf("decisionlog: %s:%d: %w", j.file, j.line, err)
 		}
 		st.Rows++
 	}

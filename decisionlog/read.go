@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"time"
+	"unicode/utf8"
 
 	"github.com/llmrouter/llmrouter"
 )
@@ -98,7 +99,8 @@ func Files(dir string) ([]string, error) {
 // that ends without a newline and is not a whole record — a writer stopped
 // mid-record, or one still writing — is skipped and reported in the stats'
 // Messages, not as an error; every line before it is read. Any other line
-// that is not a valid record is an error naming the file and line. Lines
+// that is not a valid record (or not UTF-8, which Log never writes) is an
+// error naming the file and line. Lines
 // are read up to MaxLineBytes, so memory stays bounded. Scan may run while
 // processes write to dir; it reads what was written when it reaches each file.
 func Scan(dir string, fn func(*Entry) error) (ScanStats, error) {
@@ -188,6 +190,13 @@ func readLine(r *bufio.Reader, buf []byte) (line []byte, complete bool, err erro
 
 // parseLine decodes one line; a nil entry without error is an unknown kind.
 func parseLine(line []byte) (*Entry, error) {
+	if !utf8.Valid(line) { // Log writes none; encoding/json would read U+FFFD
+		i := 0
+		for r, n := utf8.DecodeRune(line); r != utf8.RuneError || n > 1; r, n = utf8.DecodeRune(line[i:]) {
+			i += n
+		}
+		return nil, fmt.Errorf("not UTF-8 at byte %d (the log is corrupt)", i+1)
+	}
 	var raw rawLine
 	if err := json.Unmarshal(line, &raw); err != nil {
 		return nil, fmt.Errorf("not a log record: %w", err)

@@ -2,6 +2,9 @@ package decisionlog
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -28,4 +31,22 @@ func TestFeedbackRefusesInvalidUTF8(t *testing.T) {
 	}
 	require.NoError(t, l.Close())
 	assert.Zero(t, l.Stats().Written, "nothing written")
+}
+
+// A log line that is not UTF-8 (Log writes none: a corrupted disk) is an
+// error naming the file, line and byte; encoding/json read each bad byte
+// as U+FFFD, so a feedback note or a prompt changed without a word and
+// an export carried the changed prompt.
+func TestScanRefusesInvalidUTF8(t *testing.T) {
+	dir := t.TempDir()
+	bad := strings.Replace(ansLine, `"answer":"4"`, "\"answer\":\"4\xff\"", 1)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "a.jsonl"), []byte(fbLine+"\n"+bad+"\n"), 0o600))
+	_, err := Scan(dir, func(*Entry) error { return nil })
+	require.Error(t, err)
+	assert.ErrorContains(t, err, "a.jsonl:2: not UTF-8 at byte ")
+	// A torn last line is skipped as before, whatever its bytes.
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "a.jsonl"), []byte(fbLine+"\n"+bad[:len(bad)-5]), 0o600))
+	st, err := Scan(dir, func(*Entry) error { return nil })
+	require.NoError(t, err)
+	assert.Equal(t, 1, st.Torn)
 }

@@ -82,17 +82,8 @@ func Estimate(logged []Logged, target []string, opts Options) (Result, error) {
 	n := len(logged)
 	res.N, res.MinPropensity = n, 1
 	for i, l := range logged {
-		if !(l.Propensity > 0 && l.Propensity <= 1) {
-			return res, fmt.Errorf("replay: decision %s: propensity %v outside (0,1]", l.ID, l.Propensity)
-		}
-		if !(l.Score >= 0 && l.Score <= 1) {
-			return res, fmt.Errorf("replay: decision %s: score %v outside [0,1]", l.ID, l.Score)
-		}
-		if !(l.Cost >= 0) || math.IsInf(l.Cost, 1) {
-			return res, fmt.Errorf("replay: decision %s: cost %v; want a finite USD amount ≥ 0", l.ID, l.Cost)
-		}
-		if err := checkRewardInputs(l); err != nil {
-			return res, err
+		if err := checkLogged(l); err != nil {
+			return res, fmt.Errorf("replay: %w", err)
 		}
 		if !l.HasPropensity {
 			res.NoPropensity++
@@ -157,6 +148,20 @@ func Estimate(logged []Logged, target []string, opts Options) (Result, error) {
 // Inf or NaN: an estimated cost that is not a finite amount ≥ 0, or an
 // infinite predicted quality (NaN stays "no prediction"). The model named
 // is the first in name order.
+// checkLogged checks what Estimate reads of l, naming the decision.
+func checkLogged(l Logged) error {
+	if !(l.Propensity > 0 && l.Propensity <= 1) {
+		return fmt.Errorf("decision %s: propensity %v outside (0,1]", l.ID, l.Propensity)
+	}
+	if !(l.Score >= 0 && l.Score <= 1) {
+		return fmt.Errorf("decision %s: score %v outside [0,1]", l.ID, l.Score)
+	}
+	if !(l.Cost >= 0) || math.IsInf(l.Cost, 1) {
+		return fmt.Errorf("decision %s: cost %v; want a finite USD amount ≥ 0", l.ID, l.Cost)
+	}
+	return checkRewardInputs(l)
+}
+
 func checkRewardInputs(l Logged) error {
 	var bad []string
 	for m, c := range l.EstCost {
@@ -173,7 +178,7 @@ func checkRewardInputs(l Logged) error {
 		return nil
 	}
 	slices.Sort(bad)
-	return fmt.Errorf("replay: decision %s: %s", l.ID, bad[0])
+	return fmt.Errorf("decision %s: %s", l.ID, bad[0])
 }
 
 func noPropNote(k int) string {

@@ -54,7 +54,8 @@ type LogStats struct {
 // log order, each with its latest feedback (by Logged time). A decision's
 // propensity is read from its JSON form ("propensity"), so logs written
 // before the Decision had one read as deterministic. A propensity outside
-// (0,1] is an error naming the file and line. A decision id logged twice
+// (0,1], or a value Estimate refuses (a cost negative or not finite, a
+// predicted quality infinite), is an error naming the file and line. A decision id logged twice
 // keeps its first line, and feedback for an id no decision holds is left
 // out; LogStats counts both. Memory grows with the decisions in the log
 // (their ids) and those that have feedback.
@@ -112,6 +113,9 @@ func ReadLog(dir string) ([]Logged, LogStats, error) {
 				l.Predicted[c.Model] = c.Quality
 			}
 			l.EstCost[c.Model] = c.Cost
+		}
+		if err := checkLogged(l); err != nil { // a corrupted or edited log
+			return fmt.Errorf("replay: %s:%d: %w", e.File, e.Line, err)
 		}
 		out = append(out, l)
 		return nil

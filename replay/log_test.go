@@ -11,7 +11,7 @@ import (
 	"github.com/tmc/langchaingo/llms"
 )
 
-func testRouter(t *testing.T, opts ...llmrouter.Option) *llmrouter.Router {
+func testRouter(t testing.TB, opts ...llmrouter.Option) *llmrouter.Router {
 	ps := []llmrouter.Provider{
 		routertest.NewProvider(llmrouter.ModelCard{Name: "small", InputPerMTok: 0.2, OutputPerMTok: 0.6, Quality: 0.7}),
 		routertest.NewProvider(llmrouter.ModelCard{Name: "large", InputPerMTok: 5, OutputPerMTok: 15, Quality: 0.9}),
@@ -21,7 +21,7 @@ func testRouter(t *testing.T, opts ...llmrouter.Option) *llmrouter.Router {
 	return r
 }
 
-func route(t *testing.T, r *llmrouter.Router, prompt string) *llmrouter.Decision {
+func route(t testing.TB, r *llmrouter.Router, prompt string) *llmrouter.Decision {
 	d, err := r.Route(context.Background(), []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman, prompt)})
 	require.NoError(t, err)
 	return d

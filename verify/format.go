@@ -34,6 +34,10 @@ const (
 	magic          = "LLMRVRF\x00"
 	maxHeaderBytes = 64 << 10
 	maxQuantiles   = 1001
+	// maxWeight bounds a weight or the bias: a trained verifier's are
+	// below 10 (the default's largest is 4.4); far larger finite ones, of
+	// both signs, sum to +Inf and -Inf, and a NaN score no cutoff rejects.
+	maxWeight = 1e6
 )
 
 // ErrBadModel is wrapped by every error Read returns for a file that is not
@@ -107,7 +111,7 @@ func Load(path string) (*Model, error) {
 // version, a feature set other than verify-dense-2 (what this build
 // trains) or verify-dense-1 (earlier builds'; such a model scores as it
 // did there and saves as verify-dense-1), a header over 64 KiB, values out
-// of range, truncation or a checksum mismatch. The file is untrusted: Read
+// of range (a weight beyond ±1e6), truncation or a checksum mismatch. The file is untrusted: Read
 // allocates at most the 64 KiB header and a fixed number of weights,
 // whatever the file declares, and reads no further than the checksum.
 func Read(r io.Reader) (*Model, error) {
@@ -173,8 +177,8 @@ func Read(r io.Reader) (*Model, error) {
 	}
 	for i := 0; i <= numFeatures; i++ {
 		v := math.Float64frombits(binary.LittleEndian.Uint64(wts[8*i:]))
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, bad("weight %d is %v", i, v)
+		if !(math.Abs(v) <= maxWeight) {
+			return nil, bad("weight %d is %v, outside ±%g", i, v, float64(maxWeight))
 		}
 		if i < numFeatures {
 			m.w[i] = v

@@ -106,8 +106,13 @@ func TestDefaultLoads(t *testing.T) {
 	assert.Equal(t, 1.0, m.CutoffForShare(0))
 }
 
-// FuzzRead: no input makes Read panic, and whatever it accepts scores
-// finitely; its allocation is bounded by the 64 KiB header limit.
+// FuzzRead: no input makes Read panic, each input also tried with its
+// checksum made right (so a mutated header or weight gets past the
+// checksum, as a crafted file would); whatever it accepts scores in [0,1]
+// on a few answers and writes a file that reads back and writes the same
+// bytes; its allocation is bounded by the 64 KiB header limit.
+//
+//	go test -run '^$' -fuzz '^FuzzRead$' -fuzztime 90s ./verify
 func FuzzRead(f *testing.F) {
 	var buf bytes.Buffer
 	_, _ = trainedSmall(f).WriteTo(&buf)
@@ -115,13 +120,31 @@ func FuzzRead(f *testing.F) {
 	f.Add(defaultFile)
 	f.Add([]byte(magic))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m, err := Read(bytes.NewReader(data))
-		if err != nil {
-			require.ErrorIs(t, err, ErrBadModel)
-			return
+		inputs := [][]byte{data}
+		if len(data) >= 4 {
+			fixed := bytes.Clone(data)
+			binary.LittleEndian.PutUint32(fixed[len(fixed)-4:], crc32.ChecksumIEEE(fixed[:len(fixed)-4]))
+			inputs = append(inputs, fixed)
 		}
-		s := m.Score("What is 2 + 2?", "2 + 2 = 4")
-		require.False(t, s != s, "NaN score")
+		for _, in := range inputs {
+			m, err := Read(bytes.NewReader(in))
+			if err != nil {
+				require.ErrorIs(t, err, ErrBadModel)
+				continue
+			}
+			for _, a := range []string{"2 + 2 = 4", "", "I cannot help with that.", strings.Repeat("word 12345 ", 3000)} {
+				s := m.Score("What is 2 + 2?", a)
+				require.True(t, s >= 0 && s <= 1, "score %v for %q", s, a)
+			}
+			var b1, b2 bytes.Buffer
+			_, err = m.WriteTo(&b1)
+			require.NoError(t, err)
+			back, err := Read(bytes.NewReader(b1.Bytes()))
+			require.NoError(t, err, "what WriteTo wrote must read back")
+			_, err = back.WriteTo(&b2)
+			require.NoError(t, err)
+			require.Equal(t, b1.Bytes(), b2.Bytes())
+		}
 	})
 }
 

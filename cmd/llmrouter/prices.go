@@ -9,6 +9,8 @@ import (
 	"io"
 	"math"
 	"sort"
+	"strings"
+	"unicode/utf8"
 )
 
 // price is a model's list price, USD per million tokens.
@@ -24,7 +26,8 @@ const maxPricesBytes = 16 << 20
 // loadPrices reads a -prices file, {"models": {name: {"input_per_mtok":
 // …, "output_per_mtok": …}}}, other keys allowed (a note, a blended
 // price), a leading UTF-8 byte order mark skipped. Each model needs both prices, finite and ≥ 0; a key twice in one
-// object is an error, as are a syntax error and a value of the wrong type,
+// object, or a second spelling of "models" or of a price key (case aside,
+// as encoding/json matches them), text that is not UTF-8, is an error, as are a syntax error and a value of the wrong type,
 // each with its line. Errors name the flag and the file.
 func loadPrices(path string) (map[string]price, error) {
 	m, err := readPrices(path)
@@ -48,6 +51,13 @@ func readPrices(path string) (map[string]price, error) {
 		return nil, fmt.Errorf("larger than %d bytes: not a prices file", maxPricesBytes)
 	}
 	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")) // a UTF-8 byte order mark, as Windows editors write
+	if !utf8.Valid(b) {                             // encoding/json would read U+FFFD in place of the bytes
+		i := 0
+		for r, n := utf8.DecodeRune(b); r != utf8.RuneError || n > 1; r, n = utf8.DecodeRune(b[i:]) {
+			i += n
+		}
+		return nil, fmt.Errorf("line %d: not UTF-8 (byte %d of the line)", lineAt(b, int64(i)), i-bytes.LastIndexByte(b[:i], '\n'))
+	}
 	var raw struct {
 		Models map[string]json.RawMessage `json:"models"`
 	}
@@ -59,11 +69,15 @@ func readPrices(path string) (map[string]price, error) {
 			return nil, fmt.Errorf("line %d: %v", lineAt(b, se.Offset), se)
 		case errors.As(err, &te) && te.Field != "":
 			return nil, fmt.Errorf("line %d: %s: got JSON %s, want an object", lineAt(b, te.Offset), te.Field, te.Value)
+		case errors.As(err, &te):
+			return nil, fmt.Errorf(`want a JSON object {"models": …}, got JSON %s`, te.Value)
 		}
 		return nil, err
 	}
-	if where, key, off := repeatedJSONKey(b); key != "" {
-		return nil, fmt.Errorf("line %d: key %q appears twice in %s", lineAt(b, off), key, where)
+	if k := repeatedJSONKey(b); k.key != "" && k.first != "" {
+		return nil, fmt.Errorf("line %d: key %q is a second spelling of %q in %s: JSON readers would keep one silently", lineAt(b, k.off), k.key, k.first, k.where)
+	} else if k.key != "" {
+		return nil, fmt.Errorf("line %d: key %q appears twice in %s", lineAt(b, k.off), k.key, k.where)
 	}
 	if raw.Models == nil {
 		return nil, errors.New(`no "models" object: want {"models": {name: {"input_per_mtok": USD, "output_per_mtok": USD}}}`)
@@ -81,6 +95,9 @@ func readPrices(path string) (map[string]price, error) {
 		}
 		if err := json.Unmarshal(raw.Models[name], &r); err != nil {
 			var te *json.UnmarshalTypeError
+			if errors.As(err, &te) && te.Field != "" && strings.HasPrefix(te.Value, "number ") {
+				return nil, fmt.Errorf("model %q: %s: %s is out of range", name, te.Field, te.Value)
+			}
 			if errors.As(err, &te) && te.Field != "" {
 				return nil, fmt.Errorf("model %q: %s: got JSON %s, want a number", name, te.Field, te.Value)
 			}
@@ -111,14 +128,27 @@ func lineAt(b []byte, off int64) int {
 	return 1 + bytes.Count(b[:off], []byte("\n"))
 }
 
+// jsonKeyRepeat is a key an object holds twice: key, the object's path
+// ("models", "top level") and the offset just past the second key; first
+// is the earlier spelling when the two differ in case only.
+type jsonKeyRepeat struct {
+	where, key, first string
+	off               int64
+}
+
+// pricesFields are the keys encoding/json matches, ignoring case, to the
+// fields readPrices decodes, by the object's depth: the top level's and a
+// model's.
+var pricesFields = [][]string{{"models"}, nil, {"input_per_mtok", "output_per_mtok"}}
+
 // repeatedJSONKey returns a key that an object of the valid JSON document
-// b holds twice, the object's path ("models", "top level") and the offset
-// just past the second key; key is "" when there is none.
-func repeatedJSONKey(b []byte) (where, key string, off int64) {
+// b holds twice, or a second spelling (in another case) of a key
+// readPrices decodes; its key is "" when there is none.
+func repeatedJSONKey(b []byte) (rep jsonKeyRepeat) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
-	var walk func(path string) bool
-	walk = func(path string) bool {
+	var walk func(path string, depth int) bool
+	walk = func(path string, depth int) bool {
 		t, err := dec.Token()
 		if err != nil {
 			return false
@@ -130,6 +160,11 @@ func repeatedJSONKey(b []byte) (where, key string, off int64) {
 		switch d {
 		case '{':
 			seen := map[string]bool{}
+			var fields []string
+			if depth < len(pricesFields) {
+				fields = pricesFields[depth]
+			}
+			spelt := make([]string, len(fields)) // the spelling each field was met in
 			for dec.More() {
 				t, err := dec.Token()
 				if err != nil {
@@ -137,21 +172,31 @@ func repeatedJSONKey(b []byte) (where, key string, off int64) {
 				}
 				k, _ := t.(string)
 				if seen[k] {
-					where, key, off = cmp.Or(path, "top level"), k, dec.InputOffset()
+					rep = jsonKeyRepeat{where: cmp.Or(path, "top level"), key: k, off: dec.InputOffset()}
 					return true
 				}
 				seen[k] = true
+				for i, f := range fields {
+					if !strings.EqualFold(k, f) {
+						continue
+					}
+					if spelt[i] != "" {
+						rep = jsonKeyRepeat{where: cmp.Or(path, "top level"), key: k, first: spelt[i], off: dec.InputOffset()}
+						return true
+					}
+					spelt[i] = k
+				}
 				sub := k
 				if path != "" {
 					sub = path + "." + k
 				}
-				if walk(sub) {
+				if walk(sub, depth+1) {
 					return true
 				}
 			}
 		case '[':
 			for i := 0; dec.More(); i++ {
-				if walk(fmt.Sprintf("%s[%d]", path, i)) {
+				if walk(fmt.Sprintf("%s[%d]", path, i), len(pricesFields)) {
 					return true
 				}
 			}
@@ -159,6 +204,6 @@ func repeatedJSONKey(b []byte) (where, key string, off int64) {
 		_, _ = dec.Token() // the closing delimiter
 		return false
 	}
-	walk("")
-	return where, key, off
+	walk("", 0)
+	return rep
 }
