@@ -55,6 +55,9 @@ func runCalibrate(args []string, stdout io.Writer) error {
 			return fmt.Errorf("-%s %v: want a number in [0,1]", f.name, f.v)
 		}
 	}
+	if *strongQ <= *weakQ { // a difficulty would map to no gain, or a loss, from the strong model
+		return fmt.Errorf("-strong-quality %v, -weak-quality %v: the strong model's card quality must be above the weak one's", *strongQ, *weakQ)
+	}
 	set := 0
 	for _, v := range []float64{*share, *quality, *pgr} {
 		if v >= 0 {
