@@ -109,7 +109,8 @@ func (m *Model) WithCutoff(c float64) *Model {
 
 // CutoffForShare returns the cutoff that rejects (escalates) about share of
 // the answers the model was trained on (share in [0,1], clamped; a NaN
-// share panics naming it). Calibrate on your own traffic where you can:
+// share panics naming it). Where many training answers scored the same,
+// all of them or none are escalated, whichever comes nearer share. Calibrate on your own traffic where you can:
 // the training answers' distribution is only a guide to yours.
 func (m *Model) CutoffForShare(share float64) float64 {
 	if share != share {
@@ -122,7 +123,28 @@ func (m *Model) CutoffForShare(share float64) float64 {
 	if share == 0 {
 		return 1
 	}
-	return quantileAt(m.quantiles, 1-share)
+	q := m.quantiles
+	c := quantileAt(q, 1-share)
+	// Verify rejects scores above the cutoff, so training answers that
+	// all scored c (a run of equal quantiles) pass: escalate them too
+	// when that comes nearer the share asked for.
+	lo, hi := -1, -1
+	for i, v := range q {
+		if v == c {
+			if lo < 0 {
+				lo = i
+			}
+			hi = i
+		}
+	}
+	if lo >= 0 && lo < hi {
+		n := float64(len(q) - 1)
+		above, atOrAbove := 1-float64(hi)/n, 1-float64(lo)/n
+		if math.Abs(atOrAbove-share) < math.Abs(above-share) {
+			return math.Nextafter(c, math.Inf(-1))
+		}
+	}
+	return c
 }
 
 // WithShare returns a copy of m whose cutoff is CutoffForShare(share).

@@ -365,10 +365,11 @@ func TestTrainVerifierCLI(t *testing.T) {
 		// half the weak answers are wrong and the verifier tells them apart:
 		// 95% of the strong quality (1) takes escalating 45% of answers out
 		// of fold. The saved cutoff is set for 45% of the training answers,
-		// but their scores come in two tight clusters, so it escalates 5 of
-		// the 40 (12.5%), and the message says so (it said 45.0%).
+		// but their scores come in two tight clusters: the nearest share a
+		// cutoff gives is 50% (verify.CutoffForShare; it gave 12.5% before
+		// it counted ties), and the message says so (it said 45.0%).
 		{"quality calibrates the cutoff", []string{"train-verifier", "-strong", "big", "-weak", "small", "-cv", "2", "-quality", "0.95", "-o", filepath.Join(dir, "q.bin"), data},
-			[]string{"-quality 0.95: escalating 45.0% of answers", "escalates 12.5% of the training answers; 45.0% was asked for"}, ""},
+			[]string{"-quality 0.95: escalating 45.0% of answers", "escalates 50.0% of the training answers; 45.0% was asked for"}, ""},
 		{"quality needs cv", []string{"train-verifier", "-strong", "big", "-weak", "small", "-quality", "0.9", "-o", model, data}, nil, "give -cv K too"},
 		{"pairs mismatch", []string{"train-verifier", "-strong", "big,x", "-weak", "small", "-cv", "2", data}, nil, "one strong model per weak model"},
 		{"nothing to do", []string{"train-verifier", "-strong", "big", "-weak", "small", data}, nil, "nothing to do"},
