@@ -82,7 +82,12 @@ func TestUserRedaction(t *testing.T) {
 				assert.NotContains(t, d.Explain(), rawUser, name)
 				assert.NotContains(t, d.Explain(), "ada", name)
 				assert.NotContains(t, string(b), "ada", name)
-				assert.Contains(t, d.Explain(), `user "`+tt.want+`"`, name)
+				if tt.want == "" { // omitted: Explain shows the hints that are set
+					assert.NotContains(t, d.Explain(), "user", name)
+					assert.Contains(t, d.Explain(), `hints:      tier "pro"`, name)
+				} else {
+					assert.Contains(t, d.Explain(), `user "`+tt.want+`"`, name)
+				}
 			}
 			if tt.want != rawUser {
 				assert.NotContains(t, string(respJSON), "ada")
