@@ -519,9 +519,10 @@ func (r *Router) GenerateContent(ctx context.Context, messages []llms.MessageCon
 	return xs.annotate(resp), nil
 }
 
-// generateUnannotated is GenerateContent up to the annotation of the answer: it
-// routes, runs the plan in x and records the decision, returning the
-// provider's response as it came. Route applies the options once, into x.
+// generateUnannotated is GenerateContent up to the annotation of the
+// answer: it routes, runs the plan in x and records the decision,
+// returning the provider's response as it came. Route applies the options
+// once, into x.
 func (r *Router) generateUnannotated(ctx context.Context, x *exec, messages []llms.MessageContent, options []llms.CallOption) (*llms.ContentResponse, error) {
 	options = withoutNil(options) // providers may call every option
 	x.r, x.fb = r, r.fb

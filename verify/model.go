@@ -110,8 +110,9 @@ func (m *Model) WithCutoff(c float64) *Model {
 // CutoffForShare returns the cutoff that rejects (escalates) about share of
 // the answers the model was trained on (share in [0,1], clamped; a NaN
 // share panics naming it). Where many training answers scored the same,
-// all of them or none are escalated, whichever comes nearer share. Calibrate on your own traffic where you can:
-// the training answers' distribution is only a guide to yours.
+// all of them or none are escalated, whichever comes nearer share.
+// Calibrate on your own traffic where you can: the training answers'
+// distribution is only a guide to yours.
 func (m *Model) CutoffForShare(share float64) float64 {
 	if share != share {
 		panic(errors.New("verify: CutoffForShare(NaN): want a share in [0,1]"))
