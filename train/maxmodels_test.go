@@ -26,6 +26,7 @@ func TestMoreThanMaxModels(t *testing.T) {
 	require.Error(t, err)
 	require.Contains(t, err.Error(), fmt.Sprintf("more than %d models", train.MaxModels))
 	require.Contains(t, err.Error(), `record "b"`)
+	require.Contains(t, err.Error(), "the CLI's -models", "the CLI prints this error too: it names the flag as well as the option")
 
 	many := make([]string, train.MaxModels+1)
 	for i := range many {

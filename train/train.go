@@ -104,7 +104,7 @@ func readRows(records iter.Seq2[dataset.Record, error], opts *Options) (*trainMa
 					return nil, nil, fmt.Errorf("llmrouter: train: empty or repeated model %q", name)
 				}
 				if len(pr.models) == MaxModels {
-					return nil, nil, fmt.Errorf("llmrouter: train: record %q (row %d): more than %d models in the data (MaxModels); pick the models to train with Options.Models", rec.ID, row+1, MaxModels)
+					return nil, nil, fmt.Errorf("llmrouter: train: record %q (row %d): more than %d models in the data (MaxModels); pick the models to train with Options.Models (the CLI's -models)", rec.ID, row+1, MaxModels)
 				}
 				if err := weightsFit(len(pr.models)+1, opts); err != nil {
 					return nil, nil, fmt.Errorf("llmrouter: train: record %q (row %d): %w", rec.ID, row+1, err)
