@@ -66,8 +66,9 @@ func (p *Policy) Feedback(_ context.Context, id string, score float64, _ string)
 
 // Update learns reward for model on decision id, with the context kept at
 // decision time. Errors: ErrUnknownDecision, ErrDuplicate, an
-// *UnknownModelError, or a reward that is not finite. Safe for concurrent
-// use; it may wait for other updates, never for Apply.
+// *UnknownModelError, or a reward that is not finite or is beyond ±1e15
+// (far past any quality − λ·cost; the arm's sums would overflow). Safe for
+// concurrent use; it may wait for other updates, never for Apply.
 func (p *Policy) Update(id, model string, reward float64) error {
 	if err := p.built(); err != nil {
 		return err
@@ -114,6 +115,9 @@ func (p *Policy) UpdateDecision(d *llmrouter.Decision, model string, reward floa
 func (p *Policy) learn(id string, e *pendingEntry, a int, reward float64) error {
 	if math.IsNaN(reward) || math.IsInf(reward, 0) {
 		return fmt.Errorf("bandit: reward %v for decision %q is not finite", reward, id)
+	}
+	if math.Abs(reward) > maxPrior { // as a prior read back: the arm's sums stay finite
+		return fmt.Errorf("bandit: reward %v for decision %q is beyond ±%g", reward, id, maxPrior)
 	}
 	if math.IsNaN(e.quality[a]) {
 		return fmt.Errorf("bandit: decision %q did not consider model %q", id, p.names[a])
