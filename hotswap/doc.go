@@ -34,6 +34,10 @@
 // classifier whose constructor failed), and a holder made with one fails
 // New. Values without a
 // Validate(models []llmrouter.ModelCard) error method are taken as they are.
+// A holder remembers each model set for its own lifetime, including those
+// of routers since dropped: a service that rebuilds its router with other
+// models should give the new router new holders, or a policy naming a
+// model only the new router has is refused.
 //
 // # Policies that act around each call
 //
