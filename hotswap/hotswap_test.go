@@ -260,3 +260,25 @@ func TestPairUnderLoad(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "v"+strconv.Itoa(swaps), d.Prediction.Label, "the last swap is live")
 }
+
+// A holder remembers the model sets of every router built with it, for
+// its own lifetime (see the package doc): a router rebuilt with a new
+// model keeps the old set's constraint on the holder, and new holders
+// lift it.
+func TestHolderRemembersRebuiltRoutersModels(t *testing.T) {
+	withC := llmrouter.DefaultPolicy(llmrouter.Threshold{Strong: "c", Weak: "a"})
+	ab := providers()[:2] // "a" and "b"
+	require.NotContains(t, []string{ab[0].Card().Name, ab[1].Card().Name}, "c")
+
+	h := hotswap.NewPolicy(nil)
+	_, err := llmrouter.New(ab, llmrouter.WithPolicy(h)) // the first router
+	require.NoError(t, err)
+	_, err = llmrouter.New(providers(), llmrouter.WithPolicy(h)) // rebuilt, with "c"
+	require.NoError(t, err)
+	require.ErrorContains(t, h.Swap(withC), `unknown model "c"`, "the first router's set still counts")
+
+	fresh := hotswap.NewPolicy(nil)
+	_, err = llmrouter.New(providers(), llmrouter.WithPolicy(fresh))
+	require.NoError(t, err)
+	require.NoError(t, fresh.Swap(withC), "a new holder knows only the rebuilt router")
+}
