@@ -82,8 +82,14 @@ func readPrices(path string) (map[string]price, error) {
 	if raw.Models == nil {
 		return nil, errors.New(`no "models" object: want {"models": {name: {"input_per_mtok": USD, "output_per_mtok": USD}}}`)
 	}
+	if len(raw.Models) == 0 {
+		return nil, errors.New(`"models" is empty: want {"models": {name: {"input_per_mtok": USD, "output_per_mtok": USD}}}`)
+	}
 	names := make([]string, 0, len(raw.Models))
 	for name := range raw.Models {
+		if name == "" {
+			return nil, errors.New(`a model with an empty name in "models"`)
+		}
 		names = append(names, name)
 	}
 	sort.Strings(names)

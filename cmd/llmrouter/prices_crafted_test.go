@@ -27,6 +27,8 @@ func TestPricesFileCrafted(t *testing.T) {
 		{"not UTF-8", "{\"models\":{\n\"b\xffg\":{\"input_per_mtok\":10,\"output_per_mtok\":1}}}", `line 2: not UTF-8 (byte 3 of the line)`},
 		{"not an object", `[1]`, `want a JSON object {"models": …}, got JSON array`},
 		{"number out of range", `{"models":{"big":{"input_per_mtok":1e400,"output_per_mtok":1}}}`, `model "big": input_per_mtok: number 1e400 is out of range`},
+		{"empty model name", `{"models":{"":{"input_per_mtok":1,"output_per_mtok":1}}}`, `a model with an empty name`},
+		{"no models", `{"models":{}}`, `"models" is empty`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(dir, tt.name+".json")
