@@ -36,40 +36,51 @@ func BenchmarkGenerateOverheadCPU(b *testing.B) {
 		}
 	}
 	direct := float64(time.Since(start)) / directCalls
-	for _, bc := range []struct {
-		name string
-		opts []llmrouter.Option
-	}{
-		{"plain", nil},
-		{"fallback", []llmrouter.Option{llmrouter.WithFallback(llmrouter.Fallback{})}},
-	} {
+	for _, bc := range cpuOverheadRows {
 		b.Run(bc.name, func(b *testing.B) {
 			r := newStaticRouter(b, resp, bc.opts...)
-			const block = overheadBlock
-			var route, gen time.Duration
-			i := 0
-			for b.Loop() {
-				t0, _ := processCPU()
-				for k := range block {
-					if _, err := r.Route(ctx, msgs[(i+k)%len(msgs)], opts...); err != nil {
-						b.Fatal(err)
-					}
-				}
-				t1, _ := processCPU()
-				for k := range block {
-					if _, err := r.GenerateContent(ctx, msgs[(i+k)%len(msgs)], opts...); err != nil {
-						b.Fatal(err)
-					}
-				}
-				t2, _ := processCPU()
-				route, gen = route+t1-t0, gen+t2-t1
-				i += block
-			}
-			b.ReportMetric(100*(float64(gen-route)-direct*float64(i))/float64(route), "overhead-cpu-%")
-			b.ReportMetric(float64(route)/float64(i), "route-cpu-ns")
-			b.ReportMetric(float64(gen)/float64(i), "generate-cpu-ns")
+			t, n := cpuBlocks(b, msgs,
+				func(m []llms.MessageContent) error { _, err := r.Route(ctx, m, opts...); return err },
+				func(m []llms.MessageContent) error { _, err := r.GenerateContent(ctx, m, opts...); return err })
+			route, gen := t[0], t[1]
+			b.ReportMetric(100*(float64(gen-route)-direct*float64(n))/float64(route), "overhead-cpu-%")
+			b.ReportMetric(float64(route)/float64(n), "route-cpu-ns")
+			b.ReportMetric(float64(gen)/float64(n), "generate-cpu-ns")
 		})
 	}
+}
+
+// cpuOverheadRows are the execution modes the CPU-clock overhead
+// benchmarks compare with Route.
+var cpuOverheadRows = []struct {
+	name string
+	opts []llmrouter.Option
+}{
+	{"plain", nil},
+	{"fallback", []llmrouter.Option{llmrouter.WithFallback(llmrouter.Fallback{})}},
+}
+
+// cpuBlocks runs b's loop: each iteration calls each of calls on
+// overheadBlock consecutive prompts of msgs in turn, a block per call,
+// timing each block on the process CPU clock. It returns the CPU time
+// per call kind and the number of calls of each.
+func cpuBlocks(b *testing.B, msgs [][]llms.MessageContent, calls ...func([]llms.MessageContent) error) ([]time.Duration, int) {
+	total := make([]time.Duration, len(calls))
+	n := 0
+	for b.Loop() {
+		for c, call := range calls {
+			t0, _ := processCPU()
+			for k := range overheadBlock {
+				if err := call(msgs[(n+k)%len(msgs)]); err != nil {
+					b.Fatal(err)
+				}
+			}
+			t1, _ := processCPU()
+			total[c] += t1 - t0
+		}
+		n += overheadBlock
+	}
+	return total, n
 }
 
 // BenchmarkGenerateOverheadParts splits BenchmarkGenerateOverhead's
@@ -92,41 +103,17 @@ func BenchmarkGenerateOverheadParts(b *testing.B) {
 	msgs, resp := genBenchMsgs(b), genBenchResponse()
 	ctx := context.Background()
 	opts := []llms.CallOption{llms.WithMaxTokens(64)}
-	for _, bc := range []struct {
-		name string
-		opts []llmrouter.Option
-	}{
-		{"plain", nil},
-		{"fallback", []llmrouter.Option{llmrouter.WithFallback(llmrouter.Fallback{})}},
-	} {
+	for _, bc := range cpuOverheadRows {
 		b.Run(bc.name, func(b *testing.B) {
 			r := newStaticRouter(b, resp, bc.opts...)
-			const block = overheadBlock
-			var route, bare, gen time.Duration
-			i := 0
-			for b.Loop() {
-				t0, _ := processCPU()
-				for k := range block {
-					if _, err := r.Route(ctx, msgs[(i+k)%len(msgs)], opts...); err != nil {
-						b.Fatal(err)
-					}
-				}
-				t1, _ := processCPU()
-				for k := range block {
-					if _, err := llmrouter.GenerateUnannotated(r, ctx, msgs[(i+k)%len(msgs)], opts...); err != nil {
-						b.Fatal(err)
-					}
-				}
-				t2, _ := processCPU()
-				for k := range block {
-					if _, err := r.GenerateContent(ctx, msgs[(i+k)%len(msgs)], opts...); err != nil {
-						b.Fatal(err)
-					}
-				}
-				t3, _ := processCPU()
-				route, bare, gen = route+t1-t0, bare+t2-t1, gen+t3-t2
-				i += block
-			}
+			t, _ := cpuBlocks(b, msgs,
+				func(m []llms.MessageContent) error { _, err := r.Route(ctx, m, opts...); return err },
+				func(m []llms.MessageContent) error {
+					_, err := llmrouter.GenerateUnannotated(r, ctx, m, opts...)
+					return err
+				},
+				func(m []llms.MessageContent) error { _, err := r.GenerateContent(ctx, m, opts...); return err })
+			route, bare, gen := t[0], t[1], t[2]
 			b.ReportMetric(100*float64(gen-route)/float64(route), "overhead-cpu-%")
 			b.ReportMetric(100*float64(bare-route)/float64(route), "unannotated-cpu-%")
 			b.ReportMetric(100*float64(gen-bare)/float64(route), "annotate-cpu-%")
