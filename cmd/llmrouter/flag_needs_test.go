@@ -20,12 +20,7 @@ import (
 // without a word.
 func TestFlagNeedsAnother(t *testing.T) {
 	dir := t.TempDir()
-	var b strings.Builder
-	for i := range 20 {
-		fmt.Fprintf(&b, `{"id":"q%d","prompt":"What is %d + %d?","outcomes":{"big":{"score":1,"answer":"%d"},"small":{"score":%d,"answer":"%d"}}}`+"\n", i, i, i, 2*i, i%2, 2*i+i%2-1)
-	}
-	answers := filepath.Join(dir, "answers.jsonl")
-	require.NoError(t, os.WriteFile(answers, []byte(b.String()), 0o644))
+	answers := writeSumAnswers(t, dir)
 	prices := filepath.Join(dir, "prices.json")
 	require.NoError(t, os.WriteFile(prices, []byte(`{"models":{"big":{"input_per_mtok":1,"output_per_mtok":2},"small":{"input_per_mtok":0.1,"output_per_mtok":0.2}}}`), 0o644))
 	data := writeSynth(t, dir, "data.jsonl", 0, 24, mStrong, mWeak)
@@ -65,12 +60,7 @@ func TestFlagNeedsAnother(t *testing.T) {
 // word ("-share 0.2 -quality 0.95" saved the -quality cutoff).
 func TestOverriddenFlagRefused(t *testing.T) {
 	dir := t.TempDir()
-	var b strings.Builder
-	for i := range 20 {
-		fmt.Fprintf(&b, `{"id":"q%d","prompt":"What is %d + %d?","outcomes":{"big":{"score":1,"answer":"%d"},"small":{"score":%d,"answer":"%d"}}}`+"\n", i, i, i, 2*i, i%2, 2*i+i%2-1)
-	}
-	answers := filepath.Join(dir, "answers.jsonl")
-	require.NoError(t, os.WriteFile(answers, []byte(b.String()), 0o644))
+	answers := writeSumAnswers(t, dir)
 	v := filepath.Join(dir, "v.bin")
 	tv := []string{"train-verifier", "-strong", "big", "-weak", "small", "-o", v, "-cv", "2"}
 	for _, tc := range []struct {
@@ -88,4 +78,17 @@ func TestOverriddenFlagRefused(t *testing.T) {
 			assert.NoFileExists(t, v)
 		})
 	}
+}
+
+// writeSumAnswers writes answers.jsonl in dir: 20 sums, the strong model
+// "big" right on each, the weak "small" right on every other one (its
+// wrong answers one short), and returns its path.
+func writeSumAnswers(t *testing.T, dir string) string {
+	var b strings.Builder
+	for i := range 20 {
+		fmt.Fprintf(&b, `{"id":"q%d","prompt":"What is %d + %d?","outcomes":{"big":{"score":1,"answer":"%d"},"small":{"score":%d,"answer":"%d"}}}`+"\n", i, i, i, 2*i, i%2, 2*i+i%2-1)
+	}
+	answers := filepath.Join(dir, "answers.jsonl")
+	require.NoError(t, os.WriteFile(answers, []byte(b.String()), 0o644))
+	return answers
 }
